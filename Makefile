@@ -1,0 +1,188 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# sks - Scalable Key Storage in the Linux kernel.
+#
+#   make            build sks.ko, libsks, the tools and the tests
+#   make demo       the product's main job, end to end in the test VM
+#   make check      host unit tests + the selftests in the test VM
+#   make lint       checkpatch --strict and sparse over the kernel code
+#   make vm         interactive shell in the test VM, module loaded
+#   make vm-run SCRIPT=/abs/path/script.sh   run a script in the test VM
+#   make bench      benchmarks in the test VM
+#   make clean
+#
+# Every target first runs scripts/deps.sh, which installs what is missing.
+
+SHELL := /bin/bash
+TOP := $(CURDIR)
+B := $(TOP)/build
+
+# The kernel the test VM boots: Debian's newest installed 6.1.0-N-amd64.
+VM_KVER = $(shell cat $(B)/kver 2>/dev/null || scripts/kver.sh 2>/dev/null)
+VM_KDIR = /usr/src/linux-headers-$(VM_KVER)
+# The kernel sks.ko is built for: the running kernel's build tree if there is
+# one, else the Debian 6.1 headers.
+RUNNING_KDIR := /lib/modules/$(shell uname -r)/build
+KDIR ?= $(if $(wildcard $(RUNNING_KDIR)/Makefile),$(RUNNING_KDIR),$(VM_KDIR))
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+WFLAGS := -Wall -Wextra -Werror
+CPPFLAGS += -I$(TOP)/include/uapi -I$(TOP)/lib -D_GNU_SOURCE
+# kselftest_harness.h's macros declare parameters a test need not use.
+TEST_CFLAGS := $(WFLAGS) -Wno-unused-parameter -isystem $(B)/ksft
+LDFLAGS += -Wl,--as-needed
+
+# libsks
+LIB_SRCS := $(wildcard lib/*.c)
+LIB_OBJS := $(patsubst lib/%.c,$(B)/lib/obj/%.o,$(LIB_SRCS))
+LIB_SOVER := 0
+LIB_VER := 0.1.0
+LIB_SO := $(B)/lib/libsks.so.$(LIB_VER)
+LIB_A := $(B)/lib/libsks.a
+LIB_TARGETS := $(if $(LIB_SRCS),$(LIB_SO) $(LIB_A) $(B)/lib/libsks.pc)
+LIB_LINK := $(if $(LIB_SRCS),-L$(B)/lib -lsks)
+
+# tools/<name>/*.c -> build/tools/<name>
+TOOL_NAMES := $(patsubst tools/%/,%,$(dir $(wildcard tools/*/*.c)))
+TOOL_NAMES := $(sort $(TOOL_NAMES))
+TOOLS := $(addprefix $(B)/tools/,$(TOOL_NAMES))
+TOOL_LIBS := $(LIB_LINK) -lkcapi -lreadline -lpthread
+
+# selftests/*_test.c run in the VM; tests/*_test.c run on the host.
+SELFTESTS := $(patsubst selftests/%.c,$(B)/selftests/%,$(wildcard selftests/*_test.c))
+HOSTTESTS := $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/*_test.c))
+TEST_LIBS := $(LIB_LINK) -lkcapi -lpthread
+
+INITRAMFS := $(B)/vm/initramfs.cpio
+DEPS_STAMP := $(B)/kver
+
+.PHONY: all module userspace lib tools selftests hosttests deps check demo \
+	lint vm vm-run bench clean _check _demo _vm _vm-run _lint _bench \
+	vm-module initramfs
+
+all: deps
+	@$(MAKE) --no-print-directory module userspace
+
+deps:
+	@scripts/deps.sh $(B)
+
+userspace: lib tools selftests hosttests
+lib: $(LIB_TARGETS)
+tools: $(TOOLS)
+selftests: $(SELFTESTS)
+hosttests: $(HOSTTESTS)
+
+# ---- kernel module ---------------------------------------------------------
+
+module:
+	$(MAKE) -C $(KDIR) M=$(TOP) W=1 modules
+
+# The module the VM loads is always built against the VM kernel's headers.
+vm-module:
+	$(MAKE) -C $(VM_KDIR) M=$(TOP) W=1 modules
+
+# ---- libsks ----------------------------------------------------------------
+
+$(B)/lib/obj/%.o: lib/%.c $(wildcard lib/*.h) include/uapi/linux/sks.h
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
+
+$(LIB_SO): $(LIB_OBJS) lib/libsks.map
+	$(CC) $(CFLAGS) -shared -Wl,-soname,libsks.so.$(LIB_SOVER) \
+		-Wl,--version-script=lib/libsks.map -Wl,-z,defs $(LDFLAGS) \
+		-o $@ $(LIB_OBJS) -lkcapi -lpthread
+	ln -sf libsks.so.$(LIB_VER) $(B)/lib/libsks.so.$(LIB_SOVER)
+	ln -sf libsks.so.$(LIB_SOVER) $(B)/lib/libsks.so
+
+$(LIB_A): $(LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(B)/lib/libsks.pc: lib/libsks.pc.in
+	sed -e 's|@PREFIX@|$(or $(PREFIX),/usr/local)|' -e 's|@VERSION@|$(LIB_VER)|' $< >$@
+
+# ---- tools and tests -------------------------------------------------------
+
+.SECONDEXPANSION:
+$(B)/tools/%: $$(wildcard tools/%/*.c tools/%/*.h) $(LIB_TARGETS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WFLAGS) $(LDFLAGS) -o $@ \
+		$(filter %.c,$^) $(TOOL_LIBS)
+
+$(B)/selftests/%: selftests/%.c $(wildcard selftests/*.h) include/uapi/linux/sks.h $(LIB_TARGETS) | deps
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< $(TEST_LIBS)
+
+$(B)/tests/%: tests/%.c $(wildcard tests/*.h) $(LIB_TARGETS) | deps
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< $(TEST_LIBS)
+
+# ---- test VM ---------------------------------------------------------------
+
+$(INITRAMFS): driver/sks.ko $(LIB_TARGETS) $(TOOLS) $(SELFTESTS) \
+		scripts/mkinitramfs.sh scripts/vm-init scripts/vm-check.sh
+	scripts/mkinitramfs.sh $(VM_KVER) driver/sks.ko $@ \
+		$(B)/lib $(B)/tools $(B)/selftests
+
+# sks.ko has its own (kbuild) dependency tracking: always ask kbuild.
+initramfs: deps
+	@$(MAKE) --no-print-directory vm-module userspace
+	@$(MAKE) --no-print-directory $(INITRAMFS)
+
+check: deps
+	@$(MAKE) --no-print-directory _check
+
+_check: initramfs
+	@mkdir -p $(B)/check
+	@rm -f $(B)/check/*.tap
+	@for t in $(HOSTTESTS); do \
+		echo "# hosttest: $${t##*/}" | tee -a $(B)/check/host.tap; \
+		LD_LIBRARY_PATH=$(B)/lib $$t 2>&1 | tee -a $(B)/check/host.tap; \
+	done; true
+	@scripts/vm.sh check $(B)/check/vm.tap; rc=$$?; \
+	 if [ $$rc -ne 0 ] && ! grep -q '^not ok' $(B)/check/vm.tap 2>/dev/null; then \
+		echo "not ok - the test VM ran the selftests to the end (status $$rc)" \
+			>>$(B)/check/vm.tap; \
+	 fi; \
+	 scripts/tap-summary.sh $(wildcard $(B)/check/host.tap) $(B)/check/vm.tap
+
+demo: deps
+	@$(MAKE) --no-print-directory initramfs
+	@scripts/vm.sh run $(TOP)/scripts/demo.sh
+
+vm: deps
+	@$(MAKE) --no-print-directory initramfs
+	@scripts/vm.sh shell
+
+vm-run: deps
+	@test -n "$(SCRIPT)" || { echo "usage: make vm-run SCRIPT=/abs/path/script.sh" >&2; exit 2; }
+	@$(MAKE) --no-print-directory -s initramfs >/dev/null
+	@scripts/vm.sh run $(SCRIPT)
+
+bench: deps
+	@$(MAKE) --no-print-directory initramfs
+	@scripts/vm.sh run $(TOP)/scripts/bench.sh
+
+# ---- lint ------------------------------------------------------------------
+
+KERNEL_FILES = $(wildcard driver/*.c driver/*.h include/uapi/linux/*.h)
+
+lint: deps
+	@$(MAKE) --no-print-directory _lint
+
+_lint:
+	@echo "checkpatch --strict:"
+	@perl $(B)/ksrc/scripts/checkpatch.pl --strict --no-tree --terse \
+		--show-types -f $(KERNEL_FILES) >$(B)/checkpatch.log 2>&1; \
+	 if grep -E -q 'ERROR|WARNING|CHECK' $(B)/checkpatch.log; then \
+		cat $(B)/checkpatch.log; exit 1; fi; echo "  clean"
+	@echo "sparse (C=2) and W=1:"
+	@$(MAKE) -s -C $(VM_KDIR) M=$(TOP) C=2 W=1 modules >$(B)/sparse.log 2>&1 || \
+		{ cat $(B)/sparse.log; exit 1; }
+	@if grep -E -q 'warning:|error:' $(B)/sparse.log; then \
+		cat $(B)/sparse.log; exit 1; fi; echo "  clean"
+
+clean:
+	-$(MAKE) -C $(VM_KDIR) M=$(TOP) clean >/dev/null 2>&1
+	rm -rf $(B)

@@ -1,0 +1,110 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build the test VM's initramfs (an uncompressed newc cpio: under TCG the
+# kernel unpacks it faster than it could decompress anything).
+#
+# Usage: scripts/mkinitramfs.sh KVER MODULE OUT [DIR...]
+#   KVER    release of the kernel the VM boots (its /lib/modules tree is used)
+#   MODULE  path of sks.ko
+#   OUT     the cpio to write
+#   DIR...  build folders whose contents go in:
+#             */lib      -> /usr/local/lib     (libsks)
+#             */tools    -> /usr/local/bin     (skscm, benchmarks)
+#             */selftests, */tests -> /sks/selftests (in-VM tests)
+#           plus every shared library they need, found with ldd.
+set -eu
+
+kver=$1 module=$2 out=$3
+shift 3
+top=$(cd "$(dirname "$0")/.." && pwd)
+mods=/lib/modules/$kver
+
+# Kernel crypto modules the driver and the tests use (Debian builds them as
+# modules); their dependencies are resolved from modules.dep below.
+crypto='gcm ghash-generic ghash-clmulni-intel aesni-intel ctr sha512_generic
+sha512-ssse3 sha256-ssse3 algif_aead algif_hash algif_skcipher algif_rng
+crypto_user'
+
+root=$(mktemp -d "${TMPDIR:-/tmp}/sks-initramfs.XXXXXX")
+trap 'rm -rf "$root"' EXIT
+
+mkdir -p "$root/bin" "$root/sbin" "$root/usr/bin" "$root/usr/sbin" \
+	"$root/usr/local/bin" "$root/usr/local/lib" "$root/sks/selftests" \
+	"$root/proc" "$root/sys" "$root/dev" "$root/tmp" "$root/run" \
+	"$root/root" "$root/etc" "$root/var/tmp" "$root/lib64" \
+	"$root/lib/x86_64-linux-gnu" "$root/usr/lib/x86_64-linux-gnu"
+
+# busybox: one binary, a link per applet.
+cp /bin/busybox "$root/bin/busybox"
+for a in $(/bin/busybox --list); do
+	case $a in
+	busybox) ;;
+	*) ln -sf busybox "$root/bin/$a" ;;
+	esac
+done
+for a in modprobe insmod rmmod lsmod depmod modinfo poweroff reboot halt \
+	 mdev sysctl; do
+	ln -sf ../bin/busybox "$root/sbin/$a"
+done
+
+# Kernel modules: the crypto list and everything it depends on, plus sks.ko.
+resolve() {
+	# print the path (relative to $mods) of module $1 and of its deps
+	name=$(printf '%s' "$1" | tr _ -)
+	line=$(tr _ - <"$mods/modules.dep" |
+	       grep -n -m1 -E "/$name\.ko(\.[a-z]+)?:" | cut -d: -f1)
+	[ -n "$line" ] || return 0
+	sed -n "${line}p" "$mods/modules.dep" | tr -d ':' | tr ' ' '\n'
+}
+for m in $crypto; do
+	resolve "$m"
+done | sort -u | while read -r f; do
+	[ -n "$f" ] || continue
+	mkdir -p "$root$mods/$(dirname "$f")"
+	cp "$mods/$f" "$root$mods/$f"
+done
+mkdir -p "$root$mods/extra"
+cp "$module" "$root$mods/extra/sks.ko"
+cp "$mods/modules.order" "$mods/modules.builtin" "$root$mods/" 2>/dev/null || true
+[ -e "$mods/modules.builtin.modinfo" ] &&
+	cp "$mods/modules.builtin.modinfo" "$root$mods/"
+depmod -b "$root" "$kver"
+
+# Payload from the build folders.
+for d in "$@"; do
+	[ -d "$d" ] || continue
+	case $d in
+	*/lib) cp -a "$d"/*.so* "$root/usr/local/lib/" 2>/dev/null || true ;;
+	*/tools)
+		find "$d" -maxdepth 1 -type f -perm -u+x \
+			-exec cp {} "$root/usr/local/bin/" \; ;;
+	*/selftests|*/tests)
+		find "$d" -maxdepth 1 -type f -perm -u+x \
+			-exec cp {} "$root/sks/selftests/" \; ;;
+	esac
+done
+
+# Shared libraries of every dynamic binary we carry (kept at their host paths).
+find "$root/usr/local" "$root/sks" -type f | while read -r f; do
+	file=$(head -c 4 "$f" | od -An -c | tr -d ' ')
+	[ "$file" = "177ELF" ] || continue
+	LD_LIBRARY_PATH="$root/usr/local/lib" ldd "$f" 2>/dev/null |
+		sed -n 's/.*=> \(\/[^ ]*\).*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (.*/\1/p'
+done | sort -u | while read -r lib; do
+	case $lib in "$root"/*) continue ;; esac
+	mkdir -p "$root$(dirname "$lib")"
+	cp -L "$lib" "$root$lib"
+done
+
+# /init and the in-VM test runner.
+cp "$top/scripts/vm-init" "$root/init"
+cp "$top/scripts/vm-check.sh" "$root/sks/vm-check.sh"
+chmod 755 "$root/init" "$root/sks/vm-check.sh"
+echo "root:x:0:0:root:/root:/bin/sh" >"$root/etc/passwd"
+echo "root:x:0:" >"$root/etc/group"
+echo "$kver" >"$root/sks/kver"
+
+mkdir -p "$(dirname "$out")"
+(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) >"$out.tmp"
+mv "$out.tmp" "$out"

@@ -1,0 +1,120 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot the sks test VM (Debian's 6.1 kernel + the initramfs built by
+# scripts/mkinitramfs.sh) with qemu-system-x86_64.
+#
+# Usage: scripts/vm.sh run SCRIPT    run SCRIPT as root in the VM, print its
+#                                    output, exit with its exit status
+#        scripts/vm.sh check TAPFILE run the selftests; TAP lines to TAPFILE
+#        scripts/vm.sh shell         interactive shell (leave: exit, Ctrl-A X)
+#
+# Environment:
+#   SKS_BUILD   build folder (default: ./build)
+#   SKS_ACCEL   kvm | tcg | auto (default auto: KVM only if a probe boot with
+#               it really finishes; the verdict is cached in the build folder)
+#   VM_TIMEOUT  seconds before a hung guest is killed (run 600, check 1500)
+#   VM_SMP      virtual CPUs (default 2)
+#   VM_MEM      memory in MiB (default 1024)
+set -u
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${SKS_BUILD:-$top/build}
+mode=${1:-}
+
+usage() {
+	sed -n '6,20s/^# \{0,1\}//p' "$0" >&2
+	exit 2
+}
+case $mode in run|check|shell) ;; *) usage ;; esac
+
+kver=$(cat "$build/kver" 2>/dev/null) || kver=$("$top/scripts/kver.sh") || {
+	echo "vm: no Debian 6.1 kernel installed (run scripts/deps.sh)" >&2
+	exit 2
+}
+kernel=/boot/vmlinuz-$kver
+initrd=$build/vm/initramfs.cpio
+[ -r "$initrd" ] || { echo "vm: $initrd missing (run make)" >&2; exit 2; }
+[ -r "$kernel" ] || { echo "vm: cannot read $kernel" >&2; exit 2; }
+
+run=$(mktemp -d "${TMPDIR:-/tmp}/sks-vm.XXXXXX")
+trap 'rm -rf "$run"' EXIT
+
+# qemu_cmd ACCEL MODE: fill the array QEMU with the common command line.
+qemu_cmd() {
+	local cpu=max
+	[ "$1" = kvm ] && cpu=host
+	QEMU=(qemu-system-x86_64 -accel "$1" -cpu "$cpu"
+	      -smp "${VM_SMP:-2}" -m "${VM_MEM:-1024}"
+	      -kernel "$kernel" -no-reboot -nodefaults -display none
+	      -append "console=ttyS0 quiet loglevel=4 panic=-1 SKSVM_MODE=$2")
+}
+
+# Pick the accelerator: KVM only when a probe boot with it really completes.
+accel=${SKS_ACCEL:-auto}
+if [ "$accel" = auto ]; then
+	cache=$build/vm/accel
+	if [ -s "$cache" ]; then
+		accel=$(cat "$cache")
+	else
+		accel=tcg
+		if [ -w /dev/kvm ]; then
+			qemu_cmd kvm probe
+			: >"$run/probe.out"
+			( timeout -s KILL 30 "${QEMU[@]}" -initrd "$initrd" \
+				-serial null -serial "file:$run/probe.out" \
+				</dev/null >/dev/null 2>&1 ) 2>/dev/null
+			grep -q 'SKS-EXIT: 0' "$run/probe.out" && accel=kvm
+		fi
+		echo "$accel" >"$cache"
+		echo "vm: accelerator: $accel" >&2
+	fi
+fi
+
+results=$run/results
+: >"$results"
+case $mode in
+shell)
+	qemu_cmd "$accel" shell
+	exec "${QEMU[@]}" -initrd "$initrd" -serial mon:stdio -serial null
+	;;
+run)
+	script=${2:-}
+	[ -r "$script" ] || { echo "vm: cannot read script '$script'" >&2; exit 2; }
+	# A second cpio appended to the first adds /sks/script.
+	mkdir -p "$run/root/sks"
+	cp "$script" "$run/root/sks/script"
+	(cd "$run/root" && find . | cpio -o -H newc --quiet -R 0:0) >"$run/extra.cpio"
+	cat "$initrd" "$run/extra.cpio" >"$run/initrd"
+	initrd=$run/initrd
+	timeout=${VM_TIMEOUT:-600}
+	;;
+check)
+	tapfile=${2:-$build/check/vm.tap}
+	timeout=${VM_TIMEOUT:-1500}
+	;;
+esac
+
+qemu_cmd "$accel" "$mode"
+start=$(date +%s)
+timeout -s KILL "$timeout" "${QEMU[@]}" -initrd "$initrd" \
+	-serial stdio -serial "file:$results" </dev/null | tr -d '\r'
+qrc=${PIPESTATUS[0]}
+secs=$(( $(date +%s) - start ))
+
+tr -d '\r' <"$results" >"$results.txt"
+if [ "$mode" = check ]; then
+	mkdir -p "$(dirname "$tapfile")"
+	grep -v '^SKS-EXIT:' "$results.txt" >"$tapfile"
+fi
+status=$(sed -n 's/^SKS-EXIT: \([0-9]*\).*/\1/p' "$results.txt" | tail -n 1)
+if [ -z "$status" ]; then
+	if [ "$qrc" -eq 137 ] || [ "$qrc" -eq 124 ]; then
+		echo "vm: guest did not finish within ${timeout}s: killed" >&2
+	else
+		echo "vm: guest stopped without reporting a result (qemu status $qrc)" >&2
+	fi
+	exit 124
+fi
+echo "vm: guest finished in ${secs}s ($accel), status $status" >&2
+exit "$status"
