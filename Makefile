@@ -54,6 +54,7 @@ SELFTESTS := $(patsubst selftests/%.c,$(B)/selftests/%,$(wildcard selftests/*_te
 HOSTTESTS := $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/*_test.c))
 TEST_LIBS := $(LIB_LINK) -lkcapi -lpthread
 
+UAPI := $(wildcard include/uapi/linux/sks.h)
 INITRAMFS := $(B)/vm/initramfs.cpio
 DEPS_STAMP := $(B)/kver
 
@@ -84,7 +85,7 @@ vm-module:
 
 # ---- libsks ----------------------------------------------------------------
 
-$(B)/lib/obj/%.o: lib/%.c $(wildcard lib/*.h) include/uapi/linux/sks.h
+$(B)/lib/obj/%.o: lib/%.c $(wildcard lib/*.h) $(UAPI)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
 
@@ -110,11 +111,11 @@ $(B)/tools/%: $$(wildcard tools/%/*.c tools/%/*.h) $(LIB_TARGETS)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WFLAGS) $(LDFLAGS) -o $@ \
 		$(filter %.c,$^) $(TOOL_LIBS)
 
-$(B)/selftests/%: selftests/%.c $(wildcard selftests/*.h) include/uapi/linux/sks.h $(LIB_TARGETS) | deps
+$(B)/selftests/%: selftests/%.c $(wildcard selftests/*.h) $(UAPI) $(LIB_TARGETS)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< $(TEST_LIBS)
 
-$(B)/tests/%: tests/%.c $(wildcard tests/*.h) $(LIB_TARGETS) | deps
+$(B)/tests/%: tests/%.c $(wildcard tests/*.h) $(UAPI) $(LIB_TARGETS)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< $(TEST_LIBS)
 

@@ -61,9 +61,10 @@ if [ "$accel" = auto ]; then
 		if [ -w /dev/kvm ]; then
 			qemu_cmd kvm probe
 			: >"$run/probe.out"
-			( timeout -s KILL 30 "${QEMU[@]}" -initrd "$initrd" \
-				-serial null -serial "file:$run/probe.out" \
-				</dev/null >/dev/null 2>&1 ) 2>/dev/null
+			# (a broken KVM makes QEMU abort: keep bash quiet)
+			bash -c '"$@" </dev/null >/dev/null 2>&1; true' probe \
+				timeout -s KILL 30 "${QEMU[@]}" -initrd "$initrd" \
+				-serial null -serial "file:$run/probe.out" 2>/dev/null
 			grep -q 'SKS-EXIT: 0' "$run/probe.out" && accel=kvm
 		fi
 		echo "$accel" >"$cache"
