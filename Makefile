@@ -52,6 +52,7 @@ TOOL_LIBS := $(LIB_LINK) -lkcapi -lreadline -lpthread
 # selftests/*_test.c run in the VM; tests/*_test.c run on the host.
 SELFTESTS := $(patsubst selftests/%.c,$(B)/selftests/%,$(wildcard selftests/*_test.c))
 HOSTTESTS := $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/*_test.c))
+HOSTSCRIPTS := $(wildcard tests/*_test.sh)
 TEST_LIBS := $(LIB_LINK) -lkcapi -lpthread
 
 UAPI := $(wildcard include/uapi/linux/sks.h)
@@ -137,7 +138,7 @@ check: deps
 _check: initramfs
 	@mkdir -p $(B)/check
 	@rm -f $(B)/check/*.tap
-	@for t in $(HOSTTESTS); do \
+	@for t in $(HOSTTESTS) $(HOSTSCRIPTS); do \
 		echo "# hosttest: $${t##*/}" | tee -a $(B)/check/host.tap; \
 		LD_LIBRARY_PATH=$(B)/lib $$t 2>&1 | tee -a $(B)/check/host.tap; \
 	done; true

@@ -26,6 +26,7 @@ libreadline-dev		/usr/include/readline/readline.h
 sparse			/usr/bin/sparse
 pkg-config		/usr/bin/pkg-config
 gcc			/usr/bin/gcc
+g++			/usr/bin/g++
 make			/usr/bin/make
 valgrind		/usr/bin/valgrind
 xz-utils		/usr/bin/xz
