@@ -21,10 +21,11 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 mods=/lib/modules/$kver
 
 # Kernel crypto modules the driver and the tests use (Debian builds them as
-# modules); their dependencies are resolved from modules.dep below.
-crypto='gcm ghash-generic ghash-clmulni-intel aesni-intel ctr sha512_generic
+# modules), and virtio-blk for a VM_DISK; their dependencies are resolved
+# from modules.dep below.
+kmods='gcm ghash-generic ghash-clmulni-intel aesni-intel ctr sha512_generic
 sha512-ssse3 sha256-ssse3 algif_aead algif_hash algif_skcipher algif_rng
-crypto_user'
+crypto_user virtio_pci virtio_blk'
 
 root=$(mktemp -d "${TMPDIR:-/tmp}/sks-initramfs.XXXXXX")
 trap 'rm -rf "$root"' EXIT
@@ -48,7 +49,7 @@ for a in modprobe insmod rmmod lsmod depmod modinfo poweroff reboot halt \
 	ln -sf ../bin/busybox "$root/sbin/$a"
 done
 
-# Kernel modules: the crypto list and everything it depends on, plus sks.ko.
+# Kernel modules: the list above and everything it depends on, plus sks.ko.
 resolve() {
 	# print the path (relative to $mods) of module $1 and of its deps
 	name=$(printf '%s' "$1" | tr _ -)
@@ -57,7 +58,7 @@ resolve() {
 	[ -n "$line" ] || return 0
 	sed -n "${line}p" "$mods/modules.dep" | tr -d ':' | tr ' ' '\n'
 }
-for m in $crypto; do
+for m in $kmods; do
 	resolve "$m"
 done | sort -u | while read -r f; do
 	[ -n "$f" ] || continue

@@ -16,6 +16,8 @@
 #   VM_TIMEOUT  seconds before a hung guest is killed (run 600, check 1500)
 #   VM_SMP      virtual CPUs (default 2)
 #   VM_MEM      memory in MiB (default 1024)
+#   VM_DISK     a file given to the guest as the raw disk /dev/vda (what the
+#               guest writes there outlives the VM: used by two-boot tests)
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,7 +25,7 @@ build=${SKS_BUILD:-$top/build}
 mode=${1:-}
 
 usage() {
-	sed -n '6,20s/^# \{0,1\}//p' "$0" >&2
+	sed -n '6,22s/^# \{0,1\}//p' "$0" >&2
 	exit 2
 }
 case $mode in run|check|shell) ;; *) usage ;; esac
@@ -48,6 +50,9 @@ qemu_cmd() {
 	      -smp "${VM_SMP:-2}" -m "${VM_MEM:-1024}"
 	      -kernel "$kernel" -no-reboot -nodefaults -display none
 	      -append "console=ttyS0 quiet loglevel=4 panic=-1 SKSVM_MODE=$2")
+	if [ -n "${VM_DISK:-}" ]; then
+		QEMU+=(-drive "file=$VM_DISK,format=raw,if=virtio")
+	fi
 }
 
 # Pick the accelerator: KVM only when a probe boot with it really completes.
