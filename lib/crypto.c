@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * libsks - crypto operations done by the driver with keys in a slot:
+ * AES-GCM encryption and decryption, HMAC signing and verification.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "internal.h"
+
+static int crypt(struct sks_session *session, unsigned long cmd, uint32_t key,
+		 const void *aad, size_t aad_len, uint8_t *iv, const void *in,
+		 size_t in_len, void *out, size_t *out_len)
+{
+	struct sks_crypt c;
+
+	if (!iv || !out_len || *out_len > UINT32_MAX ||
+	    aad_len > SKS_MAX_DATA_SIZE ||
+	    in_len > SKS_MAX_DATA_SIZE + SKS_GCM_TAG_LEN ||
+	    (aad_len && !aad) || (in_len && !in))
+		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+	memset(&c, 0, sizeof(c));
+	c.handle = key;
+	c.mechanism = SKS_CKM_AES_GCM;
+	if (cmd == SKS_IOC_DECRYPT)
+		memcpy(c.iv, iv, SKS_GCM_IV_LEN);
+	c.aad = (uintptr_t)aad;
+	c.aad_len = aad_len;
+	c.in = (uintptr_t)in;
+	c.in_len = in_len;
+	c.out = (uintptr_t)out;
+	c.out_len = *out_len;
+	if (sks_do_ioctl(session->fd, cmd, &c)) {
+		if (sks_last_result() == SKS_CKR_BUFFER_TOO_SMALL)
+			*out_len = c.out_len;
+		return -1;
+	}
+	if (cmd == SKS_IOC_ENCRYPT)
+		memcpy(iv, c.iv, SKS_GCM_IV_LEN);
+	*out_len = c.out_len;
+	return 0;
+}
+
+SKS_API int sks_crypto_encrypt(struct sks_session *session, uint32_t key,
+			       const void *aad, size_t aad_len, const void *in,
+			       size_t in_len, uint8_t *iv, void *out,
+			       size_t *out_len)
+{
+	return crypt(session, SKS_IOC_ENCRYPT, key, aad, aad_len, iv, in,
+		     in_len, out, out_len);
+}
+
+SKS_API int sks_crypto_decrypt(struct sks_session *session, uint32_t key,
+			       const void *aad, size_t aad_len,
+			       const uint8_t *iv, const void *in,
+			       size_t in_len, void *out, size_t *out_len)
+{
+	uint8_t nonce[SKS_GCM_IV_LEN];
+
+	if (!iv)
+		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+	memcpy(nonce, iv, sizeof(nonce));
+	return crypt(session, SKS_IOC_DECRYPT, key, aad, aad_len, nonce, in,
+		     in_len, out, out_len);
+}
+
+SKS_API int sks_crypto_sign(struct sks_session *session, uint32_t key,
+			    uint32_t mechanism, const void *data, size_t len,
+			    void *mac, size_t *mac_len)
+{
+	struct sks_sign s;
+
+	if (len > SKS_MAX_DATA_SIZE || (len && !data) || !mac || !mac_len ||
+	    *mac_len > UINT32_MAX)
+		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+	memset(&s, 0, sizeof(s));
+	s.handle = key;
+	s.mechanism = mechanism;
+	s.data = (uintptr_t)data;
+	s.data_len = len;
+	s.sig = (uintptr_t)mac;
+	s.sig_len = *mac_len;
+	if (sks_do_ioctl(session->fd, SKS_IOC_SIGN, &s))
+		return -1;
+	*mac_len = s.sig_len;
+	return 0;
+}
+
+SKS_API int sks_crypto_verify(struct sks_session *session, uint32_t key,
+			      uint32_t mechanism, const void *data, size_t len,
+			      const void *mac, size_t mac_len)
+{
+	struct sks_sign s;
+
+	if (len > SKS_MAX_DATA_SIZE || (len && !data) || !mac ||
+	    mac_len > UINT32_MAX)
+		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+	memset(&s, 0, sizeof(s));
+	s.handle = key;
+	s.mechanism = mechanism;
+	s.data = (uintptr_t)data;
+	s.data_len = len;
+	s.sig = (uintptr_t)mac;
+	s.sig_len = mac_len;
+	return sks_do_ioctl(session->fd, SKS_IOC_VERIFY, &s);
+}

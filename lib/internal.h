@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libsks - internal definitions shared by the library's files.
+ */
+#ifndef __LIBSKS_INTERNAL_H__
+#define __LIBSKS_INTERNAL_H__
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sks.h"
+
+#define SKS_API __attribute__((visibility("default")))
+
+/* Blob format (docs/blob-format.md): fixed header, payload, GCM tag. */
+#define SKS_BLOB_MAGIC_STR	"SKSB"
+#define SKS_BLOB_VERSION_1	1
+#define SKS_BLOB_HEADER_LEN	80
+#define SKS_BLOB_OVERHEAD	(SKS_BLOB_HEADER_LEN + SKS_GCM_TAG_LEN)
+#define SKS_BLOB_OFF_VERSION	4
+#define SKS_BLOB_OFF_HDR_LEN	6
+#define SKS_BLOB_OFF_FLAGS	8
+#define SKS_BLOB_OFF_COUNT	12
+#define SKS_BLOB_OFF_PAYLOAD	16
+#define SKS_BLOB_OFF_FP		20
+
+struct sks_session {
+	int fd;
+};
+
+/* Set the calling thread's last result. */
+void sks_set_result(uint32_t ckr);
+
+/* Fail with @err and the matching result @ckr: returns -1. */
+int sks_fail(int err, uint32_t ckr);
+
+/*
+ * Issue an sks ioctl whose argument starts with "__u32 flags; __u32 result;".
+ * Sets the last result from the driver's answer (or from errno when the
+ * driver could not answer) and returns 0 or -1 with errno set.
+ */
+int sks_do_ioctl(int fd, unsigned long cmd, void *arg);
+
+/*
+ * The blob packing decision: split @n objects, in order, into groups for
+ * blobs of at most @max_len bytes and @max_count objects. @blob_len[i] is the
+ * size of a blob holding object i alone, @overhead the part of every blob
+ * that does not depend on its objects. Writes the size of each group to
+ * @groups (room for @n entries) and returns the number of groups; returns 0
+ * and sets *@too_big to the index of the first object that cannot fit in a
+ * blob of its own.
+ */
+size_t sks_blob_plan(const size_t *blob_len, size_t n, size_t overhead,
+		     size_t max_len, size_t max_count, size_t *groups,
+		     size_t *too_big);
+
+static inline uint32_t sks_get_le32(const uint8_t *p)
+{
+	return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+static inline uint16_t sks_get_le16(const uint8_t *p)
+{
+	return p[0] | (uint16_t)(p[1] << 8);
+}
+
+/* Wipe secrets (not optimised away). */
+void sks_wipe(void *p, size_t len);
+
+#endif /* __LIBSKS_INTERNAL_H__ */

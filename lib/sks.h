@@ -1,0 +1,782 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libsks - C library over the sks ioctls (Scalable Key Storage HSM emulation).
+ *
+ * Objects
+ *   struct sks_hsm          the HSM's control device (/dev/sks-control)
+ *   struct sks_slot_info    one slot as listed by the control device
+ *   struct sks_session      an open session on a slot (/dev/sksN)
+ *   struct sks_session_desc a snapshot of a session's slot and login state
+ *   struct sks_attrs        object attributes (template or read back)
+ *   struct sks_blob_set     an ordered set of SKS blobs (one extracted group)
+ *
+ * Error convention (the same for every function of this library)
+ *   - A function returning int returns 0 on success and -1 on failure.
+ *   - A function returning a pointer returns a valid pointer on success and
+ *     NULL on failure.
+ *   - On failure errno is set, and the PKCS#11 result code (CKR_*) of the
+ *     failure is available in the same thread from sks_last_result(). The
+ *     code comes from the driver when it answered, otherwise the library
+ *     picks the closest code (CKR_HOST_MEMORY for ENOMEM, CKR_ARGUMENTS_BAD
+ *     for invalid arguments, ...). Every call that can fail sets the last
+ *     result, to CKR_OK on success.
+ *   - Getters of opaque objects cannot fail and return plain values.
+ *   - Destructors (*_free, *_close) accept NULL.
+ *
+ * Ownership
+ *   Every object returned by a *_new, *_open, *_get_*_info/_desc, *_list or
+ *   extract function belongs to the caller, who releases it with the
+ *   matching destructor named in the function's comment. Pointers returned by
+ *   getters point into the object they were read from and live as long as it.
+ *
+ * Threads
+ *   The library has no global mutable state except the per-thread last
+ *   result. Distinct objects may be used from different threads freely; one
+ *   object must not be modified (set_*, add, free) concurrently with other
+ *   use of it. Sessions may be shared between threads for crypto operations:
+ *   the driver serialises what needs it.
+ */
+#ifndef __LIBSKS_SKS_H__
+#define __LIBSKS_SKS_H__
+
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/sks.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct sks_hsm;
+struct sks_slot_info;
+struct sks_slot_list_info;
+struct sks_session;
+struct sks_session_desc;
+struct sks_attrs;
+struct sks_blob_set;
+
+/* ---------------------------------------------------------------------- */
+/* Result codes and version                                               */
+/* ---------------------------------------------------------------------- */
+
+/**
+ * sks_last_result() - the PKCS#11 result code of this thread's last call.
+ *
+ * Return: CKR_* value (SKS_CKR_OK after a successful call).
+ */
+uint32_t sks_last_result(void);
+
+/**
+ * sks_result_name() - symbolic name of a result code.
+ * @ckr: CKR_* value.
+ *
+ * Return: a static string such as "CKR_SESSION_CLOSED", or NULL if @ckr is
+ * not a code the driver uses. Never free it.
+ */
+const char *sks_result_name(uint32_t ckr);
+
+/**
+ * sks_strerror() - human readable description of a result code.
+ * @ckr: CKR_* value.
+ *
+ * Return: a static string ("session closed", ...); "unknown result code"
+ * for codes the library does not know. Never free it.
+ */
+const char *sks_strerror(uint32_t ckr);
+
+/**
+ * sks_result_errno() - the errno value the driver pairs with a result code.
+ * @ckr: CKR_* value.
+ *
+ * Return: a positive errno value, 0 for CKR_OK, EIO for unknown codes.
+ */
+int sks_result_errno(uint32_t ckr);
+
+/**
+ * sks_api_version() - version of the library.
+ *
+ * Return: static string such as "0.1.0". Never free it.
+ */
+const char *sks_api_version(void);
+
+/* ---------------------------------------------------------------------- */
+/* The HSM: /dev/sks-control (CAP_SYS_ADMIN)                               */
+/* ---------------------------------------------------------------------- */
+
+/**
+ * sks_hsm_open() - open the HSM's control device.
+ * @path: device path, or NULL for SKS_CONTROL_DEVICE.
+ *
+ * Return: a new HSM handle, to be released with sks_hsm_close(), or NULL.
+ */
+struct sks_hsm *sks_hsm_open(const char *path);
+
+/**
+ * sks_hsm_close() - close an HSM handle and free it.
+ * @hsm: handle from sks_hsm_open(), or NULL.
+ */
+void sks_hsm_close(struct sks_hsm *hsm);
+
+/**
+ * sks_hsm_get_fd() - the file descriptor of the control device.
+ * @hsm: HSM handle.
+ *
+ * Return: the descriptor, owned by @hsm (do not close it).
+ */
+int sks_hsm_get_fd(struct sks_hsm *hsm);
+
+/**
+ * sks_hsm_get_serial() - read the HSM serial number.
+ * @hsm: HSM handle.
+ * @serial: out: serial number.
+ *
+ * Return: 0 or -1.
+ */
+int sks_hsm_get_serial(struct sks_hsm *hsm, uint64_t *serial);
+
+/**
+ * sks_hsm_get_firmware() - read the HSM firmware version.
+ * @hsm: HSM handle.
+ * @buf: out: NUL terminated version string ("7.7.2").
+ * @size: room at @buf (SKS_FW_VERSION_LEN is enough).
+ *
+ * Return: 0 or -1 (ERANGE if @size was too small).
+ */
+int sks_hsm_get_firmware(struct sks_hsm *hsm, char *buf, size_t size);
+
+/**
+ * sks_hsm_create_partition() - create a partition slot.
+ * @hsm: HSM handle.
+ * @type: SKS_SLOT_V0 (ordinary) or SKS_SLOT_V1 (SKS partition).
+ * @capacity: object storage in bytes, 0 for the default.
+ * @slot: out: number of the new slot (may be NULL).
+ *
+ * The partition must then be initialised with sks_session_init_partition().
+ *
+ * Return: 0 or -1.
+ */
+int sks_hsm_create_partition(struct sks_hsm *hsm, unsigned int type,
+			     uint64_t capacity, unsigned int *slot);
+
+/**
+ * sks_hsm_create_backup() - create a Backup HSM slot.
+ * @hsm: HSM handle.
+ * @firmware: firmware version string, or NULL for the default ("7.7.1").
+ * @so_secret: the Backup HSM's SO secret (NUL terminated).
+ * @slot: out: number of the new slot (may be NULL).
+ *
+ * Return: 0 or -1.
+ */
+int sks_hsm_create_backup(struct sks_hsm *hsm, const char *firmware,
+			  const char *so_secret, unsigned int *slot);
+
+/**
+ * sks_hsm_delete_slot() - delete a slot and everything in it.
+ * @hsm: HSM handle.
+ * @slot: slot number.
+ *
+ * Return: 0 or -1.
+ */
+int sks_hsm_delete_slot(struct sks_hsm *hsm, unsigned int slot);
+
+/**
+ * sks_hsm_list_slots() - list the slots, lowest number first.
+ * @hsm: HSM handle.
+ *
+ * Return: a new list, to be released with sks_slot_list_free(), or NULL.
+ */
+struct sks_slot_list_info *sks_hsm_list_slots(struct sks_hsm *hsm);
+
+/**
+ * sks_slot_list_free() - free a slot list and the entries it owns.
+ * @list: list from sks_hsm_list_slots(), or NULL.
+ */
+void sks_slot_list_free(struct sks_slot_list_info *list);
+
+/**
+ * sks_slot_list_get_count() - number of slots in a list.
+ * @list: slot list.
+ *
+ * Return: the count.
+ */
+size_t sks_slot_list_get_count(const struct sks_slot_list_info *list);
+
+/**
+ * sks_slot_list_get_slot() - one slot of a list.
+ * @list: slot list.
+ * @index: 0..count-1.
+ *
+ * Return: the entry, owned by @list, or NULL if @index is out of range.
+ */
+const struct sks_slot_info *
+sks_slot_list_get_slot(const struct sks_slot_list_info *list, size_t index);
+
+/** sks_slot_info_get_number() - slot number N of /dev/sksN. @info: entry. */
+unsigned int sks_slot_info_get_number(const struct sks_slot_info *info);
+/** sks_slot_info_get_type() - SKS_SLOT_V0, _V1 or _BACKUP. @info: entry. */
+unsigned int sks_slot_info_get_type(const struct sks_slot_info *info);
+/** sks_slot_info_get_serial() - slot serial number. @info: entry. */
+uint64_t sks_slot_info_get_serial(const struct sks_slot_info *info);
+/**
+ * sks_slot_info_get_label() - partition label.
+ * @info: entry.
+ *
+ * Return: NUL terminated string owned by @info ("" if none).
+ */
+const char *sks_slot_info_get_label(const struct sks_slot_info *info);
+/**
+ * sks_slot_info_get_firmware() - firmware version of the slot.
+ * @info: entry.
+ *
+ * Return: NUL terminated string owned by @info.
+ */
+const char *sks_slot_info_get_firmware(const struct sks_slot_info *info);
+/** sks_slot_info_get_state() - SKS_STATE_* bits. @info: entry. */
+uint32_t sks_slot_info_get_state(const struct sks_slot_info *info);
+/** sks_slot_info_get_sessions() - open sessions. @info: entry. */
+unsigned int sks_slot_info_get_sessions(const struct sks_slot_info *info);
+/** sks_slot_info_get_capacity() - storage in bytes. @info: entry. */
+uint64_t sks_slot_info_get_capacity(const struct sks_slot_info *info);
+/** sks_slot_info_get_used() - bytes used by objects. @info: entry. */
+uint64_t sks_slot_info_get_used(const struct sks_slot_info *info);
+
+/**
+ * sks_slot_type_name() - name of a slot type for display.
+ * @type: SKS_SLOT_*.
+ *
+ * Return: static string ("SKS partition (V1)", ...).
+ */
+const char *sks_slot_type_name(unsigned int type);
+
+/* ---------------------------------------------------------------------- */
+/* Sessions: /dev/sksN                                                    */
+/* ---------------------------------------------------------------------- */
+
+/**
+ * sks_session_open() - open a session on a slot.
+ * @slot: slot number N of /dev/sksN.
+ *
+ * Return: a new session, to be released with sks_session_close(), or NULL
+ * (CKR_TOKEN_NOT_PRESENT if there is no such slot).
+ */
+struct sks_session *sks_session_open(unsigned int slot);
+
+/**
+ * sks_session_open_path() - open a session on a slot device by path.
+ * @path: device path.
+ *
+ * Return: a new session, to be released with sks_session_close(), or NULL.
+ */
+struct sks_session *sks_session_open_path(const char *path);
+
+/**
+ * sks_session_close() - close a session (logging it out) and free it.
+ * Session objects created in it are destroyed by the driver.
+ * @session: session, or NULL.
+ */
+void sks_session_close(struct sks_session *session);
+
+/**
+ * sks_session_get_fd() - the session's file descriptor.
+ * @session: session.
+ *
+ * Return: the descriptor, owned by @session (do not close it).
+ */
+int sks_session_get_fd(struct sks_session *session);
+
+/**
+ * sks_session_get_desc() - read the state of the session and its slot.
+ * @session: session.
+ *
+ * Return: a new snapshot, to be released with sks_session_desc_free(), or
+ * NULL.
+ */
+struct sks_session_desc *sks_session_get_desc(struct sks_session *session);
+
+/**
+ * sks_session_desc_free() - free a snapshot.
+ * @desc: snapshot, or NULL.
+ */
+void sks_session_desc_free(struct sks_session_desc *desc);
+
+/** sks_session_desc_get_slot() - slot number. @desc: snapshot. */
+unsigned int sks_session_desc_get_slot(const struct sks_session_desc *desc);
+/** sks_session_desc_get_type() - SKS_SLOT_*. @desc: snapshot. */
+unsigned int sks_session_desc_get_type(const struct sks_session_desc *desc);
+/** sks_session_desc_get_role() - SKS_ROLE_* or SKS_ROLE_NONE. @desc: snapshot. */
+uint32_t sks_session_desc_get_role(const struct sks_session_desc *desc);
+/** sks_session_desc_get_state() - SKS_STATE_* bits. @desc: snapshot. */
+uint32_t sks_session_desc_get_state(const struct sks_session_desc *desc);
+/** sks_session_desc_get_serial() - slot serial number. @desc: snapshot. */
+uint64_t sks_session_desc_get_serial(const struct sks_session_desc *desc);
+/**
+ * sks_session_desc_get_label() - partition label.
+ * @desc: snapshot.
+ *
+ * Return: NUL terminated string owned by @desc.
+ */
+const char *sks_session_desc_get_label(const struct sks_session_desc *desc);
+/** sks_session_desc_get_capacity() - bytes. @desc: snapshot. */
+uint64_t sks_session_desc_get_capacity(const struct sks_session_desc *desc);
+/** sks_session_desc_get_used() - bytes used. @desc: snapshot. */
+uint64_t sks_session_desc_get_used(const struct sks_session_desc *desc);
+/**
+ * sks_session_desc_get_smk_fingerprint() - primary SMK fingerprint (V1).
+ * @desc: snapshot.
+ *
+ * Return: SKS_FINGERPRINT_LEN bytes owned by @desc, or NULL if the slot has
+ * no SMK.
+ */
+const uint8_t *
+sks_session_desc_get_smk_fingerprint(const struct sks_session_desc *desc);
+/**
+ * sks_session_desc_get_rollover_fingerprint() - rollover SMK fingerprint.
+ * @desc: snapshot.
+ *
+ * Return: SKS_FINGERPRINT_LEN bytes owned by @desc, or NULL if no rollover
+ * SMK is present.
+ */
+const uint8_t *
+sks_session_desc_get_rollover_fingerprint(const struct sks_session_desc *desc);
+
+/**
+ * sks_role_name() - Luna name of a role for display.
+ * @role: SKS_ROLE_*.
+ *
+ * Return: static string: "Partition SO", "Crypto Officer", "Crypto User" or
+ * "none".
+ */
+const char *sks_role_name(uint32_t role);
+
+/**
+ * sks_session_init_partition() - initialise a new partition (CAP_SYS_ADMIN).
+ * A V1 partition gets its SMK here.
+ * @session: session on the partition.
+ * @so_pin: partition SO secret.
+ * @domain: cloning domain.
+ * @label: partition label, or NULL.
+ *
+ * Return: 0 or -1.
+ */
+int sks_session_init_partition(struct sks_session *session, const char *so_pin,
+			       const char *domain, const char *label);
+
+/**
+ * sks_session_login() - log the session in.
+ * @session: session.
+ * @role: SKS_ROLE_SO, SKS_ROLE_CO or SKS_ROLE_CU.
+ * @pin: the role's secret.
+ *
+ * Return: 0 or -1.
+ */
+int sks_session_login(struct sks_session *session, uint32_t role,
+		      const char *pin);
+
+/**
+ * sks_session_logout() - log the session out.
+ * @session: session.
+ *
+ * Return: 0 or -1.
+ */
+int sks_session_logout(struct sks_session *session);
+
+/**
+ * sks_session_init_role() - as partition SO, set the CO or CU secret (this
+ * also clears a lockout).
+ * @session: session logged in as SO.
+ * @role: SKS_ROLE_CO or SKS_ROLE_CU.
+ * @pin: the new secret.
+ *
+ * Return: 0 or -1.
+ */
+int sks_session_init_role(struct sks_session *session, uint32_t role,
+			  const char *pin);
+
+/**
+ * sks_session_change_pin() - change the logged-in role's secret.
+ * @session: logged-in session.
+ * @role: the role logged in.
+ * @old_pin: current secret.
+ * @new_pin: new secret.
+ *
+ * Return: 0 or -1.
+ */
+int sks_session_change_pin(struct sks_session *session, uint32_t role,
+			   const char *old_pin, const char *new_pin);
+
+/**
+ * sks_session_smk_rollover() - start or end an SMK rollover (V1, CO).
+ * @session: session logged in as CO.
+ * @flags: SKS_ROLLOVER_START or SKS_ROLLOVER_END.
+ *
+ * Return: 0 or -1.
+ */
+int sks_session_smk_rollover(struct sks_session *session, uint32_t flags);
+
+/* ---------------------------------------------------------------------- */
+/* Object attributes                                                      */
+/* ---------------------------------------------------------------------- */
+
+/**
+ * sks_attrs_new() - new, empty attributes (class SKS_CKO_SECRET_KEY, key
+ * type SKS_CKK_AES, no flags, empty label and id).
+ *
+ * Return: new attributes, to be released with sks_attrs_free(), or NULL.
+ */
+struct sks_attrs *sks_attrs_new(void);
+
+/**
+ * sks_attrs_free() - free attributes.
+ * @attrs: attributes, or NULL.
+ */
+void sks_attrs_free(struct sks_attrs *attrs);
+
+/** sks_attrs_set_class() - set the class (SKS_CKO_*). @attrs: attributes. @cls: class. */
+void sks_attrs_set_class(struct sks_attrs *attrs, uint32_t cls);
+/** sks_attrs_set_key_type() - set the key type (SKS_CKK_*). @attrs: attributes. @key_type: type. */
+void sks_attrs_set_key_type(struct sks_attrs *attrs, uint32_t key_type);
+/** sks_attrs_set_flags() - set the SKS_OBJ_* flags. @attrs: attributes. @flags: flags. */
+void sks_attrs_set_flags(struct sks_attrs *attrs, uint32_t flags);
+/** sks_attrs_set_value_len() - set the key length in bytes. @attrs: attributes. @len: bytes. */
+void sks_attrs_set_value_len(struct sks_attrs *attrs, uint32_t len);
+/** sks_attrs_set_usage_limit() - set the usage limit, 0 = unlimited. @attrs: attributes. @limit: limit. */
+void sks_attrs_set_usage_limit(struct sks_attrs *attrs, uint64_t limit);
+
+/**
+ * sks_attrs_set_label() - set CKA_LABEL.
+ * @attrs: attributes.
+ * @label: NUL terminated label (at most SKS_OBJ_LABEL_MAX bytes), or NULL.
+ *
+ * Return: 0 or -1 (EINVAL if too long).
+ */
+int sks_attrs_set_label(struct sks_attrs *attrs, const char *label);
+
+/**
+ * sks_attrs_set_id() - set CKA_ID.
+ * @attrs: attributes.
+ * @id: bytes (may be NULL if @len is 0).
+ * @len: at most SKS_OBJ_ID_MAX.
+ *
+ * Return: 0 or -1 (EINVAL if too long).
+ */
+int sks_attrs_set_id(struct sks_attrs *attrs, const void *id, size_t len);
+
+/** sks_attrs_get_class() - class. @attrs: attributes. */
+uint32_t sks_attrs_get_class(const struct sks_attrs *attrs);
+/** sks_attrs_get_key_type() - key type. @attrs: attributes. */
+uint32_t sks_attrs_get_key_type(const struct sks_attrs *attrs);
+/** sks_attrs_get_flags() - SKS_OBJ_* flags. @attrs: attributes. */
+uint32_t sks_attrs_get_flags(const struct sks_attrs *attrs);
+/** sks_attrs_get_value_len() - value length in bytes. @attrs: attributes. */
+uint32_t sks_attrs_get_value_len(const struct sks_attrs *attrs);
+/** sks_attrs_get_usage_limit() - usage limit. @attrs: attributes. */
+uint64_t sks_attrs_get_usage_limit(const struct sks_attrs *attrs);
+/** sks_attrs_get_usage_count() - uses so far. @attrs: attributes. */
+uint64_t sks_attrs_get_usage_count(const struct sks_attrs *attrs);
+/**
+ * sks_attrs_get_label() - CKA_LABEL.
+ * @attrs: attributes.
+ *
+ * Return: NUL terminated string owned by @attrs.
+ */
+const char *sks_attrs_get_label(const struct sks_attrs *attrs);
+/**
+ * sks_attrs_get_id() - CKA_ID.
+ * @attrs: attributes.
+ * @len: out: its length.
+ *
+ * Return: bytes owned by @attrs.
+ */
+const uint8_t *sks_attrs_get_id(const struct sks_attrs *attrs, size_t *len);
+
+/* ---------------------------------------------------------------------- */
+/* Objects                                                                */
+/* ---------------------------------------------------------------------- */
+
+/**
+ * sks_object_generate() - generate a secret key in the kernel.
+ * @session: logged-in session.
+ * @mechanism: SKS_CKM_AES_KEY_GEN or SKS_CKM_GENERIC_SECRET_KEY_GEN.
+ * @attrs: attributes of the new key (value length, flags, label, id).
+ * @handle: out: handle of the new key.
+ *
+ * Return: 0 or -1.
+ */
+int sks_object_generate(struct sks_session *session, uint32_t mechanism,
+			const struct sks_attrs *attrs, uint32_t *handle);
+
+/**
+ * sks_object_create() - import a key value or create a data object.
+ * @session: logged-in session.
+ * @attrs: attributes (the value length is taken from @len).
+ * @value: the value.
+ * @len: its length.
+ * @handle: out: handle of the new object.
+ *
+ * Return: 0 or -1.
+ */
+int sks_object_create(struct sks_session *session,
+		      const struct sks_attrs *attrs, const void *value,
+		      size_t len, uint32_t *handle);
+
+/**
+ * sks_object_get_attrs() - read an object's attributes (never its value).
+ * @session: session.
+ * @handle: object handle.
+ *
+ * Return: new attributes, to be released with sks_attrs_free(), or NULL.
+ */
+struct sks_attrs *sks_object_get_attrs(struct sks_session *session,
+				       uint32_t handle);
+
+/**
+ * sks_object_get_value() - read a data object's value.
+ * @session: session.
+ * @handle: data object handle.
+ * @len: out: value length.
+ *
+ * Return: a new buffer (malloc) the caller frees with free(), or NULL. A
+ * zero-length value gives a valid one-byte buffer and @len 0.
+ */
+void *sks_object_get_value(struct sks_session *session, uint32_t handle,
+			   size_t *len);
+
+/**
+ * sks_object_find() - handles of the objects that match a template.
+ * @session: session.
+ * @tmpl: template, or NULL to list every visible object.
+ * @match: SKS_FIND_* bits saying which fields of @tmpl must match.
+ * @count: out: number of handles.
+ *
+ * Return: a new array (malloc) of @count handles, ascending, that the caller
+ * frees with free(), or NULL on failure. With no match the array is valid
+ * and @count is 0.
+ */
+uint32_t *sks_object_find(struct sks_session *session,
+			  const struct sks_attrs *tmpl, uint32_t match,
+			  size_t *count);
+
+/**
+ * sks_object_destroy() - destroy an object.
+ * @session: session.
+ * @handle: object handle.
+ *
+ * Return: 0 or -1.
+ */
+int sks_object_destroy(struct sks_session *session, uint32_t handle);
+
+/* ---------------------------------------------------------------------- */
+/* Crypto                                                                  */
+/* ---------------------------------------------------------------------- */
+
+/**
+ * sks_crypto_encrypt() - AES-GCM encryption with a key in the slot.
+ * @session: session.
+ * @key: AES key handle.
+ * @aad: additional authenticated data (may be NULL if @aad_len is 0).
+ * @aad_len: its length.
+ * @in: plaintext.
+ * @in_len: its length (at most SKS_MAX_DATA_SIZE).
+ * @iv: out: the SKS_GCM_IV_LEN byte nonce the device chose.
+ * @out: out: ciphertext followed by the tag: @in_len + SKS_GCM_TAG_LEN bytes.
+ * @out_len: in: room at @out; out: bytes written.
+ *
+ * Return: 0 or -1.
+ */
+int sks_crypto_encrypt(struct sks_session *session, uint32_t key,
+		       const void *aad, size_t aad_len, const void *in,
+		       size_t in_len, uint8_t *iv, void *out, size_t *out_len);
+
+/**
+ * sks_crypto_decrypt() - AES-GCM decryption with a key in the slot.
+ * @session: session.
+ * @key: AES key handle.
+ * @aad: additional authenticated data (may be NULL if @aad_len is 0).
+ * @aad_len: its length.
+ * @iv: the SKS_GCM_IV_LEN byte nonce.
+ * @in: ciphertext followed by the tag.
+ * @in_len: its length.
+ * @out: out: plaintext, @in_len - SKS_GCM_TAG_LEN bytes; nothing is written
+ *	if the tag does not verify (CKR_ENCRYPTED_DATA_INVALID).
+ * @out_len: in: room at @out; out: bytes written.
+ *
+ * Return: 0 or -1.
+ */
+int sks_crypto_decrypt(struct sks_session *session, uint32_t key,
+		       const void *aad, size_t aad_len, const uint8_t *iv,
+		       const void *in, size_t in_len, void *out,
+		       size_t *out_len);
+
+/**
+ * sks_crypto_sign() - HMAC with a generic secret key in the slot.
+ * @session: session.
+ * @key: key handle.
+ * @mechanism: SKS_CKM_SHA256_HMAC, SKS_CKM_SHA384_HMAC or SKS_CKM_SHA512_HMAC.
+ * @data: message.
+ * @len: its length.
+ * @mac: out: the MAC.
+ * @mac_len: in: room at @mac (64 is always enough); out: MAC length.
+ *
+ * Return: 0 or -1.
+ */
+int sks_crypto_sign(struct sks_session *session, uint32_t key,
+		    uint32_t mechanism, const void *data, size_t len,
+		    void *mac, size_t *mac_len);
+
+/**
+ * sks_crypto_verify() - check an HMAC with a key in the slot.
+ * @session: session.
+ * @key: key handle.
+ * @mechanism: as for sks_crypto_sign().
+ * @data: message.
+ * @len: its length.
+ * @mac: the MAC to check.
+ * @mac_len: its length.
+ *
+ * Return: 0 if the MAC is valid; -1 otherwise (CKR_SIGNATURE_INVALID for a
+ * wrong MAC).
+ */
+int sks_crypto_verify(struct sks_session *session, uint32_t key,
+		      uint32_t mechanism, const void *data, size_t len,
+		      const void *mac, size_t mac_len);
+
+/* ---------------------------------------------------------------------- */
+/* SKS blobs and groups of blobs                                          */
+/* ---------------------------------------------------------------------- */
+
+/**
+ * sks_blob_get_length() - length of the blob that starts at @buf, read
+ * from its header (header, payload and tag).
+ * @buf: bytes that start with an SKS blob.
+ * @len: bytes available at @buf (at least the header).
+ *
+ * Return: the blob length (it may exceed @len: truncated input), or 0 with
+ * errno EBADMSG if @buf does not start with a valid version 1 header.
+ */
+size_t sks_blob_get_length(const void *buf, size_t len);
+
+/**
+ * sks_blob_get_fingerprint() - fingerprint of the SMK a blob needs.
+ * @blob: one whole SKS blob.
+ * @len: its length.
+ * @fingerprint: out: SKS_FINGERPRINT_LEN bytes.
+ *
+ * Only the (authenticated, clear) header is parsed; nothing is decrypted.
+ *
+ * Return: 0 or -1 (EBADMSG if @blob is not a well-formed blob).
+ */
+int sks_blob_get_fingerprint(const void *blob, size_t len,
+			     uint8_t *fingerprint);
+
+/**
+ * sks_blob_get_object_count() - number of objects in a blob.
+ * @blob: one whole SKS blob.
+ * @len: its length.
+ *
+ * Return: the count (>= 1), or 0 with errno EBADMSG if @blob is malformed.
+ */
+size_t sks_blob_get_object_count(const void *blob, size_t len);
+
+/**
+ * sks_blob_set_new() - new, empty set of blobs.
+ *
+ * Return: a new set, to be released with sks_blob_set_free(), or NULL.
+ */
+struct sks_blob_set *sks_blob_set_new(void);
+
+/**
+ * sks_blob_set_free() - free a set and the blobs it holds.
+ * @set: set, or NULL.
+ */
+void sks_blob_set_free(struct sks_blob_set *set);
+
+/**
+ * sks_blob_set_add() - append a copy of one blob to a set.
+ * @set: set.
+ * @blob: one whole blob (its header is checked).
+ * @len: its length.
+ *
+ * Return: 0 or -1 (EBADMSG for a malformed blob).
+ */
+int sks_blob_set_add(struct sks_blob_set *set, const void *blob, size_t len);
+
+/**
+ * sks_blob_set_from_buffer() - split concatenated blobs into a new set.
+ * @buf: zero or more whole blobs back to back (a group file's contents).
+ * @len: length of @buf.
+ *
+ * Return: a new set, to be released with sks_blob_set_free(), or NULL
+ * (EBADMSG if @buf is not exactly a sequence of well-formed blobs).
+ */
+struct sks_blob_set *sks_blob_set_from_buffer(const void *buf, size_t len);
+
+/** sks_blob_set_get_count() - number of blobs in a set. @set: set. */
+size_t sks_blob_set_get_count(const struct sks_blob_set *set);
+
+/**
+ * sks_blob_set_get_blob() - one blob of a set.
+ * @set: set.
+ * @index: 0..count-1.
+ * @len: out: blob length.
+ *
+ * Return: the blob, owned by @set, or NULL if @index is out of range.
+ */
+const uint8_t *sks_blob_set_get_blob(const struct sks_blob_set *set,
+				     size_t index, size_t *len);
+
+/**
+ * sks_blob_set_get_object_count() - objects held by all blobs of a set.
+ * @set: set.
+ *
+ * Return: the total.
+ */
+size_t sks_blob_set_get_object_count(const struct sks_blob_set *set);
+
+/**
+ * sks_blob_set_write_fd() - write all blobs of a set back to back.
+ * @set: set.
+ * @fd: file descriptor open for writing.
+ *
+ * Return: 0 or -1.
+ */
+int sks_blob_set_write_fd(const struct sks_blob_set *set, int fd);
+
+/**
+ * sks_blob_extract() - extract any number of objects into SKS blobs.
+ * @session: session on a V1 partition, logged in as CO.
+ * @handles: objects to extract, in the order they will be inserted back.
+ * @count: number of handles (>= 1).
+ * @flags: 0 or SKS_EXTRACT_DELETE (destroy the objects once every blob
+ *	of the group has been made; nothing is destroyed if any blob fails).
+ *
+ * The objects are packed greedily, in order, into as few blobs of at most
+ * SKS_MAX_BLOB_SIZE bytes (and SKS_MAX_EXTRACT objects) as that order
+ * allows, using the driver's size query. An object too large for a blob of
+ * its own fails with CKR_DATA_LEN_RANGE.
+ *
+ * Return: a new set, to be released with sks_blob_set_free(), or NULL.
+ */
+struct sks_blob_set *sks_blob_extract(struct sks_session *session,
+				      const uint32_t *handles, size_t count,
+				      uint32_t flags);
+
+/**
+ * sks_blob_insert() - insert every blob of a set, all or nothing.
+ * @session: session on a V1 partition, logged in as CO.
+ * @set: blobs, as from sks_blob_extract() or sks_blob_set_from_buffer().
+ * @count: out: number of new objects (may be NULL).
+ *
+ * If any blob fails, the objects already inserted from the others are
+ * destroyed again and the failing blob's result code is reported.
+ *
+ * Return: a new array (malloc) of the new objects' handles in blob order,
+ * that the caller frees with free(), or NULL.
+ */
+uint32_t *sks_blob_insert(struct sks_session *session,
+			  const struct sks_blob_set *set, size_t *count);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* __LIBSKS_SKS_H__ */
