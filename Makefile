@@ -5,10 +5,14 @@
 #   make            build sks.ko, libsks, the tools and the tests
 #   make demo       the product's main job, end to end in the test VM
 #   make check      host unit tests + the selftests in the test VM
+#   make check-debug  the selftests on a KASAN/lockdep/kmemleak/UBSAN kernel
 #   make lint       checkpatch --strict and sparse over the kernel code
 #   make vm         interactive shell in the test VM, module loaded
 #   make vm-run SCRIPT=/abs/path/script.sh   run a script in the test VM
 #   make bench      benchmarks in the test VM
+#   make install    (PREFIX=/usr/local, DESTDIR=) module, library, header,
+#                   pkg-config file, skscm, man pages, udev rule
+#   make uninstall
 #   make clean
 #
 # Every target first runs scripts/deps.sh, which installs what is missing.
@@ -59,7 +63,9 @@ UAPI := $(wildcard include/uapi/linux/sks.h)
 INITRAMFS := $(B)/vm/initramfs.cpio
 DEPS_STAMP := $(B)/kver
 
+.PHONY: install uninstall install-module install-user
 .PHONY: all module userspace lib tools selftests hosttests deps check demo \
+	check-debug _check-debug \
 	lint vm vm-run bench clean _check _demo _vm _vm-run _lint _bench \
 	vm-module initramfs
 
@@ -149,6 +155,37 @@ _check: initramfs
 	 fi; \
 	 scripts/tap-summary.sh $(wildcard $(B)/check/host.tap) $(B)/check/vm.tap
 
+# ---- debug kernel ------------------------------------------------------------
+# scripts/debug-kernel.sh builds the kernel once per machine (cached outside
+# the clone). sks.ko is built against it in a shadow tree of symlinks, so the
+# module the normal VM loads is left alone.
+
+DEBUG_MOD := $(B)/debug/mod
+
+check-debug: deps
+	@kdir=$$(scripts/debug-kernel.sh) && \
+		$(MAKE) --no-print-directory _check-debug DEBUG_KDIR=$$kdir
+
+_check-debug: userspace
+	@rm -rf $(DEBUG_MOD) && mkdir -p $(DEBUG_MOD)/driver
+	@ln -s $(TOP)/Kbuild $(TOP)/include $(DEBUG_MOD)/
+	@ln -s $(addprefix $(TOP)/,$(wildcard driver/*.c driver/*.h driver/Kbuild)) \
+		$(DEBUG_MOD)/driver/
+	$(MAKE) -C $(DEBUG_KDIR) M=$(DEBUG_MOD) W=1 modules
+	scripts/mkinitramfs.sh $$(cat $(DEBUG_KDIR)/include/config/kernel.release) \
+		$(DEBUG_MOD)/driver/sks.ko $(B)/debug/initramfs.cpio \
+		$(B)/lib $(B)/tools $(B)/selftests
+	@mkdir -p $(B)/check && rm -f $(B)/check/debug.tap
+	@VM_KERNEL=$(DEBUG_KDIR)/arch/x86/boot/bzImage \
+	 VM_INITRD=$(B)/debug/initramfs.cpio VM_MEM=$${VM_MEM:-2048} \
+	 VM_TIMEOUT=$${VM_TIMEOUT:-3000} \
+		scripts/vm.sh check $(B)/check/debug.tap; rc=$$?; \
+	 if [ $$rc -ne 0 ] && ! grep -q '^not ok' $(B)/check/debug.tap 2>/dev/null; then \
+		echo "not ok - the debug VM ran the selftests to the end (status $$rc)" \
+			>>$(B)/check/debug.tap; \
+	 fi; \
+	 scripts/tap-summary.sh $(B)/check/debug.tap
+
 demo: deps
 	@$(MAKE) --no-print-directory initramfs
 	@scripts/vm.sh run $(TOP)/scripts/demo.sh
@@ -184,6 +221,66 @@ _lint:
 		{ cat $(B)/sparse.log; exit 1; }
 	@if grep -E -q 'warning:|error:' $(B)/sparse.log; then \
 		cat $(B)/sparse.log; exit 1; fi; echo "  clean"
+
+# ---- install ---------------------------------------------------------------
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR ?= $(PREFIX)/share/man
+UDEVDIR ?= /etc/udev/rules.d
+INSTALL_MOD_DIR ?= updates
+# (Debian's headers carry the upstream version in kernel.release: take the
+# release the module is built for from utsrelease.h.)
+MOD_KVER = $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h 2>/dev/null)
+MANPAGES := $(wildcard docs/man/*.[0-9])
+
+install: all
+	@$(MAKE) --no-print-directory install-module install-user
+
+install-module:
+	$(MAKE) -C $(KDIR) M=$(TOP) INSTALL_MOD_PATH=$(DESTDIR) \
+		INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) KERNELRELEASE=$(MOD_KVER) \
+		CONFIG_MODULE_SIG_ALL= \
+		$(if $(DESTDIR),DEPMOD=true) \
+		modules_install
+
+install-user:
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig \
+		$(DESTDIR)$(INCLUDEDIR)/linux $(DESTDIR)$(UDEVDIR)
+	install -m 0755 $(TOOLS) $(DESTDIR)$(BINDIR)/
+	install -m 0755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/
+	ln -sf libsks.so.$(LIB_VER) $(DESTDIR)$(LIBDIR)/libsks.so.$(LIB_SOVER)
+	ln -sf libsks.so.$(LIB_SOVER) $(DESTDIR)$(LIBDIR)/libsks.so
+	install -m 0644 $(LIB_A) $(DESTDIR)$(LIBDIR)/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+		-e 's|@VERSION@|$(LIB_VER)|' lib/libsks.pc.in \
+		>$(DESTDIR)$(LIBDIR)/pkgconfig/libsks.pc
+	install -m 0644 lib/sks.h $(DESTDIR)$(INCLUDEDIR)/sks.h
+	install -m 0644 include/uapi/linux/sks.h $(DESTDIR)$(INCLUDEDIR)/linux/sks.h
+	install -m 0644 scripts/60-sks.rules $(DESTDIR)$(UDEVDIR)/60-sks.rules
+	for m in $(MANPAGES); do \
+		s=$${m##*.}; install -d $(DESTDIR)$(MANDIR)/man$$s; \
+		install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/; \
+	done
+	@if [ -z "$(DESTDIR)" ]; then \
+		getent group sks >/dev/null || groupadd --system sks; \
+		ldconfig; depmod -a $(MOD_KVER) 2>/dev/null || true; \
+		udevadm control --reload 2>/dev/null || true; \
+	fi
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(TOOL_NAMES))
+	rm -f $(DESTDIR)$(LIBDIR)/libsks.so.$(LIB_VER) \
+		$(DESTDIR)$(LIBDIR)/libsks.so.$(LIB_SOVER) \
+		$(DESTDIR)$(LIBDIR)/libsks.so $(DESTDIR)$(LIBDIR)/libsks.a \
+		$(DESTDIR)$(LIBDIR)/pkgconfig/libsks.pc
+	rm -f $(DESTDIR)$(INCLUDEDIR)/sks.h $(DESTDIR)$(INCLUDEDIR)/linux/sks.h
+	rm -f $(DESTDIR)$(UDEVDIR)/60-sks.rules
+	rm -f $(foreach m,$(MANPAGES),$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m)))
+	rm -f $(DESTDIR)/lib/modules/$(MOD_KVER)/$(INSTALL_MOD_DIR)/sks.ko*
+	@[ -n "$(DESTDIR)" ] || { ldconfig; depmod -a $(MOD_KVER) 2>/dev/null || true; }
 
 clean:
 	-$(MAKE) -C $(VM_KDIR) M=$(TOP) clean >/dev/null 2>&1

@@ -5,7 +5,8 @@
 # kernel unpacks it faster than it could decompress anything).
 #
 # Usage: scripts/mkinitramfs.sh KVER MODULE OUT [DIR...]
-#   KVER    release of the kernel the VM boots (its /lib/modules tree is used)
+#   KVER    release of the kernel the VM boots (its /lib/modules tree is used
+#           if there is one)
 #   MODULE  path of sks.ko
 #   OUT     the cpio to write
 #   DIR...  build folders whose contents go in:
@@ -58,7 +59,9 @@ resolve() {
 	[ -n "$line" ] || return 0
 	sed -n "${line}p" "$mods/modules.dep" | tr -d ':' | tr ' ' '\n'
 }
-for m in $kmods; do
+# (A kernel without a module tree here, like the debug kernel, has them all
+# built in.)
+[ -f "$mods/modules.dep" ] && for m in $kmods; do
 	resolve "$m"
 done | sort -u | while read -r f; do
 	[ -n "$f" ] || continue
@@ -67,9 +70,9 @@ done | sort -u | while read -r f; do
 done
 mkdir -p "$root$mods/extra"
 cp "$module" "$root$mods/extra/sks.ko"
-cp "$mods/modules.order" "$mods/modules.builtin" "$root$mods/" 2>/dev/null || true
-[ -e "$mods/modules.builtin.modinfo" ] &&
-	cp "$mods/modules.builtin.modinfo" "$root$mods/"
+for f in modules.order modules.builtin modules.builtin.modinfo; do
+	[ -e "$mods/$f" ] && cp "$mods/$f" "$root$mods/"
+done
 depmod -b "$root" "$kver"
 
 # Payload from the build folders.

@@ -29,6 +29,20 @@ for t in /sks/selftests/*; do
 done
 
 emit "# selftest: vm-final"
+# On a kernel with kmemleak (make check-debug): no unreferenced object.
+kml=/sys/kernel/debug/kmemleak
+if [ -e $kml ]; then
+	echo scan >$kml
+	sleep 1
+	echo scan >$kml
+	if grep -q unreferenced $kml; then
+		emit "not ok - kmemleak finds no leak"
+		head -80 $kml
+		status=1
+	else
+		emit "ok - kmemleak finds no leak"
+	fi
+fi
 if dmesg | grep -E -q 'BUG:|WARNING:|Oops|general protection|KASAN|UBSAN|lockdep|kmemleak:|Call Trace'; then
 	emit "not ok - kernel log clean after the selftests"
 	dmesg | grep -E -B2 -A20 'BUG:|WARNING:|Oops|general protection|KASAN|UBSAN|Call Trace' | head -60

@@ -16,6 +16,7 @@
 #   VM_TIMEOUT  seconds before a hung guest is killed (run 600, check 1500)
 #   VM_SMP      virtual CPUs (default 2)
 #   VM_MEM      memory in MiB (default 1024)
+#   VM_KERNEL, VM_INITRD  boot this kernel image / initramfs instead
 #   VM_DISK     a file given to the guest as the raw disk /dev/vda (what the
 #               guest writes there outlives the VM: used by two-boot tests)
 set -u
@@ -25,7 +26,7 @@ build=${SKS_BUILD:-$top/build}
 mode=${1:-}
 
 usage() {
-	sed -n '6,22s/^# \{0,1\}//p' "$0" >&2
+	sed -n '6,23s/^# \{0,1\}//p' "$0" >&2
 	exit 2
 }
 case $mode in run|check|shell) ;; *) usage ;; esac
@@ -34,8 +35,8 @@ kver=$(cat "$build/kver" 2>/dev/null) || kver=$("$top/scripts/kver.sh") || {
 	echo "vm: no Debian 6.1 kernel installed (run scripts/deps.sh)" >&2
 	exit 2
 }
-kernel=/boot/vmlinuz-$kver
-initrd=$build/vm/initramfs.cpio
+kernel=${VM_KERNEL:-/boot/vmlinuz-$kver}
+initrd=${VM_INITRD:-$build/vm/initramfs.cpio}
 [ -r "$initrd" ] || { echo "vm: $initrd missing (run make)" >&2; exit 2; }
 [ -r "$kernel" ] || { echo "vm: cannot read $kernel" >&2; exit 2; }
 
