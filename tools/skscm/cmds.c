@@ -1,0 +1,1455 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * skscm - the command handlers. Each prints its messages and returns the
+ * PKCS#11 result that closes the command ("Command Result : ...").
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "skscm.h"
+#include "table.h"
+
+#define CKR_OK			SKS_CKR_OK
+#define CKR_ARGUMENTS_BAD	SKS_CKR_ARGUMENTS_BAD
+
+/* One paragraph of output: a blank line, then the text. */
+static void para(const char *fmt, ...)
+{
+	va_list ap;
+
+	putchar('\n');
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+}
+
+static uint32_t syntax(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("\nSyntax Error: ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	return CKR_ARGUMENTS_BAD;
+}
+
+/* "Error: <what>" and the library's result for the failed call. */
+static uint32_t failed(const char *fmt, ...)
+{
+	uint32_t ckr = sks_last_result();
+	va_list ap;
+
+	printf("\nError: ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	return ckr ? ckr : SKS_CKR_GENERAL_ERROR;
+}
+
+static int confirm(struct cm_state *st, const struct cm_parsed *p)
+{
+	char *answer;
+	int ok;
+
+	if (cm_has(p, "force"))
+		return 1;
+	para("Are you sure you wish to continue?");
+	answer = cm_read_line(st, "\nType 'proceed' to continue, or 'quit' to quit now ->", 0);
+	ok = answer && !strcmp(answer, "proceed");
+	free(answer);
+	return ok;
+}
+
+static uint32_t cancelled(void)
+{
+	para("Command cancelled; nothing was changed.");
+	return CM_CKR_CANCEL;
+}
+
+/* A secret from -<opt> <value>, or prompted for without echo. */
+static char *secret(struct cm_state *st, const struct cm_parsed *p,
+		    const char *opt, const char *prompt)
+{
+	const char *v = cm_get(p, opt);
+	char *s;
+
+	if (v)
+		return strdup(v);
+	s = cm_read_line(st, prompt, 1);
+	if (!s)
+		para("Error: No password was entered.");
+	return s;
+}
+
+static void drop_secret(char *s)
+{
+	if (s) {
+		explicit_bzero(s, strlen(s));
+		free(s);
+	}
+}
+
+static int parse_uint(const char *s, unsigned long long max,
+		      unsigned long long *out)
+{
+	char *end;
+
+	if (!s || !*s || !isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	*out = strtoull(s, &end, 0);
+	return errno || *end || *out > max ? -1 : 0;
+}
+
+static int get_slot_opt(const struct cm_parsed *p, const char *opt,
+			unsigned int *slot)
+{
+	unsigned long long v;
+
+	if (parse_uint(cm_get(p, opt), SKS_MAX_SLOTS - 1, &v))
+		return -1;
+	*slot = v;
+	return 0;
+}
+
+/* The session kept open on @slot (opened on first use). */
+static struct sks_session *session_on(struct cm_state *st, unsigned int slot)
+{
+	if (slot >= SKS_MAX_SLOTS) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if (!st->sess[slot])
+		st->sess[slot] = sks_session_open(slot);
+	return st->sess[slot];
+}
+
+static void session_drop(struct cm_state *st, unsigned int slot)
+{
+	if (slot < SKS_MAX_SLOTS) {
+		sks_session_close(st->sess[slot]);
+		st->sess[slot] = NULL;
+	}
+}
+
+static struct sks_session *current(struct cm_state *st, uint32_t *ckr)
+{
+	struct sks_session *s;
+
+	if (!st->have_slot) {
+		para("Error: No current slot. Use 'slot set -slot <n>'.");
+		*ckr = SKS_CKR_TOKEN_NOT_PRESENT;
+		return NULL;
+	}
+	s = session_on(st, st->slot);
+	if (!s)
+		*ckr = failed("Failed to open a session on slot %u.", st->slot);
+	return s;
+}
+
+static int parse_role(const char *name, uint32_t *role)
+{
+	static const struct { const char *name; uint32_t role; } roles[] = {
+		{ "so", SKS_ROLE_SO }, { "po", SKS_ROLE_SO },
+		{ "partition so", SKS_ROLE_SO },
+		{ "co", SKS_ROLE_CO }, { "crypto officer", SKS_ROLE_CO },
+		{ "cu", SKS_ROLE_CU }, { "crypto user", SKS_ROLE_CU },
+	};
+
+	for (size_t i = 0; name && i < sizeof(roles) / sizeof(roles[0]); i++)
+		if (!strcasecmp(name, roles[i].name)) {
+			*role = roles[i].role;
+			return 0;
+		}
+	return -1;
+}
+
+static void hex(const uint8_t *p, size_t len, char *out)
+{
+	for (size_t i = 0; i < len; i++)
+		sprintf(out + 2 * i, "%02x", p[i]);
+}
+
+static int unhex(const char *s, uint8_t *out, size_t max, size_t *len)
+{
+	size_t n = strlen(s);
+
+	if (n % 2 || n / 2 > max)
+		return -1;
+	for (size_t i = 0; i < n / 2; i++)
+		if (!isxdigit((unsigned char)s[2 * i]) ||
+		    !isxdigit((unsigned char)s[2 * i + 1]) ||
+		    sscanf(s + 2 * i, "%2hhx", &out[i]) != 1)
+			return -1;
+	*len = n / 2;
+	return 0;
+}
+
+/* Whole file into memory (at most @max bytes). */
+static uint8_t *read_file(const char *path, size_t max, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *buf;
+	size_t n;
+
+	if (!f)
+		return NULL;
+	buf = malloc(max + 1);
+	if (!buf) {
+		fclose(f);
+		return NULL;
+	}
+	n = fread(buf, 1, max + 1, f);
+	if (ferror(f) || n > max) {
+		errno = ferror(f) ? EIO : EFBIG;
+		fclose(f);
+		free(buf);
+		return NULL;
+	}
+	fclose(f);
+	*len = n;
+	return buf;
+}
+
+/* Write a file atomically: temporary file, fsync, rename. */
+static int write_file(const char *path, const void *data, size_t len,
+		      const struct sks_blob_set *set)
+{
+	char tmp[4096];
+	int fd, err;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmpXXXXXX", path) >= (int)sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		return -1;
+	if (set) {
+		if (sks_blob_set_write_fd(set, fd))
+			goto fail;
+	} else {
+		const uint8_t *p = data;
+
+		while (len) {
+			ssize_t n = write(fd, p, len);
+
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				goto fail;
+			p += n;
+			len -= n;
+		}
+	}
+	if (fsync(fd) || close(fd)) {
+		fd = -1;
+		goto fail;
+	}
+	if (rename(tmp, path)) {
+		fd = -1;
+		goto fail;
+	}
+	return 0;
+fail:
+	err = errno;
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	errno = err;
+	return -1;
+}
+
+/* ---- help ------------------------------------------------------------- */
+
+static void cmd_name(const struct cm_cmd_def *c, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	for (int i = 0; c->words[i]; i++)
+		snprintf(buf + strlen(buf), len - strlen(buf), "%s%s",
+			 i ? " " : "", c->words[i]);
+}
+
+static uint32_t do_help(struct cm_state *st, const struct cm_parsed *p)
+{
+	const char *what = cm_get(p, "command");
+	const struct cm_cmd_def *found[64];
+	char name[128], err[CM_ERR_LEN];
+	struct cm_token *toks = NULL;
+	int n, nt;
+
+	(void)st;
+	if (!what) {
+		printf("\nCommands (any unique prefix of a word or option will do):\n\n");
+		for (size_t i = 0; i < cm_ncommands; i++) {
+			cmd_name(&cm_commands[i], name, sizeof(name));
+			printf("  %-28s %s\n", name, cm_commands[i].summary);
+		}
+		printf("\nType 'help <command>' for its options.\n");
+		return CKR_OK;
+	}
+	nt = cm_tokenize(what, &toks, err, sizeof(err));
+	if (nt < 0)
+		return syntax("%s", err);
+	n = cm_lookup(cm_commands, cm_ncommands, toks, nt, found, 64, err,
+		      sizeof(err));
+	cm_tokens_free(toks, nt);
+	if (n < 0)
+		return syntax("%s", err);
+	for (int i = 0; i < n; i++) {
+		cmd_name(found[i], name, sizeof(name));
+		printf("\n%s: %s\n\n    %s\n", name, found[i]->summary,
+		       found[i]->usage);
+	}
+	return CKR_OK;
+}
+
+/* ---- hsm and slots ------------------------------------------------------ */
+
+static uint32_t do_hsm_show(struct cm_state *st, const struct cm_parsed *p)
+{
+	struct sks_hsm *hsm = sks_hsm_open(NULL);
+	struct sks_slot_list_info *list;
+	char fw[SKS_FW_VERSION_LEN];
+	uint64_t serial;
+
+	(void)st; (void)p;
+	if (!hsm)
+		return failed("Failed to open the HSM control device.");
+	if (sks_hsm_get_serial(hsm, &serial) ||
+	    sks_hsm_get_firmware(hsm, fw, sizeof(fw)) ||
+	    !(list = sks_hsm_list_slots(hsm))) {
+		uint32_t ckr = failed("Failed to read the HSM information.");
+
+		sks_hsm_close(hsm);
+		return ckr;
+	}
+	printf("\n\tHSM Serial Number ->\t%" PRIu64 "\n", serial);
+	printf("\tFirmware Version ->\t%s\n", fw);
+	printf("\tSlots ->\t\t%zu\n", sks_slot_list_get_count(list));
+	sks_slot_list_free(list);
+	sks_hsm_close(hsm);
+	return CKR_OK;
+}
+
+static void print_state(uint32_t state)
+{
+	printf("\tState ->\t\t%s%s%s%s%s\n",
+	       state & SKS_STATE_INITIALIZED ? "initialized" : "not initialized",
+	       state & SKS_STATE_CO_SET ? ", CO set" : "",
+	       state & SKS_STATE_CU_SET ? ", CU set" : "",
+	       state & SKS_STATE_CO_LOCKED ? ", CO locked" : "",
+	       state & SKS_STATE_SMK_ROLLOVER ? ", SMK rollover" : "");
+}
+
+static uint32_t do_slot_list(struct cm_state *st, const struct cm_parsed *p)
+{
+	struct sks_hsm *hsm = sks_hsm_open(NULL);
+	struct sks_slot_list_info *list;
+	size_t n;
+
+	(void)p;
+	if (!hsm)
+		return failed("Failed to open the HSM control device.");
+	list = sks_hsm_list_slots(hsm);
+	sks_hsm_close(hsm);
+	if (!list)
+		return failed("Failed to list the slots.");
+	n = sks_slot_list_get_count(list);
+	for (size_t i = 0; i < n; i++) {
+		const struct sks_slot_info *s = sks_slot_list_get_slot(list, i);
+		unsigned int num = sks_slot_info_get_number(s);
+
+		printf("\n\tSlot Id ->\t\t%u%s\n", num,
+		       st->have_slot && st->slot == num ? " (current)" : "");
+		printf("\tLabel ->\t\t%s\n", sks_slot_info_get_label(s));
+		printf("\tSerial Number ->\t%" PRIu64 "\n",
+		       sks_slot_info_get_serial(s));
+		printf("\tFirmware Version ->\t%s\n",
+		       sks_slot_info_get_firmware(s));
+		printf("\tConfiguration ->\t%s\n",
+		       sks_slot_type_name(sks_slot_info_get_type(s)));
+		if (sks_slot_info_get_type(s) != SKS_SLOT_BACKUP)
+			print_state(sks_slot_info_get_state(s));
+	}
+	if (!n)
+		para("No slots. Create one with 'partition create' or 'backuphsm create'.");
+	sks_slot_list_free(list);
+	return CKR_OK;
+}
+
+static uint32_t do_slot_set(struct cm_state *st, const struct cm_parsed *p)
+{
+	struct sks_session *s;
+	unsigned int slot;
+
+	if (get_slot_opt(p, "slot", &slot))
+		return syntax("Option -slot needs a slot number (0..%d).",
+			      SKS_MAX_SLOTS - 1);
+	s = session_on(st, slot);
+	if (!s)
+		return failed("Slot %u does not exist.", slot);
+	st->slot = slot;
+	st->have_slot = 1;
+	return CKR_OK;
+}
+
+/* ---- roles ------------------------------------------------------------ */
+
+static uint32_t do_role_login(struct cm_state *st, const struct cm_parsed *p)
+{
+	uint32_t role, ckr = CKR_OK;
+	struct sks_session *s;
+	char *pw;
+
+	if (parse_role(cm_get(p, "name"), &role))
+		return syntax("Option -name must be so, co, cu, Crypto Officer or Crypto User.");
+	s = current(st, &ckr);
+	if (!s)
+		return ckr;
+	pw = secret(st, p, "password", "\n\tEnter the password: ");
+	if (!pw)
+		return CKR_ARGUMENTS_BAD;
+	if (sks_session_login(s, role, pw))
+		ckr = failed("Login as %s failed.", sks_role_name(role));
+	drop_secret(pw);
+	return ckr;
+}
+
+static uint32_t do_role_logout(struct cm_state *st, const struct cm_parsed *p)
+{
+	uint32_t ckr = CKR_OK;
+	struct sks_session *s = current(st, &ckr);
+
+	(void)p;
+	if (!s)
+		return ckr;
+	if (sks_session_logout(s))
+		return failed("Logout failed.");
+	return CKR_OK;
+}
+
+static uint32_t do_role_init(struct cm_state *st, const struct cm_parsed *p)
+{
+	uint32_t role, ckr = CKR_OK;
+	struct sks_session *s;
+	char *pw;
+
+	if (parse_role(cm_get(p, "name"), &role) || role == SKS_ROLE_SO)
+		return syntax("Option -name must be co, cu, Crypto Officer or Crypto User.");
+	s = current(st, &ckr);
+	if (!s)
+		return ckr;
+	pw = secret(st, p, "password", "\n\tEnter the new password: ");
+	if (!pw)
+		return CKR_ARGUMENTS_BAD;
+	if (sks_session_init_role(s, role, pw))
+		ckr = failed("Failed to initialize the %s role.", sks_role_name(role));
+	drop_secret(pw);
+	return ckr;
+}
+
+static uint32_t do_role_changepw(struct cm_state *st, const struct cm_parsed *p)
+{
+	uint32_t role, ckr = CKR_OK;
+	struct sks_session *s;
+	char *old = NULL, *new = NULL;
+
+	if (parse_role(cm_get(p, "name"), &role))
+		return syntax("Option -name must be so, co, cu, Crypto Officer or Crypto User.");
+	s = current(st, &ckr);
+	if (!s)
+		return ckr;
+	old = secret(st, p, "oldpw", "\n\tEnter the current password: ");
+	if (old)
+		new = secret(st, p, "newpw", "\n\tEnter the new password: ");
+	if (!old || !new)
+		ckr = CKR_ARGUMENTS_BAD;
+	else if (sks_session_change_pin(s, role, old, new))
+		ckr = failed("Failed to change the password.");
+	drop_secret(old);
+	drop_secret(new);
+	return ckr;
+}
+
+static uint32_t do_role_show(struct cm_state *st, const struct cm_parsed *p)
+{
+	uint32_t ckr = CKR_OK;
+	struct sks_session *s = current(st, &ckr);
+	struct sks_session_desc *d;
+
+	(void)p;
+	if (!s)
+		return ckr;
+	d = sks_session_get_desc(s);
+	if (!d)
+		return failed("Failed to read the session state.");
+	if (sks_session_desc_get_role(d) == SKS_ROLE_NONE)
+		para("No role is logged in on slot %u.", st->slot);
+	else
+		para("The '%s' is logged in on slot %u.",
+		     sks_role_name(sks_session_desc_get_role(d)), st->slot);
+	sks_session_desc_free(d);
+	return CKR_OK;
+}
+
+/* ---- partitions ------------------------------------------------------- */
+
+static uint32_t do_par_create(struct cm_state *st, const struct cm_parsed *p)
+{
+	const char *type = cm_get(p, "type");
+	unsigned long long cap = 0;
+	unsigned int t = SKS_SLOT_V1, slot;
+	struct sks_hsm *hsm;
+	int ret;
+
+	(void)st;
+	if (type && !strcasecmp(type, "v0"))
+		t = SKS_SLOT_V0;
+	else if (type && strcasecmp(type, "v1"))
+		return syntax("Option -type must be v1 or v0.");
+	if (cm_has(p, "capacity") &&
+	    parse_uint(cm_get(p, "capacity"), UINT64_MAX, &cap))
+		return syntax("Option -capacity needs a number of bytes.");
+	hsm = sks_hsm_open(NULL);
+	if (!hsm)
+		return failed("Failed to open the HSM control device.");
+	ret = sks_hsm_create_partition(hsm, t, cap, &slot);
+	sks_hsm_close(hsm);
+	if (ret)
+		return failed("Failed to create the partition.");
+	para("Created %s on slot %u.", sks_slot_type_name(t), slot);
+	return CKR_OK;
+}
+
+static uint32_t do_par_init(struct cm_state *st, const struct cm_parsed *p)
+{
+	const char *label = cm_get(p, "label"), *domain = cm_get(p, "domain");
+	unsigned int slot = st->slot;
+	struct sks_session *s;
+	uint32_t ckr = CKR_OK;
+	char *pw;
+
+	if (!label || !domain)
+		return syntax("Options -label and -domain are required.");
+	if (cm_has(p, "slot") && get_slot_opt(p, "slot", &slot))
+		return syntax("Option -slot needs a slot number.");
+	if (!cm_has(p, "slot") && !st->have_slot) {
+		para("Error: No current slot. Use 'slot set -slot <n>'.");
+		return SKS_CKR_TOKEN_NOT_PRESENT;
+	}
+	s = session_on(st, slot);
+	if (!s)
+		return failed("Slot %u does not exist.", slot);
+	para("You are about to initialize the partition on slot %u.\nAll contents of the partition will be destroyed.",
+	     slot);
+	if (!confirm(st, p))
+		return cancelled();
+	pw = secret(st, p, "password", "\n\tEnter the partition SO password: ");
+	if (!pw)
+		return CKR_ARGUMENTS_BAD;
+	if (sks_session_init_partition(s, pw, domain, label))
+		ckr = failed("Failed to initialize the partition.");
+	drop_secret(pw);
+	return ckr;
+}
+
+static uint32_t do_par_delete(struct cm_state *st, const struct cm_parsed *p)
+{
+	unsigned int slot = st->slot;
+	struct sks_hsm *hsm;
+	int ret;
+
+	if (cm_has(p, "slot") ? get_slot_opt(p, "slot", &slot) : !st->have_slot)
+		return syntax("Give -slot <n> or set a current slot.");
+	para("You are about to delete slot %u and everything in it.", slot);
+	if (!confirm(st, p))
+		return cancelled();
+	hsm = sks_hsm_open(NULL);
+	if (!hsm)
+		return failed("Failed to open the HSM control device.");
+	ret = sks_hsm_delete_slot(hsm, slot);
+	sks_hsm_close(hsm);
+	if (ret)
+		return failed("Failed to delete slot %u.", slot);
+	session_drop(st, slot);
+	if (st->have_slot && st->slot == slot)
+		st->have_slot = 0;
+	return CKR_OK;
+}
+
+static uint32_t do_par_show(struct cm_state *st, const struct cm_parsed *p)
+{
+	unsigned int slot = st->slot;
+	struct sks_session_desc *d;
+	struct sks_session *s;
+	const uint8_t *fp;
+	char h[2 * SKS_FINGERPRINT_LEN + 1];
+
+	if (cm_has(p, "slot") ? get_slot_opt(p, "slot", &slot) : !st->have_slot)
+		return syntax("Give -slot <n> or set a current slot.");
+	s = session_on(st, slot);
+	if (!s)
+		return failed("Slot %u does not exist.", slot);
+	d = sks_session_get_desc(s);
+	if (!d)
+		return failed("Failed to read slot %u.", slot);
+	printf("\n\tSlot Id ->\t\t%u\n", slot);
+	printf("\tLabel ->\t\t%s\n", sks_session_desc_get_label(d));
+	printf("\tSerial Number ->\t%" PRIu64 "\n", sks_session_desc_get_serial(d));
+	printf("\tConfiguration ->\t%s\n",
+	       sks_slot_type_name(sks_session_desc_get_type(d)));
+	print_state(sks_session_desc_get_state(d));
+	printf("\tLogged in ->\t\t%s\n",
+	       sks_role_name(sks_session_desc_get_role(d)));
+	printf("\tStorage (used/total) ->\t%" PRIu64 "/%" PRIu64 " bytes\n",
+	       sks_session_desc_get_used(d), sks_session_desc_get_capacity(d));
+	fp = sks_session_desc_get_smk_fingerprint(d);
+	if (fp) {
+		hex(fp, SKS_FINGERPRINT_LEN, h);
+		printf("\tSMK Fingerprint ->\t%s\n", h);
+	}
+	fp = sks_session_desc_get_rollover_fingerprint(d);
+	if (fp) {
+		hex(fp, SKS_FINGERPRINT_LEN, h);
+		printf("\tRollover SMK ->\t\t%s\n", h);
+	}
+	sks_session_desc_free(d);
+	return CKR_OK;
+}
+
+static const char *key_type_name(const struct sks_attrs *a)
+{
+	if (sks_attrs_get_class(a) == SKS_CKO_DATA)
+		return "Data";
+	switch (sks_attrs_get_key_type(a)) {
+	case SKS_CKK_AES:
+		return "Symmetric Key (AES)";
+	case SKS_CKK_GENERIC_SECRET:
+		return "Symmetric Key (Generic Secret)";
+	default:
+		return "Unknown";
+	}
+}
+
+static void print_object(struct sks_session *s, uint32_t h)
+{
+	struct sks_attrs *a = sks_object_get_attrs(s, h);
+	uint32_t f;
+
+	if (!a) {
+		printf("\tHandle:\t\t%u (unreadable: %s)\n", h,
+		       sks_result_name(sks_last_result()));
+		return;
+	}
+	f = sks_attrs_get_flags(a);
+	printf("\tLabel:\t\t%s\n", sks_attrs_get_label(a));
+	printf("\tHandle:\t\t%u\n", h);
+	printf("\tObject Type:\t%s, %u bytes\n", key_type_name(a),
+	       sks_attrs_get_value_len(a));
+	printf("\tUsage:\t\t%s%s%s%s%s%s\n",
+	       f & SKS_OBJ_ENCRYPT ? "encrypt " : "",
+	       f & SKS_OBJ_DECRYPT ? "decrypt " : "",
+	       f & SKS_OBJ_SIGN ? "sign " : "", f & SKS_OBJ_VERIFY ? "verify " : "",
+	       f & SKS_OBJ_EXTRACTABLE ? "extractable " : "",
+	       f & SKS_OBJ_TOKEN ? "token" : "");
+	if (sks_attrs_get_usage_limit(a))
+		printf("\tUsage Limit:\t%" PRIu64 " (used %" PRIu64 ")\n",
+		       sks_attrs_get_usage_limit(a), sks_attrs_get_usage_count(a));
+	printf("\n");
+	sks_attrs_free(a);
+}
+
+static uint32_t do_contents(struct cm_state *st, const struct cm_parsed *p)
+{
+	uint32_t ckr = CKR_OK, *h;
+	struct sks_session *s = current(st, &ckr);
+	struct sks_session_desc *d;
+	size_t n;
+
+	(void)p;
+	if (!s)
+		return ckr;
+	d = sks_session_get_desc(s);
+	if (!d)
+		return failed("Failed to read the session state.");
+	if (sks_session_desc_get_role(d) != SKS_ROLE_NONE)
+		para("\tThe '%s' is currently logged in. Looking for objects accessible to the '%s'.",
+		     sks_role_name(sks_session_desc_get_role(d)),
+		     sks_role_name(sks_session_desc_get_role(d)));
+	sks_session_desc_free(d);
+	h = sks_object_find(s, NULL, 0, &n);
+	if (!h)
+		return failed("Failed to list the objects.");
+	printf("\n\tObject list:\n");
+	for (size_t i = 0; i < n; i++)
+		print_object(s, h[i]);
+	printf("\tNumber of objects:  %zu\n", n);
+	free(h);
+	return CKR_OK;
+}
+
+static uint32_t do_rollover(struct cm_state *st, const struct cm_parsed *p)
+{
+	int start = cm_has(p, "start"), end = cm_has(p, "end");
+	uint32_t ckr = CKR_OK;
+	struct sks_session *s;
+
+	if (start == end)
+		return syntax("Give exactly one of -start and -end.");
+	s = current(st, &ckr);
+	if (!s)
+		return ckr;
+	if (sks_session_smk_rollover(s, start ? SKS_ROLLOVER_START :
+				     SKS_ROLLOVER_END))
+		return failed("Failed to %s the SMK rollover.",
+			      start ? "start" : "end");
+	para(start ? "SMK rollover started: new blobs use the new SMK; blobs under the old SMK still insert." :
+		     "SMK rollover ended: the old SMK was destroyed.");
+	return CKR_OK;
+}
+
+/* ---- archives ------------------------------------------------------------ */
+
+/* The current slot's type and role, for the archive commands. */
+static int archive_source(struct cm_state *st, unsigned int *type,
+			  uint32_t *role, uint32_t *ckr)
+{
+	struct sks_session *s = current(st, ckr);
+	struct sks_session_desc *d;
+
+	if (!s)
+		return -1;
+	d = sks_session_get_desc(s);
+	if (!d) {
+		*ckr = failed("Failed to read the current slot.");
+		return -1;
+	}
+	*type = sks_session_desc_get_type(d);
+	*role = sks_session_desc_get_role(d);
+	sks_session_desc_free(d);
+	return 0;
+}
+
+static uint32_t backup_hsm_check(struct cm_state *st, unsigned int slot)
+{
+	struct sks_session *b = session_on(st, slot);
+	struct sks_session_desc *d;
+	unsigned int type;
+
+	if (!b)
+		return failed("Slot %u does not exist.", slot);
+	d = sks_session_get_desc(b);
+	if (!d)
+		return failed("Failed to read slot %u.", slot);
+	type = sks_session_desc_get_type(d);
+	sks_session_desc_free(d);
+	if (type != SKS_SLOT_BACKUP) {
+		para("Error: Slot %u is not a Backup HSM.", slot);
+		return SKS_CKR_ARGUMENTS_BAD;
+	}
+	return CKR_OK;
+}
+
+/*
+ * The driver has no archive ioctls yet (the uapi header reserves 0x30 and
+ * 0x31): say so plainly, change nothing.
+ */
+static uint32_t archive_unsupported(void)
+{
+	para("Error: This sks driver does not provide Backup HSM archives.");
+	return SKS_CKR_FUNCTION_NOT_SUPPORTED;
+}
+
+static uint32_t do_arch_backup(struct cm_state *st, const struct cm_parsed *p)
+{
+	uint32_t role, ckr = CKR_OK;
+	unsigned int type, slot;
+
+	if (get_slot_opt(p, "slot", &slot))
+		return syntax("Option -slot <backup hsm slot> is required.");
+	if (archive_source(st, &type, &role, &ckr))
+		return ckr;
+	if (type != SKS_SLOT_V1) {
+		para("You are backing up a partition.\nAll objects will be cloned.");
+		if (!confirm(st, p))
+			return cancelled();
+		return archive_unsupported();
+	}
+	para("You are backing up a SKS partition.\nOnly the SKS master key (SMK) will be backed up.\nNo other objects will be cloned.");
+	if (!confirm(st, p))
+		return cancelled();
+	if (cm_has(p, "partition")) {
+		para("Syntax Error: Option -partition cannot be used for SKS operation.");
+		return CM_SYNTAX_NO_ERROR;
+	}
+	if (role != SKS_ROLE_CO) {
+		para("Error: Failed to open session.");
+		return SKS_CKR_SESSION_CLOSED;
+	}
+	ckr = backup_hsm_check(st, slot);
+	if (ckr)
+		return ckr;
+	para("Logging in as the SO on slot %u.", slot);
+	return archive_unsupported();
+}
+
+static uint32_t do_arch_restore(struct cm_state *st, const struct cm_parsed *p)
+{
+	const char *name = cm_get(p, "partition");
+	uint32_t role, ckr = CKR_OK;
+	unsigned int type, slot;
+
+	if (get_slot_opt(p, "slot", &slot))
+		return syntax("Option -slot <backup hsm slot> is required.");
+	if (!name)
+		return syntax("Option -partition <archive partition> is required.");
+	if (archive_source(st, &type, &role, &ckr))
+		return ckr;
+	if (type != SKS_SLOT_V1) {
+		para("You are restoring a partition.\nAll objects of the archive will be cloned.");
+		if (!confirm(st, p))
+			return cancelled();
+		return archive_unsupported();
+	}
+	para("You are restoring an SKS partition.\nOnly the SKS master key (SMK) will be restored.\nCAUTION: The existing SMK will be overwritten.\n");
+	if (!confirm(st, p))
+		return cancelled();
+	if (role != SKS_ROLE_CO) {
+		para("Error: Failed to open session.");
+		return SKS_CKR_SESSION_CLOSED;
+	}
+	ckr = backup_hsm_check(st, slot);
+	if (ckr)
+		return ckr;
+	para("Logging in to partition %s on slot %u as the user.", name, slot);
+	return archive_unsupported();
+}
+
+static uint32_t do_bhsm_create(struct cm_state *st, const struct cm_parsed *p)
+{
+	const char *fw = cm_get(p, "firmware");
+	struct sks_hsm *hsm;
+	unsigned int slot;
+	uint32_t ckr = CKR_OK;
+	char *pw;
+
+	pw = secret(st, p, "password", "\n\tEnter the new Backup HSM SO password: ");
+	if (!pw)
+		return CKR_ARGUMENTS_BAD;
+	hsm = sks_hsm_open(NULL);
+	if (!hsm)
+		ckr = failed("Failed to open the HSM control device.");
+	else if (sks_hsm_create_backup(hsm, fw, pw, &slot))
+		ckr = failed("Failed to create the Backup HSM.");
+	else
+		para("Created Backup HSM (firmware %s) on slot %u.",
+		     fw ? fw : "7.7.1", slot);
+	sks_hsm_close(hsm);
+	drop_secret(pw);
+	return ckr;
+}
+
+/* ---- keys -------------------------------------------------------------- */
+
+static int parse_usage(const char *s, uint32_t *flags)
+{
+	char *copy, *tok, *save;
+	int ret = 0;
+
+	if (!s)
+		return 0;
+	copy = strdup(s);
+	if (!copy)
+		return -1;
+	*flags &= ~(SKS_OBJ_ENCRYPT | SKS_OBJ_DECRYPT | SKS_OBJ_SIGN | SKS_OBJ_VERIFY);
+	for (tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
+		if (!strcasecmp(tok, "encrypt"))
+			*flags |= SKS_OBJ_ENCRYPT;
+		else if (!strcasecmp(tok, "decrypt"))
+			*flags |= SKS_OBJ_DECRYPT;
+		else if (!strcasecmp(tok, "sign"))
+			*flags |= SKS_OBJ_SIGN;
+		else if (!strcasecmp(tok, "verify"))
+			*flags |= SKS_OBJ_VERIFY;
+		else
+			ret = -1;
+	}
+	free(copy);
+	return ret;
+}
+
+/* Attributes from -keytype, -label, -id, -usage, -usagelimit, ... */
+static struct sks_attrs *key_attrs(const struct cm_parsed *p, uint32_t *mech,
+				   uint32_t *ckr)
+{
+	const char *kt = cm_get(p, "keytype");
+	struct sks_attrs *a = sks_attrs_new();
+	uint32_t flags = SKS_OBJ_SENSITIVE | SKS_OBJ_EXTRACTABLE;
+	unsigned long long v;
+	uint8_t id[SKS_OBJ_ID_MAX];
+	size_t idlen;
+
+	if (!a) {
+		*ckr = failed("Out of memory.");
+		return NULL;
+	}
+	if (!kt || !strcasecmp(kt, "aes")) {
+		*mech = SKS_CKM_AES_KEY_GEN;
+		flags |= SKS_OBJ_ENCRYPT | SKS_OBJ_DECRYPT;
+		sks_attrs_set_value_len(a, 32);
+	} else if (!strcasecmp(kt, "generic") || !strcasecmp(kt, "hmac")) {
+		*mech = SKS_CKM_GENERIC_SECRET_KEY_GEN;
+		sks_attrs_set_key_type(a, SKS_CKK_GENERIC_SECRET);
+		flags |= SKS_OBJ_SIGN | SKS_OBJ_VERIFY;
+		sks_attrs_set_value_len(a, 32);
+	} else if (!strcasecmp(kt, "data") && cm_has(p, "file")) {
+		*mech = 0;
+		sks_attrs_set_class(a, SKS_CKO_DATA);
+		sks_attrs_set_key_type(a, SKS_CKK_NONE);
+		flags = SKS_OBJ_EXTRACTABLE;
+	} else {
+		*ckr = syntax("Option -keytype must be aes or generic%s.",
+			      cm_has(p, "file") ? " or data" : "");
+		goto fail;
+	}
+	if (cm_has(p, "nonextractable"))
+		flags &= ~SKS_OBJ_EXTRACTABLE;
+	if (parse_usage(cm_get(p, "usage"), &flags)) {
+		*ckr = syntax("Option -usage takes encrypt, decrypt, sign and verify, comma separated.");
+		goto fail;
+	}
+	sks_attrs_set_flags(a, flags);
+	if (cm_has(p, "length")) {
+		if (parse_uint(cm_get(p, "length"), 4096, &v)) {
+			*ckr = syntax("Option -length needs a number of bytes.");
+			goto fail;
+		}
+		sks_attrs_set_value_len(a, v);
+	}
+	if (cm_has(p, "usagelimit")) {
+		if (parse_uint(cm_get(p, "usagelimit"), UINT64_MAX, &v)) {
+			*ckr = syntax("Option -usagelimit needs a number.");
+			goto fail;
+		}
+		sks_attrs_set_usage_limit(a, v);
+	}
+	if (cm_get(p, "label") && sks_attrs_set_label(a, cm_get(p, "label"))) {
+		*ckr = syntax("The label is longer than %d bytes.", SKS_OBJ_LABEL_MAX);
+		goto fail;
+	}
+	if (cm_get(p, "id")) {
+		if (unhex(cm_get(p, "id"), id, sizeof(id), &idlen)) {
+			*ckr = syntax("Option -id needs at most %d bytes in hex.", SKS_OBJ_ID_MAX);
+			goto fail;
+		}
+		sks_attrs_set_id(a, id, idlen);
+	}
+	return a;
+fail:
+	sks_attrs_free(a);
+	return NULL;
+}
+
+static uint32_t do_key_generate(struct cm_state *st, const struct cm_parsed *p)
+{
+	uint32_t ckr = CKR_OK, mech, h;
+	struct sks_session *s;
+	struct sks_attrs *a;
+
+	a = key_attrs(p, &mech, &ckr);
+	if (!a)
+		return ckr;
+	s = current(st, &ckr);
+	if (s && sks_object_generate(s, mech, a, &h))
+		ckr = failed("Failed to generate the key.");
+	else if (s)
+		para("\tGenerated key handle: %u", h);
+	sks_attrs_free(a);
+	return ckr;
+}
+
+static uint32_t do_key_import(struct cm_state *st, const struct cm_parsed *p)
+{
+	const char *file = cm_get(p, "file");
+	uint32_t ckr = CKR_OK, mech, h;
+	struct sks_session *s;
+	struct sks_attrs *a;
+	uint8_t *value;
+	size_t len;
+
+	if (!file)
+		return syntax("Option -file is required.");
+	a = key_attrs(p, &mech, &ckr);
+	if (!a)
+		return ckr;
+	value = read_file(file, SKS_MAX_DATA_SIZE, &len);
+	if (!value) {
+		para("Error: Cannot read %s: %s.", file, strerror(errno));
+		sks_attrs_free(a);
+		return CKR_ARGUMENTS_BAD;
+	}
+	s = current(st, &ckr);
+	if (s && sks_object_create(s, a, value, len, &h))
+		ckr = failed("Failed to import the %s.", mech ? "key" : "data object");
+	else if (s)
+		para("\tImported object handle: %u", h);
+	explicit_bzero(value, len);
+	free(value);
+	sks_attrs_free(a);
+	return ckr;
+}
+
+static int get_handle(const struct cm_parsed *p, uint32_t *h)
+{
+	unsigned long long v;
+
+	if (parse_uint(cm_get(p, "handle"), UINT32_MAX, &v))
+		return -1;
+	*h = v;
+	return 0;
+}
+
+static uint32_t do_key_show(struct cm_state *st, const struct cm_parsed *p)
+{
+	uint32_t ckr = CKR_OK, h;
+	struct sks_session *s;
+	struct sks_attrs *a;
+
+	if (get_handle(p, &h))
+		return syntax("Option -handle <handle> is required.");
+	s = current(st, &ckr);
+	if (!s)
+		return ckr;
+	a = sks_object_get_attrs(s, h);
+	if (!a)
+		return failed("Object %u cannot be read.", h);
+	sks_attrs_free(a);
+	putchar('\n');
+	print_object(s, h);
+	return CKR_OK;
+}
+
+static uint32_t do_key_delete(struct cm_state *st, const struct cm_parsed *p)
+{
+	uint32_t ckr = CKR_OK, h;
+	struct sks_session *s;
+
+	if (get_handle(p, &h))
+		return syntax("Option -handle <handle> is required.");
+	s = current(st, &ckr);
+	if (!s)
+		return ckr;
+	para("You are about to destroy object %u.", h);
+	if (!confirm(st, p))
+		return cancelled();
+	if (sks_object_destroy(s, h))
+		return failed("Failed to destroy object %u.", h);
+	return CKR_OK;
+}
+
+/* ---- SKS blobs --------------------------------------------------------- */
+
+static int parse_handles(const char *s, uint32_t **out, size_t *n)
+{
+	size_t room = 1, k = 0;
+	const char *q;
+	char *copy, *tok, *save;
+	unsigned long long v;
+
+	for (q = s; *q; q++)
+		room += *q == ',' || *q == ' ';
+	*out = calloc(room, sizeof(**out));
+	copy = strdup(s);
+	if (!*out || !copy)
+		goto fail;
+	for (tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
+		if (parse_uint(tok, UINT32_MAX, &v))
+			goto fail;
+		(*out)[k++] = v;
+	}
+	free(copy);
+	*n = k;
+	return k ? 0 : -1;
+fail:
+	free(copy);
+	free(*out);
+	*out = NULL;
+	return -1;
+}
+
+static uint32_t do_sks_extract(struct cm_state *st, const struct cm_parsed *p)
+{
+	const char *file = cm_get(p, "file"), *hs = cm_get(p, "handles");
+	struct sks_blob_set *set;
+	struct sks_session *s;
+	uint32_t ckr = CKR_OK, *h = NULL;
+	size_t n = 0, bytes = 0;
+
+	if (!file || (!hs == !cm_has(p, "all")))
+		return syntax("Give -file and one of -handles <h,h,...> and -all.");
+	if (hs && parse_handles(hs, &h, &n))
+		return syntax("Option -handles needs a comma separated list of handles.");
+	s = current(st, &ckr);
+	if (!s) {
+		free(h);
+		return ckr;
+	}
+	if (!hs) {
+		h = sks_object_find(s, NULL, 0, &n);
+		if (!h)
+			return failed("Failed to list the objects.");
+		if (!n) {
+			free(h);
+			para("Error: There are no objects to extract.");
+			return SKS_CKR_OBJECT_HANDLE_INVALID;
+		}
+	}
+	set = sks_blob_extract(s, h, n, cm_has(p, "delete") ? SKS_EXTRACT_DELETE : 0);
+	free(h);
+	if (!set)
+		return failed("SKS extract failed.");
+	for (size_t i = 0; i < sks_blob_set_get_count(set); i++) {
+		size_t len;
+
+		sks_blob_set_get_blob(set, i, &len);
+		bytes += len;
+	}
+	if (write_file(file, NULL, 0, set)) {
+		para("Error: Cannot write %s: %s.", file, strerror(errno));
+		sks_blob_set_free(set);
+		return SKS_CKR_GENERAL_ERROR;
+	}
+	para("Extracted %zu object(s) into %zu SKS blob(s), %zu bytes, written to %s.",
+	     sks_blob_set_get_object_count(set), sks_blob_set_get_count(set),
+	     bytes, file);
+	sks_blob_set_free(set);
+	return CKR_OK;
+}
+
+/* A group file: any number of blobs back to back. */
+static struct sks_blob_set *load_blobs(const char *file, uint32_t *ckr)
+{
+	struct sks_blob_set *set;
+	uint8_t *buf;
+	size_t len;
+
+	buf = read_file(file, (size_t)SKS_MAX_EXTRACT * SKS_MAX_BLOB_SIZE, &len);
+	if (!buf) {
+		para("Error: Cannot read %s: %s.", file, strerror(errno));
+		*ckr = CKR_ARGUMENTS_BAD;
+		return NULL;
+	}
+	set = sks_blob_set_from_buffer(buf, len);
+	free(buf);
+	if (!set)
+		*ckr = failed("%s is not a file of SKS blobs.", file);
+	else if (!sks_blob_set_get_count(set)) {
+		para("Error: %s holds no SKS blob.", file);
+		sks_blob_set_free(set);
+		*ckr = SKS_CKR_DATA_INVALID;
+		return NULL;
+	}
+	return set;
+}
+
+static uint32_t do_sks_insert(struct cm_state *st, const struct cm_parsed *p)
+{
+	const char *file = cm_get(p, "file");
+	struct sks_blob_set *set;
+	struct sks_session *s;
+	uint32_t ckr = CKR_OK, *h;
+	size_t n;
+
+	if (!file)
+		return syntax("Option -file is required.");
+	set = load_blobs(file, &ckr);
+	if (!set)
+		return ckr;
+	s = current(st, &ckr);
+	if (!s) {
+		sks_blob_set_free(set);
+		return ckr;
+	}
+	h = sks_blob_insert(s, set, &n);
+	if (!h) {
+		ckr = failed("SKS insert failed; no object was inserted.");
+	} else {
+		printf("\nInserted %zu object(s) from %zu SKS blob(s). Handles:", n,
+		       sks_blob_set_get_count(set));
+		for (size_t i = 0; i < n; i++)
+			printf("%s%u", i ? "," : " ", h[i]);
+		printf("\n");
+	}
+	free(h);
+	sks_blob_set_free(set);
+	return ckr;
+}
+
+static uint32_t do_sks_identify(struct cm_state *st, const struct cm_parsed *p)
+{
+	const char *file = cm_get(p, "file");
+	const uint8_t *prim = NULL, *roll = NULL;
+	struct sks_session_desc *d = NULL;
+	struct sks_blob_set *set;
+	uint32_t ckr = CKR_OK;
+
+	if (!file)
+		return syntax("Give the blob file: sks identify <file>.");
+	set = load_blobs(file, &ckr);
+	if (!set)
+		return ckr;
+	if (st->have_slot && session_on(st, st->slot))
+		d = sks_session_get_desc(st->sess[st->slot]);
+	if (d) {
+		prim = sks_session_desc_get_smk_fingerprint(d);
+		roll = sks_session_desc_get_rollover_fingerprint(d);
+	}
+	for (size_t i = 0; i < sks_blob_set_get_count(set); i++) {
+		uint8_t fp[SKS_FINGERPRINT_LEN];
+		char h[2 * SKS_FINGERPRINT_LEN + 1];
+		const uint8_t *b;
+		size_t len;
+
+		b = sks_blob_set_get_blob(set, i, &len);
+		sks_blob_get_fingerprint(b, len, fp);
+		hex(fp, sizeof(fp), h);
+		printf("\n\tBlob %zu ->\t\t%zu object(s), %zu bytes\n", i + 1,
+		       sks_blob_get_object_count(b, len), len);
+		printf("\tSMK Fingerprint ->\t%s\n", h);
+		if (prim && !memcmp(prim, fp, sizeof(fp)))
+			printf("\tCurrent slot ->\t\tprimary SMK: can insert\n");
+		else if (roll && !memcmp(roll, fp, sizeof(fp)))
+			printf("\tCurrent slot ->\t\trollover SMK: can insert\n");
+		else if (d)
+			printf("\tCurrent slot ->\t\tdifferent SMK: cannot insert\n");
+	}
+	sks_session_desc_free(d);
+	sks_blob_set_free(set);
+	return CKR_OK;
+}
+
+/* ---- crypto on files ---------------------------------------------------- */
+
+static uint32_t do_crypt(struct cm_state *st, const struct cm_parsed *p, int enc)
+{
+	const char *in = cm_get(p, "in"), *out = cm_get(p, "out");
+	const char *aad = cm_get(p, "aad");
+	uint32_t ckr = CKR_OK, h;
+	struct sks_session *s;
+	uint8_t *data, *res = NULL;
+	size_t len, rlen;
+
+	if (get_handle(p, &h) || !in || !out)
+		return syntax("Options -handle, -in and -out are required.");
+	data = read_file(in, SKS_MAX_DATA_SIZE + SKS_GCM_IV_LEN + SKS_GCM_TAG_LEN, &len);
+	if (!data) {
+		para("Error: Cannot read %s: %s.", in, strerror(errno));
+		return CKR_ARGUMENTS_BAD;
+	}
+	s = current(st, &ckr);
+	if (!s)
+		goto out;
+	if (enc) {
+		rlen = len + SKS_GCM_TAG_LEN;
+		res = malloc(SKS_GCM_IV_LEN + rlen);
+		if (!res || sks_crypto_encrypt(s, h, aad, aad ? strlen(aad) : 0,
+					       data, len, res, res + SKS_GCM_IV_LEN, &rlen)) {
+			ckr = failed("Encryption failed.");
+			goto out;
+		}
+		rlen += SKS_GCM_IV_LEN;
+	} else {
+		if (len < SKS_GCM_IV_LEN + SKS_GCM_TAG_LEN) {
+			para("Error: %s is too short to be encrypted data.", in);
+			ckr = SKS_CKR_ENCRYPTED_DATA_LEN_RANGE;
+			goto out;
+		}
+		rlen = len - SKS_GCM_IV_LEN - SKS_GCM_TAG_LEN;
+		res = malloc(rlen + 1);
+		if (!res || sks_crypto_decrypt(s, h, aad, aad ? strlen(aad) : 0, data,
+					       data + SKS_GCM_IV_LEN,
+					       len - SKS_GCM_IV_LEN, res, &rlen)) {
+			ckr = failed("Decryption failed.");
+			goto out;
+		}
+	}
+	if (write_file(out, res, rlen, NULL)) {
+		para("Error: Cannot write %s: %s.", out, strerror(errno));
+		ckr = SKS_CKR_GENERAL_ERROR;
+		goto out;
+	}
+	para("%s %zu bytes from %s to %s.", enc ? "Encrypted" : "Decrypted",
+	     len, in, out);
+out:
+	if (res)
+		explicit_bzero(res, rlen);
+	free(res);
+	free(data);
+	return ckr;
+}
+
+static int parse_mech(const struct cm_parsed *p, uint32_t *mech)
+{
+	const char *m = cm_get(p, "mechanism");
+
+	if (!m || !strcasecmp(m, "sha256"))
+		*mech = SKS_CKM_SHA256_HMAC;
+	else if (!strcasecmp(m, "sha384"))
+		*mech = SKS_CKM_SHA384_HMAC;
+	else if (!strcasecmp(m, "sha512"))
+		*mech = SKS_CKM_SHA512_HMAC;
+	else
+		return -1;
+	return 0;
+}
+
+static uint32_t do_sign(struct cm_state *st, const struct cm_parsed *p, int sign)
+{
+	const char *in = cm_get(p, "in");
+	const char *sigf = cm_get(p, sign ? "out" : "signature");
+	uint32_t ckr = CKR_OK, h, mech;
+	uint8_t *data, *sig = NULL, mac[64];
+	struct sks_session *s;
+	size_t len, slen = sizeof(mac);
+
+	if (get_handle(p, &h) || !in || !sigf)
+		return syntax("Options -handle, -in and -%s are required.",
+			      sign ? "out" : "signature");
+	if (parse_mech(p, &mech))
+		return syntax("Option -mechanism must be sha256, sha384 or sha512.");
+	data = read_file(in, SKS_MAX_DATA_SIZE, &len);
+	if (!data) {
+		para("Error: Cannot read %s: %s.", in, strerror(errno));
+		return CKR_ARGUMENTS_BAD;
+	}
+	if (!sign && !(sig = read_file(sigf, sizeof(mac), &slen))) {
+		para("Error: Cannot read %s: %s.", sigf, strerror(errno));
+		free(data);
+		return CKR_ARGUMENTS_BAD;
+	}
+	s = current(st, &ckr);
+	if (!s)
+		goto out;
+	if (sign) {
+		if (sks_crypto_sign(s, h, mech, data, len, mac, &slen))
+			ckr = failed("Signing failed.");
+		else if (write_file(sigf, mac, slen, NULL)) {
+			para("Error: Cannot write %s: %s.", sigf, strerror(errno));
+			ckr = SKS_CKR_GENERAL_ERROR;
+		} else
+			para("Signed %zu bytes from %s; %zu byte MAC written to %s.",
+			     len, in, slen, sigf);
+	} else {
+		if (sks_crypto_verify(s, h, mech, data, len, sig, slen))
+			ckr = failed("Signature verification failed.");
+		else
+			para("The signature is valid.");
+	}
+out:
+	free(sig);
+	free(data);
+	return ckr;
+}
+
+/* ---- dispatch -------------------------------------------------------- */
+
+static uint32_t dispatch(struct cm_state *st, const struct cm_parsed *p)
+{
+	switch (p->cmd->id) {
+	case CMD_HELP: return do_help(st, p);
+	case CMD_EXIT: st->quit = 1; return CKR_OK;
+	case CMD_HSM_SHOW: return do_hsm_show(st, p);
+	case CMD_SLOT_LIST: return do_slot_list(st, p);
+	case CMD_SLOT_SET: return do_slot_set(st, p);
+	case CMD_ROLE_LOGIN: return do_role_login(st, p);
+	case CMD_ROLE_LOGOUT: return do_role_logout(st, p);
+	case CMD_ROLE_INIT: return do_role_init(st, p);
+	case CMD_ROLE_CHANGEPW: return do_role_changepw(st, p);
+	case CMD_ROLE_SHOW: return do_role_show(st, p);
+	case CMD_PAR_CREATE: return do_par_create(st, p);
+	case CMD_PAR_INIT: return do_par_init(st, p);
+	case CMD_PAR_DELETE: return do_par_delete(st, p);
+	case CMD_PAR_SHOW: return do_par_show(st, p);
+	case CMD_PAR_CONTENTS: return do_contents(st, p);
+	case CMD_PAR_ROLLOVER: return do_rollover(st, p);
+	case CMD_ARCH_BACKUP: return do_arch_backup(st, p);
+	case CMD_ARCH_RESTORE: return do_arch_restore(st, p);
+	case CMD_BHSM_CREATE: return do_bhsm_create(st, p);
+	case CMD_KEY_GENERATE: return do_key_generate(st, p);
+	case CMD_KEY_IMPORT: return do_key_import(st, p);
+	case CMD_KEY_LIST: return do_contents(st, p);
+	case CMD_KEY_SHOW: return do_key_show(st, p);
+	case CMD_KEY_DELETE: return do_key_delete(st, p);
+	case CMD_SKS_EXTRACT: return do_sks_extract(st, p);
+	case CMD_SKS_INSERT: return do_sks_insert(st, p);
+	case CMD_SKS_IDENTIFY: return do_sks_identify(st, p);
+	case CMD_ENCRYPT: return do_crypt(st, p, 1);
+	case CMD_DECRYPT: return do_crypt(st, p, 0);
+	case CMD_SIGN: return do_sign(st, p, 1);
+	case CMD_VERIFY: return do_sign(st, p, 0);
+	}
+	return SKS_CKR_FUNCTION_NOT_SUPPORTED;
+}
+
+static void print_result(uint32_t ckr)
+{
+	const char *name = ckr == CM_CKR_CANCEL ? "CKR_CANCEL" : sks_result_name(ckr);
+
+	if (ckr == CKR_OK || ckr == CM_SYNTAX_NO_ERROR)
+		printf("\nCommand Result : No Error\n");
+	else
+		printf("\nCommand Result : 0x%x (%s)\n", ckr,
+		       name ? name : "CKR_VENDOR_DEFINED");
+	fflush(stdout);
+}
+
+uint32_t cm_run_line(struct cm_state *st, const char *line)
+{
+	struct cm_token *toks = NULL;
+	struct cm_parsed p;
+	char err[CM_ERR_LEN];
+	uint32_t ckr;
+	int n;
+
+	n = cm_tokenize(line, &toks, err, sizeof(err));
+	if (n == 0) {
+		cm_tokens_free(toks, 0);
+		return CKR_OK;
+	}
+	if (n < 0) {
+		ckr = syntax("%s", err);
+		print_result(ckr);
+		return ckr;
+	}
+	if (cm_parse(cm_commands, cm_ncommands, toks, n, &p)) {
+		ckr = syntax("%s", p.err);
+	} else {
+		ckr = dispatch(st, &p);
+		cm_parsed_free(&p);
+	}
+	cm_tokens_free(toks, n);
+	if (!st->quit)
+		print_result(ckr);
+	return ckr;
+}
+
+void cm_state_free(struct cm_state *st)
+{
+	for (unsigned int i = 0; i < SKS_MAX_SLOTS; i++)
+		session_drop(st, i);
+}

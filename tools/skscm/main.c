@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * skscm - lunacm-style command line for sks: an interactive shell with line
+ * editing and history, or batch use from a file, stdin or -c.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <readline/history.h>
+#include <readline/readline.h>
+
+#include "skscm.h"
+
+#define PROMPT "skscm:> "
+
+static int echo_batch = 1;
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: skscm [-c <command>]... [-f <file>] [-continue] [-q]\n"
+		"\n"
+		"  -c <command>  run a command (may be repeated); prompts read stdin\n"
+		"  -f <file>     run the commands in <file>, one per line\n"
+		"  -continue     in batch use, go on after a failed command\n"
+		"  -q            in batch use, do not echo the commands\n"
+		"\n"
+		"Without -c or -f, commands come from stdin: an interactive shell on a\n"
+		"terminal, batch use otherwise. The exit status is 0 if every command\n"
+		"succeeded, 1 if one failed, 2 for a usage error.\n");
+}
+
+/* A line without echo from a terminal. */
+static char *read_secret_tty(FILE *in)
+{
+	struct termios old, noecho;
+	int fd = fileno(in), restore = 0;
+	char *line = NULL;
+	size_t room = 0;
+	ssize_t n;
+
+	if (tcgetattr(fd, &old) == 0) {
+		noecho = old;
+		noecho.c_lflag &= ~ECHO;
+		restore = tcsetattr(fd, TCSAFLUSH, &noecho) == 0;
+	}
+	n = getline(&line, &room, in);
+	if (restore)
+		tcsetattr(fd, TCSAFLUSH, &old);
+	putchar('\n');
+	if (n < 0) {
+		free(line);
+		return NULL;
+	}
+	if (n && line[n - 1] == '\n')
+		line[n - 1] = '\0';
+	return line;
+}
+
+char *cm_read_line(struct cm_state *st, const char *prompt, int secret)
+{
+	char *line = NULL;
+	size_t room = 0;
+	ssize_t n;
+
+	if (isatty(fileno(st->in))) {
+		if (secret) {
+			fputs(prompt, stdout);
+			fflush(stdout);
+			return read_secret_tty(st->in);
+		}
+		return readline(prompt);
+	}
+	fputs(prompt, stdout);
+	n = getline(&line, &room, st->in);
+	if (n < 0) {
+		free(line);
+		putchar('\n');
+		return NULL;
+	}
+	if (n && line[n - 1] == '\n')
+		line[--n] = '\0';
+	/* A transcript shows the answer, never a secret. */
+	printf("%s\n", secret ? "" : line);
+	fflush(stdout);
+	return line;
+}
+
+/* Start on the lowest slot that exists, as lunacm does. */
+static void default_slot(struct cm_state *st)
+{
+	char path[32];
+	struct stat sb;
+
+	for (unsigned int i = 0; i < SKS_MAX_SLOTS; i++) {
+		snprintf(path, sizeof(path), SKS_SLOT_DEVICE_FMT, i);
+		if (stat(path, &sb) == 0) {
+			st->slot = i;
+			st->have_slot = 1;
+			return;
+		}
+	}
+}
+
+static int run_stream(struct cm_state *st, int keep_going)
+{
+	int failed = 0;
+
+	while (!st->quit) {
+		char *line = NULL;
+		size_t room = 0;
+		ssize_t n;
+		uint32_t ckr;
+
+		if (st->interactive) {
+			line = readline(PROMPT);
+			if (!line) {
+				putchar('\n');
+				break;
+			}
+			if (*line)
+				add_history(line);
+		} else {
+			n = getline(&line, &room, st->in);
+			if (n < 0) {
+				free(line);
+				break;
+			}
+			if (n && line[n - 1] == '\n')
+				line[n - 1] = '\0';
+			if (echo_batch && line[strspn(line, " \t")] &&
+			    line[strspn(line, " \t")] != '#')
+				printf("\n%s%s\n", PROMPT, line);
+		}
+		ckr = cm_run_line(st, line);
+		free(line);
+		if (ckr != SKS_CKR_OK) {
+			failed = 1;
+			if (!st->interactive && !keep_going)
+				break;
+		}
+	}
+	return failed;
+}
+
+int main(int argc, char **argv)
+{
+	struct cm_state st = { .in = stdin };
+	const char *file = NULL;
+	int keep_going = 0, failed = 0, ncmds = 0;
+	char **cmds = calloc(argc, sizeof(*cmds));
+
+	if (!cmds)
+		return 2;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-c") && i + 1 < argc) {
+			cmds[ncmds++] = argv[++i];
+		} else if (!strcmp(argv[i], "-f") && i + 1 < argc) {
+			file = argv[++i];
+		} else if (!strcmp(argv[i], "-continue")) {
+			keep_going = 1;
+		} else if (!strcmp(argv[i], "-q")) {
+			echo_batch = 0;
+		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			usage(stdout);
+			free(cmds);
+			return 0;
+		} else {
+			usage(stderr);
+			free(cmds);
+			return 2;
+		}
+	}
+	default_slot(&st);
+
+	if (ncmds) {
+		for (int i = 0; i < ncmds && !st.quit; i++) {
+			if (cm_run_line(&st, cmds[i]) != SKS_CKR_OK) {
+				failed = 1;
+				if (!keep_going)
+					break;
+			}
+		}
+	} else {
+		if (file) {
+			st.in = fopen(file, "r");
+			if (!st.in) {
+				fprintf(stderr, "skscm: %s: %s\n", file, strerror(errno));
+				free(cmds);
+				return 2;
+			}
+		}
+		st.interactive = !file && isatty(STDIN_FILENO);
+		if (st.interactive) {
+			using_history();
+			printf("skscm (libsks %s). Type 'help' for the commands.\n",
+			       sks_api_version());
+		}
+		failed = run_stream(&st, keep_going);
+		if (file)
+			fclose(st.in);
+	}
+	cm_state_free(&st);
+	free(cmds);
+	if (!st.interactive)
+		clear_history();
+	return failed;
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * skscm - state kept across the commands of one run, and the helpers the
+ * command handlers share.
+ */
+#ifndef SKSCM_H
+#define SKSCM_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include <sks.h>
+
+#include "parse.h"
+
+/* PKCS#11 CKR_CANCEL: the operator did not type 'proceed'. */
+#define CM_CKR_CANCEL		0x00000001U
+/* A syntax error the seed closes with "Command Result : No Error". */
+#define CM_SYNTAX_NO_ERROR	0xfffffffeU
+
+struct cm_state {
+	int have_slot;
+	unsigned int slot;		/* the current slot */
+	struct sks_session *sess[SKS_MAX_SLOTS];	/* one per slot */
+	FILE *in;			/* where commands and answers come from */
+	int interactive;		/* readline on a terminal */
+	int quit;
+};
+
+/* Run one command line; returns the CKR result (CKR_OK on success). */
+uint32_t cm_run_line(struct cm_state *st, const char *line);
+
+/* Read a line of input (answers to prompts): malloc'd, no newline, or NULL. */
+char *cm_read_line(struct cm_state *st, const char *prompt, int secret);
+
+void cm_state_free(struct cm_state *st);
+
+#endif /* SKSCM_H */

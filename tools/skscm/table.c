@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * skscm - the command table: names, options and help texts. Pure data, so
+ * that the host tests parse against the real commands.
+ */
+#include <stddef.h>
+
+#include "parse.h"
+#include "table.h"
+
+#define VAL 1	/* option needs a value */
+#define OPT 2	/* option may have a value (-password) */
+#define FLAG 0
+
+static const struct cm_opt_def no_opts[] = { { NULL, 0 } };
+static const struct cm_opt_def help_opts[] = { { "command", VAL }, { NULL, 0 } };
+static const struct cm_opt_def slot_opts[] = { { "slot", VAL }, { NULL, 0 } };
+static const struct cm_opt_def login_opts[] = {
+	{ "name", VAL }, { "password", OPT }, { NULL, 0 } };
+static const struct cm_opt_def changepw_opts[] = {
+	{ "name", VAL }, { "oldpw", OPT }, { "newpw", OPT }, { NULL, 0 } };
+static const struct cm_opt_def pcreate_opts[] = {
+	{ "type", VAL }, { "capacity", VAL }, { NULL, 0 } };
+static const struct cm_opt_def pinit_opts[] = {
+	{ "label", VAL }, { "domain", VAL }, { "password", OPT },
+	{ "slot", VAL }, { "force", FLAG }, { NULL, 0 } };
+static const struct cm_opt_def pdelete_opts[] = {
+	{ "slot", VAL }, { "force", FLAG }, { NULL, 0 } };
+static const struct cm_opt_def rollover_opts[] = {
+	{ "start", FLAG }, { "end", FLAG }, { NULL, 0 } };
+static const struct cm_opt_def archive_opts[] = {
+	{ "slot", VAL }, { "partition", VAL }, { "password", OPT },
+	{ "force", FLAG }, { NULL, 0 } };
+static const struct cm_opt_def bcreate_opts[] = {
+	{ "firmware", VAL }, { "password", OPT }, { NULL, 0 } };
+static const struct cm_opt_def keygen_opts[] = {
+	{ "keytype", VAL }, { "length", VAL }, { "label", VAL }, { "id", VAL },
+	{ "usage", VAL }, { "usagelimit", VAL }, { "nonextractable", FLAG },
+	{ NULL, 0 } };
+static const struct cm_opt_def keyimport_opts[] = {
+	{ "keytype", VAL }, { "file", VAL }, { "label", VAL }, { "id", VAL },
+	{ "usage", VAL }, { "usagelimit", VAL }, { "nonextractable", FLAG },
+	{ NULL, 0 } };
+static const struct cm_opt_def handle_opts[] = {
+	{ "handle", VAL }, { "force", FLAG }, { NULL, 0 } };
+static const struct cm_opt_def extract_opts[] = {
+	{ "handles", VAL }, { "all", FLAG }, { "file", VAL },
+	{ "delete", FLAG }, { NULL, 0 } };
+static const struct cm_opt_def file_opts[] = { { "file", VAL }, { NULL, 0 } };
+static const struct cm_opt_def crypt_opts[] = {
+	{ "handle", VAL }, { "in", VAL }, { "out", VAL }, { "aad", VAL },
+	{ NULL, 0 } };
+static const struct cm_opt_def sign_opts[] = {
+	{ "handle", VAL }, { "mechanism", VAL }, { "in", VAL },
+	{ "out", VAL }, { NULL, 0 } };
+static const struct cm_opt_def verify_opts[] = {
+	{ "handle", VAL }, { "mechanism", VAL }, { "in", VAL },
+	{ "signature", VAL }, { NULL, 0 } };
+
+const struct cm_cmd_def cm_commands[] = {
+	{ { "help" }, CMD_HELP, help_opts, "command",
+	  "List the commands, or describe one.",
+	  "help [<command>]" },
+	{ { "exit" }, CMD_EXIT, no_opts, NULL, "Leave skscm.", "exit" },
+	{ { "quit" }, CMD_EXIT, no_opts, NULL, "Leave skscm.", "quit" },
+	{ { "hsm", "show" }, CMD_HSM_SHOW, no_opts, NULL,
+	  "Show the HSM: serial number, firmware, slots.", "hsm show" },
+	{ { "slot", "list" }, CMD_SLOT_LIST, no_opts, NULL,
+	  "List the slots: partitions and Backup HSMs.", "slot list" },
+	{ { "slot", "set" }, CMD_SLOT_SET, slot_opts, NULL,
+	  "Select the current slot.", "slot set -slot <n>" },
+	{ { "role", "login" }, CMD_ROLE_LOGIN, login_opts, NULL,
+	  "Log in to the current slot.",
+	  "role login -name <so|co|cu|Crypto Officer|Crypto User> [-password [<pw>]]" },
+	{ { "role", "logout" }, CMD_ROLE_LOGOUT, no_opts, NULL,
+	  "Log out of the current slot.", "role logout" },
+	{ { "role", "init" }, CMD_ROLE_INIT, login_opts, NULL,
+	  "As partition SO, set the Crypto Officer or Crypto User password.",
+	  "role init -name <co|cu> [-password [<pw>]]" },
+	{ { "role", "changepw" }, CMD_ROLE_CHANGEPW, changepw_opts, NULL,
+	  "Change the password of the logged-in role.",
+	  "role changepw -name <so|co|cu> [-oldpw [<pw>]] [-newpw [<pw>]]" },
+	{ { "role", "show" }, CMD_ROLE_SHOW, no_opts, NULL,
+	  "Show who is logged in to the current slot.", "role show" },
+	{ { "partition", "create" }, CMD_PAR_CREATE, pcreate_opts, NULL,
+	  "Create a partition slot (V1: SKS partition, V0: ordinary).",
+	  "partition create [-type <v1|v0>] [-capacity <bytes>]" },
+	{ { "partition", "init" }, CMD_PAR_INIT, pinit_opts, NULL,
+	  "Initialise the current (or given) partition: label, cloning domain, SO password.",
+	  "partition init -label <label> -domain <domain> [-password [<pw>]] [-slot <n>] [-force]" },
+	{ { "partition", "delete" }, CMD_PAR_DELETE, pdelete_opts, NULL,
+	  "Delete a slot and everything in it.",
+	  "partition delete [-slot <n>] [-force]" },
+	{ { "partition", "show" }, CMD_PAR_SHOW, slot_opts, NULL,
+	  "Show a partition: type, serial, state, SMK fingerprints.",
+	  "partition show [-slot <n>]" },
+	{ { "partition", "contents" }, CMD_PAR_CONTENTS, no_opts, NULL,
+	  "List the objects visible in the current slot's session.",
+	  "partition contents" },
+	{ { "partition", "smkrollover" }, CMD_PAR_ROLLOVER, rollover_opts, NULL,
+	  "Start or end an SMK rollover on the current SKS partition.",
+	  "partition smkrollover -start | -end" },
+	{ { "partition", "archive", "backup" }, CMD_ARCH_BACKUP, archive_opts,
+	  NULL, "Back up the current partition to a Backup HSM (SKS: the SMK only).",
+	  "partition archive backup -slot <backup hsm> [-password [<pw>]] [-force]" },
+	{ { "partition", "archive", "restore" }, CMD_ARCH_RESTORE, archive_opts,
+	  NULL, "Restore an archive onto the current partition (SKS: the SMK only).",
+	  "partition archive restore -slot <backup hsm> -partition <archive> [-password [<pw>]] [-force]" },
+	{ { "backuphsm", "create" }, CMD_BHSM_CREATE, bcreate_opts, NULL,
+	  "Create a Backup HSM slot with its HSM SO password.",
+	  "backuphsm create [-firmware <version>] [-password [<pw>]]" },
+	{ { "key", "generate" }, CMD_KEY_GENERATE, keygen_opts, NULL,
+	  "Generate a secret key in the current slot.",
+	  "key generate -keytype <aes|generic> [-length <bytes>] [-label <l>] [-id <hex>]\n"
+	  "             [-usage <encrypt,decrypt,sign,verify>] [-usagelimit <n>] [-nonextractable]" },
+	{ { "key", "import" }, CMD_KEY_IMPORT, keyimport_opts, NULL,
+	  "Import a key value (or, -keytype data, a data object) from a file.",
+	  "key import -keytype <aes|generic|data> -file <file> [-label <l>] [-id <hex>]\n"
+	  "           [-usage <...>] [-usagelimit <n>] [-nonextractable]" },
+	{ { "key", "list" }, CMD_KEY_LIST, no_opts, NULL,
+	  "List the objects visible in the current slot's session.", "key list" },
+	{ { "key", "show" }, CMD_KEY_SHOW, handle_opts, NULL,
+	  "Show an object's attributes.", "key show -handle <h>" },
+	{ { "key", "delete" }, CMD_KEY_DELETE, handle_opts, NULL,
+	  "Destroy an object.", "key delete -handle <h> [-force]" },
+	{ { "sks", "extract" }, CMD_SKS_EXTRACT, extract_opts, NULL,
+	  "Extract objects as SKS blobs into one file (as many 64 KB blobs as needed).",
+	  "sks extract (-handles <h,h,...> | -all) -file <file> [-delete]" },
+	{ { "sks", "insert" }, CMD_SKS_INSERT, file_opts, "file",
+	  "Insert every SKS blob of a file into the current slot, all or nothing.",
+	  "sks insert -file <file>" },
+	{ { "sks", "identify" }, CMD_SKS_IDENTIFY, file_opts, "file",
+	  "Show which SMK (fingerprint) each blob of a file needs.",
+	  "sks identify [-file] <file>" },
+	{ { "crypto", "encrypt" }, CMD_ENCRYPT, crypt_opts, NULL,
+	  "AES-GCM encrypt a file with a key in the slot (output: IV, ciphertext, tag).",
+	  "crypto encrypt -handle <h> -in <file> -out <file> [-aad <text>]" },
+	{ { "crypto", "decrypt" }, CMD_DECRYPT, crypt_opts, NULL,
+	  "AES-GCM decrypt a file made by crypto encrypt.",
+	  "crypto decrypt -handle <h> -in <file> -out <file> [-aad <text>]" },
+	{ { "crypto", "sign" }, CMD_SIGN, sign_opts, NULL,
+	  "HMAC a file with a generic secret key in the slot.",
+	  "crypto sign -handle <h> [-mechanism <sha256|sha384|sha512>] -in <file> -out <file>" },
+	{ { "crypto", "verify" }, CMD_VERIFY, verify_opts, NULL,
+	  "Check a file's HMAC made by crypto sign.",
+	  "crypto verify -handle <h> [-mechanism <sha256|sha384|sha512>] -in <file> -signature <file>" },
+};
+
+const size_t cm_ncommands = sizeof(cm_commands) / sizeof(cm_commands[0]);
