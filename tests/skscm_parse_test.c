@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * skscm's command line parser against the real command table: tokens and
+ * quoting, unique-prefix abbreviations of commands and options, multi-word
+ * values, ambiguous and unknown names.
+ */
+#include <string.h>
+
+#include "kselftest_harness.h"
+
+#include "../tools/skscm/parse.c"
+#include "../tools/skscm/table.c"
+
+/* Tokenize and parse @line; 0 or -1 like cm_parse(). */
+static int parse(const char *line, struct cm_parsed *p)
+{
+	struct cm_token *t = NULL;
+	char err[CM_ERR_LEN];
+	int n, ret;
+
+	memset(p, 0, sizeof(*p));
+	n = cm_tokenize(line, &t, err, sizeof(err));
+	if (n < 0) {
+		snprintf(p->err, sizeof(p->err), "%s", err);
+		return -1;
+	}
+	ret = cm_parse(cm_commands, cm_ncommands, t, n, p);
+	cm_tokens_free(t, n);
+	return ret;
+}
+
+static const char *name_of(const struct cm_parsed *p, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	for (int i = 0; p->cmd->words[i]; i++)
+		snprintf(buf + strlen(buf), len - strlen(buf), "%s%s",
+			 i ? " " : "", p->cmd->words[i]);
+	return buf;
+}
+
+TEST(tokens_quotes_and_escapes)
+{
+	struct cm_token *t;
+	char err[CM_ERR_LEN];
+	int n = cm_tokenize("  a \"b c\" 'd \"e' f\\ g \"-x\" # comment", &t, err,
+			    sizeof(err));
+
+	ASSERT_EQ(5, n);
+	EXPECT_STREQ("a", t[0].text);
+	EXPECT_EQ(0, t[0].quoted);
+	EXPECT_STREQ("b c", t[1].text);
+	EXPECT_STREQ("d \"e", t[2].text);
+	EXPECT_STREQ("f g", t[3].text);
+	EXPECT_STREQ("-x", t[4].text);
+	EXPECT_EQ(1, t[4].quoted);
+	cm_tokens_free(t, n);
+
+	EXPECT_EQ(0, cm_tokenize("   ", &t, err, sizeof(err)));
+	cm_tokens_free(t, 0);
+	EXPECT_EQ(-1, cm_tokenize("a \"b", &t, err, sizeof(err)));
+	EXPECT_STREQ("Unterminated double quote.", err);
+	EXPECT_EQ(-1, cm_tokenize("a b\\", &t, err, sizeof(err)));
+}
+
+TEST(seed_commands_parse)
+{
+	struct cm_parsed p;
+	char n[128];
+
+	ASSERT_EQ(0, parse("slot set -slot 4", &p));
+	EXPECT_STREQ("slot set", name_of(&p, n, sizeof(n)));
+	EXPECT_STREQ("4", cm_get(&p, "slot"));
+	cm_parsed_free(&p);
+
+	ASSERT_EQ(0, parse("partition archive backup -slot 5 ", &p));
+	EXPECT_STREQ("partition archive backup", name_of(&p, n, sizeof(n)));
+	EXPECT_STREQ("5", cm_get(&p, "slot"));
+	EXPECT_FALSE(cm_has(&p, "partition"));
+	cm_parsed_free(&p);
+
+	ASSERT_EQ(0, parse("partition archive restore -slot 5 -partition 358628973182_2017:03:09-16:52:47", &p));
+	EXPECT_STREQ("partition archive restore", name_of(&p, n, sizeof(n)));
+	EXPECT_STREQ("358628973182_2017:03:09-16:52:47", cm_get(&p, "partition"));
+	cm_parsed_free(&p);
+}
+
+TEST(multi_word_value_without_quotes)
+{
+	struct cm_parsed p;
+
+	ASSERT_EQ(0, parse("role login -name Crypto Officer", &p));
+	EXPECT_STREQ("Crypto Officer", cm_get(&p, "name"));
+	EXPECT_FALSE(cm_has(&p, "password"));
+	cm_parsed_free(&p);
+
+	ASSERT_EQ(0, parse("role login -name  Crypto   User -password", &p));
+	EXPECT_STREQ("Crypto User", cm_get(&p, "name"));
+	EXPECT_TRUE(cm_has(&p, "password"));
+	EXPECT_EQ(NULL, cm_get(&p, "password"));
+	cm_parsed_free(&p);
+
+	ASSERT_EQ(0, parse("role login -name \"Crypto Officer\" -password 's3cr -et'", &p));
+	EXPECT_STREQ("Crypto Officer", cm_get(&p, "name"));
+	EXPECT_STREQ("s3cr -et", cm_get(&p, "password"));
+	cm_parsed_free(&p);
+}
+
+TEST(seed_abbreviation)
+{
+	struct cm_parsed p;
+	char n[128];
+
+	ASSERT_EQ(0, parse("par ar r -s 5 -par pre-7-7", &p));
+	EXPECT_STREQ("partition archive restore", name_of(&p, n, sizeof(n)));
+	EXPECT_STREQ("5", cm_get(&p, "slot"));
+	EXPECT_STREQ("pre-7-7", cm_get(&p, "partition"));
+	cm_parsed_free(&p);
+
+	ASSERT_EQ(0, parse("PAR AR B -SL 5", &p));
+	EXPECT_STREQ("partition archive backup", name_of(&p, n, sizeof(n)));
+	cm_parsed_free(&p);
+
+	EXPECT_EQ(-1, parse("ro l -n co", &p));
+	ASSERT_EQ(0, parse("ro logi -n co -p abcd", &p));
+	EXPECT_STREQ("role login", name_of(&p, n, sizeof(n)));
+	EXPECT_STREQ("co", cm_get(&p, "name"));
+	EXPECT_STREQ("abcd", cm_get(&p, "password"));
+	cm_parsed_free(&p);
+}
+
+TEST(ambiguous_prefixes_list_candidates)
+{
+	struct cm_parsed p;
+
+	EXPECT_EQ(-1, parse("par ar r -s 5 -pa pre-7-7", &p));
+	EXPECT_STREQ("Ambiguous option '-pa': could be -partition, -password.", p.err);
+	EXPECT_EQ(-1, parse("role lo -name co", &p));
+	EXPECT_STREQ("Ambiguous command 'lo': could be login, logout.", p.err);
+	EXPECT_EQ(-1, parse("s", &p));
+	EXPECT_STREQ("Ambiguous command 's': could be slot, sks.", p.err);
+	EXPECT_EQ(-1, parse("partition", &p));
+	EXPECT_STREQ("Incomplete command; choose one of: create, init, delete, show, contents, smkrollover, archive.",
+		     p.err);
+}
+
+TEST(exact_name_beats_prefix)
+{
+	struct cm_parsed p;
+	char n[128];
+
+	ASSERT_EQ(0, parse("sks extract -handles 1,2 -file x", &p));
+	EXPECT_STREQ("1,2", cm_get(&p, "handles"));
+	cm_parsed_free(&p);
+	ASSERT_EQ(0, parse("crypto enc -handle 3 -in a -out b", &p));
+	EXPECT_STREQ("crypto encrypt", name_of(&p, n, sizeof(n)));
+	EXPECT_STREQ("a", cm_get(&p, "in"));
+	cm_parsed_free(&p);
+	/* "key generate -usage" vs "-usagelimit": the exact name wins. */
+	ASSERT_EQ(0, parse("key gen -usage sign -usagelimit 3", &p));
+	EXPECT_STREQ("sign", cm_get(&p, "usage"));
+	EXPECT_STREQ("3", cm_get(&p, "usagelimit"));
+	cm_parsed_free(&p);
+	EXPECT_EQ(-1, parse("key gen -usa sign", &p));
+	EXPECT_STREQ("Ambiguous option '-usa': could be -usage, -usagelimit.", p.err);
+}
+
+TEST(errors)
+{
+	struct cm_parsed p;
+
+	EXPECT_EQ(-1, parse("frobnicate", &p));
+	EXPECT_STREQ("Unknown command 'frobnicate'. Type 'help' for a list of commands.", p.err);
+	EXPECT_EQ(-1, parse("slot frob", &p));
+	EXPECT_STREQ("Unknown command 'frob'; choose one of: list, set.", p.err);
+	EXPECT_EQ(-1, parse("slot set -bogus 1", &p));
+	EXPECT_STREQ("Unknown option '-bogus' for 'slot set'.", p.err);
+	EXPECT_EQ(-1, parse("slot set -slot", &p));
+	EXPECT_STREQ("Option -slot needs a value.", p.err);
+	EXPECT_EQ(-1, parse("slot set -slot 1 -slot 2", &p));
+	EXPECT_STREQ("Option -slot given twice.", p.err);
+	EXPECT_EQ(-1, parse("partition delete -force yes", &p));
+	EXPECT_STREQ("Option -force takes no value ('yes').", p.err);
+	EXPECT_EQ(-1, parse("slot list extra", &p));
+	EXPECT_STREQ("Unexpected argument 'extra'.", p.err);
+}
+
+TEST(positional_and_help)
+{
+	const struct cm_cmd_def *found[64];
+	struct cm_token *t;
+	struct cm_parsed p;
+	char err[CM_ERR_LEN];
+	int n;
+
+	ASSERT_EQ(0, parse("sks identify keys.sks", &p));
+	EXPECT_STREQ("keys.sks", cm_get(&p, "file"));
+	cm_parsed_free(&p);
+	ASSERT_EQ(0, parse("help par ar", &p));
+	EXPECT_STREQ("par ar", cm_get(&p, "command"));
+	cm_parsed_free(&p);
+
+	n = cm_tokenize("par ar", &t, err, sizeof(err));
+	ASSERT_EQ(2, n);
+	EXPECT_EQ(2, cm_lookup(cm_commands, cm_ncommands, t, n, found, 64, err,
+			       sizeof(err)));
+	EXPECT_STREQ("backup", found[0]->words[2]);
+	EXPECT_STREQ("restore", found[1]->words[2]);
+	cm_tokens_free(t, n);
+}
+
+TEST(negative_number_is_a_value)
+{
+	struct cm_parsed p;
+
+	/* "-1" is not an option name: it is the value (rejected later). */
+	ASSERT_EQ(0, parse("slot set -slot -1", &p));
+	EXPECT_STREQ("-1", cm_get(&p, "slot"));
+	cm_parsed_free(&p);
+}
+
+TEST(table_is_consistent)
+{
+	/* No command's words are a prefix of another's; options unique. */
+	for (size_t i = 0; i < cm_ncommands; i++) {
+		const struct cm_cmd_def *c = &cm_commands[i];
+
+		ASSERT_NE(NULL, c->summary);
+		ASSERT_NE(NULL, c->usage);
+		for (const struct cm_opt_def *o = c->opts; o->name; o++)
+			for (const struct cm_opt_def *q = o + 1; q->name; q++)
+				EXPECT_NE(0, strcmp(o->name, q->name));
+		for (size_t j = 0; j < cm_ncommands; j++) {
+			int k;
+
+			if (i == j)
+				continue;
+			for (k = 0; c->words[k] && cm_commands[j].words[k]; k++)
+				if (strcmp(c->words[k], cm_commands[j].words[k]))
+					break;
+			EXPECT_FALSE(!c->words[k]);
+		}
+	}
+}
+
+TEST_HARNESS_MAIN
