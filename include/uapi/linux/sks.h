@@ -1,0 +1,693 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * sks - Scalable Key Storage HSM emulation: user-space ABI.
+ *
+ * One loaded module is one HSM. /dev/sks-control administers it (needs
+ * CAP_SYS_ADMIN); every slot (partition or Backup HSM) is a character
+ * device /dev/sks<N>, and every open file of a slot device is a session.
+ *
+ * Conventions shared by every ioctl:
+ *
+ * - Every argument struct starts with "__u32 flags; __u32 result;".
+ *   Structs are extensible: the kernel takes the user's struct size from
+ *   _IOC_SIZE(cmd). A shorter struct (but at least the first published
+ *   size) is zero-extended, a longer one must have an all-zero tail
+ *   (otherwise -E2BIG), a size below the first version gives -EINVAL.
+ * - Unknown flag bits and non-zero reserved fields give -EINVAL with
+ *   CKR_ARGUMENTS_BAD.
+ * - Once the struct could be read, the kernel writes a PKCS#11 result code
+ *   (CKR_*) into @result on every return (CKR_OK on success), beside the
+ *   errno returned by ioctl(2). See the table below for the pairing.
+ * - Pointers are passed as __u64; lengths are __u32.
+ */
+#ifndef _UAPI_LINUX_SKS_H
+#define _UAPI_LINUX_SKS_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define SKS_CONTROL_DEVICE	"/dev/sks-control"
+#define SKS_SLOT_DEVICE_FMT	"/dev/sks%u"
+
+/* Limits */
+#define SKS_MAX_SLOTS		32
+#define SKS_LABEL_LEN		32	/* slot label, NUL padded */
+#define SKS_FW_VERSION_LEN	16	/* "7.7.1", NUL padded */
+#define SKS_OBJ_LABEL_MAX	64
+#define SKS_OBJ_ID_MAX		64
+#define SKS_PIN_MIN		4
+#define SKS_PIN_MAX		64
+#define SKS_DOMAIN_MAX		64
+#define SKS_MAX_BLOB_SIZE	65536	/* one SKS blob, header and tag included */
+#define SKS_MAX_DATA_SIZE	65536	/* data object value, one crypto input */
+#define SKS_MAX_EXTRACT		1024	/* objects per extract/insert */
+#define SKS_MAX_LOGIN_FAILURES	10
+#define SKS_GCM_IV_LEN		12
+#define SKS_GCM_TAG_LEN		16
+#define SKS_FINGERPRINT_LEN	16
+
+/* Slot types */
+#define SKS_SLOT_V0		0	/* ordinary partition */
+#define SKS_SLOT_V1		1	/* SKS partition, has an SMK */
+#define SKS_SLOT_BACKUP		2	/* Backup HSM */
+
+/* Roles (PKCS#11 / Luna user types) */
+#define SKS_ROLE_SO		0x00000000	/* CKU_SO */
+#define SKS_ROLE_CO		0x00000001	/* CKU_USER: Crypto Officer */
+#define SKS_ROLE_CU		0x80000001	/* CKU_CRYPTO_USER */
+#define SKS_ROLE_NONE		0xffffffff	/* not logged in */
+
+/* Object classes and key types (PKCS#11 values) */
+#define SKS_CKO_DATA		0x00000000
+#define SKS_CKO_SECRET_KEY	0x00000004
+#define SKS_CKK_NONE		0x00000000	/* data objects */
+#define SKS_CKK_GENERIC_SECRET	0x00000010
+#define SKS_CKK_AES		0x0000001f
+
+/* Mechanisms (PKCS#11 values) */
+#define SKS_CKM_GENERIC_SECRET_KEY_GEN	0x00000350
+#define SKS_CKM_AES_KEY_GEN		0x00001080
+#define SKS_CKM_AES_GCM			0x00001087
+#define SKS_CKM_SHA256_HMAC		0x00000251
+#define SKS_CKM_SHA384_HMAC		0x00000261
+#define SKS_CKM_SHA512_HMAC		0x00000271
+
+/* Object attribute flags (struct sks_obj_attrs.flags) */
+#define SKS_OBJ_TOKEN		(1U << 0)	/* V0 only: lives with the partition */
+#define SKS_OBJ_SENSITIVE	(1U << 1)
+#define SKS_OBJ_EXTRACTABLE	(1U << 2)	/* may leave in an SKS blob */
+#define SKS_OBJ_ENCRYPT		(1U << 3)
+#define SKS_OBJ_DECRYPT		(1U << 4)
+#define SKS_OBJ_SIGN		(1U << 5)
+#define SKS_OBJ_VERIFY		(1U << 6)
+#define SKS_OBJ_FLAGS_ALL	0x7fU
+
+/*
+ * Result codes. Standard PKCS#11 values; Luna vendor codes are
+ * CKR_VENDOR_DEFINED | n with Luna's numbers. The errno that goes with
+ * each code is in the second column.
+ */
+#define SKS_CKR_VENDOR_DEFINED	0x80000000U
+
+#define SKS_CKR_LIST(X)							\
+	X(CKR_OK,			0x00000000, 0)			\
+	X(CKR_HOST_MEMORY,		0x00000002, ENOMEM)		\
+	X(CKR_SLOT_ID_INVALID,		0x00000003, ENODEV)		\
+	X(CKR_GENERAL_ERROR,		0x00000005, EIO)		\
+	X(CKR_FUNCTION_FAILED,		0x00000006, EEXIST)		\
+	X(CKR_ARGUMENTS_BAD,		0x00000007, EINVAL)		\
+	X(CKR_ATTRIBUTE_READ_ONLY,	0x00000010, EINVAL)		\
+	X(CKR_ATTRIBUTE_SENSITIVE,	0x00000011, EPERM)		\
+	X(CKR_ATTRIBUTE_VALUE_INVALID,	0x00000013, EINVAL)		\
+	X(CKR_DATA_INVALID,		0x00000020, EBADMSG)		\
+	X(CKR_DATA_LEN_RANGE,		0x00000021, EMSGSIZE)		\
+	X(CKR_DEVICE_ERROR,		0x00000030, EIO)		\
+	X(CKR_DEVICE_MEMORY,		0x00000031, ENOSPC)		\
+	X(CKR_ENCRYPTED_DATA_INVALID,	0x00000040, EBADMSG)		\
+	X(CKR_ENCRYPTED_DATA_LEN_RANGE,	0x00000041, EMSGSIZE)		\
+	X(CKR_FUNCTION_NOT_SUPPORTED,	0x00000054, EOPNOTSUPP)		\
+	X(CKR_KEY_HANDLE_INVALID,	0x00000060, ENOENT)		\
+	X(CKR_KEY_SIZE_RANGE,		0x00000062, EINVAL)		\
+	X(CKR_KEY_TYPE_INCONSISTENT,	0x00000063, EINVAL)		\
+	X(CKR_KEY_FUNCTION_NOT_PERMITTED, 0x00000068, EPERM)		\
+	X(CKR_KEY_UNEXTRACTABLE,	0x0000006a, EPERM)		\
+	X(CKR_MECHANISM_INVALID,	0x00000070, EINVAL)		\
+	X(CKR_OBJECT_HANDLE_INVALID,	0x00000082, ENOENT)		\
+	X(CKR_OPERATION_ACTIVE,		0x00000090, EBUSY)		\
+	X(CKR_OPERATION_NOT_INITIALIZED, 0x00000091, ENOENT)		\
+	X(CKR_PIN_INCORRECT,		0x000000a0, EACCES)		\
+	X(CKR_PIN_LEN_RANGE,		0x000000a2, EINVAL)		\
+	X(CKR_PIN_LOCKED,		0x000000a4, EPERM)		\
+	X(CKR_SESSION_CLOSED,		0x000000b0, ENODEV)		\
+	X(CKR_SIGNATURE_INVALID,	0x000000c0, EBADMSG)		\
+	X(CKR_SIGNATURE_LEN_RANGE,	0x000000c1, EMSGSIZE)		\
+	X(CKR_TEMPLATE_INCONSISTENT,	0x000000d1, EINVAL)		\
+	X(CKR_TOKEN_NOT_PRESENT,	0x000000e0, ENODEV)		\
+	X(CKR_USER_ALREADY_LOGGED_IN,	0x00000100, EALREADY)		\
+	X(CKR_USER_NOT_LOGGED_IN,	0x00000101, EACCES)		\
+	X(CKR_USER_PIN_NOT_INITIALIZED,	0x00000102, EACCES)		\
+	X(CKR_USER_TYPE_INVALID,	0x00000103, EINVAL)		\
+	X(CKR_USER_ANOTHER_ALREADY_LOGGED_IN, 0x00000104, EALREADY)	\
+	X(CKR_BUFFER_TOO_SMALL,		0x00000150, EOVERFLOW)		\
+	X(CKR_SMK_ID_NOT_FOUND,		0x80000099, ENOKEY)		\
+	X(CKR_KEY_NOT_ACTIVE,		0x80000136, EKEYEXPIRED)
+
+/* The same codes as constants. */
+#define SKS_CKR_OK			0x00000000U
+#define SKS_CKR_HOST_MEMORY		0x00000002U
+#define SKS_CKR_SLOT_ID_INVALID		0x00000003U
+#define SKS_CKR_GENERAL_ERROR		0x00000005U
+#define SKS_CKR_FUNCTION_FAILED		0x00000006U
+#define SKS_CKR_ARGUMENTS_BAD		0x00000007U
+#define SKS_CKR_ATTRIBUTE_READ_ONLY	0x00000010U
+#define SKS_CKR_ATTRIBUTE_SENSITIVE	0x00000011U
+#define SKS_CKR_ATTRIBUTE_VALUE_INVALID	0x00000013U
+#define SKS_CKR_DATA_INVALID		0x00000020U
+#define SKS_CKR_DATA_LEN_RANGE		0x00000021U
+#define SKS_CKR_DEVICE_ERROR		0x00000030U
+#define SKS_CKR_DEVICE_MEMORY		0x00000031U
+#define SKS_CKR_ENCRYPTED_DATA_INVALID	0x00000040U
+#define SKS_CKR_ENCRYPTED_DATA_LEN_RANGE	0x00000041U
+#define SKS_CKR_FUNCTION_NOT_SUPPORTED	0x00000054U
+#define SKS_CKR_KEY_HANDLE_INVALID	0x00000060U
+#define SKS_CKR_KEY_SIZE_RANGE		0x00000062U
+#define SKS_CKR_KEY_TYPE_INCONSISTENT	0x00000063U
+#define SKS_CKR_KEY_FUNCTION_NOT_PERMITTED	0x00000068U
+#define SKS_CKR_KEY_UNEXTRACTABLE	0x0000006aU
+#define SKS_CKR_MECHANISM_INVALID	0x00000070U
+#define SKS_CKR_OBJECT_HANDLE_INVALID	0x00000082U
+#define SKS_CKR_OPERATION_ACTIVE	0x00000090U
+#define SKS_CKR_OPERATION_NOT_INITIALIZED	0x00000091U
+#define SKS_CKR_PIN_INCORRECT		0x000000a0U
+#define SKS_CKR_PIN_LEN_RANGE		0x000000a2U
+#define SKS_CKR_PIN_LOCKED		0x000000a4U
+#define SKS_CKR_SESSION_CLOSED		0x000000b0U
+#define SKS_CKR_SIGNATURE_INVALID	0x000000c0U
+#define SKS_CKR_SIGNATURE_LEN_RANGE	0x000000c1U
+#define SKS_CKR_TEMPLATE_INCONSISTENT	0x000000d1U
+#define SKS_CKR_TOKEN_NOT_PRESENT	0x000000e0U
+#define SKS_CKR_USER_ALREADY_LOGGED_IN	0x00000100U
+#define SKS_CKR_USER_NOT_LOGGED_IN	0x00000101U
+#define SKS_CKR_USER_PIN_NOT_INITIALIZED	0x00000102U
+#define SKS_CKR_USER_TYPE_INVALID	0x00000103U
+#define SKS_CKR_USER_ANOTHER_ALREADY_LOGGED_IN	0x00000104U
+#define SKS_CKR_BUFFER_TOO_SMALL	0x00000150U
+#define SKS_CKR_SMK_ID_NOT_FOUND	0x80000099U
+#define SKS_CKR_KEY_NOT_ACTIVE		0x80000136U
+
+#define SKS_IOC_MAGIC		0xb5
+
+/* ------------------------------------------------------------------ */
+/* /dev/sks-control (CAP_SYS_ADMIN)                                    */
+/* ------------------------------------------------------------------ */
+
+/**
+ * struct sks_hsm_info - SKS_CTL_HSM_INFO: describe the HSM.
+ * @flags: must be 0.
+ * @result: out: CKR_* code.
+ * @serial: out: HSM serial number.
+ * @firmware: out: firmware version, NUL terminated ("7.7.2").
+ * @nr_slots: out: slots that exist now.
+ * @max_slots: out: SKS_MAX_SLOTS.
+ * @pbkdf2_iterations: out: iterations used for role secrets.
+ * @max_blob_size: out: SKS_MAX_BLOB_SIZE.
+ * @reserved: must be 0.
+ * @reserved2: must be 0.
+ */
+struct sks_hsm_info {
+	__u32 flags;
+	__u32 result;
+	__u64 serial;
+	__u8 firmware[SKS_FW_VERSION_LEN];
+	__u32 nr_slots;
+	__u32 max_slots;
+	__u32 pbkdf2_iterations;
+	__u32 max_blob_size;
+	__u32 reserved;
+	__u32 reserved2;
+};
+
+/**
+ * struct sks_slot_create - SKS_CTL_CREATE_SLOT: create a partition or a
+ * Backup HSM slot; the new slot gets the lowest free number.
+ * @flags: must be 0.
+ * @result: out: CKR_* code.
+ * @type: SKS_SLOT_V0, SKS_SLOT_V1 or SKS_SLOT_BACKUP.
+ * @slot: out: slot number N of /dev/sksN.
+ * @capacity: object storage in bytes; 0 selects the default.
+ * @serial: out: serial number of the new slot.
+ * @fw_version: BACKUP only: firmware version string, "" = "7.7.1";
+ *	must be all zero for partitions.
+ * @so_secret: BACKUP only: pointer to the HSM-SO secret; 0 for partitions.
+ * @so_secret_len: BACKUP only: its length (SKS_PIN_MIN..SKS_PIN_MAX).
+ * @reserved: must be 0.
+ */
+struct sks_slot_create {
+	__u32 flags;
+	__u32 result;
+	__u32 type;
+	__u32 slot;
+	__u64 capacity;
+	__u64 serial;
+	__u8 fw_version[SKS_FW_VERSION_LEN];
+	__u64 so_secret;
+	__u32 so_secret_len;
+	__u32 reserved;
+};
+
+/**
+ * struct sks_slot_delete - SKS_CTL_DELETE_SLOT: delete a slot. Sessions
+ * still open on it fail with CKR_TOKEN_NOT_PRESENT afterwards.
+ * @flags: must be 0.
+ * @result: out: CKR_* code.
+ * @slot: slot number.
+ * @reserved: must be 0.
+ */
+struct sks_slot_delete {
+	__u32 flags;
+	__u32 result;
+	__u32 slot;
+	__u32 reserved;
+};
+
+/* struct sks_slot_entry.state bits */
+#define SKS_STATE_INITIALIZED	(1U << 0)
+#define SKS_STATE_CO_SET	(1U << 1)
+#define SKS_STATE_CU_SET	(1U << 2)
+#define SKS_STATE_CO_LOCKED	(1U << 3)
+#define SKS_STATE_SMK_ROLLOVER	(1U << 4)
+
+/**
+ * struct sks_slot_entry - one slot in a SKS_CTL_LIST_SLOTS answer.
+ * @slot: slot number.
+ * @type: SKS_SLOT_*.
+ * @serial: slot serial number.
+ * @label: partition label, NUL padded.
+ * @fw_version: firmware version, NUL terminated.
+ * @state: SKS_STATE_* bits.
+ * @sessions: open sessions.
+ * @capacity: bytes.
+ * @used: bytes used by objects.
+ */
+struct sks_slot_entry {
+	__u32 slot;
+	__u32 type;
+	__u64 serial;
+	__u8 label[SKS_LABEL_LEN];
+	__u8 fw_version[SKS_FW_VERSION_LEN];
+	__u32 state;
+	__u32 sessions;
+	__u64 capacity;
+	__u64 used;
+};
+
+/**
+ * struct sks_slot_list - SKS_CTL_LIST_SLOTS: list slots, lowest first.
+ * @flags: must be 0.
+ * @result: out: CKR_* code.
+ * @entries: pointer to an array of @count entries of @entry_size bytes;
+ *	may be 0 when @count is 0 (size query).
+ * @count: in: room in @entries; out: number of slots. CKR_BUFFER_TOO_SMALL
+ *	if the room was too small (then nothing is written).
+ * @entry_size: sizeof(struct sks_slot_entry) as known to the caller;
+ *	at least the first version's size (88).
+ */
+struct sks_slot_list {
+	__u32 flags;
+	__u32 result;
+	__u64 entries;
+	__u32 count;
+	__u32 entry_size;
+};
+
+#define SKS_CTL_HSM_INFO	_IOWR(SKS_IOC_MAGIC, 0x00, struct sks_hsm_info)
+#define SKS_CTL_CREATE_SLOT	_IOWR(SKS_IOC_MAGIC, 0x01, struct sks_slot_create)
+#define SKS_CTL_DELETE_SLOT	_IOWR(SKS_IOC_MAGIC, 0x02, struct sks_slot_delete)
+#define SKS_CTL_LIST_SLOTS	_IOWR(SKS_IOC_MAGIC, 0x03, struct sks_slot_list)
+/* 0x04..0x0f reserved for HSM administration (backup image save/load) */
+
+/* ------------------------------------------------------------------ */
+/* /dev/sksN: sessions                                                 */
+/* ------------------------------------------------------------------ */
+
+/**
+ * struct sks_session_info - SKS_IOC_SESSION_INFO: this session and its slot.
+ * @flags: must be 0.
+ * @result: out: CKR_* code.
+ * @slot: out: slot number.
+ * @type: out: SKS_SLOT_*.
+ * @role: out: logged-in role or SKS_ROLE_NONE.
+ * @state: out: SKS_STATE_* bits.
+ * @serial: out: slot serial number.
+ * @label: out: partition label.
+ * @capacity: out: bytes.
+ * @used: out: bytes used.
+ * @smk_fingerprint: out: primary SMK fingerprint (V1, initialised).
+ * @rollover_fingerprint: out: rollover SMK fingerprint, or zeros.
+ */
+struct sks_session_info {
+	__u32 flags;
+	__u32 result;
+	__u32 slot;
+	__u32 type;
+	__u32 role;
+	__u32 state;
+	__u64 serial;
+	__u8 label[SKS_LABEL_LEN];
+	__u64 capacity;
+	__u64 used;
+	__u8 smk_fingerprint[SKS_FINGERPRINT_LEN];
+	__u8 rollover_fingerprint[SKS_FINGERPRINT_LEN];
+};
+
+/**
+ * struct sks_partition_init - SKS_IOC_PARTITION_INIT: initialise a new
+ * partition (CAP_SYS_ADMIN). A V1 partition gets its SMK here.
+ * @flags: must be 0.
+ * @result: out: CKR_* code.
+ * @so_pin: pointer to the partition SO secret.
+ * @so_pin_len: SKS_PIN_MIN..SKS_PIN_MAX.
+ * @domain_len: 1..SKS_DOMAIN_MAX.
+ * @domain: pointer to the cloning domain string.
+ * @label: partition label, NUL padded (may be empty).
+ */
+struct sks_partition_init {
+	__u32 flags;
+	__u32 result;
+	__u64 so_pin;
+	__u32 so_pin_len;
+	__u32 domain_len;
+	__u64 domain;
+	__u8 label[SKS_LABEL_LEN];
+};
+
+/**
+ * struct sks_login - SKS_IOC_LOGIN: log this session in.
+ * @flags: must be 0.
+ * @result: out: CKR_* code.
+ * @role: SKS_ROLE_SO, SKS_ROLE_CO or SKS_ROLE_CU.
+ * @pin_len: SKS_PIN_MIN..SKS_PIN_MAX.
+ * @pin: pointer to the secret.
+ */
+struct sks_login {
+	__u32 flags;
+	__u32 result;
+	__u32 role;
+	__u32 pin_len;
+	__u64 pin;
+};
+
+/**
+ * struct sks_simple - argument of ioctls without parameters
+ * (SKS_IOC_LOGOUT).
+ * @flags: must be 0.
+ * @result: out: CKR_* code.
+ */
+struct sks_simple {
+	__u32 flags;
+	__u32 result;
+};
+
+/**
+ * struct sks_init_role - SKS_IOC_INIT_ROLE: the SO sets the CO or CU
+ * secret; this also clears a CO/CU lockout.
+ * @flags: must be 0.
+ * @result: out: CKR_* code.
+ * @role: SKS_ROLE_CO or SKS_ROLE_CU.
+ * @pin_len: SKS_PIN_MIN..SKS_PIN_MAX.
+ * @pin: pointer to the new secret.
+ */
+struct sks_init_role {
+	__u32 flags;
+	__u32 result;
+	__u32 role;
+	__u32 pin_len;
+	__u64 pin;
+};
+
+/**
+ * struct sks_change_pin - SKS_IOC_CHANGE_PIN: change the secret of the
+ * logged-in role.
+ * @flags: must be 0.
+ * @result: out: CKR_* code.
+ * @role: the role logged in on this session.
+ * @old_len: length of @old_pin.
+ * @old_pin: pointer to the current secret.
+ * @new_pin: pointer to the new secret.
+ * @new_len: length of @new_pin.
+ * @reserved: must be 0.
+ */
+struct sks_change_pin {
+	__u32 flags;
+	__u32 result;
+	__u32 role;
+	__u32 old_len;
+	__u64 old_pin;
+	__u64 new_pin;
+	__u32 new_len;
+	__u32 reserved;
+};
+
+/**
+ * struct sks_obj_attrs - object attributes.
+ * @class: SKS_CKO_*.
+ * @key_type: SKS_CKK_* (SKS_CKK_NONE for data objects).
+ * @flags: SKS_OBJ_* bits.
+ * @value_len: value length in bytes (AES: 16/24/32; generic secret:
+ *	16..128; data: 0..SKS_MAX_DATA_SIZE).
+ * @usage_limit: number of crypto operations allowed, 0 = unlimited.
+ * @usage_count: operations done so far (read only: must be 0 on input).
+ * @label_len: bytes used in @label (the rest must be zero).
+ * @id_len: bytes used in @id (the rest must be zero).
+ * @label: CKA_LABEL.
+ * @id: CKA_ID.
+ */
+struct sks_obj_attrs {
+	__u32 class;
+	__u32 key_type;
+	__u32 flags;
+	__u32 value_len;
+	__u64 usage_limit;
+	__u64 usage_count;
+	__u32 label_len;
+	__u32 id_len;
+	__u8 label[SKS_OBJ_LABEL_MAX];
+	__u8 id[SKS_OBJ_ID_MAX];
+};
+
+/**
+ * struct sks_generate_key - SKS_IOC_GENERATE_KEY: make a key in the kernel.
+ * @flags: must be 0.
+ * @result: out: CKR_* code.
+ * @mechanism: SKS_CKM_AES_KEY_GEN or SKS_CKM_GENERIC_SECRET_KEY_GEN.
+ * @handle: out: object handle.
+ * @attrs: attributes of the new key (class SKS_CKO_SECRET_KEY).
+ */
+struct sks_generate_key {
+	__u32 flags;
+	__u32 result;
+	__u32 mechanism;
+	__u32 handle;
+	struct sks_obj_attrs attrs;
+};
+
+/**
+ * struct sks_create_object - SKS_IOC_CREATE_OBJECT: import a key value or
+ * create a data object.
+ * @flags: must be 0.
+ * @result: out: CKR_* code.
+ * @value: pointer to attrs.value_len bytes.
+ * @handle: out: object handle.
+ * @reserved: must be 0.
+ * @attrs: attributes of the new object.
+ */
+struct sks_create_object {
+	__u32 flags;
+	__u32 result;
+	__u64 value;
+	__u32 handle;
+	__u32 reserved;
+	struct sks_obj_attrs attrs;
+};
+
+/**
+ * struct sks_get_attrs - SKS_IOC_GET_ATTRS: read an object's attributes
+ * (never its value).
+ * @flags: must be 0.
+ * @result: out: CKR_* code.
+ * @handle: object handle.
+ * @reserved: must be 0.
+ * @attrs: out: the attributes.
+ */
+struct sks_get_attrs {
+	__u32 flags;
+	__u32 result;
+	__u32 handle;
+	__u32 reserved;
+	struct sks_obj_attrs attrs;
+};
+
+/**
+ * struct sks_get_value - SKS_IOC_GET_VALUE: read a data object's value.
+ * Key values are never readable (CKR_ATTRIBUTE_SENSITIVE).
+ * @flags: must be 0.
+ * @result: out: CKR_* code.
+ * @handle: object handle.
+ * @len: in: room at @buf; out: value length (CKR_BUFFER_TOO_SMALL if
+ *	the room was too small; @buf 0 queries the length).
+ * @buf: pointer to the buffer, or 0.
+ */
+struct sks_get_value {
+	__u32 flags;
+	__u32 result;
+	__u32 handle;
+	__u32 len;
+	__u64 buf;
+};
+
+/* struct sks_find_objects.flags: which template fields must match */
+#define SKS_FIND_CLASS		(1U << 0)
+#define SKS_FIND_LABEL		(1U << 1)
+#define SKS_FIND_ID		(1U << 2)
+#define SKS_FIND_KEY_TYPE	(1U << 3)
+#define SKS_FIND_ALL		0xfU
+
+/**
+ * struct sks_find_objects - SKS_IOC_FIND_OBJECTS: list the handles of the
+ * objects visible to this session that match the template, ascending.
+ * @flags: SKS_FIND_* bits; 0 lists everything.
+ * @result: out: CKR_* code.
+ * @handles: pointer to @count __u32 handles, or 0.
+ * @count: in: room at @handles; out: number of matches
+ *	(CKR_BUFFER_TOO_SMALL if the room was too small).
+ * @reserved: must be 0.
+ * @tmpl: template; only the fields selected by @flags are used.
+ */
+struct sks_find_objects {
+	__u32 flags;
+	__u32 result;
+	__u64 handles;
+	__u32 count;
+	__u32 reserved;
+	struct sks_obj_attrs tmpl;
+};
+
+/**
+ * struct sks_destroy_object - SKS_IOC_DESTROY_OBJECT: destroy an object.
+ * @flags: must be 0.
+ * @result: out: CKR_* code.
+ * @handle: object handle.
+ * @reserved: must be 0.
+ */
+struct sks_destroy_object {
+	__u32 flags;
+	__u32 result;
+	__u32 handle;
+	__u32 reserved;
+};
+
+/**
+ * struct sks_crypt - SKS_IOC_ENCRYPT and SKS_IOC_DECRYPT with AES-GCM.
+ * Encrypt: the device picks a random @iv and returns it; @out receives
+ * ciphertext || 16-byte tag (@in_len + 16 bytes). Decrypt: @in is
+ * ciphertext || tag; @out receives @in_len - 16 bytes, nothing if the tag
+ * does not verify (CKR_ENCRYPTED_DATA_INVALID).
+ * @flags: must be 0.
+ * @result: out: CKR_* code.
+ * @handle: AES key handle.
+ * @mechanism: SKS_CKM_AES_GCM.
+ * @iv: encrypt: out; decrypt: in.
+ * @aad_len: 0..SKS_MAX_DATA_SIZE.
+ * @aad: pointer to the additional authenticated data.
+ * @in: pointer to the input.
+ * @out: pointer to the output buffer.
+ * @in_len: input length (at most SKS_MAX_DATA_SIZE + 16).
+ * @out_len: in: room at @out; out: bytes written or needed.
+ */
+struct sks_crypt {
+	__u32 flags;
+	__u32 result;
+	__u32 handle;
+	__u32 mechanism;
+	__u8 iv[SKS_GCM_IV_LEN];
+	__u32 aad_len;
+	__u64 aad;
+	__u64 in;
+	__u64 out;
+	__u32 in_len;
+	__u32 out_len;
+};
+
+/**
+ * struct sks_sign - SKS_IOC_SIGN and SKS_IOC_VERIFY with HMAC.
+ * @flags: must be 0.
+ * @result: out: CKR_* code.
+ * @handle: generic secret key handle.
+ * @mechanism: SKS_CKM_SHA256_HMAC, SKS_CKM_SHA384_HMAC or
+ *	SKS_CKM_SHA512_HMAC.
+ * @data: pointer to the message.
+ * @sig: pointer to the MAC (sign: out, verify: in).
+ * @data_len: 0..SKS_MAX_DATA_SIZE.
+ * @sig_len: sign: in: room, out: MAC length; verify: MAC length.
+ */
+struct sks_sign {
+	__u32 flags;
+	__u32 result;
+	__u32 handle;
+	__u32 mechanism;
+	__u64 data;
+	__u64 sig;
+	__u32 data_len;
+	__u32 sig_len;
+};
+
+/* struct sks_extract.flags */
+#define SKS_EXTRACT_DELETE	(1U << 0)	/* destroy objects once extracted */
+
+/**
+ * struct sks_extract - SKS_IOC_EXTRACT: wrap objects into one SKS blob
+ * under the primary SMK (V1, CO).
+ * @flags: SKS_EXTRACT_* bits.
+ * @result: out: CKR_* code.
+ * @handles: pointer to @count __u32 handles.
+ * @blob: pointer to the output buffer, or 0 to query the size.
+ * @count: 1..SKS_MAX_EXTRACT.
+ * @blob_len: in: room at @blob; out: blob size (written or needed).
+ */
+struct sks_extract {
+	__u32 flags;
+	__u32 result;
+	__u64 handles;
+	__u64 blob;
+	__u32 count;
+	__u32 blob_len;
+};
+
+/**
+ * struct sks_insert - SKS_IOC_INSERT: unwrap an SKS blob into new session
+ * objects (V1, CO), all or nothing.
+ * @flags: must be 0.
+ * @result: out: CKR_* code.
+ * @blob: pointer to the blob.
+ * @handles: pointer to room for @count __u32 handles.
+ * @blob_len: blob size.
+ * @count: in: room at @handles; out: objects in the blob.
+ */
+struct sks_insert {
+	__u32 flags;
+	__u32 result;
+	__u64 blob;
+	__u64 handles;
+	__u32 blob_len;
+	__u32 count;
+};
+
+/* SKS_IOC_SMK_ROLLOVER flags (exactly one) */
+#define SKS_ROLLOVER_START	(1U << 0)
+#define SKS_ROLLOVER_END	(1U << 1)
+
+#define SKS_IOC_SESSION_INFO	_IOWR(SKS_IOC_MAGIC, 0x10, struct sks_session_info)
+#define SKS_IOC_PARTITION_INIT	_IOWR(SKS_IOC_MAGIC, 0x11, struct sks_partition_init)
+#define SKS_IOC_LOGIN		_IOWR(SKS_IOC_MAGIC, 0x12, struct sks_login)
+#define SKS_IOC_LOGOUT		_IOWR(SKS_IOC_MAGIC, 0x13, struct sks_simple)
+#define SKS_IOC_INIT_ROLE	_IOWR(SKS_IOC_MAGIC, 0x14, struct sks_init_role)
+#define SKS_IOC_CHANGE_PIN	_IOWR(SKS_IOC_MAGIC, 0x15, struct sks_change_pin)
+#define SKS_IOC_GENERATE_KEY	_IOWR(SKS_IOC_MAGIC, 0x18, struct sks_generate_key)
+#define SKS_IOC_CREATE_OBJECT	_IOWR(SKS_IOC_MAGIC, 0x19, struct sks_create_object)
+#define SKS_IOC_GET_ATTRS	_IOWR(SKS_IOC_MAGIC, 0x1a, struct sks_get_attrs)
+#define SKS_IOC_GET_VALUE	_IOWR(SKS_IOC_MAGIC, 0x1b, struct sks_get_value)
+#define SKS_IOC_FIND_OBJECTS	_IOWR(SKS_IOC_MAGIC, 0x1c, struct sks_find_objects)
+#define SKS_IOC_DESTROY_OBJECT	_IOWR(SKS_IOC_MAGIC, 0x1d, struct sks_destroy_object)
+#define SKS_IOC_ENCRYPT		_IOWR(SKS_IOC_MAGIC, 0x20, struct sks_crypt)
+#define SKS_IOC_DECRYPT		_IOWR(SKS_IOC_MAGIC, 0x21, struct sks_crypt)
+#define SKS_IOC_SIGN		_IOWR(SKS_IOC_MAGIC, 0x22, struct sks_sign)
+#define SKS_IOC_VERIFY		_IOWR(SKS_IOC_MAGIC, 0x23, struct sks_sign)
+#define SKS_IOC_EXTRACT		_IOWR(SKS_IOC_MAGIC, 0x28, struct sks_extract)
+#define SKS_IOC_INSERT		_IOWR(SKS_IOC_MAGIC, 0x29, struct sks_insert)
+#define SKS_IOC_SMK_ROLLOVER	_IOWR(SKS_IOC_MAGIC, 0x2a, struct sks_simple)
+/*
+ * Reserved numbers: 0x30 archive backup, 0x31 archive restore (SMK to and
+ * from a Backup HSM slot), 0x32 clone V0 token objects, 0x38 batch.
+ */
+
+#endif /* _UAPI_LINUX_SKS_H */
