@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sks - Scalable Key Storage HSM emulation.
+ *
+ * Module entry points and the HSM control device /dev/sks-control.
+ */
+
+#include <linux/capability.h>
+#include <linux/fs.h>
+#include <linux/init.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "sks.h"
+
+static unsigned long long serial;
+module_param(serial, ullong, 0444);
+MODULE_PARM_DESC(serial, "HSM serial number (default: random)");
+
+unsigned int sks_pbkdf2_iterations = 2048;
+module_param_named(pbkdf2_iterations, sks_pbkdf2_iterations, uint, 0444);
+MODULE_PARM_DESC(pbkdf2_iterations,
+		 "PBKDF2-HMAC-SHA256 iterations for role secrets (default 2048)");
+
+struct sks_hsm *sks_hsm;
+
+static struct sks_hsm *sks_file_hsm(struct file *file)
+{
+	struct miscdevice *misc = file->private_data;
+
+	return container_of(misc, struct sks_hsm, control);
+}
+
+/**
+ * sks_ctl_hsm_info() - SKS_CTL_HSM_INFO: describe the HSM.
+ * @priv: the HSM.
+ * @arg: struct sks_hsm_info.
+ * @ckr: out: result code.
+ *
+ * Context: process context; takes slots_lock.
+ * Return: 0, -EINVAL (reserved fields), -EPERM (no CAP_SYS_ADMIN).
+ */
+static int sks_ctl_hsm_info(void *priv, void *arg, u32 *ckr)
+{
+	struct sks_hsm_info *info = arg;
+	struct sks_hsm *hsm = priv;
+
+	if (info->reserved || info->reserved2)
+		return sks_fail(ckr, SKS_CKR_ARGUMENTS_BAD);
+	if (!capable(CAP_SYS_ADMIN))
+		return sks_fail_errno(ckr, SKS_CKR_USER_NOT_LOGGED_IN, -EPERM);
+
+	info->serial = hsm->serial;
+	memset(info->firmware, 0, sizeof(info->firmware));
+	strscpy(info->firmware, hsm->firmware, sizeof(info->firmware));
+	mutex_lock(&hsm->slots_lock);
+	info->nr_slots = hsm->nr_slots;
+	mutex_unlock(&hsm->slots_lock);
+	info->max_slots = SKS_MAX_SLOTS;
+	info->pbkdf2_iterations = sks_pbkdf2_iterations;
+	info->max_blob_size = SKS_MAX_BLOB_SIZE;
+	return 0;
+}
+
+/**
+ * sks_ctl_create_slot() - SKS_CTL_CREATE_SLOT: create a slot.
+ * @priv: the HSM.
+ * @arg: struct sks_slot_create.
+ * @ckr: out: result code.
+ *
+ * Context: process context, may sleep.
+ * Return: 0 or a negative errno (see sks_slot_create()).
+ */
+static int sks_ctl_create_slot(void *priv, void *arg, u32 *ckr)
+{
+	return sks_slot_create(priv, arg, ckr);
+}
+
+/**
+ * sks_ctl_delete_slot() - SKS_CTL_DELETE_SLOT: delete a slot.
+ * @priv: the HSM.
+ * @arg: struct sks_slot_delete.
+ * @ckr: out: result code.
+ *
+ * Context: process context, may sleep.
+ * Return: 0, -EINVAL, -EPERM, -ENODEV (no such slot).
+ */
+static int sks_ctl_delete_slot(void *priv, void *arg, u32 *ckr)
+{
+	struct sks_slot_delete *del = arg;
+
+	if (del->reserved)
+		return sks_fail(ckr, SKS_CKR_ARGUMENTS_BAD);
+	if (!capable(CAP_SYS_ADMIN))
+		return sks_fail_errno(ckr, SKS_CKR_USER_NOT_LOGGED_IN, -EPERM);
+	return sks_slot_delete(priv, del->slot, ckr);
+}
+
+/**
+ * sks_ctl_list_slots() - SKS_CTL_LIST_SLOTS: list the slots.
+ * @priv: the HSM.
+ * @arg: struct sks_slot_list.
+ * @ckr: out: result code.
+ *
+ * Context: process context, may sleep.
+ * Return: 0 or a negative errno (see sks_slot_list()).
+ */
+static int sks_ctl_list_slots(void *priv, void *arg, u32 *ckr)
+{
+	return sks_slot_list(priv, arg, ckr);
+}
+
+#define SKS_CTL(_nr, _type, _flags, _fn)				\
+	{								\
+		.nr = _IOC_NR(_nr), .min_size = sizeof(_type),		\
+		.size = sizeof(_type), .valid_flags = (_flags),		\
+		.fn = (_fn),						\
+	}
+
+static const struct sks_ioctl_desc sks_ctl_ioctls[] = {
+	SKS_CTL(SKS_CTL_HSM_INFO, struct sks_hsm_info, 0, sks_ctl_hsm_info),
+	SKS_CTL(SKS_CTL_CREATE_SLOT, struct sks_slot_create, 0,
+		sks_ctl_create_slot),
+	SKS_CTL(SKS_CTL_DELETE_SLOT, struct sks_slot_delete, 0,
+		sks_ctl_delete_slot),
+	SKS_CTL(SKS_CTL_LIST_SLOTS, struct sks_slot_list, 0,
+		sks_ctl_list_slots),
+};
+
+static_assert(sizeof(struct sks_hsm_info) == 56);
+static_assert(sizeof(struct sks_slot_create) == 64);
+static_assert(sizeof(struct sks_slot_delete) == 16);
+static_assert(sizeof(struct sks_slot_list) == 24);
+static_assert(sizeof(struct sks_slot_entry) == 88);
+
+static long sks_ctl_ioctl(struct file *file, unsigned int cmd,
+			  unsigned long arg)
+{
+	return sks_dispatch(sks_ctl_ioctls, ARRAY_SIZE(sks_ctl_ioctls),
+			    sks_file_hsm(file), cmd, arg);
+}
+
+static const struct file_operations sks_ctl_fops = {
+	.owner = THIS_MODULE,
+	.unlocked_ioctl = sks_ctl_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = noop_llseek,
+};
+
+static int __init sks_init(void)
+{
+	struct sks_hsm *hsm;
+	int err;
+
+	if (!sks_pbkdf2_iterations)
+		sks_pbkdf2_iterations = 1;
+	err = sks_selftest();
+	if (err)
+		return err;
+
+	hsm = kzalloc(sizeof(*hsm), GFP_KERNEL);
+	if (!hsm)
+		return -ENOMEM;
+	mutex_init(&hsm->slots_lock);
+	hsm->serial = serial;
+	while (!hsm->serial)
+		hsm->serial = get_random_u64() % 900000000000ULL +
+			      100000000000ULL;
+	strscpy(hsm->firmware, SKS_FIRMWARE, sizeof(hsm->firmware));
+
+	sks_hsm = hsm;
+	err = sks_slots_init(hsm);
+	if (err)
+		goto err_free;
+
+	hsm->control.minor = MISC_DYNAMIC_MINOR;
+	hsm->control.name = "sks-control";
+	hsm->control.fops = &sks_ctl_fops;
+	err = misc_register(&hsm->control);
+	if (err)
+		goto err_slots;
+
+	pr_info("sks: Scalable Key Storage HSM v%s loaded, serial %llu, firmware %s\n",
+		SKS_VERSION, hsm->serial, hsm->firmware);
+	return 0;
+
+err_slots:
+	sks_slots_exit(hsm);
+err_free:
+	kfree(hsm);
+	return err;
+}
+
+static void __exit sks_exit(void)
+{
+	struct sks_hsm *hsm = sks_hsm;
+
+	misc_deregister(&hsm->control);
+	sks_slots_exit(hsm);
+	kfree(hsm);
+}
+
+module_init(sks_init);
+module_exit(sks_exit);
+
+MODULE_DESCRIPTION("Scalable Key Storage HSM emulation");
+MODULE_LICENSE("GPL");
+MODULE_VERSION(SKS_VERSION);

@@ -1,0 +1,294 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * sks - Scalable Key Storage HSM emulation: internal definitions.
+ *
+ * Lock order: sks_hsm.slots_lock -> sks_slot.auth_lock -> sks_slot.lock.
+ * The crypto path takes sks_slot.lock only to look objects up and to
+ * count uses; the crypto itself runs without any lock, on transforms
+ * owned by the key object (keyed once when the key is made).
+ */
+#ifndef _SKS_H
+#define _SKS_H
+
+#include <linux/cdev.h>
+#include <linux/device.h>
+#include <linux/kref.h>
+#include <linux/miscdevice.h>
+#include <linux/mutex.h>
+#include <linux/types.h>
+#include <linux/xarray.h>
+#include <uapi/linux/sks.h>
+
+#define SKS_VERSION		"0.3.0"
+#define SKS_FIRMWARE		"7.7.2"
+#define SKS_BACKUP_FIRMWARE	"7.7.1"
+#define SKS_SMK_LEN		32
+#define SKS_SECRET_SALT_LEN	16
+#define SKS_SECRET_HASH_LEN	32
+#define SKS_DEFAULT_CAPACITY	(1024 * 1024)
+#define SKS_MAX_CAPACITY	(64ULL * 1024 * 1024)
+#define SKS_OBJ_OVERHEAD	64	/* bytes charged per object */
+#define SKS_IOCTL_MAX_SIZE	256	/* largest ioctl struct */
+
+struct crypto_shash;
+struct crypto_aead;
+
+/**
+ * struct sks_hkdf - HKDF-SHA-256 context: hmac(sha256) keyed with the PRK.
+ * @hmac_tfm: keyed once at setup, then only used through on-stack
+ *	descriptors, so concurrent sks_hkdf_expand() calls are safe.
+ */
+struct sks_hkdf {
+	struct crypto_shash *hmac_tfm;
+};
+
+/**
+ * struct sks_secret - a role secret, stored as salted PBKDF2-HMAC-SHA256.
+ * @set: a secret is present.
+ * @salt: random salt.
+ * @hash: PBKDF2 output.
+ */
+struct sks_secret {
+	bool set;
+	u8 salt[SKS_SECRET_SALT_LEN];
+	u8 hash[SKS_SECRET_HASH_LEN];
+};
+
+/**
+ * struct sks_smk - an SKS Master Key. Immutable after creation.
+ * @ref: held by the slot (primary/rollover) and by extract/insert in flight.
+ * @key: the SMK; never leaves the kernel.
+ * @hkdf: PRK = HKDF-Extract(@key).
+ * @fingerprint: public one-way identifier.
+ */
+struct sks_smk {
+	struct kref ref;
+	u8 key[SKS_SMK_LEN];
+	struct sks_hkdf hkdf;
+	u8 fingerprint[SKS_FINGERPRINT_LEN];
+};
+
+struct sks_session;
+
+/**
+ * struct sks_object - a key or data object.
+ * @ref: one reference for the partition's xarray, one per operation in
+ *	flight; the value and transforms are freed with the last one.
+ * @handle: index in sks_slot.objects.
+ * @owner: owning session for session objects, NULL for token objects.
+ *	Set once at insertion.
+ * @attrs: attributes; usage_count is protected by sks_slot.lock, the rest
+ *	is immutable after creation.
+ * @value: key or data bytes (attrs.value_len), wiped on free.
+ * @charge: bytes accounted in sks_slot.used.
+ * @aead: AES keys: gcm(aes) keyed with @value.
+ * @hmac: generic secrets: hmac(sha256/384/512) keyed with @value.
+ */
+struct sks_object {
+	struct kref ref;
+	u32 handle;
+	struct sks_session *owner;
+	struct sks_obj_attrs attrs;
+	u8 *value;
+	u32 charge;
+	struct crypto_aead *aead;
+	struct crypto_shash *hmac[3];
+};
+
+struct sks_hsm;
+
+/**
+ * struct sks_slot - a partition (V0/V1) or a Backup HSM slot.
+ * @ref: held by the slot table and by every session.
+ * @hsm: owning HSM.
+ * @num: slot number (minor), stable while the slot exists.
+ * @type: SKS_SLOT_*.
+ * @serial: slot serial number.
+ * @fw_version: firmware version string.
+ * @capacity: object storage in bytes.
+ * @dev: the /dev/sksN device.
+ * @cdev: its character device (allocated separately: open files may
+ *	outlive the slot).
+ * @auth_lock: serialises secret checks and changes; protects @pin_tfm.
+ * @pin_tfm: hmac(sha256) for PBKDF2, rekeyed per use.
+ * @lock: protects every field below.
+ * @dead: the slot was deleted.
+ * @initialized: partition initialised (always true for BACKUP).
+ * @label: partition label.
+ * @so: SO secret (HSM-SO secret on a BACKUP slot).
+ * @co: Crypto Officer secret.
+ * @cu: Crypto User secret.
+ * @domain: cloning domain (hashed like a secret).
+ * @co_failures: consecutive failed CO/CU logins.
+ * @co_locked: CO and CU locked out until the SO re-initialises a role.
+ * @sessions: open sessions.
+ * @used: bytes charged by objects.
+ * @objects: handle -> struct sks_object.
+ * @smk: primary SMK (V1).
+ * @rollover: rollover SMK (V1, during an SMK rollover).
+ */
+struct sks_slot {
+	struct kref ref;
+	struct sks_hsm *hsm;
+	unsigned int num;
+	u32 type;
+	u64 serial;
+	char fw_version[SKS_FW_VERSION_LEN];
+	u64 capacity;
+	struct device *dev;
+	struct cdev *cdev;
+
+	struct mutex auth_lock;		/* see kernel-doc above */
+	struct crypto_shash *pin_tfm;	/* protected by auth_lock */
+
+	struct mutex lock;		/* see kernel-doc above */
+	bool dead;			/* protected by lock */
+	bool initialized;		/* protected by lock */
+	char label[SKS_LABEL_LEN + 1];	/* protected by lock */
+	struct sks_secret so;		/* protected by lock */
+	struct sks_secret co;		/* protected by lock */
+	struct sks_secret cu;		/* protected by lock */
+	struct sks_secret domain;	/* protected by lock */
+	unsigned int co_failures;	/* protected by lock */
+	bool co_locked;			/* protected by lock */
+	unsigned int sessions;		/* protected by lock */
+	u64 used;			/* protected by lock */
+	struct xarray objects;		/* protected by lock (and xa_lock) */
+	struct sks_smk *smk;		/* protected by lock */
+	struct sks_smk *rollover;	/* protected by lock */
+};
+
+/**
+ * struct sks_session - one open file of /dev/sksN.
+ * @slot: the slot (a reference is held).
+ * @role: logged-in role or SKS_ROLE_NONE; protected by slot->lock.
+ * @blob_lock: protects @blob_aead.
+ * @blob_aead: gcm(aes) rekeyed per blob with the derived blob key.
+ */
+struct sks_session {
+	struct sks_slot *slot;
+	u32 role;
+	struct mutex blob_lock;		/* protects blob_aead */
+	struct crypto_aead *blob_aead;
+};
+
+/**
+ * struct sks_hsm - the HSM (one per loaded module).
+ * @serial: HSM serial number.
+ * @firmware: firmware version.
+ * @control: /dev/sks-control.
+ * @devt: first dev_t of the slot devices.
+ * @class: the "sks" class.
+ * @slots_lock: protects @slots and @nr_slots.
+ * @slots: slot table, indexed by slot number.
+ * @nr_slots: slots in use.
+ */
+struct sks_hsm {
+	u64 serial;
+	char firmware[SKS_FW_VERSION_LEN];
+	struct miscdevice control;
+	dev_t devt;
+	struct class *class;
+	struct mutex slots_lock;		/* protects slots, nr_slots */
+	struct sks_slot *slots[SKS_MAX_SLOTS];	/* protected by slots_lock */
+	unsigned int nr_slots;			/* protected by slots_lock */
+};
+
+extern unsigned int sks_pbkdf2_iterations;
+extern struct sks_hsm *sks_hsm;
+
+/**
+ * typedef sks_ioctl_fn - one ioctl handler.
+ * @priv: the session (slot ioctls) or the HSM (control ioctls).
+ * @arg: kernel copy of the user's struct (flags and reserved fields
+ *	still unchecked beyond the generic flag mask).
+ * @ckr: out: CKR_* result code for user space.
+ */
+typedef int (*sks_ioctl_fn)(void *priv, void *arg, u32 *ckr);
+
+/**
+ * struct sks_ioctl_desc - dispatch table entry.
+ * @nr: _IOC_NR of the command.
+ * @min_size: size of the struct's first published version.
+ * @size: size of the struct known to this kernel.
+ * @valid_flags: flag bits accepted in the struct's first field.
+ * @fn: handler.
+ */
+struct sks_ioctl_desc {
+	unsigned int nr;
+	u32 min_size;
+	u32 size;
+	u32 valid_flags;
+	sks_ioctl_fn fn;
+};
+
+/* ioctl.c */
+int sks_fail(u32 *ckr, u32 code);
+int sks_fail_errno(u32 *ckr, u32 code, int err);
+long sks_dispatch(const struct sks_ioctl_desc *table, size_t n, void *priv,
+		  unsigned int cmd, unsigned long arg);
+void *sks_memdup_user(u64 uptr, u32 len, u32 max, u32 *ckr);
+
+/* crypto.c */
+int sks_hkdf_setup(struct sks_hkdf *hkdf, const u8 *salt, unsigned int saltlen,
+		   const u8 *ikm, unsigned int ikmlen);
+int sks_hkdf_expand(const struct sks_hkdf *hkdf, const u8 *info,
+		    unsigned int infolen, u8 *okm, unsigned int okmlen);
+void sks_hkdf_destroy(struct sks_hkdf *hkdf);
+int sks_pbkdf2_sha256(struct crypto_shash *tfm, const u8 *pass, size_t passlen,
+		      const u8 *salt, size_t saltlen, unsigned int iterations,
+		      u8 *out, size_t outlen);
+int sks_secret_set(struct crypto_shash *tfm, struct sks_secret *s,
+		   const u8 *pin, size_t len);
+int sks_secret_check(struct crypto_shash *tfm, const struct sks_secret *s,
+		     const u8 *pin, size_t len, bool *match);
+struct sks_smk *sks_smk_create(void);
+struct sks_smk *sks_smk_import(const u8 *key);
+void sks_smk_put(struct sks_smk *smk);
+int sks_selftest(void);
+
+/* slot.c */
+int sks_slots_init(struct sks_hsm *hsm);
+void sks_slots_exit(struct sks_hsm *hsm);
+int sks_slot_create(struct sks_hsm *hsm, struct sks_slot_create *arg, u32 *ckr);
+struct sks_slot *sks_slot_alloc(struct sks_hsm *hsm,
+				const struct sks_slot_create *arg);
+int sks_slot_register(struct sks_hsm *hsm, struct sks_slot *slot, u32 *ckr);
+int sks_slot_delete(struct sks_hsm *hsm, u32 num, u32 *ckr);
+int sks_slot_list(struct sks_hsm *hsm, struct sks_slot_list *arg, u32 *ckr);
+void sks_slot_put(struct sks_slot *slot);
+u32 sks_slot_state(struct sks_slot *slot);
+extern const struct file_operations sks_slot_fops;
+
+/* session.c */
+int sks_session_require(struct sks_session *sess, bool co_only, u32 *ckr);
+
+/* object.c */
+void sks_object_put(struct sks_object *obj);
+int sks_object_validate(struct sks_slot *slot, const struct sks_obj_attrs *a,
+			bool insert, u32 *ckr);
+struct sks_object *sks_object_new(const struct sks_obj_attrs *a,
+				  const u8 *value, u32 *ckr);
+int sks_object_insert_locked(struct sks_session *sess, struct sks_object *obj,
+			     u32 *ckr);
+void sks_object_remove_locked(struct sks_slot *slot, struct sks_object *obj);
+struct sks_object *sks_object_get_locked(struct sks_session *sess, u32 handle);
+void sks_session_objects_destroy(struct sks_session *sess);
+void sks_slot_objects_destroy(struct sks_slot *slot);
+int sks_ioc_generate_key(void *priv, void *arg, u32 *ckr);
+int sks_ioc_create_object(void *priv, void *arg, u32 *ckr);
+int sks_ioc_get_attrs(void *priv, void *arg, u32 *ckr);
+int sks_ioc_get_value(void *priv, void *arg, u32 *ckr);
+int sks_ioc_find_objects(void *priv, void *arg, u32 *ckr);
+int sks_ioc_destroy_object(void *priv, void *arg, u32 *ckr);
+int sks_ioc_encrypt(void *priv, void *arg, u32 *ckr);
+int sks_ioc_decrypt(void *priv, void *arg, u32 *ckr);
+int sks_ioc_sign(void *priv, void *arg, u32 *ckr);
+int sks_ioc_verify(void *priv, void *arg, u32 *ckr);
+
+/* sksops.c */
+int sks_ioc_extract(void *priv, void *arg, u32 *ckr);
+int sks_ioc_insert(void *priv, void *arg, u32 *ckr);
+int sks_ioc_smk_rollover(void *priv, void *arg, u32 *ckr);
+
+#endif /* _SKS_H */

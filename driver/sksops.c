@@ -1,0 +1,508 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sks - SKS extract, SKS insert and SMK rollover.
+ *
+ * A blob key is derived per blob: key = HKDF-Expand(PRK(SMK),
+ * "SKS v1 blob key" || salt, 32) with a random 32-byte salt, so the
+ * AES-GCM key never repeats and the random-IV limit of 2^32 messages per
+ * key does not apply to the SMK.
+ */
+
+#include <crypto/aead.h>
+#include <linux/random.h>
+#include <linux/scatterlist.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "blob.h"
+#include "sks.h"
+
+static const char sks_blob_info[] = "SKS v1 blob key";
+
+static_assert(SKS_BLOB_FP_LEN == SKS_FINGERPRINT_LEN);
+static_assert(SKS_BLOB_MAX_LEN == SKS_MAX_BLOB_SIZE);
+static_assert(SKS_BLOB_MAX_COUNT == SKS_MAX_EXTRACT);
+static_assert(SKS_BLOB_LABEL_MAX == SKS_OBJ_LABEL_MAX);
+static_assert(SKS_BLOB_ID_MAX == SKS_OBJ_ID_MAX);
+
+/*
+ * Encrypt or decrypt @buf (a whole blob: header as AAD, payload, tag) in
+ * place with the key derived from @smk and the header's salt, using the
+ * session's AEAD transform.
+ */
+static int sks_blob_crypt(struct sks_session *sess, struct sks_smk *smk,
+			  const struct sks_blob_hdr *hdr, u8 *buf, bool enc)
+{
+	u8 info[sizeof(sks_blob_info) - 1 + SKS_BLOB_SALT_LEN];
+	struct aead_request *req;
+	struct scatterlist sg;
+	DECLARE_CRYPTO_WAIT(wait);
+	u8 key[32], *iv;
+	size_t len = SKS_BLOB_HDR_LEN + hdr->payload_len + SKS_BLOB_TAG_LEN;
+	int err;
+
+	/* The IV goes to the request from heap memory, right after the blob. */
+	iv = buf + len;
+	memcpy(iv, hdr->iv, SKS_BLOB_IV_LEN);
+	memcpy(info, sks_blob_info, sizeof(sks_blob_info) - 1);
+	memcpy(info + sizeof(sks_blob_info) - 1, hdr->salt, SKS_BLOB_SALT_LEN);
+	err = sks_hkdf_expand(&smk->hkdf, info, sizeof(info), key, sizeof(key));
+	if (err)
+		return err;
+
+	req = aead_request_alloc(sess->blob_aead, GFP_KERNEL);
+	if (!req) {
+		err = -ENOMEM;
+		goto out_key;
+	}
+	sg_init_one(&sg, buf, len);
+	aead_request_set_callback(req, CRYPTO_TFM_REQ_MAY_SLEEP,
+				  crypto_req_done, &wait);
+	aead_request_set_ad(req, SKS_BLOB_HDR_LEN);
+	aead_request_set_crypt(req, &sg, &sg, hdr->payload_len +
+			       (enc ? 0 : SKS_BLOB_TAG_LEN), iv);
+
+	mutex_lock(&sess->blob_lock);
+	err = crypto_aead_setkey(sess->blob_aead, key, sizeof(key));
+	if (!err)
+		err = crypto_wait_req(enc ? crypto_aead_encrypt(req) :
+				      crypto_aead_decrypt(req), &wait);
+	mutex_unlock(&sess->blob_lock);
+	aead_request_free(req);
+out_key:
+	memzero_explicit(key, sizeof(key));
+	return err;
+}
+
+static void sks_rec_from_obj(struct sks_blob_rec *r, const struct sks_object *obj)
+{
+	const struct sks_obj_attrs *a = &obj->attrs;
+
+	r->class = a->class;
+	r->key_type = a->key_type;
+	r->flags = a->flags;
+	r->label_len = a->label_len;
+	r->id_len = a->id_len;
+	r->value_len = a->value_len;
+	r->usage_limit = a->usage_limit;
+	r->usage_count = a->usage_count;
+	r->label = a->label;
+	r->id = a->id;
+	r->value = obj->value;
+}
+
+/* Look up and check the objects to extract; returns the payload size. */
+static int sks_extract_collect(struct sks_session *sess, const u32 *handles,
+			       u32 count, struct sks_object **objs,
+			       struct sks_smk **smk, size_t *payload, u32 *ckr)
+{
+	struct sks_slot *slot = sess->slot;
+	struct sks_blob_rec r;
+	u32 i, j;
+	int err;
+
+	mutex_lock(&slot->lock);
+	err = sks_session_require(sess, true, ckr);
+	if (!err && slot->type != SKS_SLOT_V1)
+		err = sks_fail(ckr, SKS_CKR_FUNCTION_NOT_SUPPORTED);
+	for (i = 0; !err && i < count; i++) {
+		for (j = 0; j < i; j++)
+			if (handles[j] == handles[i])
+				break;
+		if (j < i) {
+			err = sks_fail(ckr, SKS_CKR_ARGUMENTS_BAD);
+			break;
+		}
+		objs[i] = sks_object_get_locked(sess, handles[i]);
+		if (!objs[i]) {
+			err = sks_fail(ckr, SKS_CKR_OBJECT_HANDLE_INVALID);
+			break;
+		}
+		if (!(objs[i]->attrs.flags & SKS_OBJ_EXTRACTABLE)) {
+			err = sks_fail(ckr, SKS_CKR_KEY_UNEXTRACTABLE);
+			break;
+		}
+		sks_rec_from_obj(&r, objs[i]);
+		*payload += sks_blob_rec_size(&r);
+	}
+	if (!err) {
+		*smk = slot->smk;
+		kref_get(&(*smk)->ref);
+	}
+	mutex_unlock(&slot->lock);
+	return err;
+}
+
+/**
+ * sks_ioc_extract() - SKS_IOC_EXTRACT: wrap objects into an SKS blob.
+ * @priv: the session.
+ * @arg: struct sks_extract.
+ * @ckr: out: result code.
+ *
+ * Order of checks: @count (1..SKS_MAX_EXTRACT), reading the handles,
+ * login as CO (CKR_USER_NOT_LOGGED_IN), V1 partition
+ * (CKR_FUNCTION_NOT_SUPPORTED), each handle in order (duplicates:
+ * CKR_ARGUMENTS_BAD, unknown: CKR_OBJECT_HANDLE_INVALID, not
+ * extractable: CKR_KEY_UNEXTRACTABLE), blob size above 64 KiB
+ * (CKR_DATA_LEN_RANGE), then the size query (@blob 0) or the room at
+ * @blob (CKR_BUFFER_TOO_SMALL). @blob_len always gets the blob size.
+ * The objects are destroyed after a successful copy if
+ * SKS_EXTRACT_DELETE is set.
+ *
+ * Context: process context, may sleep; takes slot->lock and blob_lock.
+ * Return: 0 or a negative errno.
+ */
+int sks_ioc_extract(void *priv, void *arg, u32 *ckr)
+{
+	struct sks_extract *ex = arg;
+	struct sks_session *sess = priv;
+	struct sks_slot *slot = sess->slot;
+	struct sks_object **objs = NULL;
+	struct sks_smk *smk = NULL;
+	struct sks_blob_hdr hdr = {};
+	struct sks_blob_rec r;
+	size_t payload = 0, total, off;
+	u32 *handles, i;
+	u8 *buf = NULL;
+	int err;
+
+	if (!ex->count || ex->count > SKS_MAX_EXTRACT)
+		return sks_fail(ckr, SKS_CKR_ARGUMENTS_BAD);
+	handles = sks_memdup_user(ex->handles, ex->count * sizeof(u32),
+				  SKS_MAX_EXTRACT * sizeof(u32), ckr);
+	if (IS_ERR(handles))
+		return PTR_ERR(handles);
+	objs = kcalloc(ex->count, sizeof(*objs), GFP_KERNEL_ACCOUNT);
+	if (!objs) {
+		err = sks_fail(ckr, SKS_CKR_HOST_MEMORY);
+		goto out;
+	}
+	err = sks_extract_collect(sess, handles, ex->count, objs, &smk,
+				  &payload, ckr);
+	if (err)
+		goto out;
+
+	total = SKS_BLOB_HDR_LEN + payload + SKS_BLOB_TAG_LEN;
+	ex->blob_len = min_t(size_t, total, U32_MAX);
+	if (total > SKS_MAX_BLOB_SIZE) {
+		err = sks_fail(ckr, SKS_CKR_DATA_LEN_RANGE);
+		goto out;
+	}
+	if (!ex->blob)
+		goto out;
+	if (ex->blob_len < total) {
+		err = sks_fail(ckr, SKS_CKR_BUFFER_TOO_SMALL);
+		goto out;
+	}
+
+	buf = kmalloc(total + SKS_BLOB_IV_LEN, GFP_KERNEL_ACCOUNT);
+	if (!buf) {
+		err = sks_fail(ckr, SKS_CKR_HOST_MEMORY);
+		goto out;
+	}
+	hdr.count = ex->count;
+	hdr.payload_len = payload;
+	memcpy(hdr.fingerprint, smk->fingerprint, SKS_BLOB_FP_LEN);
+	get_random_bytes(hdr.salt, sizeof(hdr.salt));
+	get_random_bytes(hdr.iv, sizeof(hdr.iv));
+	sks_blob_put_hdr(buf, &hdr);
+	off = SKS_BLOB_HDR_LEN;
+	mutex_lock(&slot->lock);	/* usage counts are stable */
+	for (i = 0; i < ex->count; i++) {
+		sks_rec_from_obj(&r, objs[i]);
+		off += sks_blob_put_rec(buf + off, &r);
+	}
+	mutex_unlock(&slot->lock);
+
+	err = sks_blob_crypt(sess, smk, &hdr, buf, true);
+	if (err) {
+		err = sks_fail(ckr, SKS_CKR_DEVICE_ERROR);
+		goto out;
+	}
+	if (copy_to_user(u64_to_user_ptr(ex->blob), buf, total)) {
+		err = sks_fail_errno(ckr, SKS_CKR_ARGUMENTS_BAD, -EFAULT);
+		goto out;
+	}
+	if (ex->flags & SKS_EXTRACT_DELETE) {
+		mutex_lock(&slot->lock);
+		for (i = 0; i < ex->count; i++)
+			if (xa_load(&slot->objects, objs[i]->handle) == objs[i])
+				sks_object_remove_locked(slot, objs[i]);
+		mutex_unlock(&slot->lock);
+	}
+out:
+	if (buf)
+		kfree_sensitive(buf);
+	for (i = 0; objs && i < ex->count; i++)
+		sks_object_put(objs[i]);
+	kfree(objs);
+	sks_smk_put(smk);
+	kfree(handles);
+	return err;
+}
+
+/* Find the SMK named by a blob header; takes a reference. */
+static struct sks_smk *sks_insert_smk(struct sks_session *sess,
+				      const struct sks_blob_hdr *hdr, u32 *ckr,
+				      int *err)
+{
+	struct sks_slot *slot = sess->slot;
+	struct sks_smk *smk = NULL;
+
+	mutex_lock(&slot->lock);
+	*err = sks_session_require(sess, true, ckr);
+	if (*err)
+		goto out;
+	if (slot->smk && !memcmp(slot->smk->fingerprint, hdr->fingerprint,
+				 SKS_BLOB_FP_LEN))
+		smk = slot->smk;
+	else if (slot->rollover &&
+		 !memcmp(slot->rollover->fingerprint, hdr->fingerprint,
+			 SKS_BLOB_FP_LEN))
+		smk = slot->rollover;
+	if (smk)
+		kref_get(&smk->ref);
+	else
+		*err = sks_fail(ckr, SKS_CKR_SMK_ID_NOT_FOUND);
+out:
+	mutex_unlock(&slot->lock);
+	return smk;
+}
+
+/* Decode and build every object of a decrypted blob (not yet visible). */
+static int sks_insert_build(struct sks_session *sess, const u8 *buf,
+			    const struct sks_blob_hdr *hdr,
+			    struct sks_object **objs, u64 *charge, u32 *ckr)
+{
+	const u8 *end = buf + SKS_BLOB_HDR_LEN + hdr->payload_len;
+	const u8 *p = buf + SKS_BLOB_HDR_LEN;
+	struct sks_obj_attrs a;
+	struct sks_blob_rec r;
+	size_t used;
+	u32 i;
+	int err;
+
+	for (i = 0; i < hdr->count; i++) {
+		if (sks_blob_get_rec(p, end - p, &r, &used))
+			return sks_fail(ckr, SKS_CKR_DATA_INVALID);
+		memset(&a, 0, sizeof(a));
+		a.class = r.class;
+		a.key_type = r.key_type;
+		a.flags = r.flags;
+		a.value_len = r.value_len;
+		a.usage_limit = r.usage_limit;
+		a.usage_count = r.usage_count;
+		a.label_len = r.label_len;
+		a.id_len = r.id_len;
+		memcpy(a.label, r.label, r.label_len);
+		memcpy(a.id, r.id, r.id_len);
+		if (sks_object_validate(sess->slot, &a, true, ckr))
+			return sks_fail(ckr, SKS_CKR_DATA_INVALID);
+		objs[i] = sks_object_new(&a, r.value, ckr);
+		if (IS_ERR(objs[i])) {
+			err = PTR_ERR(objs[i]);
+			objs[i] = NULL;
+			return err;
+		}
+		*charge += objs[i]->charge;
+		p += used;
+	}
+	if (p != end)
+		return sks_fail(ckr, SKS_CKR_DATA_INVALID);
+	return 0;
+}
+
+/* Publish all objects or none. */
+static int sks_insert_commit(struct sks_session *sess,
+			     struct sks_object **objs, u32 count, u64 charge,
+			     u32 *handles, u32 *ckr)
+{
+	struct sks_slot *slot = sess->slot;
+	u32 i;
+	int err;
+
+	mutex_lock(&slot->lock);
+	err = sks_session_require(sess, true, ckr);
+	if (err)
+		goto out;
+	if (slot->used + charge > slot->capacity) {
+		err = sks_fail(ckr, SKS_CKR_DEVICE_MEMORY);
+		goto out;
+	}
+	for (i = 0; i < count; i++) {
+		err = sks_object_insert_locked(sess, objs[i], ckr);
+		if (err)
+			break;
+		kref_get(&objs[i]->ref);
+		handles[i] = objs[i]->handle;
+	}
+	if (err)
+		while (i--)
+			sks_object_remove_locked(slot, objs[i]);
+out:
+	mutex_unlock(&slot->lock);
+	return err;
+}
+
+/**
+ * sks_ioc_insert() - SKS_IOC_INSERT: unwrap an SKS blob into session objects.
+ * @priv: the session.
+ * @arg: struct sks_insert.
+ * @ckr: out: result code.
+ *
+ * Order of checks: blob length (above 64 KiB: CKR_DATA_LEN_RANGE),
+ * login as CO on a V1 partition, reading the blob, header
+ * (CKR_DATA_INVALID: magic, version, lengths, truncation, trailing
+ * bytes), SMK fingerprint (CKR_SMK_ID_NOT_FOUND), authentication
+ * (CKR_ENCRYPTED_DATA_INVALID), room for the handles
+ * (CKR_BUFFER_TOO_SMALL, needed count in @count), records
+ * (CKR_DATA_INVALID), capacity (CKR_DEVICE_MEMORY). Nothing is created
+ * unless everything succeeds.
+ *
+ * Context: process context, may sleep; takes slot->lock and blob_lock.
+ * Return: 0 or a negative errno.
+ */
+int sks_ioc_insert(void *priv, void *arg, u32 *ckr)
+{
+	struct sks_insert *in = arg;
+	struct sks_session *sess = priv;
+	struct sks_slot *slot = sess->slot;
+	struct sks_object **objs = NULL;
+	struct sks_smk *smk = NULL;
+	struct sks_blob_hdr hdr;
+	u32 *handles = NULL, i;
+	u64 charge = 0;
+	u8 *buf;
+	int err;
+
+	if (in->blob_len > SKS_MAX_BLOB_SIZE)
+		return sks_fail(ckr, SKS_CKR_DATA_LEN_RANGE);
+	mutex_lock(&slot->lock);
+	err = sks_session_require(sess, true, ckr);
+	if (!err && slot->type != SKS_SLOT_V1)
+		err = sks_fail(ckr, SKS_CKR_FUNCTION_NOT_SUPPORTED);
+	mutex_unlock(&slot->lock);
+	if (err)
+		return err;
+
+	buf = kmalloc(in->blob_len + SKS_BLOB_IV_LEN, GFP_KERNEL_ACCOUNT);
+	if (!buf)
+		return sks_fail(ckr, SKS_CKR_HOST_MEMORY);
+	if (copy_from_user(buf, u64_to_user_ptr(in->blob), in->blob_len)) {
+		err = sks_fail_errno(ckr, SKS_CKR_ARGUMENTS_BAD, -EFAULT);
+		goto out;
+	}
+	if (sks_blob_get_hdr(buf, in->blob_len, &hdr)) {
+		err = sks_fail(ckr, SKS_CKR_DATA_INVALID);
+		goto out;
+	}
+	smk = sks_insert_smk(sess, &hdr, ckr, &err);
+	if (!smk)
+		goto out;
+	err = sks_blob_crypt(sess, smk, &hdr, buf, false);
+	if (err) {
+		err = sks_fail(ckr, err == -EBADMSG ?
+			       SKS_CKR_ENCRYPTED_DATA_INVALID :
+			       SKS_CKR_DEVICE_ERROR);
+		goto out;
+	}
+	if (in->count < hdr.count) {
+		in->count = hdr.count;
+		err = sks_fail(ckr, SKS_CKR_BUFFER_TOO_SMALL);
+		goto out;
+	}
+
+	objs = kcalloc(hdr.count, sizeof(*objs), GFP_KERNEL_ACCOUNT);
+	handles = kcalloc(hdr.count, sizeof(*handles), GFP_KERNEL_ACCOUNT);
+	if (!objs || !handles) {
+		err = sks_fail(ckr, SKS_CKR_HOST_MEMORY);
+		goto out;
+	}
+	err = sks_insert_build(sess, buf, &hdr, objs, &charge, ckr);
+	if (err)
+		goto out;
+	err = sks_insert_commit(sess, objs, hdr.count, charge, handles, ckr);
+	if (err)
+		goto out;
+
+	if (copy_to_user(u64_to_user_ptr(in->handles), handles,
+			 hdr.count * sizeof(*handles))) {
+		err = sks_fail_errno(ckr, SKS_CKR_ARGUMENTS_BAD, -EFAULT);
+		mutex_lock(&slot->lock);
+		for (i = 0; i < hdr.count; i++)
+			if (xa_load(&slot->objects, objs[i]->handle) == objs[i])
+				sks_object_remove_locked(slot, objs[i]);
+		mutex_unlock(&slot->lock);
+		goto out;
+	}
+	in->count = hdr.count;
+out:
+	for (i = 0; objs && i < hdr.count; i++)
+		sks_object_put(objs[i]);
+	kfree(objs);
+	kfree(handles);
+	sks_smk_put(smk);
+	kfree_sensitive(buf);
+	return err;
+}
+
+/**
+ * sks_ioc_smk_rollover() - SKS_IOC_SMK_ROLLOVER: start or end a rollover.
+ * @priv: the session.
+ * @arg: struct sks_simple; flags SKS_ROLLOVER_START or SKS_ROLLOVER_END.
+ * @ckr: out: result code.
+ *
+ * Start moves the primary SMK to the rollover slot and makes a new
+ * primary (-EBUSY, CKR_OPERATION_ACTIVE if a rollover is in progress).
+ * End wipes the rollover SMK (-ENOENT, CKR_OPERATION_NOT_INITIALIZED if
+ * there is none). CO only, V1 only.
+ *
+ * Context: process context, may sleep; takes slot->lock.
+ * Return: 0 or a negative errno.
+ */
+int sks_ioc_smk_rollover(void *priv, void *arg, u32 *ckr)
+{
+	struct sks_simple *ro = arg;
+	struct sks_session *sess = priv;
+	struct sks_slot *slot = sess->slot;
+	struct sks_smk *smk = NULL, *old = NULL;
+	bool start = ro->flags == SKS_ROLLOVER_START;
+	int err;
+
+	if (ro->flags != SKS_ROLLOVER_START && ro->flags != SKS_ROLLOVER_END)
+		return sks_fail(ckr, SKS_CKR_ARGUMENTS_BAD);
+	if (start) {
+		smk = sks_smk_create();
+		if (IS_ERR(smk))
+			return sks_fail(ckr, SKS_CKR_DEVICE_ERROR);
+	}
+
+	mutex_lock(&slot->lock);
+	err = sks_session_require(sess, true, ckr);
+	if (!err && slot->type != SKS_SLOT_V1)
+		err = sks_fail(ckr, SKS_CKR_FUNCTION_NOT_SUPPORTED);
+	if (err)
+		goto out;
+	if (start) {
+		if (slot->rollover) {
+			err = sks_fail(ckr, SKS_CKR_OPERATION_ACTIVE);
+			goto out;
+		}
+		slot->rollover = slot->smk;
+		slot->smk = smk;
+		smk = NULL;
+	} else {
+		if (!slot->rollover) {
+			err = sks_fail(ckr, SKS_CKR_OPERATION_NOT_INITIALIZED);
+			goto out;
+		}
+		old = slot->rollover;
+		slot->rollover = NULL;
+	}
+out:
+	mutex_unlock(&slot->lock);
+	sks_smk_put(smk);
+	sks_smk_put(old);
+	return err;
+}
