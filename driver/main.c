@@ -128,6 +128,8 @@ static const struct sks_ioctl_desc sks_ctl_ioctls[] = {
 		sks_ctl_delete_slot),
 	SKS_CTL(SKS_CTL_LIST_SLOTS, struct sks_slot_list, 0,
 		sks_ctl_list_slots),
+	SKS_CTL(SKS_CTL_IMAGE_LOAD, struct sks_image_load, 0,
+		sks_ctl_image_load),
 };
 
 static_assert(sizeof(struct sks_hsm_info) == 56);

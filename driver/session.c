@@ -166,7 +166,7 @@ static int sks_ioc_partition_init(void *priv, void *arg, u32 *ckr)
 
 	err = sks_secret_set(slot->pin_tfm, &so, pin, pi->so_pin_len);
 	if (!err)
-		err = sks_secret_set(slot->pin_tfm, &domain, dom,
+		err = sks_domain_set(slot->pin_tfm, &domain, dom,
 				     pi->domain_len);
 	if (!err && slot->type == SKS_SLOT_V1) {
 		smk = sks_smk_create();
@@ -511,6 +511,18 @@ static const struct sks_ioctl_desc sks_slot_ioctls[] = {
 	SKS_IOC(SKS_IOC_INSERT, struct sks_insert, 0, sks_ioc_insert),
 	SKS_IOC(SKS_IOC_SMK_ROLLOVER, struct sks_simple,
 		SKS_ROLLOVER_START | SKS_ROLLOVER_END, sks_ioc_smk_rollover),
+	SKS_IOC(SKS_IOC_ARCHIVE_BACKUP, struct sks_archive_backup,
+		SKS_BACKUP_APPEND | SKS_BACKUP_REPLACE, sks_ioc_archive_backup),
+	SKS_IOC(SKS_IOC_ARCHIVE_RESTORE, struct sks_archive_restore, 0,
+		sks_ioc_archive_restore),
+	SKS_IOC(SKS_IOC_ARCHIVE_LIST, struct sks_archive_list, 0,
+		sks_ioc_archive_list),
+	SKS_IOC(SKS_IOC_ARCHIVE_SHOW, struct sks_archive_show, 0,
+		sks_ioc_archive_show),
+	SKS_IOC(SKS_IOC_ARCHIVE_DELETE, struct sks_archive_show, 0,
+		sks_ioc_archive_delete),
+	SKS_IOC(SKS_IOC_IMAGE_SAVE, struct sks_image_save, 0,
+		sks_ioc_image_save),
 };
 
 static_assert(sizeof(struct sks_session_info) == 112);

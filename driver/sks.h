@@ -111,6 +111,8 @@ struct sks_hsm;
  *	outlive the slot).
  * @auth_lock: serialises secret checks and changes; protects @pin_tfm.
  * @pin_tfm: hmac(sha256) for PBKDF2, rekeyed per use.
+ * @image_aead: BACKUP: gcm(aes) for images, allocated on first use;
+ *	protected by auth_lock (backup.c).
  * @lock: protects every field below.
  * @dead: the slot was deleted.
  * @initialized: partition initialised (always true for BACKUP).
@@ -126,6 +128,9 @@ struct sks_hsm;
  * @objects: handle -> struct sks_object.
  * @smk: primary SMK (V1).
  * @rollover: rollover SMK (V1, during an SMK rollover).
+ * @archives: BACKUP: struct sks_archive list, oldest first (backup.c);
+ *	changed only under auth_lock and lock.
+ * @nr_archives: BACKUP: entries on @archives.
  */
 struct sks_slot {
 	struct kref ref;
@@ -140,6 +145,7 @@ struct sks_slot {
 
 	struct mutex auth_lock;		/* see kernel-doc above */
 	struct crypto_shash *pin_tfm;	/* protected by auth_lock */
+	struct crypto_aead *image_aead;	/* protected by auth_lock */
 
 	struct mutex lock;		/* see kernel-doc above */
 	bool dead;			/* protected by lock */
@@ -156,6 +162,8 @@ struct sks_slot {
 	struct xarray objects;		/* protected by lock (and xa_lock) */
 	struct sks_smk *smk;		/* protected by lock */
 	struct sks_smk *rollover;	/* protected by lock */
+	struct list_head archives;	/* protected by lock */
+	unsigned int nr_archives;	/* protected by lock */
 };
 
 /**
@@ -252,7 +260,7 @@ int sks_slots_init(struct sks_hsm *hsm);
 void sks_slots_exit(struct sks_hsm *hsm);
 int sks_slot_create(struct sks_hsm *hsm, struct sks_slot_create *arg, u32 *ckr);
 struct sks_slot *sks_slot_alloc(struct sks_hsm *hsm,
-				const struct sks_slot_create *arg);
+			       const struct sks_slot_create *arg);
 int sks_slot_register(struct sks_hsm *hsm, struct sks_slot *slot, u32 *ckr);
 int sks_slot_delete(struct sks_hsm *hsm, u32 num, u32 *ckr);
 int sks_slot_list(struct sks_hsm *hsm, struct sks_slot_list *arg, u32 *ckr);
@@ -290,5 +298,17 @@ int sks_ioc_verify(void *priv, void *arg, u32 *ckr);
 int sks_ioc_extract(void *priv, void *arg, u32 *ckr);
 int sks_ioc_insert(void *priv, void *arg, u32 *ckr);
 int sks_ioc_smk_rollover(void *priv, void *arg, u32 *ckr);
+
+/* backup.c */
+void sks_archives_destroy(struct sks_slot *slot);
+int sks_domain_set(struct crypto_shash *tfm, struct sks_secret *s,
+		   const u8 *domain, size_t len);
+int sks_ioc_archive_backup(void *priv, void *arg, u32 *ckr);
+int sks_ioc_archive_restore(void *priv, void *arg, u32 *ckr);
+int sks_ioc_archive_list(void *priv, void *arg, u32 *ckr);
+int sks_ioc_archive_show(void *priv, void *arg, u32 *ckr);
+int sks_ioc_archive_delete(void *priv, void *arg, u32 *ckr);
+int sks_ioc_image_save(void *priv, void *arg, u32 *ckr);
+int sks_ctl_image_load(void *priv, void *arg, u32 *ckr);
 
 #endif /* _SKS_H */

@@ -123,12 +123,15 @@
 	X(CKR_SIGNATURE_LEN_RANGE,	0x000000c1, EMSGSIZE)		\
 	X(CKR_TEMPLATE_INCONSISTENT,	0x000000d1, EINVAL)		\
 	X(CKR_TOKEN_NOT_PRESENT,	0x000000e0, ENODEV)		\
+	X(CKR_TOKEN_NOT_RECOGNIZED,	0x000000e1, ENOENT)		\
 	X(CKR_USER_ALREADY_LOGGED_IN,	0x00000100, EALREADY)		\
 	X(CKR_USER_NOT_LOGGED_IN,	0x00000101, EACCES)		\
 	X(CKR_USER_PIN_NOT_INITIALIZED,	0x00000102, EACCES)		\
 	X(CKR_USER_TYPE_INVALID,	0x00000103, EINVAL)		\
 	X(CKR_USER_ANOTHER_ALREADY_LOGGED_IN, 0x00000104, EALREADY)	\
+	X(CKR_DOMAIN_PARAMS_INVALID,	0x00000130, EXDEV)		\
 	X(CKR_BUFFER_TOO_SMALL,		0x00000150, EOVERFLOW)		\
+	X(CKR_SAVED_STATE_INVALID,	0x00000160, EMEDIUMTYPE)	\
 	X(CKR_SMK_ID_NOT_FOUND,		0x80000099, ENOKEY)		\
 	X(CKR_KEY_NOT_ACTIVE,		0x80000136, EKEYEXPIRED)
 
@@ -166,12 +169,15 @@
 #define SKS_CKR_SIGNATURE_LEN_RANGE	0x000000c1U
 #define SKS_CKR_TEMPLATE_INCONSISTENT	0x000000d1U
 #define SKS_CKR_TOKEN_NOT_PRESENT	0x000000e0U
+#define SKS_CKR_TOKEN_NOT_RECOGNIZED	0x000000e1U
 #define SKS_CKR_USER_ALREADY_LOGGED_IN	0x00000100U
 #define SKS_CKR_USER_NOT_LOGGED_IN	0x00000101U
 #define SKS_CKR_USER_PIN_NOT_INITIALIZED	0x00000102U
 #define SKS_CKR_USER_TYPE_INVALID	0x00000103U
 #define SKS_CKR_USER_ANOTHER_ALREADY_LOGGED_IN	0x00000104U
+#define SKS_CKR_DOMAIN_PARAMS_INVALID	0x00000130U
 #define SKS_CKR_BUFFER_TOO_SMALL	0x00000150U
+#define SKS_CKR_SAVED_STATE_INVALID	0x00000160U
 #define SKS_CKR_SMK_ID_NOT_FOUND	0x80000099U
 #define SKS_CKR_KEY_NOT_ACTIVE		0x80000136U
 
@@ -689,5 +695,230 @@ struct sks_insert {
  * Reserved numbers: 0x30 archive backup, 0x31 archive restore (SMK to and
  * from a Backup HSM slot), 0x32 clone V0 token objects, 0x38 batch.
  */
+
+/* ------------------------------------------------------------------ */
+/* Backup HSM: archive partitions and durable images (docs/backup.md) */
+/* ------------------------------------------------------------------ */
+
+#define SKS_ARCHIVE_NAME_MAX	64	/* archive name, NUL padded if shorter */
+#define SKS_DOMAIN_ID_LEN	16	/* public identifier of a cloning domain */
+#define SKS_IMAGE_MAX_SIZE	(16U << 20)	/* a Backup HSM image */
+
+/* Archive kinds (struct sks_archive_entry.kind) */
+#define SKS_ARCHIVE_SKS		1	/* holds exactly one SMK (V1 backup) */
+#define SKS_ARCHIVE_CLONING	2	/* holds cloned objects (V0 backup) */
+
+/* struct sks_archive_backup.flags (V0 cloning backups only) */
+#define SKS_BACKUP_APPEND	(1U << 0)	/* add to an existing archive */
+#define SKS_BACKUP_REPLACE	(1U << 1)	/* replace an existing archive */
+
+/* struct sks_archive_restore.status bits */
+#define SKS_RESTORE_WARN_OBJECTS (1U << 0)	/* SKS restore: the archive
+						 * also holds crypto objects */
+
+/**
+ * struct sks_archive_backup - SKS_IOC_ARCHIVE_BACKUP: back up the current
+ * partition (this session, logged in as Crypto Officer) into a new archive
+ * partition on a Backup HSM slot.
+ *
+ * V1 (SKS) partition: only the SMK and the cloning domain are archived;
+ * @name must be empty on input and receives the generated name
+ * "<partition serial>_<YYYY:MM:DD-HH:MM:SS>" (UTC); @flags, @count and
+ * @handles must be 0. Needs Backup HSM firmware >= 7.7.1 (6.x: >= 6.28.0).
+ * V0 partition: the token objects (or the @count objects listed) are
+ * cloned into the archive @name; an existing archive of that name is an
+ * error unless SKS_BACKUP_APPEND or SKS_BACKUP_REPLACE is given.
+ *
+ * @flags: SKS_BACKUP_* bits (V0 only).
+ * @result: out: CKR_* code.
+ * @backup_slot: slot number of the Backup HSM.
+ * @so_secret_len: SKS_PIN_MIN..SKS_PIN_MAX.
+ * @so_secret: pointer to the Backup HSM SO secret.
+ * @user_secret: pointer to the archive's user secret (new archive or
+ *	REPLACE: sets it; APPEND: must match the archive's).
+ * @user_secret_len: SKS_PIN_MIN..SKS_PIN_MAX.
+ * @count: V0: number of handles at @handles, 0 = every token object;
+ *	at most SKS_MAX_EXTRACT. V1: must be 0.
+ * @handles: pointer to @count __u32 object handles, or 0.
+ * @name: V0: in: archive name; V1: in: all zero, out: the new name.
+ *	1..SKS_ARCHIVE_NAME_MAX bytes of '!'..'~', NUL padded.
+ * @objects: out: objects now in the archive (V1: 0).
+ * @reserved: must be 0.
+ */
+struct sks_archive_backup {
+	__u32 flags;
+	__u32 result;
+	__u32 backup_slot;
+	__u32 so_secret_len;
+	__u64 so_secret;
+	__u64 user_secret;
+	__u32 user_secret_len;
+	__u32 count;
+	__u64 handles;
+	__u8 name[SKS_ARCHIVE_NAME_MAX];
+	__u32 objects;
+	__u32 reserved;
+};
+
+/**
+ * struct sks_archive_restore - SKS_IOC_ARCHIVE_RESTORE: restore an archive
+ * onto the current partition (this session, logged in as Crypto Officer).
+ *
+ * V1 partition: the archive must be an SKS archive of the partition's
+ * cloning domain; its SMK replaces the partition's primary SMK (the old
+ * one is wiped once nothing else holds it). Needs Backup HSM firmware
+ * >= 7.7.1 (6.x: >= 6.28.0). V0 partition: the archive must be a cloning
+ * archive of the partition's domain; its objects become new token
+ * objects, all or nothing.
+ *
+ * @flags: must be 0.
+ * @result: out: CKR_* code.
+ * @backup_slot: slot number of the Backup HSM.
+ * @user_secret_len: SKS_PIN_MIN..SKS_PIN_MAX.
+ * @user_secret: pointer to the archive's user secret.
+ * @name: archive name, NUL padded.
+ * @status: out: SKS_RESTORE_WARN_* bits.
+ * @objects: out: V0: objects restored; V1: crypto objects found in the
+ *	archive (and ignored).
+ */
+struct sks_archive_restore {
+	__u32 flags;
+	__u32 result;
+	__u32 backup_slot;
+	__u32 user_secret_len;
+	__u64 user_secret;
+	__u8 name[SKS_ARCHIVE_NAME_MAX];
+	__u32 status;
+	__u32 objects;
+};
+
+/**
+ * struct sks_archive_entry - one archive partition.
+ * @name: archive name, NUL padded.
+ * @kind: SKS_ARCHIVE_SKS or SKS_ARCHIVE_CLONING.
+ * @objects: objects held (an SKS archive's SMK is not counted).
+ * @created: creation time, seconds since the epoch (UTC).
+ * @source_serial: serial number of the partition it was backed up from.
+ * @size: bytes of the Backup HSM's capacity it uses.
+ * @domain_id: public identifier of its cloning domain (equal domains
+ *	give equal identifiers, on any HSM).
+ * @smk_fingerprint: SKS archive: fingerprint of its SMK (the same value
+ *	as a partition's smk_fingerprint and a blob header's); else zeros.
+ */
+struct sks_archive_entry {
+	__u8 name[SKS_ARCHIVE_NAME_MAX];
+	__u32 kind;
+	__u32 objects;
+	__u64 created;
+	__u64 source_serial;
+	__u64 size;
+	__u8 domain_id[SKS_DOMAIN_ID_LEN];
+	__u8 smk_fingerprint[SKS_FINGERPRINT_LEN];
+};
+
+/**
+ * struct sks_archive_list - SKS_IOC_ARCHIVE_LIST: list the archives of
+ * this Backup HSM slot, oldest first. Authenticated by the HSM SO secret.
+ * @flags: must be 0.
+ * @result: out: CKR_* code.
+ * @entries: pointer to @count entries of @entry_size bytes; may be 0
+ *	when @count is 0 (size query).
+ * @count: in: room at @entries; out: number of archives
+ *	(CKR_BUFFER_TOO_SMALL if the room was too small: nothing written).
+ * @entry_size: sizeof(struct sks_archive_entry) as known to the caller,
+ *	at least 128.
+ * @so_secret: pointer to the Backup HSM SO secret.
+ * @so_secret_len: SKS_PIN_MIN..SKS_PIN_MAX.
+ * @reserved: must be 0.
+ */
+struct sks_archive_list {
+	__u32 flags;
+	__u32 result;
+	__u64 entries;
+	__u32 count;
+	__u32 entry_size;
+	__u64 so_secret;
+	__u32 so_secret_len;
+	__u32 reserved;
+};
+
+/**
+ * struct sks_archive_show - SKS_IOC_ARCHIVE_SHOW (describe one archive)
+ * and SKS_IOC_ARCHIVE_DELETE (delete it, wiping its SMK and objects), on
+ * a session of the Backup HSM slot. Authenticated by the HSM SO secret.
+ * @flags: must be 0.
+ * @result: out: CKR_* code.
+ * @so_secret: pointer to the Backup HSM SO secret.
+ * @so_secret_len: SKS_PIN_MIN..SKS_PIN_MAX.
+ * @reserved: must be 0.
+ * @entry: in: @entry.name selects the archive (the other fields must be
+ *	0); out (SHOW): the whole entry.
+ */
+struct sks_archive_show {
+	__u32 flags;
+	__u32 result;
+	__u64 so_secret;
+	__u32 so_secret_len;
+	__u32 reserved;
+	struct sks_archive_entry entry;
+};
+
+/**
+ * struct sks_image_save - SKS_IOC_IMAGE_SAVE: seal this Backup HSM slot's
+ * whole contents into an image (format: docs/backup.md). The image key is
+ * derived from the HSM SO secret, which is checked first.
+ * @flags: must be 0.
+ * @result: out: CKR_* code.
+ * @image: pointer to the output buffer, or 0 to query the size.
+ * @image_len: in: room at @image; out: image size (written or needed;
+ *	CKR_BUFFER_TOO_SMALL if the room was too small).
+ * @so_secret_len: SKS_PIN_MIN..SKS_PIN_MAX.
+ * @so_secret: pointer to the Backup HSM SO secret.
+ */
+struct sks_image_save {
+	__u32 flags;
+	__u32 result;
+	__u64 image;
+	__u32 image_len;
+	__u32 so_secret_len;
+	__u64 so_secret;
+};
+
+/**
+ * struct sks_image_load - SKS_CTL_IMAGE_LOAD: create a Backup HSM slot
+ * from an image (CAP_SYS_ADMIN). Nothing is created unless the whole
+ * image opens under @so_secret and parses.
+ * @flags: must be 0.
+ * @result: out: CKR_* code (CKR_PIN_INCORRECT: wrong secret;
+ *	CKR_DATA_INVALID: not an image, foreign version, truncated,
+ *	trailing bytes or tampered).
+ * @image: pointer to the image.
+ * @image_len: its size, at most SKS_IMAGE_MAX_SIZE.
+ * @so_secret_len: SKS_PIN_MIN..SKS_PIN_MAX.
+ * @so_secret: pointer to the Backup HSM SO secret.
+ * @slot: out: number of the new slot.
+ * @reserved: must be 0.
+ * @serial: out: its serial number (the one saved in the image).
+ */
+struct sks_image_load {
+	__u32 flags;
+	__u32 result;
+	__u64 image;
+	__u32 image_len;
+	__u32 so_secret_len;
+	__u64 so_secret;
+	__u32 slot;
+	__u32 reserved;
+	__u64 serial;
+};
+
+#define SKS_CTL_IMAGE_LOAD	_IOWR(SKS_IOC_MAGIC, 0x04, struct sks_image_load)
+
+#define SKS_IOC_ARCHIVE_BACKUP	_IOWR(SKS_IOC_MAGIC, 0x30, struct sks_archive_backup)
+#define SKS_IOC_ARCHIVE_RESTORE	_IOWR(SKS_IOC_MAGIC, 0x31, struct sks_archive_restore)
+#define SKS_IOC_ARCHIVE_LIST	_IOWR(SKS_IOC_MAGIC, 0x33, struct sks_archive_list)
+#define SKS_IOC_ARCHIVE_SHOW	_IOWR(SKS_IOC_MAGIC, 0x34, struct sks_archive_show)
+#define SKS_IOC_ARCHIVE_DELETE	_IOWR(SKS_IOC_MAGIC, 0x35, struct sks_archive_show)
+#define SKS_IOC_IMAGE_SAVE	_IOWR(SKS_IOC_MAGIC, 0x36, struct sks_image_save)
 
 #endif /* _UAPI_LINUX_SKS_H */
