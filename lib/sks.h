@@ -775,6 +775,49 @@ struct sks_blob_set *sks_blob_extract(struct sks_session *session,
 uint32_t *sks_blob_insert(struct sks_session *session,
 			  const struct sks_blob_set *set, size_t *count);
 
+/* ---------------------------------------------------------------------- */
+/* Backup HSM archives                                                    */
+/* ---------------------------------------------------------------------- */
+
+/**
+ * sks_archive_backup() - back up the session's partition to a Backup HSM.
+ * @session: session on the partition, logged in as Crypto Officer.
+ * @backup_slot: slot number of the Backup HSM.
+ * @so_secret: the Backup HSM's SO secret.
+ * @user_secret: the new archive's user secret (V0 append: the archive's).
+ * @name: V0: archive name; V1 (SKS partition): must be NULL, the driver
+ *	names the archive "<partition serial>_<YYYY:MM:DD-HH:MM:SS>".
+ * @flags: V0: 0, SKS_BACKUP_APPEND or SKS_BACKUP_REPLACE; V1: 0.
+ * @name_out: out: the archive's name, NUL terminated (may be NULL).
+ * @name_out_len: room at @name_out, more than SKS_ARCHIVE_NAME_MAX.
+ *
+ * A V1 partition's backup holds only its SMK and cloning domain.
+ *
+ * Return: 0 or -1.
+ */
+int sks_archive_backup(struct sks_session *session, unsigned int backup_slot,
+		       const char *so_secret, const char *user_secret,
+		       const char *name, uint32_t flags, char *name_out,
+		       size_t name_out_len);
+
+/**
+ * sks_archive_restore() - restore an archive onto the session's partition.
+ * @session: session on the partition, logged in as Crypto Officer.
+ * @backup_slot: slot number of the Backup HSM.
+ * @user_secret: the archive's user secret.
+ * @name: archive name.
+ * @status: out: SKS_RESTORE_WARN_* bits (may be NULL).
+ * @objects: out: V0: objects restored; V1: crypto objects found in the
+ *	archive and ignored (may be NULL).
+ *
+ * On a V1 partition the archived SMK replaces the partition's SMK.
+ *
+ * Return: 0 or -1.
+ */
+int sks_archive_restore(struct sks_session *session, unsigned int backup_slot,
+			const char *user_secret, const char *name,
+			uint32_t *status, uint32_t *objects);
+
 #ifdef __cplusplus
 }
 #endif
