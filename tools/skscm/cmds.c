@@ -765,38 +765,30 @@ static uint32_t backup_hsm_check(struct cm_state *st, unsigned int slot)
 	return CKR_OK;
 }
 
-/*
- * The driver has no archive ioctls yet (the uapi header reserves 0x30 and
- * 0x31): say so plainly, change nothing.
- */
-static uint32_t archive_unsupported(void)
-{
-	para("Error: This sks driver does not provide Backup HSM archives.");
-	return SKS_CKR_FUNCTION_NOT_SUPPORTED;
-}
-
 static uint32_t do_arch_backup(struct cm_state *st, const struct cm_parsed *p)
 {
+	char name[SKS_ARCHIVE_NAME_MAX + 1], *so = NULL, *user = NULL;
 	uint32_t role, ckr = CKR_OK;
 	unsigned int type, slot;
+	int v1;
 
 	if (get_slot_opt(p, "slot", &slot))
 		return syntax("Option -slot <backup hsm slot> is required.");
 	if (archive_source(st, &type, &role, &ckr))
 		return ckr;
-	if (type != SKS_SLOT_V1) {
-		para("You are backing up a partition.\nAll objects will be cloned.");
-		if (!confirm(st, p))
-			return cancelled();
-		return archive_unsupported();
-	}
-	para("You are backing up a SKS partition.\nOnly the SKS master key (SMK) will be backed up.\nNo other objects will be cloned.");
+	v1 = type == SKS_SLOT_V1;
+	if (v1)
+		para("You are backing up a SKS partition.\nOnly the SKS master key (SMK) will be backed up.\nNo other objects will be cloned.");
+	else
+		para("You are backing up a partition.\nAll token objects will be cloned.");
 	if (!confirm(st, p))
 		return cancelled();
-	if (cm_has(p, "partition")) {
+	if (v1 && cm_has(p, "partition")) {
 		para("Syntax Error: Option -partition cannot be used for SKS operation.");
 		return CM_SYNTAX_NO_ERROR;
 	}
+	if (!v1 && !cm_get(p, "partition"))
+		return syntax("Option -partition <archive name> is required for a cloning backup.");
 	if (role != SKS_ROLE_CO) {
 		para("Error: Failed to open session.");
 		return SKS_CKR_SESSION_CLOSED;
@@ -805,14 +797,37 @@ static uint32_t do_arch_backup(struct cm_state *st, const struct cm_parsed *p)
 	if (ckr)
 		return ckr;
 	para("Logging in as the SO on slot %u.", slot);
-	return archive_unsupported();
+	so = secret(st, p, "password", "\n\tEnter the Backup HSM SO password: ");
+	if (so)
+		user = secret(st, p, "userpassword",
+			      "\n\tEnter the password of the archive's user: ");
+	if (!so || !user) {
+		ckr = CKR_ARGUMENTS_BAD;
+		goto out;
+	}
+	if (sks_archive_backup(st->sess[st->slot], slot, so, user,
+			       v1 ? NULL : cm_get(p, "partition"), 0, name,
+			       sizeof(name))) {
+		ckr = failed("The backup failed; nothing was created on slot %u.", slot);
+		goto out;
+	}
+	para("Creating partition %s on slot %u.", name, slot);
+	para("Logging into the container %s on slot %u as the user.", name, slot);
+	para("Creating Domain for the partition %s on slot %u.", name, slot);
+	para(v1 ? "The SMK was cloned successfully." : "The objects were cloned successfully.");
+out:
+	drop_secret(so);
+	drop_secret(user);
+	return ckr;
 }
 
 static uint32_t do_arch_restore(struct cm_state *st, const struct cm_parsed *p)
 {
 	const char *name = cm_get(p, "partition");
-	uint32_t role, ckr = CKR_OK;
+	uint32_t role, ckr = CKR_OK, status = 0, objects = 0;
 	unsigned int type, slot;
+	char *user;
+	int v1;
 
 	if (get_slot_opt(p, "slot", &slot))
 		return syntax("Option -slot <backup hsm slot> is required.");
@@ -820,13 +835,11 @@ static uint32_t do_arch_restore(struct cm_state *st, const struct cm_parsed *p)
 		return syntax("Option -partition <archive partition> is required.");
 	if (archive_source(st, &type, &role, &ckr))
 		return ckr;
-	if (type != SKS_SLOT_V1) {
-		para("You are restoring a partition.\nAll objects of the archive will be cloned.");
-		if (!confirm(st, p))
-			return cancelled();
-		return archive_unsupported();
-	}
-	para("You are restoring an SKS partition.\nOnly the SKS master key (SMK) will be restored.\nCAUTION: The existing SMK will be overwritten.\n");
+	v1 = type == SKS_SLOT_V1;
+	if (v1)
+		para("You are restoring an SKS partition.\nOnly the SKS master key (SMK) will be restored.\nCAUTION: The existing SMK will be overwritten.\n");
+	else
+		para("You are restoring a partition.\nThe objects of the archive will be cloned into it.");
 	if (!confirm(st, p))
 		return cancelled();
 	if (role != SKS_ROLE_CO) {
@@ -837,7 +850,22 @@ static uint32_t do_arch_restore(struct cm_state *st, const struct cm_parsed *p)
 	if (ckr)
 		return ckr;
 	para("Logging in to partition %s on slot %u as the user.", name, slot);
-	return archive_unsupported();
+	user = secret(st, p, "password", "\n\tEnter the password of the archive's user: ");
+	if (!user)
+		return CKR_ARGUMENTS_BAD;
+	if (sks_archive_restore(st->sess[st->slot], slot, user, name, &status,
+				&objects)) {
+		ckr = failed("The restore failed; nothing was changed.");
+	} else {
+		if (status & SKS_RESTORE_WARN_OBJECTS)
+			para("WARNING: Crypto object(s) detected in the backup device container.\nDedicated backup container for SKS Master key is recommended.");
+		if (v1)
+			para("The SMK was cloned successfully.");
+		else
+			para("%u object(s) were cloned successfully.", objects);
+	}
+	drop_secret(user);
+	return ckr;
 }
 
 static uint32_t do_bhsm_create(struct cm_state *st, const struct cm_parsed *p)

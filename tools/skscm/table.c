@@ -28,6 +28,9 @@ static const struct cm_opt_def pdelete_opts[] = {
 	{ "slot", VAL }, { "force", FLAG }, { NULL, 0 } };
 static const struct cm_opt_def rollover_opts[] = {
 	{ "start", FLAG }, { "end", FLAG }, { NULL, 0 } };
+static const struct cm_opt_def backup_opts[] = {
+	{ "slot", VAL }, { "partition", VAL }, { "password", OPT },
+	{ "userpassword", OPT }, { "force", FLAG }, { NULL, 0 } };
 static const struct cm_opt_def archive_opts[] = {
 	{ "slot", VAL }, { "partition", VAL }, { "password", OPT },
 	{ "force", FLAG }, { NULL, 0 } };
@@ -100,12 +103,14 @@ const struct cm_cmd_def cm_commands[] = {
 	{ { "partition", "smkrollover" }, CMD_PAR_ROLLOVER, rollover_opts, NULL,
 	  "Start or end an SMK rollover on the current SKS partition.",
 	  "partition smkrollover -start | -end" },
-	{ { "partition", "archive", "backup" }, CMD_ARCH_BACKUP, archive_opts,
+	{ { "partition", "archive", "backup" }, CMD_ARCH_BACKUP, backup_opts,
 	  NULL, "Back up the current partition to a Backup HSM (SKS: the SMK only).",
-	  "partition archive backup -slot <backup hsm> [-password [<pw>]] [-force]" },
+	  "partition archive backup -slot <backup hsm> [-partition <name> (V0 only)]\n"
+	  "    [-password [<Backup HSM SO pw>]] [-userpassword [<archive user pw>]] [-force]" },
 	{ { "partition", "archive", "restore" }, CMD_ARCH_RESTORE, archive_opts,
 	  NULL, "Restore an archive onto the current partition (SKS: the SMK only).",
-	  "partition archive restore -slot <backup hsm> -partition <archive> [-password [<pw>]] [-force]" },
+	  "partition archive restore -slot <backup hsm> -partition <archive>\n"
+	  "    [-password [<archive user pw>]] [-force]" },
 	{ { "backuphsm", "create" }, CMD_BHSM_CREATE, bcreate_opts, NULL,
 	  "Create a Backup HSM slot with its HSM SO password.",
 	  "backuphsm create [-firmware <version>] [-password [<pw>]]" },
