@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libsks against the real driver: slots, sessions and roles, keys, crypto,
+ * and extraction of a group of objects into several blobs and back.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sks.h>
+
+#include "kselftest_harness.h"
+
+#define SO_PW	"so-secret"
+#define CO_PW	"co-secret"
+
+FIXTURE(v1) {
+	struct sks_hsm *hsm;
+	unsigned int slot;
+	struct sks_session *s;
+};
+
+FIXTURE_SETUP(v1)
+{
+	self->hsm = sks_hsm_open(NULL);
+	ASSERT_NE(NULL, self->hsm);
+	ASSERT_EQ(0, sks_hsm_create_partition(self->hsm, SKS_SLOT_V1, 0, &self->slot));
+	self->s = sks_session_open(self->slot);
+	ASSERT_NE(NULL, self->s);
+	ASSERT_EQ(0, sks_session_init_partition(self->s, SO_PW, "lib-domain", "libtest"));
+	ASSERT_EQ(0, sks_session_login(self->s, SKS_ROLE_SO, SO_PW));
+	ASSERT_EQ(0, sks_session_init_role(self->s, SKS_ROLE_CO, CO_PW));
+	ASSERT_EQ(0, sks_session_logout(self->s));
+	ASSERT_EQ(0, sks_session_login(self->s, SKS_ROLE_CO, CO_PW));
+}
+
+FIXTURE_TEARDOWN(v1)
+{
+	sks_session_close(self->s);
+	sks_hsm_delete_slot(self->hsm, self->slot);
+	sks_hsm_close(self->hsm);
+}
+
+TEST_F(v1, slot_is_listed_and_described)
+{
+	struct sks_slot_list_info *list = sks_hsm_list_slots(self->hsm);
+	struct sks_session_desc *d;
+	int found = 0;
+
+	ASSERT_NE(NULL, list);
+	for (size_t i = 0; i < sks_slot_list_get_count(list); i++) {
+		const struct sks_slot_info *e = sks_slot_list_get_slot(list, i);
+
+		if (sks_slot_info_get_number(e) == self->slot) {
+			found = 1;
+			EXPECT_EQ(SKS_SLOT_V1, sks_slot_info_get_type(e));
+			EXPECT_STREQ("libtest", sks_slot_info_get_label(e));
+		}
+	}
+	EXPECT_EQ(1, found);
+	sks_slot_list_free(list);
+
+	d = sks_session_get_desc(self->s);
+	ASSERT_NE(NULL, d);
+	EXPECT_EQ(self->slot, sks_session_desc_get_slot(d));
+	EXPECT_EQ(SKS_ROLE_CO, sks_session_desc_get_role(d));
+	EXPECT_NE(NULL, sks_session_desc_get_smk_fingerprint(d));
+	sks_session_desc_free(d);
+}
+
+TEST_F(v1, wrong_pin_sets_result)
+{
+	struct sks_session *s2 = sks_session_open(self->slot);
+
+	ASSERT_NE(NULL, s2);
+	EXPECT_EQ(-1, sks_session_login(s2, SKS_ROLE_CO, "wrong-secret"));
+	EXPECT_EQ(SKS_CKR_PIN_INCORRECT, sks_last_result());
+	EXPECT_EQ(EACCES, errno);
+	sks_session_close(s2);
+}
+
+TEST_F(v1, generate_encrypt_decrypt_extract_insert)
+{
+	struct sks_attrs *a = sks_attrs_new();
+	uint8_t iv[SKS_GCM_IV_LEN], ct[64], pt[64], fp[SKS_FINGERPRINT_LEN];
+	size_t ctlen = sizeof(ct), ptlen = sizeof(pt), n;
+	struct sks_session_desc *d;
+	struct sks_blob_set *set;
+	uint32_t key, *h;
+	const uint8_t *b;
+
+	ASSERT_NE(NULL, a);
+	sks_attrs_set_value_len(a, 32);
+	sks_attrs_set_flags(a, SKS_OBJ_ENCRYPT | SKS_OBJ_DECRYPT |
+			    SKS_OBJ_EXTRACTABLE | SKS_OBJ_SENSITIVE);
+	ASSERT_EQ(0, sks_attrs_set_label(a, "k1"));
+	ASSERT_EQ(0, sks_object_generate(self->s, SKS_CKM_AES_KEY_GEN, a, &key));
+	sks_attrs_free(a);
+	ASSERT_EQ(0, sks_crypto_encrypt(self->s, key, "aad", 3, "hello", 5, iv,
+					ct, &ctlen));
+	EXPECT_EQ(5 + SKS_GCM_TAG_LEN, ctlen);
+
+	set = sks_blob_extract(self->s, &key, 1, SKS_EXTRACT_DELETE);
+	ASSERT_NE(NULL, set);
+	ASSERT_EQ(1, sks_blob_set_get_count(set));
+	b = sks_blob_set_get_blob(set, 0, &n);
+	ASSERT_EQ(0, sks_blob_get_fingerprint(b, n, fp));
+	d = sks_session_get_desc(self->s);
+	ASSERT_NE(NULL, d);
+	EXPECT_EQ(0, memcmp(fp, sks_session_desc_get_smk_fingerprint(d), sizeof(fp)));
+	sks_session_desc_free(d);
+	/* The key is gone... */
+	EXPECT_EQ(-1, sks_crypto_decrypt(self->s, key, "aad", 3, iv, ct, ctlen,
+					 pt, &ptlen));
+	/* ...and comes back from the blob. */
+	h = sks_blob_insert(self->s, set, &n);
+	ASSERT_NE(NULL, h);
+	ASSERT_EQ(1, n);
+	ptlen = sizeof(pt);
+	ASSERT_EQ(0, sks_crypto_decrypt(self->s, h[0], "aad", 3, iv, ct, ctlen,
+					pt, &ptlen));
+	EXPECT_EQ(5, ptlen);
+	EXPECT_EQ(0, memcmp(pt, "hello", 5));
+	free(h);
+	sks_blob_set_free(set);
+}
+
+TEST_F(v1, large_group_splits_into_blobs_and_inserts_back)
+{
+	enum { N = 3, LEN = 30000 };
+	uint32_t h[N], *back;
+	uint8_t *value = malloc(LEN);
+	struct sks_attrs *a = sks_attrs_new();
+	struct sks_blob_set *set;
+	size_t n;
+
+	ASSERT_NE(NULL, value);
+	ASSERT_NE(NULL, a);
+	sks_attrs_set_class(a, SKS_CKO_DATA);
+	sks_attrs_set_key_type(a, SKS_CKK_NONE);
+	sks_attrs_set_flags(a, SKS_OBJ_EXTRACTABLE);
+	for (int i = 0; i < N; i++) {
+		memset(value, 'a' + i, LEN);
+		ASSERT_EQ(0, sks_object_create(self->s, a, value, LEN, &h[i]));
+	}
+	sks_attrs_free(a);
+	set = sks_blob_extract(self->s, h, N, 0);
+	ASSERT_NE(NULL, set) TH_LOG("extract: %s", sks_result_name(sks_last_result()));
+	/* Two 30 kB objects fit one 64 KiB blob, three do not. */
+	ASSERT_EQ(2, sks_blob_set_get_count(set));
+	EXPECT_EQ(N, sks_blob_set_get_object_count(set));
+	for (size_t i = 0; i < 2; i++) {
+		size_t len;
+
+		sks_blob_set_get_blob(set, i, &len);
+		EXPECT_LE(len, SKS_MAX_BLOB_SIZE);
+	}
+	back = sks_blob_insert(self->s, set, &n);
+	ASSERT_NE(NULL, back);
+	ASSERT_EQ(N, n);
+	for (int i = 0; i < N; i++) {
+		size_t len;
+		uint8_t *v = sks_object_get_value(self->s, back[i], &len);
+
+		ASSERT_NE(NULL, v);
+		EXPECT_EQ(LEN, len);
+		EXPECT_EQ('a' + i, v[LEN - 1]);
+		free(v);
+	}
+	free(back);
+	sks_blob_set_free(set);
+	free(value);
+}
+
+TEST_F(v1, insert_is_all_or_nothing)
+{
+	struct sks_attrs *a = sks_attrs_new();
+	struct sks_blob_set *set, *bad;
+	uint32_t k[2], *h;
+	size_t n, before, after, len;
+	uint32_t *list;
+	uint8_t *copy;
+	const uint8_t *b;
+
+	ASSERT_NE(NULL, a);
+	sks_attrs_set_flags(a, SKS_OBJ_ENCRYPT | SKS_OBJ_EXTRACTABLE);
+	sks_attrs_set_value_len(a, 16);
+	ASSERT_EQ(0, sks_object_generate(self->s, SKS_CKM_AES_KEY_GEN, a, &k[0]));
+	ASSERT_EQ(0, sks_object_generate(self->s, SKS_CKM_AES_KEY_GEN, a, &k[1]));
+	sks_attrs_free(a);
+	set = sks_blob_extract(self->s, k, 2, 0);
+	ASSERT_NE(NULL, set);
+	/* A set of a good blob followed by a tampered copy of it. */
+	bad = sks_blob_set_new();
+	ASSERT_NE(NULL, bad);
+	b = sks_blob_set_get_blob(set, 0, &len);
+	ASSERT_EQ(0, sks_blob_set_add(bad, b, len));
+	copy = malloc(len);
+	ASSERT_NE(NULL, copy);
+	memcpy(copy, b, len);
+	copy[len - 1] ^= 1;
+	ASSERT_EQ(0, sks_blob_set_add(bad, copy, len));
+	list = sks_object_find(self->s, NULL, 0, &before);
+	ASSERT_NE(NULL, list);
+	free(list);
+	h = sks_blob_insert(self->s, bad, &n);
+	EXPECT_EQ(NULL, h);
+	EXPECT_NE(SKS_CKR_OK, sks_last_result());
+	list = sks_object_find(self->s, NULL, 0, &after);
+	ASSERT_NE(NULL, list);
+	free(list);
+	EXPECT_EQ(before, after);
+	free(copy);
+	sks_blob_set_free(bad);
+	sks_blob_set_free(set);
+}
+
+TEST_HARNESS_MAIN
