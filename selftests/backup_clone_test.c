@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Cloning backups of V0 partitions, the SKS restore warning, and durable
+ * Backup HSM images.
+ */
+#include "kselftest_harness.h"
+
+#include "backup_util.h"
+
+FIXTURE(clone) {
+	int ctl;
+	int bslot, bfd;
+	int pslot, pfd;
+};
+
+FIXTURE_SETUP(clone)
+{
+	self->bslot = self->pslot = -1;
+	self->bfd = self->pfd = -1;
+	self->ctl = bk_ctl();
+	ASSERT_LE(0, self->ctl);
+	self->bslot = bk_create(self->ctl, SKS_SLOT_BACKUP, NULL, BK_SO,
+				16384);
+	ASSERT_LE(0, self->bslot);
+	self->bfd = bk_open(self->bslot);
+	ASSERT_LE(0, self->bfd);
+	self->pfd = bk_partition(self->ctl, SKS_SLOT_V0, "domain-A",
+				 &self->pslot);
+	ASSERT_LE(0, self->pfd);
+}
+
+FIXTURE_TEARDOWN(clone)
+{
+	if (self->pfd >= 0)
+		close(self->pfd);
+	if (self->bfd >= 0)
+		close(self->bfd);
+	if (self->pslot >= 0)
+		bk_delete(self->ctl, self->pslot);
+	if (self->bslot >= 0)
+		bk_delete(self->ctl, self->bslot);
+	close(self->ctl);
+}
+
+static const char blob_bytes[] = "an SKS blob kept as a data object";
+
+/* Token objects (a data object too) out to an archive and back. */
+TEST_F(clone, backup_restore_v0)
+{
+	struct sks_archive_backup ab;
+	struct sks_archive_restore ar;
+	struct sks_get_value gv = {};
+	char buf[64];
+	__u32 h, handles[4];
+	struct sks_find_objects f = { .handles = PTR(handles), .count = 4 };
+	int tslot, tfd;
+
+	ASSERT_EQ(0, bk_data(self->pfd, true, "blob-1", blob_bytes,
+			     sizeof(blob_bytes), &h));
+	ASSERT_EQ(0, bk_data(self->pfd, true, "blob-2", "xyz", 3, &h));
+	/* session objects are not cloned by default */
+	ASSERT_EQ(0, bk_data(self->pfd, false, "session", "s", 1, &h));
+
+	/* a V0 backup needs a name */
+	EXPECT_EQ(-EINVAL, bk_backup(self->pfd, self->bslot, BK_SO, BK_USER,
+				     NULL, 0, &ab));
+	ASSERT_EQ(0, bk_backup(self->pfd, self->bslot, BK_SO, BK_USER, "v0-1",
+			       0, &ab));
+	EXPECT_EQ(2, ab.objects);
+	EXPECT_EQ(0, strcmp((char *)ab.name, "v0-1"));
+	/* the name exists */
+	EXPECT_EQ(-EEXIST, bk_backup(self->pfd, self->bslot, BK_SO, BK_USER,
+				     "v0-1", 0, &ab));
+	EXPECT_EQ(SKS_CKR_FUNCTION_FAILED, ab.result);
+
+	tfd = bk_partition(self->ctl, SKS_SLOT_V0, "domain-A", &tslot);
+	ASSERT_LE(0, tfd);
+	ASSERT_EQ(0, bk_restore(tfd, self->bslot, BK_USER, "v0-1", &ar));
+	EXPECT_EQ(2, ar.objects);
+	ASSERT_EQ(0, ioctl(tfd, SKS_IOC_FIND_OBJECTS, &f));
+	ASSERT_EQ(2, f.count);
+	gv.handle = handles[0];
+	gv.buf = PTR(buf);
+	gv.len = sizeof(buf);
+	ASSERT_EQ(0, ioctl(tfd, SKS_IOC_GET_VALUE, &gv));
+	EXPECT_EQ(sizeof(blob_bytes), gv.len);
+	EXPECT_EQ(0, memcmp(buf, blob_bytes, sizeof(blob_bytes)));
+	close(tfd);
+	bk_delete(self->ctl, tslot);
+
+	/* another domain: refused, nothing created */
+	tfd = bk_partition(self->ctl, SKS_SLOT_V0, "domain-B", &tslot);
+	ASSERT_LE(0, tfd);
+	EXPECT_EQ(-EXDEV, bk_restore(tfd, self->bslot, BK_USER, "v0-1", &ar));
+	EXPECT_EQ(SKS_CKR_DOMAIN_PARAMS_INVALID, ar.result);
+	EXPECT_EQ(0, bk_nobjects(tfd));
+	close(tfd);
+	bk_delete(self->ctl, tslot);
+}
+
+TEST_F(clone, append_replace_and_list)
+{
+	struct sks_archive_backup ab;
+	struct sks_archive_show as;
+	__u32 h1, h2;
+
+	ASSERT_EQ(0, bk_data(self->pfd, true, "one", "1", 1, &h1));
+	ASSERT_EQ(0, bk_data(self->pfd, true, "two", "2", 1, &h2));
+	ab.count = 1;
+	memset(&ab, 0, sizeof(ab));
+	ab.backup_slot = self->bslot;
+	ab.so_secret = PTR(BK_SO);
+	ab.so_secret_len = strlen(BK_SO);
+	ab.user_secret = PTR(BK_USER);
+	ab.user_secret_len = strlen(BK_USER);
+	strcpy((char *)ab.name, "chosen");
+	ab.count = 1;
+	ab.handles = PTR(&h2);
+	ASSERT_EQ(0, ioctl(self->pfd, SKS_IOC_ARCHIVE_BACKUP, &ab));
+	EXPECT_EQ(1, ab.objects);
+	/* APPEND adds, with the archive's own user secret */
+	EXPECT_EQ(-EACCES, bk_backup(self->pfd, self->bslot, BK_SO, "other",
+				     "chosen", SKS_BACKUP_APPEND, &ab));
+	ASSERT_EQ(0, bk_backup(self->pfd, self->bslot, BK_SO, BK_USER,
+			       "chosen", SKS_BACKUP_APPEND, &ab));
+	EXPECT_EQ(3, ab.objects);
+	/* REPLACE starts over */
+	ASSERT_EQ(0, bk_backup(self->pfd, self->bslot, BK_SO, "new-user",
+			       "chosen", SKS_BACKUP_REPLACE, &ab));
+	EXPECT_EQ(2, ab.objects);
+	ASSERT_EQ(0, bk_show(self->bfd, BK_SO, "chosen", &as));
+	EXPECT_EQ(SKS_ARCHIVE_CLONING, as.entry.kind);
+	EXPECT_EQ(2, as.entry.objects);
+	EXPECT_EQ(1, bk_count(self->bfd, BK_SO));
+	/* both flags at once */
+	EXPECT_EQ(-EINVAL, bk_backup(self->pfd, self->bslot, BK_SO, BK_USER,
+				     "chosen",
+				     SKS_BACKUP_APPEND | SKS_BACKUP_REPLACE,
+				     &ab));
+	/* APPEND to a missing archive */
+	EXPECT_EQ(-ENOENT, bk_backup(self->pfd, self->bslot, BK_SO, BK_USER,
+				     "missing", SKS_BACKUP_APPEND, &ab));
+}
+
+/* A backup that does not fit fails cleanly. */
+TEST_F(clone, capacity_exhausted)
+{
+	static char big[6000];
+	struct sks_archive_backup ab;
+	struct sks_session_info bi;
+	__u32 h;
+
+	ASSERT_EQ(0, bk_data(self->pfd, true, "big", big, sizeof(big), &h));
+	ASSERT_EQ(0, bk_backup(self->pfd, self->bslot, BK_SO, BK_USER, "a1",
+			       0, &ab));
+	ASSERT_EQ(0, bk_backup(self->pfd, self->bslot, BK_SO, BK_USER, "a2",
+			       0, &ab));
+	ASSERT_EQ(0, bk_info(self->bfd, &bi));
+	EXPECT_EQ(-ENOSPC, bk_backup(self->pfd, self->bslot, BK_SO, BK_USER,
+				     "a3", 0, &ab));
+	EXPECT_EQ(SKS_CKR_DEVICE_MEMORY, ab.result);
+	EXPECT_EQ(2, bk_count(self->bfd, BK_SO));
+	{
+		struct sks_session_info after;
+
+		ASSERT_EQ(0, bk_info(self->bfd, &after));
+		EXPECT_EQ(bi.used, after.used);
+	}
+}
+
+/*
+ * Kinds: a cloning archive cannot go onto an SKS partition, an SKS
+ * archive not onto a V0 partition; an SKS archive that also holds
+ * objects restores the SMK with the warning.
+ */
+TEST_F(clone, kinds_and_warning)
+{
+	struct sks_session_info before, after;
+	struct sks_archive_backup ab;
+	struct sks_archive_restore ar;
+	char name[SKS_ARCHIVE_NAME_MAX + 1] = "";
+	int vslot, vfd, tslot, tfd;
+	__u32 h;
+
+	ASSERT_EQ(0, bk_data(self->pfd, true, "obj", "value", 5, &h));
+	ASSERT_EQ(0, bk_backup(self->pfd, self->bslot, BK_SO, BK_USER, "v0",
+			       0, &ab));
+	vfd = bk_partition(self->ctl, SKS_SLOT_V1, "domain-A", &vslot);
+	ASSERT_LE(0, vfd);
+	ASSERT_EQ(0, bk_info(vfd, &before));
+	EXPECT_EQ(-EMEDIUMTYPE, bk_restore(vfd, self->bslot, BK_USER, "v0",
+					   &ar));
+	EXPECT_EQ(SKS_CKR_SAVED_STATE_INVALID, ar.result);
+	ASSERT_EQ(0, bk_info(vfd, &after));
+	EXPECT_EQ(0, memcmp(before.smk_fingerprint, after.smk_fingerprint,
+			    SKS_FINGERPRINT_LEN));
+	EXPECT_EQ(0, bk_nobjects(vfd));
+
+	ASSERT_EQ(0, bk_backup(vfd, self->bslot, BK_SO, BK_USER, NULL, 0, &ab));
+	EXPECT_EQ(-EMEDIUMTYPE, bk_restore(self->pfd, self->bslot, BK_USER,
+					   ab.name, &ar));
+	/* objects appended to the SKS archive from a V0 partition */
+	memcpy(name, ab.name, sizeof(ab.name));
+	ASSERT_EQ(0, bk_backup(self->pfd, self->bslot, BK_SO, BK_USER,
+			       name, SKS_BACKUP_APPEND, &ab));
+	EXPECT_EQ(1, ab.objects);
+	tfd = bk_partition(self->ctl, SKS_SLOT_V1, "domain-A", &tslot);
+	ASSERT_LE(0, tfd);
+	ASSERT_EQ(0, bk_restore(tfd, self->bslot, BK_USER, ab.name, &ar));
+	EXPECT_EQ(SKS_RESTORE_WARN_OBJECTS, ar.status);
+	EXPECT_EQ(1, ar.objects);
+	ASSERT_EQ(0, bk_info(tfd, &after));
+	EXPECT_EQ(0, memcmp(before.smk_fingerprint, after.smk_fingerprint,
+			    SKS_FINGERPRINT_LEN));
+	EXPECT_EQ(0, bk_nobjects(tfd));
+	close(tfd);
+	bk_delete(self->ctl, tslot);
+	close(vfd);
+	bk_delete(self->ctl, vslot);
+}
+
+static int image_save(int bfd, const char *so, unsigned char **img,
+		      __u32 *len)
+{
+	struct sks_image_save is = { .so_secret = PTR(so),
+				     .so_secret_len = strlen(so) };
+
+	if (ioctl(bfd, SKS_IOC_IMAGE_SAVE, &is))
+		return -errno;
+	*img = malloc(is.image_len);
+	is.image = PTR(*img);
+	if (ioctl(bfd, SKS_IOC_IMAGE_SAVE, &is))
+		return -errno;
+	*len = is.image_len;
+	return 0;
+}
+
+static int image_load(int ctl, const void *img, __u32 len, const char *so,
+		      struct sks_image_load *il)
+{
+	memset(il, 0, sizeof(*il));
+	il->image = PTR(img);
+	il->image_len = len;
+	il->so_secret = PTR(so);
+	il->so_secret_len = strlen(so);
+	return ioctl(ctl, SKS_CTL_IMAGE_LOAD, il) ? -errno : 0;
+}
+
+static int nr_slots(int ctl)
+{
+	struct sks_hsm_info info = {};
+
+	return ioctl(ctl, SKS_CTL_HSM_INFO, &info) ? -errno : (int)info.nr_slots;
+}
+
+/* Save, delete the slot, load: same archives, same fingerprints. */
+TEST_F(clone, image_roundtrip_and_tamper)
+{
+	struct sks_archive_backup sks_ab, ab;
+	struct sks_archive_show as1, as2;
+	struct sks_archive_restore ar;
+	struct sks_session_info bi, vi;
+	struct sks_image_load il;
+	unsigned char *img, *bad;
+	int vslot, vfd, n, i, bfd;
+	__u32 len, h;
+
+	ASSERT_EQ(0, bk_data(self->pfd, true, "obj", "value", 5, &h));
+	ASSERT_EQ(0, bk_backup(self->pfd, self->bslot, BK_SO, BK_USER, "v0",
+			       0, &ab));
+	vfd = bk_partition(self->ctl, SKS_SLOT_V1, "domain-A", &vslot);
+	ASSERT_LE(0, vfd);
+	ASSERT_EQ(0, bk_backup(vfd, self->bslot, BK_SO, BK_USER, NULL, 0,
+			       &sks_ab));
+	ASSERT_EQ(0, bk_show(self->bfd, BK_SO, sks_ab.name, &as1));
+	ASSERT_EQ(0, bk_info(self->bfd, &bi));
+
+	EXPECT_EQ(-EACCES, image_save(self->bfd, "wrong-so", &img, &len));
+	ASSERT_EQ(0, image_save(self->bfd, BK_SO, &img, &len));
+	close(self->bfd);
+	self->bfd = -1;
+	ASSERT_EQ(0, bk_delete(self->ctl, self->bslot));
+	self->bslot = -1;
+	n = nr_slots(self->ctl);
+
+	/* refused: wrong secret, flipped bytes, truncated, trailing bytes */
+	EXPECT_EQ(-EACCES, image_load(self->ctl, img, len, "wrong-so", &il));
+	EXPECT_EQ(SKS_CKR_PIN_INCORRECT, il.result);
+	bad = malloc(len + 1);
+	for (i = 0; i < (int)len; i += (i < 100 ? 7 : 97)) {
+		memcpy(bad, img, len);
+		bad[i] ^= 0x01;
+		EXPECT_GT(0, image_load(self->ctl, bad, len, BK_SO, &il))
+			TH_LOG("byte %d", i);
+		EXPECT_TRUE(il.result == SKS_CKR_DATA_INVALID ||
+			    il.result == SKS_CKR_PIN_INCORRECT);
+	}
+	memcpy(bad, img, len);
+	bad[len - 1] ^= 0x80;
+	EXPECT_EQ(-EBADMSG, image_load(self->ctl, bad, len, BK_SO, &il));
+	EXPECT_EQ(SKS_CKR_DATA_INVALID, il.result);
+	EXPECT_EQ(-EBADMSG, image_load(self->ctl, img, len - 1, BK_SO, &il));
+	memcpy(bad, img, len);
+	bad[len] = 0;
+	EXPECT_EQ(-EBADMSG, image_load(self->ctl, bad, len + 1, BK_SO, &il));
+	memcpy(bad, img, len);
+	bad[0] = 'X';
+	EXPECT_EQ(-EBADMSG, image_load(self->ctl, bad, len, BK_SO, &il));
+	bad[0] = img[0];
+	bad[4] = 2;	/* version */
+	EXPECT_EQ(-EBADMSG, image_load(self->ctl, bad, len, BK_SO, &il));
+	EXPECT_EQ(n, nr_slots(self->ctl));
+	free(bad);
+
+	ASSERT_EQ(0, image_load(self->ctl, img, len, BK_SO, &il));
+	self->bslot = il.slot;
+	EXPECT_EQ(bi.serial, il.serial);
+	bfd = bk_open(il.slot);
+	ASSERT_LE(0, bfd);
+	self->bfd = bfd;
+	EXPECT_EQ(2, bk_count(bfd, BK_SO));
+	ASSERT_EQ(0, bk_show(bfd, BK_SO, sks_ab.name, &as2));
+	EXPECT_EQ(0, memcmp(&as1.entry, &as2.entry, sizeof(as1.entry)));
+	ASSERT_EQ(0, bk_info(bfd, &vi));
+	EXPECT_EQ(bi.used, vi.used);
+	EXPECT_EQ(bi.capacity, vi.capacity);
+
+	/* the loaded archives restore */
+	ASSERT_EQ(0, bk_restore(vfd, il.slot, BK_USER, sks_ab.name, &ar));
+	EXPECT_EQ(0, ar.status);
+	free(img);
+	close(vfd);
+	bk_delete(self->ctl, vslot);
+}
+
+TEST_HARNESS_MAIN
