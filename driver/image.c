@@ -291,8 +291,9 @@ int sks_image_get_arc(const u8 *buf, size_t len, struct sks_image_arc *a,
 		return -EBADMSG;
 	if (a->kind != SKS_IMAGE_KIND_SKS && a->kind != SKS_IMAGE_KIND_CLONING)
 		return -EBADMSG;
-	if ((a->kind == SKS_IMAGE_KIND_SKS) ==
-	    !memcmp(a->smk, zero, sizeof(zero)))
+	if (a->kind == SKS_IMAGE_KIND_SKS && !memcmp(a->smk, zero, sizeof(zero)))
+		return -EBADMSG;
+	if (a->kind == SKS_IMAGE_KIND_CLONING && memcmp(a->smk, zero, sizeof(zero)))
 		return -EBADMSG;
 	if (sks_image_check_name(a->name, SKS_IMAGE_NAME_LEN) < 0)
 		return -EBADMSG;

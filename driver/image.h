@@ -12,7 +12,7 @@
 #include "blob.h"
 
 #ifndef __KERNEL__
-typedef int64_t s64;
+typedef signed long long s64;
 #endif
 
 #define SKS_IMAGE_MAGIC		"SKSI"
@@ -22,8 +22,8 @@ typedef int64_t s64;
 #define SKS_IMAGE_IV_LEN	12
 #define SKS_IMAGE_CHECK_LEN	16
 #define SKS_IMAGE_TAG_LEN	16
-#define SKS_IMAGE_MAX_LEN	(16U << 20)
-#define SKS_IMAGE_MAX_ITER	(1U << 24)
+#define SKS_IMAGE_MAX_LEN	(16U * 1024 * 1024)
+#define SKS_IMAGE_MAX_ITER	16777216U
 #define SKS_IMAGE_HSM_LEN	40
 #define SKS_IMAGE_ARC_FIXED	224
 #define SKS_IMAGE_NAME_LEN	64

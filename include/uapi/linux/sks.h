@@ -712,9 +712,11 @@ struct sks_insert {
 #define SKS_BACKUP_APPEND	(1U << 0)	/* add to an existing archive */
 #define SKS_BACKUP_REPLACE	(1U << 1)	/* replace an existing archive */
 
-/* struct sks_archive_restore.status bits */
-#define SKS_RESTORE_WARN_OBJECTS (1U << 0)	/* SKS restore: the archive
-						 * also holds crypto objects */
+/*
+ * struct sks_archive_restore.status bits. WARN_OBJECTS: an SKS restore
+ * found crypto objects in the archive besides the SMK (and ignored them).
+ */
+#define SKS_RESTORE_WARN_OBJECTS (1U << 0)
 
 /**
  * struct sks_archive_backup - SKS_IOC_ARCHIVE_BACKUP: back up the current
