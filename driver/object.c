@@ -345,8 +345,6 @@ int sks_ioc_generate_key(void *priv, void *arg, u32 *ckr)
 	u8 *value;
 	int err;
 
-	if (gk->handle)
-		return sks_fail(ckr, SKS_CKR_ARGUMENTS_BAD);
 	if (!(gk->mechanism == SKS_CKM_AES_KEY_GEN &&
 	      gk->attrs.key_type == SKS_CKK_AES) &&
 	    !(gk->mechanism == SKS_CKM_GENERIC_SECRET_KEY_GEN &&
@@ -389,7 +387,7 @@ int sks_ioc_create_object(void *priv, void *arg, u32 *ckr)
 	u8 *value;
 	int err;
 
-	if (co->reserved || co->handle)
+	if (co->reserved)
 		return sks_fail(ckr, SKS_CKR_ARGUMENTS_BAD);
 	err = sks_object_validate(sess->slot, &co->attrs, false, ckr);
 	if (err)

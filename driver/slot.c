@@ -132,10 +132,8 @@ static void sks_slot_release(struct kref *ref)
 
 	sks_slot_objects_destroy(slot);
 	xa_destroy(&slot->objects);
-	sks_archives_destroy(slot);
 	sks_smk_put(slot->smk);
 	sks_smk_put(slot->rollover);
-	crypto_free_aead(slot->image_aead);
 	crypto_free_shash(slot->pin_tfm);
 	mutex_destroy(&slot->lock);
 	mutex_destroy(&slot->auth_lock);
@@ -182,8 +180,8 @@ static int sks_slot_check_create(const struct sks_slot_create *arg, u32 *ckr)
 {
 	bool backup = arg->type == SKS_SLOT_BACKUP;
 
-	if (arg->type > SKS_SLOT_BACKUP || arg->reserved || arg->slot ||
-	    arg->serial || arg->capacity > SKS_MAX_CAPACITY)
+	if (arg->type > SKS_SLOT_BACKUP || arg->reserved ||
+	    arg->capacity > SKS_MAX_CAPACITY)
 		return sks_fail(ckr, SKS_CKR_ARGUMENTS_BAD);
 	if (!backup && (arg->so_secret || arg->so_secret_len ||
 			memchr_inv(arg->fw_version, 0, sizeof(arg->fw_version))))
@@ -221,7 +219,6 @@ struct sks_slot *sks_slot_alloc(struct sks_hsm *hsm,
 	mutex_init(&slot->auth_lock);
 	mutex_init(&slot->lock);
 	xa_init_flags(&slot->objects, XA_FLAGS_ALLOC1);
-	INIT_LIST_HEAD(&slot->archives);
 	slot->hsm = hsm;
 	slot->type = arg->type;
 	slot->serial = get_random_u64() % 900000000000ULL + 100000000000ULL;
@@ -395,7 +392,6 @@ int sks_slot_delete(struct sks_hsm *hsm, u32 num, u32 *ckr)
 	sks_smk_put(smk);
 	sks_smk_put(rollover);
 	sks_slot_objects_destroy(slot);
-	sks_archives_destroy(slot);
 	sks_slot_put(slot);
 	return 0;
 }
