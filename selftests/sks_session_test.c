@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Partition lifecycle, roles and sessions: init, login, lockout after ten
+ * wrong CO secrets, wrong role, not logged in, change of secret.
+ */
+#include <stdlib.h>
+
+#include "kselftest_harness.h"
+#include "sks_test_util.h"
+
+FIXTURE(part) {
+	int ctl;
+	int slot;
+	int fd;
+};
+
+FIXTURE_SETUP(part)
+{
+	self->ctl = sks_ctl_open();
+	ASSERT_LE(0, self->ctl);
+	self->slot = sks_slot_new(self->ctl, SKS_SLOT_V1, 0);
+	ASSERT_LE(0, self->slot);
+	self->fd = sks_slot_open(self->slot);
+	ASSERT_LE(0, self->fd);
+}
+
+FIXTURE_TEARDOWN(part)
+{
+	close(self->fd);
+	sks_slot_del(self->ctl, self->slot);
+	close(self->ctl);
+}
+
+TEST_F(part, lifecycle)
+{
+	struct sks_session_info info = {};
+	uint32_t res;
+
+	/* Nothing works before initialisation. */
+	EXPECT_EQ(-EACCES, sks_login_as(self->fd, SKS_ROLE_SO, SKS_SO_PIN, &res));
+	EXPECT_EQ(SKS_CKR_USER_PIN_NOT_INITIALIZED, res);
+	ASSERT_EQ(0, sks_part_init(self->fd, "lifecycle"));
+	EXPECT_EQ(-EEXIST, sks_part_init(self->fd, "again"));
+
+	ASSERT_EQ(0, sks_ioc(self->fd, SKS_IOC_SESSION_INFO, &info));
+	EXPECT_EQ(SKS_SLOT_V1, info.type);
+	EXPECT_EQ(SKS_ROLE_NONE, info.role);
+	EXPECT_STREQ("lifecycle", (char *)info.label);
+	EXPECT_TRUE(info.state & SKS_STATE_INITIALIZED);
+	EXPECT_FALSE(info.state & SKS_STATE_CO_SET);
+	EXPECT_NE(0, info.smk_fingerprint[0] | info.smk_fingerprint[1] |
+		  info.smk_fingerprint[2] | info.smk_fingerprint[3]);
+
+	/* CO not initialised yet */
+	EXPECT_EQ(-EACCES, sks_login_as(self->fd, SKS_ROLE_CO, SKS_CO_PIN, &res));
+	EXPECT_EQ(SKS_CKR_USER_PIN_NOT_INITIALIZED, res);
+	/* Only the SO initialises roles */
+	EXPECT_EQ(-EACCES, sks_init_role_pin(self->fd, SKS_ROLE_CO, SKS_CO_PIN));
+	ASSERT_EQ(0, sks_login_as(self->fd, SKS_ROLE_SO, SKS_SO_PIN, NULL));
+	EXPECT_EQ(-EALREADY, sks_login_as(self->fd, SKS_ROLE_SO, SKS_SO_PIN, &res));
+	EXPECT_EQ(SKS_CKR_USER_ALREADY_LOGGED_IN, res);
+	EXPECT_EQ(-EALREADY, sks_login_as(self->fd, SKS_ROLE_CO, SKS_CO_PIN, &res));
+	EXPECT_EQ(SKS_CKR_USER_ANOTHER_ALREADY_LOGGED_IN, res);
+	EXPECT_EQ(-EINVAL, sks_init_role_pin(self->fd, SKS_ROLE_SO, SKS_CO_PIN));
+	EXPECT_EQ(-EINVAL, sks_init_role_pin(self->fd, SKS_ROLE_CO, "abc"));
+	ASSERT_EQ(0, sks_init_role_pin(self->fd, SKS_ROLE_CO, SKS_CO_PIN));
+	ASSERT_EQ(0, sks_init_role_pin(self->fd, SKS_ROLE_CU, SKS_CU_PIN));
+	/* The SO cannot use objects */
+	{
+		struct sks_find_objects fo = {};
+
+		EXPECT_EQ(-EACCES, sks_ioc(self->fd, SKS_IOC_FIND_OBJECTS, &fo));
+		EXPECT_EQ(SKS_CKR_USER_NOT_LOGGED_IN, fo.result);
+	}
+	ASSERT_EQ(0, sks_logout(self->fd));
+	EXPECT_EQ(-EACCES, sks_logout(self->fd));
+	ASSERT_EQ(0, sks_login_as(self->fd, SKS_ROLE_CO, SKS_CO_PIN, NULL));
+	info.result = 0xdead;
+	ASSERT_EQ(0, sks_ioc(self->fd, SKS_IOC_SESSION_INFO, &info));
+	EXPECT_EQ(SKS_CKR_OK, info.result);
+	EXPECT_EQ(SKS_ROLE_CO, info.role);
+}
+
+TEST_F(part, login_argument_errors)
+{
+	struct sks_login li = { .role = 7, .pin = sks_ptr("x"), .pin_len = 1 };
+
+	ASSERT_EQ(0, sks_part_ready(self->fd));
+	ASSERT_EQ(0, sks_logout(self->fd));
+	/* checks ordering: role, then length, then memory */
+	EXPECT_EQ(-EINVAL, sks_ioc(self->fd, SKS_IOC_LOGIN, &li));
+	EXPECT_EQ(SKS_CKR_USER_TYPE_INVALID, li.result);
+	li.role = SKS_ROLE_CO;
+	EXPECT_EQ(-EINVAL, sks_ioc(self->fd, SKS_IOC_LOGIN, &li));
+	EXPECT_EQ(SKS_CKR_PIN_LEN_RANGE, li.result);
+	li.pin_len = SKS_PIN_MAX + 1;
+	EXPECT_EQ(-EINVAL, sks_ioc(self->fd, SKS_IOC_LOGIN, &li));
+	li.pin_len = 8;
+	li.pin = 0;
+	EXPECT_EQ(-EFAULT, sks_ioc(self->fd, SKS_IOC_LOGIN, &li));
+	EXPECT_EQ(SKS_CKR_ARGUMENTS_BAD, li.result);
+	li.flags = 2;
+	EXPECT_EQ(-EINVAL, sks_ioc(self->fd, SKS_IOC_LOGIN, &li));
+	EXPECT_EQ(SKS_CKR_ARGUMENTS_BAD, li.result);
+}
+
+TEST_F(part, lockout_after_ten_failures)
+{
+	uint32_t res;
+	int i, other;
+
+	ASSERT_EQ(0, sks_part_ready(self->fd));
+	ASSERT_EQ(0, sks_logout(self->fd));
+	for (i = 0; i < SKS_MAX_LOGIN_FAILURES; i++) {
+		EXPECT_EQ(-EACCES, sks_login_as(self->fd, SKS_ROLE_CO, "wrong-pin",
+						&res));
+		EXPECT_EQ(SKS_CKR_PIN_INCORRECT, res);
+	}
+	/* Locked: the right secret does not help, for CO and CU. */
+	EXPECT_EQ(-EPERM, sks_login_as(self->fd, SKS_ROLE_CO, SKS_CO_PIN, &res));
+	EXPECT_EQ(SKS_CKR_PIN_LOCKED, res);
+	other = sks_slot_open(self->slot);
+	ASSERT_LE(0, other);
+	EXPECT_EQ(-EPERM, sks_login_as(other, SKS_ROLE_CU, SKS_CU_PIN, &res));
+	EXPECT_EQ(SKS_CKR_PIN_LOCKED, res);
+	/* The SO resets the CO. */
+	ASSERT_EQ(0, sks_login_as(other, SKS_ROLE_SO, SKS_SO_PIN, NULL));
+	ASSERT_EQ(0, sks_init_role_pin(other, SKS_ROLE_CO, "co-secret-2"));
+	close(other);
+	EXPECT_EQ(0, sks_login_as(self->fd, SKS_ROLE_CO, "co-secret-2", NULL));
+}
+
+TEST_F(part, success_resets_failure_count)
+{
+	int i;
+
+	ASSERT_EQ(0, sks_part_ready(self->fd));
+	ASSERT_EQ(0, sks_logout(self->fd));
+	for (i = 0; i < SKS_MAX_LOGIN_FAILURES - 1; i++)
+		EXPECT_EQ(-EACCES, sks_login_as(self->fd, SKS_ROLE_CO, "bad-pin",
+						NULL));
+	ASSERT_EQ(0, sks_login_as(self->fd, SKS_ROLE_CO, SKS_CO_PIN, NULL));
+	ASSERT_EQ(0, sks_logout(self->fd));
+	EXPECT_EQ(-EACCES, sks_login_as(self->fd, SKS_ROLE_CO, "bad-pin", NULL));
+	EXPECT_EQ(0, sks_login_as(self->fd, SKS_ROLE_CO, SKS_CO_PIN, NULL));
+}
+
+TEST_F(part, change_pin)
+{
+	struct sks_change_pin cp = {
+		.role = SKS_ROLE_CO,
+		.old_pin = sks_ptr("wrong-old"), .old_len = 9,
+		.new_pin = sks_ptr("co-secret-3"), .new_len = 11,
+	};
+
+	ASSERT_EQ(0, sks_part_ready(self->fd));
+	EXPECT_EQ(-EACCES, sks_ioc(self->fd, SKS_IOC_CHANGE_PIN, &cp));
+	EXPECT_EQ(SKS_CKR_PIN_INCORRECT, cp.result);
+	cp.role = SKS_ROLE_CU;
+	EXPECT_EQ(-EACCES, sks_ioc(self->fd, SKS_IOC_CHANGE_PIN, &cp));
+	EXPECT_EQ(SKS_CKR_USER_NOT_LOGGED_IN, cp.result);
+	cp.role = SKS_ROLE_CO;
+	cp.reserved = 1;
+	EXPECT_EQ(-EINVAL, sks_ioc(self->fd, SKS_IOC_CHANGE_PIN, &cp));
+	cp.reserved = 0;
+	cp.old_pin = sks_ptr(SKS_CO_PIN);
+	cp.old_len = strlen(SKS_CO_PIN);
+	ASSERT_EQ(0, sks_ioc(self->fd, SKS_IOC_CHANGE_PIN, &cp));
+	ASSERT_EQ(0, sks_logout(self->fd));
+	EXPECT_EQ(-EACCES, sks_login_as(self->fd, SKS_ROLE_CO, SKS_CO_PIN, NULL));
+	EXPECT_EQ(0, sks_login_as(self->fd, SKS_ROLE_CO, "co-secret-3", NULL));
+}
+
+TEST_F(part, login_is_per_session)
+{
+	struct sks_find_objects fo = {};
+	int other;
+
+	ASSERT_EQ(0, sks_part_ready(self->fd));
+	other = sks_slot_open(self->slot);
+	ASSERT_LE(0, other);
+	EXPECT_EQ(-EACCES, sks_ioc(other, SKS_IOC_FIND_OBJECTS, &fo));
+	EXPECT_EQ(SKS_CKR_USER_NOT_LOGGED_IN, fo.result);
+	EXPECT_EQ(0, sks_ioc(self->fd, SKS_IOC_FIND_OBJECTS, &fo));
+	close(other);
+}
+
+TEST_F(part, backup_slot_refuses_partition_commands)
+{
+	int slot = sks_slot_new(self->ctl, SKS_SLOT_BACKUP, 0);
+	struct sks_find_objects fo = {};
+	uint32_t res;
+	int fd;
+
+	ASSERT_LE(0, slot);
+	fd = sks_slot_open(slot);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-EOPNOTSUPP, sks_part_init(fd, "x"));
+	EXPECT_EQ(-EINVAL, sks_login_as(fd, SKS_ROLE_CO, SKS_CO_PIN, &res));
+	EXPECT_EQ(SKS_CKR_USER_TYPE_INVALID, res);
+	EXPECT_EQ(0, sks_login_as(fd, SKS_ROLE_SO, SKS_SO_PIN, NULL));
+	EXPECT_EQ(-EOPNOTSUPP, sks_ioc(fd, SKS_IOC_FIND_OBJECTS, &fo));
+	EXPECT_EQ(SKS_CKR_FUNCTION_NOT_SUPPORTED, fo.result);
+	close(fd);
+	sks_slot_del(self->ctl, slot);
+}
+
+TEST_HARNESS_MAIN
