@@ -29,6 +29,7 @@ gcc			/usr/bin/gcc
 g++			/usr/bin/g++
 make			/usr/bin/make
 valgrind		/usr/bin/valgrind
+libc6-dbg		/usr/share/doc/libc6-dbg
 xz-utils		/usr/bin/xz
 gzip			/bin/gzip
 perl			/usr/bin/perl

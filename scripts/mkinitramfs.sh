@@ -89,6 +89,24 @@ for d in "$@"; do
 	esac
 done
 
+# valgrind's memcheck, to check libsks for leaks against the real driver.
+if [ -x /usr/bin/valgrind.bin ]; then
+	cp /usr/bin/valgrind.bin "$root/usr/local/bin/valgrind"
+	mkdir -p "$root/usr/libexec/valgrind"
+	for f in memcheck-amd64-linux vgpreload_core-amd64-linux.so \
+		 vgpreload_memcheck-amd64-linux.so default.supp; do
+		cp "/usr/libexec/valgrind/$f" "$root/usr/libexec/valgrind/"
+	done
+	# memcheck needs ld.so's symbols (libc6-dbg), found by build id.
+	ldso=$(readlink -f /lib64/ld-linux-x86-64.so.2)
+	id=$(readelf -n "$ldso" | awk '/Build ID/ { print $3 }')
+	dbg=/usr/lib/debug/.build-id/$(echo "$id" | cut -c1-2)/$(echo "$id" | cut -c3-).debug
+	if [ -f "$dbg" ]; then
+		mkdir -p "$root$(dirname "$dbg")"
+		cp "$dbg" "$root$dbg"
+	fi
+fi
+
 # Shared libraries of every dynamic binary we carry (kept at their host paths).
 find "$root/usr/local" "$root/sks" -type f | while read -r f; do
 	file=$(head -c 4 "$f" | od -An -c | tr -d ' ')
