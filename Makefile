@@ -205,7 +205,7 @@ bench: deps
 
 # ---- lint ------------------------------------------------------------------
 
-KERNEL_FILES = $(wildcard driver/*.c driver/*.h include/uapi/linux/*.h)
+KERNEL_FILES = $(filter-out %.mod.c,$(wildcard driver/*.c driver/*.h include/uapi/linux/*.h))
 
 lint: deps
 	@$(MAKE) --no-print-directory _lint
