@@ -163,7 +163,7 @@ int sks_ioc_extract(void *priv, void *arg, u32 *ckr)
 	struct sks_blob_hdr hdr = {};
 	struct sks_blob_rec r;
 	size_t payload = 0, total, off;
-	u32 *handles, i;
+	u32 *handles, i, room;
 	u8 *buf = NULL;
 	int err;
 
@@ -184,6 +184,7 @@ int sks_ioc_extract(void *priv, void *arg, u32 *ckr)
 		goto out;
 
 	total = SKS_BLOB_HDR_LEN + payload + SKS_BLOB_TAG_LEN;
+	room = ex->blob_len;
 	ex->blob_len = min_t(size_t, total, U32_MAX);
 	if (total > SKS_MAX_BLOB_SIZE) {
 		err = sks_fail(ckr, SKS_CKR_DATA_LEN_RANGE);
@@ -191,7 +192,7 @@ int sks_ioc_extract(void *priv, void *arg, u32 *ckr)
 	}
 	if (!ex->blob)
 		goto out;
-	if (ex->blob_len < total) {
+	if (room < total) {
 		err = sks_fail(ckr, SKS_CKR_BUFFER_TOO_SMALL);
 		goto out;
 	}
