@@ -63,7 +63,7 @@ UAPI := $(wildcard include/uapi/linux/sks.h)
 INITRAMFS := $(B)/vm/initramfs.cpio
 DEPS_STAMP := $(B)/kver
 
-.PHONY: install uninstall install-module install-user
+.PHONY: install uninstall install-module install-user print-kdir
 .PHONY: all module userspace lib tools selftests hosttests deps check demo \
 	check-debug _check-debug \
 	lint vm vm-run bench clean _check _demo _vm _vm-run _lint _bench \
@@ -281,6 +281,9 @@ uninstall:
 	rm -f $(foreach m,$(MANPAGES),$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m)))
 	rm -f $(DESTDIR)/lib/modules/$(MOD_KVER)/$(INSTALL_MOD_DIR)/sks.ko*
 	@[ -n "$(DESTDIR)" ] || { ldconfig; depmod -a $(MOD_KVER) 2>/dev/null || true; }
+
+print-kdir:
+	@echo $(KDIR)
 
 clean:
 	-$(MAKE) -C $(VM_KDIR) M=$(TOP) clean >/dev/null 2>&1
