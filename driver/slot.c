@@ -132,8 +132,10 @@ static void sks_slot_release(struct kref *ref)
 
 	sks_slot_objects_destroy(slot);
 	xa_destroy(&slot->objects);
+	sks_archives_destroy(slot);
 	sks_smk_put(slot->smk);
 	sks_smk_put(slot->rollover);
+	crypto_free_aead(slot->image_aead);
 	crypto_free_shash(slot->pin_tfm);
 	mutex_destroy(&slot->lock);
 	mutex_destroy(&slot->auth_lock);
@@ -219,6 +221,7 @@ struct sks_slot *sks_slot_alloc(struct sks_hsm *hsm,
 	mutex_init(&slot->auth_lock);
 	mutex_init(&slot->lock);
 	xa_init_flags(&slot->objects, XA_FLAGS_ALLOC1);
+	INIT_LIST_HEAD(&slot->archives);
 	slot->hsm = hsm;
 	slot->type = arg->type;
 	slot->serial = get_random_u64() % 900000000000ULL + 100000000000ULL;
@@ -392,6 +395,7 @@ int sks_slot_delete(struct sks_hsm *hsm, u32 num, u32 *ckr)
 	sks_smk_put(smk);
 	sks_smk_put(rollover);
 	sks_slot_objects_destroy(slot);
+	sks_archives_destroy(slot);
 	sks_slot_put(slot);
 	return 0;
 }
