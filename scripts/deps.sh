@@ -33,6 +33,8 @@ libc6-dbg		/usr/share/doc/libc6-dbg
 xz-utils		/usr/bin/xz
 gzip			/bin/gzip
 perl			/usr/bin/perl
+clang-14		/usr/bin/clang-14
+libclang-rt-14-dev	/usr/share/doc/libclang-rt-14-dev
 '
 
 missing=$(printf '%s\n' "$want" | while read -r pkg path; do
