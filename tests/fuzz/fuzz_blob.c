@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libFuzzer target: the SKS blob parser, driver/blob.c, built for user space
+ * from the module's own source file.
+ *
+ * The input is a whole blob (header || payload || tag) with the payload taken
+ * as already decrypted: it goes through the same steps as SKS_IOC_INSERT
+ * (sks_blob_get_hdr(), then hdr.count records with sks_blob_get_rec(), which
+ * must end exactly at the tag). The record walk is also run on the payload
+ * area regardless of the header, so that mutations which break the header
+ * still reach the record parser.
+ *
+ * Properties checked besides memory safety:
+ * - every length the parser returns stays inside the input;
+ * - the encoding is canonical: re-encoding an accepted header and accepted
+ *   records with sks_blob_put_hdr()/sks_blob_put_rec() gives back the input
+ *   bytes exactly (encode(parse(x)) == x), and parsing the re-encoding
+ *   gives the same record again.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "blob.h"
+
+#define FUZZ_CHECK(cond)						\
+	do {								\
+		if (!(cond)) {						\
+			fprintf(stderr, "%s:%d: property failed: %s\n",	\
+				__FILE__, __LINE__, #cond);		\
+			abort();					\
+		}							\
+	} while (0)
+
+static void same_rec(const struct sks_blob_rec *a, const struct sks_blob_rec *b)
+{
+	FUZZ_CHECK(a->class == b->class && a->key_type == b->key_type &&
+		   a->flags == b->flags && a->label_len == b->label_len &&
+		   a->id_len == b->id_len && a->value_len == b->value_len &&
+		   a->usage_limit == b->usage_limit &&
+		   a->usage_count == b->usage_count);
+	FUZZ_CHECK(!memcmp(a->label, b->label, a->label_len));
+	FUZZ_CHECK(!memcmp(a->id, b->id, a->id_len));
+	FUZZ_CHECK(!a->value_len || !memcmp(a->value, b->value, a->value_len));
+}
+
+/* Parse one record at @p (@len bytes left); check it and its re-encoding. */
+static int one_rec(const u8 *p, size_t len, size_t *used)
+{
+	struct sks_blob_rec r, r2;
+	size_t n, n2;
+	u8 *enc;
+
+	if (sks_blob_get_rec(p, len, &r, &n))
+		return -1;
+	FUZZ_CHECK(n >= SKS_BLOB_REC_FIXED && n <= len);
+	FUZZ_CHECK(n == sks_blob_rec_size(&r));
+	FUZZ_CHECK(r.label_len <= SKS_BLOB_LABEL_MAX &&
+		   r.id_len <= SKS_BLOB_ID_MAX &&
+		   r.value_len <= SKS_BLOB_VALUE_MAX);
+	FUZZ_CHECK(r.label == p + SKS_BLOB_REC_FIXED);
+	FUZZ_CHECK(r.value + r.value_len == p + n);
+
+	enc = malloc(n);
+	FUZZ_CHECK(enc);
+	FUZZ_CHECK(sks_blob_put_rec(enc, &r) == n);
+	FUZZ_CHECK(!memcmp(enc, p, n));
+	FUZZ_CHECK(!sks_blob_get_rec(enc, n, &r2, &n2) && n2 == n);
+	same_rec(&r, &r2);
+	/* A record cut short by one byte never parses. */
+	FUZZ_CHECK(sks_blob_get_rec(enc, n - 1, &r2, &n2));
+	free(enc);
+	*used = n;
+	return 0;
+}
+
+/* The records of a payload, as the insert path walks them. */
+static int walk(const u8 *p, size_t len, u32 count)
+{
+	size_t off = 0, n;
+	u32 i;
+
+	for (i = 0; i < count; i++, off += n) {
+		if (one_rec(p + off, len - off, &n))
+			return -1;
+		FUZZ_CHECK(off + n <= len);
+	}
+	return off == len ? 0 : -1;
+}
+
+static void whole_blob(const u8 *data, size_t size)
+{
+	struct sks_blob_hdr h, h2;
+	u8 hdr[SKS_BLOB_HDR_LEN];
+
+	/* (zeroed: the structs are compared whole, padding included) */
+	memset(&h, 0, sizeof(h));
+	memset(&h2, 0, sizeof(h2));
+	if (sks_blob_get_hdr(data, size, &h))
+		return;
+	FUZZ_CHECK(size >= SKS_BLOB_HDR_LEN + SKS_BLOB_TAG_LEN &&
+		   size <= SKS_BLOB_MAX_LEN);
+	FUZZ_CHECK(h.version == SKS_BLOB_VERSION && !h.flags);
+	FUZZ_CHECK(h.count >= 1 && h.count <= SKS_BLOB_MAX_COUNT);
+	FUZZ_CHECK((size_t)h.payload_len + SKS_BLOB_HDR_LEN +
+		   SKS_BLOB_TAG_LEN == size);
+
+	sks_blob_put_hdr(hdr, &h);
+	FUZZ_CHECK(!memcmp(hdr, data, SKS_BLOB_HDR_LEN));
+	FUZZ_CHECK(!sks_blob_get_hdr(data, size, &h2));
+	FUZZ_CHECK(!memcmp(&h, &h2, sizeof(h)));
+	/* Truncation and trailing bytes are refused. */
+	FUZZ_CHECK(sks_blob_get_hdr(data, size - 1, &h2));
+
+	walk(data + SKS_BLOB_HDR_LEN, h.payload_len, h.count);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	whole_blob(data, size);
+
+	/* The record walk on its own, whatever the header says. */
+	if (size >= SKS_BLOB_HDR_LEN + SKS_BLOB_TAG_LEN)
+		walk(data + SKS_BLOB_HDR_LEN,
+		     size - SKS_BLOB_HDR_LEN - SKS_BLOB_TAG_LEN,
+		     SKS_BLOB_MAX_COUNT);
+	return 0;
+}
