@@ -356,7 +356,7 @@ out_unlock:
 	for (i = 0; i < n; i++) {
 		const struct sks_obj_attrs *a = &objs[i]->attrs;
 
-		r.class = a->class;
+		r.class = a->obj_class;
 		r.key_type = a->key_type;
 		r.flags = a->flags;
 		r.label_len = a->label_len;
@@ -696,7 +696,7 @@ static int sks_restore_objects(struct sks_session *sess, const u8 *buf,
 			goto out;
 		}
 		memset(&attrs, 0, sizeof(attrs));
-		attrs.class = r.class;
+		attrs.obj_class = r.class;
 		attrs.key_type = r.key_type;
 		attrs.flags = r.flags | SKS_OBJ_TOKEN;
 		attrs.value_len = r.value_len;

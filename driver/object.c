@@ -77,7 +77,7 @@ int sks_object_validate(struct sks_slot *slot, const struct sks_obj_attrs *a,
 	if ((a->flags & SKS_OBJ_TOKEN) && slot->type != SKS_SLOT_V0)
 		return sks_fail(ckr, SKS_CKR_TEMPLATE_INCONSISTENT);
 
-	switch (a->class) {
+	switch (a->obj_class) {
 	case SKS_CKO_DATA:
 		if (a->key_type != SKS_CKK_NONE)
 			return sks_fail(ckr, SKS_CKR_ATTRIBUTE_VALUE_INVALID);
@@ -117,7 +117,7 @@ static int sks_object_key(struct sks_object *obj)
 	unsigned int i;
 	int err;
 
-	if (obj->attrs.class != SKS_CKO_SECRET_KEY)
+	if (obj->attrs.obj_class != SKS_CKO_SECRET_KEY)
 		return 0;
 	if (obj->attrs.key_type == SKS_CKK_AES) {
 		obj->aead = crypto_alloc_aead("gcm(aes)", 0, 0);
@@ -350,7 +350,7 @@ int sks_ioc_generate_key(void *priv, void *arg, u32 *ckr)
 	    !(gk->mechanism == SKS_CKM_GENERIC_SECRET_KEY_GEN &&
 	      gk->attrs.key_type == SKS_CKK_GENERIC_SECRET))
 		return sks_fail(ckr, SKS_CKR_MECHANISM_INVALID);
-	if (gk->attrs.class != SKS_CKO_SECRET_KEY)
+	if (gk->attrs.obj_class != SKS_CKO_SECRET_KEY)
 		return sks_fail(ckr, SKS_CKR_TEMPLATE_INCONSISTENT);
 	err = sks_object_validate(sess->slot, &gk->attrs, false, ckr);
 	if (err)
@@ -475,7 +475,7 @@ int sks_ioc_get_value(void *priv, void *arg, u32 *ckr)
 		return err;
 
 	len = obj->attrs.value_len;
-	if (obj->attrs.class != SKS_CKO_DATA) {
+	if (obj->attrs.obj_class != SKS_CKO_DATA) {
 		err = sks_fail(ckr, SKS_CKR_ATTRIBUTE_SENSITIVE);
 	} else if (!gv->buf) {
 		gv->len = len;
@@ -496,7 +496,7 @@ static bool sks_match(const struct sks_find_objects *fo,
 {
 	const struct sks_obj_attrs *t = &fo->tmpl;
 
-	if ((fo->flags & SKS_FIND_CLASS) && t->class != a->class)
+	if ((fo->flags & SKS_FIND_CLASS) && t->obj_class != a->obj_class)
 		return false;
 	if ((fo->flags & SKS_FIND_KEY_TYPE) && t->key_type != a->key_type)
 		return false;
@@ -618,7 +618,7 @@ static struct sks_object *sks_use_key(struct sks_session *sess, u32 handle,
 			 err);
 	if (!obj)
 		goto out;
-	if (obj->attrs.class != SKS_CKO_SECRET_KEY ||
+	if (obj->attrs.obj_class != SKS_CKO_SECRET_KEY ||
 	    obj->attrs.key_type != key_type)
 		*err = sks_fail(ckr, SKS_CKR_KEY_TYPE_INCONSISTENT);
 	else if (!(obj->attrs.flags & need))

@@ -79,7 +79,7 @@ static void sks_rec_from_obj(struct sks_blob_rec *r, const struct sks_object *ob
 {
 	const struct sks_obj_attrs *a = &obj->attrs;
 
-	r->class = a->class;
+	r->class = a->obj_class;
 	r->key_type = a->key_type;
 	r->flags = a->flags;
 	r->label_len = a->label_len;
@@ -288,7 +288,7 @@ static int sks_insert_build(struct sks_session *sess, const u8 *buf,
 		if (sks_blob_get_rec(p, end - p, &r, &used))
 			return sks_fail(ckr, SKS_CKR_DATA_INVALID);
 		memset(&a, 0, sizeof(a));
-		a.class = r.class;
+		a.obj_class = r.class;
 		a.key_type = r.key_type;
 		a.flags = r.flags;
 		a.value_len = r.value_len;

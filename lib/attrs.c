@@ -18,7 +18,7 @@ SKS_API struct sks_attrs *sks_attrs_new(void)
 		sks_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
 		return NULL;
 	}
-	a->raw.class = SKS_CKO_SECRET_KEY;
+	a->raw.obj_class = SKS_CKO_SECRET_KEY;
 	a->raw.key_type = SKS_CKK_AES;
 	sks_set_result(SKS_CKR_OK);
 	return a;
@@ -47,7 +47,7 @@ SKS_API void sks_attrs_free(struct sks_attrs *attrs)
 
 SKS_API void sks_attrs_set_class(struct sks_attrs *attrs, uint32_t cls)
 {
-	attrs->raw.class = cls;
+	attrs->raw.obj_class = cls;
 }
 
 SKS_API void sks_attrs_set_key_type(struct sks_attrs *attrs, uint32_t key_type)
@@ -99,7 +99,7 @@ SKS_API int sks_attrs_set_id(struct sks_attrs *attrs, const void *id, size_t len
 
 SKS_API uint32_t sks_attrs_get_class(const struct sks_attrs *attrs)
 {
-	return attrs->raw.class;
+	return attrs->raw.obj_class;
 }
 
 SKS_API uint32_t sks_attrs_get_key_type(const struct sks_attrs *attrs)

@@ -28,23 +28,74 @@ SKS_API uint32_t sks_last_result(void)
 	return last_result;
 }
 
+/* Every result code of <linux/sks.h>: its name and the errno the driver pairs
+ * with it (written next to the code in the header). */
+static const struct {
+	uint32_t ckr;
+	const char *name;
+	int err;
+} results[] = {
+#define R(name, err) { SKS_##name, #name, err }
+	R(CKR_OK, 0),
+	R(CKR_HOST_MEMORY, ENOMEM),
+	R(CKR_SLOT_ID_INVALID, ENODEV),
+	R(CKR_GENERAL_ERROR, EIO),
+	R(CKR_FUNCTION_FAILED, EEXIST),
+	R(CKR_ARGUMENTS_BAD, EINVAL),
+	R(CKR_ATTRIBUTE_READ_ONLY, EINVAL),
+	R(CKR_ATTRIBUTE_SENSITIVE, EPERM),
+	R(CKR_ATTRIBUTE_VALUE_INVALID, EINVAL),
+	R(CKR_DATA_INVALID, EBADMSG),
+	R(CKR_DATA_LEN_RANGE, EMSGSIZE),
+	R(CKR_DEVICE_ERROR, EIO),
+	R(CKR_DEVICE_MEMORY, ENOSPC),
+	R(CKR_ENCRYPTED_DATA_INVALID, EBADMSG),
+	R(CKR_ENCRYPTED_DATA_LEN_RANGE, EMSGSIZE),
+	R(CKR_FUNCTION_NOT_SUPPORTED, EOPNOTSUPP),
+	R(CKR_KEY_HANDLE_INVALID, ENOENT),
+	R(CKR_KEY_SIZE_RANGE, EINVAL),
+	R(CKR_KEY_TYPE_INCONSISTENT, EINVAL),
+	R(CKR_KEY_FUNCTION_NOT_PERMITTED, EPERM),
+	R(CKR_KEY_UNEXTRACTABLE, EPERM),
+	R(CKR_MECHANISM_INVALID, EINVAL),
+	R(CKR_OBJECT_HANDLE_INVALID, ENOENT),
+	R(CKR_OPERATION_ACTIVE, EBUSY),
+	R(CKR_OPERATION_NOT_INITIALIZED, ENOENT),
+	R(CKR_PIN_INCORRECT, EACCES),
+	R(CKR_PIN_LEN_RANGE, EINVAL),
+	R(CKR_PIN_LOCKED, EPERM),
+	R(CKR_SESSION_CLOSED, ENODEV),
+	R(CKR_SIGNATURE_INVALID, EBADMSG),
+	R(CKR_SIGNATURE_LEN_RANGE, EMSGSIZE),
+	R(CKR_TEMPLATE_INCONSISTENT, EINVAL),
+	R(CKR_TOKEN_NOT_PRESENT, ENODEV),
+	R(CKR_TOKEN_NOT_RECOGNIZED, ENOENT),
+	R(CKR_USER_ALREADY_LOGGED_IN, EALREADY),
+	R(CKR_USER_NOT_LOGGED_IN, EACCES),
+	R(CKR_USER_PIN_NOT_INITIALIZED, EACCES),
+	R(CKR_USER_TYPE_INVALID, EINVAL),
+	R(CKR_USER_ANOTHER_ALREADY_LOGGED_IN, EALREADY),
+	R(CKR_DOMAIN_PARAMS_INVALID, EXDEV),
+	R(CKR_BUFFER_TOO_SMALL, EOVERFLOW),
+	R(CKR_SAVED_STATE_INVALID, EMEDIUMTYPE),
+	R(CKR_SMK_ID_NOT_FOUND, ENOKEY),
+	R(CKR_KEY_NOT_ACTIVE, EKEYEXPIRED),
+#undef R
+};
+
 SKS_API const char *sks_result_name(uint32_t ckr)
 {
-#define SKS_CKR_NAME(name, value, err) case value: return #name;
-	switch (ckr) {
-	SKS_CKR_LIST(SKS_CKR_NAME)
-	}
-#undef SKS_CKR_NAME
+	for (size_t i = 0; i < sizeof(results) / sizeof(results[0]); i++)
+		if (results[i].ckr == ckr)
+			return results[i].name;
 	return NULL;
 }
 
 SKS_API int sks_result_errno(uint32_t ckr)
 {
-#define SKS_CKR_ERRNO(name, value, err) case value: return err;
-	switch (ckr) {
-	SKS_CKR_LIST(SKS_CKR_ERRNO)
-	}
-#undef SKS_CKR_ERRNO
+	for (size_t i = 0; i < sizeof(results) / sizeof(results[0]); i++)
+		if (results[i].ckr == ckr)
+			return results[i].err;
 	return EIO;
 }
 

@@ -166,7 +166,7 @@ static inline int bk_aes_key(int fd, __u32 *handle)
 {
 	struct sks_generate_key g = { .mechanism = SKS_CKM_AES_KEY_GEN };
 
-	g.attrs.class = SKS_CKO_SECRET_KEY;
+	g.attrs.obj_class = SKS_CKO_SECRET_KEY;
 	g.attrs.key_type = SKS_CKK_AES;
 	g.attrs.value_len = 32;
 	g.attrs.flags = SKS_OBJ_EXTRACTABLE | SKS_OBJ_ENCRYPT |
@@ -183,7 +183,7 @@ static inline int bk_data(int fd, bool token, const char *label,
 {
 	struct sks_create_object c = { .value = PTR(val) };
 
-	c.attrs.class = SKS_CKO_DATA;
+	c.attrs.obj_class = SKS_CKO_DATA;
 	c.attrs.value_len = len;
 	c.attrs.flags = token ? SKS_OBJ_TOKEN : 0;
 	c.attrs.label_len = strlen(label);

@@ -99,7 +99,7 @@ TEST_F(obj, generate_find_destroy)
 
 	ASSERT_LT(0, sks_import_data(self->fd, "abc", 3, 0));
 	fo.flags = SKS_FIND_CLASS;
-	fo.tmpl.class = SKS_CKO_SECRET_KEY;
+	fo.tmpl.obj_class = SKS_CKO_SECRET_KEY;
 	fo.handles = sks_ptr(handles);
 	fo.count = 8;
 	ASSERT_EQ(0, sks_ioc(self->fd, SKS_IOC_FIND_OBJECTS, &fo));

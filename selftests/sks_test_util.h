@@ -134,7 +134,7 @@ static inline void sks_attrs_set(struct sks_obj_attrs *a, uint32_t class,
 				 uint32_t value_len, const char *label)
 {
 	memset(a, 0, sizeof(*a));
-	a->class = class;
+	a->obj_class = class;
 	a->key_type = key_type;
 	a->flags = flags;
 	a->value_len = value_len;
