@@ -9,6 +9,10 @@
  *   struct sks_session_desc a snapshot of a session's slot and login state
  *   struct sks_attrs        object attributes (template or read back)
  *   struct sks_blob_set     an ordered set of SKS blobs (one extracted group)
+ *   struct sks_archive_info one archive partition of a Backup HSM
+ *   struct sks_archive_list_info  the archives of a Backup HSM
+ *
+ * Backup HSM images are plain byte buffers (malloc) or files.
  *
  * Error convention (the same for every function of this library)
  *   - A function returning int returns 0 on success and -1 on failure.
@@ -54,6 +58,8 @@ struct sks_session;
 struct sks_session_desc;
 struct sks_attrs;
 struct sks_blob_set;
+struct sks_archive_info;
+struct sks_archive_list_info;
 
 /* ---------------------------------------------------------------------- */
 /* Result codes and version                                               */
@@ -817,6 +823,216 @@ int sks_archive_backup(struct sks_session *session, unsigned int backup_slot,
 int sks_archive_restore(struct sks_session *session, unsigned int backup_slot,
 			const char *user_secret, const char *name,
 			uint32_t *status, uint32_t *objects);
+
+/**
+ * sks_archive_backup_objects() - back up chosen objects of a V0 partition
+ * (or, like sks_archive_backup(), a V1 partition's SMK) to a Backup HSM.
+ * @session: session on the partition, logged in as Crypto Officer.
+ * @backup_slot: slot number of the Backup HSM.
+ * @so_secret: the Backup HSM's SO secret.
+ * @user_secret: the archive's user secret (new archive or REPLACE: sets it;
+ *	APPEND: must be the archive's).
+ * @name: V0: archive name (1..SKS_ARCHIVE_NAME_MAX characters '!'..'~');
+ *	V1: NULL.
+ * @flags: V0: 0, SKS_BACKUP_APPEND (add to an existing archive, same
+ *	domain) or SKS_BACKUP_REPLACE (replace it as a whole); V1: 0.
+ * @handles: V0: the objects to clone, or NULL with @count 0 for every
+ *	token object; V1: NULL.
+ * @count: number of @handles (at most SKS_MAX_EXTRACT).
+ * @name_out: out: the archive's name, NUL terminated (may be NULL).
+ * @name_out_len: room at @name_out, more than SKS_ARCHIVE_NAME_MAX.
+ * @objects: out: objects now in the archive (may be NULL).
+ *
+ * The space on the Backup HSM is checked before anything is written; an
+ * existing name without APPEND or REPLACE fails with CKR_FUNCTION_FAILED.
+ *
+ * Return: 0 or -1.
+ */
+int sks_archive_backup_objects(struct sks_session *session,
+			       unsigned int backup_slot, const char *so_secret,
+			       const char *user_secret, const char *name,
+			       uint32_t flags, const uint32_t *handles,
+			       size_t count, char *name_out,
+			       size_t name_out_len, uint32_t *objects);
+
+/**
+ * sks_archive_list() - list the archives of a Backup HSM, oldest first.
+ * @backup: session on the Backup HSM slot (no login: the SO secret
+ *	authenticates each call).
+ * @so_secret: the Backup HSM's SO secret.
+ *
+ * Return: a new list, to be released with sks_archive_list_free(), or NULL
+ * (CKR_PIN_INCORRECT for a wrong secret, CKR_FUNCTION_NOT_SUPPORTED if
+ * @backup is not on a Backup HSM).
+ */
+struct sks_archive_list_info *sks_archive_list(struct sks_session *backup,
+					       const char *so_secret);
+
+/**
+ * sks_archive_list_free() - free an archive list and the entries it owns.
+ * @list: list from sks_archive_list(), or NULL.
+ */
+void sks_archive_list_free(struct sks_archive_list_info *list);
+
+/**
+ * sks_archive_list_get_count() - number of archives in a list.
+ * @list: archive list.
+ *
+ * Return: the count.
+ */
+size_t sks_archive_list_get_count(const struct sks_archive_list_info *list);
+
+/**
+ * sks_archive_list_get_archive() - one archive of a list.
+ * @list: archive list.
+ * @index: 0..count-1.
+ *
+ * Return: the entry, owned by @list, or NULL if @index is out of range.
+ */
+const struct sks_archive_info *
+sks_archive_list_get_archive(const struct sks_archive_list_info *list,
+			     size_t index);
+
+/**
+ * sks_archive_show() - describe one archive of a Backup HSM.
+ * @backup: session on the Backup HSM slot.
+ * @so_secret: the Backup HSM's SO secret.
+ * @name: archive name.
+ *
+ * Return: a new description, to be released with sks_archive_info_free(),
+ * or NULL (CKR_TOKEN_NOT_RECOGNIZED if there is no such archive).
+ */
+struct sks_archive_info *sks_archive_show(struct sks_session *backup,
+					  const char *so_secret,
+					  const char *name);
+
+/**
+ * sks_archive_info_free() - free a description from sks_archive_show().
+ * @info: description, or NULL. (Entries of a list belong to the list.)
+ */
+void sks_archive_info_free(struct sks_archive_info *info);
+
+/**
+ * sks_archive_delete() - delete an archive of a Backup HSM (its SMK and
+ * objects are wiped).
+ * @backup: session on the Backup HSM slot.
+ * @so_secret: the Backup HSM's SO secret.
+ * @name: archive name.
+ *
+ * Return: 0 or -1 (CKR_TOKEN_NOT_RECOGNIZED if there is no such archive).
+ */
+int sks_archive_delete(struct sks_session *backup, const char *so_secret,
+		       const char *name);
+
+/**
+ * sks_archive_info_get_name() - archive name.
+ * @info: archive.
+ *
+ * Return: NUL terminated string owned by @info.
+ */
+const char *sks_archive_info_get_name(const struct sks_archive_info *info);
+/** sks_archive_info_get_kind() - SKS_ARCHIVE_SKS or SKS_ARCHIVE_CLONING. @info: archive. */
+unsigned int sks_archive_info_get_kind(const struct sks_archive_info *info);
+/** sks_archive_info_get_objects() - objects held (the SMK not counted). @info: archive. */
+unsigned int sks_archive_info_get_objects(const struct sks_archive_info *info);
+/** sks_archive_info_get_created() - creation time, seconds since the epoch. @info: archive. */
+int64_t sks_archive_info_get_created(const struct sks_archive_info *info);
+/** sks_archive_info_get_source_serial() - serial of the partition backed up. @info: archive. */
+uint64_t sks_archive_info_get_source_serial(const struct sks_archive_info *info);
+/** sks_archive_info_get_size() - bytes of the Backup HSM's capacity used. @info: archive. */
+uint64_t sks_archive_info_get_size(const struct sks_archive_info *info);
+/**
+ * sks_archive_info_get_domain_id() - public identifier of the archive's
+ * cloning domain (equal domains give equal identifiers).
+ * @info: archive.
+ *
+ * Return: SKS_DOMAIN_ID_LEN bytes owned by @info.
+ */
+const uint8_t *sks_archive_info_get_domain_id(const struct sks_archive_info *info);
+/**
+ * sks_archive_info_get_smk_fingerprint() - fingerprint of an SKS archive's
+ * SMK: the value blob headers and sks_session_desc_get_smk_fingerprint()
+ * give.
+ * @info: archive.
+ *
+ * Return: SKS_FINGERPRINT_LEN bytes owned by @info, or NULL for a cloning
+ * archive.
+ */
+const uint8_t *
+sks_archive_info_get_smk_fingerprint(const struct sks_archive_info *info);
+
+/* ---------------------------------------------------------------------- */
+/* Backup HSM images                                                      */
+/* ---------------------------------------------------------------------- */
+
+/**
+ * sks_image_save() - seal a Backup HSM's whole contents into an image.
+ * @backup: session on the Backup HSM slot.
+ * @so_secret: the Backup HSM's SO secret (the image key derives from it).
+ * @len: out: image length.
+ *
+ * Return: a new buffer (malloc) holding the image, that the caller frees
+ * with free(), or NULL (CKR_PIN_INCORRECT for a wrong secret).
+ */
+void *sks_image_save(struct sks_session *backup, const char *so_secret,
+		     size_t *len);
+
+/**
+ * sks_image_write_file() - write bytes to a file atomically.
+ * @path: the file to create or replace.
+ * @image: the bytes.
+ * @len: their length.
+ *
+ * Writes a temporary file (mode 0600) in the directory of @path, fsyncs
+ * it, renames it over @path and fsyncs the directory: after a crash at any
+ * point @path holds either its old or its new contents. On failure the
+ * temporary file is removed and @path is untouched.
+ *
+ * Return: 0 or -1 (errno from the failing call, CKR_DEVICE_ERROR).
+ */
+int sks_image_write_file(const char *path, const void *image, size_t len);
+
+/**
+ * sks_image_save_file() - sks_image_save() then sks_image_write_file().
+ * @backup: session on the Backup HSM slot.
+ * @so_secret: the Backup HSM's SO secret.
+ * @path: image file to create or replace atomically.
+ *
+ * Return: 0 or -1 (nothing is written if the image cannot be made).
+ */
+int sks_image_save_file(struct sks_session *backup, const char *so_secret,
+			const char *path);
+
+/**
+ * sks_hsm_load_image() - create a Backup HSM slot from an image
+ * (CAP_SYS_ADMIN). Nothing is created unless the whole image opens.
+ * @hsm: HSM handle.
+ * @image: the image.
+ * @len: its length (at most SKS_IMAGE_MAX_SIZE).
+ * @so_secret: the SO secret it was saved under.
+ * @slot: out: number of the new slot (may be NULL).
+ * @serial: out: its serial number, the saved one (may be NULL).
+ *
+ * Return: 0 or -1 (CKR_PIN_INCORRECT: wrong secret; CKR_DATA_INVALID: not
+ * an image, foreign, truncated or tampered; CKR_DATA_LEN_RANGE: too big).
+ */
+int sks_hsm_load_image(struct sks_hsm *hsm, const void *image, size_t len,
+		       const char *so_secret, unsigned int *slot,
+		       uint64_t *serial);
+
+/**
+ * sks_hsm_load_image_file() - sks_hsm_load_image() from a file.
+ * @hsm: HSM handle.
+ * @path: image file.
+ * @so_secret: the SO secret it was saved under.
+ * @slot: out: number of the new slot (may be NULL).
+ * @serial: out: its serial number (may be NULL).
+ *
+ * Return: 0 or -1 (also for a file that cannot be read).
+ */
+int sks_hsm_load_image_file(struct sks_hsm *hsm, const char *path,
+			    const char *so_secret, unsigned int *slot,
+			    uint64_t *serial);
 
 #ifdef __cplusplus
 }
