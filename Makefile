@@ -52,6 +52,8 @@ TOOL_NAMES := $(patsubst tools/%/,%,$(dir $(wildcard tools/*/*.c)))
 TOOL_NAMES := $(sort $(TOOL_NAMES))
 TOOLS := $(addprefix $(B)/tools/,$(TOOL_NAMES))
 TOOL_LIBS := $(LIB_LINK) -lkcapi -lreadline -lpthread
+# extra libraries of one tool: TOOL_LIBS_<name>
+TOOL_LIBS_sks-bench := -lcrypto -ldl
 
 # selftests/*_test.c run in the VM; tests/*_test.c run on the host.
 SELFTESTS := $(patsubst selftests/%.c,$(B)/selftests/%,$(wildcard selftests/*_test.c))
@@ -116,7 +118,7 @@ $(B)/lib/libsks.pc: lib/libsks.pc.in
 $(B)/tools/%: $$(wildcard tools/%/*.c tools/%/*.h) $(LIB_TARGETS)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WFLAGS) $(LDFLAGS) -o $@ \
-		$(filter %.c,$^) $(TOOL_LIBS)
+		$(filter %.c,$^) $(TOOL_LIBS) $(TOOL_LIBS_$*)
 
 $(B)/selftests/%: selftests/%.c $(wildcard selftests/*.h) $(UAPI) $(LIB_TARGETS)
 	@mkdir -p $(@D)
@@ -144,16 +146,14 @@ check: deps
 _check: initramfs
 	@mkdir -p $(B)/check
 	@rm -f $(B)/check/*.tap
-	@for t in $(HOSTTESTS) $(HOSTSCRIPTS); do \
-		echo "# hosttest: $${t##*/}" | tee -a $(B)/check/host.tap; \
-		LD_LIBRARY_PATH=$(B)/lib $$t 2>&1 | tee -a $(B)/check/host.tap; \
-	done; true
+	@LD_LIBRARY_PATH=$(B)/lib scripts/host-tests.sh $(B)/check/host.tap \
+		$(HOSTTESTS) $(HOSTSCRIPTS); true
 	@scripts/vm.sh check $(B)/check/vm.tap; rc=$$?; \
 	 if [ $$rc -ne 0 ] && ! grep -q '^not ok' $(B)/check/vm.tap 2>/dev/null; then \
 		echo "not ok - the test VM ran the selftests to the end (status $$rc)" \
 			>>$(B)/check/vm.tap; \
 	 fi; \
-	 scripts/tap-summary.sh $(wildcard $(B)/check/host.tap) $(B)/check/vm.tap
+	 scripts/tap-summary.sh $(B)/check/host.tap $(B)/check/vm.tap
 
 # ---- debug kernel ------------------------------------------------------------
 # scripts/debug-kernel.sh builds the kernel once per machine (cached outside

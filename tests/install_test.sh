@@ -1,0 +1,86 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make install into a DESTDIR, then check the installed tree (TAP): files and
+# modes, soname links, the pkg-config file, and a program built against the
+# installed header and library.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+dest=$(mktemp -d)
+trap 'rm -rf "$dest"' EXIT
+n=0 fail=0
+check() {
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then echo "ok $n install.$2"; else echo "not ok $n install.$2"; fail=1; fi
+}
+mode_is() { [ "$(stat -c %a "$dest$1" 2>/dev/null)" = "$2" ]; }
+
+echo "TAP version 13"
+echo "1..9"
+
+make -s -C "$top" install DESTDIR="$dest" PREFIX=/usr >"$dest.log" 2>&1
+r=$?; [ $r -ne 0 ] && sed 's/^/# /' "$dest.log" | tail -20
+check $r "make_install_succeeds"
+rm -f "$dest.log"
+
+kver=$(sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' \
+	"$(make -s -C "$top" --no-print-directory print-kdir)/include/generated/utsrelease.h")
+ko=$(find "$dest/lib/modules/$kver" -name sks.ko 2>/dev/null | head -1)
+case $ko in
+*/updates/*|*/extra/*) r=0 ;;
+*) r=1; echo "# sks.ko not under /lib/modules/$kver/{updates,extra}: '$ko'" ;;
+esac
+check $r "module_in_updates"
+
+r=0
+for f in /usr/bin/skscm /usr/lib/libsks.so.0.1.0; do
+	mode_is "$f" 755 || { echo "# $f: $(stat -c %a "$dest$f" 2>&1)"; r=1; }
+done
+for f in /usr/include/sks.h /usr/include/linux/sks.h /usr/lib/libsks.a \
+	 /usr/lib/pkgconfig/libsks.pc /etc/udev/rules.d/60-sks.rules; do
+	mode_is "$f" 644 || { echo "# $f: $(stat -c %a "$dest$f" 2>&1)"; r=1; }
+done
+check $r "files_and_modes"
+
+[ "$(readlink "$dest/usr/lib/libsks.so.0")" = libsks.so.0.1.0 ] &&
+[ "$(readlink "$dest/usr/lib/libsks.so")" = libsks.so.0 ]
+check $? "soname_links"
+
+soname=$(readelf -d "$dest/usr/lib/libsks.so.0.1.0" | sed -n 's/.*SONAME.*\[\(.*\)\]/\1/p')
+[ "$soname" = libsks.so.0 ]
+check $? "soname_is_libsks.so.0"
+
+r=0
+for m in man1/skscm.1 man3/libsks.3 man4/sks.4; do
+	[ -s "$dest/usr/share/man/$m" ] || { echo "# missing $m"; r=1; }
+done
+check $r "man_pages"
+
+grep -q 'KERNEL=="sks-control", MODE="0600"' "$dest/etc/udev/rules.d/60-sks.rules" &&
+grep -q 'GROUP="sks"' "$dest/etc/udev/rules.d/60-sks.rules"
+check $? "udev_rule_modes"
+
+export PKG_CONFIG_SYSROOT_DIR=$dest PKG_CONFIG_LIBDIR=$dest/usr/lib/pkgconfig
+flags=$(pkg-config --cflags --libs libsks 2>&1)
+r=$?; echo "# pkg-config: $flags"
+check $r "pkg_config_cflags_libs"
+
+cat >"$dest/prog.c" <<'EOT'
+#include <stdio.h>
+#include <sks.h>
+
+int main(void)
+{
+	const char *name = sks_result_name(SKS_CKR_SESSION_CLOSED);
+
+	printf("%s\n", name ? name : "(null)");
+	return !name;
+}
+EOT
+# shellcheck disable=SC2086
+cc -Wall -Wextra -Werror -o "$dest/prog" "$dest/prog.c" $flags 2>&1 | sed 's/^/# /'
+out=$(LD_LIBRARY_PATH=$dest/usr/lib "$dest/prog" 2>&1)
+[ "$out" = CKR_SESSION_CLOSED ]
+r=$?; echo "# prog: $out"
+check $r "program_builds_and_links_against_installed_library"
+exit $fail
