@@ -631,5 +631,5 @@ const struct file_operations sks_slot_fops = {
 	.release = sks_slot_release_file,
 	.unlocked_ioctl = sks_slot_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
-	.llseek = no_llseek,
+	/* no .llseek: lseek() fails with ESPIPE (no_llseek is gone in 6.12) */
 };
