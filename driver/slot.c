@@ -12,7 +12,6 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
-#include <linux/version.h>
 
 #include "sks.h"
 
@@ -487,10 +486,10 @@ int sks_slots_init(struct sks_hsm *hsm)
 	err = alloc_chrdev_region(&hsm->devt, 0, SKS_MAX_SLOTS, "sks");
 	if (err)
 		return err;
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
-	hsm->class = class_create("sks");
-#else
+#ifdef SKS_CLASS_CREATE_OWNER	/* before 6.4 (see Kbuild) */
 	hsm->class = class_create(THIS_MODULE, "sks");
+#else
+	hsm->class = class_create("sks");
 #endif
 	if (IS_ERR(hsm->class)) {
 		err = PTR_ERR(hsm->class);
