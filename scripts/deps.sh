@@ -33,6 +33,9 @@ libc6-dbg		/usr/share/doc/libc6-dbg
 xz-utils		/usr/bin/xz
 gzip			/bin/gzip
 perl			/usr/bin/perl
+libssl-dev		/usr/include/openssl/evp.h
+libp11-kit-dev		/usr/include/p11-kit-1/p11-kit/pkcs11.h
+softhsm2		/usr/lib/softhsm/libsofthsm2.so
 clang-14		/usr/bin/clang-14
 libclang-rt-14-dev	/usr/share/doc/libclang-rt-14-dev
 '

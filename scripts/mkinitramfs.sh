@@ -107,8 +107,14 @@ if [ -x /usr/bin/valgrind.bin ]; then
 	fi
 fi
 
+# SoftHSMv2's PKCS#11 module, a baseline of sks-bench (loaded with dlopen,
+# so ldd does not see it: it is carried, and its libraries below, here).
+p11=/usr/lib/softhsm/libsofthsm2.so
+mkdir -p "$root/usr/lib/softhsm"
+[ -f $p11 ] && cp $p11 "$root$p11"
+
 # Shared libraries of every dynamic binary we carry (kept at their host paths).
-find "$root/usr/local" "$root/sks" -type f | while read -r f; do
+find "$root/usr/local" "$root/sks" "$root/usr/lib/softhsm" -type f | while read -r f; do
 	file=$(head -c 4 "$f" | od -An -c | tr -d ' ')
 	[ "$file" = "177ELF" ] || continue
 	LD_LIBRARY_PATH="$root/usr/local/lib" ldd "$f" 2>/dev/null |

@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * sks-bench - shared definitions of the benchmark and its baselines.
+ */
+#ifndef SKS_BENCH_H
+#define SKS_BENCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sks.h>
+
+#define BENCH_MAX_THREADS	8
+#define BENCH_MANY		100	/* keys per blob in the "100 keys" cases */
+#define BENCH_BIG		4096	/* the 4 KiB payload */
+#define BENCH_SMALL		64	/* the 64 B payload */
+#define BENCH_BUF		(SKS_MAX_BLOB_SIZE + 4096)
+#define BENCH_HDR		80	/* SKS blob header (the AAD) */
+#define BENCH_TAG		16
+
+/* Implementations measured. */
+enum bench_impl {
+	IMPL_SKS,
+	IMPL_AFALG,
+	IMPL_OPENSSL,
+	IMPL_SOFTHSM,
+	IMPL_COUNT,
+};
+
+/* The cases, with the same meaning for every implementation. */
+enum bench_case {
+	CASE_EXTRACT1,
+	CASE_EXTRACT100,
+	CASE_INSERT1,
+	CASE_INSERT100,
+	CASE_ENC64,
+	CASE_ENC4K,
+	CASE_HMAC64,
+	CASE_CYCLE,
+	CASE_COUNT,
+};
+
+struct kcapi_handle;
+struct evp_cipher_ctx_st;
+struct evp_mac_ctx_st;
+
+/* One measuring thread and everything it owns, per implementation. */
+struct worker {
+	int id;
+	uint8_t *in;			/* input buffer, page aligned */
+	uint8_t *out;			/* output buffer, page aligned */
+	uint8_t iv[12];
+	uint64_t ctr;			/* IV counter of the baselines */
+
+	/* sks */
+	struct sks_session *sess;
+	int fd;
+	uint32_t aes;			/* AES-256 key for encrypt */
+	uint32_t hmac;			/* 32-byte generic secret for HMAC */
+	uint32_t many[BENCH_MANY];	/* AES-256 keys extracted together */
+	uint8_t *blob1, *blob100;	/* blobs of 1 and 100 keys */
+	uint32_t blob1_len, blob100_len;
+	uint32_t ins[SKS_MAX_EXTRACT];	/* handles made by the last insert */
+	uint32_t nins;
+
+	/* AF_ALG through libkcapi */
+	struct kcapi_handle *gcm, *md;
+	uint8_t *ct1, *ct100;		/* header || payload || tag */
+
+	/* OpenSSL */
+	struct evp_cipher_ctx_st *ectx, *dctx;
+	struct evp_mac_ctx_st *mctx;
+
+	/* SoftHSMv2 */
+	unsigned long p11s;		/* CK_SESSION_HANDLE */
+	unsigned long p11ins[BENCH_MANY];
+	unsigned long p11nins;
+
+	/* samples of the current run */
+	uint64_t *lat;			/* ns per op */
+	size_t n, cap;
+	uint64_t timed;			/* ns spent in timed parts */
+	int failed;
+	char err[160];
+	void *run;			/* the case being run (main.c) */
+};
+
+/* Sizes shared by all implementations (taken from the real blobs). */
+struct bench_sizes {
+	uint32_t blob1;			/* SKS blob of one AES-256 key */
+	uint32_t blob100;		/* SKS blob of BENCH_MANY keys */
+};
+
+extern struct bench_sizes bench_sizes;
+extern const uint8_t bench_key[32];	/* the baselines' AES/HMAC key */
+
+/* One implementation: global setup, per-worker setup, the ops. */
+struct bench_impl_ops {
+	const char *name;
+	int (*setup)(int nworkers, struct worker *w, char *why, size_t len);
+	void (*teardown)(int nworkers, struct worker *w);
+	int (*op[CASE_COUNT])(struct worker *w);
+	void (*post[CASE_COUNT])(struct worker *w);	/* untimed cleanup */
+	const char *what[CASE_COUNT];			/* legend */
+};
+
+extern const struct bench_impl_ops sks_impl, afalg_impl, openssl_impl,
+	softhsm_impl;
+
+/* sks.c: the partition and its filler objects. */
+int sks_bench_open(uint64_t capacity, char *why, size_t len);
+void sks_bench_close(void);
+/* Fill the partition up to @target live objects; returns the count reached. */
+uint64_t sks_bench_fill(uint64_t target, char *why, size_t len);
+uint64_t sks_bench_live(void);
+
+/* openssl.c: the ciphertexts the decrypting baselines use. */
+int bench_seal(struct worker *w);
+
+/* main.c */
+void bench_fail(struct worker *w, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void bench_next_iv(struct worker *w);
+extern const char *bench_softhsm_path;
+extern int bench_afalg_access;		/* KCAPI_ACCESS_* (afalg.c) */
+extern bool bench_verbose;
+
+#endif /* SKS_BENCH_H */

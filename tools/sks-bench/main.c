@@ -1,0 +1,751 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sks-bench - throughput and latency of the sks driver against AF_ALG,
+ * in-process OpenSSL and SoftHSMv2, in one run, with one table.
+ *
+ * Every case runs for --time seconds per thread count (adaptive iteration
+ * count, at least 3 operations per thread) after a short warm-up. ops/s is
+ * the sum over threads of operations / time spent in the timed part;
+ * p50/p99 are taken over every operation of every thread.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bench.h"
+
+#define MAX_LEVELS	8
+#define MAX_CACHES	512
+
+struct bench_sizes bench_sizes;
+const uint8_t bench_key[32] = {
+	0x60, 0x3d, 0xeb, 0x10, 0x15, 0xca, 0x71, 0xbe, 0x2b, 0x73, 0xae,
+	0xf0, 0x85, 0x7d, 0x77, 0x81, 0x1f, 0x35, 0x2c, 0x07, 0x3b, 0x61,
+	0x08, 0xd7, 0x2d, 0x98, 0x10, 0xa3, 0x09, 0x14, 0xdf, 0xf4,
+};
+const char *bench_softhsm_path = "/usr/lib/softhsm/libsofthsm2.so";
+bool bench_verbose;
+
+static const char *const case_names[CASE_COUNT] = {
+	[CASE_EXTRACT1] = "extract 1 key",
+	[CASE_EXTRACT100] = "extract 100 keys",
+	[CASE_INSERT1] = "insert 1 key",
+	[CASE_INSERT100] = "insert 100 keys",
+	[CASE_ENC64] = "encrypt 64 B",
+	[CASE_ENC4K] = "encrypt 4 KiB",
+	[CASE_HMAC64] = "hmac-sha256 64 B",
+	[CASE_CYCLE] = "cycle ins+enc+del",
+};
+
+static const struct bench_impl_ops *const impls[IMPL_COUNT] = {
+	[IMPL_SKS] = &sks_impl,
+	[IMPL_AFALG] = &afalg_impl,
+	[IMPL_OPENSSL] = &openssl_impl,
+	[IMPL_SOFTHSM] = &softhsm_impl,
+};
+
+struct row {
+	bool done;
+	bool failed;
+	double ops, p50, p99;	/* ops/s, microseconds */
+	size_t n;
+};
+
+static struct {
+	double time;
+	unsigned int iterations;	/* fixed count per thread (smoke) */
+	unsigned int threads[BENCH_MAX_THREADS];
+	unsigned int nthreads;
+	uint64_t levels[MAX_LEVELS];	/* requested live objects */
+	uint64_t reached[MAX_LEVELS];	/* live objects actually there */
+	char level_note[MAX_LEVELS][128];
+	unsigned int nlevels;
+	uint64_t capacity;
+	bool softhsm;
+	bool legend;
+	unsigned int only;		/* bit per impl; 0 = all */
+} opt = {
+	.time = 1.0,
+	.capacity = 64ULL << 20,
+	.softhsm = true,
+};
+
+static struct row rows[IMPL_COUNT][CASE_COUNT][BENCH_MAX_THREADS][MAX_LEVELS];
+static bool impl_ok[IMPL_COUNT];
+static char impl_why[IMPL_COUNT][160];
+static struct worker workers[BENCH_MAX_THREADS];
+static int failures;
+
+/* Kernel memory per filler object, from the largest fill step. */
+static struct {
+	uint64_t objects;
+	double slab_per_obj, used_per_obj;
+	char top[512];
+} mem;
+
+void bench_fail(struct worker *w, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (w->failed++)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(w->err, sizeof(w->err), fmt, ap);
+	va_end(ap);
+}
+
+void bench_next_iv(struct worker *w)
+{
+	w->ctr++;
+	memcpy(w->iv + 4, &w->ctr, sizeof(w->ctr));
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* ---- running one case ---- */
+
+struct run {
+	const struct bench_impl_ops *impl;
+	int c;
+	pthread_barrier_t bar;
+};
+
+static void push(struct worker *w, uint64_t ns)
+{
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 4096;
+		uint64_t *p = realloc(w->lat, cap * sizeof(*p));
+
+		if (!p) {
+			bench_fail(w, "out of memory for samples");
+			return;
+		}
+		w->lat = p;
+		w->cap = cap;
+	}
+	w->lat[w->n++] = ns;
+}
+
+static void *run_thread(void *arg)
+{
+	struct worker *w = arg;
+	struct run *r = w->run;
+	int (*op)(struct worker *) = r->impl->op[r->c];
+	void (*post)(struct worker *) = r->impl->post[r->c];
+	uint64_t start, t0, t1, dur;
+	unsigned int i;
+
+	/* warm-up (also fills TCG's translation cache) */
+	for (i = 0; i < (opt.iterations ? 1 : 3) && !w->failed; i++) {
+		if (op(w))
+			break;
+		if (post)
+			post(w);
+	}
+	pthread_barrier_wait(&r->bar);
+	dur = (uint64_t)(opt.time * 1e9);
+	start = now_ns();
+	while (!w->failed) {
+		t0 = now_ns();
+		if (op(w))
+			break;
+		t1 = now_ns();
+		push(w, t1 - t0);
+		w->timed += t1 - t0;
+		if (post)
+			post(w);
+		if (opt.iterations ? w->n >= opt.iterations :
+		    (t1 - start >= dur && w->n >= 3))
+			break;
+		if (w->n >= (64u << 20))
+			break;
+	}
+	return NULL;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void run_case(int impl, int c, unsigned int ti, unsigned int li)
+{
+	unsigned int nt = opt.threads[ti], i;
+	pthread_t tid[BENCH_MAX_THREADS];
+	struct row *row = &rows[impl][c][ti][li];
+	struct run r = { .impl = impls[impl], .c = c };
+	uint64_t *all;
+	size_t total = 0, k = 0;
+
+	if (bench_verbose)
+		fprintf(stderr, "# %s: %s, %u thread(s)\n", impls[impl]->name,
+			case_names[c], nt);
+	pthread_barrier_init(&r.bar, NULL, nt);
+	for (i = 0; i < nt; i++) {
+		struct worker *w = &workers[i];
+
+		w->n = 0;
+		w->timed = 0;
+		w->failed = 0;
+		w->err[0] = 0;
+		w->run = &r;
+		pthread_create(&tid[i], NULL, run_thread, w);
+	}
+	row->ops = 0;
+	for (i = 0; i < nt; i++) {
+		struct worker *w = &workers[i];
+
+		pthread_join(tid[i], NULL);
+		if (w->failed) {
+			row->failed = true;
+			fprintf(stderr, "sks-bench: %s %s (%u threads): %s\n",
+				impls[impl]->name, case_names[c], nt, w->err);
+		}
+		if (w->timed)
+			row->ops += w->n / (w->timed / 1e9);
+		total += w->n;
+	}
+	pthread_barrier_destroy(&r.bar);
+	row->done = true;
+	row->n = total;
+	if (row->failed) {
+		failures++;
+		return;
+	}
+	all = malloc((total ? total : 1) * sizeof(*all));
+	if (!all) {
+		row->failed = true;
+		failures++;
+		return;
+	}
+	for (i = 0; i < nt; i++) {
+		memcpy(all + k, workers[i].lat, workers[i].n * sizeof(*all));
+		k += workers[i].n;
+	}
+	qsort(all, total, sizeof(*all), cmp_u64);
+	row->p50 = total ? all[total / 2] / 1e3 : 0;
+	row->p99 = total ? all[total * 99 / 100 < total ? total * 99 / 100 :
+			       total - 1] / 1e3 : 0;
+	free(all);
+}
+
+static bool selected(int impl)
+{
+	return !opt.only || (opt.only & (1u << impl));
+}
+
+static void run_impl(int impl, unsigned int li)
+{
+	unsigned int ti;
+	int c;
+
+	if (!selected(impl))
+		return;
+	for (c = 0; c < CASE_COUNT; c++)
+		for (ti = 0; ti < opt.nthreads; ti++)
+			run_case(impl, c, ti, li);
+}
+
+/* ---- kernel memory per object ---- */
+
+struct slab_snap {
+	unsigned int n;
+	char name[MAX_CACHES][64];
+	uint64_t bytes[MAX_CACHES];
+	uint64_t total;
+	uint64_t used_kib;	/* MemTotal - MemFree */
+};
+
+static void snap(struct slab_snap *s)
+{
+	char line[512], name[48];
+	unsigned long active, num, size;
+	uint64_t total = 0, freek = 0, v;
+	FILE *f;
+
+	memset(s, 0, sizeof(*s));
+	f = fopen("/proc/slabinfo", "r");
+	if (f) {
+		while (fgets(line, sizeof(line), f)) {
+			if (sscanf(line, "%47s %lu %lu %lu", name, &active, &num,
+				   &size) != 4 || s->n == MAX_CACHES)
+				continue;
+			snprintf(s->name[s->n], sizeof(s->name[0]), "%s", name);
+			s->bytes[s->n] = (uint64_t)active * size;
+			s->total += s->bytes[s->n++];
+		}
+		fclose(f);
+	}
+	f = fopen("/proc/meminfo", "r");
+	if (f) {
+		while (fgets(line, sizeof(line), f)) {
+			if (sscanf(line, "MemTotal: %lu", &v) == 1)
+				total = v;
+			else if (sscanf(line, "MemFree: %lu", &v) == 1)
+				freek = v;
+		}
+		fclose(f);
+	}
+	s->used_kib = total - freek;
+}
+
+static void mem_delta(const struct slab_snap *a, const struct slab_snap *b,
+		      uint64_t objects)
+{
+	unsigned int i, j, best[4] = { 0 }, nb = 0;
+	int64_t d[MAX_CACHES];
+	size_t off = 0;
+
+	if (!objects || objects < mem.objects)
+		return;
+	mem.objects = objects;
+	mem.slab_per_obj = ((double)b->total - (double)a->total) / objects;
+	mem.used_per_obj = ((double)b->used_kib - (double)a->used_kib) *
+			   1024.0 / objects;
+	for (i = 0; i < b->n; i++) {
+		d[i] = (int64_t)b->bytes[i];
+		for (j = 0; j < a->n; j++)
+			if (!strcmp(a->name[j], b->name[i])) {
+				d[i] -= (int64_t)a->bytes[j];
+				break;
+			}
+	}
+	/* the four caches that grew most */
+	for (nb = 0; nb < 4; nb++) {
+		int64_t top = 0;
+
+		best[nb] = MAX_CACHES;
+		for (i = 0; i < b->n; i++) {
+			for (j = 0; j < nb; j++)
+				if (best[j] == i)
+					break;
+			if (j == nb && d[i] > top) {
+				top = d[i];
+				best[nb] = i;
+			}
+		}
+		if (best[nb] == MAX_CACHES)
+			break;
+	}
+	mem.top[0] = 0;
+	for (i = 0; i < nb; i++)
+		off += snprintf(mem.top + off, sizeof(mem.top) - off, "%s%s %.0f",
+				i ? ", " : "", b->name[best[i]],
+				(double)d[best[i]] / objects);
+}
+
+/* ---- output ---- */
+
+static void fmt_ops(char *buf, size_t len, double v)
+{
+	snprintf(buf, len, v >= 100 ? "%.0f" : "%.1f", v);
+}
+
+static void print_row(int impl, int c, unsigned int ti, unsigned int li)
+{
+	const struct row *r = &rows[impl][c][ti][li];
+	char objs[24], ops[24], ratio[IMPL_COUNT][16];
+	int b;
+
+	if (!selected(impl))
+		return;
+	if (impl == IMPL_SKS)
+		snprintf(objs, sizeof(objs), "%lu%s", opt.reached[li],
+			 opt.reached[li] < opt.levels[li] ? "*" : "");
+	else
+		snprintf(objs, sizeof(objs), "-");
+	for (b = 1; b < IMPL_COUNT; b++) {
+		const struct row *br = &rows[b][c][ti][0];
+
+		ratio[b][0] = 0;
+		if (impl == IMPL_SKS && r->done && !r->failed && br->done &&
+		    !br->failed && r->p50 > 0)
+			snprintf(ratio[b], sizeof(ratio[b]), "%.2fx",
+				 br->p50 / r->p50);
+	}
+	if (!impl_ok[impl]) {
+		printf("%-18s %-8s %3u %9s %11s %9s %9s   (n/a: %s)\n",
+		       case_names[c], impls[impl]->name, opt.threads[ti], objs,
+		       "n/a", "n/a", "n/a", impl_why[impl]);
+		return;
+	}
+	if (!r->done || r->failed) {
+		printf("%-18s %-8s %3u %9s %11s %9s %9s\n", case_names[c],
+		       impls[impl]->name, opt.threads[ti], objs, "FAILED", "-",
+		       "-");
+		return;
+	}
+	fmt_ops(ops, sizeof(ops), r->ops);
+	printf("%-18s %-8s %3u %9s %11s %9.1f %9.1f", case_names[c],
+	       impls[impl]->name, opt.threads[ti], objs, ops, r->p50, r->p99);
+	if (impl == IMPL_SKS)
+		printf(" %10s %10s %10s", ratio[IMPL_AFALG],
+		       ratio[IMPL_OPENSSL], ratio[IMPL_SOFTHSM]);
+	printf("\n");
+}
+
+static const struct row *row_ok(int impl, int c, unsigned int ti,
+				unsigned int li)
+{
+	const struct row *r = &rows[impl][c][ti][li];
+
+	return impl_ok[impl] && r->done && !r->failed && r->ops > 0 ? r : NULL;
+}
+
+static void target(const char *what, bool have, double v, const char *unit,
+		   bool met)
+{
+	char m[32];
+
+	if (have)
+		snprintf(m, sizeof(m), "%.2f%s", v, unit);
+	else
+		snprintf(m, sizeof(m), "n/a");
+	printf("%-58s %12s  %s\n", what, m, !have ? "not measured" :
+	       met ? "met" : "MISSED");
+}
+
+static int thread_index(unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < opt.nthreads; i++)
+		if (opt.threads[i] == n)
+			return i;
+	return -1;
+}
+
+/*
+ * The verdicts compare medians: the emulator's vCPUs are preempted by the
+ * host now and then, which moves the means (ops/s) far more than the
+ * medians. Throughput from medians is threads / p50.
+ */
+static void print_targets(void)
+{
+	int t1 = thread_index(1), t2 = thread_index(2), c;
+	unsigned int last = opt.nlevels - 1;
+	const struct row *s, *b;
+	char what[96];
+
+	printf("\n%-58s %12s  %s\n", "target (medians from this run)",
+	       "measured", "verdict");
+	s = t1 >= 0 ? row_ok(IMPL_SKS, CASE_CYCLE, t1, 0) : NULL;
+	b = t1 >= 0 ? row_ok(IMPL_SOFTHSM, CASE_CYCLE, t1, 0) : NULL;
+	target("SKS cycle speed >= 5x SoftHSMv2's (1 thread)", s && b,
+	       s && b ? b->p50 / s->p50 : 0, "x",
+	       s && b && b->p50 >= 5 * s->p50);
+	for (c = CASE_EXTRACT1; c <= CASE_INSERT1; c += 2) {
+		s = t1 >= 0 ? row_ok(IMPL_SKS, c, t1, 0) : NULL;
+		b = t1 >= 0 ? row_ok(IMPL_AFALG, c, t1, 0) : NULL;
+		snprintf(what, sizeof(what),
+			 "%s: time <= 1.5x one AF_ALG one-shot, same bytes",
+			 case_names[c]);
+		target(what, s && b, s && b ? s->p50 / b->p50 : 0, "x",
+		       s && b && s->p50 <= 1.5 * b->p50);
+	}
+	for (c = 0; c < CASE_COUNT; c++) {
+		s = t1 >= 0 ? row_ok(IMPL_SKS, c, t1, 0) : NULL;
+		b = t2 >= 0 ? row_ok(IMPL_SKS, c, t2, 0) : NULL;
+		snprintf(what, sizeof(what), "2 threads >= 1.7x 1 thread: %s",
+			 case_names[c]);
+		target(what, s && b, s && b ? 2 * s->p50 / b->p50 : 0, "x",
+		       s && b && 2 * s->p50 >= 1.7 * b->p50);
+	}
+	for (c = 0; c < CASE_COUNT; c++) {
+		s = t1 >= 0 ? row_ok(IMPL_SKS, c, t1, 0) : NULL;
+		b = t1 >= 0 && last ? row_ok(IMPL_SKS, c, t1, last) : NULL;
+		snprintf(what, sizeof(what), "flat, time at %lu <= 1.25x at %lu: %s",
+			 opt.reached[last], opt.reached[0], case_names[c]);
+		target(what, s && b, s && b ? b->p50 / s->p50 : 0, "x",
+		       s && b && b->p50 <= 1.25 * s->p50);
+	}
+	target("memory per session object - 32 key bytes <= 512 B (slab)",
+	       mem.objects > 0, mem.slab_per_obj - 32, " B",
+	       mem.slab_per_obj - 32 <= 512);
+	if (mem.objects)
+		printf("  (from %lu objects: slab %.0f B/object, MemTotal-MemFree "
+		       "%.0f B/object; caches grown most, B/object: %s)\n",
+		       mem.objects, mem.slab_per_obj, mem.used_per_obj,
+		       mem.top);
+}
+
+static void print_table(void)
+{
+	unsigned int ti, li;
+	int c, impl;
+
+	printf("%-18s %-8s %3s %9s %11s %9s %9s %10s %10s %10s\n", "case",
+	       "impl", "thr", "objects", "ops/s", "p50 us", "p99 us",
+	       "vs af_alg", "vs openssl", "vs softhsm");
+	for (c = 0; c < CASE_COUNT; c++) {
+		for (li = 0; li < opt.nlevels; li++)
+			for (ti = 0; ti < opt.nthreads; ti++)
+				print_row(IMPL_SKS, c, ti, li);
+		for (impl = 1; impl < IMPL_COUNT; impl++)
+			for (ti = 0; ti < opt.nthreads; ti++)
+				print_row(impl, c, ti, 0);
+	}
+	printf("\nvs X: X's p50 divided by sks's p50, same case and threads "
+	       "(>1: sks faster).\n");
+	printf("objects: live session objects in the partition besides the "
+	       "benchmark's keys.\n");
+	printf("blob sizes: 1 key %u B, %d keys %u B.\n", bench_sizes.blob1,
+	       BENCH_MANY, bench_sizes.blob100);
+	for (li = 0; li < opt.nlevels; li++)
+		if (opt.level_note[li][0])
+			printf("* %lu live objects asked for, %lu reached (%s)\n",
+			       opt.levels[li], opt.reached[li],
+			       opt.level_note[li]);
+	if (opt.legend)
+		for (impl = 0; impl < IMPL_COUNT; impl++)
+			for (c = 0; c < CASE_COUNT; c++)
+				printf("  %-8s %-18s %s\n", impls[impl]->name,
+				       case_names[c], impls[impl]->what[c]);
+}
+
+/* ---- options ---- */
+
+static int parse_list(const char *s, uint64_t *out, unsigned int max,
+		      unsigned int *n)
+{
+	char *end;
+
+	*n = 0;
+	while (*s) {
+		if (*n == max)
+			return -1;
+		errno = 0;
+		out[*n] = strtoull(s, &end, 10);
+		if (errno || end == s || (*end && *end != ','))
+			return -1;
+		(*n)++;
+		s = *end ? end + 1 : end;
+	}
+	return *n ? 0 : -1;
+}
+
+static int cmp_level(const void *a, const void *b)
+{
+	return cmp_u64(a, b);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: sks-bench [options]\n"
+"  -t, --time SEC        seconds per case and thread count (default 1)\n"
+"  -o, --objects LIST    live session objects, e.g. 1,1000,1000000\n"
+"                        (default 1,1000,1000000)\n"
+"  -j, --threads LIST    thread counts (default 1,2)\n"
+"  -n, --iterations N    fixed operations per thread instead of --time\n"
+"  -c, --capacity BYTES  partition capacity (default 64 MiB, the maximum)\n"
+"      --softhsm PATH    SoftHSMv2 PKCS#11 module\n"
+"                        (default /usr/lib/softhsm/libsofthsm2.so)\n"
+"      --no-softhsm      skip the SoftHSMv2 baseline\n"
+"      --smoke           a few operations of every case (-n 3 -o 1,600)\n"
+"      --legend          describe every row's operation\n"
+"      --only LIST       only these of sks,af_alg,openssl,softhsm\n"
+"      --afalg-access M  heuristic, sendmsg or vmsplice (libkcapi)\n"
+"  -v, --verbose         progress on stderr\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "time", required_argument, NULL, 't' },
+		{ "objects", required_argument, NULL, 'o' },
+		{ "threads", required_argument, NULL, 'j' },
+		{ "iterations", required_argument, NULL, 'n' },
+		{ "capacity", required_argument, NULL, 'c' },
+		{ "softhsm", required_argument, NULL, 'S' },
+		{ "no-softhsm", no_argument, NULL, 'N' },
+		{ "smoke", no_argument, NULL, 'm' },
+		{ "legend", no_argument, NULL, 'L' },
+		{ "only", required_argument, NULL, 'O' },
+		{ "afalg-access", required_argument, NULL, 'A' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	const char *objects = "1,1000,1000000", *threads = "1,2";
+	uint64_t tl[BENCH_MAX_THREADS];
+	unsigned int i, li, maxt = 0;
+	struct slab_snap before, after;
+	char why[160];
+	int ch, impl;
+
+	while ((ch = getopt_long(argc, argv, "t:o:j:n:c:vh", lo, NULL)) != -1) {
+		switch (ch) {
+		case 't':
+			opt.time = strtod(optarg, NULL);
+			break;
+		case 'o':
+			objects = optarg;
+			break;
+		case 'j':
+			threads = optarg;
+			break;
+		case 'n':
+			opt.iterations = strtoul(optarg, NULL, 10);
+			break;
+		case 'c':
+			opt.capacity = strtoull(optarg, NULL, 0);
+			break;
+		case 'S':
+			bench_softhsm_path = optarg;
+			break;
+		case 'N':
+			opt.softhsm = false;
+			break;
+		case 'm':
+			opt.iterations = 3;
+			objects = "1,600";
+			break;
+		case 'L':
+			opt.legend = true;
+			break;
+		case 'O':
+			for (impl = 0; impl < IMPL_COUNT; impl++)
+				if (strstr(optarg, impls[impl]->name))
+					opt.only |= 1u << impl;
+			break;
+		case 'A':
+			bench_afalg_access = !strcmp(optarg, "sendmsg") ? 2 :
+					     !strcmp(optarg, "vmsplice") ? 1 : 0;
+			break;
+		case 'v':
+			bench_verbose = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (parse_list(objects, opt.levels, MAX_LEVELS, &opt.nlevels) ||
+	    parse_list(threads, tl, BENCH_MAX_THREADS, &opt.nthreads) ||
+	    opt.time <= 0) {
+		usage(stderr);
+		return 2;
+	}
+	qsort(opt.levels, opt.nlevels, sizeof(opt.levels[0]), cmp_level);
+	for (i = 0; i < opt.nthreads; i++) {
+		if (!tl[i] || tl[i] > BENCH_MAX_THREADS) {
+			fprintf(stderr, "sks-bench: 1..%d threads\n",
+				BENCH_MAX_THREADS);
+			return 2;
+		}
+		opt.threads[i] = tl[i];
+		if (tl[i] > maxt)
+			maxt = tl[i];
+	}
+
+	for (i = 0; i < maxt; i++) {
+		struct worker *w = &workers[i];
+
+		w->id = i;
+		if (posix_memalign((void **)&w->in, 4096, BENCH_BUF) ||
+		    posix_memalign((void **)&w->out, 4096, BENCH_BUF) ||
+		    !(w->ct1 = malloc(BENCH_BUF)) ||
+		    !(w->ct100 = malloc(BENCH_BUF))) {
+			fprintf(stderr, "sks-bench: out of memory\n");
+			return 1;
+		}
+		memset(w->in, 0xa5 ^ i, BENCH_BUF);
+	}
+
+	/* sks first: the baselines take their sizes from its blobs. */
+	if (sks_bench_open(opt.capacity, why, sizeof(why)) ||
+	    sks_impl.setup(maxt, workers, why, sizeof(why))) {
+		fprintf(stderr, "sks-bench: sks set-up: %s\n", why);
+		sks_impl.teardown(maxt, workers);
+		sks_bench_close();
+		return 1;
+	}
+	impl_ok[IMPL_SKS] = true;
+	for (i = 0; i < maxt; i++)
+		if (bench_seal(&workers[i])) {
+			fprintf(stderr, "sks-bench: sealing the baselines' "
+				"ciphertexts failed\n");
+			return 1;
+		}
+
+	for (impl = 1; impl < IMPL_COUNT; impl++) {
+		if (!selected(impl))
+			continue;
+		if (impl == IMPL_SOFTHSM && !opt.softhsm) {
+			snprintf(impl_why[impl], sizeof(impl_why[impl]),
+				 "--no-softhsm");
+			continue;
+		}
+		if (impl == IMPL_SOFTHSM && access(bench_softhsm_path, R_OK)) {
+			snprintf(impl_why[impl], sizeof(impl_why[impl]),
+				 "%s missing", bench_softhsm_path);
+			continue;
+		}
+		why[0] = 0;
+		if (impls[impl]->setup(maxt, workers, why, sizeof(why))) {
+			snprintf(impl_why[impl], sizeof(impl_why[impl]),
+				 "set-up failed: %s", why);
+			fprintf(stderr, "sks-bench: %s: %s\n",
+				impls[impl]->name, impl_why[impl]);
+			if (impl != IMPL_SOFTHSM)
+				failures++;
+		} else {
+			impl_ok[impl] = true;
+			run_impl(impl, 0);
+		}
+		impls[impl]->teardown(maxt, workers);
+	}
+
+	for (li = 0; li < opt.nlevels; li++) {
+		uint64_t was = sks_bench_live();
+
+		if (bench_verbose)
+			fprintf(stderr, "# filling to %lu live objects\n",
+				opt.levels[li]);
+		snap(&before);
+		opt.reached[li] = sks_bench_fill(opt.levels[li],
+						 opt.level_note[li],
+						 sizeof(opt.level_note[li]));
+		snap(&after);
+		if (opt.reached[li] - was >= 1000)
+			mem_delta(&before, &after, opt.reached[li] - was);
+		run_impl(IMPL_SKS, li);
+		if (opt.reached[li] < opt.levels[li]) {
+			opt.nlevels = li + 1;
+			break;
+		}
+	}
+	sks_impl.teardown(maxt, workers);
+	sks_bench_close();
+
+	print_table();
+	print_targets();
+	for (i = 0; i < maxt; i++) {
+		free(workers[i].in);
+		free(workers[i].out);
+		free(workers[i].ct1);
+		free(workers[i].ct100);
+		free(workers[i].lat);
+	}
+	if (failures)
+		fprintf(stderr, "sks-bench: %d case(s) failed\n", failures);
+	return failures ? 1 : 0;
+}
