@@ -28,6 +28,7 @@ pkg-config		/usr/bin/pkg-config
 gcc			/usr/bin/gcc
 g++			/usr/bin/g++
 make			/usr/bin/make
+dkms			/usr/sbin/dkms
 valgrind		/usr/bin/valgrind
 libc6-dbg		/usr/share/doc/libc6-dbg
 xz-utils		/usr/bin/xz
