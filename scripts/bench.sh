@@ -1,0 +1,22 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench: run sks-bench in the test VM (as root, sks.ko loaded) and
+# print its table. Progress goes to a log that is shown only on failure.
+# For other options (sks-bench --help) run it by hand in `make vm`.
+set -u
+
+log=/tmp/sks-bench.log
+accel="KVM (or none)"
+grep -q 'QEMU TCG' /proc/cpuinfo 2>/dev/null && accel="TCG emulation"
+echo "sks-bench in the test VM: $(nproc) vCPUs, $(awk '/MemTotal/ { printf "%d MiB", $2 / 1024 }' /proc/meminfo), kernel $(uname -r), accelerator $accel"
+echo "sks $(cat /sys/module/sks/version 2>/dev/null || echo '?'), $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo
+sks-bench --verbose --time 1 --objects 1,1000,1000000 --threads 1,2 2>$log
+rc=$?
+if [ $rc -ne 0 ]; then
+	echo
+	echo "sks-bench failed (status $rc); its log:"
+	tail -40 $log
+fi
+exit $rc
