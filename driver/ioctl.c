@@ -9,8 +9,6 @@
 
 #include "sks.h"
 
-/* Largest argument struct; the dispatcher copies into a buffer this big. */
-
 struct sks_ckr_errno {
 	u32 code;
 	int err;
