@@ -241,7 +241,8 @@ static int extract_one(struct sks_session *s, const uint32_t *handles,
 		       size_t count, size_t size, struct sks_blob_set *set)
 {
 	struct sks_extract e;
-	uint8_t *buf = malloc(size);
+	/* Zeroed: memcheck cannot see the driver fill it. */
+	uint8_t *buf = calloc(1, size);
 
 	if (!buf)
 		return sks_fail(ENOMEM, SKS_CKR_HOST_MEMORY);

@@ -48,7 +48,8 @@ SKS_API void *sks_image_save(struct sks_session *backup,
 		}
 		free(buf);
 		room = req.image_len;
-		buf = malloc(room ? room : 1);
+		/* Zeroed: memcheck cannot see the driver fill it. */
+		buf = calloc(1, room ? room : 1);
 		if (!buf) {
 			sks_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
 			return NULL;

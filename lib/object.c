@@ -86,7 +86,8 @@ SKS_API void *sks_object_get_value(struct sks_session *session,
 		}
 		free(buf);
 		room = g.len;
-		buf = malloc(room);
+		/* Zeroed: memcheck cannot see the driver fill it. */
+		buf = calloc(1, room);
 		if (!buf) {
 			sks_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
 			return NULL;
