@@ -139,7 +139,8 @@ void *sks_memdup_user(u64 uptr, u32 len, u32 max, u32 *ckr)
 	if (!buf)
 		return ERR_PTR(sks_fail(ckr, SKS_CKR_HOST_MEMORY));
 	if (copy_from_user(buf, u64_to_user_ptr(uptr), len)) {
-		kfree(buf);
+		/* a partial copy may hold part of a secret */
+		kfree_sensitive(buf);
 		*ckr = SKS_CKR_ARGUMENTS_BAD;
 		return ERR_PTR(-EFAULT);
 	}
