@@ -181,6 +181,7 @@ static int __init sks_init(void)
 	hsm->control.minor = MISC_DYNAMIC_MINOR;
 	hsm->control.name = "sks-control";
 	hsm->control.fops = &sks_ctl_fops;
+	hsm->control.mode = 0600;	/* administration: root only */
 	err = misc_register(&hsm->control);
 	if (err)
 		goto err_slots;
