@@ -201,11 +201,52 @@ TEST(positional_and_help)
 
 	n = cm_tokenize("par ar", &t, err, sizeof(err));
 	ASSERT_EQ(2, n);
-	EXPECT_EQ(2, cm_lookup(cm_commands, cm_ncommands, t, n, found, 64, err,
+	EXPECT_EQ(5, cm_lookup(cm_commands, cm_ncommands, t, n, found, 64, err,
 			       sizeof(err)));
 	EXPECT_STREQ("backup", found[0]->words[2]);
 	EXPECT_STREQ("restore", found[1]->words[2]);
+	EXPECT_STREQ("list", found[2]->words[2]);
+	EXPECT_STREQ("show", found[3]->words[2]);
+	EXPECT_STREQ("delete", found[4]->words[2]);
 	cm_tokens_free(t, n);
+}
+
+TEST(backup_hsm_commands_abbreviate)
+{
+	struct cm_parsed p;
+
+	ASSERT_EQ(0, parse("par ar l -s 5", &p));
+	EXPECT_EQ(CMD_ARCH_LIST, p.cmd->id);
+	EXPECT_STREQ("5", cm_get(&p, "slot"));
+	cm_parsed_free(&p);
+	ASSERT_EQ(0, parse("par ar d -s 5 -par 1_2017:03:09-16:52:47 -f", &p));
+	EXPECT_EQ(CMD_ARCH_DELETE, p.cmd->id);
+	EXPECT_STREQ("1_2017:03:09-16:52:47", cm_get(&p, "partition"));
+	EXPECT_TRUE(cm_has(&p, "force"));
+	cm_parsed_free(&p);
+	ASSERT_EQ(0, parse("par ar b -s 5 -par a -o 1,2 -ap", &p));
+	EXPECT_EQ(CMD_ARCH_BACKUP, p.cmd->id);
+	EXPECT_STREQ("1,2", cm_get(&p, "objects"));
+	EXPECT_TRUE(cm_has(&p, "append"));
+	cm_parsed_free(&p);
+	ASSERT_EQ(0, parse("ba im sa -s 5 -fi /tmp/b.img", &p));
+	EXPECT_EQ(CMD_IMAGE_SAVE, p.cmd->id);
+	EXPECT_STREQ("/tmp/b.img", cm_get(&p, "file"));
+	cm_parsed_free(&p);
+	ASSERT_EQ(0, parse("ba im l -f /tmp/b.img -a", &p));
+	EXPECT_EQ(CMD_IMAGE_LOAD, p.cmd->id);
+	EXPECT_TRUE(cm_has(&p, "attach"));
+	cm_parsed_free(&p);
+	ASSERT_EQ(0, parse("ba at -s 5 -f /tmp/b.img", &p));
+	EXPECT_EQ(CMD_BHSM_ATTACH, p.cmd->id);
+	cm_parsed_free(&p);
+	/* "ba im s": save, not show (no "show" under "backuphsm image"). */
+	ASSERT_EQ(0, parse("ba im s -s 5 -fi x", &p));
+	EXPECT_EQ(CMD_IMAGE_SAVE, p.cmd->id);
+	cm_parsed_free(&p);
+	/* "-p" could be -partition or -password. */
+	EXPECT_EQ(-1, parse("par ar sh -s 5 -p x", &p));
+	EXPECT_NE(NULL, strstr(p.err, "-partition"));
 }
 
 TEST(negative_number_is_a_value)

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "skscm.h"
@@ -144,6 +145,17 @@ static void session_drop(struct cm_state *st, unsigned int slot)
 		sks_session_close(st->sess[slot]);
 		st->sess[slot] = NULL;
 	}
+}
+
+/* Forget the image file attached to Backup HSM @slot, if any. */
+static void image_detach(struct cm_state *st, unsigned int slot)
+{
+	if (slot >= SKS_MAX_SLOTS)
+		return;
+	free(st->image[slot]);
+	st->image[slot] = NULL;
+	drop_secret(st->image_secret[slot]);
+	st->image_secret[slot] = NULL;
 }
 
 static struct sks_session *current(struct cm_state *st, uint32_t *ckr)
@@ -311,9 +323,17 @@ static uint32_t do_help(struct cm_state *st, const struct cm_parsed *p)
 	if (n < 0)
 		return syntax("%s", err);
 	for (int i = 0; i < n; i++) {
+		const char *u = found[i]->usage;
+
 		cmd_name(found[i], name, sizeof(name));
-		printf("\n%s: %s\n\n    %s\n", name, found[i]->summary,
-		       found[i]->usage);
+		printf("\n%s: %s\n\n", name, found[i]->summary);
+		/* Continuation lines of the usage are indented too. */
+		while (*u) {
+			size_t len = strcspn(u, "\n");
+
+			printf("    %.*s\n", (int)len, u);
+			u += len + (u[len] == '\n');
+		}
 	}
 	return CKR_OK;
 }
@@ -385,6 +405,8 @@ static uint32_t do_slot_list(struct cm_state *st, const struct cm_parsed *p)
 		       sks_slot_type_name(sks_slot_info_get_type(s)));
 		if (sks_slot_info_get_type(s) != SKS_SLOT_BACKUP)
 			print_state(sks_slot_info_get_state(s));
+		else if (num < SKS_MAX_SLOTS && st->image[num])
+			printf("\tImage File ->\t\t%s\n", st->image[num]);
 	}
 	if (!n)
 		para("No slots. Create one with 'partition create' or 'backuphsm create'.");
@@ -587,6 +609,7 @@ static uint32_t do_par_delete(struct cm_state *st, const struct cm_parsed *p)
 	if (ret)
 		return failed("Failed to delete slot %u.", slot);
 	session_drop(st, slot);
+	image_detach(st, slot);
 	if (st->have_slot && st->slot == slot)
 		st->have_slot = 0;
 	return CKR_OK;
@@ -745,6 +768,21 @@ static int archive_source(struct cm_state *st, unsigned int *type,
 	return 0;
 }
 
+/* Save Backup HSM @slot to its attached image file, if it has one. */
+static uint32_t image_autosave(struct cm_state *st, unsigned int slot)
+{
+	struct sks_session *b;
+
+	if (slot >= SKS_MAX_SLOTS || !st->image[slot])
+		return CKR_OK;
+	b = session_on(st, slot);
+	if (!b || sks_image_save_file(b, st->image_secret[slot], st->image[slot]))
+		return failed("Failed to save the Backup HSM on slot %u to %s: %s.",
+			      slot, st->image[slot], strerror(errno));
+	para("Saved the Backup HSM on slot %u to %s.", slot, st->image[slot]);
+	return CKR_OK;
+}
+
 static uint32_t backup_hsm_check(struct cm_state *st, unsigned int slot)
 {
 	struct sks_session *b = session_on(st, slot);
@@ -765,37 +803,59 @@ static uint32_t backup_hsm_check(struct cm_state *st, unsigned int slot)
 	return CKR_OK;
 }
 
+/* "1,2,3" into a new array; -1 on a malformed list. */
+static int parse_handles(const char *s, uint32_t **out, size_t *n);
+
 static uint32_t do_arch_backup(struct cm_state *st, const struct cm_parsed *p)
 {
 	char name[SKS_ARCHIVE_NAME_MAX + 1], *so = NULL, *user = NULL;
-	uint32_t role, ckr = CKR_OK;
+	const char *target = cm_get(p, "partition"), *objs = cm_get(p, "objects");
+	int append = cm_has(p, "append"), replace = cm_has(p, "replace");
+	uint32_t role, ckr = CKR_OK, objects = 0, *h = NULL;
 	unsigned int type, slot;
+	size_t nh = 0;
 	int v1;
 
 	if (get_slot_opt(p, "slot", &slot))
 		return syntax("Option -slot <backup hsm slot> is required.");
+	if (append && replace)
+		return syntax("Options -append and -replace exclude each other.");
+	if (cm_has(p, "objects") && (!objs || parse_handles(objs, &h, &nh)))
+		return syntax("Option -objects needs a comma separated list of handles.");
 	if (archive_source(st, &type, &role, &ckr))
-		return ckr;
+		goto out;
 	v1 = type == SKS_SLOT_V1;
 	if (v1)
 		para("You are backing up a SKS partition.\nOnly the SKS master key (SMK) will be backed up.\nNo other objects will be cloned.");
+	else if (nh)
+		para("You are backing up a partition.\nThe %zu object(s) listed will be cloned.", nh);
 	else
 		para("You are backing up a partition.\nAll token objects will be cloned.");
-	if (!confirm(st, p))
-		return cancelled();
-	if (v1 && cm_has(p, "partition")) {
-		para("Syntax Error: Option -partition cannot be used for SKS operation.");
-		return CM_SYNTAX_NO_ERROR;
+	if (!confirm(st, p)) {
+		ckr = cancelled();
+		goto out;
 	}
-	if (!v1 && !cm_get(p, "partition"))
-		return syntax("Option -partition <archive name> is required for a cloning backup.");
+	if (v1 && (cm_has(p, "partition") || cm_has(p, "objects") || append ||
+		   replace)) {
+		para("Syntax Error: Option -%s cannot be used for SKS operation.",
+		     cm_has(p, "partition") ? "partition" :
+		     cm_has(p, "objects") ? "objects" :
+		     append ? "append" : "replace");
+		ckr = CM_SYNTAX_NO_ERROR;
+		goto out;
+	}
+	if (!v1 && !target) {
+		ckr = syntax("Option -partition <archive name> is required for a cloning backup.");
+		goto out;
+	}
 	if (role != SKS_ROLE_CO) {
 		para("Error: Failed to open session.");
-		return SKS_CKR_SESSION_CLOSED;
+		ckr = SKS_CKR_SESSION_CLOSED;
+		goto out;
 	}
 	ckr = backup_hsm_check(st, slot);
 	if (ckr)
-		return ckr;
+		goto out;
 	para("Logging in as the SO on slot %u.", slot);
 	so = secret(st, p, "password", "\n\tEnter the Backup HSM SO password: ");
 	if (so)
@@ -805,17 +865,32 @@ static uint32_t do_arch_backup(struct cm_state *st, const struct cm_parsed *p)
 		ckr = CKR_ARGUMENTS_BAD;
 		goto out;
 	}
-	if (sks_archive_backup(st->sess[st->slot], slot, so, user,
-			       v1 ? NULL : cm_get(p, "partition"), 0, name,
-			       sizeof(name))) {
-		ckr = failed("The backup failed; nothing was created on slot %u.", slot);
+	if (sks_archive_backup_objects(st->sess[st->slot], slot, so, user,
+				       v1 ? NULL : target,
+				       append ? SKS_BACKUP_APPEND :
+				       replace ? SKS_BACKUP_REPLACE : 0,
+				       h, nh, name, sizeof(name), &objects)) {
+		ckr = failed("The backup failed; nothing was %s on slot %u.",
+			     append || replace ? "changed" : "created", slot);
 		goto out;
 	}
-	para("Creating partition %s on slot %u.", name, slot);
-	para("Logging into the container %s on slot %u as the user.", name, slot);
-	para("Creating Domain for the partition %s on slot %u.", name, slot);
-	para(v1 ? "The SMK was cloned successfully." : "The objects were cloned successfully.");
+	if (append) {
+		para("Logging into the container %s on slot %u as the user.", name, slot);
+		para("Appending to the partition %s on slot %u.", name, slot);
+	} else {
+		para("%s partition %s on slot %u.", replace ? "Replacing" : "Creating",
+		     name, slot);
+		para("Logging into the container %s on slot %u as the user.", name, slot);
+		para("Creating Domain for the partition %s on slot %u.", name, slot);
+	}
+	if (v1)
+		para("The SMK was cloned successfully.");
+	else
+		para("The objects were cloned successfully (%u in the archive).",
+		     objects);
+	ckr = image_autosave(st, slot);
 out:
+	free(h);
 	drop_secret(so);
 	drop_secret(user);
 	return ckr;
@@ -890,6 +965,256 @@ static uint32_t do_bhsm_create(struct cm_state *st, const struct cm_parsed *p)
 	sks_hsm_close(hsm);
 	drop_secret(pw);
 	return ckr;
+}
+
+/* ---- Backup HSM archives and images ---------------------------------- */
+
+static void print_archive(const struct sks_archive_info *a)
+{
+	char h[2 * SKS_FINGERPRINT_LEN + 1], when[64];
+	time_t t = (time_t)sks_archive_info_get_created(a);
+	const uint8_t *fp = sks_archive_info_get_smk_fingerprint(a);
+	struct tm tm;
+
+	if (!gmtime_r(&t, &tm) ||
+	    !strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm))
+		snprintf(when, sizeof(when), "%lld", (long long)t);
+	printf("\n\tPartition Name ->\t%s\n", sks_archive_info_get_name(a));
+	printf("\tKind ->\t\t\t%s\n",
+	       sks_archive_info_get_kind(a) == SKS_ARCHIVE_SKS ?
+	       "SKS archive (SMK)" : "cloning archive (objects)");
+	printf("\tSource Serial ->\t%" PRIu64 "\n",
+	       sks_archive_info_get_source_serial(a));
+	printf("\tCreated ->\t\t%s\n", when);
+	printf("\tObjects ->\t\t%u\n", sks_archive_info_get_objects(a));
+	printf("\tSize ->\t\t\t%" PRIu64 " bytes\n", sks_archive_info_get_size(a));
+	hex(sks_archive_info_get_domain_id(a), SKS_DOMAIN_ID_LEN, h);
+	printf("\tDomain Id ->\t\t%s\n", h);
+	if (fp) {
+		hex(fp, SKS_FINGERPRINT_LEN, h);
+		printf("\tSMK Fingerprint ->\t%s\n", h);
+	}
+}
+
+/* Check -slot is a Backup HSM, and get its SO password. */
+static struct sks_session *backup_hsm_login(struct cm_state *st,
+					    const struct cm_parsed *p,
+					    unsigned int *slot, char **so,
+					    uint32_t *ckr)
+{
+	if (get_slot_opt(p, "slot", slot)) {
+		*ckr = syntax("Option -slot <backup hsm slot> is required.");
+		return NULL;
+	}
+	*ckr = backup_hsm_check(st, *slot);
+	if (*ckr)
+		return NULL;
+	para("Logging in as the SO on slot %u.", *slot);
+	*so = secret(st, p, "password", "\n\tEnter the Backup HSM SO password: ");
+	if (!*so) {
+		*ckr = CKR_ARGUMENTS_BAD;
+		return NULL;
+	}
+	return st->sess[*slot];
+}
+
+static uint32_t do_arch_list(struct cm_state *st, const struct cm_parsed *p)
+{
+	struct sks_archive_list_info *list;
+	struct sks_session *b;
+	uint32_t ckr = CKR_OK;
+	unsigned int slot;
+	char *so = NULL;
+	size_t n;
+
+	b = backup_hsm_login(st, p, &slot, &so, &ckr);
+	if (!b)
+		return ckr;
+	list = sks_archive_list(b, so);
+	drop_secret(so);
+	if (!list)
+		return failed("Failed to list the archive partitions on slot %u.", slot);
+	n = sks_archive_list_get_count(list);
+	for (size_t i = 0; i < n; i++)
+		print_archive(sks_archive_list_get_archive(list, i));
+	para("\tNumber of archive partitions on slot %u:  %zu", slot, n);
+	sks_archive_list_free(list);
+	return CKR_OK;
+}
+
+static uint32_t do_arch_show(struct cm_state *st, const struct cm_parsed *p)
+{
+	const char *name = cm_get(p, "partition");
+	struct sks_archive_info *a;
+	struct sks_session *b;
+	uint32_t ckr = CKR_OK;
+	unsigned int slot;
+	char *so = NULL;
+
+	if (!name)
+		return syntax("Option -partition <archive partition> is required.");
+	b = backup_hsm_login(st, p, &slot, &so, &ckr);
+	if (!b)
+		return ckr;
+	a = sks_archive_show(b, so, name);
+	drop_secret(so);
+	if (!a)
+		return failed("Failed to read the archive partition %s on slot %u.",
+			      name, slot);
+	print_archive(a);
+	sks_archive_info_free(a);
+	return CKR_OK;
+}
+
+static uint32_t do_arch_delete(struct cm_state *st, const struct cm_parsed *p)
+{
+	const char *name = cm_get(p, "partition");
+	struct sks_session *b;
+	uint32_t ckr = CKR_OK;
+	unsigned int slot;
+	char *so = NULL;
+
+	if (!name)
+		return syntax("Option -partition <archive partition> is required.");
+	if (get_slot_opt(p, "slot", &slot))
+		return syntax("Option -slot <backup hsm slot> is required.");
+	para("You are about to delete the archive partition %s on slot %u.\nIts SMK and objects will be destroyed.",
+	     name, slot);
+	if (!confirm(st, p))
+		return cancelled();
+	b = backup_hsm_login(st, p, &slot, &so, &ckr);
+	if (!b)
+		return ckr;
+	if (sks_archive_delete(b, so, name))
+		ckr = failed("Failed to delete the archive partition %s on slot %u.",
+			     name, slot);
+	drop_secret(so);
+	if (ckr)
+		return ckr;
+	para("Deleted the archive partition %s on slot %u.", name, slot);
+	return image_autosave(st, slot);
+}
+
+static uint32_t do_image_save(struct cm_state *st, const struct cm_parsed *p)
+{
+	const char *file = cm_get(p, "file");
+	struct sks_session *b;
+	uint32_t ckr = CKR_OK;
+	unsigned int slot;
+	char *so = NULL;
+	void *image;
+	size_t len;
+
+	if (!file)
+		return syntax("Option -file <image file> is required.");
+	b = backup_hsm_login(st, p, &slot, &so, &ckr);
+	if (!b)
+		return ckr;
+	image = sks_image_save(b, so, &len);
+	drop_secret(so);
+	if (!image)
+		return failed("Failed to seal the Backup HSM on slot %u.", slot);
+	if (sks_image_write_file(file, image, len))
+		ckr = failed("Cannot write %s: %s; it was left as it was.", file,
+			     strerror(errno));
+	else
+		para("Saved the Backup HSM on slot %u to %s (%zu bytes).", slot,
+		     file, len);
+	free(image);
+	return ckr;
+}
+
+/* Attach @file to Backup HSM @slot under @so (taken over), saving it now. */
+static uint32_t image_attach(struct cm_state *st, unsigned int slot,
+			     const char *file, char *so)
+{
+	char *f = strdup(file);
+	uint32_t ckr;
+
+	if (!f) {
+		drop_secret(so);
+		para("Error: Out of memory.");
+		return SKS_CKR_HOST_MEMORY;
+	}
+	image_detach(st, slot);
+	st->image[slot] = f;
+	st->image_secret[slot] = so;
+	ckr = image_autosave(st, slot);
+	if (ckr) {
+		image_detach(st, slot);
+		return ckr;
+	}
+	para("The image file %s is attached to slot %u: it is saved after every change.",
+	     file, slot);
+	return CKR_OK;
+}
+
+static uint32_t do_image_load(struct cm_state *st, const struct cm_parsed *p)
+{
+	const char *file = cm_get(p, "file");
+	struct sks_hsm *hsm;
+	unsigned int slot;
+	uint64_t serial;
+	char *so;
+	int ret;
+
+	if (!file)
+		return syntax("Option -file <image file> is required.");
+	so = secret(st, p, "password", "\n\tEnter the Backup HSM SO password: ");
+	if (!so)
+		return CKR_ARGUMENTS_BAD;
+	hsm = sks_hsm_open(NULL);
+	if (!hsm) {
+		drop_secret(so);
+		return failed("Failed to open the HSM control device.");
+	}
+	ret = sks_hsm_load_image_file(hsm, file, so, &slot, &serial);
+	sks_hsm_close(hsm);
+	if (ret) {
+		drop_secret(so);
+		return failed(sks_last_result() == SKS_CKR_PIN_INCORRECT ?
+			      "Wrong Backup HSM SO password for %s; nothing was loaded." :
+			      sks_last_result() == SKS_CKR_DATA_INVALID ?
+			      "%s is not an intact Backup HSM image; nothing was loaded." :
+			      "Cannot load %s; nothing was loaded.", file);
+	}
+	para("Loaded the Backup HSM %" PRIu64 " from %s on slot %u.", serial,
+	     file, slot);
+	if (!cm_has(p, "attach")) {
+		drop_secret(so);
+		return CKR_OK;
+	}
+	return image_attach(st, slot, file, so);
+}
+
+static uint32_t do_bhsm_attach(struct cm_state *st, const struct cm_parsed *p)
+{
+	const char *file = cm_get(p, "file");
+	uint32_t ckr = CKR_OK;
+	unsigned int slot;
+	char *so = NULL;
+
+	if (!file)
+		return syntax("Option -file <image file> is required.");
+	if (!backup_hsm_login(st, p, &slot, &so, &ckr))
+		return ckr;
+	return image_attach(st, slot, file, so);
+}
+
+static uint32_t do_bhsm_detach(struct cm_state *st, const struct cm_parsed *p)
+{
+	unsigned int slot;
+
+	if (get_slot_opt(p, "slot", &slot))
+		return syntax("Option -slot <backup hsm slot> is required.");
+	if (!st->image[slot]) {
+		para("Error: No image file is attached to slot %u.", slot);
+		return CKR_ARGUMENTS_BAD;
+	}
+	para("The image file %s is no longer attached to slot %u.",
+	     st->image[slot], slot);
+	image_detach(st, slot);
+	return CKR_OK;
 }
 
 /* ---- keys -------------------------------------------------------------- */
@@ -1430,6 +1755,13 @@ static uint32_t dispatch(struct cm_state *st, const struct cm_parsed *p)
 	case CMD_DECRYPT: return do_crypt(st, p, 0);
 	case CMD_SIGN: return do_sign(st, p, 1);
 	case CMD_VERIFY: return do_sign(st, p, 0);
+	case CMD_ARCH_LIST: return do_arch_list(st, p);
+	case CMD_ARCH_SHOW: return do_arch_show(st, p);
+	case CMD_ARCH_DELETE: return do_arch_delete(st, p);
+	case CMD_IMAGE_SAVE: return do_image_save(st, p);
+	case CMD_IMAGE_LOAD: return do_image_load(st, p);
+	case CMD_BHSM_ATTACH: return do_bhsm_attach(st, p);
+	case CMD_BHSM_DETACH: return do_bhsm_detach(st, p);
 	}
 	return SKS_CKR_FUNCTION_NOT_SUPPORTED;
 }
@@ -1478,6 +1810,8 @@ uint32_t cm_run_line(struct cm_state *st, const char *line)
 
 void cm_state_free(struct cm_state *st)
 {
-	for (unsigned int i = 0; i < SKS_MAX_SLOTS; i++)
+	for (unsigned int i = 0; i < SKS_MAX_SLOTS; i++) {
 		session_drop(st, i);
+		image_detach(st, i);
+	}
 }

@@ -22,6 +22,9 @@ struct cm_state {
 	int have_slot;
 	unsigned int slot;		/* the current slot */
 	struct sks_session *sess[SKS_MAX_SLOTS];	/* one per slot */
+	/* Backup HSMs with an image file attached: saved after every change. */
+	char *image[SKS_MAX_SLOTS];
+	char *image_secret[SKS_MAX_SLOTS];
 	FILE *in;			/* where commands and answers come from */
 	int interactive;		/* readline on a terminal */
 	int quit;

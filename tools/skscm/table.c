@@ -30,7 +30,20 @@ static const struct cm_opt_def rollover_opts[] = {
 	{ "start", FLAG }, { "end", FLAG }, { NULL, 0 } };
 static const struct cm_opt_def backup_opts[] = {
 	{ "slot", VAL }, { "partition", VAL }, { "password", OPT },
-	{ "userpassword", OPT }, { "force", FLAG }, { NULL, 0 } };
+	{ "userpassword", OPT }, { "objects", VAL }, { "append", FLAG },
+	{ "replace", FLAG }, { "force", FLAG }, { NULL, 0 } };
+static const struct cm_opt_def alist_opts[] = {
+	{ "slot", VAL }, { "password", OPT }, { NULL, 0 } };
+static const struct cm_opt_def ashow_opts[] = {
+	{ "slot", VAL }, { "partition", VAL }, { "password", OPT },
+	{ NULL, 0 } };
+static const struct cm_opt_def adelete_opts[] = {
+	{ "slot", VAL }, { "partition", VAL }, { "password", OPT },
+	{ "force", FLAG }, { NULL, 0 } };
+static const struct cm_opt_def isave_opts[] = {
+	{ "slot", VAL }, { "file", VAL }, { "password", OPT }, { NULL, 0 } };
+static const struct cm_opt_def iload_opts[] = {
+	{ "file", VAL }, { "password", OPT }, { "attach", FLAG }, { NULL, 0 } };
 static const struct cm_opt_def archive_opts[] = {
 	{ "slot", VAL }, { "partition", VAL }, { "password", OPT },
 	{ "force", FLAG }, { NULL, 0 } };
@@ -106,14 +119,38 @@ const struct cm_cmd_def cm_commands[] = {
 	{ { "partition", "archive", "backup" }, CMD_ARCH_BACKUP, backup_opts,
 	  NULL, "Back up the current partition to a Backup HSM (SKS: the SMK only).",
 	  "partition archive backup -slot <backup hsm> [-partition <name> (V0 only)]\n"
+	  "    [-objects <h,h,...>] [-append | -replace] (V0 only)\n"
 	  "    [-password [<Backup HSM SO pw>]] [-userpassword [<archive user pw>]] [-force]" },
 	{ { "partition", "archive", "restore" }, CMD_ARCH_RESTORE, archive_opts,
 	  NULL, "Restore an archive onto the current partition (SKS: the SMK only).",
 	  "partition archive restore -slot <backup hsm> -partition <archive>\n"
 	  "    [-password [<archive user pw>]] [-force]" },
+	{ { "partition", "archive", "list" }, CMD_ARCH_LIST, alist_opts, NULL,
+	  "List the archive partitions of a Backup HSM.",
+	  "partition archive list -slot <backup hsm> [-password [<Backup HSM SO pw>]]" },
+	{ { "partition", "archive", "show" }, CMD_ARCH_SHOW, ashow_opts, NULL,
+	  "Show one archive partition: kind, source, domain, SMK fingerprint.",
+	  "partition archive show -slot <backup hsm> -partition <archive>\n"
+	  "    [-password [<Backup HSM SO pw>]]" },
+	{ { "partition", "archive", "delete" }, CMD_ARCH_DELETE, adelete_opts,
+	  NULL, "Delete an archive partition from a Backup HSM.",
+	  "partition archive delete -slot <backup hsm> -partition <archive>\n"
+	  "    [-password [<Backup HSM SO pw>]] [-force]" },
 	{ { "backuphsm", "create" }, CMD_BHSM_CREATE, bcreate_opts, NULL,
 	  "Create a Backup HSM slot with its HSM SO password.",
 	  "backuphsm create [-firmware <version>] [-password [<pw>]]" },
+	{ { "backuphsm", "image", "save" }, CMD_IMAGE_SAVE, isave_opts, NULL,
+	  "Save a Backup HSM's whole contents to a sealed image file (atomically).",
+	  "backuphsm image save -slot <backup hsm> -file <image> [-password [<Backup HSM SO pw>]]" },
+	{ { "backuphsm", "image", "load" }, CMD_IMAGE_LOAD, iload_opts, NULL,
+	  "Create a Backup HSM slot from an image file.",
+	  "backuphsm image load -file <image> [-password [<Backup HSM SO pw>]] [-attach]" },
+	{ { "backuphsm", "attach" }, CMD_BHSM_ATTACH, isave_opts, NULL,
+	  "Attach an image file to a Backup HSM: save it now and after every change in this run.",
+	  "backuphsm attach -slot <backup hsm> -file <image> [-password [<Backup HSM SO pw>]]" },
+	{ { "backuphsm", "detach" }, CMD_BHSM_DETACH, slot_opts, NULL,
+	  "Stop saving a Backup HSM to its image file.",
+	  "backuphsm detach -slot <backup hsm>" },
 	{ { "key", "generate" }, CMD_KEY_GENERATE, keygen_opts, NULL,
 	  "Generate a secret key in the current slot.",
 	  "key generate -keytype <aes|generic> [-length <bytes>] [-label <l>] [-id <hex>]\n"
