@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers of the skscm transcript tests: run skscm on a script and capture
+ * its transcript; set up partitions and Backup HSMs through libsks.
+ */
+#ifndef SKSCM_UTIL_H
+#define SKSCM_UTIL_H
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <sks.h>
+
+#define SO_PW	"so-secret"
+#define CO_PW	"co-secret"
+#define BK_PW	"bk-secret"
+#define US_PW	"us-secret"
+
+/* printf into a new string (the tests free it). */
+static inline char *cm_fmt(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	return s;
+}
+
+/*
+ * Run "@prefix skscm @args <script" with @script on stdin (batch use);
+ * the transcript (stdout and stderr) in *@out (malloc'd). Returns skscm's
+ * exit status, or -1 if it could not be run or did not exit.
+ */
+static inline int skscm_run(const char *prefix, const char *args,
+			    const char *script, char **out)
+{
+	char in[] = "/tmp/skscm-in-XXXXXX", *cmd;
+	size_t room = 1 << 16, len = 0, n;
+	FILE *p;
+	int fd, st;
+
+	*out = NULL;
+	fd = mkstemp(in);
+	if (fd < 0)
+		return -1;
+	if (write(fd, script, strlen(script)) != (ssize_t)strlen(script)) {
+		close(fd);
+		unlink(in);
+		return -1;
+	}
+	close(fd);
+	cmd = cm_fmt("%s skscm %s <%s 2>&1", prefix ? prefix : "",
+		     args ? args : "", in);
+	p = cmd ? popen(cmd, "r") : NULL;
+	free(cmd);
+	*out = malloc(room);
+	if (!p || !*out) {
+		if (p)
+			pclose(p);
+		unlink(in);
+		return -1;
+	}
+	while ((n = fread(*out + len, 1, room - len - 1, p)) > 0) {
+		len += n;
+		if (room - len < 4096) {
+			char *bigger = realloc(*out, room * 2);
+
+			if (!bigger)
+				break;
+			*out = bigger;
+			room *= 2;
+		}
+	}
+	(*out)[len] = '\0';
+	st = pclose(p);
+	unlink(in);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static inline int skscm(const char *script, char **out)
+{
+	return skscm_run(NULL, NULL, script, out);
+}
+
+/* A new, initialised partition of @type with CO_PW set; ~0U on failure. */
+static inline unsigned int cm_partition(struct sks_hsm *hsm, unsigned int type,
+					const char *domain)
+{
+	struct sks_session *s;
+	unsigned int slot;
+
+	if (sks_hsm_create_partition(hsm, type, 0, &slot))
+		return ~0U;
+	s = sks_session_open(slot);
+	if (!s || sks_session_init_partition(s, SO_PW, domain, "cm") ||
+	    sks_session_login(s, SKS_ROLE_SO, SO_PW) ||
+	    sks_session_init_role(s, SKS_ROLE_CO, CO_PW)) {
+		sks_session_close(s);
+		sks_hsm_delete_slot(hsm, slot);
+		return ~0U;
+	}
+	sks_session_close(s);
+	return slot;
+}
+
+/* A session on @slot logged in as CO, or NULL. */
+static inline struct sks_session *cm_co(unsigned int slot)
+{
+	struct sks_session *s = sks_session_open(slot);
+
+	if (s && sks_session_login(s, SKS_ROLE_CO, CO_PW)) {
+		sks_session_close(s);
+		return NULL;
+	}
+	return s;
+}
+
+/* Number of archives on Backup HSM @slot, or -1. */
+static inline int cm_archives(unsigned int slot)
+{
+	struct sks_session *b = sks_session_open(slot);
+	struct sks_archive_list_info *l = b ? sks_archive_list(b, BK_PW) : NULL;
+	int n = l ? (int)sks_archive_list_get_count(l) : -1;
+
+	sks_archive_list_free(l);
+	sks_session_close(b);
+	return n;
+}
+
+/* Number of slots of the HSM, or -1. */
+static inline int cm_slots(struct sks_hsm *hsm)
+{
+	struct sks_slot_list_info *l = sks_hsm_list_slots(hsm);
+	int n = l ? (int)sks_slot_list_get_count(l) : -1;
+
+	sks_slot_list_free(l);
+	return n;
+}
+
+/* The primary SMK fingerprint of @slot as hex into @hex (65 bytes). */
+static inline int cm_smk_hex(unsigned int slot, char *hex)
+{
+	struct sks_session *s = sks_session_open(slot);
+	struct sks_session_desc *d = s ? sks_session_get_desc(s) : NULL;
+	const uint8_t *fp = d ? sks_session_desc_get_smk_fingerprint(d) : NULL;
+
+	hex[0] = '\0';
+	for (int i = 0; fp && i < SKS_FINGERPRINT_LEN; i++)
+		sprintf(hex + 2 * i, "%02x", fp[i]);
+	sks_session_desc_free(d);
+	sks_session_close(s);
+	return fp ? 0 : -1;
+}
+
+#define EXPECT_HAS(hay, needle) \
+	EXPECT_NE(NULL, strstr(hay, needle)) TH_LOG("missing:\n%s\n--- in:\n%s", needle, hay)
+#define EXPECT_HASNT(hay, needle) \
+	EXPECT_EQ(NULL, strstr(hay, needle)) TH_LOG("unexpected:\n%s\n--- in:\n%s", needle, hay)
+
+#endif /* SKSCM_UTIL_H */
