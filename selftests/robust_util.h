@@ -136,14 +136,19 @@ static inline int rb_image_save(int bfd, const char *so, unsigned char **img,
 	int err;
 
 	*img = NULL;
-	err = ioctl(bfd, SKS_IOC_IMAGE_SAVE, &is) ? -errno : 0;
-	if (!err) {
+	do {	/* an archive added between the calls makes it grow */
+		free(*img);
+		*img = NULL;
+		is.image = 0;
+		err = ioctl(bfd, SKS_IOC_IMAGE_SAVE, &is) ? -errno : 0;
+		if (err)
+			break;
 		*img = malloc(is.image_len);
 		if (!*img)
 			return -ENOMEM;
 		is.image = PTR(*img);
 		err = ioctl(bfd, SKS_IOC_IMAGE_SAVE, &is) ? -errno : 0;
-	}
+	} while (err == -EOVERFLOW);
 	if (err) {
 		free(*img);
 		*img = NULL;
