@@ -1,11 +1,144 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# make demo: runs inside the test VM (see scripts/vm.sh) with sks.ko loaded.
-set -e
-echo "== sks test VM: $(uname -r)"
-echo "== module:"
-lsmod | grep '^sks '
-dmesg | grep 'sks: ' | grep loaded
-echo "== devices:"
-ls -l /dev/sks*
+# make demo: the product document's SKS backup and restore walkthrough with
+# skscm. Runs as root inside the test VM (scripts/vm.sh run) with sks.ko
+# loaded and skscm on PATH; prints the transcript an operator would see
+# (skscm echoes each command after its "skscm:> " prompt; passwords are
+# typed on the following lines and never echoed). Exits non-zero if any
+# step fails.
+set -eu
+set -o pipefail
+
+SO_PW=partition-so-pw
+CO_PW=crypto-officer-pw
+BK_PW=backup-hsm-so-pw
+AR_PW=archive-user-pw
+DOMAIN=payments-domain
+dir=/tmp/sks-demo
+mkdir -p $dir
+cd $dir
+
+step=0
+section() {
+	step=$((step + 1))
+	printf '\n\n======== %d. %s ========\n' "$step" "$*"
+}
+fail() {
+	printf '\n*** demo failed: %s\n' "$*" >&2
+	exit 1
+}
+# skscm in batch use, commands (and answers to its prompts) on stdin; the
+# transcript also goes to $dir/last.out.
+cm() {
+	skscm "$@" | tee $dir/last.out
+}
+
+echo "sks demo: kernel $(uname -r), $(ls /dev/sks-control), skscm $(command -v skscm)"
+
+section "An HSM with an SKS partition (V1) and a Backup HSM"
+cm <<EOF || fail "setting up the slots"
+hsm show
+partition create -type v1
+backuphsm create
+$BK_PW
+partition init -slot 0 -label payments -domain $DOMAIN
+proceed
+$SO_PW
+slot list
+EOF
+
+section "Roles: the partition SO sets up the Crypto Officer"
+cm <<EOF || fail "initialising the roles"
+slot set -slot 0
+role login -name so
+$SO_PW
+role init -name co
+$CO_PW
+role logout
+EOF
+
+section "The application: keys as session objects, SKS blobs, an encrypted record"
+printf 'account=DE89370400440532013000 amount=1250.00 EUR\n' >record.txt
+cm <<EOF || fail "generating, using and extracting keys"
+slot set -slot 0
+role login -name Crypto Officer
+$CO_PW
+key generate -keytype aes -label record-key
+key generate -keytype generic -label mac-key
+crypto encrypt -handle 1 -in record.txt -out record.enc -aad customer-42
+crypto sign -handle 2 -in record.txt -out record.mac
+sks extract -handles 1,2 -file keys.sks -delete
+sks identify keys.sks
+partition show
+EOF
+echo
+echo "(the application stores keys.sks, record.enc and record.mac anywhere: they are encrypted)"
+ls -l keys.sks record.enc record.mac
+
+section "Back up the SMK to the Backup HSM (slot 1); its image file is saved after every change"
+cm <<EOF || fail "backing up the SMK"
+backuphsm attach -slot 1 -file $dir/backup-hsm.img
+$BK_PW
+slot set -slot 0
+role login -name Crypto Officer
+$CO_PW
+partition archive backup -slot 1
+proceed
+$BK_PW
+$AR_PW
+EOF
+name=$(sed -n 's/^Creating partition \(.*\) on slot 1\.$/\1/p' $dir/last.out)
+[ -n "$name" ] || fail "no archive name in the backup transcript"
+[ -s $dir/backup-hsm.img ] || fail "the Backup HSM image was not saved"
+
+section "The Backup HSM's archive partitions"
+cm <<EOF || fail "listing the archives"
+partition archive list -slot 1
+$BK_PW
+EOF
+
+section "Test the backup: a fresh V1 test partition, restore the SMK, insert the blobs, decrypt"
+cm <<EOF || fail "creating the test partition"
+partition create -type v1
+partition init -slot 2 -label smk-test -domain $DOMAIN -force
+$SO_PW
+slot set -slot 2
+role login -name so
+$SO_PW
+role init -name co
+$CO_PW
+role logout
+EOF
+cm <<EOF || fail "restoring the SMK and using the blobs"
+slot set -slot 2
+role login -name Crypto Officer
+$CO_PW
+sks identify keys.sks
+partition archive restore -slot 1 -partition $name
+proceed
+$AR_PW
+sks identify keys.sks
+sks insert -file keys.sks
+crypto decrypt -handle 1 -in record.enc -out record.dec -aad customer-42
+crypto verify -handle 2 -in record.dec -signature record.mac
+EOF
+echo
+echo "\$ cat record.dec"
+cat record.dec
+cmp -s record.txt record.dec || fail "the decrypted record differs"
+
+section "Troubleshooting: partition archive backup without logging in as Crypto Officer"
+if cm <<EOF
+slot set -slot 2
+partition archive backup -slot 1
+proceed
+EOF
+then
+	fail "a backup without a Crypto Officer login succeeded"
+fi
+grep -q '^Command Result : 0xb0 (CKR_SESSION_CLOSED)$' $dir/last.out ||
+	fail "the not-logged-in backup did not end with CKR_SESSION_CLOSED"
+
+printf '\n\nDemo complete: the SMK was backed up, restored onto a test partition,\n'
+printf 'and the blobs extracted before the backup were inserted and used there.\n'
