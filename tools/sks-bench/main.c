@@ -4,7 +4,8 @@
  * in-process OpenSSL and SoftHSMv2, in one run, with one table.
  *
  * Every case runs for --time seconds per thread count (adaptive iteration
- * count, at least 3 operations per thread) after a short warm-up. ops/s is
+ * count, at least 3 operations per thread) after a short warm-up, split in
+ * --rounds rounds of which the one with the lowest median is kept. ops/s is
  * the sum over threads of operations / time spent in the timed part;
  * p50/p99 are taken over every operation of every thread.
  */
@@ -59,6 +60,7 @@ struct row {
 
 static struct {
 	double time;
+	unsigned int rounds;
 	unsigned int iterations;	/* fixed count per thread (smoke) */
 	unsigned int threads[BENCH_MAX_THREADS];
 	unsigned int nthreads;
@@ -72,6 +74,7 @@ static struct {
 	unsigned int only;		/* bit per impl; 0 = all */
 } opt = {
 	.time = 1.0,
+	.rounds = 3,
 	.capacity = 64ULL << 20,
 	.softhsm = true,
 };
@@ -155,7 +158,7 @@ static void *run_thread(void *arg)
 			post(w);
 	}
 	pthread_barrier_wait(&r->bar);
-	dur = (uint64_t)(opt.time * 1e9);
+	dur = (uint64_t)(opt.time / opt.rounds * 1e9);
 	start = now_ns();
 	while (!w->failed) {
 		t0 = now_ns();
@@ -182,11 +185,34 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static void run_round(int impl, int c, unsigned int ti, struct row *row);
+
+/*
+ * Run a case in --rounds rounds of --time / rounds seconds and keep the
+ * round with the lowest median: a round the host preempted the emulator
+ * in is thrown away rather than averaged in.
+ */
 static void run_case(int impl, int c, unsigned int ti, unsigned int li)
+{
+	struct row *row = &rows[impl][c][ti][li], r;
+	unsigned int i;
+
+	for (i = 0; i < opt.rounds; i++) {
+		memset(&r, 0, sizeof(r));
+		run_round(impl, c, ti, &r);
+		if (r.failed) {
+			*row = r;
+			return;
+		}
+		if (!i || r.p50 < row->p50)
+			*row = r;
+	}
+}
+
+static void run_round(int impl, int c, unsigned int ti, struct row *row)
 {
 	unsigned int nt = opt.threads[ti], i;
 	pthread_t tid[BENCH_MAX_THREADS];
-	struct row *row = &rows[impl][c][ti][li];
 	struct run r = { .impl = impls[impl], .c = c };
 	uint64_t *all;
 	size_t total = 0, k = 0;
@@ -548,6 +574,7 @@ static void usage(FILE *f)
 	fprintf(f,
 "usage: sks-bench [options]\n"
 "  -t, --time SEC        seconds per case and thread count (default 1)\n"
+"  -r, --rounds N        split it in N rounds, keep the lowest median (3)\n"
 "  -o, --objects LIST    live session objects, e.g. 1,1000,1000000\n"
 "                        (default 1,1000,1000000)\n"
 "  -j, --threads LIST    thread counts (default 1,2)\n"
@@ -567,6 +594,7 @@ int main(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "time", required_argument, NULL, 't' },
+		{ "rounds", required_argument, NULL, 'r' },
 		{ "objects", required_argument, NULL, 'o' },
 		{ "threads", required_argument, NULL, 'j' },
 		{ "iterations", required_argument, NULL, 'n' },
@@ -588,10 +616,13 @@ int main(int argc, char **argv)
 	char why[160];
 	int ch, impl;
 
-	while ((ch = getopt_long(argc, argv, "t:o:j:n:c:vh", lo, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "t:r:o:j:n:c:vh", lo, NULL)) != -1) {
 		switch (ch) {
 		case 't':
 			opt.time = strtod(optarg, NULL);
+			break;
+		case 'r':
+			opt.rounds = strtoul(optarg, NULL, 10);
 			break;
 		case 'o':
 			objects = optarg;
@@ -613,6 +644,7 @@ int main(int argc, char **argv)
 			break;
 		case 'm':
 			opt.iterations = 3;
+			opt.rounds = 1;
 			objects = "1,600";
 			break;
 		case 'L':
@@ -640,7 +672,7 @@ int main(int argc, char **argv)
 	}
 	if (parse_list(objects, opt.levels, MAX_LEVELS, &opt.nlevels) ||
 	    parse_list(threads, tl, BENCH_MAX_THREADS, &opt.nthreads) ||
-	    opt.time <= 0) {
+	    opt.time <= 0 || !opt.rounds) {
 		usage(stderr);
 		return 2;
 	}
