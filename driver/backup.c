@@ -16,6 +16,7 @@
 #include <crypto/aead.h>
 #include <crypto/algapi.h>
 #include <crypto/hash.h>
+#include <kunit/visibility.h>
 #include <linux/capability.h>
 #include <linux/list.h>
 #include <linux/mm.h>
@@ -154,7 +155,7 @@ static bool sks_domain_equal(const struct sks_secret *a,
  * Firmware gate of SKS backup and restore: 7.x needs 7.7.1 or newer, the
  * G5 line (6.x) 6.28.0 or newer, later major versions are fine.
  */
-static bool sks_fw_supports_sks(const char *fw)
+VISIBLE_IF_KUNIT bool sks_fw_supports_sks(const char *fw)
 {
 	unsigned int v[3] = {};
 	unsigned int i = 0;
@@ -177,6 +178,7 @@ static bool sks_fw_supports_sks(const char *fw)
 		return v[1] > 7 || (v[1] == 7 && v[2] >= 1);
 	return v[0] > 7;
 }
+EXPORT_SYMBOL_IF_KUNIT(sks_fw_supports_sks);
 
 static int sks_pin_len_ok(u32 len, u32 *ckr)
 {

@@ -74,6 +74,7 @@ size_t sks_blob_rec_size(const struct sks_blob_rec *r)
 	return SKS_BLOB_REC_FIXED + (size_t)r->label_len + r->id_len +
 	       r->value_len;
 }
+EXPORT_SYMBOL_IF_KUNIT(sks_blob_rec_size);
 
 /**
  * sks_blob_put_hdr() - encode a header.
@@ -94,6 +95,7 @@ void sks_blob_put_hdr(u8 *out, const struct sks_blob_hdr *h)
 	memcpy(out + HDR_SALT, h->salt, SKS_BLOB_SALT_LEN);
 	memcpy(out + HDR_IV, h->iv, SKS_BLOB_IV_LEN);
 }
+EXPORT_SYMBOL_IF_KUNIT(sks_blob_put_hdr);
 
 /**
  * sks_blob_get_hdr() - parse and check the header of a whole blob.
@@ -132,6 +134,7 @@ int sks_blob_get_hdr(const u8 *buf, size_t len, struct sks_blob_hdr *h)
 	memcpy(h->iv, buf + HDR_IV, SKS_BLOB_IV_LEN);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(sks_blob_get_hdr);
 
 /**
  * sks_blob_put_rec() - encode one record.
@@ -164,6 +167,7 @@ size_t sks_blob_put_rec(u8 *out, const struct sks_blob_rec *r)
 		memcpy(p, r->value, r->value_len);
 	return size;
 }
+EXPORT_SYMBOL_IF_KUNIT(sks_blob_put_rec);
 
 /**
  * sks_blob_get_rec() - parse one record.
@@ -205,3 +209,4 @@ int sks_blob_get_rec(const u8 *buf, size_t len, struct sks_blob_rec *r,
 	*used = size;
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(sks_blob_get_rec);

@@ -5,12 +5,15 @@
  * Pure functions over byte buffers: no allocation, no crypto, no locking.
  * They build in user space too (without __KERNEL__ the
  * fixed-width types come from <linux/types.h>), so the parser can be fuzzed.
+ * With CONFIG_KUNIT they are exported to the KUnit tests (sks_kunit.c).
  */
 #ifndef _SKS_BLOB_H
 #define _SKS_BLOB_H
 
 #ifdef __KERNEL__
+#include <kunit/visibility.h>
 #include <linux/errno.h>
+#include <linux/export.h>
 #include <linux/string.h>
 #include <linux/types.h>
 #else
@@ -22,6 +25,7 @@
 #define u16 __u16
 #define u32 __u32
 #define u64 __u64
+#define EXPORT_SYMBOL_IF_KUNIT(sym)
 #endif
 
 #define SKS_BLOB_MAGIC		"SKSB"

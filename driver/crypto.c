@@ -7,6 +7,8 @@
 #include <crypto/aead.h>
 #include <crypto/algapi.h>
 #include <crypto/hash.h>
+#include <kunit/visibility.h>
+#include <linux/export.h>
 #include <linux/kernel.h>
 #include <linux/random.h>
 #include <linux/scatterlist.h>
@@ -72,6 +74,7 @@ err_free:
 	crypto_free_shash(tfm);
 	return err;
 }
+EXPORT_SYMBOL_IF_KUNIT(sks_hkdf_setup);
 
 /**
  * sks_hkdf_expand() - HKDF-Expand with the PRK held by @hkdf.
@@ -125,6 +128,7 @@ int sks_hkdf_expand(const struct sks_hkdf *hkdf, const u8 *info,
 		memzero_explicit(okm, okmlen);
 	return err;
 }
+EXPORT_SYMBOL_IF_KUNIT(sks_hkdf_expand);
 
 /**
  * sks_hkdf_destroy() - free an HKDF context (the transform wipes the PRK).
@@ -137,6 +141,7 @@ void sks_hkdf_destroy(struct sks_hkdf *hkdf)
 	crypto_free_shash(hkdf->hmac_tfm);
 	hkdf->hmac_tfm = NULL;
 }
+EXPORT_SYMBOL_IF_KUNIT(sks_hkdf_destroy);
 
 /**
  * sks_pbkdf2_sha256() - PBKDF2-HMAC-SHA256 (RFC 8018).
@@ -203,6 +208,7 @@ int sks_pbkdf2_sha256(struct crypto_shash *tfm, const u8 *pass, size_t passlen,
 		memzero_explicit(out, outlen);
 	return err;
 }
+EXPORT_SYMBOL_IF_KUNIT(sks_pbkdf2_sha256);
 
 /**
  * sks_secret_set() - store a new secret as salt and PBKDF2 hash.

@@ -94,6 +94,7 @@ int sks_image_check_name(const u8 *name, size_t len)
 	}
 	return n;
 }
+EXPORT_SYMBOL_IF_KUNIT(sks_image_check_name);
 
 /**
  * sks_image_put_hdr() - encode an image header.
@@ -115,6 +116,7 @@ void sks_image_put_hdr(u8 *out, const struct sks_image_hdr *h)
 	memcpy(out + HDR_IV, h->iv, SKS_IMAGE_IV_LEN);
 	memcpy(out + HDR_CHECK, h->check, SKS_IMAGE_CHECK_LEN);
 }
+EXPORT_SYMBOL_IF_KUNIT(sks_image_put_hdr);
 
 /**
  * sks_image_get_hdr() - parse and check the header of a whole image.
@@ -155,6 +157,7 @@ int sks_image_get_hdr(const u8 *buf, size_t len, struct sks_image_hdr *h)
 	memcpy(h->check, buf + HDR_CHECK, SKS_IMAGE_CHECK_LEN);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(sks_image_get_hdr);
 
 /**
  * sks_image_put_hsm() - encode the HSM record.
@@ -173,6 +176,7 @@ size_t sks_image_put_hsm(u8 *out, const struct sks_image_hsm *m)
 	put32(out + HSM_NR_ARC, m->nr_archives);
 	return SKS_IMAGE_HSM_LEN;
 }
+EXPORT_SYMBOL_IF_KUNIT(sks_image_put_hsm);
 
 /**
  * sks_image_get_hsm() - parse the HSM record.
@@ -208,6 +212,7 @@ int sks_image_get_hsm(const u8 *buf, size_t len, struct sks_image_hsm *m)
 	}
 	return end ? 0 : -EBADMSG;
 }
+EXPORT_SYMBOL_IF_KUNIT(sks_image_get_hsm);
 
 /**
  * sks_image_arc_size() - encoded size of an archive record.
@@ -220,6 +225,7 @@ size_t sks_image_arc_size(const struct sks_image_arc *a)
 {
 	return SKS_IMAGE_ARC_FIXED + (size_t)a->objects_len;
 }
+EXPORT_SYMBOL_IF_KUNIT(sks_image_arc_size);
 
 /**
  * sks_image_put_arc() - encode an archive record.
@@ -250,6 +256,7 @@ size_t sks_image_put_arc(u8 *out, const struct sks_image_arc *a)
 		memcpy(out + SKS_IMAGE_ARC_FIXED, a->objects, a->objects_len);
 	return size;
 }
+EXPORT_SYMBOL_IF_KUNIT(sks_image_put_arc);
 
 /**
  * sks_image_get_arc() - parse one archive record.
@@ -312,3 +319,4 @@ int sks_image_get_arc(const u8 *buf, size_t len, struct sks_image_arc *a,
 	*used = size;
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(sks_image_get_arc);

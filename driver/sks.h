@@ -310,5 +310,8 @@ int sks_ioc_archive_show(void *priv, void *arg, u32 *ckr);
 int sks_ioc_archive_delete(void *priv, void *arg, u32 *ckr);
 int sks_ioc_image_save(void *priv, void *arg, u32 *ckr);
 int sks_ctl_image_load(void *priv, void *arg, u32 *ckr);
+#if IS_ENABLED(CONFIG_KUNIT)
+bool sks_fw_supports_sks(const char *fw);	/* static without KUnit */
+#endif
 
 #endif /* _SKS_H */

@@ -1,0 +1,696 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sks - KUnit tests of the driver's pure parts: the SKS blob codec, the
+ * Backup HSM image codec, HKDF-SHA-256 (RFC 5869), PBKDF2-HMAC-SHA256 and
+ * the firmware version gate of SKS backups. Built as sks_kunit.ko when
+ * the kernel has CONFIG_KUNIT; sks.ko exports what is tested only then.
+ */
+
+#include <crypto/hash.h>
+#include <kunit/test.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "blob.h"
+#include "image.h"
+#include "sks.h"
+
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+
+/* (KUNIT_EXPECT_MEMEQ came after 6.1) */
+#define KT_EXPECT_MEMEQ(test, left, right, size)			\
+	KUNIT_EXPECT_EQ_MSG(test, memcmp(left, right, size), 0,		\
+			    "%s and %s differ", #left, #right)
+
+/* ---- blob codec ---- */
+
+static const u8 kt_label[] = "label";
+static const u8 kt_id[] = { 1, 2, 3 };
+static const u8 kt_value[32] = { 0xa5, 0x5a, 0x01, 0xfe };
+
+static void kt_rec(struct sks_blob_rec *r, u32 value_len)
+{
+	memset(r, 0, sizeof(*r));
+	r->class = 4;
+	r->key_type = 0x1f;
+	r->flags = 0x0e;
+	r->label_len = sizeof(kt_label) - 1;
+	r->id_len = sizeof(kt_id);
+	r->value_len = value_len;
+	r->usage_limit = 0x0102030405060708ULL;
+	r->usage_count = 7;
+	r->label = kt_label;
+	r->id = kt_id;
+	r->value = kt_value;
+}
+
+/* header + two records + tag, in a kunit allocation; returns the length */
+static size_t kt_blob(struct kunit *test, u8 **out)
+{
+	struct sks_blob_hdr h = { .count = 2 };
+	struct sks_blob_rec r;
+	size_t off, len;
+	u8 *buf;
+
+	kt_rec(&r, 32);
+	h.payload_len = 2 * sks_blob_rec_size(&r);
+	len = SKS_BLOB_HDR_LEN + h.payload_len + SKS_BLOB_TAG_LEN;
+	buf = kunit_kzalloc(test, len + 1, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	memset(h.fingerprint, 0x11, sizeof(h.fingerprint));
+	memset(h.salt, 0x22, sizeof(h.salt));
+	memset(h.iv, 0x33, sizeof(h.iv));
+	sks_blob_put_hdr(buf, &h);
+	off = SKS_BLOB_HDR_LEN;
+	off += sks_blob_put_rec(buf + off, &r);
+	off += sks_blob_put_rec(buf + off, &r);
+	KUNIT_EXPECT_EQ(test, off, len - SKS_BLOB_TAG_LEN);
+	*out = buf;
+	return len;
+}
+
+static void sks_blob_round_trip(struct kunit *test)
+{
+	struct sks_blob_hdr h;
+	struct sks_blob_rec r;
+	size_t len, used;
+	u8 *buf, fp[SKS_BLOB_FP_LEN];
+	const u8 *p;
+
+	len = kt_blob(test, &buf);
+	KUNIT_ASSERT_EQ(test, sks_blob_get_hdr(buf, len, &h), 0);
+	KUNIT_EXPECT_EQ(test, h.version, SKS_BLOB_VERSION);
+	KUNIT_EXPECT_EQ(test, h.flags, 0U);
+	KUNIT_EXPECT_EQ(test, h.count, 2U);
+	KUNIT_EXPECT_EQ(test, (size_t)h.payload_len,
+			len - SKS_BLOB_HDR_LEN - SKS_BLOB_TAG_LEN);
+	memset(fp, 0x11, sizeof(fp));
+	KT_EXPECT_MEMEQ(test, h.fingerprint, fp, sizeof(fp));
+	KUNIT_EXPECT_EQ(test, h.salt[31], 0x22);
+	KUNIT_EXPECT_EQ(test, h.iv[11], 0x33);
+
+	p = buf + SKS_BLOB_HDR_LEN;
+	KUNIT_ASSERT_EQ(test, sks_blob_get_rec(p, h.payload_len, &r, &used), 0);
+	KUNIT_EXPECT_EQ(test, used, (size_t)SKS_BLOB_REC_FIXED + 5 + 3 + 32);
+	KUNIT_EXPECT_EQ(test, r.class, 4U);
+	KUNIT_EXPECT_EQ(test, r.key_type, 0x1fU);
+	KUNIT_EXPECT_EQ(test, r.flags, 0x0eU);
+	KUNIT_EXPECT_EQ(test, r.usage_limit, 0x0102030405060708ULL);
+	KUNIT_EXPECT_EQ(test, r.usage_count, 7ULL);
+	KUNIT_EXPECT_EQ(test, r.label_len, 5U);
+	KT_EXPECT_MEMEQ(test, r.label, kt_label, 5);
+	KT_EXPECT_MEMEQ(test, r.id, kt_id, sizeof(kt_id));
+	KT_EXPECT_MEMEQ(test, r.value, kt_value, 32);
+	KUNIT_ASSERT_EQ(test, sks_blob_get_rec(p + used, h.payload_len - used,
+					       &r, &used), 0);
+	KUNIT_EXPECT_EQ(test, r.value_len, 32U);
+}
+
+static void sks_blob_rejects_length_errors(struct kunit *test)
+{
+	struct sks_blob_hdr h;
+	size_t len;
+	u8 *buf;
+
+	len = kt_blob(test, &buf);
+	/* truncated, trailing byte, below the minimum, above the maximum */
+	KUNIT_EXPECT_EQ(test, sks_blob_get_hdr(buf, len - 1, &h), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, sks_blob_get_hdr(buf, len + 1, &h), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, sks_blob_get_hdr(buf, SKS_BLOB_HDR_LEN, &h),
+			-EBADMSG);
+	KUNIT_EXPECT_EQ(test, sks_blob_get_hdr(buf, SKS_BLOB_MAX_LEN + 1, &h),
+			-EBADMSG);
+	KUNIT_EXPECT_EQ(test, sks_blob_get_hdr(buf, len, &h), 0);
+}
+
+static void sks_blob_rejects_bad_header(struct kunit *test)
+{
+	struct sks_blob_hdr h;
+	size_t len;
+	u8 *buf;
+	/* offset of the byte changed, how */
+	static const struct { int off; u8 val; } bad[] = {
+		{ 0, 'X' },		/* magic */
+		{ 4, 2 },		/* version 2 */
+		{ 5, 1 },		/* version 0x101 */
+		{ 6, 81 },		/* header length */
+		{ 8, 1 },		/* flags */
+		{ 12, 0 },		/* count 0 (was 2) */
+		{ 13, 4 },		/* count above the maximum */
+		{ 16, 0 },		/* payload length */
+	};
+	size_t i;
+
+	len = kt_blob(test, &buf);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		u8 save = buf[bad[i].off];
+
+		buf[bad[i].off] = bad[i].val;
+		KUNIT_EXPECT_EQ_MSG(test, sks_blob_get_hdr(buf, len, &h),
+				    -EBADMSG, "byte %d", bad[i].off);
+		buf[bad[i].off] = save;
+	}
+	KUNIT_EXPECT_EQ(test, sks_blob_get_hdr(buf, len, &h), 0);
+}
+
+static void sks_blob_rejects_bad_record(struct kunit *test)
+{
+	struct sks_blob_rec r;
+	size_t used, size;
+	u8 *rec;
+
+	kt_rec(&r, 32);
+	size = sks_blob_rec_size(&r);
+	rec = kunit_kzalloc(test, size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, rec);
+	sks_blob_put_rec(rec, &r);
+	KUNIT_EXPECT_EQ(test, sks_blob_get_rec(rec, size, &r, &used), 0);
+	/* truncated record and truncated fixed part */
+	KUNIT_EXPECT_EQ(test, sks_blob_get_rec(rec, size - 1, &r, &used),
+			-EBADMSG);
+	KUNIT_EXPECT_EQ(test, sks_blob_get_rec(rec, SKS_BLOB_REC_FIXED - 1, &r,
+					       &used), -EBADMSG);
+	/* record length disagreeing with the field lengths */
+	rec[0]++;
+	KUNIT_EXPECT_EQ(test, sks_blob_get_rec(rec, size, &r, &used), -EBADMSG);
+	rec[0]--;
+	/* reserved field */
+	rec[28] = 1;
+	KUNIT_EXPECT_EQ(test, sks_blob_get_rec(rec, size, &r, &used), -EBADMSG);
+	rec[28] = 0;
+	/* label longer than allowed */
+	rec[16] = SKS_BLOB_LABEL_MAX + 1;
+	KUNIT_EXPECT_EQ(test, sks_blob_get_rec(rec, size, &r, &used), -EBADMSG);
+	rec[16] = 5;
+	/* value length near 4 GiB: no overflow of the size sum */
+	rec[27] = 0xff;
+	KUNIT_EXPECT_EQ(test, sks_blob_get_rec(rec, size, &r, &used), -EBADMSG);
+	rec[27] = 0;
+	KUNIT_EXPECT_EQ(test, sks_blob_get_rec(rec, size, &r, &used), 0);
+}
+
+static struct kunit_case sks_blob_cases[] = {
+	KUNIT_CASE(sks_blob_round_trip),
+	KUNIT_CASE(sks_blob_rejects_length_errors),
+	KUNIT_CASE(sks_blob_rejects_bad_header),
+	KUNIT_CASE(sks_blob_rejects_bad_record),
+	{}
+};
+
+static struct kunit_suite sks_blob_suite = {
+	.name = "sks_blob",
+	.test_cases = sks_blob_cases,
+};
+
+/* ---- image codec ---- */
+
+static void kt_arc(struct sks_image_arc *a, u32 kind, const u8 *objs,
+		   u32 nr, u32 len)
+{
+	memset(a, 0, sizeof(*a));
+	a->kind = kind;
+	a->nr_objects = nr;
+	memcpy(a->name, "123456_2024:01:02-03:04:05", 26);
+	a->created = 1700000000;
+	a->source_serial = 123456;
+	memset(a->domain, 0x44, sizeof(a->domain));
+	a->secret_iterations = 2048;
+	memset(a->secret_salt, 0x55, sizeof(a->secret_salt));
+	memset(a->secret_hash, 0x66, sizeof(a->secret_hash));
+	if (kind == SKS_IMAGE_KIND_SKS)
+		memset(a->smk, 0x77, sizeof(a->smk));
+	a->objects_len = len;
+	a->objects = objs;
+}
+
+static void sks_image_header(struct kunit *test)
+{
+	struct sks_image_hdr h = { .iterations = 2048 }, d;
+	size_t len = SKS_IMAGE_HDR_LEN + SKS_IMAGE_HSM_LEN + SKS_IMAGE_TAG_LEN;
+	u8 *buf;
+
+	buf = kunit_kzalloc(test, len + 1, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	h.payload_len = SKS_IMAGE_HSM_LEN;
+	memset(h.salt, 1, sizeof(h.salt));
+	memset(h.iv, 2, sizeof(h.iv));
+	memset(h.check, 3, sizeof(h.check));
+	sks_image_put_hdr(buf, &h);
+	KUNIT_ASSERT_EQ(test, sks_image_get_hdr(buf, len, &d), 0);
+	KUNIT_EXPECT_EQ(test, d.version, SKS_IMAGE_VERSION);
+	KUNIT_EXPECT_EQ(test, d.iterations, 2048U);
+	KUNIT_EXPECT_EQ(test, d.payload_len, (u32)SKS_IMAGE_HSM_LEN);
+	KT_EXPECT_MEMEQ(test, d.salt, h.salt, sizeof(h.salt));
+	KT_EXPECT_MEMEQ(test, d.iv, h.iv, sizeof(h.iv));
+	KT_EXPECT_MEMEQ(test, d.check, h.check, sizeof(h.check));
+
+	/* truncated, trailing bytes */
+	KUNIT_EXPECT_EQ(test, sks_image_get_hdr(buf, len - 1, &d), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, sks_image_get_hdr(buf, len + 1, &d), -EBADMSG);
+	/* version, header length, flags, reserved, iterations */
+	buf[4] = 2;
+	KUNIT_EXPECT_EQ(test, sks_image_get_hdr(buf, len, &d), -EBADMSG);
+	buf[4] = SKS_IMAGE_VERSION;
+	buf[7] = 1;
+	KUNIT_EXPECT_EQ(test, sks_image_get_hdr(buf, len, &d), -EBADMSG);
+	buf[7] = 0;
+	buf[8] = 1;
+	KUNIT_EXPECT_EQ(test, sks_image_get_hdr(buf, len, &d), -EBADMSG);
+	buf[8] = 0;
+	buf[20] = 1;
+	KUNIT_EXPECT_EQ(test, sks_image_get_hdr(buf, len, &d), -EBADMSG);
+	buf[20] = 0;
+	buf[68] = 1;
+	KUNIT_EXPECT_EQ(test, sks_image_get_hdr(buf, len, &d), -EBADMSG);
+	buf[68] = 0;
+	h.iterations = 0;
+	sks_image_put_hdr(buf, &h);
+	KUNIT_EXPECT_EQ(test, sks_image_get_hdr(buf, len, &d), -EBADMSG);
+	h.iterations = SKS_IMAGE_MAX_ITER + 1;
+	sks_image_put_hdr(buf, &h);
+	KUNIT_EXPECT_EQ(test, sks_image_get_hdr(buf, len, &d), -EBADMSG);
+	h.iterations = SKS_IMAGE_MAX_ITER;
+	sks_image_put_hdr(buf, &h);
+	KUNIT_EXPECT_EQ(test, sks_image_get_hdr(buf, len, &d), 0);
+}
+
+static void sks_image_hsm_record(struct kunit *test)
+{
+	struct sks_image_hsm m = { .serial = 987654321, .capacity = 1 << 20,
+				   .nr_archives = 3 }, d;
+	u8 buf[SKS_IMAGE_HSM_LEN];
+
+	strscpy(m.fw_version, "7.7.1", sizeof(m.fw_version));
+	KUNIT_EXPECT_EQ(test, sks_image_put_hsm(buf, &m),
+			(size_t)SKS_IMAGE_HSM_LEN);
+	KUNIT_ASSERT_EQ(test, sks_image_get_hsm(buf, sizeof(buf), &d), 0);
+	KUNIT_EXPECT_EQ(test, d.serial, 987654321ULL);
+	KUNIT_EXPECT_EQ(test, d.capacity, 1ULL << 20);
+	KUNIT_EXPECT_EQ(test, d.nr_archives, 3U);
+	KUNIT_EXPECT_STREQ(test, d.fw_version, "7.7.1");
+	KUNIT_EXPECT_EQ(test, sks_image_get_hsm(buf, sizeof(buf) - 1, &d),
+			-EBADMSG);
+
+	/* firmware: not terminated, unprintable, text after the NUL */
+	memset(m.fw_version, '7', sizeof(m.fw_version));
+	sks_image_put_hsm(buf, &m);
+	KUNIT_EXPECT_EQ(test, sks_image_get_hsm(buf, sizeof(buf), &d), -EBADMSG);
+	strscpy(m.fw_version, "7.7\n", sizeof(m.fw_version));
+	sks_image_put_hsm(buf, &m);
+	KUNIT_EXPECT_EQ(test, sks_image_get_hsm(buf, sizeof(buf), &d), -EBADMSG);
+	strscpy(m.fw_version, "7.7.1", sizeof(m.fw_version));
+	m.fw_version[7] = 'x';
+	sks_image_put_hsm(buf, &m);
+	KUNIT_EXPECT_EQ(test, sks_image_get_hsm(buf, sizeof(buf), &d), -EBADMSG);
+	m.fw_version[7] = 0;
+	m.nr_archives = SKS_IMAGE_MAX_ARCHIVES + 1;
+	sks_image_put_hsm(buf, &m);
+	KUNIT_EXPECT_EQ(test, sks_image_get_hsm(buf, sizeof(buf), &d), -EBADMSG);
+	m.nr_archives = 0;
+	sks_image_put_hsm(buf, &m);
+	buf[36] = 1;	/* reserved */
+	KUNIT_EXPECT_EQ(test, sks_image_get_hsm(buf, sizeof(buf), &d), -EBADMSG);
+}
+
+static void sks_image_archive_record(struct kunit *test)
+{
+	struct sks_image_arc a, d;
+	struct sks_blob_rec r;
+	size_t size, used, rlen;
+	u8 *objs, *buf;
+
+	kt_rec(&r, 32);
+	rlen = sks_blob_rec_size(&r);
+	objs = kunit_kzalloc(test, 2 * rlen, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, objs);
+	sks_blob_put_rec(objs, &r);
+	sks_blob_put_rec(objs + rlen, &r);
+
+	/* a cloning archive with two objects */
+	kt_arc(&a, SKS_IMAGE_KIND_CLONING, objs, 2, 2 * rlen);
+	size = sks_image_arc_size(&a);
+	KUNIT_EXPECT_EQ(test, size, SKS_IMAGE_ARC_FIXED + 2 * rlen);
+	buf = kunit_kzalloc(test, size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_EXPECT_EQ(test, sks_image_put_arc(buf, &a), size);
+	KUNIT_ASSERT_EQ(test, sks_image_get_arc(buf, size, &d, &used), 0);
+	KUNIT_EXPECT_EQ(test, used, size);
+	KUNIT_EXPECT_EQ(test, d.kind, (u32)SKS_IMAGE_KIND_CLONING);
+	KUNIT_EXPECT_EQ(test, d.nr_objects, 2U);
+	KT_EXPECT_MEMEQ(test, d.name, a.name, sizeof(a.name));
+	KUNIT_EXPECT_EQ(test, d.created, (s64)1700000000);
+	KUNIT_EXPECT_EQ(test, d.source_serial, 123456ULL);
+	KUNIT_EXPECT_EQ(test, d.secret_iterations, 2048U);
+	KT_EXPECT_MEMEQ(test, d.secret_hash, a.secret_hash,
+			sizeof(a.secret_hash));
+	KUNIT_EXPECT_PTR_EQ(test, d.objects, (const u8 *)buf + SKS_IMAGE_ARC_FIXED);
+	KUNIT_EXPECT_EQ(test, sks_image_get_arc(buf, size - 1, &d, &used),
+			-EBADMSG);
+	/* object count disagreeing with the object area */
+	a.nr_objects = 1;
+	sks_image_put_arc(buf, &a);
+	KUNIT_EXPECT_EQ(test, sks_image_get_arc(buf, size, &d, &used), -EBADMSG);
+	a.nr_objects = 3;
+	sks_image_put_arc(buf, &a);
+	KUNIT_EXPECT_EQ(test, sks_image_get_arc(buf, size, &d, &used), -EBADMSG);
+	a.nr_objects = 2;
+	/* a cloning archive holds no SMK, an SKS archive one */
+	memset(a.smk, 1, sizeof(a.smk));
+	sks_image_put_arc(buf, &a);
+	KUNIT_EXPECT_EQ(test, sks_image_get_arc(buf, size, &d, &used), -EBADMSG);
+
+	/* an SKS archive, no objects */
+	kt_arc(&a, SKS_IMAGE_KIND_SKS, NULL, 0, 0);
+	sks_image_put_arc(buf, &a);
+	KUNIT_ASSERT_EQ(test, sks_image_get_arc(buf, SKS_IMAGE_ARC_FIXED, &d,
+						&used), 0);
+	KT_EXPECT_MEMEQ(test, d.smk, a.smk, sizeof(a.smk));
+	memset(a.smk, 0, sizeof(a.smk));
+	sks_image_put_arc(buf, &a);
+	KUNIT_EXPECT_EQ(test, sks_image_get_arc(buf, SKS_IMAGE_ARC_FIXED, &d,
+						&used), -EBADMSG);
+	/* kind, name, iterations, reserved */
+	kt_arc(&a, 3, NULL, 0, 0);
+	sks_image_put_arc(buf, &a);
+	KUNIT_EXPECT_EQ(test, sks_image_get_arc(buf, SKS_IMAGE_ARC_FIXED, &d,
+						&used), -EBADMSG);
+	kt_arc(&a, SKS_IMAGE_KIND_SKS, NULL, 0, 0);
+	a.name[3] = ' ';
+	sks_image_put_arc(buf, &a);
+	KUNIT_EXPECT_EQ(test, sks_image_get_arc(buf, SKS_IMAGE_ARC_FIXED, &d,
+						&used), -EBADMSG);
+	kt_arc(&a, SKS_IMAGE_KIND_SKS, NULL, 0, 0);
+	a.secret_iterations = 0;
+	sks_image_put_arc(buf, &a);
+	KUNIT_EXPECT_EQ(test, sks_image_get_arc(buf, SKS_IMAGE_ARC_FIXED, &d,
+						&used), -EBADMSG);
+	kt_arc(&a, SKS_IMAGE_KIND_SKS, NULL, 0, 0);
+	sks_image_put_arc(buf, &a);
+	buf[8] = 1;
+	KUNIT_EXPECT_EQ(test, sks_image_get_arc(buf, SKS_IMAGE_ARC_FIXED, &d,
+						&used), -EBADMSG);
+}
+
+static void sks_image_names(struct kunit *test)
+{
+	u8 name[SKS_IMAGE_NAME_LEN];
+
+	memset(name, 0, sizeof(name));
+	KUNIT_EXPECT_EQ(test, sks_image_check_name(name, sizeof(name)), -EINVAL);
+	memcpy(name, "backup-1", 8);
+	KUNIT_EXPECT_EQ(test, sks_image_check_name(name, sizeof(name)), 8);
+	name[20] = 'x';		/* text after the padding starts */
+	KUNIT_EXPECT_EQ(test, sks_image_check_name(name, sizeof(name)), -EINVAL);
+	name[20] = 0;
+	name[2] = ' ';
+	KUNIT_EXPECT_EQ(test, sks_image_check_name(name, sizeof(name)), -EINVAL);
+	name[2] = 0x7f;
+	KUNIT_EXPECT_EQ(test, sks_image_check_name(name, sizeof(name)), -EINVAL);
+	memset(name, '~', sizeof(name));
+	KUNIT_EXPECT_EQ(test, sks_image_check_name(name, sizeof(name)),
+			SKS_IMAGE_NAME_LEN);
+}
+
+static struct kunit_case sks_image_cases[] = {
+	KUNIT_CASE(sks_image_header),
+	KUNIT_CASE(sks_image_hsm_record),
+	KUNIT_CASE(sks_image_archive_record),
+	KUNIT_CASE(sks_image_names),
+	{}
+};
+
+static struct kunit_suite sks_image_suite = {
+	.name = "sks_image",
+	.test_cases = sks_image_cases,
+};
+
+/* ---- HKDF-SHA-256, RFC 5869 appendix A.1-A.3 ---- */
+
+struct kt_hkdf {
+	const char *name;
+	u8 ikm[80], salt[80], info[80];
+	unsigned int ikmlen, saltlen, infolen, okmlen;
+	u8 okm[82];
+};
+
+static const u8 kt_okm1[] = {
+	0x3c, 0xb2, 0x5f, 0x25, 0xfa, 0xac, 0xd5, 0x7a, 0x90, 0x43, 0x4f, 0x64,
+	0xd0, 0x36, 0x2f, 0x2a, 0x2d, 0x2d, 0x0a, 0x90, 0xcf, 0x1a, 0x5a, 0x4c,
+	0x5d, 0xb0, 0x2d, 0x56, 0xec, 0xc4, 0xc5, 0xbf, 0x34, 0x00, 0x72, 0x08,
+	0xd5, 0xb8, 0x87, 0x18, 0x58, 0x65,
+};
+
+static const u8 kt_okm2[] = {
+	0xb1, 0x1e, 0x39, 0x8d, 0xc8, 0x03, 0x27, 0xa1, 0xc8, 0xe7, 0xf7, 0x8c,
+	0x59, 0x6a, 0x49, 0x34, 0x4f, 0x01, 0x2e, 0xda, 0x2d, 0x4e, 0xfa, 0xd8,
+	0xa0, 0x50, 0xcc, 0x4c, 0x19, 0xaf, 0xa9, 0x7c, 0x59, 0x04, 0x5a, 0x99,
+	0xca, 0xc7, 0x82, 0x72, 0x71, 0xcb, 0x41, 0xc6, 0x5e, 0x59, 0x0e, 0x09,
+	0xda, 0x32, 0x75, 0x60, 0x0c, 0x2f, 0x09, 0xb8, 0x36, 0x77, 0x93, 0xa9,
+	0xac, 0xa3, 0xdb, 0x71, 0xcc, 0x30, 0xc5, 0x81, 0x79, 0xec, 0x3e, 0x87,
+	0xc1, 0x4c, 0x01, 0xd5, 0xc1, 0xf3, 0x43, 0x4f, 0x1d, 0x87,
+};
+
+static const u8 kt_okm3[] = {
+	0x8d, 0xa4, 0xe7, 0x75, 0xa5, 0x63, 0xc1, 0x8f, 0x71, 0x5f, 0x80, 0x2a,
+	0x06, 0x3c, 0x5a, 0x31, 0xb8, 0xa1, 0x1f, 0x5c, 0x5e, 0xe1, 0x87, 0x9e,
+	0xc3, 0x45, 0x4e, 0x5f, 0x3c, 0x73, 0x8d, 0x2d, 0x9d, 0x20, 0x13, 0x95,
+	0xfa, 0xa4, 0xb6, 0x1a, 0x96, 0xc8,
+};
+
+/* Fill a test case: the RFC's inputs are byte ranges. */
+static void kt_range(u8 *p, u8 first, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		p[i] = first + i;
+}
+
+static void kt_hkdf_case(struct kunit *test, int tc, bool null_salt)
+{
+	struct sks_hkdf hkdf = {};
+	struct kt_hkdf *c;
+	u8 out[82];
+	int err;
+
+	c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	switch (tc) {
+	case 1:
+		memset(c->ikm, 0x0b, 22);
+		c->ikmlen = 22;
+		kt_range(c->salt, 0x00, 13);
+		c->saltlen = 13;
+		kt_range(c->info, 0xf0, 10);
+		c->infolen = 10;
+		c->okmlen = sizeof(kt_okm1);
+		memcpy(c->okm, kt_okm1, sizeof(kt_okm1));
+		break;
+	case 2:
+		kt_range(c->ikm, 0x00, 80);
+		c->ikmlen = 80;
+		kt_range(c->salt, 0x60, 80);
+		c->saltlen = 80;
+		kt_range(c->info, 0xb0, 80);
+		c->infolen = 80;
+		c->okmlen = sizeof(kt_okm2);
+		memcpy(c->okm, kt_okm2, sizeof(kt_okm2));
+		break;
+	default:	/* 3: no salt, no info */
+		memset(c->ikm, 0x0b, 22);
+		c->ikmlen = 22;
+		c->okmlen = sizeof(kt_okm3);
+		memcpy(c->okm, kt_okm3, sizeof(kt_okm3));
+		break;
+	}
+	err = sks_hkdf_setup(&hkdf, null_salt ? NULL : c->salt, c->saltlen,
+			     c->ikm, c->ikmlen);
+	if (err == -ENOENT)
+		kunit_skip(test, "hmac(sha256) not available");
+	KUNIT_ASSERT_EQ(test, err, 0);
+	memset(out, 0, sizeof(out));
+	KUNIT_EXPECT_EQ(test, sks_hkdf_expand(&hkdf, c->info, c->infolen, out,
+					      c->okmlen), 0);
+	KT_EXPECT_MEMEQ(test, out, c->okm, c->okmlen);
+	/* a shorter output is a prefix of the longer one */
+	memset(out, 0, sizeof(out));
+	KUNIT_EXPECT_EQ(test, sks_hkdf_expand(&hkdf, c->info, c->infolen, out,
+					      17), 0);
+	KT_EXPECT_MEMEQ(test, out, c->okm, 17);
+	KUNIT_EXPECT_EQ(test, out[17], 0);
+	sks_hkdf_destroy(&hkdf);
+	KUNIT_EXPECT_PTR_EQ(test, hkdf.hmac_tfm, (struct crypto_shash *)NULL);
+}
+
+static void sks_hkdf_rfc5869_1(struct kunit *test)
+{
+	kt_hkdf_case(test, 1, false);
+}
+
+static void sks_hkdf_rfc5869_2(struct kunit *test)
+{
+	kt_hkdf_case(test, 2, false);
+}
+
+static void sks_hkdf_rfc5869_3(struct kunit *test)
+{
+	/* "salt not provided": an empty salt and the default are the same */
+	kt_hkdf_case(test, 3, false);
+	kt_hkdf_case(test, 3, true);
+}
+
+static void sks_hkdf_output_limit(struct kunit *test)
+{
+	struct sks_hkdf hkdf = {};
+	u8 *out;
+	int err;
+
+	err = sks_hkdf_setup(&hkdf, NULL, 0, (const u8 *)"ikm", 3);
+	if (err == -ENOENT)
+		kunit_skip(test, "hmac(sha256) not available");
+	KUNIT_ASSERT_EQ(test, err, 0);
+	out = kunit_kzalloc(test, 255 * 32 + 1, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, out);
+	KUNIT_EXPECT_EQ(test, sks_hkdf_expand(&hkdf, NULL, 0, out, 255 * 32), 0);
+	KUNIT_EXPECT_EQ(test, sks_hkdf_expand(&hkdf, NULL, 0, out,
+					      255 * 32 + 1), -EINVAL);
+	sks_hkdf_destroy(&hkdf);
+}
+
+static struct kunit_case sks_hkdf_cases[] = {
+	KUNIT_CASE(sks_hkdf_rfc5869_1),
+	KUNIT_CASE(sks_hkdf_rfc5869_2),
+	KUNIT_CASE(sks_hkdf_rfc5869_3),
+	KUNIT_CASE(sks_hkdf_output_limit),
+	{}
+};
+
+static struct kunit_suite sks_hkdf_suite = {
+	.name = "sks_hkdf",
+	.test_cases = sks_hkdf_cases,
+};
+
+/* ---- PBKDF2-HMAC-SHA256 ---- */
+
+static const u8 kt_pbkdf2_c1[] = {	/* "password", "salt", 1, 32 */
+	0x12, 0x0f, 0xb6, 0xcf, 0xfc, 0xf8, 0xb3, 0x2c, 0x43, 0xe7, 0x22, 0x52,
+	0x56, 0xc4, 0xf8, 0x37, 0xa8, 0x65, 0x48, 0xc9, 0x2c, 0xcc, 0x35, 0x48,
+	0x08, 0x05, 0x98, 0x7c, 0xb7, 0x0b, 0xe1, 0x7b,
+};
+
+static const u8 kt_pbkdf2_c2[] = {	/* "password", "salt", 2, 32 */
+	0xae, 0x4d, 0x0c, 0x95, 0xaf, 0x6b, 0x46, 0xd3, 0x2d, 0x0a, 0xdf, 0xf9,
+	0x28, 0xf0, 0x6d, 0xd0, 0x2a, 0x30, 0x3f, 0x8e, 0xf3, 0xc2, 0x51, 0xdf,
+	0xd6, 0xe2, 0xd8, 0x5a, 0x95, 0x47, 0x4c, 0x43,
+};
+
+/* "passwordPASSWORDpassword", "saltSALTsaltSALTsaltSALTsaltSALTsalt", 4096, 40 */
+static const u8 kt_pbkdf2_c4096[] = {
+	0x34, 0x8c, 0x89, 0xdb, 0xcb, 0xd3, 0x2b, 0x2f, 0x32, 0xd8, 0x14, 0xb8,
+	0x11, 0x6e, 0x84, 0xcf, 0x2b, 0x17, 0x34, 0x7e, 0xbc, 0x18, 0x00, 0x18,
+	0x1c, 0x4e, 0x2a, 0x1f, 0xb8, 0xdd, 0x53, 0xe1, 0xc6, 0x35, 0x51, 0x8c,
+	0x7d, 0xac, 0x47, 0xe9,
+};
+
+static int kt_pbkdf2_init(struct kunit *test)
+{
+	struct crypto_shash *tfm = crypto_alloc_shash("hmac(sha256)", 0, 0);
+
+	if (IS_ERR(tfm))
+		return PTR_ERR(tfm);
+	test->priv = tfm;
+	return 0;
+}
+
+static void kt_pbkdf2_exit(struct kunit *test)
+{
+	crypto_free_shash(test->priv);
+}
+
+static void sks_pbkdf2_vectors(struct kunit *test)
+{
+	static const char p2[] = "passwordPASSWORDpassword";
+	static const char s2[] = "saltSALTsaltSALTsaltSALTsaltSALTsalt";
+	struct crypto_shash *tfm = test->priv;
+	u8 out[40];
+
+	KUNIT_ASSERT_EQ(test, sks_pbkdf2_sha256(tfm, (const u8 *)"password", 8,
+						(const u8 *)"salt", 4, 1, out,
+						32), 0);
+	KT_EXPECT_MEMEQ(test, out, kt_pbkdf2_c1, 32);
+	KUNIT_ASSERT_EQ(test, sks_pbkdf2_sha256(tfm, (const u8 *)"password", 8,
+						(const u8 *)"salt", 4, 2, out,
+						32), 0);
+	KT_EXPECT_MEMEQ(test, out, kt_pbkdf2_c2, 32);
+	/* two blocks, the second one partial */
+	KUNIT_ASSERT_EQ(test, sks_pbkdf2_sha256(tfm, (const u8 *)p2,
+						sizeof(p2) - 1,
+						(const u8 *)s2, sizeof(s2) - 1,
+						4096, out, 40), 0);
+	KT_EXPECT_MEMEQ(test, out, kt_pbkdf2_c4096, 40);
+}
+
+static void sks_pbkdf2_rejects(struct kunit *test)
+{
+	struct crypto_shash *tfm = test->priv;
+	u8 salt[65] = {}, out[32];
+
+	KUNIT_EXPECT_EQ(test, sks_pbkdf2_sha256(tfm, (const u8 *)"pw", 2, salt,
+						16, 0, out, 32), -EINVAL);
+	KUNIT_EXPECT_EQ(test, sks_pbkdf2_sha256(tfm, (const u8 *)"pw", 2, salt,
+						65, 1, out, 32), -EINVAL);
+	KUNIT_EXPECT_EQ(test, sks_pbkdf2_sha256(tfm, (const u8 *)"pw", 2, salt,
+						64, 1, out, 32), 0);
+}
+
+static struct kunit_case sks_pbkdf2_cases[] = {
+	KUNIT_CASE(sks_pbkdf2_vectors),
+	KUNIT_CASE(sks_pbkdf2_rejects),
+	{}
+};
+
+static struct kunit_suite sks_pbkdf2_suite = {
+	.name = "sks_pbkdf2",
+	.init = kt_pbkdf2_init,
+	.exit = kt_pbkdf2_exit,
+	.test_cases = sks_pbkdf2_cases,
+};
+
+/* ---- firmware gate of SKS backups ---- */
+
+static void sks_fw_gate(struct kunit *test)
+{
+	static const struct { const char *fw; bool ok; } v[] = {
+		{ "7.7.1", true }, { "7.7.2", true }, { "7.7.10", true },
+		{ "7.8.0", true }, { "7.10.0", true }, { "8.0.0", true },
+		{ "10.1.2", true }, { "6.28.0", true }, { "6.30.5", true },
+		{ "7.7.0", false }, { "7.6.99", false }, { "6.27.9", false },
+		{ "5.99.99", false }, { "0.0.0", false },
+		{ "", false }, { "7", false }, { "7.7", false },
+		{ "7.7.", false }, { "7..1", false }, { ".7.7", false },
+		{ "v7.7.1", false }, { "7.x.1", false }, { "7 .7.1", false },
+		{ "7.99999999999.1", false }, { "4294967303.0.0", false },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(v); i++)
+		KUNIT_EXPECT_EQ_MSG(test, sks_fw_supports_sks(v[i].fw), v[i].ok,
+				    "firmware \"%s\"", v[i].fw);
+}
+
+static struct kunit_case sks_fw_cases[] = {
+	KUNIT_CASE(sks_fw_gate),
+	{}
+};
+
+static struct kunit_suite sks_fw_suite = {
+	.name = "sks_fw",
+	.test_cases = sks_fw_cases,
+};
+
+kunit_test_suites(&sks_blob_suite, &sks_image_suite, &sks_hkdf_suite,
+		  &sks_pbkdf2_suite, &sks_fw_suite);
+
+MODULE_DESCRIPTION("KUnit tests of the sks codecs and key derivations");
+MODULE_LICENSE("GPL");
