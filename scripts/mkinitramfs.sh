@@ -70,6 +70,12 @@ done | sort -u | while read -r f; do
 done
 mkdir -p "$root$mods/extra"
 cp "$module" "$root$mods/extra/sks.ko"
+# (built next to sks.ko only for a kernel with KUnit: make check-debug)
+kunit=$(dirname "$module")/sks_kunit.ko
+if [ -f "$kunit" ] &&
+   [ "$(modinfo -F vermagic "$kunit" | cut -d' ' -f1)" = "$kver" ]; then
+	cp "$kunit" "$root$mods/extra/sks_kunit.ko"
+fi
 for f in modules.order modules.builtin modules.builtin.modinfo; do
 	[ -e "$mods/$f" ] && cp "$mods/$f" "$root$mods/"
 done

@@ -13,6 +13,42 @@ log=/tmp/selftest.out
 
 emit() { echo "$*" | tee -a "$out"; }
 
+# KUnit (kernels with CONFIG_KUNIT only: make check-debug): sks_kunit.ko
+# runs its suites when it loads; every test case's KTAP line becomes one
+# TAP line "ok - kunit: <suite>.<case>". The module is unloaded again, so
+# that sks can be.
+kunit_tests() {
+	ko=$(find /lib/modules -name sks_kunit.ko 2>/dev/null | head -n 1)
+	[ -n "$ko" ] || return 0
+	emit "# selftest: kunit"
+	if ! modprobe sks_kunit; then
+		emit "not ok - kunit: sks_kunit.ko loads"
+		status=1
+		return
+	fi
+	ktap=/tmp/kunit.ktap
+	: >$ktap
+	for d in /sys/kernel/debug/kunit/sks_*; do
+		[ -f "$d/results" ] || continue
+		# case lines are indented; the suite's own line is not
+		sed -n 's/^[[:space:]]\{1,\}\(\(not \)\{0,1\}ok\) [0-9]\{1,\} \(- \)\{0,1\}/\1 - kunit: '"${d##*/}"'./p' \
+			"$d/results" >>$ktap
+	done
+	if [ ! -s $ktap ]; then
+		# no debugfs: the kernel log, without suite names
+		dmesg | sed -n 's/^\[[^]]*\] \{2,\}\(\(not \)\{0,1\}ok\) [0-9]\{1,\} \(- \)\{0,1\}\(sks_\)/\1 - kunit: \4/p' >>$ktap
+	fi
+	if [ -s $ktap ]; then
+		tee -a "$out" <$ktap
+		grep -q '^not ok' $ktap && status=1
+	else
+		emit "not ok - kunit: sks_kunit.ko reports results"
+		status=1
+	fi
+	rmmod sks_kunit || { emit "not ok - kunit: rmmod sks_kunit"; status=1; }
+}
+kunit_tests
+
 for t in /sks/selftests/*; do
 	[ -x "$t" ] || continue
 	name=${t##*/}
