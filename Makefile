@@ -143,17 +143,19 @@ initramfs: deps
 check: deps
 	@$(MAKE) --no-print-directory _check
 
+# Each run keeps its TAP files in a folder of its own (build/check.XXXXXX,
+# the last one linked as build/check), so runs in one tree don't mix.
 _check: initramfs
-	@mkdir -p $(B)/check
-	@rm -f $(B)/check/*.tap
-	@LD_LIBRARY_PATH=$(B)/lib scripts/host-tests.sh $(B)/check/host.tap \
-		$(HOSTTESTS) $(HOSTSCRIPTS); true
-	@scripts/vm.sh check $(B)/check/vm.tap; rc=$$?; \
-	 if [ $$rc -ne 0 ] && ! grep -q '^not ok' $(B)/check/vm.tap 2>/dev/null; then \
+	@dir=$$(mktemp -d $(B)/check.XXXXXX) && \
+	 { [ -L $(B)/check ] || rm -rf $(B)/check; } && ln -sfn $${dir##*/} $(B)/check && \
+	 LD_LIBRARY_PATH=$(B)/lib scripts/host-tests.sh $$dir/host.tap \
+		$(HOSTTESTS) $(HOSTSCRIPTS); \
+	 scripts/vm.sh check $$dir/vm.tap; rc=$$?; \
+	 if [ $$rc -ne 0 ] && ! grep -q '^not ok' $$dir/vm.tap 2>/dev/null; then \
 		echo "not ok - the test VM ran the selftests to the end (status $$rc)" \
-			>>$(B)/check/vm.tap; \
+			>>$$dir/vm.tap; \
 	 fi; \
-	 scripts/tap-summary.sh $(B)/check/host.tap $(B)/check/vm.tap
+	 scripts/tap-summary.sh $$dir/host.tap $$dir/vm.tap
 
 # ---- debug kernel ------------------------------------------------------------
 # scripts/debug-kernel.sh builds the kernel once per machine (cached outside
@@ -175,16 +177,16 @@ _check-debug: userspace
 	scripts/mkinitramfs.sh $$(cat $(DEBUG_KDIR)/include/config/kernel.release) \
 		$(DEBUG_MOD)/driver/sks.ko $(B)/debug/initramfs.cpio \
 		$(B)/lib $(B)/tools $(B)/selftests
-	@mkdir -p $(B)/check && rm -f $(B)/check/debug.tap
-	@VM_KERNEL=$(DEBUG_KDIR)/arch/x86/boot/bzImage \
+	@dir=$$(mktemp -d $(B)/check-debug.XXXXXX) && \
+	 VM_KERNEL=$(DEBUG_KDIR)/arch/x86/boot/bzImage \
 	 VM_INITRD=$(B)/debug/initramfs.cpio VM_MEM=$${VM_MEM:-2048} \
 	 VM_TIMEOUT=$${VM_TIMEOUT:-3000} \
-		scripts/vm.sh check $(B)/check/debug.tap; rc=$$?; \
-	 if [ $$rc -ne 0 ] && ! grep -q '^not ok' $(B)/check/debug.tap 2>/dev/null; then \
+		scripts/vm.sh check $$dir/debug.tap; rc=$$?; \
+	 if [ $$rc -ne 0 ] && ! grep -q '^not ok' $$dir/debug.tap 2>/dev/null; then \
 		echo "not ok - the debug VM ran the selftests to the end (status $$rc)" \
-			>>$(B)/check/debug.tap; \
+			>>$$dir/debug.tap; \
 	 fi; \
-	 scripts/tap-summary.sh $(B)/check/debug.tap
+	 scripts/tap-summary.sh $$dir/debug.tap
 
 demo: deps
 	@$(MAKE) --no-print-directory initramfs

@@ -142,5 +142,6 @@ echo "root:x:0:" >"$root/etc/group"
 echo "$kver" >"$root/sks/kver"
 
 mkdir -p "$(dirname "$out")"
-(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) >"$out.tmp"
-mv "$out.tmp" "$out"
+tmp=$(mktemp "$out.XXXXXX")
+(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) >"$tmp"
+mv "$tmp" "$out"
