@@ -144,4 +144,5 @@ echo "$kver" >"$root/sks/kver"
 mkdir -p "$(dirname "$out")"
 tmp=$(mktemp "$out.XXXXXX")
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) >"$tmp"
+chmod 644 "$tmp"
 mv "$tmp" "$out"
