@@ -344,8 +344,8 @@ out_unlock:
 		goto out_put;
 
 	for (i = 0; i < n; i++)
-		size += SKS_BLOB_REC_FIXED + objs[i]->attrs.label_len +
-			objs[i]->attrs.id_len + objs[i]->attrs.value_len;
+		size += SKS_BLOB_REC_FIXED + objs[i]->label_len +
+			objs[i]->id_len + objs[i]->value_len;
 	if (size > SKS_IMAGE_MAX_LEN) {
 		err = sks_fail(ckr, SKS_CKR_DEVICE_MEMORY);
 		goto out_put;
@@ -356,22 +356,20 @@ out_unlock:
 		goto out_put;
 	}
 	for (i = 0; i < n; i++) {
-		const struct sks_obj_attrs *a = &objs[i]->attrs;
+		const struct sks_object *o = objs[i];
 
-		r.class = a->obj_class;
-		r.key_type = a->key_type;
-		r.flags = a->flags;
-		r.label_len = a->label_len;
-		r.id_len = a->id_len;
-		r.value_len = a->value_len;
-		r.usage_limit = a->usage_limit;
-		/* usage_count is updated under the slot lock: snapshot it */
-		mutex_lock(&s->lock);
-		r.usage_count = a->usage_count;
-		mutex_unlock(&s->lock);
-		r.label = a->label;
-		r.id = a->id;
-		r.value = objs[i]->value;
+		r.class = o->obj_class;
+		r.key_type = o->key_type;
+		r.flags = o->flags;
+		r.label_len = o->label_len;
+		r.id_len = o->id_len;
+		r.value_len = o->value_len;
+		r.usage_limit = o->usage_limit;
+		/* usage_count is counted atomically: snapshot it */
+		r.usage_count = atomic64_read(&o->usage_count);
+		r.label = sks_obj_label(o);
+		r.id = sks_obj_id(o);
+		r.value = sks_obj_value(o);
 		off += sks_blob_put_rec(buf + off, &r);
 	}
 	*nr = n;

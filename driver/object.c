@@ -23,11 +23,13 @@ static void sks_object_release(struct kref *ref)
 	struct sks_object *obj = container_of(ref, struct sks_object, ref);
 	unsigned int i;
 
-	crypto_free_aead(obj->aead);
-	for (i = 0; i < ARRAY_SIZE(obj->hmac); i++)
-		crypto_free_shash(obj->hmac[i]);
-	kfree_sensitive(obj->value);
-	kfree_sensitive(obj);
+	if (obj->obj_class == SKS_CKO_SECRET_KEY &&
+	    obj->key_type == SKS_CKK_AES)
+		crypto_free_aead(obj->aead);
+	else if (obj->obj_class == SKS_CKO_SECRET_KEY)
+		for (i = 0; i < ARRAY_SIZE(obj->hmac); i++)
+			crypto_free_shash(obj->hmac[i]);
+	kfree_sensitive(obj);	/* wipes label, id and value */
 }
 
 /**
@@ -40,6 +42,28 @@ void sks_object_put(struct sks_object *obj)
 {
 	if (obj)
 		kref_put(&obj->ref, sks_object_release);
+}
+
+/**
+ * sks_object_attrs() - the attributes of an object, as user space sees them.
+ * @obj: the object.
+ * @a: out: attributes (usage_count read atomically).
+ *
+ * Context: any.
+ */
+void sks_object_attrs(const struct sks_object *obj, struct sks_obj_attrs *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->obj_class = obj->obj_class;
+	a->key_type = obj->key_type;
+	a->flags = obj->flags;
+	a->value_len = obj->value_len;
+	a->usage_limit = obj->usage_limit;
+	a->usage_count = atomic64_read(&obj->usage_count);
+	a->label_len = obj->label_len;
+	a->id_len = obj->id_len;
+	memcpy(a->label, sks_obj_label(obj), obj->label_len);
+	memcpy(a->id, sks_obj_id(obj), obj->id_len);
 }
 
 static int sks_check_bytes(const u8 *buf, u32 len, u32 max)
@@ -112,49 +136,16 @@ int sks_object_validate(struct sks_slot *slot, const struct sks_obj_attrs *a,
 	}
 }
 
-static int sks_object_key(struct sks_object *obj)
-{
-	unsigned int i;
-	int err;
-
-	if (obj->attrs.obj_class != SKS_CKO_SECRET_KEY)
-		return 0;
-	if (obj->attrs.key_type == SKS_CKK_AES) {
-		obj->aead = crypto_alloc_aead("gcm(aes)", 0, 0);
-		if (IS_ERR(obj->aead)) {
-			err = PTR_ERR(obj->aead);
-			obj->aead = NULL;
-			return err;
-		}
-		err = crypto_aead_setkey(obj->aead, obj->value,
-					 obj->attrs.value_len);
-		if (!err)
-			err = crypto_aead_setauthsize(obj->aead,
-						      SKS_GCM_TAG_LEN);
-		return err;
-	}
-	for (i = 0; i < ARRAY_SIZE(obj->hmac); i++) {
-		obj->hmac[i] = crypto_alloc_shash(sks_hmac_algs[i], 0, 0);
-		if (IS_ERR(obj->hmac[i])) {
-			err = PTR_ERR(obj->hmac[i]);
-			obj->hmac[i] = NULL;
-			return err;
-		}
-		err = crypto_shash_setkey(obj->hmac[i], obj->value,
-					  obj->attrs.value_len);
-		if (err)
-			return err;
-	}
-	return 0;
-}
-
 /**
  * sks_object_new() - build an object (not yet visible) from valid attributes.
  * @a: attributes checked by sks_object_validate().
  * @value: attrs.value_len bytes; copied.
  * @ckr: out: result code.
  *
- * Keys get their keyed transforms here, once.
+ * One allocation holds the object, its label, id and value. No transform
+ * is made here: keys get theirs on first use (sks_object_aead(),
+ * sks_object_hmac()), so an object that is only stored, extracted or
+ * destroyed never costs one.
  *
  * Context: process context, may sleep.
  * Return: the object with one reference, or an ERR_PTR.
@@ -163,31 +154,31 @@ struct sks_object *sks_object_new(const struct sks_obj_attrs *a,
 				  const u8 *value, u32 *ckr)
 {
 	struct sks_object *obj;
-	int err;
+	u8 *p;
 
-	obj = kzalloc(sizeof(*obj), GFP_KERNEL_ACCOUNT);
+	obj = kzalloc(struct_size(obj, data, a->label_len + a->id_len +
+				  a->value_len), GFP_KERNEL_ACCOUNT);
 	if (!obj)
 		return ERR_PTR(sks_fail(ckr, SKS_CKR_HOST_MEMORY));
 	kref_init(&obj->ref);
-	obj->attrs = *a;
+	INIT_LIST_HEAD(&obj->sess_node);
+	obj->obj_class = a->obj_class;
+	obj->key_type = a->key_type;
+	obj->flags = a->flags;
+	obj->value_len = a->value_len;
+	obj->usage_limit = a->usage_limit;
+	atomic64_set(&obj->usage_count, a->usage_count);
+	obj->label_len = a->label_len;
+	obj->id_len = a->id_len;
 	obj->charge = SKS_OBJ_OVERHEAD + a->label_len + a->id_len +
 		      a->value_len;
-	obj->value = kmemdup(value, max_t(u32, a->value_len, 1),
-			     GFP_KERNEL_ACCOUNT);
-	if (!obj->value) {
-		err = sks_fail(ckr, SKS_CKR_HOST_MEMORY);
-		goto err_put;
-	}
-	err = sks_object_key(obj);
-	if (err) {
-		*ckr = SKS_CKR_DEVICE_ERROR;
-		goto err_put;
-	}
+	p = obj->data;
+	memcpy(p, a->label, a->label_len);
+	p += a->label_len;
+	memcpy(p, a->id, a->id_len);
+	p += a->id_len;
+	memcpy(p, value, a->value_len);
 	return obj;
-
-err_put:
-	sks_object_put(obj);
-	return ERR_PTR(err);
 }
 
 /**
@@ -208,12 +199,14 @@ int sks_object_insert_locked(struct sks_session *sess, struct sks_object *obj,
 	lockdep_assert_held(&slot->lock);
 	if (slot->used + obj->charge > slot->capacity)
 		return sks_fail(ckr, SKS_CKR_DEVICE_MEMORY);
-	obj->owner = (obj->attrs.flags & SKS_OBJ_TOKEN) ? NULL : sess;
+	obj->owner = (obj->flags & SKS_OBJ_TOKEN) ? NULL : sess;
 	err = xa_alloc(&slot->objects, &obj->handle, obj, xa_limit_32b,
 		       GFP_KERNEL);
 	if (err)
 		return sks_fail(ckr, err == -EBUSY ? SKS_CKR_DEVICE_MEMORY :
 				SKS_CKR_HOST_MEMORY);
+	if (obj->owner)
+		list_add_tail(&obj->sess_node, &sess->objects);
 	slot->used += obj->charge;
 	return 0;
 }
@@ -223,7 +216,9 @@ int sks_object_insert_locked(struct sks_session *sess, struct sks_object *obj,
  * @slot: its partition.
  * @obj: the object; the partition's reference is dropped.
  *
- * Operations in flight keep their own reference.
+ * Operations in flight keep their own reference. xa_erase() takes the
+ * xarray's lock before the partition's reference is dropped, which is
+ * what makes sks_key_get()'s lookup under that lock safe.
  *
  * Context: caller holds slot->lock.
  */
@@ -231,6 +226,7 @@ void sks_object_remove_locked(struct sks_slot *slot, struct sks_object *obj)
 {
 	lockdep_assert_held(&slot->lock);
 	xa_erase(&slot->objects, obj->handle);
+	list_del_init(&obj->sess_node);
 	slot->used -= obj->charge;
 	sks_object_put(obj);
 }
@@ -259,18 +255,19 @@ struct sks_object *sks_object_get_locked(struct sks_session *sess, u32 handle)
  * sks_session_objects_destroy() - destroy the session objects of a session.
  * @sess: the closing session.
  *
+ * Walks the session's own list: the cost is the number of objects it
+ * owns, whatever else the partition holds.
+ *
  * Context: process context; takes slot->lock.
  */
 void sks_session_objects_destroy(struct sks_session *sess)
 {
 	struct sks_slot *slot = sess->slot;
-	struct sks_object *obj;
-	unsigned long idx;
+	struct sks_object *obj, *tmp;
 
 	mutex_lock(&slot->lock);
-	xa_for_each(&slot->objects, idx, obj)
-		if (obj->owner == sess)
-			sks_object_remove_locked(slot, obj);
+	list_for_each_entry_safe(obj, tmp, &sess->objects, sess_node)
+		sks_object_remove_locked(slot, obj);
 	mutex_unlock(&slot->lock);
 }
 
@@ -442,7 +439,7 @@ int sks_ioc_get_attrs(void *priv, void *arg, u32 *ckr)
 	obj = sks_lookup(sess, ga->handle, false, SKS_CKR_OBJECT_HANDLE_INVALID,
 			 ckr, &err);
 	if (obj)
-		ga->attrs = obj->attrs;
+		sks_object_attrs(obj, &ga->attrs);
 	mutex_unlock(&sess->slot->lock);
 	sks_object_put(obj);
 	return err;
@@ -474,15 +471,16 @@ int sks_ioc_get_value(void *priv, void *arg, u32 *ckr)
 	if (!obj)
 		return err;
 
-	len = obj->attrs.value_len;
-	if (obj->attrs.obj_class != SKS_CKO_DATA) {
+	len = obj->value_len;
+	if (obj->obj_class != SKS_CKO_DATA) {
 		err = sks_fail(ckr, SKS_CKR_ATTRIBUTE_SENSITIVE);
 	} else if (!gv->buf) {
 		gv->len = len;
 	} else if (gv->len < len) {
 		gv->len = len;
 		err = sks_fail(ckr, SKS_CKR_BUFFER_TOO_SMALL);
-	} else if (copy_to_user(u64_to_user_ptr(gv->buf), obj->value, len)) {
+	} else if (copy_to_user(u64_to_user_ptr(gv->buf), sks_obj_value(obj),
+				len)) {
 		err = sks_fail_errno(ckr, SKS_CKR_ARGUMENTS_BAD, -EFAULT);
 	} else {
 		gv->len = len;
@@ -492,20 +490,21 @@ int sks_ioc_get_value(void *priv, void *arg, u32 *ckr)
 }
 
 static bool sks_match(const struct sks_find_objects *fo,
-		      const struct sks_obj_attrs *a)
+		      const struct sks_object *obj)
 {
 	const struct sks_obj_attrs *t = &fo->tmpl;
 
-	if ((fo->flags & SKS_FIND_CLASS) && t->obj_class != a->obj_class)
+	if ((fo->flags & SKS_FIND_CLASS) && t->obj_class != obj->obj_class)
 		return false;
-	if ((fo->flags & SKS_FIND_KEY_TYPE) && t->key_type != a->key_type)
+	if ((fo->flags & SKS_FIND_KEY_TYPE) && t->key_type != obj->key_type)
 		return false;
 	if ((fo->flags & SKS_FIND_LABEL) &&
-	    (t->label_len != a->label_len ||
-	     memcmp(t->label, a->label, a->label_len)))
+	    (t->label_len != obj->label_len ||
+	     memcmp(t->label, sks_obj_label(obj), obj->label_len)))
 		return false;
 	if ((fo->flags & SKS_FIND_ID) &&
-	    (t->id_len != a->id_len || memcmp(t->id, a->id, a->id_len)))
+	    (t->id_len != obj->id_len ||
+	     memcmp(t->id, sks_obj_id(obj), obj->id_len)))
 		return false;
 	return true;
 }
@@ -543,7 +542,7 @@ int sks_ioc_find_objects(void *priv, void *arg, u32 *ckr)
 		goto out_unlock;
 	xa_for_each(&slot->objects, idx, obj)
 		if ((!obj->owner || obj->owner == sess) &&
-		    sks_match(fo, &obj->attrs))
+		    sks_match(fo, obj))
 			n++;
 	if (!fo->handles || fo->count < n || !n) {
 		if (fo->handles && fo->count < n)
@@ -558,7 +557,7 @@ int sks_ioc_find_objects(void *priv, void *arg, u32 *ckr)
 	}
 	xa_for_each(&slot->objects, idx, obj)
 		if ((!obj->owner || obj->owner == sess) &&
-		    sks_match(fo, &obj->attrs))
+		    sks_match(fo, obj))
 			handles[i++] = obj->handle;
 	mutex_unlock(&slot->lock);
 
@@ -603,67 +602,211 @@ int sks_ioc_destroy_object(void *priv, void *arg, u32 *ckr)
 }
 
 /*
- * Look up a key for an operation and count one use. @need is the usage
- * flag, @key_type the required type; on success the caller owns a
+ * Look up a key for an operation without slot->lock: the role and slot
+ * checks of sks_session_require(), then the handle under the xarray's
+ * lock (see sks_object_remove_locked()). On success the caller owns a
  * reference.
  */
-static struct sks_object *sks_use_key(struct sks_session *sess, u32 handle,
-				      u32 key_type, u32 need, u32 *ckr,
-				      int *err)
+static struct sks_object *sks_key_get(struct sks_session *sess, u32 handle,
+				      u32 *ckr, int *err)
 {
+	struct xarray *xa = &sess->slot->objects;
 	struct sks_object *obj;
 
-	mutex_lock(&sess->slot->lock);
-	obj = sks_lookup(sess, handle, false, SKS_CKR_KEY_HANDLE_INVALID, ckr,
-			 err);
-	if (!obj)
-		goto out;
-	if (obj->attrs.obj_class != SKS_CKO_SECRET_KEY ||
-	    obj->attrs.key_type != key_type)
-		*err = sks_fail(ckr, SKS_CKR_KEY_TYPE_INCONSISTENT);
-	else if (!(obj->attrs.flags & need))
-		*err = sks_fail(ckr, SKS_CKR_KEY_FUNCTION_NOT_PERMITTED);
-	else if (obj->attrs.usage_limit &&
-		 obj->attrs.usage_count >= obj->attrs.usage_limit)
-		*err = sks_fail(ckr, SKS_CKR_KEY_NOT_ACTIVE);
+	*err = sks_session_require_lockless(sess, false, ckr);
+	if (*err)
+		return NULL;
+	xa_lock(xa);
+	obj = xa_load(xa, handle);
+	if (obj && (!obj->owner || obj->owner == sess))
+		kref_get(&obj->ref);
 	else
-		obj->attrs.usage_count++;
-	if (*err) {
-		sks_object_put(obj);
 		obj = NULL;
-	}
-out:
-	mutex_unlock(&sess->slot->lock);
+	xa_unlock(xa);
+	if (!obj)
+		*err = sks_fail(ckr, SKS_CKR_KEY_HANDLE_INVALID);
 	return obj;
 }
 
-static int sks_gcm(struct sks_object *obj, bool enc, u8 *buf, u32 aad_len,
-		   u32 cryptlen, u8 *iv)
+/* The usage limit is reached: no use may be counted any more. */
+static bool sks_object_exhausted(struct sks_object *obj)
 {
-	struct aead_request *req;
-	struct scatterlist sg;
-	DECLARE_CRYPTO_WAIT(wait);
+	return obj->usage_limit &&
+	       (u64)atomic64_read(&obj->usage_count) >= obj->usage_limit;
+}
+
+/*
+ * Count one use; false if the usage limit is reached. A compare-and-swap
+ * loop, so concurrent users never count past the limit.
+ */
+static bool sks_object_count_use(struct sks_object *obj)
+{
+	s64 c;
+
+	if (!obj->usage_limit) {
+		atomic64_inc(&obj->usage_count);
+		return true;
+	}
+	c = atomic64_read(&obj->usage_count);
+	do {
+		if ((u64)c >= obj->usage_limit)
+			return false;
+	} while (!atomic64_try_cmpxchg(&obj->usage_count, &c, c + 1));
+	return true;
+}
+
+/*
+ * Publish a transform made for @obj in *@slot unless another thread was
+ * first; returns the one that stays.
+ */
+static void *sks_object_set_tfm(void **slot, void *tfm,
+				void (*free_tfm)(void *tfm))
+{
+	void *old = cmpxchg(slot, NULL, tfm);
+
+	if (!old)
+		return tfm;
+	free_tfm(tfm);
+	return old;
+}
+
+static void sks_free_aead(void *tfm)
+{
+	crypto_free_aead(tfm);
+}
+
+static void sks_free_shash(void *tfm)
+{
+	crypto_free_shash(tfm);
+}
+
+/*
+ * The AES key's gcm(aes) transform, made and keyed on the first use and
+ * kept until the object is freed. Concurrent first uses may each make
+ * one; cmpxchg() keeps the first.
+ */
+static struct crypto_aead *sks_object_aead(struct sks_object *obj)
+{
+	/* pairs with the cmpxchg() in sks_object_set_tfm(): keyed before seen */
+	struct crypto_aead *tfm = smp_load_acquire(&obj->aead);
 	int err;
 
-	req = aead_request_alloc(obj->aead, GFP_KERNEL);
-	if (!req)
-		return -ENOMEM;
+	if (tfm)
+		return tfm;
+	tfm = crypto_alloc_aead("gcm(aes)", 0, 0);
+	if (IS_ERR(tfm))
+		return tfm;
+	err = crypto_aead_setkey(tfm, sks_obj_value(obj), obj->value_len);
+	if (!err)
+		err = crypto_aead_setauthsize(tfm, SKS_GCM_TAG_LEN);
+	if (err) {
+		crypto_free_aead(tfm);
+		return ERR_PTR(err);
+	}
+	return sks_object_set_tfm((void **)&obj->aead, tfm, sks_free_aead);
+}
+
+/* The generic secret's hmac() transform for mechanism index @idx. */
+static struct crypto_shash *sks_object_hmac(struct sks_object *obj, int idx)
+{
+	/* pairs with the cmpxchg() in sks_object_set_tfm(): keyed before seen */
+	struct crypto_shash *tfm = smp_load_acquire(&obj->hmac[idx]);
+	int err;
+
+	if (tfm)
+		return tfm;
+	tfm = crypto_alloc_shash(sks_hmac_algs[idx], 0, 0);
+	if (IS_ERR(tfm))
+		return tfm;
+	err = crypto_shash_setkey(tfm, sks_obj_value(obj), obj->value_len);
+	if (err) {
+		crypto_free_shash(tfm);
+		return ERR_PTR(err);
+	}
+	return sks_object_set_tfm((void **)&obj->hmac[idx], tfm,
+				  sks_free_shash);
+}
+
+/*
+ * Look up a key for an operation, check its type and usage flag @need,
+ * make its transform (sks_object_aead() or sks_object_hmac() for @idx)
+ * and count one use. On success the caller owns a reference and *@tfm is
+ * the transform.
+ */
+static struct sks_object *sks_use_key(struct sks_session *sess, u32 handle,
+				      u32 key_type, u32 need, int idx,
+				      void **tfm, u32 *ckr, int *err)
+{
+	struct sks_object *obj;
+	void *t;
+
+	obj = sks_key_get(sess, handle, ckr, err);
+	if (!obj)
+		return NULL;
+	if (obj->obj_class != SKS_CKO_SECRET_KEY || obj->key_type != key_type) {
+		*err = sks_fail(ckr, SKS_CKR_KEY_TYPE_INCONSISTENT);
+		goto err_put;
+	}
+	if (!(obj->flags & need)) {
+		*err = sks_fail(ckr, SKS_CKR_KEY_FUNCTION_NOT_PERMITTED);
+		goto err_put;
+	}
+	if (sks_object_exhausted(obj)) {
+		*err = sks_fail(ckr, SKS_CKR_KEY_NOT_ACTIVE);
+		goto err_put;
+	}
+	t = key_type == SKS_CKK_AES ? (void *)sks_object_aead(obj) :
+	    (void *)sks_object_hmac(obj, idx);
+	if (IS_ERR(t)) {
+		*err = sks_fail(ckr, SKS_CKR_DEVICE_ERROR);
+		goto err_put;
+	}
+	if (!sks_object_count_use(obj)) {
+		*err = sks_fail(ckr, SKS_CKR_KEY_NOT_ACTIVE);
+		goto err_put;
+	}
+	*tfm = t;
+	return obj;
+
+err_put:
+	sks_object_put(obj);
+	return NULL;
+}
+
+/*
+ * The AEAD request and the data of one operation share one allocation:
+ * [request | aad | data | tag | iv].
+ */
+static size_t sks_gcm_req_size(struct crypto_aead *tfm)
+{
+	return ALIGN(sizeof(struct aead_request) + crypto_aead_reqsize(tfm),
+		     ARCH_KMALLOC_MINALIGN);
+}
+
+static int sks_gcm(struct crypto_aead *tfm, struct aead_request *req,
+		   bool enc, u8 *buf, u32 aad_len, u32 cryptlen, u8 *iv)
+{
+	struct scatterlist sg;
+	DECLARE_CRYPTO_WAIT(wait);
+
+	aead_request_set_tfm(req, tfm);
 	sg_init_one(&sg, buf, aad_len + cryptlen + (enc ? SKS_GCM_TAG_LEN : 0));
 	aead_request_set_callback(req, CRYPTO_TFM_REQ_MAY_SLEEP,
 				  crypto_req_done, &wait);
 	aead_request_set_ad(req, aad_len);
 	aead_request_set_crypt(req, &sg, &sg, cryptlen, iv);
-	err = crypto_wait_req(enc ? crypto_aead_encrypt(req) :
-			      crypto_aead_decrypt(req), &wait);
-	aead_request_free(req);
-	return err;
+	return crypto_wait_req(enc ? crypto_aead_encrypt(req) :
+			       crypto_aead_decrypt(req), &wait);
 }
 
 static int sks_crypt(struct sks_session *sess, struct sks_crypt *c, bool enc,
 		     u32 *ckr)
 {
 	u32 outlen, max_in = SKS_MAX_DATA_SIZE + (enc ? 0 : SKS_GCM_TAG_LEN);
+	struct crypto_aead *tfm;
 	struct sks_object *obj;
+	struct aead_request *req;
+	size_t reqsize;
 	u8 *buf, *iv;
 	int err;
 
@@ -678,7 +821,8 @@ static int sks_crypt(struct sks_session *sess, struct sks_crypt *c, bool enc,
 	outlen = enc ? c->in_len + SKS_GCM_TAG_LEN : c->in_len - SKS_GCM_TAG_LEN;
 
 	obj = sks_use_key(sess, c->handle, SKS_CKK_AES,
-			  enc ? SKS_OBJ_ENCRYPT : SKS_OBJ_DECRYPT, ckr, &err);
+			  enc ? SKS_OBJ_ENCRYPT : SKS_OBJ_DECRYPT, 0,
+			  (void **)&tfm, ckr, &err);
 	if (!obj)
 		return err;
 	if (c->out_len < outlen) {
@@ -687,13 +831,14 @@ static int sks_crypt(struct sks_session *sess, struct sks_crypt *c, bool enc,
 		goto out_put;
 	}
 
-	/* [aad | data | tag | iv], kmalloc'd for the scatterlist */
-	buf = kmalloc(c->aad_len + c->in_len + SKS_GCM_TAG_LEN +
+	reqsize = sks_gcm_req_size(tfm);
+	req = kmalloc(reqsize + c->aad_len + c->in_len + SKS_GCM_TAG_LEN +
 		      SKS_GCM_IV_LEN, GFP_KERNEL_ACCOUNT);
-	if (!buf) {
+	if (!req) {
 		err = sks_fail(ckr, SKS_CKR_HOST_MEMORY);
 		goto out_put;
 	}
+	buf = (u8 *)req + reqsize;
 	iv = buf + c->aad_len + c->in_len + SKS_GCM_TAG_LEN;
 	if (copy_from_user(buf, u64_to_user_ptr(c->aad), c->aad_len) ||
 	    copy_from_user(buf + c->aad_len, u64_to_user_ptr(c->in),
@@ -706,8 +851,7 @@ static int sks_crypt(struct sks_session *sess, struct sks_crypt *c, bool enc,
 	else
 		memcpy(iv, c->iv, SKS_GCM_IV_LEN);
 
-	err = sks_gcm(obj, enc, buf, c->aad_len,
-		      c->in_len, iv);
+	err = sks_gcm(tfm, req, enc, buf, c->aad_len, c->in_len, iv);
 	if (err == -EBADMSG) {
 		err = sks_fail(ckr, SKS_CKR_ENCRYPTED_DATA_INVALID);
 		goto out_free;
@@ -723,7 +867,7 @@ static int sks_crypt(struct sks_session *sess, struct sks_crypt *c, bool enc,
 		memcpy(c->iv, iv, SKS_GCM_IV_LEN);
 	c->out_len = outlen;
 out_free:
-	kfree_sensitive(buf);
+	kfree_sensitive(req);
 out_put:
 	sks_object_put(obj);
 	return err;
@@ -739,7 +883,7 @@ out_put:
  * key type, CKA_ENCRYPT, usage limit (CKR_KEY_NOT_ACTIVE), output room
  * (CKR_BUFFER_TOO_SMALL with the needed size in @out_len), user memory.
  *
- * Context: process context, may sleep; slot->lock only for the lookup.
+ * Context: process context, may sleep; no mutex (see sks_key_get()).
  * Return: 0 or a negative errno.
  */
 int sks_ioc_encrypt(void *priv, void *arg, u32 *ckr)
@@ -756,7 +900,7 @@ int sks_ioc_encrypt(void *priv, void *arg, u32 *ckr)
  * Checks as for sks_ioc_encrypt(); a wrong tag gives -EBADMSG with
  * CKR_ENCRYPTED_DATA_INVALID and nothing is written to @out.
  *
- * Context: process context, may sleep; slot->lock only for the lookup.
+ * Context: process context, may sleep; no mutex (see sks_key_get()).
  * Return: 0 or a negative errno.
  */
 int sks_ioc_decrypt(void *priv, void *arg, u32 *ckr)
@@ -794,10 +938,10 @@ static int sks_mac(struct sks_session *sess, struct sks_sign *s, bool sign,
 		return sks_fail(ckr, SKS_CKR_DATA_LEN_RANGE);
 
 	obj = sks_use_key(sess, s->handle, SKS_CKK_GENERIC_SECRET,
-			  sign ? SKS_OBJ_SIGN : SKS_OBJ_VERIFY, ckr, &err);
+			  sign ? SKS_OBJ_SIGN : SKS_OBJ_VERIFY, idx,
+			  (void **)&tfm, ckr, &err);
 	if (!obj)
 		return err;
-	tfm = obj->hmac[idx];
 	ds = crypto_shash_digestsize(tfm);
 	if (sign && s->sig_len < ds) {
 		s->sig_len = ds;
@@ -856,7 +1000,7 @@ out_put:
  * Order of checks: mechanism, data length, login (CO or CU), key handle,
  * key type, CKA_SIGN, usage limit, room for the MAC.
  *
- * Context: process context, may sleep; slot->lock only for the lookup.
+ * Context: process context, may sleep; no mutex (see sks_key_get()).
  * Return: 0 or a negative errno.
  */
 int sks_ioc_sign(void *priv, void *arg, u32 *ckr)
@@ -873,7 +1017,7 @@ int sks_ioc_sign(void *priv, void *arg, u32 *ckr)
  * A wrong MAC gives -EBADMSG with CKR_SIGNATURE_INVALID, a MAC of the
  * wrong length CKR_SIGNATURE_LEN_RANGE.
  *
- * Context: process context, may sleep; slot->lock only for the lookup.
+ * Context: process context, may sleep; no mutex (see sks_key_get()).
  * Return: 0 or a negative errno.
  */
 int sks_ioc_verify(void *priv, void *arg, u32 *ckr)

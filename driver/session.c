@@ -31,6 +31,21 @@ static u32 sks_role_bit(u32 role)
 	}
 }
 
+static int sks_session_check_role(struct sks_session *sess, bool co_only,
+				  u32 *ckr)
+{
+	struct sks_slot *slot = sess->slot;
+	u32 ok = co_only ? SKS_R_CO : SKS_R_CO | SKS_R_CU;
+
+	if (READ_ONCE(slot->dead))
+		return sks_fail(ckr, SKS_CKR_TOKEN_NOT_PRESENT);
+	if (slot->type == SKS_SLOT_BACKUP)
+		return sks_fail(ckr, SKS_CKR_FUNCTION_NOT_SUPPORTED);
+	if (!(sks_role_bit(READ_ONCE(sess->role)) & ok))
+		return sks_fail(ckr, SKS_CKR_USER_NOT_LOGGED_IN);
+	return 0;
+}
+
 /**
  * sks_session_require() - check that a session may run a partition command.
  * @sess: the session.
@@ -46,17 +61,29 @@ static u32 sks_role_bit(u32 role)
  */
 int sks_session_require(struct sks_session *sess, bool co_only, u32 *ckr)
 {
-	struct sks_slot *slot = sess->slot;
-	u32 ok = co_only ? SKS_R_CO : SKS_R_CO | SKS_R_CU;
+	lockdep_assert_held(&sess->slot->lock);
+	return sks_session_check_role(sess, co_only, ckr);
+}
 
-	lockdep_assert_held(&slot->lock);
-	if (slot->dead)
-		return sks_fail(ckr, SKS_CKR_TOKEN_NOT_PRESENT);
-	if (slot->type == SKS_SLOT_BACKUP)
-		return sks_fail(ckr, SKS_CKR_FUNCTION_NOT_SUPPORTED);
-	if (!(sks_role_bit(sess->role) & ok))
-		return sks_fail(ckr, SKS_CKR_USER_NOT_LOGGED_IN);
-	return 0;
+/**
+ * sks_session_require_lockless() - sks_session_require() for the crypto
+ * path, without slot->lock.
+ * @sess: the session.
+ * @co_only: the command needs the Crypto Officer; otherwise CO or CU.
+ * @ckr: out: result code.
+ *
+ * The slot's dead flag and the session's role are read once each with
+ * READ_ONCE(); a login, logout or slot deletion running at the same time
+ * is ordered either before or after the check, as it would be with the
+ * lock.
+ *
+ * Context: any.
+ * Return: 0 or a negative errno, as sks_session_require().
+ */
+int sks_session_require_lockless(struct sks_session *sess, bool co_only,
+				 u32 *ckr)
+{
+	return sks_session_check_role(sess, co_only, ckr);
 }
 
 static int sks_check_pin_len(u32 len, u32 *ckr)
@@ -287,7 +314,7 @@ static int sks_ioc_login(void *priv, void *arg, u32 *ckr)
 	mutex_lock(&slot->lock);
 	err = sks_login_check(sess, li->role, ckr);
 	if (!err && match) {
-		sess->role = li->role;
+		WRITE_ONCE(sess->role, li->role);
 		if (li->role == SKS_ROLE_CO)
 			slot->co_failures = 0;
 	} else if (!err) {
@@ -327,7 +354,7 @@ static int sks_ioc_logout(void *priv, void *arg, u32 *ckr)
 	else if (sess->role == SKS_ROLE_NONE)
 		err = sks_fail(ckr, SKS_CKR_USER_NOT_LOGGED_IN);
 	else
-		sess->role = SKS_ROLE_NONE;
+		WRITE_ONCE(sess->role, SKS_ROLE_NONE);
 	mutex_unlock(&slot->lock);
 	return err;
 }
@@ -567,6 +594,7 @@ static int sks_slot_open(struct inode *inode, struct file *file)
 	}
 	sess->slot = slot;
 	sess->role = SKS_ROLE_NONE;
+	INIT_LIST_HEAD(&sess->objects);
 	mutex_init(&sess->blob_lock);
 	if (slot->type == SKS_SLOT_V1) {
 		sess->blob_aead = crypto_alloc_aead("gcm(aes)", 0, 0);
@@ -609,7 +637,7 @@ static int sks_slot_release_file(struct inode *inode, struct file *file)
 	mutex_lock(&slot->lock);
 	if (!slot->dead)
 		slot->sessions--;
-	sess->role = SKS_ROLE_NONE;
+	WRITE_ONCE(sess->role, SKS_ROLE_NONE);
 	mutex_unlock(&slot->lock);
 	crypto_free_aead(sess->blob_aead);
 	mutex_destroy(&sess->blob_lock);

@@ -3,16 +3,21 @@
  * sks - Scalable Key Storage HSM emulation: internal definitions.
  *
  * Lock order: sks_hsm.slots_lock -> sks_slot.auth_lock -> sks_slot.lock.
- * The crypto path takes sks_slot.lock only to look objects up and to
- * count uses; the crypto itself runs without any lock, on transforms
- * owned by the key object (keyed once when the key is made).
+ * The crypto path (encrypt, decrypt, sign, verify) takes no mutex: it
+ * checks the role and the slot with READ_ONCE(), looks the key up under
+ * the xarray's spinlock (xa_lock, which every xa_erase() of an object
+ * also takes before the partition's reference is dropped), counts the
+ * use with an atomic compare-and-swap, and runs the crypto on a
+ * transform owned by the key object, keyed once on the first use.
  */
 #ifndef _SKS_H
 #define _SKS_H
 
+#include <linux/atomic.h>
 #include <linux/cdev.h>
 #include <linux/device.h>
 #include <linux/kref.h>
+#include <linux/list.h>
 #include <linux/miscdevice.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
@@ -71,29 +76,66 @@ struct sks_smk {
 struct sks_session;
 
 /**
- * struct sks_object - a key or data object.
+ * struct sks_object - a key or data object, kept small: an idle AES-256
+ * session object is one 128-byte allocation.
  * @ref: one reference for the partition's xarray, one per operation in
  *	flight; the value and transforms are freed with the last one.
  * @handle: index in sks_slot.objects.
  * @owner: owning session for session objects, NULL for token objects.
- *	Set once at insertion.
- * @attrs: attributes; usage_count is protected by sks_slot.lock, the rest
- *	is immutable after creation.
- * @value: key or data bytes (attrs.value_len), wiped on free.
+ *	Set once before the object is published.
+ * @sess_node: entry in @owner's sks_session.objects; protected by
+ *	sks_slot.lock.
+ * @aead: AES keys: gcm(aes) keyed with the value, made on first use
+ *	(sks_object_aead()); set once with cmpxchg(), then immutable.
+ * @hmac: generic secrets: hmac(sha256/384/512) keyed with the value,
+ *	each made on first use of its mechanism; set once like @aead.
+ * @usage_count: uses counted so far; atomic, never above a non-zero
+ *	@usage_limit (see sks_object_count_use()).
+ * @usage_limit: immutable.
+ * @obj_class: immutable, as are the fields below.
+ * @key_type: key type.
+ * @flags: SKS_OBJ_* bits.
+ * @value_len: bytes of the value.
+ * @label_len: bytes of the label.
+ * @id_len: bytes of the id.
  * @charge: bytes accounted in sks_slot.used.
- * @aead: AES keys: gcm(aes) keyed with @value.
- * @hmac: generic secrets: hmac(sha256/384/512) keyed with @value.
+ * @data: label, id and value, in this order; wiped on free.
  */
 struct sks_object {
 	struct kref ref;
 	u32 handle;
 	struct sks_session *owner;
-	struct sks_obj_attrs attrs;
-	u8 *value;
+	struct list_head sess_node;
+	union {
+		struct crypto_aead *aead;
+		struct crypto_shash *hmac[3];
+	};
+	atomic64_t usage_count;
+	u64 usage_limit;
+	u32 obj_class;
+	u32 key_type;
+	u32 flags;
+	u32 value_len;
 	u32 charge;
-	struct crypto_aead *aead;
-	struct crypto_shash *hmac[3];
+	u8 label_len;
+	u8 id_len;
+	u8 data[];
 };
+
+static inline const u8 *sks_obj_label(const struct sks_object *obj)
+{
+	return obj->data;
+}
+
+static inline const u8 *sks_obj_id(const struct sks_object *obj)
+{
+	return obj->data + obj->label_len;
+}
+
+static inline const u8 *sks_obj_value(const struct sks_object *obj)
+{
+	return obj->data + obj->label_len + obj->id_len;
+}
 
 struct sks_hsm;
 
@@ -114,7 +156,8 @@ struct sks_hsm;
  * @image_aead: BACKUP: gcm(aes) for images, allocated on first use;
  *	protected by auth_lock (backup.c).
  * @lock: protects every field below.
- * @dead: the slot was deleted.
+ * @dead: the slot was deleted (written under @lock with WRITE_ONCE(),
+ *	read locklessly on the crypto path).
  * @initialized: partition initialised (always true for BACKUP).
  * @label: partition label.
  * @so: SO secret (HSM-SO secret on a BACKUP slot).
@@ -148,7 +191,7 @@ struct sks_slot {
 	struct crypto_aead *image_aead;	/* protected by auth_lock */
 
 	struct mutex lock;		/* see kernel-doc above */
-	bool dead;			/* protected by lock */
+	bool dead;			/* written under lock, WRITE_ONCE */
 	bool initialized;		/* protected by lock */
 	char label[SKS_LABEL_LEN + 1];	/* protected by lock */
 	struct sks_secret so;		/* protected by lock */
@@ -169,13 +212,17 @@ struct sks_slot {
 /**
  * struct sks_session - one open file of /dev/sksN.
  * @slot: the slot (a reference is held).
- * @role: logged-in role or SKS_ROLE_NONE; protected by slot->lock.
+ * @role: logged-in role or SKS_ROLE_NONE; written under slot->lock
+ *	with WRITE_ONCE(), read under it or with READ_ONCE() (crypto path).
+ * @objects: the session objects it owns (sks_object.sess_node);
+ *	protected by slot->lock.
  * @blob_lock: protects @blob_aead.
  * @blob_aead: gcm(aes) rekeyed per blob with the derived blob key.
  */
 struct sks_session {
 	struct sks_slot *slot;
 	u32 role;
+	struct list_head objects;	/* protected by slot->lock */
 	struct mutex blob_lock;		/* protects blob_aead */
 	struct crypto_aead *blob_aead;
 };
@@ -270,9 +317,12 @@ extern const struct file_operations sks_slot_fops;
 
 /* session.c */
 int sks_session_require(struct sks_session *sess, bool co_only, u32 *ckr);
+int sks_session_require_lockless(struct sks_session *sess, bool co_only,
+				 u32 *ckr);
 
 /* object.c */
 void sks_object_put(struct sks_object *obj);
+void sks_object_attrs(const struct sks_object *obj, struct sks_obj_attrs *a);
 int sks_object_validate(struct sks_slot *slot, const struct sks_obj_attrs *a,
 			bool insert, u32 *ckr);
 struct sks_object *sks_object_new(const struct sks_obj_attrs *a,

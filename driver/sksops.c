@@ -77,19 +77,17 @@ out_key:
 
 static void sks_rec_from_obj(struct sks_blob_rec *r, const struct sks_object *obj)
 {
-	const struct sks_obj_attrs *a = &obj->attrs;
-
-	r->class = a->obj_class;
-	r->key_type = a->key_type;
-	r->flags = a->flags;
-	r->label_len = a->label_len;
-	r->id_len = a->id_len;
-	r->value_len = a->value_len;
-	r->usage_limit = a->usage_limit;
-	r->usage_count = a->usage_count;
-	r->label = a->label;
-	r->id = a->id;
-	r->value = obj->value;
+	r->class = obj->obj_class;
+	r->key_type = obj->key_type;
+	r->flags = obj->flags;
+	r->label_len = obj->label_len;
+	r->id_len = obj->id_len;
+	r->value_len = obj->value_len;
+	r->usage_limit = obj->usage_limit;
+	r->usage_count = atomic64_read(&obj->usage_count);
+	r->label = sks_obj_label(obj);
+	r->id = sks_obj_id(obj);
+	r->value = sks_obj_value(obj);
 }
 
 /* Look up and check the objects to extract; returns the payload size. */
@@ -119,7 +117,7 @@ static int sks_extract_collect(struct sks_session *sess, const u32 *handles,
 			err = sks_fail(ckr, SKS_CKR_OBJECT_HANDLE_INVALID);
 			break;
 		}
-		if (!(objs[i]->attrs.flags & SKS_OBJ_EXTRACTABLE)) {
+		if (!(objs[i]->flags & SKS_OBJ_EXTRACTABLE)) {
 			err = sks_fail(ckr, SKS_CKR_KEY_UNEXTRACTABLE);
 			break;
 		}
@@ -209,12 +207,10 @@ int sks_ioc_extract(void *priv, void *arg, u32 *ckr)
 	get_random_bytes(hdr.iv, sizeof(hdr.iv));
 	sks_blob_put_hdr(buf, &hdr);
 	off = SKS_BLOB_HDR_LEN;
-	mutex_lock(&slot->lock);	/* usage counts are stable */
 	for (i = 0; i < ex->count; i++) {
-		sks_rec_from_obj(&r, objs[i]);
+		sks_rec_from_obj(&r, objs[i]);	/* usage count read atomically */
 		off += sks_blob_put_rec(buf + off, &r);
 	}
-	mutex_unlock(&slot->lock);
 
 	err = sks_blob_crypt(sess, smk, &hdr, buf, true);
 	if (err) {

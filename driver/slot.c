@@ -386,7 +386,7 @@ int sks_slot_delete(struct sks_hsm *hsm, u32 num, u32 *ckr)
 	mutex_unlock(&hsm->slots_lock);
 
 	mutex_lock(&slot->lock);
-	slot->dead = true;
+	WRITE_ONCE(slot->dead, true);
 	smk = slot->smk;
 	rollover = slot->rollover;
 	slot->smk = NULL;
