@@ -31,7 +31,7 @@
 #define SKS_SECRET_SALT_LEN	16
 #define SKS_SECRET_HASH_LEN	32
 #define SKS_DEFAULT_CAPACITY	(1024 * 1024)
-#define SKS_MAX_CAPACITY	(64ULL * 1024 * 1024)
+#define SKS_MAX_CAPACITY	(256ULL * 1024 * 1024)
 #define SKS_OBJ_OVERHEAD	64	/* bytes charged per object */
 #define SKS_IOCTL_MAX_SIZE	256	/* largest ioctl struct */
 

@@ -75,7 +75,7 @@ static struct {
 } opt = {
 	.time = 1.0,
 	.rounds = 3,
-	.capacity = 64ULL << 20,
+	.capacity = 256ULL << 20,
 	.softhsm = true,
 };
 
@@ -579,7 +579,7 @@ static void usage(FILE *f)
 "                        (default 1,1000,1000000)\n"
 "  -j, --threads LIST    thread counts (default 1,2)\n"
 "  -n, --iterations N    fixed operations per thread instead of --time\n"
-"  -c, --capacity BYTES  partition capacity (default 64 MiB, the maximum)\n"
+"  -c, --capacity BYTES  partition capacity (default 256 MiB, the maximum)\n"
 "      --softhsm PATH    SoftHSMv2 PKCS#11 module\n"
 "                        (default /usr/lib/softhsm/libsofthsm2.so)\n"
 "      --no-softhsm      skip the SoftHSMv2 baseline\n"

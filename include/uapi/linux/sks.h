@@ -173,7 +173,8 @@ struct sks_hsm_info {
  * @result: out: CKR_* code.
  * @type: SKS_SLOT_V0, SKS_SLOT_V1 or SKS_SLOT_BACKUP.
  * @slot: out: slot number N of /dev/sksN.
- * @capacity: object storage in bytes; 0 selects the default.
+ * @capacity: object storage in bytes, at most 256 MiB; 0 selects the
+ *	default (1 MiB).
  * @serial: out: serial number of the new slot.
  * @fw_version: BACKUP only: firmware version string, "" = "7.7.1";
  *	must be all zero for partitions.
