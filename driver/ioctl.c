@@ -160,6 +160,8 @@ void *sks_memdup_user(u64 uptr, u32 len, u32 max, u32 *ckr)
  * -E2BIG if longer with a non-zero tail, -EINVAL if smaller than the first
  * version). Unknown flag bits give -EINVAL. Once the struct was read, the
  * result code is written back into its second field on every return.
+ * The kernel copy lives on the stack (SKS_IOCTL_MAX_SIZE bytes) and is
+ * wiped before returning.
  *
  * Context: process context, may sleep.
  * Return: 0 or a negative errno.
@@ -170,7 +172,7 @@ long sks_dispatch(const struct sks_ioctl_desc *table, size_t n, void *priv,
 	void __user *uarg = (void __user *)arg;
 	const struct sks_ioctl_desc *d = NULL;
 	size_t usize = _IOC_SIZE(cmd);
-	u32 *hdr;
+	u32 hdr[SKS_IOCTL_MAX_SIZE / sizeof(u32)] __aligned(8);
 	u32 ckr = SKS_CKR_OK;
 	size_t i;
 	int ret;
@@ -186,12 +188,9 @@ long sks_dispatch(const struct sks_ioctl_desc *table, size_t n, void *priv,
 	}
 	if (!d)
 		return -ENOTTY;
-	if (usize < d->min_size)
+	if (usize < d->min_size || WARN_ON_ONCE(d->size > sizeof(hdr)))
 		return -EINVAL;
 
-	hdr = kzalloc(SKS_IOCTL_MAX_SIZE, GFP_KERNEL);
-	if (!hdr)
-		return -ENOMEM;
 	ret = copy_struct_from_user(hdr, d->size, uarg, usize);
 	if (ret)
 		goto out_free;
@@ -207,6 +206,6 @@ long sks_dispatch(const struct sks_ioctl_desc *table, size_t n, void *priv,
 	if (copy_to_user(uarg, hdr, min_t(size_t, usize, d->size)))
 		ret = -EFAULT;
 out_free:
-	kfree_sensitive(hdr);
+	memzero_explicit(hdr, d->size);
 	return ret;
 }
