@@ -12,6 +12,7 @@
 #include <linux/random.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
@@ -90,6 +91,39 @@ static void sks_rec_from_obj(struct sks_blob_rec *r, const struct sks_object *ob
 	r->value = sks_obj_value(obj);
 }
 
+static int sks_u64_cmp(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The index of the first handle that repeats an earlier one, or @count:
+ * (handle, index) pairs sorted, O(n log n).
+ */
+static int sks_first_duplicate(const u32 *handles, u32 count, u32 *first)
+{
+	u64 *pairs;
+	u32 i;
+
+	*first = count;
+	if (count < 2)
+		return 0;
+	pairs = kmalloc_array(count, sizeof(*pairs), GFP_KERNEL);
+	if (!pairs)
+		return -ENOMEM;
+	for (i = 0; i < count; i++)
+		pairs[i] = (u64)handles[i] << 32 | i;
+	sort(pairs, count, sizeof(*pairs), sks_u64_cmp, NULL);
+	for (i = 1; i < count; i++)
+		if (pairs[i] >> 32 == pairs[i - 1] >> 32 &&
+		    (u32)pairs[i] < *first)
+			*first = (u32)pairs[i];
+	kfree(pairs);
+	return 0;
+}
+
 /* Look up and check the objects to extract; returns the payload size. */
 static int sks_extract_collect(struct sks_session *sess, const u32 *handles,
 			       u32 count, struct sks_object **objs,
@@ -97,18 +131,17 @@ static int sks_extract_collect(struct sks_session *sess, const u32 *handles,
 {
 	struct sks_slot *slot = sess->slot;
 	struct sks_blob_rec r;
-	u32 i, j;
+	u32 i, dup;
 	int err;
 
+	if (sks_first_duplicate(handles, count, &dup))
+		return sks_fail(ckr, SKS_CKR_HOST_MEMORY);
 	mutex_lock(&slot->lock);
 	err = sks_session_require(sess, true, ckr);
 	if (!err && slot->type != SKS_SLOT_V1)
 		err = sks_fail(ckr, SKS_CKR_FUNCTION_NOT_SUPPORTED);
 	for (i = 0; !err && i < count; i++) {
-		for (j = 0; j < i; j++)
-			if (handles[j] == handles[i])
-				break;
-		if (j < i) {
+		if (i == dup) {
 			err = sks_fail(ckr, SKS_CKR_ARGUMENTS_BAD);
 			break;
 		}
