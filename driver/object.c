@@ -1024,3 +1024,134 @@ int sks_ioc_verify(void *priv, void *arg, u32 *ckr)
 {
 	return sks_mac(priv, arg, false, ckr);
 }
+
+/* Read and check every descriptor of a batch before anything runs. */
+static int sks_batch_read(const struct sks_batch *b, struct sks_batch_op *ops,
+			  u32 *ckr)
+{
+	const u8 __user *uops = u64_to_user_ptr(b->ops);
+	u64 bytes = 0;
+	u32 i;
+	int err;
+
+	for (i = 0; i < b->count; i++) {
+		struct sks_batch_op *op = &ops[i];
+
+		err = copy_struct_from_user(op, sizeof(*op),
+					    uops + (size_t)i * b->op_size,
+					    b->op_size);
+		if (err == -E2BIG)
+			return sks_fail(ckr, SKS_CKR_ARGUMENTS_BAD);
+		if (err)
+			return sks_fail_errno(ckr, SKS_CKR_ARGUMENTS_BAD, err);
+		switch (op->op) {
+		case SKS_BATCH_ENCRYPT:
+		case SKS_BATCH_DECRYPT:
+			break;
+		case SKS_BATCH_SIGN:
+		case SKS_BATCH_VERIFY:
+			if (op->aad || op->aad_len ||
+			    memchr_inv(op->iv, 0, sizeof(op->iv)))
+				return sks_fail(ckr, SKS_CKR_ARGUMENTS_BAD);
+			break;
+		default:
+			return sks_fail(ckr, SKS_CKR_ARGUMENTS_BAD);
+		}
+		bytes += (u64)op->in_len + op->aad_len;
+	}
+	if (bytes > SKS_BATCH_MAX_BYTES)
+		return sks_fail(ckr, SKS_CKR_DATA_LEN_RANGE);
+	return 0;
+}
+
+/* Run one operation as its own ioctl would; returns its CKR_* code. */
+static u32 sks_batch_run(struct sks_session *sess, struct sks_batch_op *op)
+{
+	u32 ckr = SKS_CKR_OK;
+	int err;
+
+	if (op->op == SKS_BATCH_ENCRYPT || op->op == SKS_BATCH_DECRYPT) {
+		struct sks_crypt c = {
+			.handle = op->handle, .mechanism = op->mechanism,
+			.aad_len = op->aad_len, .aad = op->aad, .in = op->in,
+			.out = op->out, .in_len = op->in_len,
+			.out_len = op->out_len,
+		};
+
+		memcpy(c.iv, op->iv, sizeof(c.iv));
+		err = sks_crypt(sess, &c, op->op == SKS_BATCH_ENCRYPT, &ckr);
+		memcpy(op->iv, c.iv, sizeof(op->iv));
+		op->out_len = c.out_len;
+	} else {
+		struct sks_sign s = {
+			.handle = op->handle, .mechanism = op->mechanism,
+			.data = op->in, .sig = op->out,
+			.data_len = op->in_len, .sig_len = op->out_len,
+		};
+
+		err = sks_mac(sess, &s, op->op == SKS_BATCH_SIGN, &ckr);
+		op->out_len = s.sig_len;
+	}
+	if (err && ckr == SKS_CKR_OK)
+		ckr = SKS_CKR_GENERAL_ERROR;
+	return err ? ckr : SKS_CKR_OK;
+}
+
+/**
+ * sks_ioc_batch() - SKS_IOC_BATCH: many crypto operations in one call.
+ * @priv: the session.
+ * @arg: struct sks_batch.
+ * @ckr: out: result code of the batch.
+ *
+ * Every descriptor is read and checked first (count, op_size, reserved,
+ * op codes, zero tails, total input bytes); a bad one refuses the whole
+ * batch with nothing run. Then each operation runs in order through the
+ * same code as SKS_IOC_ENCRYPT, SKS_IOC_DECRYPT, SKS_IOC_SIGN or
+ * SKS_IOC_VERIFY, and its result code, IV and output length are written
+ * back into its descriptor. SKS_BATCH_STOP_ON_ERROR stops after the
+ * first failed operation.
+ *
+ * Context: process context, may sleep; no mutex (see sks_key_get()).
+ * Return: 0 once the operations ran (their results are per descriptor),
+ * or a negative errno for a refused batch (-EFAULT if a descriptor
+ * cannot be written back).
+ */
+int sks_ioc_batch(void *priv, void *arg, u32 *ckr)
+{
+	struct sks_batch *b = arg;
+	struct sks_session *sess = priv;
+	u8 __user *uops = u64_to_user_ptr(b->ops);
+	struct sks_batch_op *ops;
+	u32 i;
+	int err;
+
+	b->done = 0;
+	b->failed = 0;
+	if (!b->count || b->count > SKS_BATCH_MAX_OPS || b->reserved ||
+	    b->op_size < SKS_BATCH_OP_SIZE_VER0 ||
+	    b->op_size > SKS_BATCH_OP_SIZE_MAX)
+		return sks_fail(ckr, SKS_CKR_ARGUMENTS_BAD);
+	ops = kvmalloc_array(b->count, sizeof(*ops), GFP_KERNEL_ACCOUNT);
+	if (!ops)
+		return sks_fail(ckr, SKS_CKR_HOST_MEMORY);
+	err = sks_batch_read(b, ops, ckr);
+	if (!err)
+		err = sks_session_require_lockless(sess, false, ckr);
+	for (i = 0; !err && i < b->count; i++) {
+		ops[i].result = sks_batch_run(sess, &ops[i]);
+		if (copy_to_user(uops + (size_t)i * b->op_size, &ops[i],
+				 sizeof(ops[i]))) {
+			err = sks_fail_errno(ckr, SKS_CKR_ARGUMENTS_BAD,
+					     -EFAULT);
+			break;
+		}
+		b->done++;
+		if (ops[i].result != SKS_CKR_OK) {
+			b->failed++;
+			if (b->flags & SKS_BATCH_STOP_ON_ERROR)
+				break;
+		}
+	}
+	kvfree(ops);
+	return err;
+}

@@ -533,6 +533,8 @@ static const struct sks_ioctl_desc sks_slot_ioctls[] = {
 	SKS_IOC(SKS_IOC_DECRYPT, struct sks_crypt, 0, sks_ioc_decrypt),
 	SKS_IOC(SKS_IOC_SIGN, struct sks_sign, 0, sks_ioc_sign),
 	SKS_IOC(SKS_IOC_VERIFY, struct sks_sign, 0, sks_ioc_verify),
+	SKS_IOC(SKS_IOC_BATCH, struct sks_batch, SKS_BATCH_STOP_ON_ERROR,
+		sks_ioc_batch),
 	SKS_IOC(SKS_IOC_EXTRACT, struct sks_extract, SKS_EXTRACT_DELETE,
 		sks_ioc_extract),
 	SKS_IOC(SKS_IOC_INSERT, struct sks_insert, 0, sks_ioc_insert),
@@ -569,6 +571,8 @@ static_assert(sizeof(struct sks_crypt) == 64);
 static_assert(sizeof(struct sks_sign) == 40);
 static_assert(sizeof(struct sks_extract) == 32);
 static_assert(sizeof(struct sks_insert) == 32);
+static_assert(sizeof(struct sks_batch) == 40);
+static_assert(sizeof(struct sks_batch_op) == SKS_BATCH_OP_SIZE_VER0);
 static_assert(sizeof(struct sks_create_object) <= SKS_IOCTL_MAX_SIZE);
 
 static int sks_slot_open(struct inode *inode, struct file *file)

@@ -343,6 +343,7 @@ int sks_ioc_encrypt(void *priv, void *arg, u32 *ckr);
 int sks_ioc_decrypt(void *priv, void *arg, u32 *ckr);
 int sks_ioc_sign(void *priv, void *arg, u32 *ckr);
 int sks_ioc_verify(void *priv, void *arg, u32 *ckr);
+int sks_ioc_batch(void *priv, void *arg, u32 *ckr);
 
 /* sksops.c */
 int sks_ioc_extract(void *priv, void *arg, u32 *ckr);

@@ -622,6 +622,92 @@ struct sks_insert {
 	__u32 count;
 };
 
+/* struct sks_batch_op.op */
+#define SKS_BATCH_ENCRYPT	1	/* as SKS_IOC_ENCRYPT */
+#define SKS_BATCH_DECRYPT	2	/* as SKS_IOC_DECRYPT */
+#define SKS_BATCH_SIGN		3	/* as SKS_IOC_SIGN */
+#define SKS_BATCH_VERIFY	4	/* as SKS_IOC_VERIFY */
+
+/* struct sks_batch.flags */
+#define SKS_BATCH_STOP_ON_ERROR	(1U << 0)	/* stop after the first failed op */
+
+#define SKS_BATCH_MAX_OPS	256		/* operations per SKS_IOC_BATCH */
+#define SKS_BATCH_MAX_BYTES	(1U << 20)	/* sum of in_len + aad_len */
+#define SKS_BATCH_OP_SIZE_VER0	64		/* first struct sks_batch_op */
+#define SKS_BATCH_OP_SIZE_MAX	256		/* largest op_size accepted */
+
+/**
+ * struct sks_batch_op - one operation of SKS_IOC_BATCH (64 bytes).
+ * Each operation behaves exactly as the single ioctl named by @op (same
+ * checks, in the same order, same result codes, one use counted per
+ * operation); the fields map onto struct sks_crypt and struct sks_sign.
+ * @op: SKS_BATCH_ENCRYPT, SKS_BATCH_DECRYPT, SKS_BATCH_SIGN or
+ *	SKS_BATCH_VERIFY.
+ * @result: out: CKR_* code of this operation; operations that were not
+ *	run (after a failure with SKS_BATCH_STOP_ON_ERROR) are left as they
+ *	were.
+ * @handle: key handle.
+ * @mechanism: SKS_CKM_AES_GCM, or an HMAC mechanism for sign/verify.
+ * @iv: encrypt: out; decrypt: in; must be zero for sign/verify.
+ * @aad_len: encrypt/decrypt: 0..SKS_MAX_DATA_SIZE; sign/verify: must be 0.
+ * @aad: encrypt/decrypt: pointer to the AAD; sign/verify: must be 0.
+ * @in: pointer to the input (plaintext, ciphertext || tag, or message).
+ * @out: encrypt/decrypt/sign: pointer to the output buffer; verify:
+ *	pointer to the MAC to check.
+ * @in_len: input length.
+ * @out_len: encrypt/decrypt/sign: in: room at @out, out: bytes written
+ *	or needed; verify: length of the MAC at @out.
+ */
+struct sks_batch_op {
+	__u32 op;
+	__u32 result;
+	__u32 handle;
+	__u32 mechanism;
+	__u8 iv[SKS_GCM_IV_LEN];
+	__u32 aad_len;
+	__u64 aad;
+	__u64 in;
+	__u64 out;
+	__u32 in_len;
+	__u32 out_len;
+};
+
+/**
+ * struct sks_batch - SKS_IOC_BATCH: many encrypt, decrypt, sign and verify
+ * operations in one call (CO or CU).
+ * @flags: SKS_BATCH_* bits.
+ * @result: out: CKR_* code of the batch itself: SKS_CKR_OK once the
+ *	operations ran, whatever their own results.
+ * @ops: pointer to @count operation descriptors, @op_size bytes apart.
+ * @count: 1..SKS_BATCH_MAX_OPS.
+ * @op_size: size of one descriptor as the caller knows it:
+ *	SKS_BATCH_OP_SIZE_VER0..SKS_BATCH_OP_SIZE_MAX; bytes beyond the
+ *	kernel's struct sks_batch_op must be zero.
+ * @done: out: operations run (all @count unless SKS_BATCH_STOP_ON_ERROR
+ *	stopped the batch).
+ * @failed: out: operations among them whose @result is not SKS_CKR_OK.
+ * @reserved: must be 0.
+ *
+ * The whole batch is refused, with nothing run, for: a @count or
+ * @op_size out of range or a non-zero @reserved (CKR_ARGUMENTS_BAD,
+ * -EINVAL), an unknown @op, a sign/verify descriptor with AAD or IV
+ * fields set, or a non-zero descriptor tail (CKR_ARGUMENTS_BAD), input
+ * bytes above SKS_BATCH_MAX_BYTES (CKR_DATA_LEN_RANGE, -EMSGSIZE),
+ * unreadable descriptors (-EFAULT), no CO or CU login
+ * (CKR_USER_NOT_LOGGED_IN). Otherwise the call returns 0 and each
+ * operation's outcome is in its @result (and @iv, @out_len).
+ */
+struct sks_batch {
+	__u32 flags;
+	__u32 result;
+	__u64 ops;
+	__u32 count;
+	__u32 op_size;
+	__u32 done;
+	__u32 failed;
+	__u64 reserved;
+};
+
 /* SKS_IOC_SMK_ROLLOVER flags (exactly one) */
 #define SKS_ROLLOVER_START	(1U << 0)
 #define SKS_ROLLOVER_END	(1U << 1)
@@ -645,9 +731,10 @@ struct sks_insert {
 #define SKS_IOC_EXTRACT		_IOWR(SKS_IOC_MAGIC, 0x28, struct sks_extract)
 #define SKS_IOC_INSERT		_IOWR(SKS_IOC_MAGIC, 0x29, struct sks_insert)
 #define SKS_IOC_SMK_ROLLOVER	_IOWR(SKS_IOC_MAGIC, 0x2a, struct sks_simple)
+#define SKS_IOC_BATCH		_IOWR(SKS_IOC_MAGIC, 0x38, struct sks_batch)
 /*
  * Reserved numbers: 0x30 archive backup, 0x31 archive restore (SMK to and
- * from a Backup HSM slot), 0x32 clone V0 token objects, 0x38 batch.
+ * from a Backup HSM slot), 0x32 clone V0 token objects.
  */
 
 /* ------------------------------------------------------------------ */
