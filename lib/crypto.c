@@ -104,3 +104,25 @@ SKS_API int sks_crypto_verify(struct sks_session *session, uint32_t key,
 	s.sig_len = mac_len;
 	return sks_do_ioctl(session->fd, SKS_IOC_VERIFY, &s);
 }
+
+SKS_API int sks_crypto_batch(struct sks_session *session,
+			     struct sks_batch_op *ops, size_t count,
+			     uint32_t flags, size_t *done)
+{
+	struct sks_batch b;
+
+	if (!session || !ops || !count || count > SKS_BATCH_MAX_OPS)
+		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+	memset(&b, 0, sizeof(b));
+	b.flags = flags;
+	b.ops = (uintptr_t)ops;
+	b.count = count;
+	b.op_size = sizeof(*ops);
+	if (done)
+		*done = 0;
+	if (sks_do_ioctl(session->fd, SKS_IOC_BATCH, &b))
+		return -1;
+	if (done)
+		*done = b.done;
+	return (int)b.failed;
+}

@@ -646,6 +646,28 @@ int sks_crypto_verify(struct sks_session *session, uint32_t key,
 		      uint32_t mechanism, const void *data, size_t len,
 		      const void *mac, size_t mac_len);
 
+/**
+ * sks_crypto_batch() - run many encrypt, decrypt, sign and verify
+ * operations in one call (SKS_IOC_BATCH).
+ * @session: session, logged in as CO or CU.
+ * @ops: @count descriptors (struct sks_batch_op in <linux/sks.h>): fill
+ *	@op, @handle, @mechanism, the pointers and lengths (and @iv for a
+ *	decryption), leave everything else zero. Each gets its own @result
+ *	(an SKS_CKR_* code), and @iv and @out_len as the single call would
+ *	return them.
+ * @count: 1..SKS_BATCH_MAX_OPS; the inputs (in_len + aad_len) add up to
+ *	at most SKS_BATCH_MAX_BYTES.
+ * @flags: 0, or SKS_BATCH_STOP_ON_ERROR to stop after the first failed
+ *	operation.
+ * @done: out, may be NULL: operations run.
+ *
+ * Return: the number of operations that failed (0: all succeeded; see
+ * each @result), or -1 if the batch was refused as a whole and nothing
+ * ran (sks_last_result() says why).
+ */
+int sks_crypto_batch(struct sks_session *session, struct sks_batch_op *ops,
+		     size_t count, uint32_t flags, size_t *done);
+
 /* ---------------------------------------------------------------------- */
 /* SKS blobs and groups of blobs                                          */
 /* ---------------------------------------------------------------------- */
