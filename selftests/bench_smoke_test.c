@@ -14,7 +14,7 @@
 static const char *const cases[] = {
 	"extract 1 key", "extract 100 keys", "insert 1 key", "insert 100 keys",
 	"encrypt 64 B", "encrypt 4 KiB", "hmac-sha256 64 B",
-	"cycle ins+enc+del",
+	"cycle ins+enc+del", "16 x encrypt 64 B",
 };
 
 static const char *const impls[] = { "sks", "af_alg", "openssl", "softhsm" };

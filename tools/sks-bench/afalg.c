@@ -108,6 +108,16 @@ static int afalg_enc64(struct worker *w)
 	return enc(w, w->gcm, 0, BENCH_SMALL);
 }
 
+static int afalg_batch16(struct worker *w)
+{
+	int i;
+
+	for (i = 0; i < BENCH_BATCH; i++)
+		if (afalg_enc64(w))
+			return -1;
+	return 0;
+}
+
 static int afalg_enc4k(struct worker *w)
 {
 	return enc(w, w->gcm, 0, BENCH_BIG);
@@ -166,6 +176,7 @@ const struct bench_impl_ops afalg_impl = {
 		[CASE_ENC4K] = afalg_enc4k,
 		[CASE_HMAC64] = afalg_hmac64,
 		[CASE_CYCLE] = afalg_cycle,
+		[CASE_BATCH16] = afalg_batch16,
 	},
 	.what = {
 		[CASE_EXTRACT1] = "gcm(aes) encrypt of a 1-key blob's bytes, keyed handle",
@@ -176,5 +187,6 @@ const struct bench_impl_ops afalg_impl = {
 		[CASE_ENC4K] = "gcm(aes) encrypt, keyed handle",
 		[CASE_HMAC64] = "hmac(sha256) digest, keyed handle",
 		[CASE_CYCLE] = "decrypt 1-key blob, new keyed handle, encrypt 4 KiB",
+		[CASE_BATCH16] = "16 x gcm(aes) encrypt, keyed handle",
 	},
 };

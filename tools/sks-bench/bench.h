@@ -15,6 +15,7 @@
 #define BENCH_MANY		100	/* keys per blob in the "100 keys" cases */
 #define BENCH_BIG		4096	/* the 4 KiB payload */
 #define BENCH_SMALL		64	/* the 64 B payload */
+#define BENCH_BATCH		16	/* operations in the batch case */
 #define BENCH_BUF		(SKS_MAX_BLOB_SIZE + 4096)
 #define BENCH_HDR		80	/* SKS blob header (the AAD) */
 #define BENCH_TAG		16
@@ -38,6 +39,7 @@ enum bench_case {
 	CASE_ENC4K,
 	CASE_HMAC64,
 	CASE_CYCLE,
+	CASE_BATCH16,		/* 16 encryptions of 64 B */
 	CASE_COUNT,
 };
 

@@ -42,6 +42,7 @@ static const char *const case_names[CASE_COUNT] = {
 	[CASE_ENC4K] = "encrypt 4 KiB",
 	[CASE_HMAC64] = "hmac-sha256 64 B",
 	[CASE_CYCLE] = "cycle ins+enc+del",
+	[CASE_BATCH16] = "16 x encrypt 64 B",
 };
 
 static const struct bench_impl_ops *const impls[IMPL_COUNT] = {

@@ -163,6 +163,16 @@ static int ossl_enc64(struct worker *w)
 	return enc(w, NULL, 0, BENCH_SMALL);
 }
 
+static int ossl_batch16(struct worker *w)
+{
+	int i;
+
+	for (i = 0; i < BENCH_BATCH; i++)
+		if (ossl_enc64(w))
+			return -1;
+	return 0;
+}
+
 static int ossl_enc4k(struct worker *w)
 {
 	return enc(w, NULL, 0, BENCH_BIG);
@@ -204,6 +214,7 @@ const struct bench_impl_ops openssl_impl = {
 		[CASE_ENC4K] = ossl_enc4k,
 		[CASE_HMAC64] = ossl_hmac64,
 		[CASE_CYCLE] = ossl_cycle,
+		[CASE_BATCH16] = ossl_batch16,
 	},
 	.what = {
 		[CASE_EXTRACT1] = "EVP AES-256-GCM encrypt of a 1-key blob's bytes",
@@ -214,5 +225,6 @@ const struct bench_impl_ops openssl_impl = {
 		[CASE_ENC4K] = "EVP AES-256-GCM encrypt",
 		[CASE_HMAC64] = "EVP_MAC HMAC-SHA-256",
 		[CASE_CYCLE] = "decrypt 1-key blob, new key schedule, encrypt 4 KiB",
+		[CASE_BATCH16] = "16 x EVP AES-256-GCM encrypt",
 	},
 };

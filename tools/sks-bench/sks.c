@@ -374,6 +374,31 @@ static int sks_enc4k(struct worker *w)
 	return op_encrypt(w, w->aes, BENCH_BIG);
 }
 
+/* BENCH_BATCH encryptions of 64 B in one SKS_IOC_BATCH (sks_crypto_batch()). */
+static int sks_batch16(struct worker *w)
+{
+	struct sks_batch_op ops[BENCH_BATCH];
+	int i, failed;
+
+	memset(ops, 0, sizeof(ops));
+	for (i = 0; i < BENCH_BATCH; i++) {
+		ops[i].op = SKS_BATCH_ENCRYPT;
+		ops[i].handle = w->aes;
+		ops[i].mechanism = SKS_CKM_AES_GCM;
+		ops[i].in = (uintptr_t)w->in;
+		ops[i].in_len = BENCH_SMALL;
+		ops[i].out = (uintptr_t)(w->out + i * 128);
+		ops[i].out_len = 128;
+	}
+	failed = sks_crypto_batch(w->sess, ops, BENCH_BATCH, 0, NULL);
+	if (failed) {
+		bench_fail(w, "batch: %s", failed < 0 ? ckr() :
+			   sks_result_name(ops[0].result));
+		return -1;
+	}
+	return 0;
+}
+
 static int sks_hmac64(struct worker *w)
 {
 	uint8_t mac[64];
@@ -417,6 +442,7 @@ const struct bench_impl_ops sks_impl = {
 		[CASE_ENC4K] = sks_enc4k,
 		[CASE_HMAC64] = sks_hmac64,
 		[CASE_CYCLE] = sks_cycle,
+		[CASE_BATCH16] = sks_batch16,
 	},
 	.post = {
 		[CASE_INSERT1] = sks_post_insert,
@@ -431,5 +457,6 @@ const struct bench_impl_ops sks_impl = {
 		[CASE_ENC4K] = "SKS_IOC_ENCRYPT AES-256-GCM, device IV",
 		[CASE_HMAC64] = "SKS_IOC_SIGN CKM_SHA256_HMAC, 32-byte key",
 		[CASE_CYCLE] = "insert 1-key blob, encrypt 4 KiB, destroy",
+		[CASE_BATCH16] = "one SKS_IOC_BATCH of 16 encryptions of 64 B",
 	},
 };

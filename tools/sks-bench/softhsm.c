@@ -298,6 +298,16 @@ static int p11_enc64(struct worker *w)
 	return encrypt(w, enc_key, BENCH_SMALL);
 }
 
+static int p11_batch16(struct worker *w)
+{
+	int i;
+
+	for (i = 0; i < BENCH_BATCH; i++)
+		if (p11_enc64(w))
+			return -1;
+	return 0;
+}
+
 static int p11_enc4k(struct worker *w)
 {
 	return encrypt(w, enc_key, BENCH_BIG);
@@ -349,6 +359,7 @@ const struct bench_impl_ops softhsm_impl = {
 		[CASE_ENC4K] = p11_enc4k,
 		[CASE_HMAC64] = p11_hmac64,
 		[CASE_CYCLE] = p11_cycle,
+		[CASE_BATCH16] = p11_batch16,
 	},
 	.post = {
 		[CASE_INSERT1] = p11_post_insert,
@@ -363,5 +374,6 @@ const struct bench_impl_ops softhsm_impl = {
 		[CASE_ENC4K] = "C_EncryptInit + C_Encrypt CKM_AES_GCM",
 		[CASE_HMAC64] = "C_SignInit + C_Sign CKM_SHA256_HMAC",
 		[CASE_CYCLE] = "C_UnwrapKey, C_Encrypt 4 KiB, C_DestroyObject",
+		[CASE_BATCH16] = "16 x (C_EncryptInit + C_Encrypt CKM_AES_GCM)",
 	},
 };
