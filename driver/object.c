@@ -656,6 +656,16 @@ static bool sks_object_count_use(struct sks_object *obj)
 }
 
 /*
+ * Give back a use counted by sks_object_count_use() for an operation that
+ * did not run (a size query, no memory, an unreadable input): usage_count
+ * counts the operations done.
+ */
+static void sks_object_uncount_use(struct sks_object *obj)
+{
+	atomic64_dec(&obj->usage_count);
+}
+
+/*
  * Publish a transform made for @obj in *@slot unless another thread was
  * first; returns the one that stays.
  */
@@ -806,6 +816,7 @@ static int sks_crypt(struct sks_session *sess, struct sks_crypt *c, bool enc,
 	struct crypto_aead *tfm;
 	struct sks_object *obj;
 	struct aead_request *req;
+	bool ran = false;
 	size_t reqsize;
 	u8 *buf, *iv;
 	int err;
@@ -851,6 +862,7 @@ static int sks_crypt(struct sks_session *sess, struct sks_crypt *c, bool enc,
 	else
 		memcpy(iv, c->iv, SKS_GCM_IV_LEN);
 
+	ran = true;
 	err = sks_gcm(tfm, req, enc, buf, c->aad_len, c->in_len, iv);
 	if (err == -EBADMSG) {
 		err = sks_fail(ckr, SKS_CKR_ENCRYPTED_DATA_INVALID);
@@ -869,6 +881,8 @@ static int sks_crypt(struct sks_session *sess, struct sks_crypt *c, bool enc,
 out_free:
 	kfree_sensitive(req);
 out_put:
+	if (!ran)
+		sks_object_uncount_use(obj);
 	sks_object_put(obj);
 	return err;
 }
@@ -882,6 +896,8 @@ out_put:
  * Order of checks: mechanism, lengths, login (CO or CU), key handle,
  * key type, CKA_ENCRYPT, usage limit (CKR_KEY_NOT_ACTIVE), output room
  * (CKR_BUFFER_TOO_SMALL with the needed size in @out_len), user memory.
+ * A use is counted only if the cipher ran: a size query, a failed
+ * allocation or unreadable input leave usage_count as it was.
  *
  * Context: process context, may sleep; no mutex (see sks_key_get()).
  * Return: 0 or a negative errno.
@@ -927,6 +943,7 @@ static int sks_mac(struct sks_session *sess, struct sks_sign *s, bool sign,
 {
 	struct crypto_shash *tfm;
 	struct sks_object *obj;
+	bool ran = false;
 	u8 *buf, *mac;
 	u32 ds;
 	int idx, err;
@@ -965,6 +982,7 @@ static int sks_mac(struct sks_session *sess, struct sks_sign *s, bool sign,
 		err = sks_fail_errno(ckr, SKS_CKR_ARGUMENTS_BAD, -EFAULT);
 		goto out_free;
 	}
+	ran = true;
 	{
 		SHASH_DESC_ON_STACK(desc, tfm);
 
@@ -987,6 +1005,8 @@ static int sks_mac(struct sks_session *sess, struct sks_sign *s, bool sign,
 out_free:
 	kfree_sensitive(buf);
 out_put:
+	if (!ran)
+		sks_object_uncount_use(obj);
 	sks_object_put(obj);
 	return err;
 }
@@ -998,7 +1018,8 @@ out_put:
  * @ckr: out: result code.
  *
  * Order of checks: mechanism, data length, login (CO or CU), key handle,
- * key type, CKA_SIGN, usage limit, room for the MAC.
+ * key type, CKA_SIGN, usage limit, room for the MAC. As for encryption,
+ * a use is counted only if the MAC was computed.
  *
  * Context: process context, may sleep; no mutex (see sks_key_get()).
  * Return: 0 or a negative errno.
