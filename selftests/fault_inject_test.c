@@ -608,6 +608,58 @@ FIXTURE_TEARDOWN(fault)
 		TH_LOG("could not load sks again with its defaults");
 }
 
+/*
+ * Runs everywhere: calls that fail before the crypto runs (a size query,
+ * unreadable input) leave a key's usage count alone.
+ */
+TEST(failed_calls_use_no_key_use)
+{
+	unsigned char out[64];
+	struct sks_crypt c = { .mechanism = SKS_CKM_AES_GCM,
+			       .in = PTR("data"), .in_len = 4,
+			       .out = PTR(out), .out_len = 4 };
+	struct sks_sign s = { .mechanism = SKS_CKM_SHA256_HMAC,
+			      .data = PTR("data"), .data_len = 4,
+			      .sig = PTR(out), .sig_len = 16 };
+	__u32 aes, hmac, res;
+	int ctl, slot, fd;
+
+	ctl = bk_ctl();
+	ASSERT_LE(0, ctl);
+	fd = bk_partition(ctl, SKS_SLOT_V1, "uses", &slot);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, rb_genkey(fd, true, SKS_OBJ_ENCRYPT, &aes, &res));
+	ASSERT_EQ(0, rb_genkey(fd, false, SKS_OBJ_SIGN, &hmac, &res));
+
+	c.handle = aes;
+	EXPECT_EQ(-1, ioctl(fd, SKS_IOC_ENCRYPT, &c));
+	EXPECT_EQ(SKS_CKR_BUFFER_TOO_SMALL, c.result);
+	c.out_len = sizeof(out);
+	c.in = 8;	/* unreadable */
+	EXPECT_EQ(-1, ioctl(fd, SKS_IOC_ENCRYPT, &c));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(0, uses(fd, aes));
+	c.in = PTR("data");
+	EXPECT_EQ(0, ioctl(fd, SKS_IOC_ENCRYPT, &c));
+	EXPECT_EQ(1, uses(fd, aes));
+
+	s.handle = hmac;
+	EXPECT_EQ(-1, ioctl(fd, SKS_IOC_SIGN, &s));
+	EXPECT_EQ(SKS_CKR_BUFFER_TOO_SMALL, s.result);
+	s.sig_len = 32;
+	s.data = 8;
+	EXPECT_EQ(-1, ioctl(fd, SKS_IOC_SIGN, &s));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(0, uses(fd, hmac));
+	s.data = PTR("data");
+	EXPECT_EQ(0, ioctl(fd, SKS_IOC_SIGN, &s));
+	EXPECT_EQ(1, uses(fd, hmac));
+
+	close(fd);
+	EXPECT_EQ(0, bk_delete(ctl, slot));
+	close(ctl);
+}
+
 /* Is a failed call's errno and result a clean failure report? */
 static bool clean_failure(int err, __u32 res)
 {
