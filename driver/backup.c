@@ -1524,7 +1524,7 @@ out_auth:
 	memzero_explicit(check, sizeof(check));
 	if (!err) {
 		b->initialized = true;
-		err = sks_slot_register(hsm, b, ckr);
+		err = sks_slot_register(hsm, b, SKS_SLOT_ANY, ckr);
 	}
 	if (err) {
 		sks_slot_put(b);

@@ -122,7 +122,7 @@ static int sks_ctl_list_slots(void *priv, void *arg, u32 *ckr)
 
 static const struct sks_ioctl_desc sks_ctl_ioctls[] = {
 	SKS_CTL(SKS_CTL_HSM_INFO, struct sks_hsm_info, 0, sks_ctl_hsm_info),
-	SKS_CTL(SKS_CTL_CREATE_SLOT, struct sks_slot_create, 0,
+	SKS_CTL(SKS_CTL_CREATE_SLOT, struct sks_slot_create, SKS_SLOT_CREATE_AT,
 		sks_ctl_create_slot),
 	SKS_CTL(SKS_CTL_DELETE_SLOT, struct sks_slot_delete, 0,
 		sks_ctl_delete_slot),

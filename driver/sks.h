@@ -308,7 +308,9 @@ void sks_slots_exit(struct sks_hsm *hsm);
 int sks_slot_create(struct sks_hsm *hsm, struct sks_slot_create *arg, u32 *ckr);
 struct sks_slot *sks_slot_alloc(struct sks_hsm *hsm,
 				const struct sks_slot_create *arg);
-int sks_slot_register(struct sks_hsm *hsm, struct sks_slot *slot, u32 *ckr);
+#define SKS_SLOT_ANY	U32_MAX		/* sks_slot_register(): lowest free */
+int sks_slot_register(struct sks_hsm *hsm, struct sks_slot *slot, u32 want,
+		      u32 *ckr);
 int sks_slot_delete(struct sks_hsm *hsm, u32 num, u32 *ckr);
 int sks_slot_list(struct sks_hsm *hsm, struct sks_slot_list *arg, u32 *ckr);
 void sks_slot_put(struct sks_slot *slot);

@@ -185,6 +185,8 @@ static int sks_slot_check_create(const struct sks_slot_create *arg, u32 *ckr)
 	if (arg->type > SKS_SLOT_BACKUP || arg->reserved ||
 	    arg->capacity > SKS_MAX_CAPACITY)
 		return sks_fail(ckr, SKS_CKR_ARGUMENTS_BAD);
+	if ((arg->flags & SKS_SLOT_CREATE_AT) && arg->slot >= SKS_MAX_SLOTS)
+		return sks_fail(ckr, SKS_CKR_ARGUMENTS_BAD);
 	if (!backup && (arg->so_secret || arg->so_secret_len ||
 			memchr_inv(arg->fw_version, 0, sizeof(arg->fw_version))))
 		return sks_fail(ckr, SKS_CKR_ARGUMENTS_BAD);
@@ -308,7 +310,8 @@ int sks_slot_create(struct sks_hsm *hsm, struct sks_slot_create *arg, u32 *ckr)
 		slot->initialized = true;
 	}
 
-	err = sks_slot_register(hsm, slot, ckr);
+	err = sks_slot_register(hsm, slot, arg->flags & SKS_SLOT_CREATE_AT ?
+				arg->slot : SKS_SLOT_ANY, ckr);
 	if (err)
 		goto err_put;
 	arg->slot = slot->num;
@@ -321,25 +324,36 @@ err_put:
 }
 
 /**
- * sks_slot_register() - give a slot the lowest free number and its device.
+ * sks_slot_register() - give a slot its number and its device.
  * @hsm: the HSM.
  * @slot: a slot from sks_slot_alloc(), fully set up; the slot table takes
  *	over the caller's reference on success.
+ * @want: the slot number to use (below SKS_MAX_SLOTS), or SKS_SLOT_ANY
+ *	for the lowest free one.
  * @ckr: out: result code.
  *
  * Context: process context, may sleep; takes slots_lock.
- * Return: 0, -ENOSPC (all SKS_MAX_SLOTS in use, CKR_DEVICE_MEMORY) or
- * another negative errno.
+ * Return: 0, -ENOSPC (all SKS_MAX_SLOTS in use, CKR_DEVICE_MEMORY), -EEXIST
+ * (slot @want exists, CKR_FUNCTION_FAILED) or another negative errno.
  */
-int sks_slot_register(struct sks_hsm *hsm, struct sks_slot *slot, u32 *ckr)
+int sks_slot_register(struct sks_hsm *hsm, struct sks_slot *slot, u32 want,
+		      u32 *ckr)
 {
 	unsigned int num;
 	int err;
 
 	mutex_lock(&hsm->slots_lock);
-	for (num = 0; num < SKS_MAX_SLOTS; num++)
-		if (!hsm->slots[num])
-			break;
+	if (want != SKS_SLOT_ANY) {
+		num = want;
+		if (hsm->slots[num]) {
+			err = sks_fail(ckr, SKS_CKR_FUNCTION_FAILED);
+			goto out;
+		}
+	} else {
+		for (num = 0; num < SKS_MAX_SLOTS; num++)
+			if (!hsm->slots[num])
+				break;
+	}
 	if (num == SKS_MAX_SLOTS) {
 		err = sks_fail(ckr, SKS_CKR_DEVICE_MEMORY);
 		goto out;

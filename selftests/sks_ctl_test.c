@@ -129,6 +129,44 @@ TEST_F(ctl, lowest_free_number)
 	EXPECT_EQ(a, c);
 }
 
+/* An operator's numbering ("slot 4"): create at a chosen, free number. */
+TEST_F(ctl, create_at_number)
+{
+	struct sks_slot_create c = {
+		.flags = SKS_SLOT_CREATE_AT, .type = SKS_SLOT_V1,
+	};
+	char path[32];
+	struct stat st;
+	int want;
+
+	/* the highest number: free unless every slot is taken */
+	want = SKS_MAX_SLOTS - 1;
+	c.slot = want;
+	ASSERT_EQ(0, sks_ioc(self->ctl, SKS_CTL_CREATE_SLOT, &c));
+	EXPECT_EQ(SKS_CKR_OK, c.result);
+	ASSERT_EQ(want, (int)c.slot);
+	self->slots[self->nslots++] = want;
+	snprintf(path, sizeof(path), SKS_SLOT_DEVICE_FMT, want);
+	EXPECT_EQ(0, stat(path, &st));
+
+	/* taken: EEXIST, and nothing else created */
+	c.result = 0;
+	EXPECT_EQ(-EEXIST, sks_ioc(self->ctl, SKS_CTL_CREATE_SLOT, &c));
+	EXPECT_EQ(SKS_CKR_FUNCTION_FAILED, c.result);
+
+	/* out of range */
+	c.slot = SKS_MAX_SLOTS;
+	EXPECT_EQ(-EINVAL, sks_ioc(self->ctl, SKS_CTL_CREATE_SLOT, &c));
+	EXPECT_EQ(SKS_CKR_ARGUMENTS_BAD, c.result);
+
+	/* without the flag the slot field is output only */
+	c.flags = 0;
+	c.slot = want;
+	ASSERT_EQ(0, sks_ioc(self->ctl, SKS_CTL_CREATE_SLOT, &c));
+	EXPECT_NE(want, (int)c.slot);
+	self->slots[self->nslots++] = c.slot;
+}
+
 TEST_F(ctl, backup_slot)
 {
 	struct sks_slot_create c = { .type = SKS_SLOT_BACKUP };
@@ -195,7 +233,7 @@ TEST_F(ctl, extensible_struct_rules)
 	EXPECT_EQ(SKS_CKR_OK, big.c.result);
 	self->slots[self->nslots++] = big.c.slot;
 	/* unknown flags, reserved fields, output fields set on input */
-	c.flags = 1;
+	c.flags = 1U << 1;
 	EXPECT_EQ(-EINVAL, sks_ioc(self->ctl, cmd, &c));
 	EXPECT_EQ(SKS_CKR_ARGUMENTS_BAD, c.result);
 	c.flags = 0;

@@ -255,7 +255,7 @@ static const struct cmd cmds[] = {
 	    F(struct sks_hsm_info, nr_slots, K_OUT32),
 	    F(struct sks_hsm_info, reserved, K_RSVD),
 	    F(struct sks_hsm_info, reserved2, K_RSVD)),
-	CMD(SKS_CTL_CREATE_SLOT, struct sks_slot_create, 0, W_CTL,
+	CMD(SKS_CTL_CREATE_SLOT, struct sks_slot_create, SKS_SLOT_CREATE_AT, W_CTL,
 	    F(struct sks_slot_create, type, K_TYPE),
 	    F(struct sks_slot_create, slot, K_OUT32),
 	    F(struct sks_slot_create, capacity, K_U64),

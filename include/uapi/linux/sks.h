@@ -166,13 +166,18 @@ struct sks_hsm_info {
 	__u32 reserved2;
 };
 
+/* struct sks_slot_create.flags */
+#define SKS_SLOT_CREATE_AT	(1U << 0)	/* @slot names the slot number */
+
 /**
  * struct sks_slot_create - SKS_CTL_CREATE_SLOT: create a partition or a
- * Backup HSM slot; the new slot gets the lowest free number.
- * @flags: must be 0.
+ * Backup HSM slot; the new slot gets the lowest free number, or the number
+ * in @slot with SKS_SLOT_CREATE_AT (-EEXIST with CKR_FUNCTION_FAILED if
+ * that slot exists, -EINVAL if it is SKS_MAX_SLOTS or more).
+ * @flags: 0 or SKS_SLOT_CREATE_AT.
  * @result: out: CKR_* code.
  * @type: SKS_SLOT_V0, SKS_SLOT_V1 or SKS_SLOT_BACKUP.
- * @slot: out: slot number N of /dev/sksN.
+ * @slot: out: slot number N of /dev/sksN; in with SKS_SLOT_CREATE_AT.
  * @capacity: object storage in bytes, at most 256 MiB; 0 selects the
  *	default (1 MiB).
  * @serial: out: serial number of the new slot.
