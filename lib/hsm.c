@@ -82,8 +82,24 @@ SKS_API int sks_hsm_get_firmware(struct sks_hsm *hsm, char *buf, size_t size)
 	return 0;
 }
 
-SKS_API int sks_hsm_create_partition(struct sks_hsm *hsm, unsigned int type,
-				     uint64_t capacity, unsigned int *slot)
+/* Create a slot: at number @want, or the lowest free one (SKS_SLOT_ANY). */
+static int create_slot(struct sks_hsm *hsm, struct sks_slot_create *c,
+		       unsigned int want, unsigned int *slot)
+{
+	if (want != SKS_SLOT_ANY) {
+		c->flags |= SKS_SLOT_CREATE_AT;
+		c->slot = want;
+	}
+	if (sks_do_ioctl(hsm->fd, SKS_CTL_CREATE_SLOT, c))
+		return -1;
+	if (slot)
+		*slot = c->slot;
+	return 0;
+}
+
+static int create_partition(struct sks_hsm *hsm, unsigned int want,
+			    unsigned int type, uint64_t capacity,
+			    unsigned int *slot)
 {
 	struct sks_slot_create c;
 
@@ -92,15 +108,12 @@ SKS_API int sks_hsm_create_partition(struct sks_hsm *hsm, unsigned int type,
 	memset(&c, 0, sizeof(c));
 	c.type = type;
 	c.capacity = capacity;
-	if (sks_do_ioctl(hsm->fd, SKS_CTL_CREATE_SLOT, &c))
-		return -1;
-	if (slot)
-		*slot = c.slot;
-	return 0;
+	return create_slot(hsm, &c, want, slot);
 }
 
-SKS_API int sks_hsm_create_backup(struct sks_hsm *hsm, const char *firmware,
-				  const char *so_secret, unsigned int *slot)
+static int create_backup(struct sks_hsm *hsm, unsigned int want,
+			 const char *firmware, const char *so_secret,
+			 unsigned int *slot)
 {
 	struct sks_slot_create c;
 
@@ -112,11 +125,35 @@ SKS_API int sks_hsm_create_backup(struct sks_hsm *hsm, const char *firmware,
 		memcpy(c.fw_version, firmware, strlen(firmware));
 	c.so_secret = (uintptr_t)so_secret;
 	c.so_secret_len = strlen(so_secret);
-	if (sks_do_ioctl(hsm->fd, SKS_CTL_CREATE_SLOT, &c))
-		return -1;
-	if (slot)
-		*slot = c.slot;
-	return 0;
+	return create_slot(hsm, &c, want, slot);
+}
+
+SKS_API int sks_hsm_create_partition(struct sks_hsm *hsm, unsigned int type,
+				     uint64_t capacity, unsigned int *slot)
+{
+	return create_partition(hsm, SKS_SLOT_ANY, type, capacity, slot);
+}
+
+SKS_API int sks_hsm_create_partition_at(struct sks_hsm *hsm, unsigned int slot,
+					unsigned int type, uint64_t capacity)
+{
+	if (slot == SKS_SLOT_ANY)
+		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+	return create_partition(hsm, slot, type, capacity, NULL);
+}
+
+SKS_API int sks_hsm_create_backup(struct sks_hsm *hsm, const char *firmware,
+				  const char *so_secret, unsigned int *slot)
+{
+	return create_backup(hsm, SKS_SLOT_ANY, firmware, so_secret, slot);
+}
+
+SKS_API int sks_hsm_create_backup_at(struct sks_hsm *hsm, unsigned int slot,
+				     const char *firmware, const char *so_secret)
+{
+	if (slot == SKS_SLOT_ANY)
+		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+	return create_backup(hsm, slot, firmware, so_secret, NULL);
 }
 
 SKS_API int sks_hsm_delete_slot(struct sks_hsm *hsm, unsigned int slot)

@@ -68,4 +68,7 @@ static inline uint16_t sks_get_le16(const uint8_t *p)
 /* Wipe secrets (not optimised away). */
 void sks_wipe(void *p, size_t len);
 
+/* Slot number meaning "the lowest free one" when creating a slot. */
+#define SKS_SLOT_ANY	0xffffffffU
+
 #endif /* __LIBSKS_INTERNAL_H__ */

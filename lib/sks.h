@@ -177,6 +177,31 @@ int sks_hsm_create_backup(struct sks_hsm *hsm, const char *firmware,
 			  const char *so_secret, unsigned int *slot);
 
 /**
+ * sks_hsm_create_partition_at() - create a partition slot with a given
+ * number (as an operator numbers slots: "slot 4").
+ * @hsm: HSM handle.
+ * @slot: the slot number, below SKS_MAX_SLOTS.
+ * @type: SKS_SLOT_V0 or SKS_SLOT_V1.
+ * @capacity: object storage in bytes, 0 for the default.
+ *
+ * Return: 0 or -1 (EEXIST with CKR_FUNCTION_FAILED if the slot exists).
+ */
+int sks_hsm_create_partition_at(struct sks_hsm *hsm, unsigned int slot,
+				unsigned int type, uint64_t capacity);
+
+/**
+ * sks_hsm_create_backup_at() - create a Backup HSM slot with a given number.
+ * @hsm: HSM handle.
+ * @slot: the slot number, below SKS_MAX_SLOTS.
+ * @firmware: firmware version string, or NULL for the default ("7.7.1").
+ * @so_secret: the Backup HSM's SO secret (NUL terminated).
+ *
+ * Return: 0 or -1 (EEXIST with CKR_FUNCTION_FAILED if the slot exists).
+ */
+int sks_hsm_create_backup_at(struct sks_hsm *hsm, unsigned int slot,
+			     const char *firmware, const char *so_secret);
+
+/**
  * sks_hsm_delete_slot() - delete a slot and everything in it.
  * @hsm: HSM handle.
  * @slot: slot number.

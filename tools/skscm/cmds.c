@@ -547,10 +547,15 @@ static uint32_t do_par_create(struct cm_state *st, const struct cm_parsed *p)
 	if (cm_has(p, "capacity") &&
 	    parse_uint(cm_get(p, "capacity"), UINT64_MAX, &cap))
 		return syntax("Option -capacity needs a number of bytes.");
+	if (cm_has(p, "slot") && get_slot_opt(p, "slot", &slot))
+		return syntax("Option -slot needs a slot number.");
 	hsm = sks_hsm_open(NULL);
 	if (!hsm)
 		return failed("Failed to open the HSM control device.");
-	ret = sks_hsm_create_partition(hsm, t, cap, &slot);
+	if (cm_has(p, "slot"))
+		ret = sks_hsm_create_partition_at(hsm, slot, t, cap);
+	else
+		ret = sks_hsm_create_partition(hsm, t, cap, &slot);
 	sks_hsm_close(hsm);
 	if (ret)
 		return failed("Failed to create the partition.");
@@ -951,13 +956,16 @@ static uint32_t do_bhsm_create(struct cm_state *st, const struct cm_parsed *p)
 	uint32_t ckr = CKR_OK;
 	char *pw;
 
+	if (cm_has(p, "slot") && get_slot_opt(p, "slot", &slot))
+		return syntax("Option -slot needs a slot number.");
 	pw = secret(st, p, "password", "\n\tEnter the new Backup HSM SO password: ");
 	if (!pw)
 		return CKR_ARGUMENTS_BAD;
 	hsm = sks_hsm_open(NULL);
 	if (!hsm)
 		ckr = failed("Failed to open the HSM control device.");
-	else if (sks_hsm_create_backup(hsm, fw, pw, &slot))
+	else if (cm_has(p, "slot") ? sks_hsm_create_backup_at(hsm, slot, fw, pw) :
+		 sks_hsm_create_backup(hsm, fw, pw, &slot))
 		ckr = failed("Failed to create the Backup HSM.");
 	else
 		para("Created Backup HSM (firmware %s) on slot %u.",

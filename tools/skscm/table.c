@@ -20,7 +20,7 @@ static const struct cm_opt_def login_opts[] = {
 static const struct cm_opt_def changepw_opts[] = {
 	{ "name", VAL }, { "oldpw", OPT }, { "newpw", OPT }, { NULL, 0 } };
 static const struct cm_opt_def pcreate_opts[] = {
-	{ "type", VAL }, { "capacity", VAL }, { NULL, 0 } };
+	{ "type", VAL }, { "capacity", VAL }, { "slot", VAL }, { NULL, 0 } };
 static const struct cm_opt_def pinit_opts[] = {
 	{ "label", VAL }, { "domain", VAL }, { "password", OPT },
 	{ "slot", VAL }, { "force", FLAG }, { NULL, 0 } };
@@ -48,7 +48,7 @@ static const struct cm_opt_def archive_opts[] = {
 	{ "slot", VAL }, { "partition", VAL }, { "password", OPT },
 	{ "force", FLAG }, { NULL, 0 } };
 static const struct cm_opt_def bcreate_opts[] = {
-	{ "firmware", VAL }, { "password", OPT }, { NULL, 0 } };
+	{ "firmware", VAL }, { "password", OPT }, { "slot", VAL }, { NULL, 0 } };
 static const struct cm_opt_def keygen_opts[] = {
 	{ "keytype", VAL }, { "length", VAL }, { "label", VAL }, { "id", VAL },
 	{ "usage", VAL }, { "usagelimit", VAL }, { "nonextractable", FLAG },
@@ -100,7 +100,8 @@ const struct cm_cmd_def cm_commands[] = {
 	  "Show who is logged in to the current slot.", "role show" },
 	{ { "partition", "create" }, CMD_PAR_CREATE, pcreate_opts, NULL,
 	  "Create a partition slot (V1: SKS partition, V0: ordinary).",
-	  "partition create [-type <v1|v0>] [-capacity <bytes>]" },
+	  "partition create [-type <v1|v0>] [-capacity <bytes>] [-slot <n>]\n"
+	  "    (-slot: the slot number to create; default: the lowest free one)" },
 	{ { "partition", "init" }, CMD_PAR_INIT, pinit_opts, NULL,
 	  "Initialise the current (or given) partition: label, cloning domain, SO password.",
 	  "partition init -label <label> -domain <domain> [-password [<pw>]] [-slot <n>] [-force]" },
@@ -138,7 +139,7 @@ const struct cm_cmd_def cm_commands[] = {
 	  "    [-password [<Backup HSM SO pw>]] [-force]" },
 	{ { "backuphsm", "create" }, CMD_BHSM_CREATE, bcreate_opts, NULL,
 	  "Create a Backup HSM slot with its HSM SO password.",
-	  "backuphsm create [-firmware <version>] [-password [<pw>]]" },
+	  "backuphsm create [-firmware <version>] [-password [<pw>]] [-slot <n>]" },
 	{ { "backuphsm", "image", "save" }, CMD_IMAGE_SAVE, isave_opts, NULL,
 	  "Save a Backup HSM's whole contents to a sealed image file (atomically).",
 	  "backuphsm image save -slot <backup hsm> -file <image> [-password [<Backup HSM SO pw>]]" },
