@@ -39,10 +39,10 @@ echo "sks demo: kernel $(uname -r), $(ls /dev/sks-control), skscm $(command -v s
 section "An HSM with an SKS partition (V1) and a Backup HSM"
 cm <<EOF || fail "setting up the slots"
 hsm show
-partition create -type v1
-backuphsm create
+partition create -type v1 -slot 4
+backuphsm create -slot 5
 $BK_PW
-partition init -slot 0 -label payments -domain $DOMAIN
+partition init -slot 4 -label payments -domain $DOMAIN
 proceed
 $SO_PW
 slot list
@@ -50,7 +50,7 @@ EOF
 
 section "Roles: the partition SO sets up the Crypto Officer"
 cm <<EOF || fail "initialising the roles"
-slot set -slot 0
+slot set -slot 4
 role login -name so
 $SO_PW
 role init -name co
@@ -61,7 +61,7 @@ EOF
 section "The application: keys as session objects, SKS blobs, an encrypted record"
 printf 'account=DE89370400440532013000 amount=1250.00 EUR\n' >record.txt
 cm <<EOF || fail "generating, using and extracting keys"
-slot set -slot 0
+slot set -slot 4
 role login -name Crypto Officer
 $CO_PW
 key generate -keytype aes -label record-key
@@ -76,34 +76,34 @@ echo
 echo "(the application stores keys.sks, record.enc and record.mac anywhere: they are encrypted)"
 ls -l keys.sks record.enc record.mac
 
-section "Back up the SMK to the Backup HSM (slot 1); its image file is saved after every change"
+section "Back up the SMK to the Backup HSM (slot 5); its image file is saved after every change"
 cm <<EOF || fail "backing up the SMK"
-backuphsm attach -slot 1 -file $dir/backup-hsm.img
+backuphsm attach -slot 5 -file $dir/backup-hsm.img
 $BK_PW
-slot set -slot 0
+slot set -slot 4
 role login -name Crypto Officer
 $CO_PW
-partition archive backup -slot 1
+partition archive backup -slot 5
 proceed
 $BK_PW
 $AR_PW
 EOF
-name=$(sed -n 's/^Creating partition \(.*\) on slot 1\.$/\1/p' $dir/last.out)
+name=$(sed -n 's/^Creating partition \(.*\) on slot 5\.$/\1/p' $dir/last.out)
 [ -n "$name" ] || fail "no archive name in the backup transcript"
 [ -s $dir/backup-hsm.img ] || fail "the Backup HSM image was not saved"
 
 section "The Backup HSM's archive partitions"
 cm <<EOF || fail "listing the archives"
-partition archive list -slot 1
+partition archive list -slot 5
 $BK_PW
 EOF
 
 section "Test the backup: a fresh V1 test partition, restore the SMK, insert the blobs, decrypt"
 cm <<EOF || fail "creating the test partition"
-partition create -type v1
-partition init -slot 2 -label smk-test -domain $DOMAIN -force
+partition create -type v1 -slot 6
+partition init -slot 6 -label smk-test -domain $DOMAIN -force
 $SO_PW
-slot set -slot 2
+slot set -slot 6
 role login -name so
 $SO_PW
 role init -name co
@@ -111,11 +111,11 @@ $CO_PW
 role logout
 EOF
 cm <<EOF || fail "restoring the SMK and using the blobs"
-slot set -slot 2
+slot set -slot 6
 role login -name Crypto Officer
 $CO_PW
 sks identify keys.sks
-partition archive restore -slot 1 -partition $name
+partition archive restore -slot 5 -partition $name
 proceed
 $AR_PW
 sks identify keys.sks
@@ -130,8 +130,8 @@ cmp -s record.txt record.dec || fail "the decrypted record differs"
 
 section "Troubleshooting: partition archive backup without logging in as Crypto Officer"
 if cm <<EOF
-slot set -slot 2
-partition archive backup -slot 1
+slot set -slot 6
+partition archive backup -slot 5
 proceed
 EOF
 then
