@@ -1195,8 +1195,10 @@ static int sks_image_crypt(struct sks_slot *slot, bool enc, u8 *buf,
 	req = aead_request_alloc(slot->image_aead, GFP_KERNEL);
 	err = sks_sg_init(&t, buf, SKS_IMAGE_HDR_LEN + payload_len +
 			  SKS_IMAGE_TAG_LEN);
-	if (!err && (!iv || !req))
+	if (!err && (!iv || !req)) {
+		sg_free_table(&t);
 		err = -ENOMEM;
+	}
 	if (err)
 		goto out;
 	aead_request_set_callback(req, CRYPTO_TFM_REQ_MAY_SLEEP,
