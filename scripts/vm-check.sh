@@ -79,9 +79,12 @@ if [ -e $kml ]; then
 		emit "ok - kmemleak finds no leak"
 	fi
 fi
-if dmesg | grep -E -q 'BUG:|WARNING:|Oops|general protection|KASAN|UBSAN|lockdep|kmemleak:|Call Trace'; then
+# (lockdep's reports start with "WARNING:" or "BUG:"; the bare word is in
+# the debug kernel's boot banner "RCU lockdep checking is enabled")
+splat='BUG:|WARNING:|Oops|general protection|KASAN|UBSAN|possible (circular|recursive) locking|inconsistent lock state|suspicious RCU usage|kmemleak:|Call Trace'
+if dmesg | grep -E -q "$splat"; then
 	emit "not ok - kernel log clean after the selftests"
-	dmesg | grep -E -B2 -A20 'BUG:|WARNING:|Oops|general protection|KASAN|UBSAN|Call Trace' | head -60
+	dmesg | grep -E -B2 -A20 "$splat" | head -60
 	status=1
 else
 	emit "ok - kernel log clean after the selftests"
