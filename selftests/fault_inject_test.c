@@ -495,7 +495,8 @@ static bool has_splat(const char *log, bool traces_too)
 {
 	static const char *const pat[] = {
 		"BUG:", "WARNING:", "Oops", "general protection", "KASAN",
-		"UBSAN", "lockdep", "kmemleak:", "circular locking",
+		"UBSAN", "possible circular locking", "possible recursive locking",
+		"inconsistent lock state", "suspicious RCU usage", "kmemleak:",
 	};
 	size_t i;
 
