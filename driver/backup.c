@@ -1135,7 +1135,7 @@ static int sks_image_keys(struct crypto_shash *tfm, const u8 *secret,
 static int sks_sg_init(struct sg_table *t, u8 *buf, size_t len)
 {
 	struct scatterlist *sg;
-	unsigned int n = 0;
+	unsigned int n, i;
 	size_t off = 0;
 	int err;
 
@@ -1149,7 +1149,7 @@ static int sks_sg_init(struct sg_table *t, u8 *buf, size_t len)
 	err = sg_alloc_table(t, n, GFP_KERNEL);
 	if (err)
 		return err;
-	for_each_sg(t->sgl, sg, n, n) {
+	for_each_sg(t->sgl, sg, n, i) {
 		size_t chunk = min_t(size_t, len - off,
 				     PAGE_SIZE - offset_in_page(buf + off));
 

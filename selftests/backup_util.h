@@ -74,8 +74,8 @@ static inline int bk_login(int fd, __u32 role, const char *pin)
  * returns an open session logged in as CO (or -errno), the slot number
  * in *@slot.
  */
-static inline int bk_partition(int ctl, __u32 type, const char *domain,
-			       int *slot)
+static inline int bk_partition_cap(int ctl, __u32 type, const char *domain,
+				   int *slot, __u64 capacity)
 {
 	struct sks_partition_init pi = {
 		.so_pin = PTR(PART_SO), .so_pin_len = strlen(PART_SO),
@@ -86,7 +86,7 @@ static inline int bk_partition(int ctl, __u32 type, const char *domain,
 	struct sks_simple lo = {};
 	int fd, n;
 
-	n = bk_create(ctl, type, NULL, NULL, 0);
+	n = bk_create(ctl, type, NULL, NULL, capacity);
 	if (n < 0)
 		return n;
 	*slot = n;
@@ -102,6 +102,12 @@ static inline int bk_partition(int ctl, __u32 type, const char *domain,
 		return -EIO;
 	}
 	return fd;
+}
+
+static inline int bk_partition(int ctl, __u32 type, const char *domain,
+			       int *slot)
+{
+	return bk_partition_cap(ctl, type, domain, slot, 0);
 }
 
 static inline int bk_info(int fd, struct sks_session_info *info)
