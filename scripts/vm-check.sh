@@ -79,9 +79,9 @@ if [ -e $kml ]; then
 		emit "ok - kmemleak finds no leak"
 	fi
 fi
-# (lockdep's reports start with "WARNING:" or "BUG:"; the bare word is in
-# the debug kernel's boot banner "RCU lockdep checking is enabled")
-splat='BUG:|WARNING:|Oops|general protection|KASAN|UBSAN|possible (circular|recursive) locking|inconsistent lock state|suspicious RCU usage|kmemleak:|Call Trace'
+# (lockdep's reports start with "WARNING:" or "BUG:"; the bare words
+# "lockdep" and "kmemleak:" are in the debug kernel's boot banners)
+splat='BUG:|WARNING:|Oops|general protection|KASAN|UBSAN|possible (circular|recursive) locking|inconsistent lock state|suspicious RCU usage|suspected memory leak|leak detector disabled|kmemleak: Cannot|Call Trace'
 if dmesg | grep -E -q "$splat"; then
 	emit "not ok - kernel log clean after the selftests"
 	dmesg | grep -E -B2 -A20 "$splat" | head -60
