@@ -496,7 +496,9 @@ static bool has_splat(const char *log, bool traces_too)
 	static const char *const pat[] = {
 		"BUG:", "WARNING:", "Oops", "general protection", "KASAN",
 		"UBSAN", "possible circular locking", "possible recursive locking",
-		"inconsistent lock state", "suspicious RCU usage", "kmemleak:",
+		"inconsistent lock state", "suspicious RCU usage",
+		"suspected memory leak", "leak detector disabled",
+		"kmemleak: Cannot",
 	};
 	size_t i;
 
