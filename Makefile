@@ -6,7 +6,7 @@
 #   make demo       the product's main job, end to end in the test VM
 #   make check      host unit tests + the selftests in the test VM
 #   make check-debug  the selftests on a KASAN/lockdep/kmemleak/UBSAN kernel
-#   make lint       checkpatch --strict and sparse over the kernel code
+#   make lint       checkpatch --strict, kernel-doc and sparse over the kernel code
 #   make vm         interactive shell in the test VM, module loaded
 #   make vm-run SCRIPT=/abs/path/script.sh   run a script in the test VM
 #   make bench      benchmarks in the test VM
@@ -218,6 +218,10 @@ _lint:
 		--show-types -f $(KERNEL_FILES) >$(B)/checkpatch.log 2>&1; \
 	 if grep -E -q 'ERROR|WARNING|CHECK' $(B)/checkpatch.log; then \
 		cat $(B)/checkpatch.log; exit 1; fi; echo "  clean"
+	@echo "kernel-doc:"
+	@perl $(B)/ksrc/scripts/kernel-doc -none $(KERNEL_FILES) >$(B)/kernel-doc.log 2>&1; \
+	 if [ -s $(B)/kernel-doc.log ]; then cat $(B)/kernel-doc.log; exit 1; fi; \
+	 echo "  clean"
 	@echo "sparse (C=2) and W=1:"
 	@$(MAKE) -s -C $(VM_KDIR) M=$(TOP) C=2 W=1 modules >$(B)/sparse.log 2>&1 || \
 		{ cat $(B)/sparse.log; exit 1; }
