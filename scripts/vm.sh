@@ -50,7 +50,7 @@ qemu_cmd() {
 	QEMU=(qemu-system-x86_64 -accel "$1" -cpu "$cpu"
 	      -smp "${VM_SMP:-2}" -m "${VM_MEM:-1024}"
 	      -kernel "$kernel" -no-reboot -nodefaults -display none
-	      -append "console=ttyS0 quiet loglevel=4 panic=-1 SKSVM_MODE=$2")
+	      -append "console=ttyS0 quiet loglevel=4 log_buf_len=4M panic=-1 SKSVM_MODE=$2")
 	if [ -n "${VM_DISK:-}" ]; then
 		QEMU+=(-drive "file=$VM_DISK,format=raw,if=virtio")
 	fi
