@@ -426,7 +426,7 @@ static int sks_backup_check_args(const struct sks_archive_backup *ab,
 /**
  * sks_ioc_archive_backup() - SKS_IOC_ARCHIVE_BACKUP: back up the current
  * partition into a new (or, V0, an existing) archive on a Backup HSM.
- * @priv: the session (a partition, logged in as Crypto Officer).
+ * @sess: the session (a partition, logged in as Crypto Officer).
  * @arg: struct sks_archive_backup.
  * @ckr: out: result code.
  *
@@ -445,10 +445,9 @@ static int sks_backup_check_args(const struct sks_archive_backup *ab,
  * B->lock (see the top of this file).
  * Return: 0 or a negative errno.
  */
-int sks_ioc_archive_backup(void *priv, void *arg, u32 *ckr)
+int sks_ioc_archive_backup(struct sks_session *sess, void *arg, u32 *ckr)
 {
 	struct sks_archive_backup *ab = arg;
-	struct sks_session *sess = priv;
 	struct sks_slot *s = sess->slot, *b = NULL;
 	struct sks_archive *a = NULL, *old;
 	u8 *so = NULL, *user = NULL, *objs = NULL;
@@ -747,7 +746,7 @@ out:
 /**
  * sks_ioc_archive_restore() - SKS_IOC_ARCHIVE_RESTORE: restore an archive
  * onto the current partition.
- * @priv: the session (a partition, logged in as Crypto Officer).
+ * @sess: the session (a partition, logged in as Crypto Officer).
  * @arg: struct sks_archive_restore.
  * @ckr: out: result code.
  *
@@ -769,10 +768,9 @@ out:
  * S->lock (one slot lock at a time).
  * Return: 0 or a negative errno.
  */
-int sks_ioc_archive_restore(void *priv, void *arg, u32 *ckr)
+int sks_ioc_archive_restore(struct sks_session *sess, void *arg, u32 *ckr)
 {
 	struct sks_archive_restore *ar = arg;
-	struct sks_session *sess = priv;
 	struct sks_slot *s = sess->slot, *b;
 	struct sks_secret domain = {}, stored = {};
 	struct sks_smk *smk = NULL, *old_smk = NULL;
@@ -938,7 +936,7 @@ static void sks_archive_fill_entry(const struct sks_archive *a,
 /**
  * sks_ioc_archive_list() - SKS_IOC_ARCHIVE_LIST: list the archives of the
  * session's Backup HSM slot, oldest first.
- * @priv: the session (a Backup HSM slot).
+ * @sess: the session (a Backup HSM slot).
  * @arg: struct sks_archive_list.
  * @ckr: out: result code.
  *
@@ -947,10 +945,9 @@ static void sks_archive_fill_entry(const struct sks_archive *a,
  * HSM), -EACCES (CKR_PIN_INCORRECT), -EOVERFLOW (CKR_BUFFER_TOO_SMALL,
  * @count set), -EFAULT, -ENOMEM.
  */
-int sks_ioc_archive_list(void *priv, void *arg, u32 *ckr)
+int sks_ioc_archive_list(struct sks_session *sess, void *arg, u32 *ckr)
 {
 	struct sks_archive_list *al = arg;
-	struct sks_session *sess = priv;
 	struct sks_slot *b = sess->slot;
 	u8 __user *uptr = u64_to_user_ptr(al->entries);
 	struct sks_archive_entry *entries = NULL;
@@ -1017,7 +1014,7 @@ static int sks_archive_show_check(struct sks_archive_show *as, u32 *ckr)
 
 /**
  * sks_ioc_archive_show() - SKS_IOC_ARCHIVE_SHOW: describe one archive.
- * @priv: the session (a Backup HSM slot).
+ * @sess: the session (a Backup HSM slot).
  * @arg: struct sks_archive_show.
  * @ckr: out: result code.
  *
@@ -1025,10 +1022,9 @@ static int sks_archive_show_check(struct sks_archive_show *as, u32 *ckr)
  * Return: 0, -EINVAL, -EOPNOTSUPP, -EACCES, -ENOENT
  * (CKR_TOKEN_NOT_RECOGNIZED: no such archive).
  */
-int sks_ioc_archive_show(void *priv, void *arg, u32 *ckr)
+int sks_ioc_archive_show(struct sks_session *sess, void *arg, u32 *ckr)
 {
 	struct sks_archive_show *as = arg;
-	struct sks_session *sess = priv;
 	struct sks_slot *b = sess->slot;
 	struct sks_archive *a;
 	int err;
@@ -1054,17 +1050,16 @@ int sks_ioc_archive_show(void *priv, void *arg, u32 *ckr)
 /**
  * sks_ioc_archive_delete() - SKS_IOC_ARCHIVE_DELETE: delete one archive,
  * wiping its objects and dropping its SMK reference.
- * @priv: the session (a Backup HSM slot).
+ * @sess: the session (a Backup HSM slot).
  * @arg: struct sks_archive_show (only the name is used).
  * @ckr: out: result code.
  *
  * Context: process context, may sleep; takes auth_lock and lock.
  * Return: 0, -EINVAL, -EOPNOTSUPP, -EACCES, -ENOENT.
  */
-int sks_ioc_archive_delete(void *priv, void *arg, u32 *ckr)
+int sks_ioc_archive_delete(struct sks_session *sess, void *arg, u32 *ckr)
 {
 	struct sks_archive_show *as = arg;
-	struct sks_session *sess = priv;
 	struct sks_slot *b = sess->slot;
 	struct sks_archive *a;
 	int err;
@@ -1264,7 +1259,7 @@ static size_t sks_image_payload_size(struct sks_slot *b)
 /**
  * sks_ioc_image_save() - SKS_IOC_IMAGE_SAVE: seal the Backup HSM slot of
  * this session into an image.
- * @priv: the session (a Backup HSM slot).
+ * @sess: the session (a Backup HSM slot).
  * @arg: struct sks_image_save.
  * @ckr: out: result code.
  *
@@ -1275,10 +1270,9 @@ static size_t sks_image_payload_size(struct sks_slot *b)
  * Context: process context, may sleep; takes auth_lock and lock.
  * Return: 0 or a negative errno.
  */
-int sks_ioc_image_save(void *priv, void *arg, u32 *ckr)
+int sks_ioc_image_save(struct sks_session *sess, void *arg, u32 *ckr)
 {
 	struct sks_image_save *is = arg;
-	struct sks_session *sess = priv;
 	struct sks_slot *b = sess->slot;
 	struct sks_image_hdr h = {};
 	u8 key[32], check[SKS_IMAGE_CHECK_LEN];
@@ -1442,7 +1436,7 @@ static int sks_image_decode(struct sks_slot *b, const u8 *p, size_t len,
 /**
  * sks_ctl_image_load() - SKS_CTL_IMAGE_LOAD: create a Backup HSM slot from
  * an image.
- * @priv: the HSM.
+ * @hsm: the HSM.
  * @arg: struct sks_image_load.
  * @ckr: out: result code.
  *
@@ -1456,10 +1450,9 @@ static int sks_image_decode(struct sks_slot *b, const u8 *p, size_t len,
  * slots_lock.
  * Return: 0 or a negative errno.
  */
-int sks_ctl_image_load(void *priv, void *arg, u32 *ckr)
+int sks_ctl_image_load(struct sks_hsm *hsm, void *arg, u32 *ckr)
 {
 	struct sks_image_load *il = arg;
-	struct sks_hsm *hsm = priv;
 	struct sks_slot_create sc = { .type = SKS_SLOT_BACKUP };
 	struct sks_image_hdr h;
 	struct sks_slot *b;
@@ -1540,12 +1533,3 @@ out_so:
 	kfree_sensitive(so);
 	return err;
 }
-
-static_assert(sizeof(struct sks_archive_backup) == 120);
-static_assert(sizeof(struct sks_archive_restore) == 96);
-static_assert(sizeof(struct sks_archive_entry) == 128);
-static_assert(sizeof(struct sks_archive_list) == 40);
-static_assert(sizeof(struct sks_archive_show) == 152);
-static_assert(sizeof(struct sks_image_save) == 32);
-static_assert(sizeof(struct sks_image_load) == 48);
-static_assert(sizeof(struct sks_archive_show) <= SKS_IOCTL_MAX_SIZE);

@@ -3,7 +3,9 @@
  * sks - ioctl dispatch: extensible structs and PKCS#11 result codes.
  */
 
+#include <linux/build_bug.h>
 #include <linux/errno.h>
+#include <linux/nospec.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -148,10 +150,143 @@ void *sks_memdup_user(u64 uptr, u32 len, u32 max, u32 *ckr)
 }
 
 /**
- * sks_dispatch() - run one ioctl through a dispatch table.
- * @table: handlers, indexed by nothing in particular.
- * @n: entries in @table.
- * @priv: passed to the handler.
+ * struct sks_ioctl_desc - one entry of the ioctl table.
+ * @cmd: the full command (its _IOC_SIZE is the kernel's struct size).
+ * @ver0: the struct's first published size (SKS_*_SIZE_VER0).
+ * @valid_flags: flag bits accepted in the struct's first field.
+ * @sess_fn: handler of a slot ioctl (/dev/sksN), or NULL.
+ * @hsm_fn: handler of a control ioctl (/dev/sks-control), or NULL.
+ */
+struct sks_ioctl_desc {
+	unsigned int cmd;
+	u32 ver0;
+	u32 valid_flags;
+	int (*sess_fn)(struct sks_session *sess, void *arg, u32 *ckr);
+	int (*hsm_fn)(struct sks_hsm *hsm, void *arg, u32 *ckr);
+};
+
+#define SKS_IOCTL_SESS(_cmd, _ver0, _flags, _fn)			\
+	[_IOC_NR(_cmd)] = { .cmd = (_cmd), .ver0 = (_ver0),		\
+			    .valid_flags = (_flags), .sess_fn = (_fn) }
+#define SKS_IOCTL_HSM(_cmd, _ver0, _flags, _fn)				\
+	[_IOC_NR(_cmd)] = { .cmd = (_cmd), .ver0 = (_ver0),		\
+			    .valid_flags = (_flags), .hsm_fn = (_fn) }
+
+/*
+ * Every ioctl, indexed by _IOC_NR: 0x00..0x0f on /dev/sks-control, the
+ * rest on the slot devices (include/uapi/linux/sks.h groups them alike).
+ */
+static const struct sks_ioctl_desc sks_ioctls[] = {
+	SKS_IOCTL_HSM(SKS_CTL_HSM_INFO, SKS_HSM_INFO_SIZE_VER0, 0,
+		      sks_ctl_hsm_info),
+	SKS_IOCTL_HSM(SKS_CTL_CREATE_SLOT, SKS_SLOT_CREATE_SIZE_VER0,
+		      SKS_SLOT_CREATE_AT, sks_ctl_create_slot),
+	SKS_IOCTL_HSM(SKS_CTL_DELETE_SLOT, SKS_SLOT_DELETE_SIZE_VER0, 0,
+		      sks_ctl_delete_slot),
+	SKS_IOCTL_HSM(SKS_CTL_LIST_SLOTS, SKS_SLOT_LIST_SIZE_VER0, 0,
+		      sks_ctl_list_slots),
+	SKS_IOCTL_HSM(SKS_CTL_IMAGE_LOAD, SKS_IMAGE_LOAD_SIZE_VER0, 0,
+		      sks_ctl_image_load),
+	SKS_IOCTL_SESS(SKS_IOC_SESSION_INFO, SKS_SESSION_INFO_SIZE_VER0, 0,
+		       sks_ioc_session_info),
+	SKS_IOCTL_SESS(SKS_IOC_PARTITION_INIT, SKS_PARTITION_INIT_SIZE_VER0, 0,
+		       sks_ioc_partition_init),
+	SKS_IOCTL_SESS(SKS_IOC_LOGIN, SKS_LOGIN_SIZE_VER0, 0, sks_ioc_login),
+	SKS_IOCTL_SESS(SKS_IOC_LOGOUT, SKS_SIMPLE_SIZE_VER0, 0, sks_ioc_logout),
+	SKS_IOCTL_SESS(SKS_IOC_INIT_ROLE, SKS_INIT_ROLE_SIZE_VER0, 0,
+		       sks_ioc_init_role),
+	SKS_IOCTL_SESS(SKS_IOC_CHANGE_PIN, SKS_CHANGE_PIN_SIZE_VER0, 0,
+		       sks_ioc_change_pin),
+	SKS_IOCTL_SESS(SKS_IOC_GENERATE_KEY, SKS_GENERATE_KEY_SIZE_VER0, 0,
+		       sks_ioc_generate_key),
+	SKS_IOCTL_SESS(SKS_IOC_CREATE_OBJECT, SKS_CREATE_OBJECT_SIZE_VER0, 0,
+		       sks_ioc_create_object),
+	SKS_IOCTL_SESS(SKS_IOC_GET_ATTRS, SKS_GET_ATTRS_SIZE_VER0, 0,
+		       sks_ioc_get_attrs),
+	SKS_IOCTL_SESS(SKS_IOC_GET_VALUE, SKS_GET_VALUE_SIZE_VER0, 0,
+		       sks_ioc_get_value),
+	SKS_IOCTL_SESS(SKS_IOC_FIND_OBJECTS, SKS_FIND_OBJECTS_SIZE_VER0,
+		       SKS_FIND_ALL, sks_ioc_find_objects),
+	SKS_IOCTL_SESS(SKS_IOC_DESTROY_OBJECT, SKS_DESTROY_OBJECT_SIZE_VER0, 0,
+		       sks_ioc_destroy_object),
+	SKS_IOCTL_SESS(SKS_IOC_ENCRYPT, SKS_CRYPT_SIZE_VER0, 0, sks_ioc_encrypt),
+	SKS_IOCTL_SESS(SKS_IOC_DECRYPT, SKS_CRYPT_SIZE_VER0, 0, sks_ioc_decrypt),
+	SKS_IOCTL_SESS(SKS_IOC_SIGN, SKS_SIGN_SIZE_VER0, 0, sks_ioc_sign),
+	SKS_IOCTL_SESS(SKS_IOC_VERIFY, SKS_SIGN_SIZE_VER0, 0, sks_ioc_verify),
+	SKS_IOCTL_SESS(SKS_IOC_EXTRACT, SKS_EXTRACT_SIZE_VER0,
+		       SKS_EXTRACT_DELETE, sks_ioc_extract),
+	SKS_IOCTL_SESS(SKS_IOC_INSERT, SKS_INSERT_SIZE_VER0, 0, sks_ioc_insert),
+	SKS_IOCTL_SESS(SKS_IOC_SMK_ROLLOVER, SKS_SIMPLE_SIZE_VER0,
+		       SKS_ROLLOVER_START | SKS_ROLLOVER_END,
+		       sks_ioc_smk_rollover),
+	SKS_IOCTL_SESS(SKS_IOC_ARCHIVE_BACKUP, SKS_ARCHIVE_BACKUP_SIZE_VER0,
+		       SKS_BACKUP_APPEND | SKS_BACKUP_REPLACE,
+		       sks_ioc_archive_backup),
+	SKS_IOCTL_SESS(SKS_IOC_ARCHIVE_RESTORE, SKS_ARCHIVE_RESTORE_SIZE_VER0, 0,
+		       sks_ioc_archive_restore),
+	SKS_IOCTL_SESS(SKS_IOC_ARCHIVE_LIST, SKS_ARCHIVE_LIST_SIZE_VER0, 0,
+		       sks_ioc_archive_list),
+	SKS_IOCTL_SESS(SKS_IOC_ARCHIVE_SHOW, SKS_ARCHIVE_SHOW_SIZE_VER0, 0,
+		       sks_ioc_archive_show),
+	SKS_IOCTL_SESS(SKS_IOC_ARCHIVE_DELETE, SKS_ARCHIVE_SHOW_SIZE_VER0, 0,
+		       sks_ioc_archive_delete),
+	SKS_IOCTL_SESS(SKS_IOC_IMAGE_SAVE, SKS_IMAGE_SAVE_SIZE_VER0, 0,
+		       sks_ioc_image_save),
+	SKS_IOCTL_SESS(SKS_IOC_BATCH, SKS_BATCH_SIZE_VER0,
+		       SKS_BATCH_STOP_ON_ERROR, sks_ioc_batch),
+};
+
+/*
+ * Every ABI size in one place (as landlock's build_check_abi()): each
+ * struct's size as this kernel knows it, never below its first published
+ * size, and within the room sks_dispatch() keeps on its stack.
+ */
+#define SKS_CHECK_ABI(_type, _ver0, _size)				\
+	do {								\
+		BUILD_BUG_ON(sizeof(struct _type) != (_size));		\
+		BUILD_BUG_ON(sizeof(struct _type) < (_ver0));		\
+		BUILD_BUG_ON(sizeof(struct _type) > SKS_IOCTL_MAX_SIZE); \
+	} while (0)
+
+static void __maybe_unused sks_build_check_abi(void)
+{
+	SKS_CHECK_ABI(sks_hsm_info, SKS_HSM_INFO_SIZE_VER0, 56);
+	SKS_CHECK_ABI(sks_slot_create, SKS_SLOT_CREATE_SIZE_VER0, 64);
+	SKS_CHECK_ABI(sks_slot_delete, SKS_SLOT_DELETE_SIZE_VER0, 16);
+	SKS_CHECK_ABI(sks_slot_list, SKS_SLOT_LIST_SIZE_VER0, 24);
+	SKS_CHECK_ABI(sks_slot_entry, SKS_SLOT_ENTRY_SIZE_VER0, SKS_SLOT_ENTRY_SIZE_VER0);
+	SKS_CHECK_ABI(sks_session_info, SKS_SESSION_INFO_SIZE_VER0, 136);
+	SKS_CHECK_ABI(sks_partition_init, SKS_PARTITION_INIT_SIZE_VER0, 64);
+	SKS_CHECK_ABI(sks_login, SKS_LOGIN_SIZE_VER0, 24);
+	SKS_CHECK_ABI(sks_simple, SKS_SIMPLE_SIZE_VER0, 8);
+	SKS_CHECK_ABI(sks_init_role, SKS_INIT_ROLE_SIZE_VER0, 24);
+	SKS_CHECK_ABI(sks_change_pin, SKS_CHANGE_PIN_SIZE_VER0, 40);
+	SKS_CHECK_ABI(sks_obj_attrs, SKS_OBJ_ATTRS_SIZE_VER0, SKS_OBJ_ATTRS_SIZE_VER0);
+	SKS_CHECK_ABI(sks_generate_key, SKS_GENERATE_KEY_SIZE_VER0, 184);
+	SKS_CHECK_ABI(sks_create_object, SKS_CREATE_OBJECT_SIZE_VER0, 192);
+	SKS_CHECK_ABI(sks_get_attrs, SKS_GET_ATTRS_SIZE_VER0, 184);
+	SKS_CHECK_ABI(sks_get_value, SKS_GET_VALUE_SIZE_VER0, 24);
+	SKS_CHECK_ABI(sks_find_objects, SKS_FIND_OBJECTS_SIZE_VER0, 192);
+	SKS_CHECK_ABI(sks_destroy_object, SKS_DESTROY_OBJECT_SIZE_VER0, 16);
+	SKS_CHECK_ABI(sks_crypt, SKS_CRYPT_SIZE_VER0, 64);
+	SKS_CHECK_ABI(sks_sign, SKS_SIGN_SIZE_VER0, 40);
+	SKS_CHECK_ABI(sks_extract, SKS_EXTRACT_SIZE_VER0, 32);
+	SKS_CHECK_ABI(sks_insert, SKS_INSERT_SIZE_VER0, 32);
+	SKS_CHECK_ABI(sks_batch, SKS_BATCH_SIZE_VER0, 40);
+	SKS_CHECK_ABI(sks_batch_op, SKS_BATCH_OP_SIZE_VER0, SKS_BATCH_OP_SIZE_VER0);
+	SKS_CHECK_ABI(sks_archive_backup, SKS_ARCHIVE_BACKUP_SIZE_VER0, 120);
+	SKS_CHECK_ABI(sks_archive_restore, SKS_ARCHIVE_RESTORE_SIZE_VER0, 96);
+	SKS_CHECK_ABI(sks_archive_entry, SKS_ARCHIVE_ENTRY_SIZE_VER0, 136);
+	SKS_CHECK_ABI(sks_archive_list, SKS_ARCHIVE_LIST_SIZE_VER0, 40);
+	SKS_CHECK_ABI(sks_archive_show, SKS_ARCHIVE_SHOW_SIZE_VER0, 160);
+	SKS_CHECK_ABI(sks_image_save, SKS_IMAGE_SAVE_SIZE_VER0, 32);
+	SKS_CHECK_ABI(sks_image_load, SKS_IMAGE_LOAD_SIZE_VER0, 48);
+}
+
+/**
+ * sks_dispatch() - run one ioctl through the ioctl table.
+ * @sess: the session (slot devices), or NULL.
+ * @hsm: the HSM (control device), or NULL.
  * @cmd: ioctl command; matched on type, direction and _IOC_NR, the size
  *	field gives the size of the caller's struct.
  * @arg: user pointer to the struct.
@@ -166,46 +301,45 @@ void *sks_memdup_user(u64 uptr, u32 len, u32 max, u32 *ckr)
  * Context: process context, may sleep.
  * Return: 0 or a negative errno.
  */
-long sks_dispatch(const struct sks_ioctl_desc *table, size_t n, void *priv,
+long sks_dispatch(struct sks_session *sess, struct sks_hsm *hsm,
 		  unsigned int cmd, unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;
-	const struct sks_ioctl_desc *d = NULL;
-	size_t usize = _IOC_SIZE(cmd);
+	const struct sks_ioctl_desc *d;
+	size_t usize = _IOC_SIZE(cmd), ksize;
 	u32 hdr[SKS_IOCTL_MAX_SIZE / sizeof(u32)] __aligned(8);
 	u32 ckr = SKS_CKR_OK;
-	size_t i;
+	unsigned int nr = _IOC_NR(cmd);
 	int ret;
 
 	if (_IOC_TYPE(cmd) != SKS_IOC_MAGIC ||
-	    _IOC_DIR(cmd) != (_IOC_READ | _IOC_WRITE))
+	    _IOC_DIR(cmd) != (_IOC_READ | _IOC_WRITE) ||
+	    nr >= ARRAY_SIZE(sks_ioctls))
 		return -ENOTTY;
-	for (i = 0; i < n; i++) {
-		if (table[i].nr == _IOC_NR(cmd)) {
-			d = &table[i];
-			break;
-		}
-	}
-	if (!d)
+	d = &sks_ioctls[array_index_nospec(nr, ARRAY_SIZE(sks_ioctls))];
+	if (sess ? !d->sess_fn : !d->hsm_fn)
 		return -ENOTTY;
-	if (usize < d->min_size || WARN_ON_ONCE(d->size > sizeof(hdr)))
+	ksize = _IOC_SIZE(d->cmd);
+	if (usize < d->ver0)
 		return -EINVAL;
 
-	ret = copy_struct_from_user(hdr, d->size, uarg, usize);
+	ret = copy_struct_from_user(hdr, ksize, uarg, usize);
 	if (ret)
-		goto out_free;
+		goto out_wipe;
 
 	if (hdr[0] & ~d->valid_flags)
 		ret = sks_fail(&ckr, SKS_CKR_ARGUMENTS_BAD);
+	else if (sess)
+		ret = d->sess_fn(sess, hdr, &ckr);
 	else
-		ret = d->fn(priv, hdr, &ckr);
+		ret = d->hsm_fn(hsm, hdr, &ckr);
 	if (ret && ckr == SKS_CKR_OK)
 		ckr = sks_errno_ckr(ret);
 	hdr[1] = ckr;
 
-	if (copy_to_user(uarg, hdr, min_t(size_t, usize, d->size)))
+	if (copy_to_user(uarg, hdr, min(usize, ksize)))
 		ret = -EFAULT;
-out_free:
-	memzero_explicit(hdr, d->size);
+out_wipe:
+	memzero_explicit(hdr, ksize);
 	return ret;
 }

@@ -36,17 +36,16 @@ static struct sks_hsm *sks_file_hsm(struct file *file)
 
 /**
  * sks_ctl_hsm_info() - SKS_CTL_HSM_INFO: describe the HSM.
- * @priv: the HSM.
+ * @hsm: the HSM.
  * @arg: struct sks_hsm_info.
  * @ckr: out: result code.
  *
  * Context: process context; takes slots_lock.
  * Return: 0, -EINVAL (reserved fields), -EPERM (no CAP_SYS_ADMIN).
  */
-static int sks_ctl_hsm_info(void *priv, void *arg, u32 *ckr)
+int sks_ctl_hsm_info(struct sks_hsm *hsm, void *arg, u32 *ckr)
 {
 	struct sks_hsm_info *info = arg;
-	struct sks_hsm *hsm = priv;
 
 	if (info->reserved || info->reserved2)
 		return sks_fail(ckr, SKS_CKR_ARGUMENTS_BAD);
@@ -67,28 +66,28 @@ static int sks_ctl_hsm_info(void *priv, void *arg, u32 *ckr)
 
 /**
  * sks_ctl_create_slot() - SKS_CTL_CREATE_SLOT: create a slot.
- * @priv: the HSM.
+ * @hsm: the HSM.
  * @arg: struct sks_slot_create.
  * @ckr: out: result code.
  *
  * Context: process context, may sleep.
  * Return: 0 or a negative errno (see sks_slot_create()).
  */
-static int sks_ctl_create_slot(void *priv, void *arg, u32 *ckr)
+int sks_ctl_create_slot(struct sks_hsm *hsm, void *arg, u32 *ckr)
 {
-	return sks_slot_create(priv, arg, ckr);
+	return sks_slot_create(hsm, arg, ckr);
 }
 
 /**
  * sks_ctl_delete_slot() - SKS_CTL_DELETE_SLOT: delete a slot.
- * @priv: the HSM.
+ * @hsm: the HSM.
  * @arg: struct sks_slot_delete.
  * @ckr: out: result code.
  *
  * Context: process context, may sleep.
  * Return: 0, -EINVAL, -EPERM, -ENODEV (no such slot).
  */
-static int sks_ctl_delete_slot(void *priv, void *arg, u32 *ckr)
+int sks_ctl_delete_slot(struct sks_hsm *hsm, void *arg, u32 *ckr)
 {
 	struct sks_slot_delete *del = arg;
 
@@ -96,53 +95,27 @@ static int sks_ctl_delete_slot(void *priv, void *arg, u32 *ckr)
 		return sks_fail(ckr, SKS_CKR_ARGUMENTS_BAD);
 	if (!capable(CAP_SYS_ADMIN))
 		return sks_fail_errno(ckr, SKS_CKR_USER_NOT_LOGGED_IN, -EPERM);
-	return sks_slot_delete(priv, del->slot, ckr);
+	return sks_slot_delete(hsm, del->slot, ckr);
 }
 
 /**
  * sks_ctl_list_slots() - SKS_CTL_LIST_SLOTS: list the slots.
- * @priv: the HSM.
+ * @hsm: the HSM.
  * @arg: struct sks_slot_list.
  * @ckr: out: result code.
  *
  * Context: process context, may sleep.
  * Return: 0 or a negative errno (see sks_slot_list()).
  */
-static int sks_ctl_list_slots(void *priv, void *arg, u32 *ckr)
+int sks_ctl_list_slots(struct sks_hsm *hsm, void *arg, u32 *ckr)
 {
-	return sks_slot_list(priv, arg, ckr);
+	return sks_slot_list(hsm, arg, ckr);
 }
-
-#define SKS_CTL(_nr, _type, _flags, _fn)				\
-	{								\
-		.nr = _IOC_NR(_nr), .min_size = sizeof(_type),		\
-		.size = sizeof(_type), .valid_flags = (_flags),		\
-		.fn = (_fn),						\
-	}
-
-static const struct sks_ioctl_desc sks_ctl_ioctls[] = {
-	SKS_CTL(SKS_CTL_HSM_INFO, struct sks_hsm_info, 0, sks_ctl_hsm_info),
-	SKS_CTL(SKS_CTL_CREATE_SLOT, struct sks_slot_create, SKS_SLOT_CREATE_AT,
-		sks_ctl_create_slot),
-	SKS_CTL(SKS_CTL_DELETE_SLOT, struct sks_slot_delete, 0,
-		sks_ctl_delete_slot),
-	SKS_CTL(SKS_CTL_LIST_SLOTS, struct sks_slot_list, 0,
-		sks_ctl_list_slots),
-	SKS_CTL(SKS_CTL_IMAGE_LOAD, struct sks_image_load, 0,
-		sks_ctl_image_load),
-};
-
-static_assert(sizeof(struct sks_hsm_info) == 56);
-static_assert(sizeof(struct sks_slot_create) == 64);
-static_assert(sizeof(struct sks_slot_delete) == 16);
-static_assert(sizeof(struct sks_slot_list) == 24);
-static_assert(sizeof(struct sks_slot_entry) == 88);
 
 static long sks_ctl_ioctl(struct file *file, unsigned int cmd,
 			  unsigned long arg)
 {
-	return sks_dispatch(sks_ctl_ioctls, ARRAY_SIZE(sks_ctl_ioctls),
-			    sks_file_hsm(file), cmd, arg);
+	return sks_dispatch(NULL, sks_file_hsm(file), cmd, arg);
 }
 
 static const struct file_operations sks_ctl_fops = {

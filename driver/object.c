@@ -325,7 +325,7 @@ static int sks_session_check(struct sks_session *sess, bool co_only, u32 *ckr)
 
 /**
  * sks_ioc_generate_key() - SKS_IOC_GENERATE_KEY: make a random key.
- * @priv: the session.
+ * @sess: the session.
  * @arg: struct sks_generate_key.
  * @ckr: out: result code.
  *
@@ -335,10 +335,9 @@ static int sks_session_check(struct sks_session *sess, bool co_only, u32 *ckr)
  * Context: process context, may sleep; takes slot->lock.
  * Return: 0 or a negative errno.
  */
-int sks_ioc_generate_key(void *priv, void *arg, u32 *ckr)
+int sks_ioc_generate_key(struct sks_session *sess, void *arg, u32 *ckr)
 {
 	struct sks_generate_key *gk = arg;
-	struct sks_session *sess = priv;
 	u8 *value;
 	int err;
 
@@ -367,7 +366,7 @@ int sks_ioc_generate_key(void *priv, void *arg, u32 *ckr)
 
 /**
  * sks_ioc_create_object() - SKS_IOC_CREATE_OBJECT: import a key or data.
- * @priv: the session.
+ * @sess: the session.
  * @arg: struct sks_create_object.
  * @ckr: out: result code.
  *
@@ -377,10 +376,9 @@ int sks_ioc_generate_key(void *priv, void *arg, u32 *ckr)
  * Context: process context, may sleep; takes slot->lock.
  * Return: 0 or a negative errno.
  */
-int sks_ioc_create_object(void *priv, void *arg, u32 *ckr)
+int sks_ioc_create_object(struct sks_session *sess, void *arg, u32 *ckr)
 {
 	struct sks_create_object *co = arg;
-	struct sks_session *sess = priv;
 	u8 *value;
 	int err;
 
@@ -419,17 +417,16 @@ static struct sks_object *sks_lookup(struct sks_session *sess, u32 handle,
 
 /**
  * sks_ioc_get_attrs() - SKS_IOC_GET_ATTRS: read attributes (never a value).
- * @priv: the session.
+ * @sess: the session.
  * @arg: struct sks_get_attrs.
  * @ckr: out: result code.
  *
  * Context: process context; takes slot->lock.
  * Return: 0 or a negative errno (-ENOENT, CKR_OBJECT_HANDLE_INVALID).
  */
-int sks_ioc_get_attrs(void *priv, void *arg, u32 *ckr)
+int sks_ioc_get_attrs(struct sks_session *sess, void *arg, u32 *ckr)
 {
 	struct sks_get_attrs *ga = arg;
-	struct sks_session *sess = priv;
 	struct sks_object *obj;
 	int err;
 
@@ -447,7 +444,7 @@ int sks_ioc_get_attrs(void *priv, void *arg, u32 *ckr)
 
 /**
  * sks_ioc_get_value() - SKS_IOC_GET_VALUE: read a data object's value.
- * @priv: the session.
+ * @sess: the session.
  * @arg: struct sks_get_value.
  * @ckr: out: result code.
  *
@@ -456,10 +453,9 @@ int sks_ioc_get_attrs(void *priv, void *arg, u32 *ckr)
  * Context: process context; takes slot->lock.
  * Return: 0 or a negative errno.
  */
-int sks_ioc_get_value(void *priv, void *arg, u32 *ckr)
+int sks_ioc_get_value(struct sks_session *sess, void *arg, u32 *ckr)
 {
 	struct sks_get_value *gv = arg;
-	struct sks_session *sess = priv;
 	struct sks_object *obj;
 	u32 len;
 	int err;
@@ -511,7 +507,7 @@ static bool sks_match(const struct sks_find_objects *fo,
 
 /**
  * sks_ioc_find_objects() - SKS_IOC_FIND_OBJECTS: list matching handles.
- * @priv: the session.
+ * @sess: the session.
  * @arg: struct sks_find_objects.
  * @ckr: out: result code.
  *
@@ -519,10 +515,9 @@ static bool sks_match(const struct sks_find_objects *fo,
  * Return: 0 or a negative errno (-EOVERFLOW, CKR_BUFFER_TOO_SMALL, with
  * the number of matches in @count).
  */
-int sks_ioc_find_objects(void *priv, void *arg, u32 *ckr)
+int sks_ioc_find_objects(struct sks_session *sess, void *arg, u32 *ckr)
 {
 	struct sks_find_objects *fo = arg;
-	struct sks_session *sess = priv;
 	struct sks_slot *slot = sess->slot;
 	struct sks_object *obj;
 	unsigned long idx;
@@ -575,17 +570,16 @@ out_unlock:
 
 /**
  * sks_ioc_destroy_object() - SKS_IOC_DESTROY_OBJECT: destroy an object.
- * @priv: the session.
+ * @sess: the session.
  * @arg: struct sks_destroy_object.
  * @ckr: out: result code.
  *
  * Context: process context; takes slot->lock.
  * Return: 0 or a negative errno.
  */
-int sks_ioc_destroy_object(void *priv, void *arg, u32 *ckr)
+int sks_ioc_destroy_object(struct sks_session *sess, void *arg, u32 *ckr)
 {
 	struct sks_destroy_object *d = arg;
-	struct sks_session *sess = priv;
 	struct sks_object *obj;
 	int err;
 
@@ -889,7 +883,7 @@ out_put:
 
 /**
  * sks_ioc_encrypt() - SKS_IOC_ENCRYPT: AES-GCM with a device-chosen IV.
- * @priv: the session.
+ * @sess: the session.
  * @arg: struct sks_crypt.
  * @ckr: out: result code.
  *
@@ -902,14 +896,14 @@ out_put:
  * Context: process context, may sleep; no mutex (see sks_key_get()).
  * Return: 0 or a negative errno.
  */
-int sks_ioc_encrypt(void *priv, void *arg, u32 *ckr)
+int sks_ioc_encrypt(struct sks_session *sess, void *arg, u32 *ckr)
 {
-	return sks_crypt(priv, arg, true, ckr);
+	return sks_crypt(sess, arg, true, ckr);
 }
 
 /**
  * sks_ioc_decrypt() - SKS_IOC_DECRYPT: AES-GCM decryption, tag checked.
- * @priv: the session.
+ * @sess: the session.
  * @arg: struct sks_crypt.
  * @ckr: out: result code.
  *
@@ -919,9 +913,9 @@ int sks_ioc_encrypt(void *priv, void *arg, u32 *ckr)
  * Context: process context, may sleep; no mutex (see sks_key_get()).
  * Return: 0 or a negative errno.
  */
-int sks_ioc_decrypt(void *priv, void *arg, u32 *ckr)
+int sks_ioc_decrypt(struct sks_session *sess, void *arg, u32 *ckr)
 {
-	return sks_crypt(priv, arg, false, ckr);
+	return sks_crypt(sess, arg, false, ckr);
 }
 
 static int sks_hmac_index(u32 mechanism)
@@ -1013,7 +1007,7 @@ out_put:
 
 /**
  * sks_ioc_sign() - SKS_IOC_SIGN: HMAC-SHA-256/384/512.
- * @priv: the session.
+ * @sess: the session.
  * @arg: struct sks_sign.
  * @ckr: out: result code.
  *
@@ -1024,14 +1018,14 @@ out_put:
  * Context: process context, may sleep; no mutex (see sks_key_get()).
  * Return: 0 or a negative errno.
  */
-int sks_ioc_sign(void *priv, void *arg, u32 *ckr)
+int sks_ioc_sign(struct sks_session *sess, void *arg, u32 *ckr)
 {
-	return sks_mac(priv, arg, true, ckr);
+	return sks_mac(sess, arg, true, ckr);
 }
 
 /**
  * sks_ioc_verify() - SKS_IOC_VERIFY: check an HMAC in constant time.
- * @priv: the session.
+ * @sess: the session.
  * @arg: struct sks_sign.
  * @ckr: out: result code.
  *
@@ -1041,9 +1035,9 @@ int sks_ioc_sign(void *priv, void *arg, u32 *ckr)
  * Context: process context, may sleep; no mutex (see sks_key_get()).
  * Return: 0 or a negative errno.
  */
-int sks_ioc_verify(void *priv, void *arg, u32 *ckr)
+int sks_ioc_verify(struct sks_session *sess, void *arg, u32 *ckr)
 {
-	return sks_mac(priv, arg, false, ckr);
+	return sks_mac(sess, arg, false, ckr);
 }
 
 /* Read and check every descriptor of a batch before anything runs. */
@@ -1120,7 +1114,7 @@ static u32 sks_batch_run(struct sks_session *sess, struct sks_batch_op *op)
 
 /**
  * sks_ioc_batch() - SKS_IOC_BATCH: many crypto operations in one call.
- * @priv: the session.
+ * @sess: the session.
  * @arg: struct sks_batch.
  * @ckr: out: result code of the batch.
  *
@@ -1137,10 +1131,9 @@ static u32 sks_batch_run(struct sks_session *sess, struct sks_batch_op *op)
  * or a negative errno for a refused batch (-EFAULT if a descriptor
  * cannot be written back).
  */
-int sks_ioc_batch(void *priv, void *arg, u32 *ckr)
+int sks_ioc_batch(struct sks_session *sess, void *arg, u32 *ckr)
 {
 	struct sks_batch *b = arg;
-	struct sks_session *sess = priv;
 	u8 __user *uops = u64_to_user_ptr(b->ops);
 	struct sks_batch_op *ops;
 	u32 i;

@@ -95,7 +95,7 @@ static int sks_check_pin_len(u32 len, u32 *ckr)
 
 /**
  * sks_ioc_session_info() - SKS_IOC_SESSION_INFO: describe session and slot.
- * @priv: the session.
+ * @sess: the session.
  * @arg: struct sks_session_info.
  * @ckr: out: result code.
  *
@@ -104,10 +104,9 @@ static int sks_check_pin_len(u32 len, u32 *ckr)
  * Context: process context; takes slot->lock.
  * Return: 0, or -ENODEV (slot deleted).
  */
-static int sks_ioc_session_info(void *priv, void *arg, u32 *ckr)
+int sks_ioc_session_info(struct sks_session *sess, void *arg, u32 *ckr)
 {
 	struct sks_session_info *info = arg;
-	struct sks_session *sess = priv;
 	struct sks_slot *slot = sess->slot;
 	u32 flags = info->flags;
 	int err = 0;
@@ -140,7 +139,7 @@ out:
 
 /**
  * sks_ioc_partition_init() - SKS_IOC_PARTITION_INIT: initialise a partition.
- * @priv: the session.
+ * @sess: the session.
  * @arg: struct sks_partition_init.
  * @ckr: out: result code.
  *
@@ -152,10 +151,9 @@ out:
  * Context: process context, may sleep; takes auth_lock and slot->lock.
  * Return: 0 or a negative errno.
  */
-static int sks_ioc_partition_init(void *priv, void *arg, u32 *ckr)
+int sks_ioc_partition_init(struct sks_session *sess, void *arg, u32 *ckr)
 {
 	struct sks_partition_init *pi = arg;
-	struct sks_session *sess = priv;
 	struct sks_slot *slot = sess->slot;
 	struct sks_secret so = {}, domain = {};
 	struct sks_smk *smk = NULL;
@@ -265,7 +263,7 @@ static int sks_login_check(struct sks_session *sess, u32 role, u32 *ckr)
 
 /**
  * sks_ioc_login() - SKS_IOC_LOGIN: log the session in as a role.
- * @priv: the session.
+ * @sess: the session.
  * @arg: struct sks_login.
  * @ckr: out: result code.
  *
@@ -277,10 +275,9 @@ static int sks_login_check(struct sks_session *sess, u32 role, u32 *ckr)
  * Return: 0 or a negative errno (-EACCES with CKR_PIN_INCORRECT for a
  * wrong secret).
  */
-static int sks_ioc_login(void *priv, void *arg, u32 *ckr)
+int sks_ioc_login(struct sks_session *sess, void *arg, u32 *ckr)
 {
 	struct sks_login *li = arg;
-	struct sks_session *sess = priv;
 	struct sks_slot *slot = sess->slot;
 	struct sks_secret stored;
 	bool match;
@@ -333,7 +330,7 @@ out:
 
 /**
  * sks_ioc_logout() - SKS_IOC_LOGOUT: log the session out.
- * @priv: the session.
+ * @sess: the session.
  * @arg: struct sks_simple.
  * @ckr: out: result code.
  *
@@ -342,9 +339,8 @@ out:
  * Context: process context; takes slot->lock.
  * Return: 0, -ENODEV (slot deleted), -EACCES (CKR_USER_NOT_LOGGED_IN).
  */
-static int sks_ioc_logout(void *priv, void *arg, u32 *ckr)
+int sks_ioc_logout(struct sks_session *sess, void *arg, u32 *ckr)
 {
-	struct sks_session *sess = priv;
 	struct sks_slot *slot = sess->slot;
 	int err = 0;
 
@@ -361,7 +357,7 @@ static int sks_ioc_logout(void *priv, void *arg, u32 *ckr)
 
 /**
  * sks_ioc_init_role() - SKS_IOC_INIT_ROLE: the SO sets the CO or CU secret.
- * @priv: the session.
+ * @sess: the session.
  * @arg: struct sks_init_role.
  * @ckr: out: result code.
  *
@@ -370,10 +366,9 @@ static int sks_ioc_logout(void *priv, void *arg, u32 *ckr)
  * Context: process context, may sleep; takes auth_lock and slot->lock.
  * Return: 0 or a negative errno.
  */
-static int sks_ioc_init_role(void *priv, void *arg, u32 *ckr)
+int sks_ioc_init_role(struct sks_session *sess, void *arg, u32 *ckr)
 {
 	struct sks_init_role *ir = arg;
-	struct sks_session *sess = priv;
 	struct sks_slot *slot = sess->slot;
 	struct sks_secret s = {};
 	u8 *pin;
@@ -426,7 +421,7 @@ out:
 /**
  * sks_ioc_change_pin() - SKS_IOC_CHANGE_PIN: change the logged-in role's
  * secret.
- * @priv: the session.
+ * @sess: the session.
  * @arg: struct sks_change_pin.
  * @ckr: out: result code.
  *
@@ -434,10 +429,9 @@ out:
  * Return: 0 or a negative errno (-EACCES with CKR_PIN_INCORRECT if the
  * old secret is wrong).
  */
-static int sks_ioc_change_pin(void *priv, void *arg, u32 *ckr)
+int sks_ioc_change_pin(struct sks_session *sess, void *arg, u32 *ckr)
 {
 	struct sks_change_pin *cp = arg;
-	struct sks_session *sess = priv;
 	struct sks_slot *slot = sess->slot;
 	struct sks_secret stored, s = {};
 	u8 *old = NULL, *new = NULL;
@@ -501,79 +495,6 @@ out_free:
 	kfree_sensitive(old);
 	return err;
 }
-
-#define SKS_IOC(_nr, _type, _flags, _fn)				\
-	{								\
-		.nr = _IOC_NR(_nr), .min_size = sizeof(_type),		\
-		.size = sizeof(_type), .valid_flags = (_flags),		\
-		.fn = (_fn),						\
-	}
-
-static const struct sks_ioctl_desc sks_slot_ioctls[] = {
-	SKS_IOC(SKS_IOC_SESSION_INFO, struct sks_session_info, 0,
-		sks_ioc_session_info),
-	SKS_IOC(SKS_IOC_PARTITION_INIT, struct sks_partition_init, 0,
-		sks_ioc_partition_init),
-	SKS_IOC(SKS_IOC_LOGIN, struct sks_login, 0, sks_ioc_login),
-	SKS_IOC(SKS_IOC_LOGOUT, struct sks_simple, 0, sks_ioc_logout),
-	SKS_IOC(SKS_IOC_INIT_ROLE, struct sks_init_role, 0, sks_ioc_init_role),
-	SKS_IOC(SKS_IOC_CHANGE_PIN, struct sks_change_pin, 0,
-		sks_ioc_change_pin),
-	SKS_IOC(SKS_IOC_GENERATE_KEY, struct sks_generate_key, 0,
-		sks_ioc_generate_key),
-	SKS_IOC(SKS_IOC_CREATE_OBJECT, struct sks_create_object, 0,
-		sks_ioc_create_object),
-	SKS_IOC(SKS_IOC_GET_ATTRS, struct sks_get_attrs, 0, sks_ioc_get_attrs),
-	SKS_IOC(SKS_IOC_GET_VALUE, struct sks_get_value, 0, sks_ioc_get_value),
-	SKS_IOC(SKS_IOC_FIND_OBJECTS, struct sks_find_objects, SKS_FIND_ALL,
-		sks_ioc_find_objects),
-	SKS_IOC(SKS_IOC_DESTROY_OBJECT, struct sks_destroy_object, 0,
-		sks_ioc_destroy_object),
-	SKS_IOC(SKS_IOC_ENCRYPT, struct sks_crypt, 0, sks_ioc_encrypt),
-	SKS_IOC(SKS_IOC_DECRYPT, struct sks_crypt, 0, sks_ioc_decrypt),
-	SKS_IOC(SKS_IOC_SIGN, struct sks_sign, 0, sks_ioc_sign),
-	SKS_IOC(SKS_IOC_VERIFY, struct sks_sign, 0, sks_ioc_verify),
-	SKS_IOC(SKS_IOC_BATCH, struct sks_batch, SKS_BATCH_STOP_ON_ERROR,
-		sks_ioc_batch),
-	SKS_IOC(SKS_IOC_EXTRACT, struct sks_extract, SKS_EXTRACT_DELETE,
-		sks_ioc_extract),
-	SKS_IOC(SKS_IOC_INSERT, struct sks_insert, 0, sks_ioc_insert),
-	SKS_IOC(SKS_IOC_SMK_ROLLOVER, struct sks_simple,
-		SKS_ROLLOVER_START | SKS_ROLLOVER_END, sks_ioc_smk_rollover),
-	SKS_IOC(SKS_IOC_ARCHIVE_BACKUP, struct sks_archive_backup,
-		SKS_BACKUP_APPEND | SKS_BACKUP_REPLACE, sks_ioc_archive_backup),
-	SKS_IOC(SKS_IOC_ARCHIVE_RESTORE, struct sks_archive_restore, 0,
-		sks_ioc_archive_restore),
-	SKS_IOC(SKS_IOC_ARCHIVE_LIST, struct sks_archive_list, 0,
-		sks_ioc_archive_list),
-	SKS_IOC(SKS_IOC_ARCHIVE_SHOW, struct sks_archive_show, 0,
-		sks_ioc_archive_show),
-	SKS_IOC(SKS_IOC_ARCHIVE_DELETE, struct sks_archive_show, 0,
-		sks_ioc_archive_delete),
-	SKS_IOC(SKS_IOC_IMAGE_SAVE, struct sks_image_save, 0,
-		sks_ioc_image_save),
-};
-
-static_assert(sizeof(struct sks_session_info) == 112);
-static_assert(sizeof(struct sks_partition_init) == 64);
-static_assert(sizeof(struct sks_login) == 24);
-static_assert(sizeof(struct sks_simple) == 8);
-static_assert(sizeof(struct sks_init_role) == 24);
-static_assert(sizeof(struct sks_change_pin) == 40);
-static_assert(sizeof(struct sks_obj_attrs) == 168);
-static_assert(sizeof(struct sks_generate_key) == 184);
-static_assert(sizeof(struct sks_create_object) == 192);
-static_assert(sizeof(struct sks_get_attrs) == 184);
-static_assert(sizeof(struct sks_get_value) == 24);
-static_assert(sizeof(struct sks_find_objects) == 192);
-static_assert(sizeof(struct sks_destroy_object) == 16);
-static_assert(sizeof(struct sks_crypt) == 64);
-static_assert(sizeof(struct sks_sign) == 40);
-static_assert(sizeof(struct sks_extract) == 32);
-static_assert(sizeof(struct sks_insert) == 32);
-static_assert(sizeof(struct sks_batch) == 40);
-static_assert(sizeof(struct sks_batch_op) == SKS_BATCH_OP_SIZE_VER0);
-static_assert(sizeof(struct sks_create_object) <= SKS_IOCTL_MAX_SIZE);
 
 static int sks_slot_open(struct inode *inode, struct file *file)
 {
@@ -653,8 +574,7 @@ static int sks_slot_release_file(struct inode *inode, struct file *file)
 static long sks_slot_ioctl(struct file *file, unsigned int cmd,
 			   unsigned long arg)
 {
-	return sks_dispatch(sks_slot_ioctls, ARRAY_SIZE(sks_slot_ioctls),
-			    file->private_data, cmd, arg);
+	return sks_dispatch(file->private_data, NULL, cmd, arg);
 }
 
 const struct file_operations sks_slot_fops = {

@@ -252,35 +252,10 @@ struct sks_hsm {
 extern unsigned int sks_pbkdf2_iterations;
 extern struct sks_hsm *sks_hsm;
 
-/**
- * typedef sks_ioctl_fn - one ioctl handler.
- * @priv: the session (slot ioctls) or the HSM (control ioctls).
- * @arg: kernel copy of the user's struct (flags and reserved fields
- *	still unchecked beyond the generic flag mask).
- * @ckr: out: CKR_* result code for user space.
- */
-typedef int (*sks_ioctl_fn)(void *priv, void *arg, u32 *ckr);
-
-/**
- * struct sks_ioctl_desc - dispatch table entry.
- * @nr: _IOC_NR of the command.
- * @min_size: size of the struct's first published version.
- * @size: size of the struct known to this kernel.
- * @valid_flags: flag bits accepted in the struct's first field.
- * @fn: handler.
- */
-struct sks_ioctl_desc {
-	unsigned int nr;
-	u32 min_size;
-	u32 size;
-	u32 valid_flags;
-	sks_ioctl_fn fn;
-};
-
 /* ioctl.c */
 int sks_fail(u32 *ckr, u32 code);
 int sks_fail_errno(u32 *ckr, u32 code, int err);
-long sks_dispatch(const struct sks_ioctl_desc *table, size_t n, void *priv,
+long sks_dispatch(struct sks_session *sess, struct sks_hsm *hsm,
 		  unsigned int cmd, unsigned long arg);
 void *sks_memdup_user(u64 uptr, u32 len, u32 max, u32 *ckr);
 
@@ -317,7 +292,19 @@ void sks_slot_put(struct sks_slot *slot);
 u32 sks_slot_state(struct sks_slot *slot);
 extern const struct file_operations sks_slot_fops;
 
+/* main.c: control ioctls */
+int sks_ctl_hsm_info(struct sks_hsm *hsm, void *arg, u32 *ckr);
+int sks_ctl_create_slot(struct sks_hsm *hsm, void *arg, u32 *ckr);
+int sks_ctl_delete_slot(struct sks_hsm *hsm, void *arg, u32 *ckr);
+int sks_ctl_list_slots(struct sks_hsm *hsm, void *arg, u32 *ckr);
+
 /* session.c */
+int sks_ioc_session_info(struct sks_session *sess, void *arg, u32 *ckr);
+int sks_ioc_partition_init(struct sks_session *sess, void *arg, u32 *ckr);
+int sks_ioc_login(struct sks_session *sess, void *arg, u32 *ckr);
+int sks_ioc_logout(struct sks_session *sess, void *arg, u32 *ckr);
+int sks_ioc_init_role(struct sks_session *sess, void *arg, u32 *ckr);
+int sks_ioc_change_pin(struct sks_session *sess, void *arg, u32 *ckr);
 int sks_session_require(struct sks_session *sess, bool co_only, u32 *ckr);
 int sks_session_require_lockless(struct sks_session *sess, bool co_only,
 				 u32 *ckr);
@@ -335,34 +322,34 @@ void sks_object_remove_locked(struct sks_slot *slot, struct sks_object *obj);
 struct sks_object *sks_object_get_locked(struct sks_session *sess, u32 handle);
 void sks_session_objects_destroy(struct sks_session *sess);
 void sks_slot_objects_destroy(struct sks_slot *slot);
-int sks_ioc_generate_key(void *priv, void *arg, u32 *ckr);
-int sks_ioc_create_object(void *priv, void *arg, u32 *ckr);
-int sks_ioc_get_attrs(void *priv, void *arg, u32 *ckr);
-int sks_ioc_get_value(void *priv, void *arg, u32 *ckr);
-int sks_ioc_find_objects(void *priv, void *arg, u32 *ckr);
-int sks_ioc_destroy_object(void *priv, void *arg, u32 *ckr);
-int sks_ioc_encrypt(void *priv, void *arg, u32 *ckr);
-int sks_ioc_decrypt(void *priv, void *arg, u32 *ckr);
-int sks_ioc_sign(void *priv, void *arg, u32 *ckr);
-int sks_ioc_verify(void *priv, void *arg, u32 *ckr);
-int sks_ioc_batch(void *priv, void *arg, u32 *ckr);
+int sks_ioc_generate_key(struct sks_session *sess, void *arg, u32 *ckr);
+int sks_ioc_create_object(struct sks_session *sess, void *arg, u32 *ckr);
+int sks_ioc_get_attrs(struct sks_session *sess, void *arg, u32 *ckr);
+int sks_ioc_get_value(struct sks_session *sess, void *arg, u32 *ckr);
+int sks_ioc_find_objects(struct sks_session *sess, void *arg, u32 *ckr);
+int sks_ioc_destroy_object(struct sks_session *sess, void *arg, u32 *ckr);
+int sks_ioc_encrypt(struct sks_session *sess, void *arg, u32 *ckr);
+int sks_ioc_decrypt(struct sks_session *sess, void *arg, u32 *ckr);
+int sks_ioc_sign(struct sks_session *sess, void *arg, u32 *ckr);
+int sks_ioc_verify(struct sks_session *sess, void *arg, u32 *ckr);
+int sks_ioc_batch(struct sks_session *sess, void *arg, u32 *ckr);
 
 /* sksops.c */
-int sks_ioc_extract(void *priv, void *arg, u32 *ckr);
-int sks_ioc_insert(void *priv, void *arg, u32 *ckr);
-int sks_ioc_smk_rollover(void *priv, void *arg, u32 *ckr);
+int sks_ioc_extract(struct sks_session *sess, void *arg, u32 *ckr);
+int sks_ioc_insert(struct sks_session *sess, void *arg, u32 *ckr);
+int sks_ioc_smk_rollover(struct sks_session *sess, void *arg, u32 *ckr);
 
 /* backup.c */
 void sks_archives_destroy(struct sks_slot *slot);
 int sks_domain_set(struct crypto_shash *tfm, struct sks_secret *s,
 		   const u8 *domain, size_t len);
-int sks_ioc_archive_backup(void *priv, void *arg, u32 *ckr);
-int sks_ioc_archive_restore(void *priv, void *arg, u32 *ckr);
-int sks_ioc_archive_list(void *priv, void *arg, u32 *ckr);
-int sks_ioc_archive_show(void *priv, void *arg, u32 *ckr);
-int sks_ioc_archive_delete(void *priv, void *arg, u32 *ckr);
-int sks_ioc_image_save(void *priv, void *arg, u32 *ckr);
-int sks_ctl_image_load(void *priv, void *arg, u32 *ckr);
+int sks_ioc_archive_backup(struct sks_session *sess, void *arg, u32 *ckr);
+int sks_ioc_archive_restore(struct sks_session *sess, void *arg, u32 *ckr);
+int sks_ioc_archive_list(struct sks_session *sess, void *arg, u32 *ckr);
+int sks_ioc_archive_show(struct sks_session *sess, void *arg, u32 *ckr);
+int sks_ioc_archive_delete(struct sks_session *sess, void *arg, u32 *ckr);
+int sks_ioc_image_save(struct sks_session *sess, void *arg, u32 *ckr);
+int sks_ctl_image_load(struct sks_hsm *hsm, void *arg, u32 *ckr);
 #if IS_ENABLED(CONFIG_KUNIT)
 bool sks_fw_supports_sks(const char *fw);	/* static without KUnit */
 #endif

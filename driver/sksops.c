@@ -167,7 +167,7 @@ static int sks_extract_collect(struct sks_session *sess, const u32 *handles,
 
 /**
  * sks_ioc_extract() - SKS_IOC_EXTRACT: wrap objects into an SKS blob.
- * @priv: the session.
+ * @sess: the session.
  * @arg: struct sks_extract.
  * @ckr: out: result code.
  *
@@ -184,10 +184,9 @@ static int sks_extract_collect(struct sks_session *sess, const u32 *handles,
  * Context: process context, may sleep; takes slot->lock and blob_lock.
  * Return: 0 or a negative errno.
  */
-int sks_ioc_extract(void *priv, void *arg, u32 *ckr)
+int sks_ioc_extract(struct sks_session *sess, void *arg, u32 *ckr)
 {
 	struct sks_extract *ex = arg;
-	struct sks_session *sess = priv;
 	struct sks_slot *slot = sess->slot;
 	struct sks_object **objs = NULL;
 	struct sks_smk *smk = NULL;
@@ -377,7 +376,7 @@ out:
 
 /**
  * sks_ioc_insert() - SKS_IOC_INSERT: unwrap an SKS blob into session objects.
- * @priv: the session.
+ * @sess: the session.
  * @arg: struct sks_insert.
  * @ckr: out: result code.
  *
@@ -393,10 +392,9 @@ out:
  * Context: process context, may sleep; takes slot->lock and blob_lock.
  * Return: 0 or a negative errno.
  */
-int sks_ioc_insert(void *priv, void *arg, u32 *ckr)
+int sks_ioc_insert(struct sks_session *sess, void *arg, u32 *ckr)
 {
 	struct sks_insert *in = arg;
-	struct sks_session *sess = priv;
 	struct sks_slot *slot = sess->slot;
 	struct sks_object **objs = NULL;
 	struct sks_smk *smk = NULL;
@@ -479,7 +477,7 @@ out:
 
 /**
  * sks_ioc_smk_rollover() - SKS_IOC_SMK_ROLLOVER: start or end a rollover.
- * @priv: the session.
+ * @sess: the session.
  * @arg: struct sks_simple; flags SKS_ROLLOVER_START or SKS_ROLLOVER_END.
  * @ckr: out: result code.
  *
@@ -491,10 +489,9 @@ out:
  * Context: process context, may sleep; takes slot->lock.
  * Return: 0 or a negative errno.
  */
-int sks_ioc_smk_rollover(void *priv, void *arg, u32 *ckr)
+int sks_ioc_smk_rollover(struct sks_session *sess, void *arg, u32 *ckr)
 {
 	struct sks_simple *ro = arg;
-	struct sks_session *sess = priv;
 	struct sks_slot *slot = sess->slot;
 	struct sks_smk *smk = NULL, *old = NULL;
 	bool start = ro->flags == SKS_ROLLOVER_START;

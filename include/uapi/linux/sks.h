@@ -17,8 +17,25 @@
  *   CKR_ARGUMENTS_BAD.
  * - Once the struct could be read, the kernel writes a PKCS#11 result code
  *   (CKR_*) into @result on every return (CKR_OK on success), beside the
- *   errno returned by ioctl(2). See the table below for the pairing.
+ *   errno returned by ioctl(2). See the table below for the pairing. When
+ *   the struct itself could not be taken (-EFAULT reading it, -E2BIG, a
+ *   size below the first version: -EINVAL, an unknown command: -ENOTTY),
+ *   nothing is written back, @result included. A buffer that the struct
+ *   points to and that cannot be read or written gives -EFAULT with
+ *   CKR_ARGUMENTS_BAD.
  * - Pointers are passed as __u64; lengths are __u32.
+ * - Variable-size output (PKCS#11 v2.40 section 5.2, "Conventions for
+ *   functions returning output in a variable-length buffer"): an output
+ *   pointer of 0 is a size query, answered with CKR_OK and the needed
+ *   length (or count) in the length field; it runs no operation and counts
+ *   no key use. A non-zero pointer with too little room gives -EOVERFLOW
+ *   with CKR_BUFFER_TOO_SMALL and the needed length, and writes nothing
+ *   else. After any other failure the output length is 0 (except where a
+ *   struct says otherwise) and nothing was written to the output buffer.
+ * - Secrets (SO, Crypto Officer, Crypto User, HSM SO, archive user
+ *   secrets) are SKS_PIN_MIN..SKS_PIN_MAX bytes. Every secret has a
+ *   bad-attempt limit (see "Bad-attempt limits" below).
+ * - The first published size of every struct is SKS_<NAME>_SIZE_VER0.
  */
 #ifndef _UAPI_LINUX_SKS_H
 #define _UAPI_LINUX_SKS_H
@@ -35,13 +52,56 @@
 #define SKS_FW_VERSION_LEN	16	/* "7.7.1", NUL padded */
 #define SKS_OBJ_LABEL_MAX	64
 #define SKS_OBJ_ID_MAX		64
-#define SKS_PIN_MIN		4
+#define SKS_PIN_MIN		8	/* NIST SP 800-63B 5.1.1.2: at least 8 */
 #define SKS_PIN_MAX		64
 #define SKS_DOMAIN_MAX		64
 #define SKS_MAX_BLOB_SIZE	65536	/* one SKS blob, header and tag included */
 #define SKS_MAX_DATA_SIZE	65536	/* data object value, one crypto input */
 #define SKS_MAX_EXTRACT		1024	/* objects per extract/insert */
+#define SKS_GENERIC_SECRET_MIN	1	/* CKK_GENERIC_SECRET value bytes */
+#define SKS_GENERIC_SECRET_MAX	512	/* longer HMAC keys are hashed (RFC 2104) */
+
+/*
+ * Key derivation from secrets: PBKDF2-HMAC-SHA256 (RFC 8018). The HSM's
+ * cost for new secrets and images is the module parameter
+ * pbkdf2_iterations (SKS_CTL_HSM_INFO reports it), by default
+ * SKS_KDF_ITERATIONS_DEFAULT (OWASP Password Storage Cheat Sheet, 2023).
+ * A count read from an image or state record must lie within
+ * SKS_KDF_ITERATIONS_MIN (NIST SP 800-132 section 5.2)..SKS_KDF_ITERATIONS_MAX.
+ */
+#define SKS_KDF_ITERATIONS_DEFAULT	600000
+#define SKS_KDF_ITERATIONS_MIN		1000
+#define SKS_KDF_ITERATIONS_MAX		10000000
+
+/*
+ * Bad-attempt limits. Every check of a secret counts: logins, the old
+ * secret of SKS_IOC_CHANGE_PIN, the SO secret of a partition
+ * re-initialisation, the HSM SO secret of every Backup HSM command and the
+ * user secret of an archive. A right secret resets its counter.
+ *
+ * - Crypto Officer, Crypto User: SKS_MAX_LOGIN_FAILURES consecutive
+ *   failures lock that role (CKR_PIN_LOCKED) until the partition SO
+ *   initialises it again (SKS_IOC_INIT_ROLE). As Luna partitions do.
+ * - Partition SO: SKS_MAX_SO_FAILURES consecutive failures zeroize the
+ *   partition: its SMKs, objects and secrets are wiped and it is
+ *   uninitialised (SKS_STATE_ZEROIZED until the next SKS_IOC_PARTITION_INIT).
+ *   As Luna partitions do.
+ * - HSM SO of a Backup HSM, archive user secrets: nothing is ever erased
+ *   (a Backup HSM exists to keep backups). SKS_MAX_HSM_SO_FAILURES
+ *   (archives: SKS_MAX_LOGIN_FAILURES) consecutive failures refuse every
+ *   further attempt with CKR_PIN_LOCKED for a lockout period, which doubles
+ *   with each further failure (at most SKS_LOCKOUT_MAX_SECS), as a TPM's
+ *   dictionary-attack lockout does. The period starts at the module
+ *   parameter lockout_secs (default SKS_LOCKOUT_SECS).
+ *
+ * The counters are kept with the state they protect (a Backup HSM's in its
+ * image) and reported by SKS_IOC_SESSION_INFO and SKS_IOC_ARCHIVE_LIST.
+ */
 #define SKS_MAX_LOGIN_FAILURES	10
+#define SKS_MAX_SO_FAILURES	10
+#define SKS_MAX_HSM_SO_FAILURES	3
+#define SKS_LOCKOUT_SECS	60
+#define SKS_LOCKOUT_MAX_SECS	86400
 #define SKS_GCM_IV_LEN		12
 #define SKS_GCM_TAG_LEN		16
 #define SKS_FINGERPRINT_LEN	16
@@ -80,7 +140,8 @@
 #define SKS_OBJ_DECRYPT		(1U << 4)
 #define SKS_OBJ_SIGN		(1U << 5)
 #define SKS_OBJ_VERIFY		(1U << 6)
-#define SKS_OBJ_FLAGS_ALL	0x7fU
+#define SKS_OBJ_PRIVATE		(1U << 7)	/* CKA_PRIVATE: only CO/CU see it */
+#define SKS_OBJ_FLAGS_ALL	0xffU
 
 /*
  * Result codes. Standard PKCS#11 values; Luna vendor codes are
@@ -95,6 +156,7 @@
 #define SKS_CKR_GENERAL_ERROR			0x00000005U	/* EIO */
 #define SKS_CKR_FUNCTION_FAILED			0x00000006U	/* EEXIST */
 #define SKS_CKR_ARGUMENTS_BAD			0x00000007U	/* EINVAL */
+/* (CKR_ARGUMENTS_BAD comes with EFAULT for an unreadable or unwritable buffer) */
 #define SKS_CKR_ATTRIBUTE_READ_ONLY		0x00000010U	/* EINVAL */
 #define SKS_CKR_ATTRIBUTE_SENSITIVE		0x00000011U	/* EPERM */
 #define SKS_CKR_ATTRIBUTE_VALUE_INVALID		0x00000013U	/* EINVAL */
@@ -148,7 +210,9 @@
  * @firmware: out: firmware version, NUL terminated ("7.7.2").
  * @nr_slots: out: slots that exist now.
  * @max_slots: out: SKS_MAX_SLOTS.
- * @pbkdf2_iterations: out: iterations used for role secrets.
+ * @pbkdf2_iterations: out: PBKDF2 iterations of every new secret
+ *	verifier and image (module parameter; SKS_KDF_ITERATIONS_DEFAULT
+ *	unless the module was loaded with another cost).
  * @max_blob_size: out: SKS_MAX_BLOB_SIZE.
  * @reserved: must be 0.
  * @reserved2: must be 0.
@@ -165,6 +229,7 @@ struct sks_hsm_info {
 	__u32 reserved;
 	__u32 reserved2;
 };
+#define SKS_HSM_INFO_SIZE_VER0	56	/* first published size */
 
 /* struct sks_slot_create.flags */
 #define SKS_SLOT_CREATE_AT	(1U << 0)	/* @slot names the slot number */
@@ -184,7 +249,8 @@ struct sks_hsm_info {
  * @fw_version: BACKUP only: firmware version string, "" = "7.7.1";
  *	must be all zero for partitions.
  * @so_secret: BACKUP only: pointer to the HSM-SO secret; 0 for partitions.
- * @so_secret_len: BACKUP only: its length (SKS_PIN_MIN..SKS_PIN_MAX).
+ * @so_secret_len: BACKUP only: its length (SKS_PIN_MIN..SKS_PIN_MAX;
+ *	CKR_PIN_LEN_RANGE otherwise).
  * @reserved: must be 0.
  */
 struct sks_slot_create {
@@ -199,6 +265,7 @@ struct sks_slot_create {
 	__u32 so_secret_len;
 	__u32 reserved;
 };
+#define SKS_SLOT_CREATE_SIZE_VER0	64	/* first published size */
 
 /**
  * struct sks_slot_delete - SKS_CTL_DELETE_SLOT: delete a slot. Sessions
@@ -214,13 +281,17 @@ struct sks_slot_delete {
 	__u32 slot;
 	__u32 reserved;
 };
+#define SKS_SLOT_DELETE_SIZE_VER0	16	/* first published size */
 
-/* struct sks_slot_entry.state bits */
+/* struct sks_slot_entry.state and struct sks_session_info.state bits */
 #define SKS_STATE_INITIALIZED	(1U << 0)
 #define SKS_STATE_CO_SET	(1U << 1)
 #define SKS_STATE_CU_SET	(1U << 2)
-#define SKS_STATE_CO_LOCKED	(1U << 3)
+#define SKS_STATE_CO_LOCKED	(1U << 3)	/* Crypto Officer locked out */
 #define SKS_STATE_SMK_ROLLOVER	(1U << 4)
+#define SKS_STATE_CU_LOCKED	(1U << 5)	/* Crypto User locked out */
+#define SKS_STATE_SO_LOCKED	(1U << 6)	/* Backup HSM: HSM SO lockout running */
+#define SKS_STATE_ZEROIZED	(1U << 7)	/* zeroized after SO failures */
 
 /**
  * struct sks_slot_entry - one slot in a SKS_CTL_LIST_SLOTS answer.
@@ -245,17 +316,18 @@ struct sks_slot_entry {
 	__u64 capacity;
 	__u64 used;
 };
+#define SKS_SLOT_ENTRY_SIZE_VER0	88	/* first published size */
 
 /**
  * struct sks_slot_list - SKS_CTL_LIST_SLOTS: list slots, lowest first.
  * @flags: must be 0.
  * @result: out: CKR_* code.
- * @entries: pointer to an array of @count entries of @entry_size bytes;
- *	may be 0 when @count is 0 (size query).
+ * @entries: pointer to an array of @count entries of @entry_size bytes,
+ *	or 0 to query the number of slots (CKR_OK).
  * @count: in: room in @entries; out: number of slots. CKR_BUFFER_TOO_SMALL
  *	if the room was too small (then nothing is written).
  * @entry_size: sizeof(struct sks_slot_entry) as known to the caller;
- *	at least the first version's size (88).
+ *	at least SKS_SLOT_ENTRY_SIZE_VER0.
  */
 struct sks_slot_list {
 	__u32 flags;
@@ -264,6 +336,7 @@ struct sks_slot_list {
 	__u32 count;
 	__u32 entry_size;
 };
+#define SKS_SLOT_LIST_SIZE_VER0	24	/* first published size */
 
 #define SKS_CTL_HSM_INFO	_IOWR(SKS_IOC_MAGIC, 0x00, struct sks_hsm_info)
 #define SKS_CTL_CREATE_SLOT	_IOWR(SKS_IOC_MAGIC, 0x01, struct sks_slot_create)
@@ -289,6 +362,13 @@ struct sks_slot_list {
  * @used: out: bytes used.
  * @smk_fingerprint: out: primary SMK fingerprint (V1, initialised).
  * @rollover_fingerprint: out: rollover SMK fingerprint, or zeros.
+ * @so_failures: out: consecutive failed checks of the partition SO secret
+ *	(Backup HSM: of the HSM SO secret).
+ * @co_failures: out: consecutive failed Crypto Officer logins.
+ * @cu_failures: out: consecutive failed Crypto User logins.
+ * @lockout_secs: out: Backup HSM: seconds left of an HSM SO lockout
+ *	(SKS_STATE_SO_LOCKED), else 0.
+ * @reserved: must be 0.
  */
 struct sks_session_info {
 	__u32 flags;
@@ -303,15 +383,29 @@ struct sks_session_info {
 	__u64 used;
 	__u8 smk_fingerprint[SKS_FINGERPRINT_LEN];
 	__u8 rollover_fingerprint[SKS_FINGERPRINT_LEN];
+	__u32 so_failures;
+	__u32 co_failures;
+	__u32 cu_failures;
+	__u32 lockout_secs;
+	__u64 reserved;
 };
+#define SKS_SESSION_INFO_SIZE_VER0	112	/* first published size */
 
 /**
- * struct sks_partition_init - SKS_IOC_PARTITION_INIT: initialise a new
- * partition (CAP_SYS_ADMIN). A V1 partition gets its SMK here.
+ * struct sks_partition_init - SKS_IOC_PARTITION_INIT: initialise a
+ * partition (CAP_SYS_ADMIN). A V1 partition gets a new random SMK here.
+ *
+ * A partition that is initialised already is re-initialised, as
+ * C_InitToken does (PKCS#11 v2.40 section 5.6): @so_pin must be its
+ * current SO secret (CKR_PIN_INCORRECT otherwise, counted towards the SO
+ * bad-attempt limit; CKR_USER_ALREADY_LOGGED_IN while any session of it is
+ * logged in), and then every object, the SMKs (primary and rollover), the
+ * Crypto Officer and Crypto User secrets and the usage ledger are wiped
+ * before the new SO secret, label, domain and SMK are set.
  * @flags: must be 0.
  * @result: out: CKR_* code.
  * @so_pin: pointer to the partition SO secret.
- * @so_pin_len: SKS_PIN_MIN..SKS_PIN_MAX.
+ * @so_pin_len: SKS_PIN_MIN..SKS_PIN_MAX (CKR_PIN_LEN_RANGE).
  * @domain_len: 1..SKS_DOMAIN_MAX.
  * @domain: pointer to the cloning domain string.
  * @label: partition label, NUL padded (may be empty).
@@ -325,9 +419,12 @@ struct sks_partition_init {
 	__u64 domain;
 	__u8 label[SKS_LABEL_LEN];
 };
+#define SKS_PARTITION_INIT_SIZE_VER0	64	/* first published size */
 
 /**
- * struct sks_login - SKS_IOC_LOGIN: log this session in.
+ * struct sks_login - SKS_IOC_LOGIN: log this session in. A wrong secret
+ * gives CKR_PIN_INCORRECT and counts towards the role's bad-attempt limit;
+ * a locked role gives CKR_PIN_LOCKED without checking the secret.
  * @flags: must be 0.
  * @result: out: CKR_* code.
  * @role: SKS_ROLE_SO, SKS_ROLE_CO or SKS_ROLE_CU.
@@ -341,6 +438,7 @@ struct sks_login {
 	__u32 pin_len;
 	__u64 pin;
 };
+#define SKS_LOGIN_SIZE_VER0	24	/* first published size */
 
 /**
  * struct sks_simple - argument of ioctls without parameters
@@ -352,10 +450,12 @@ struct sks_simple {
 	__u32 flags;
 	__u32 result;
 };
+#define SKS_SIMPLE_SIZE_VER0	8	/* first published size */
 
 /**
  * struct sks_init_role - SKS_IOC_INIT_ROLE: the SO sets the CO or CU
- * secret; this also clears a CO/CU lockout.
+ * secret; this also clears that role's lockout and failure counter (and
+ * only that role's).
  * @flags: must be 0.
  * @result: out: CKR_* code.
  * @role: SKS_ROLE_CO or SKS_ROLE_CU.
@@ -369,10 +469,12 @@ struct sks_init_role {
 	__u32 pin_len;
 	__u64 pin;
 };
+#define SKS_INIT_ROLE_SIZE_VER0	24	/* first published size */
 
 /**
  * struct sks_change_pin - SKS_IOC_CHANGE_PIN: change the secret of the
- * logged-in role.
+ * logged-in role. A wrong @old_pin counts towards the role's bad-attempt
+ * limit like a failed login.
  * @flags: must be 0.
  * @result: out: CKR_* code.
  * @role: the role logged in on this session.
@@ -392,15 +494,24 @@ struct sks_change_pin {
 	__u32 new_len;
 	__u32 reserved;
 };
+#define SKS_CHANGE_PIN_SIZE_VER0	40	/* first published size */
 
 /**
  * struct sks_obj_attrs - object attributes.
  * @obj_class: SKS_CKO_* (CKA_CLASS).
  * @key_type: SKS_CKK_* (SKS_CKK_NONE for data objects).
- * @flags: SKS_OBJ_* bits.
+ * @flags: SKS_OBJ_* bits. Objects without SKS_OBJ_PRIVATE are public:
+ *	sessions that are not logged in as CO or CU (also the SO's) find them
+ *	and read their attributes (and a data object's value), as PKCS#11
+ *	v2.40 section 4.4 (CKA_PRIVATE) has it.
  * @value_len: value length in bytes (AES: 16/24/32; generic secret:
- *	16..128; data: 0..SKS_MAX_DATA_SIZE).
+ *	SKS_GENERIC_SECRET_MIN..SKS_GENERIC_SECRET_MAX; data:
+ *	0..SKS_MAX_DATA_SIZE).
  * @usage_limit: number of crypto operations allowed, 0 = unlimited.
+ *	The limit holds for the key, not for one copy of it: the partition
+ *	keeps a usage ledger entry for every usage-limited key it has held,
+ *	and every copy inserted from a blob or restored from an archive shares
+ *	the count of that entry (docs/blob-format.md, "Usage limits").
  * @usage_count: operations done so far (read only: must be 0 on input).
  * @label_len: bytes used in @label (the rest must be zero).
  * @id_len: bytes used in @id (the rest must be zero).
@@ -419,6 +530,7 @@ struct sks_obj_attrs {
 	__u8 label[SKS_OBJ_LABEL_MAX];
 	__u8 id[SKS_OBJ_ID_MAX];
 };
+#define SKS_OBJ_ATTRS_SIZE_VER0	168	/* first published size */
 
 /**
  * struct sks_generate_key - SKS_IOC_GENERATE_KEY: make a key in the kernel.
@@ -435,6 +547,7 @@ struct sks_generate_key {
 	__u32 handle;
 	struct sks_obj_attrs attrs;
 };
+#define SKS_GENERATE_KEY_SIZE_VER0	184	/* first published size */
 
 /**
  * struct sks_create_object - SKS_IOC_CREATE_OBJECT: import a key value or
@@ -454,6 +567,7 @@ struct sks_create_object {
 	__u32 reserved;
 	struct sks_obj_attrs attrs;
 };
+#define SKS_CREATE_OBJECT_SIZE_VER0	192	/* first published size */
 
 /**
  * struct sks_get_attrs - SKS_IOC_GET_ATTRS: read an object's attributes
@@ -471,10 +585,12 @@ struct sks_get_attrs {
 	__u32 reserved;
 	struct sks_obj_attrs attrs;
 };
+#define SKS_GET_ATTRS_SIZE_VER0	184	/* first published size */
 
 /**
  * struct sks_get_value - SKS_IOC_GET_VALUE: read a data object's value.
- * Key values are never readable (CKR_ATTRIBUTE_SENSITIVE).
+ * Key values are never readable (CKR_ATTRIBUTE_SENSITIVE). A public data
+ * object can be read without a login.
  * @flags: must be 0.
  * @result: out: CKR_* code.
  * @handle: object handle.
@@ -489,6 +605,7 @@ struct sks_get_value {
 	__u32 len;
 	__u64 buf;
 };
+#define SKS_GET_VALUE_SIZE_VER0	24	/* first published size */
 
 /* struct sks_find_objects.flags: which template fields must match */
 #define SKS_FIND_CLASS		(1U << 0)
@@ -500,9 +617,12 @@ struct sks_get_value {
 /**
  * struct sks_find_objects - SKS_IOC_FIND_OBJECTS: list the handles of the
  * objects visible to this session that match the template, ascending.
+ * Visible are the token objects and this session's own session objects,
+ * and of those only the public ones (no SKS_OBJ_PRIVATE) unless the
+ * session is logged in as CO or CU. Needs no login.
  * @flags: SKS_FIND_* bits; 0 lists everything.
  * @result: out: CKR_* code.
- * @handles: pointer to @count __u32 handles, or 0.
+ * @handles: pointer to @count __u32 handles, or 0 to query the count.
  * @count: in: room at @handles; out: number of matches
  *	(CKR_BUFFER_TOO_SMALL if the room was too small).
  * @reserved: must be 0.
@@ -516,6 +636,7 @@ struct sks_find_objects {
 	__u32 reserved;
 	struct sks_obj_attrs tmpl;
 };
+#define SKS_FIND_OBJECTS_SIZE_VER0	192	/* first published size */
 
 /**
  * struct sks_destroy_object - SKS_IOC_DESTROY_OBJECT: destroy an object.
@@ -530,13 +651,20 @@ struct sks_destroy_object {
 	__u32 handle;
 	__u32 reserved;
 };
+#define SKS_DESTROY_OBJECT_SIZE_VER0	16	/* first published size */
 
 /**
  * struct sks_crypt - SKS_IOC_ENCRYPT and SKS_IOC_DECRYPT with AES-GCM.
  * Encrypt: the device picks a random @iv and returns it; @out receives
  * ciphertext || 16-byte tag (@in_len + 16 bytes). Decrypt: @in is
  * ciphertext || tag; @out receives @in_len - 16 bytes, nothing if the tag
- * does not verify (CKR_ENCRYPTED_DATA_INVALID).
+ * does not verify (CKR_ENCRYPTED_DATA_INVALID, @out_len 0).
+ *
+ * Lengths: plaintext above SKS_MAX_DATA_SIZE gives CKR_DATA_LEN_RANGE;
+ * ciphertext (tag included) below 16 or above SKS_MAX_DATA_SIZE + 16
+ * bytes gives CKR_ENCRYPTED_DATA_LEN_RANGE (PKCS#11 v2.40 section 5.2).
+ * @out 0 is a size query; a use of the key is counted only when the cipher
+ * runs.
  * @flags: must be 0.
  * @result: out: CKR_* code.
  * @handle: AES key handle.
@@ -546,7 +674,7 @@ struct sks_destroy_object {
  * @aad: pointer to the additional authenticated data.
  * @in: pointer to the input.
  * @out: pointer to the output buffer.
- * @in_len: input length (at most SKS_MAX_DATA_SIZE + 16).
+ * @in_len: input length.
  * @out_len: in: room at @out; out: bytes written or needed.
  */
 struct sks_crypt {
@@ -562,6 +690,7 @@ struct sks_crypt {
 	__u32 in_len;
 	__u32 out_len;
 };
+#define SKS_CRYPT_SIZE_VER0	64	/* first published size */
 
 /**
  * struct sks_sign - SKS_IOC_SIGN and SKS_IOC_VERIFY with HMAC.
@@ -571,9 +700,11 @@ struct sks_crypt {
  * @mechanism: SKS_CKM_SHA256_HMAC, SKS_CKM_SHA384_HMAC or
  *	SKS_CKM_SHA512_HMAC.
  * @data: pointer to the message.
- * @sig: pointer to the MAC (sign: out, verify: in).
- * @data_len: 0..SKS_MAX_DATA_SIZE.
- * @sig_len: sign: in: room, out: MAC length; verify: MAC length.
+ * @sig: pointer to the MAC (sign: out, or 0 to query its length; verify:
+ *	in).
+ * @data_len: 0..SKS_MAX_DATA_SIZE (CKR_DATA_LEN_RANGE).
+ * @sig_len: sign: in: room, out: MAC length; verify: MAC length
+ *	(CKR_SIGNATURE_LEN_RANGE if it is not the mechanism's).
  */
 struct sks_sign {
 	__u32 flags;
@@ -585,6 +716,7 @@ struct sks_sign {
 	__u32 data_len;
 	__u32 sig_len;
 };
+#define SKS_SIGN_SIZE_VER0	40	/* first published size */
 
 /* struct sks_extract.flags */
 #define SKS_EXTRACT_DELETE	(1U << 0)	/* destroy objects once extracted */
@@ -594,10 +726,13 @@ struct sks_sign {
  * under the primary SMK (V1, CO).
  * @flags: SKS_EXTRACT_* bits.
  * @result: out: CKR_* code.
- * @handles: pointer to @count __u32 handles.
+ * @handles: pointer to @count __u32 handles, each at most once
+ *	(CKR_ARGUMENTS_BAD for a repeated handle).
  * @blob: pointer to the output buffer, or 0 to query the size.
  * @count: 1..SKS_MAX_EXTRACT.
- * @blob_len: in: room at @blob; out: blob size (written or needed).
+ * @blob_len: in: room at @blob; out: blob size (written or needed; also
+ *	reported with CKR_DATA_LEN_RANGE when the blob would exceed
+ *	SKS_MAX_BLOB_SIZE).
  */
 struct sks_extract {
 	__u32 flags;
@@ -607,14 +742,26 @@ struct sks_extract {
 	__u32 count;
 	__u32 blob_len;
 };
+#define SKS_EXTRACT_SIZE_VER0	32	/* first published size */
 
 /**
  * struct sks_insert - SKS_IOC_INSERT: unwrap an SKS blob into new session
  * objects (V1, CO), all or nothing.
+ *
+ * A rejected blob gives, in the order of the checks: CKR_DATA_LEN_RANGE
+ * (@blob_len above SKS_MAX_BLOB_SIZE), CKR_DATA_INVALID (not a blob: magic,
+ * version, lengths, truncation, trailing bytes), CKR_SMK_ID_NOT_FOUND (made
+ * under an SMK that is neither the primary nor the rollover SMK),
+ * CKR_ENCRYPTED_DATA_INVALID (authentication failed: altered or damaged),
+ * CKR_DATA_INVALID (records that are not valid objects), then
+ * CKR_DEVICE_MEMORY (the partition is full). Nothing is created on any of
+ * them (docs/blob-format.md).
  * @flags: must be 0.
  * @result: out: CKR_* code.
  * @blob: pointer to the blob.
- * @handles: pointer to room for @count __u32 handles.
+ * @handles: pointer to room for @count __u32 handles, or 0 to query the
+ *	number of objects in the blob (read from its header; nothing is
+ *	inserted).
  * @blob_len: blob size.
  * @count: in: room at @handles; out: objects in the blob.
  */
@@ -626,6 +773,7 @@ struct sks_insert {
 	__u32 blob_len;
 	__u32 count;
 };
+#define SKS_INSERT_SIZE_VER0	32	/* first published size */
 
 /* struct sks_batch_op.op */
 #define SKS_BATCH_ENCRYPT	1	/* as SKS_IOC_ENCRYPT */
@@ -712,6 +860,7 @@ struct sks_batch {
 	__u32 failed;
 	__u64 reserved;
 };
+#define SKS_BATCH_SIZE_VER0	40	/* first published size */
 
 /* SKS_IOC_SMK_ROLLOVER flags (exactly one) */
 #define SKS_ROLLOVER_START	(1U << 0)
@@ -807,6 +956,7 @@ struct sks_archive_backup {
 	__u32 objects;
 	__u32 reserved;
 };
+#define SKS_ARCHIVE_BACKUP_SIZE_VER0	120	/* first published size */
 
 /**
  * struct sks_archive_restore - SKS_IOC_ARCHIVE_RESTORE: restore an archive
@@ -839,6 +989,7 @@ struct sks_archive_restore {
 	__u32 status;
 	__u32 objects;
 };
+#define SKS_ARCHIVE_RESTORE_SIZE_VER0	96	/* first published size */
 
 /**
  * struct sks_archive_entry - one archive partition.
@@ -848,10 +999,14 @@ struct sks_archive_restore {
  * @created: creation time, seconds since the epoch (UTC).
  * @source_serial: serial number of the partition it was backed up from.
  * @size: bytes of the Backup HSM's capacity it uses.
- * @domain_id: public identifier of its cloning domain (equal domains
- *	give equal identifiers, on any HSM).
+ * @domain_id: identifier of its cloning domain: equal domains give
+ *	equal identifiers on one Backup HSM. It is keyed with a random key of
+ *	that Backup HSM (kept in its image), so it cannot be tested against a
+ *	dictionary of domain names offline, and differs between Backup HSMs.
  * @smk_fingerprint: SKS archive: fingerprint of its SMK (the same value
  *	as a partition's smk_fingerprint and a blob header's); else zeros.
+ * @failures: out: consecutive wrong user secrets given for it.
+ * @lockout_secs: out: seconds left of its user secret lockout, or 0.
  */
 struct sks_archive_entry {
 	__u8 name[SKS_ARCHIVE_NAME_MAX];
@@ -862,19 +1017,22 @@ struct sks_archive_entry {
 	__u64 size;
 	__u8 domain_id[SKS_DOMAIN_ID_LEN];
 	__u8 smk_fingerprint[SKS_FINGERPRINT_LEN];
+	__u32 failures;
+	__u32 lockout_secs;
 };
+#define SKS_ARCHIVE_ENTRY_SIZE_VER0	128	/* first published size */
 
 /**
  * struct sks_archive_list - SKS_IOC_ARCHIVE_LIST: list the archives of
  * this Backup HSM slot, oldest first. Authenticated by the HSM SO secret.
  * @flags: must be 0.
  * @result: out: CKR_* code.
- * @entries: pointer to @count entries of @entry_size bytes; may be 0
- *	when @count is 0 (size query).
+ * @entries: pointer to @count entries of @entry_size bytes, or 0 to
+ *	query the number of archives.
  * @count: in: room at @entries; out: number of archives
  *	(CKR_BUFFER_TOO_SMALL if the room was too small: nothing written).
  * @entry_size: sizeof(struct sks_archive_entry) as known to the caller,
- *	at least 128.
+ *	at least SKS_ARCHIVE_ENTRY_SIZE_VER0.
  * @so_secret: pointer to the Backup HSM SO secret.
  * @so_secret_len: SKS_PIN_MIN..SKS_PIN_MAX.
  * @reserved: must be 0.
@@ -889,6 +1047,7 @@ struct sks_archive_list {
 	__u32 so_secret_len;
 	__u32 reserved;
 };
+#define SKS_ARCHIVE_LIST_SIZE_VER0	40	/* first published size */
 
 /**
  * struct sks_archive_show - SKS_IOC_ARCHIVE_SHOW (describe one archive)
@@ -910,6 +1069,7 @@ struct sks_archive_show {
 	__u32 reserved;
 	struct sks_archive_entry entry;
 };
+#define SKS_ARCHIVE_SHOW_SIZE_VER0	152	/* first published size */
 
 /**
  * struct sks_image_save - SKS_IOC_IMAGE_SAVE: seal this Backup HSM slot's
@@ -931,15 +1091,21 @@ struct sks_image_save {
 	__u32 so_secret_len;
 	__u64 so_secret;
 };
+#define SKS_IMAGE_SAVE_SIZE_VER0	32	/* first published size */
 
 /**
  * struct sks_image_load - SKS_CTL_IMAGE_LOAD: create a Backup HSM slot
  * from an image (CAP_SYS_ADMIN). Nothing is created unless the whole
  * image opens under @so_secret and parses.
  * @flags: must be 0.
- * @result: out: CKR_* code (CKR_PIN_INCORRECT: wrong secret;
- *	CKR_DATA_INVALID: not an image, foreign version, truncated,
- *	trailing bytes or tampered).
+ * @result: out: CKR_* code: CKR_DATA_INVALID for an image that is not
+ *	one or is damaged (magic, version, lengths, a header checksum that
+ *	does not match, an iteration count outside SKS_KDF_ITERATIONS_MIN..
+ *	SKS_KDF_ITERATIONS_MAX, a payload that fails authentication although
+ *	the secret was right); CKR_PIN_INCORRECT for a wrong secret, told
+ *	apart by the image's key check value. Loading counts no bad attempt:
+ *	whoever holds the image can try secrets offline at the image's cost
+ *	(docs/backup.md, "Threat model").
  * @image: pointer to the image.
  * @image_len: its size, at most SKS_IMAGE_MAX_SIZE.
  * @so_secret_len: SKS_PIN_MIN..SKS_PIN_MAX.
@@ -959,6 +1125,7 @@ struct sks_image_load {
 	__u32 reserved;
 	__u64 serial;
 };
+#define SKS_IMAGE_LOAD_SIZE_VER0	48	/* first published size */
 
 #define SKS_CTL_IMAGE_LOAD	_IOWR(SKS_IOC_MAGIC, 0x04, struct sks_image_load)
 
