@@ -218,7 +218,12 @@ SKS_API int sks_blob_set_write_fd(const struct sks_blob_set *set, int fd)
 	return 0;
 }
 
-/* Size of the blob that @count objects from @handles would make. */
+/*
+ * Size of the blob that @count objects from @handles would make, by the
+ * driver's size query: CKR_OK (or CKR_BUFFER_TOO_SMALL from drivers before
+ * the size-query convention) with the size, or CKR_DATA_LEN_RANGE with a
+ * size above SKS_MAX_BLOB_SIZE, which the caller's plan then splits.
+ */
 static int extract_size(struct sks_session *s, const uint32_t *handles,
 			size_t count, size_t *size)
 {
@@ -228,7 +233,9 @@ static int extract_size(struct sks_session *s, const uint32_t *handles,
 	e.handles = (uintptr_t)handles;
 	e.count = count;
 	if (sks_do_ioctl(s->fd, SKS_IOC_EXTRACT, &e) &&
-	    sks_last_result() != SKS_CKR_BUFFER_TOO_SMALL)
+	    sks_last_result() != SKS_CKR_BUFFER_TOO_SMALL &&
+	    !(sks_last_result() == SKS_CKR_DATA_LEN_RANGE &&
+	      e.blob_len > SKS_MAX_BLOB_SIZE))
 		return -1;
 	if (!e.blob_len)
 		return sks_fail(EIO, SKS_CKR_GENERAL_ERROR);

@@ -27,6 +27,23 @@
  *   - Getters of opaque objects cannot fail and return plain values.
  *   - Destructors (*_free, *_close) accept NULL.
  *
+ * Variable-size output (the same for every function that writes into a
+ * caller's buffer whose room it takes and returns through a size_t
+ * pointer: sks_crypto_encrypt(), sks_crypto_decrypt(), sks_crypto_sign();
+ * PKCS#11 v2.40 section 5.2)
+ *   - A NULL buffer is a size query: the call returns 0 and puts the needed
+ *     length in *len. No operation runs and no key use is counted.
+ *   - A buffer with too little room: the call returns -1 with errno
+ *     EOVERFLOW, sks_last_result() SKS_CKR_BUFFER_TOO_SMALL and the needed
+ *     length in *len; nothing is written to the buffer.
+ *   - Success: *len is the number of bytes written.
+ *   - Any other failure: *len is 0.
+ *   Functions that return variable-size output in memory they allocate
+ *   (sks_object_get_value(), sks_object_find(), sks_image_save(), the
+ *   lists) size it themselves; sks_hsm_get_firmware() fills a string of
+ *   at most SKS_FW_VERSION_LEN bytes and fails with EOVERFLOW
+ *   (SKS_CKR_BUFFER_TOO_SMALL) in less room.
+ *
  * Ownership
  *   Every object returned by a *_new, *_open, *_get_*_info/_desc, *_list or
  *   extract function belongs to the caller, who releases it with the
@@ -146,7 +163,8 @@ int sks_hsm_get_serial(struct sks_hsm *hsm, uint64_t *serial);
  * @buf: out: NUL terminated version string ("7.7.2").
  * @size: room at @buf (SKS_FW_VERSION_LEN is enough).
  *
- * Return: 0 or -1 (ERANGE if @size was too small).
+ * Return: 0 or -1 (EOVERFLOW with SKS_CKR_BUFFER_TOO_SMALL if @size was too
+ * small, EINVAL if @buf is NULL or @size 0).
  */
 int sks_hsm_get_firmware(struct sks_hsm *hsm, char *buf, size_t size);
 
@@ -608,11 +626,17 @@ int sks_object_destroy(struct sks_session *session, uint32_t handle);
  * @aad_len: its length.
  * @in: plaintext.
  * @in_len: its length (at most SKS_MAX_DATA_SIZE).
- * @iv: out: the SKS_GCM_IV_LEN byte nonce the device chose.
- * @out: out: ciphertext followed by the tag: @in_len + SKS_GCM_TAG_LEN bytes.
- * @out_len: in: room at @out; out: bytes written.
+ * @iv: out: the SKS_GCM_IV_LEN byte nonce the device chose (not written
+ *	by a size query).
+ * @out: out: ciphertext followed by the tag: @in_len + SKS_GCM_TAG_LEN
+ *	bytes; NULL to query that length.
+ * @out_len: in: room at @out; out: bytes written, or needed (size query,
+ *	CKR_BUFFER_TOO_SMALL), or 0 after any other failure.
  *
- * Return: 0 or -1.
+ * Variable-size output as described at the top of this header.
+ *
+ * Return: 0 or -1 (EOVERFLOW with CKR_BUFFER_TOO_SMALL if @out is too
+ * small; CKR_DATA_LEN_RANGE for a plaintext above SKS_MAX_DATA_SIZE).
  */
 int sks_crypto_encrypt(struct sks_session *session, uint32_t key,
 		       const void *aad, size_t aad_len, const void *in,
@@ -628,10 +652,16 @@ int sks_crypto_encrypt(struct sks_session *session, uint32_t key,
  * @in: ciphertext followed by the tag.
  * @in_len: its length.
  * @out: out: plaintext, @in_len - SKS_GCM_TAG_LEN bytes; nothing is written
- *	if the tag does not verify (CKR_ENCRYPTED_DATA_INVALID).
- * @out_len: in: room at @out; out: bytes written.
+ *	if the tag does not verify (CKR_ENCRYPTED_DATA_INVALID); NULL to
+ *	query that length.
+ * @out_len: in: room at @out; out: bytes written, or needed (size query,
+ *	CKR_BUFFER_TOO_SMALL), or 0 after any other failure.
  *
- * Return: 0 or -1.
+ * Variable-size output as described at the top of this header.
+ *
+ * Return: 0 or -1 (EOVERFLOW with CKR_BUFFER_TOO_SMALL if @out is too
+ * small; CKR_ENCRYPTED_DATA_LEN_RANGE for a ciphertext below
+ * SKS_GCM_TAG_LEN or above SKS_MAX_DATA_SIZE + SKS_GCM_TAG_LEN bytes).
  */
 int sks_crypto_decrypt(struct sks_session *session, uint32_t key,
 		       const void *aad, size_t aad_len, const uint8_t *iv,
@@ -645,10 +675,15 @@ int sks_crypto_decrypt(struct sks_session *session, uint32_t key,
  * @mechanism: SKS_CKM_SHA256_HMAC, SKS_CKM_SHA384_HMAC or SKS_CKM_SHA512_HMAC.
  * @data: message.
  * @len: its length.
- * @mac: out: the MAC.
- * @mac_len: in: room at @mac (64 is always enough); out: MAC length.
+ * @mac: out: the MAC; NULL to query its length.
+ * @mac_len: in: room at @mac (64 is always enough); out: MAC length
+ *	(written, or needed: size query, CKR_BUFFER_TOO_SMALL), or 0 after
+ *	any other failure.
  *
- * Return: 0 or -1.
+ * Variable-size output as described at the top of this header.
+ *
+ * Return: 0 or -1 (EOVERFLOW with CKR_BUFFER_TOO_SMALL if @mac is too
+ * small).
  */
 int sks_crypto_sign(struct sks_session *session, uint32_t key,
 		    uint32_t mechanism, const void *data, size_t len,
@@ -678,8 +713,10 @@ int sks_crypto_verify(struct sks_session *session, uint32_t key,
  * @ops: @count descriptors (struct sks_batch_op in <linux/sks.h>): fill
  *	@op, @handle, @mechanism, the pointers and lengths (and @iv for a
  *	decryption), leave everything else zero. Each gets its own @result
- *	(an SKS_CKR_* code), and @iv and @out_len as the single call would
- *	return them.
+ *	(an SKS_CKR_* code), and @iv and @out_len as the single ioctl would
+ *	return them: an @out of 0 is a size query (SKS_CKR_OK and the
+ *	needed length), too little room gives SKS_CKR_BUFFER_TOO_SMALL and
+ *	the needed length.
  * @count: 1..SKS_BATCH_MAX_OPS; the inputs (in_len + aad_len) add up to
  *	at most SKS_BATCH_MAX_BYTES.
  * @flags: 0, or SKS_BATCH_STOP_ON_ERROR to stop after the first failed

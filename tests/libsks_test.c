@@ -3,6 +3,7 @@
  * The packing decision behind libsks's multi-blob extraction, and the
  * blob header parsing behind "sks identify", on hand-made inputs.
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -210,6 +211,40 @@ TEST(errors_set_errno_and_result)
 	EXPECT_EQ(NULL, sks_session_open_path("/nonexistent/sks"));
 	EXPECT_EQ(ENOENT, errno);
 	EXPECT_EQ(SKS_CKR_TOKEN_NOT_PRESENT, sks_last_result());
+}
+
+/*
+ * The output length after a failure the library finds itself: 0, as after
+ * any failure that is not CKR_BUFFER_TOO_SMALL (the driver's cases run in
+ * the VM: selftests/lib_sks_test.c).
+ */
+TEST(output_length_is_zero_after_other_failures)
+{
+	uint8_t out[64], iv[SKS_GCM_IV_LEN] = { 0 };
+	size_t len;
+
+	len = sizeof(out);
+	errno = 0;
+	EXPECT_EQ(-1, sks_crypto_sign(NULL, 1, SKS_CKM_SHA256_HMAC, NULL, 1,
+				      out, &len));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(SKS_CKR_ARGUMENTS_BAD, sks_last_result());
+	EXPECT_EQ(0, len);
+
+	len = sizeof(out);
+	EXPECT_EQ(-1, sks_crypto_encrypt(NULL, 1, NULL, 3, "x", 1, iv, out, &len));
+	EXPECT_EQ(SKS_CKR_ARGUMENTS_BAD, sks_last_result());
+	EXPECT_EQ(0, len);
+
+	len = sizeof(out);
+	EXPECT_EQ(-1, sks_crypto_decrypt(NULL, 1, NULL, 0, NULL, out, 32, out,
+					 &len));
+	EXPECT_EQ(0, len);
+
+	/* No length to write to: refused, nothing else touched. */
+	EXPECT_EQ(-1, sks_crypto_sign(NULL, 1, SKS_CKM_SHA256_HMAC, "m", 1,
+				      NULL, NULL));
+	EXPECT_EQ(EINVAL, errno);
 }
 
 TEST_HARNESS_MAIN
