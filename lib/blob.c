@@ -22,14 +22,20 @@ struct sks_blob_set {
 	size_t room;
 };
 
-/* Check the fixed header; returns the whole blob's length or 0. */
+/*
+ * Check the fixed header; returns the whole blob's length or 0. Versions 1
+ * and 2 share the header: only the records inside the sealed payload,
+ * which the library never sees, differ.
+ */
 static size_t header_length(const uint8_t *p, size_t avail)
 {
 	uint32_t payload, count;
+	uint16_t version;
 
-	if (avail < SKS_BLOB_HEADER_LEN ||
-	    memcmp(p, SKS_BLOB_MAGIC_STR, 4) ||
-	    sks_get_le16(p + SKS_BLOB_OFF_VERSION) != SKS_BLOB_VERSION_1 ||
+	if (avail < SKS_BLOB_HEADER_LEN || memcmp(p, SKS_BLOB_MAGIC_STR, 4))
+		return 0;
+	version = sks_get_le16(p + SKS_BLOB_OFF_VERSION);
+	if ((version != SKS_BLOB_VERSION_1 && version != SKS_BLOB_VERSION_2) ||
 	    sks_get_le16(p + SKS_BLOB_OFF_HDR_LEN) != SKS_BLOB_HEADER_LEN ||
 	    sks_get_le32(p + SKS_BLOB_OFF_FLAGS))
 		return 0;

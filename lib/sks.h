@@ -740,8 +740,11 @@ int sks_crypto_batch(struct sks_session *session, struct sks_batch_op *ops,
  * @buf: bytes that start with an SKS blob.
  * @len: bytes available at @buf (at least the header).
  *
+ * Blob formats 1 and 2 (docs/blob-format.md) share the header and are both
+ * accepted.
+ *
  * Return: the blob length (it may exceed @len: truncated input), or 0 with
- * errno EBADMSG if @buf does not start with a valid version 1 header.
+ * errno EBADMSG if @buf does not start with a valid version 1 or 2 header.
  */
 size_t sks_blob_get_length(const void *buf, size_t len);
 

@@ -136,8 +136,44 @@ TEST(blob_header_fingerprint_and_count)
 	b[0] = 'X';
 	EXPECT_EQ(0, sks_blob_get_length(b, len));
 	b[0] = 'S';
-	b[4] = 2;
+	b[4] = 3;
 	EXPECT_EQ(0, sks_blob_get_length(b, len));
+	b[4] = 0;
+	EXPECT_EQ(0, sks_blob_get_length(b, len));
+	free(b);
+}
+
+/* Format 2 (usage-limited keys carry a key id inside the sealed payload)
+ * has the same header: the library reads it as it reads version 1. */
+TEST(blob_format_2_header_is_read_like_version_1)
+{
+	uint8_t fp[SKS_FINGERPRINT_LEN], want[SKS_FINGERPRINT_LEN];
+	struct sks_blob_set *set;
+	uint8_t *all;
+	size_t len;
+	uint8_t *b = make_blob(3, 300, 0xcd, &len);
+
+	ASSERT_NE(NULL, b);
+	b[4] = 2;
+	memset(want, 0xcd, sizeof(want));
+	EXPECT_EQ(len, sks_blob_get_length(b, SKS_BLOB_HEADER_LEN));
+	EXPECT_EQ(SKS_CKR_OK, sks_last_result());
+	ASSERT_EQ(0, sks_blob_get_fingerprint(b, len, fp));
+	EXPECT_EQ(0, memcmp(fp, want, sizeof(fp)));
+	EXPECT_EQ(3, sks_blob_get_object_count(b, len));
+
+	/* A group file mixing both formats. */
+	all = malloc(2 * len);
+	ASSERT_NE(NULL, all);
+	memcpy(all, b, len);
+	memcpy(all + len, b, len);
+	all[len + 4] = 1;
+	set = sks_blob_set_from_buffer(all, 2 * len);
+	ASSERT_NE(NULL, set);
+	EXPECT_EQ(2, sks_blob_set_get_count(set));
+	EXPECT_EQ(6, sks_blob_set_get_object_count(set));
+	sks_blob_set_free(set);
+	free(all);
 	free(b);
 }
 
