@@ -467,8 +467,13 @@ int sks_session_smk_rollover(struct sks_session *session, uint32_t flags);
 /* ---------------------------------------------------------------------- */
 
 /**
- * sks_attrs_new() - new, empty attributes (class SKS_CKO_SECRET_KEY, key
- * type SKS_CKK_AES, no flags, empty label and id).
+ * sks_attrs_new() - new attributes for a private key: class
+ * SKS_CKO_SECRET_KEY, key type SKS_CKK_AES, flags SKS_OBJ_PRIVATE, empty
+ * label and id.
+ *
+ * Objects are private by default, as Luna's are: only sessions logged in
+ * as Crypto Officer or Crypto User see them. An object without
+ * SKS_OBJ_PRIVATE is public (also seen without a login, and by the SO).
  *
  * Return: new attributes, to be released with sks_attrs_free(), or NULL.
  */
@@ -484,7 +489,12 @@ void sks_attrs_free(struct sks_attrs *attrs);
 void sks_attrs_set_class(struct sks_attrs *attrs, uint32_t cls);
 /** sks_attrs_set_key_type() - set the key type (SKS_CKK_*). @attrs: attributes. @key_type: type. */
 void sks_attrs_set_key_type(struct sks_attrs *attrs, uint32_t key_type);
-/** sks_attrs_set_flags() - set the SKS_OBJ_* flags. @attrs: attributes. @flags: flags. */
+/**
+ * sks_attrs_set_flags() - set the SKS_OBJ_* flags.
+ * @attrs: attributes.
+ * @flags: all the flags: SKS_OBJ_PRIVATE included for a private object
+ *	(sks_attrs_new() sets it; these flags replace it).
+ */
 void sks_attrs_set_flags(struct sks_attrs *attrs, uint32_t flags);
 /** sks_attrs_set_value_len() - set the key length in bytes. @attrs: attributes. @len: bytes. */
 void sks_attrs_set_value_len(struct sks_attrs *attrs, uint32_t len);
@@ -514,7 +524,7 @@ int sks_attrs_set_id(struct sks_attrs *attrs, const void *id, size_t len);
 uint32_t sks_attrs_get_class(const struct sks_attrs *attrs);
 /** sks_attrs_get_key_type() - key type. @attrs: attributes. */
 uint32_t sks_attrs_get_key_type(const struct sks_attrs *attrs);
-/** sks_attrs_get_flags() - SKS_OBJ_* flags. @attrs: attributes. */
+/** sks_attrs_get_flags() - SKS_OBJ_* flags (SKS_OBJ_PRIVATE: private). @attrs: attributes. */
 uint32_t sks_attrs_get_flags(const struct sks_attrs *attrs);
 /** sks_attrs_get_value_len() - value length in bytes. @attrs: attributes. */
 uint32_t sks_attrs_get_value_len(const struct sks_attrs *attrs);
@@ -570,10 +580,13 @@ int sks_object_create(struct sks_session *session,
 
 /**
  * sks_object_get_attrs() - read an object's attributes (never its value).
- * @session: session.
+ * @session: session; without a Crypto Officer or Crypto User login only
+ *	public objects can be read.
  * @handle: object handle.
  *
- * Return: new attributes, to be released with sks_attrs_free(), or NULL.
+ * Return: new attributes, to be released with sks_attrs_free(), or NULL
+ * (CKR_OBJECT_HANDLE_INVALID also for a private object the session may not
+ * see).
  */
 struct sks_attrs *sks_object_get_attrs(struct sks_session *session,
 				       uint32_t handle);
@@ -592,7 +605,8 @@ void *sks_object_get_value(struct sks_session *session, uint32_t handle,
 
 /**
  * sks_object_find() - handles of the objects that match a template.
- * @session: session.
+ * @session: session; without a Crypto Officer or Crypto User login (none,
+ *	or the SO's) only public objects are found.
  * @tmpl: template, or NULL to list every visible object.
  * @match: SKS_FIND_* bits saying which fields of @tmpl must match.
  * @count: out: number of handles.

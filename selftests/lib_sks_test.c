@@ -363,4 +363,20 @@ TEST_F(v1, firmware_into_too_small_a_buffer)
 	EXPECT_EQ(SKS_CKR_BUFFER_TOO_SMALL, sks_last_result());
 }
 
+/* Keys made from sks_attrs_new() are private; the flags say so. */
+TEST_F(v1, default_template_makes_private_keys)
+{
+	struct sks_attrs *a = sks_attrs_new(), *back;
+	uint32_t h;
+
+	ASSERT_NE(NULL, a);
+	sks_attrs_set_value_len(a, 16);
+	ASSERT_EQ(0, sks_object_generate(self->s, SKS_CKM_AES_KEY_GEN, a, &h));
+	sks_attrs_free(a);
+	back = sks_object_get_attrs(self->s, h);
+	ASSERT_NE(NULL, back);
+	EXPECT_TRUE(sks_attrs_get_flags(back) & SKS_OBJ_PRIVATE);
+	sks_attrs_free(back);
+}
+
 TEST_HARNESS_MAIN

@@ -249,6 +249,21 @@ TEST(errors_set_errno_and_result)
 	EXPECT_EQ(SKS_CKR_TOKEN_NOT_PRESENT, sks_last_result());
 }
 
+TEST(new_attributes_are_private_until_told)
+{
+	struct sks_attrs *a = sks_attrs_new();
+
+	ASSERT_NE(NULL, a);
+	EXPECT_EQ(SKS_OBJ_PRIVATE, sks_attrs_get_flags(a));
+	EXPECT_EQ(SKS_CKO_SECRET_KEY, sks_attrs_get_class(a));
+	/* The flags given replace the default: a public key. */
+	sks_attrs_set_flags(a, SKS_OBJ_ENCRYPT);
+	EXPECT_EQ(SKS_OBJ_ENCRYPT, sks_attrs_get_flags(a));
+	sks_attrs_set_flags(a, SKS_OBJ_ENCRYPT | SKS_OBJ_PRIVATE);
+	EXPECT_EQ(SKS_OBJ_ENCRYPT | SKS_OBJ_PRIVATE, sks_attrs_get_flags(a));
+	sks_attrs_free(a);
+}
+
 /*
  * The output length after a failure the library finds itself: 0, as after
  * any failure that is not CKR_BUFFER_TOO_SMALL (the driver's cases run in
