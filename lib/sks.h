@@ -354,7 +354,19 @@ unsigned int sks_session_desc_get_slot(const struct sks_session_desc *desc);
 unsigned int sks_session_desc_get_type(const struct sks_session_desc *desc);
 /** sks_session_desc_get_role() - SKS_ROLE_* or SKS_ROLE_NONE. @desc: snapshot. */
 uint32_t sks_session_desc_get_role(const struct sks_session_desc *desc);
-/** sks_session_desc_get_state() - SKS_STATE_* bits. @desc: snapshot. */
+/**
+ * sks_session_desc_get_state() - SKS_STATE_* bits of the slot.
+ * @desc: snapshot.
+ *
+ * Besides INITIALIZED, CO_SET, CU_SET and SMK_ROLLOVER: SKS_STATE_CO_LOCKED
+ * and SKS_STATE_CU_LOCKED (that role is locked after SKS_MAX_LOGIN_FAILURES
+ * failed logins until the partition SO initialises it again),
+ * SKS_STATE_ZEROIZED (the partition was wiped after SKS_MAX_SO_FAILURES
+ * failed partition SO logins and must be initialised again) and, on a
+ * Backup HSM, SKS_STATE_SO_LOCKED (an HSM SO lockout is running).
+ *
+ * Return: the bits.
+ */
 uint32_t sks_session_desc_get_state(const struct sks_session_desc *desc);
 /** sks_session_desc_get_serial() - slot serial number. @desc: snapshot. */
 uint64_t sks_session_desc_get_serial(const struct sks_session_desc *desc);
@@ -389,6 +401,46 @@ const uint8_t *
 sks_session_desc_get_rollover_fingerprint(const struct sks_session_desc *desc);
 
 /**
+ * sks_session_desc_get_so_failures() - consecutive failed checks of the
+ * partition SO secret (on a Backup HSM: of the HSM SO secret).
+ * @desc: snapshot.
+ *
+ * SKS_MAX_SO_FAILURES of them zeroize a partition; SKS_MAX_HSM_SO_FAILURES
+ * of them start an HSM SO lockout on a Backup HSM.
+ *
+ * Return: the count (0 with a driver that does not report it).
+ */
+unsigned int
+sks_session_desc_get_so_failures(const struct sks_session_desc *desc);
+/**
+ * sks_session_desc_get_co_failures() - consecutive failed Crypto Officer
+ * logins (SKS_MAX_LOGIN_FAILURES lock the role).
+ * @desc: snapshot.
+ *
+ * Return: the count.
+ */
+unsigned int
+sks_session_desc_get_co_failures(const struct sks_session_desc *desc);
+/**
+ * sks_session_desc_get_cu_failures() - consecutive failed Crypto User
+ * logins (SKS_MAX_LOGIN_FAILURES lock the role).
+ * @desc: snapshot.
+ *
+ * Return: the count.
+ */
+unsigned int
+sks_session_desc_get_cu_failures(const struct sks_session_desc *desc);
+/**
+ * sks_session_desc_get_lockout_secs() - Backup HSM: seconds left of an HSM
+ * SO lockout (SKS_STATE_SO_LOCKED).
+ * @desc: snapshot.
+ *
+ * Return: the seconds, 0 when no lockout runs (and on partitions).
+ */
+unsigned int
+sks_session_desc_get_lockout_secs(const struct sks_session_desc *desc);
+
+/**
  * sks_role_name() - Luna name of a role for display.
  * @role: SKS_ROLE_*.
  *
@@ -398,14 +450,19 @@ sks_session_desc_get_rollover_fingerprint(const struct sks_session_desc *desc);
 const char *sks_role_name(uint32_t role);
 
 /**
- * sks_session_init_partition() - initialise a new partition (CAP_SYS_ADMIN).
- * A V1 partition gets its SMK here.
+ * sks_session_init_partition() - initialise a partition (CAP_SYS_ADMIN).
+ * A V1 partition gets a new SMK here.
  * @session: session on the partition.
- * @so_pin: partition SO secret.
+ * @so_pin: partition SO secret (SKS_PIN_MIN..SKS_PIN_MAX characters). A
+ *	partition that is initialised already is re-initialised, its
+ *	objects, SMKs and Crypto Officer and Crypto User secrets wiped, when
+ *	@so_pin is its current SO secret, which it keeps.
  * @domain: cloning domain.
  * @label: partition label, or NULL.
  *
- * Return: 0 or -1.
+ * Return: 0 or -1 (CKR_PIN_INCORRECT for a wrong SO secret on an
+ * initialised partition, counted towards its zeroization; CKR_PIN_LEN_RANGE
+ * for a secret of the wrong length).
  */
 int sks_session_init_partition(struct sks_session *session, const char *so_pin,
 			       const char *domain, const char *label);
@@ -416,7 +473,11 @@ int sks_session_init_partition(struct sks_session *session, const char *so_pin,
  * @role: SKS_ROLE_SO, SKS_ROLE_CO or SKS_ROLE_CU.
  * @pin: the role's secret.
  *
- * Return: 0 or -1.
+ * Every wrong secret counts (see "Bad-attempt limits" in <linux/sks.h>).
+ *
+ * Return: 0 or -1 (CKR_PIN_INCORRECT for a wrong secret, CKR_PIN_LOCKED for
+ * a locked Crypto Officer or Crypto User, CKR_USER_PIN_NOT_INITIALIZED on a
+ * zeroized partition).
  */
 int sks_session_login(struct sks_session *session, uint32_t role,
 		      const char *pin);
@@ -1061,6 +1122,23 @@ const uint8_t *sks_archive_info_get_domain_id(const struct sks_archive_info *inf
  */
 const uint8_t *
 sks_archive_info_get_smk_fingerprint(const struct sks_archive_info *info);
+/**
+ * sks_archive_info_get_failures() - consecutive wrong user secrets given
+ * for the archive (SKS_MAX_LOGIN_FAILURES start a lockout).
+ * @info: archive.
+ *
+ * Return: the count (0 with a driver that does not report it).
+ */
+unsigned int sks_archive_info_get_failures(const struct sks_archive_info *info);
+/**
+ * sks_archive_info_get_lockout_secs() - seconds left of the archive's user
+ * secret lockout (restores and appends give CKR_PIN_LOCKED until then).
+ * @info: archive.
+ *
+ * Return: the seconds, 0 when no lockout runs.
+ */
+unsigned int
+sks_archive_info_get_lockout_secs(const struct sks_archive_info *info);
 
 /* ---------------------------------------------------------------------- */
 /* Backup HSM images                                                      */

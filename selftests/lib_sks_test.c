@@ -379,4 +379,36 @@ TEST_F(v1, default_template_makes_private_keys)
 	sks_attrs_free(back);
 }
 
+/*
+ * The bad-attempt counters as libsks reports them (driver: issue 11,
+ * "Bad-attempt limits"): wrong CO and CU logins count apart, a right
+ * login resets its counter.
+ */
+TEST_F(v1, failure_counters_are_reported)
+{
+	struct sks_session *s2 = sks_session_open(self->slot);
+	struct sks_session_desc *d;
+
+	ASSERT_NE(NULL, s2);
+	EXPECT_EQ(-1, sks_session_login(s2, SKS_ROLE_CO, "wrong-secret"));
+	EXPECT_EQ(-1, sks_session_login(s2, SKS_ROLE_CO, "wrong-secret"));
+	EXPECT_EQ(-1, sks_session_login(s2, SKS_ROLE_SO, "wrong-secret"));
+	d = sks_session_get_desc(s2);
+	ASSERT_NE(NULL, d);
+	EXPECT_EQ(2, sks_session_desc_get_co_failures(d));
+	EXPECT_EQ(0, sks_session_desc_get_cu_failures(d));
+	EXPECT_EQ(1, sks_session_desc_get_so_failures(d));
+	EXPECT_EQ(0, sks_session_desc_get_lockout_secs(d));
+	EXPECT_FALSE(sks_session_desc_get_state(d) &
+		     (SKS_STATE_CO_LOCKED | SKS_STATE_ZEROIZED));
+	sks_session_desc_free(d);
+	ASSERT_EQ(0, sks_session_login(s2, SKS_ROLE_SO, SO_PW));
+	d = sks_session_get_desc(s2);
+	ASSERT_NE(NULL, d);
+	EXPECT_EQ(0, sks_session_desc_get_so_failures(d));
+	EXPECT_EQ(2, sks_session_desc_get_co_failures(d));
+	sks_session_desc_free(d);
+	sks_session_close(s2);
+}
+
 TEST_HARNESS_MAIN
