@@ -183,7 +183,7 @@ TEST_F(arch, backup_transcript_word_for_word)
 	want = cm_fmt(
 		"\nskscm:> slot set -slot %u\n"
 		"\nCommand Result : No Error\n"
-		"\nskscm:> role login -name Crypto Officer -password " CO_PW "\n"
+		"\nskscm:> role login -name Crypto Officer -password ********\n"
 		"\nCommand Result : No Error\n"
 		"\nskscm:> partition archive backup -slot %u\n"
 		"\nYou are backing up a SKS partition.\n"

@@ -107,12 +107,18 @@ static void default_slot(struct cm_state *st)
 	}
 }
 
+/* @line as skscm shows and remembers it: secrets masked. */
+static char *shown(const char *line)
+{
+	return cm_mask_secrets(cm_commands, cm_ncommands, line);
+}
+
 static int run_stream(struct cm_state *st, int keep_going)
 {
 	int failed = 0;
 
 	while (!st->quit) {
-		char *line = NULL;
+		char *line = NULL, *safe;
 		size_t room = 0;
 		ssize_t n;
 		uint32_t ckr;
@@ -123,8 +129,10 @@ static int run_stream(struct cm_state *st, int keep_going)
 				putchar('\n');
 				break;
 			}
-			if (*line)
-				add_history(line);
+			safe = shown(line);
+			if (safe && *safe)
+				add_history(safe);
+			free(safe);
 		} else {
 			n = getline(&line, &room, st->in);
 			if (n < 0) {
@@ -134,10 +142,14 @@ static int run_stream(struct cm_state *st, int keep_going)
 			if (n && line[n - 1] == '\n')
 				line[n - 1] = '\0';
 			if (echo_batch && line[strspn(line, " \t")] &&
-			    line[strspn(line, " \t")] != '#')
-				printf("\n%s%s\n", PROMPT, line);
+			    line[strspn(line, " \t")] != '#') {
+				safe = shown(line);
+				printf("\n%s%s\n", PROMPT, safe ? safe : "");
+				free(safe);
+			}
 		}
 		ckr = cm_run_line(st, line);
+		explicit_bzero(line, strlen(line));
 		free(line);
 		if (ckr != SKS_CKR_OK) {
 			failed = 1;
@@ -207,7 +219,6 @@ int main(int argc, char **argv)
 	}
 	cm_state_free(&st);
 	free(cmds);
-	if (!st.interactive)
-		clear_history();
+	clear_history();
 	return failed;
 }

@@ -8,47 +8,48 @@
 #include "parse.h"
 #include "table.h"
 
-#define VAL 1	/* option needs a value */
-#define OPT 2	/* option may have a value (-password) */
-#define FLAG 0
+#define VAL CM_VAL	/* option needs a value */
+#define OPT CM_OPT	/* option may have a value */
+#define FLAG CM_FLAG
+#define PW CM_SECRET	/* option may have a value, a secret (-password) */
 
 static const struct cm_opt_def no_opts[] = { { NULL, 0 } };
 static const struct cm_opt_def help_opts[] = { { "command", VAL }, { NULL, 0 } };
 static const struct cm_opt_def slot_opts[] = { { "slot", VAL }, { NULL, 0 } };
 static const struct cm_opt_def login_opts[] = {
-	{ "name", VAL }, { "password", OPT }, { NULL, 0 } };
+	{ "name", VAL }, { "password", PW }, { NULL, 0 } };
 static const struct cm_opt_def changepw_opts[] = {
-	{ "name", VAL }, { "oldpw", OPT }, { "newpw", OPT }, { NULL, 0 } };
+	{ "name", VAL }, { "oldpw", PW }, { "newpw", PW }, { NULL, 0 } };
 static const struct cm_opt_def pcreate_opts[] = {
 	{ "type", VAL }, { "capacity", VAL }, { "slot", VAL }, { NULL, 0 } };
 static const struct cm_opt_def pinit_opts[] = {
-	{ "label", VAL }, { "domain", VAL }, { "password", OPT },
+	{ "label", VAL }, { "domain", VAL }, { "password", PW },
 	{ "slot", VAL }, { "force", FLAG }, { NULL, 0 } };
 static const struct cm_opt_def pdelete_opts[] = {
 	{ "slot", VAL }, { "force", FLAG }, { NULL, 0 } };
 static const struct cm_opt_def rollover_opts[] = {
 	{ "start", FLAG }, { "end", FLAG }, { NULL, 0 } };
 static const struct cm_opt_def backup_opts[] = {
-	{ "slot", VAL }, { "partition", VAL }, { "password", OPT },
-	{ "userpassword", OPT }, { "objects", VAL }, { "append", FLAG },
+	{ "slot", VAL }, { "partition", VAL }, { "password", PW },
+	{ "userpassword", PW }, { "objects", VAL }, { "append", FLAG },
 	{ "replace", FLAG }, { "force", FLAG }, { NULL, 0 } };
 static const struct cm_opt_def alist_opts[] = {
-	{ "slot", VAL }, { "password", OPT }, { NULL, 0 } };
+	{ "slot", VAL }, { "password", PW }, { NULL, 0 } };
 static const struct cm_opt_def ashow_opts[] = {
-	{ "slot", VAL }, { "partition", VAL }, { "password", OPT },
+	{ "slot", VAL }, { "partition", VAL }, { "password", PW },
 	{ NULL, 0 } };
 static const struct cm_opt_def adelete_opts[] = {
-	{ "slot", VAL }, { "partition", VAL }, { "password", OPT },
+	{ "slot", VAL }, { "partition", VAL }, { "password", PW },
 	{ "force", FLAG }, { NULL, 0 } };
 static const struct cm_opt_def isave_opts[] = {
-	{ "slot", VAL }, { "file", VAL }, { "password", OPT }, { NULL, 0 } };
+	{ "slot", VAL }, { "file", VAL }, { "password", PW }, { NULL, 0 } };
 static const struct cm_opt_def iload_opts[] = {
-	{ "file", VAL }, { "password", OPT }, { "attach", FLAG }, { NULL, 0 } };
+	{ "file", VAL }, { "password", PW }, { "attach", FLAG }, { NULL, 0 } };
 static const struct cm_opt_def archive_opts[] = {
-	{ "slot", VAL }, { "partition", VAL }, { "password", OPT },
+	{ "slot", VAL }, { "partition", VAL }, { "password", PW },
 	{ "force", FLAG }, { NULL, 0 } };
 static const struct cm_opt_def bcreate_opts[] = {
-	{ "firmware", VAL }, { "password", OPT }, { "slot", VAL }, { NULL, 0 } };
+	{ "firmware", VAL }, { "password", PW }, { "slot", VAL }, { NULL, 0 } };
 static const struct cm_opt_def keygen_opts[] = {
 	{ "keytype", VAL }, { "length", VAL }, { "label", VAL }, { "id", VAL },
 	{ "usage", VAL }, { "usagelimit", VAL }, { "nonextractable", FLAG },
