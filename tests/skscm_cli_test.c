@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * skscm as an operator meets it, on the host (no driver needed): secrets
- * never shown in a transcript.
+ * never shown in a transcript nor kept in the history, and Ctrl-C at a
+ * password prompt, at a confirmation and at the "skscm:> " prompt (on a
+ * pseudo-terminal). What needs the driver (logins surviving a Ctrl-C) is in
+ * selftests/skscm_ops_test.c.
  */
 #include <libgen.h>
 #include <limits.h>
@@ -38,6 +41,30 @@ static int batch(const char *args, const char *script, char **out)
 	return st;
 }
 
+/* Interactive skscm on a pseudo-terminal, at its first prompt. */
+static int interactive(struct cm_pty *t)
+{
+	char *path = skscm_path();
+	int ret;
+
+	if (!path)
+		return -1;
+	ret = cm_pty_start(t, path, NULL);
+	free(path);
+	if (ret)
+		return -1;
+	return cm_pty_expect(t, "skscm:> ", TMO);
+}
+
+/* The terminal's echo and line mode, as skscm left them. */
+static int terminal_is_cooked(struct cm_pty *t)
+{
+	struct termios tio;
+
+	return tcgetattr(t->slave, &tio) == 0 && (tio.c_lflag & ECHO) &&
+	       (tio.c_lflag & ICANON);
+}
+
 TEST(batch_transcript_masks_every_secret)
 {
 	char *out = NULL;
@@ -63,6 +90,107 @@ TEST(batch_transcript_masks_every_secret)
 	EXPECT_HAS(out, "\nskscm:> role login -name co -password ********\n");
 	EXPECT_HASNT(out, "Secret");
 	free(out);
+}
+
+TEST(ctrl_c_at_a_password_prompt_cancels_the_command_and_restores_echo)
+{
+	struct cm_pty t;
+	int st;
+
+	ASSERT_EQ(0, interactive(&t));
+	ASSERT_EQ(0, cm_pty_send(&t, "backuphsm create\r"));
+	ASSERT_EQ(0, cm_pty_expect(&t, "Enter the new Backup HSM SO password: ", TMO));
+	ASSERT_EQ(0, cm_pty_send(&t, "Sec"));
+	ASSERT_EQ(0, cm_pty_send(&t, "\x03"));
+	EXPECT_EQ(0, cm_pty_expect(&t, "^C", TMO)) TH_LOG("%s", t.out);
+	EXPECT_EQ(0, cm_pty_expect(&t, "\nCommand cancelled; nothing was changed.\r\n"
+				   "\r\nCommand Result : 0x1 (CKR_CANCEL)\r\n", TMO));
+	/* skscm is still there, at its prompt. */
+	EXPECT_EQ(0, cm_pty_expect(&t, "skscm:> ", TMO)) TH_LOG("%s", t.out);
+	ASSERT_EQ(0, cm_pty_send(&t, "exit\r"));
+	st = cm_pty_wait(&t, TMO);
+	ASSERT_NE(-1, st) TH_LOG("%s", t.out);
+	EXPECT_TRUE(WIFEXITED(st)) TH_LOG("%s", t.out);
+	/* Echo back on: readline restores the settings it found at its
+	 * last prompt, so echo left off at the password is still off. */
+	EXPECT_TRUE(terminal_is_cooked(&t));
+	cm_pty_close(&t);
+}
+
+TEST(ctrl_c_at_the_prompt_drops_the_line_and_stays)
+{
+	struct cm_pty t;
+	int st;
+
+	ASSERT_EQ(0, interactive(&t));
+	/* (A Ctrl-C flushes what the terminal holds: wait for the echo.) */
+	ASSERT_EQ(0, cm_pty_send(&t, "partition show -slot 1"));
+	ASSERT_EQ(0, cm_pty_expect(&t, "-slot 1", TMO));
+	ASSERT_EQ(0, cm_pty_send(&t, "\x03"));
+	EXPECT_EQ(0, cm_pty_expect(&t, "^C\r\nskscm:> ", TMO)) TH_LOG("%s", t.out);
+	/* The dropped line was not run; the next one is. */
+	ASSERT_EQ(0, cm_pty_send(&t, "help role show\r"));
+	EXPECT_EQ(0, cm_pty_expect(&t, "role show: ", TMO)) TH_LOG("%s", t.out);
+	EXPECT_EQ(0, cm_pty_expect(&t, "skscm:> ", TMO));
+	EXPECT_EQ(NULL, strstr(t.out, "Slot 1"));
+	/* Ctrl-C on an empty line, twice: still there. */
+	ASSERT_EQ(0, cm_pty_send(&t, "\x03"));
+	EXPECT_EQ(0, cm_pty_expect(&t, "^C\r\nskscm:> ", TMO));
+	ASSERT_EQ(0, cm_pty_send(&t, "\x03"));
+	EXPECT_EQ(0, cm_pty_expect(&t, "^C\r\nskscm:> ", TMO));
+	/* Ctrl-D leaves. */
+	ASSERT_EQ(0, cm_pty_send(&t, "\x04"));
+	st = cm_pty_wait(&t, TMO);
+	ASSERT_NE(-1, st) TH_LOG("%s", t.out);
+	EXPECT_TRUE(WIFEXITED(st));
+	EXPECT_TRUE(terminal_is_cooked(&t));
+	cm_pty_close(&t);
+}
+
+TEST(ctrl_c_at_a_confirmation_cancels_the_command)
+{
+	struct cm_pty t;
+
+	ASSERT_EQ(0, interactive(&t));
+	ASSERT_EQ(0, cm_pty_send(&t, "partition delete -slot 31\r"));
+	ASSERT_EQ(0, cm_pty_expect(&t, "quit now ->", TMO));
+	ASSERT_EQ(0, cm_pty_send(&t, "proc"));
+	ASSERT_EQ(0, cm_pty_expect(&t, "proc", TMO));
+	ASSERT_EQ(0, cm_pty_send(&t, "\x03"));
+	EXPECT_EQ(0, cm_pty_expect(&t, "\nCommand cancelled; nothing was changed.\r\n", TMO))
+		TH_LOG("%s", t.out);
+	EXPECT_EQ(0, cm_pty_expect(&t, "skscm:> ", TMO));
+	ASSERT_EQ(0, cm_pty_send(&t, "exit\r"));
+	EXPECT_NE(-1, cm_pty_wait(&t, TMO));
+	EXPECT_TRUE(terminal_is_cooked(&t));
+	cm_pty_close(&t);
+}
+
+TEST(history_keeps_command_lines_with_secrets_masked)
+{
+	struct cm_pty t;
+
+	ASSERT_EQ(0, interactive(&t));
+	ASSERT_EQ(0, cm_pty_send(&t, "role login -name co -password Secret-42\r"));
+	ASSERT_EQ(0, cm_pty_expect(&t, "Command Result", TMO));
+	ASSERT_EQ(0, cm_pty_expect(&t, "skscm:> ", TMO));
+	/* Up arrow: the line comes back, its secret masked. */
+	ASSERT_EQ(0, cm_pty_send(&t, "\x1b[A"));
+	EXPECT_EQ(0, cm_pty_expect(&t, "role login -name co -password ********", TMO))
+		TH_LOG("%s", t.out);
+	usleep(100000);
+	ASSERT_EQ(0, cm_pty_send(&t, "\x03"));
+	EXPECT_EQ(0, cm_pty_expect(&t, "skscm:> ", TMO));
+	/* Only the operator's own typing showed it. */
+	{
+		char *first = strstr(t.out, "Secret-42");
+
+		ASSERT_NE(NULL, first);
+		EXPECT_EQ(NULL, strstr(first + 1, "Secret-42")) TH_LOG("%s", t.out);
+	}
+	ASSERT_EQ(0, cm_pty_send(&t, "exit\r"));
+	EXPECT_NE(-1, cm_pty_wait(&t, TMO));
+	cm_pty_close(&t);
 }
 
 TEST_HARNESS_MAIN

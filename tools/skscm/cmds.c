@@ -81,7 +81,10 @@ static uint32_t cancelled(void)
 	return CM_CKR_CANCEL;
 }
 
-/* A secret from -<opt> <value>, or prompted for without echo. */
+/*
+ * A secret from -<opt> <value>, or prompted for without echo. NULL if none
+ * was given: see no_answer().
+ */
 static char *secret(struct cm_state *st, const struct cm_parsed *p,
 		    const char *opt, const char *prompt)
 {
@@ -91,9 +94,15 @@ static char *secret(struct cm_state *st, const struct cm_parsed *p,
 	if (v)
 		return strdup(v);
 	s = cm_read_line(st, prompt, 1);
-	if (!s)
+	if (!s && !st->cancelled)
 		para("Error: No password was entered.");
 	return s;
+}
+
+/* The result of a command whose question got no answer. */
+static uint32_t no_answer(struct cm_state *st)
+{
+	return st->cancelled ? cancelled() : CKR_ARGUMENTS_BAD;
 }
 
 static void drop_secret(char *s)
@@ -445,7 +454,7 @@ static uint32_t do_role_login(struct cm_state *st, const struct cm_parsed *p)
 		return ckr;
 	pw = secret(st, p, "password", "\n\tEnter the password: ");
 	if (!pw)
-		return CKR_ARGUMENTS_BAD;
+		return no_answer(st);
 	if (sks_session_login(s, role, pw))
 		ckr = failed("Login as %s failed.", sks_role_name(role));
 	drop_secret(pw);
@@ -478,7 +487,7 @@ static uint32_t do_role_init(struct cm_state *st, const struct cm_parsed *p)
 		return ckr;
 	pw = secret(st, p, "password", "\n\tEnter the new password: ");
 	if (!pw)
-		return CKR_ARGUMENTS_BAD;
+		return no_answer(st);
 	if (sks_session_init_role(s, role, pw))
 		ckr = failed("Failed to initialize the %s role.", sks_role_name(role));
 	drop_secret(pw);
@@ -500,7 +509,7 @@ static uint32_t do_role_changepw(struct cm_state *st, const struct cm_parsed *p)
 	if (old)
 		new = secret(st, p, "newpw", "\n\tEnter the new password: ");
 	if (!old || !new)
-		ckr = CKR_ARGUMENTS_BAD;
+		ckr = no_answer(st);
 	else if (sks_session_change_pin(s, role, old, new))
 		ckr = failed("Failed to change the password.");
 	drop_secret(old);
@@ -588,7 +597,7 @@ static uint32_t do_par_init(struct cm_state *st, const struct cm_parsed *p)
 		return cancelled();
 	pw = secret(st, p, "password", "\n\tEnter the partition SO password: ");
 	if (!pw)
-		return CKR_ARGUMENTS_BAD;
+		return no_answer(st);
 	if (sks_session_init_partition(s, pw, domain, label))
 		ckr = failed("Failed to initialize the partition.");
 	drop_secret(pw);
@@ -867,7 +876,7 @@ static uint32_t do_arch_backup(struct cm_state *st, const struct cm_parsed *p)
 		user = secret(st, p, "userpassword",
 			      "\n\tEnter the password of the archive's user: ");
 	if (!so || !user) {
-		ckr = CKR_ARGUMENTS_BAD;
+		ckr = no_answer(st);
 		goto out;
 	}
 	if (sks_archive_backup_objects(st->sess[st->slot], slot, so, user,
@@ -932,7 +941,7 @@ static uint32_t do_arch_restore(struct cm_state *st, const struct cm_parsed *p)
 	para("Logging in to partition %s on slot %u as the user.", name, slot);
 	user = secret(st, p, "password", "\n\tEnter the password of the archive's user: ");
 	if (!user)
-		return CKR_ARGUMENTS_BAD;
+		return no_answer(st);
 	if (sks_archive_restore(st->sess[st->slot], slot, user, name, &status,
 				&objects)) {
 		ckr = failed("The restore failed; nothing was changed.");
@@ -960,7 +969,7 @@ static uint32_t do_bhsm_create(struct cm_state *st, const struct cm_parsed *p)
 		return syntax("Option -slot needs a slot number.");
 	pw = secret(st, p, "password", "\n\tEnter the new Backup HSM SO password: ");
 	if (!pw)
-		return CKR_ARGUMENTS_BAD;
+		return no_answer(st);
 	hsm = sks_hsm_open(NULL);
 	if (!hsm)
 		ckr = failed("Failed to open the HSM control device.");
@@ -1020,7 +1029,7 @@ static struct sks_session *backup_hsm_login(struct cm_state *st,
 	para("Logging in as the SO on slot %u.", *slot);
 	*so = secret(st, p, "password", "\n\tEnter the Backup HSM SO password: ");
 	if (!*so) {
-		*ckr = CKR_ARGUMENTS_BAD;
+		*ckr = no_answer(st);
 		return NULL;
 	}
 	return st->sess[*slot];
@@ -1170,7 +1179,7 @@ static uint32_t do_image_load(struct cm_state *st, const struct cm_parsed *p)
 		return syntax("Option -file <image file> is required.");
 	so = secret(st, p, "password", "\n\tEnter the Backup HSM SO password: ");
 	if (!so)
-		return CKR_ARGUMENTS_BAD;
+		return no_answer(st);
 	hsm = sks_hsm_open(NULL);
 	if (!hsm) {
 		drop_secret(so);
@@ -1794,6 +1803,7 @@ uint32_t cm_run_line(struct cm_state *st, const char *line)
 	uint32_t ckr;
 	int n;
 
+	st->cancelled = 0;
 	n = cm_tokenize(line, &toks, err, sizeof(err));
 	if (n == 0) {
 		cm_tokens_free(toks, 0);
