@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * skscm as an operator meets it, against the driver: Ctrl-C on a terminal
- * that keeps logins and session keys.
+ * skscm as an operator meets it, against the driver: new secrets asked
+ * twice, and Ctrl-C on a terminal that keeps logins and session keys.
  */
 #include "kselftest_harness.h"
 #include "skscm_util.h"
@@ -31,6 +31,107 @@ FIXTURE_TEARDOWN(ops)
 	sks_hsm_delete_slot(self->hsm, self->bk);
 	sks_hsm_close(self->hsm);
 	free(self->out);
+}
+
+/* skscm -continue on @fmt...: the transcript in self->out. */
+#define RUN(...) ({							\
+	char *_s = cm_fmt(__VA_ARGS__);					\
+	int _st;							\
+									\
+	free(self->out);						\
+	self->out = NULL;						\
+	_st = _s ? skscm_run(NULL, "-continue", _s, &self->out) : -1;	\
+	free(_s);							\
+	ASSERT_NE(NULL, self->out);					\
+	_st;								\
+})
+
+#define HAS(...) do {							\
+	char *_w = cm_fmt(__VA_ARGS__);					\
+									\
+	ASSERT_NE(NULL, _w);						\
+	EXPECT_HAS(self->out, _w);					\
+	free(_w);							\
+} while (0)
+
+/* A fresh session's login as @role with @pin: the result code. */
+static uint32_t try_login(unsigned int slot, uint32_t role, const char *pin)
+{
+	struct sks_session *s = sks_session_open(slot);
+	uint32_t ckr;
+
+	if (!s)
+		return sks_last_result();
+	sks_session_login(s, role, pin);
+	ckr = sks_last_result();
+	sks_session_close(s);
+	return ckr;
+}
+
+/* The state bits of @slot, or 0. */
+static uint32_t slot_state(unsigned int slot)
+{
+	struct sks_session *s = sks_session_open(slot);
+	struct sks_session_desc *d = s ? sks_session_get_desc(s) : NULL;
+	uint32_t state = d ? sks_session_desc_get_state(d) : 0;
+
+	sks_session_desc_free(d);
+	sks_session_close(s);
+	return state;
+}
+
+TEST_F(ops, new_secrets_are_asked_twice)
+{
+	/* A mismatch and a short secret change nothing. */
+	EXPECT_EQ(1, RUN("slot set -slot %u\nrole login -name so -password " SO_PW "\n"
+			 "role init -name cu\ncu-secret-1\ncu-secret-2\n"
+			 "role init -name cu\nshort\n", self->v1));
+	EXPECT_HAS(self->out, "\n\tEnter the new password: \n"
+			      "\n\tEnter the new password again: \n"
+			      "\nError: The two passwords do not match; nothing was changed.\n"
+			      "\nCommand Result : 0x7 (CKR_ARGUMENTS_BAD)\n");
+	EXPECT_HAS(self->out, "\nError: A password must be 8 to 64 characters long; nothing was changed.\n"
+			      "\nCommand Result : 0xa2 (CKR_PIN_LEN_RANGE)\n");
+	EXPECT_EQ(SKS_CKR_USER_PIN_NOT_INITIALIZED,
+		  try_login(self->v1, SKS_ROLE_CU, "cu-secret-1"));
+
+	/* Twice the same: set. */
+	EXPECT_EQ(0, RUN("slot set -slot %u\nrole login -name so -password " SO_PW "\n"
+			 "role init -name cu\ncu-secret-1\ncu-secret-1\n", self->v1))
+		TH_LOG("%s", self->out);
+	EXPECT_EQ(SKS_CKR_OK, try_login(self->v1, SKS_ROLE_CU, "cu-secret-1"));
+
+	/* changepw: the current secret once, the new one twice. */
+	EXPECT_EQ(0, RUN("slot set -slot %u\nrole login -name cu -password cu-secret-1\n"
+			 "role changepw -name cu\ncu-secret-1\ncu-secret-3\ncu-secret-3\n",
+			 self->v1)) TH_LOG("%s", self->out);
+	EXPECT_HAS(self->out, "\n\tEnter the current password: \n"
+			      "\n\tEnter the new password: \n"
+			      "\n\tEnter the new password again: \n"
+			      "\nCommand Result : No Error\n");
+	EXPECT_EQ(SKS_CKR_OK, try_login(self->v1, SKS_ROLE_CU, "cu-secret-3"));
+
+	/* A new Backup HSM's SO secret. */
+	EXPECT_EQ(1, RUN("backuphsm create\nhsm-so-secret-1\nhsm-so-secret-2\n"));
+	EXPECT_HAS(self->out, "\nError: The two passwords do not match; nothing was changed.\n");
+	EXPECT_HASNT(self->out, "Created Backup HSM");
+}
+
+TEST_F(ops, fresh_partition_init_asks_the_so_secret_twice)
+{
+	unsigned int slot;
+
+	ASSERT_EQ(0, sks_hsm_create_partition(self->hsm, SKS_SLOT_V1, 0, &slot));
+	EXPECT_EQ(1, RUN("partition init -slot %u -label a -domain " DOMAIN "\nproceed\n"
+			 SO_PW "\nso-secret-typo\n", slot));
+	EXPECT_HAS(self->out, "\n\tEnter the partition SO password: \n"
+			      "\n\tEnter the partition SO password again: \n"
+			      "\nError: The two passwords do not match; nothing was changed.\n");
+	EXPECT_FALSE(slot_state(slot) & SKS_STATE_INITIALIZED);
+	EXPECT_EQ(0, RUN("partition init -slot %u -label a -domain " DOMAIN "\nproceed\n"
+			 SO_PW "\n" SO_PW "\n", slot)) TH_LOG("%s", self->out);
+	EXPECT_TRUE(slot_state(slot) & SKS_STATE_INITIALIZED);
+	sks_hsm_delete_slot(self->hsm, slot);
 }
 
 /* Interactive skscm at @slot, logged in as CO with a session key. */

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * skscm as an operator meets it, on the host (no driver needed): secrets
- * never shown in a transcript nor kept in the history, and Ctrl-C at a
- * password prompt, at a confirmation and at the "skscm:> " prompt (on a
- * pseudo-terminal). What needs the driver (logins surviving a Ctrl-C) is in
+ * never shown in a transcript nor kept in the history, Ctrl-C at a password
+ * prompt, at a confirmation and at the "skscm:> " prompt (on a
+ * pseudo-terminal), and new secrets asked twice and refused when too short.
+ * What needs the driver (logins surviving a Ctrl-C) is in
  * selftests/skscm_ops_test.c.
  */
 #include <libgen.h>
@@ -92,6 +93,39 @@ TEST(batch_transcript_masks_every_secret)
 	free(out);
 }
 
+TEST(new_secret_too_short_is_refused_before_the_second_question)
+{
+	char *out = NULL;
+
+	EXPECT_EQ(1, batch(NULL, "backuphsm create\nshort12\n", &out));
+	ASSERT_NE(NULL, out);
+	EXPECT_HAS(out, "\tEnter the new Backup HSM SO password: \n"
+			"\nError: A password must be 8 to 64 characters long; nothing was changed.\n"
+			"\nCommand Result : 0xa2 (CKR_PIN_LEN_RANGE)\n");
+	EXPECT_HASNT(out, "again");
+	free(out);
+	/* Given on the command line: refused too, no question. */
+	EXPECT_EQ(1, batch(NULL, "backuphsm create -password short12\n", &out));
+	EXPECT_HAS(out, "\nError: A password must be 8 to 64 characters long; nothing was changed.\n");
+	EXPECT_HASNT(out, "Enter");
+	free(out);
+}
+
+TEST(new_secret_is_asked_twice_and_a_mismatch_refused)
+{
+	char *out = NULL;
+
+	EXPECT_EQ(1, batch(NULL, "backuphsm create\nSecret-one\nSecret-two\n", &out));
+	ASSERT_NE(NULL, out);
+	EXPECT_HAS(out, "\tEnter the new Backup HSM SO password: \n"
+			"\n\tEnter the new Backup HSM SO password again: \n"
+			"\nError: The two passwords do not match; nothing was changed.\n"
+			"\nCommand Result : 0x7 (CKR_ARGUMENTS_BAD)\n");
+	EXPECT_HASNT(out, "control device");	/* nothing was tried */
+	EXPECT_HASNT(out, "Secret");
+	free(out);
+}
+
 TEST(ctrl_c_at_a_password_prompt_cancels_the_command_and_restores_echo)
 {
 	struct cm_pty t;
@@ -107,6 +141,14 @@ TEST(ctrl_c_at_a_password_prompt_cancels_the_command_and_restores_echo)
 				   "\r\nCommand Result : 0x1 (CKR_CANCEL)\r\n", TMO));
 	/* skscm is still there, at its prompt. */
 	EXPECT_EQ(0, cm_pty_expect(&t, "skscm:> ", TMO)) TH_LOG("%s", t.out);
+	/* The same at the second question of a new secret. */
+	ASSERT_EQ(0, cm_pty_send(&t, "backuphsm create\r"));
+	ASSERT_EQ(0, cm_pty_expect(&t, "password: ", TMO));
+	ASSERT_EQ(0, cm_pty_send(&t, "Secret-one\r"));
+	ASSERT_EQ(0, cm_pty_expect(&t, "again: ", TMO));
+	ASSERT_EQ(0, cm_pty_send(&t, "\x03"));
+	EXPECT_EQ(0, cm_pty_expect(&t, "(CKR_CANCEL)", TMO)) TH_LOG("%s", t.out);
+	EXPECT_EQ(0, cm_pty_expect(&t, "skscm:> ", TMO));
 	ASSERT_EQ(0, cm_pty_send(&t, "exit\r"));
 	st = cm_pty_wait(&t, TMO);
 	ASSERT_NE(-1, st) TH_LOG("%s", t.out);
@@ -114,6 +156,7 @@ TEST(ctrl_c_at_a_password_prompt_cancels_the_command_and_restores_echo)
 	/* Echo back on: readline restores the settings it found at its
 	 * last prompt, so echo left off at the password is still off. */
 	EXPECT_TRUE(terminal_is_cooked(&t));
+	EXPECT_EQ(NULL, strstr(t.out, "Secret-one"));
 	cm_pty_close(&t);
 }
 

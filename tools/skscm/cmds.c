@@ -113,6 +113,53 @@ static void drop_secret(char *s)
 	}
 }
 
+/*
+ * A new secret: from -<opt> <value>, or asked twice without echo (@again
+ * is the second question). Refused, with a message, *@ckr set and NULL
+ * returned, when its length is not SKS_PIN_MIN..SKS_PIN_MAX (checked
+ * before the second question) or when the two answers differ.
+ */
+static char *new_secret(struct cm_state *st, const struct cm_parsed *p,
+			const char *opt, const char *prompt, const char *again,
+			uint32_t *ckr)
+{
+	const char *given = cm_get(p, opt);
+	char *s = secret(st, p, opt, prompt), *s2;
+	size_t len;
+
+	if (!s) {
+		*ckr = given ? SKS_CKR_HOST_MEMORY : no_answer(st);
+		return NULL;
+	}
+	len = strlen(s);
+	if (len < SKS_PIN_MIN || len > SKS_PIN_MAX) {
+		para("Error: A password must be %d to %d characters long; nothing was changed.",
+		     SKS_PIN_MIN, SKS_PIN_MAX);
+		drop_secret(s);
+		*ckr = SKS_CKR_PIN_LEN_RANGE;
+		return NULL;
+	}
+	if (given)
+		return s;
+	s2 = cm_read_line(st, again, 1);
+	if (!s2) {
+		if (!st->cancelled)
+			para("Error: The password was not confirmed; nothing was changed.");
+		drop_secret(s);
+		*ckr = no_answer(st);
+		return NULL;
+	}
+	if (strcmp(s, s2)) {
+		para("Error: The two passwords do not match; nothing was changed.");
+		drop_secret(s);
+		drop_secret(s2);
+		*ckr = CKR_ARGUMENTS_BAD;
+		return NULL;
+	}
+	drop_secret(s2);
+	return s;
+}
+
 static int parse_uint(const char *s, unsigned long long max,
 		      unsigned long long *out)
 {
@@ -485,9 +532,10 @@ static uint32_t do_role_init(struct cm_state *st, const struct cm_parsed *p)
 	s = current(st, &ckr);
 	if (!s)
 		return ckr;
-	pw = secret(st, p, "password", "\n\tEnter the new password: ");
+	pw = new_secret(st, p, "password", "\n\tEnter the new password: ",
+			"\n\tEnter the new password again: ", &ckr);
 	if (!pw)
-		return no_answer(st);
+		return ckr;
 	if (sks_session_init_role(s, role, pw))
 		ckr = failed("Failed to initialize the %s role.", sks_role_name(role));
 	drop_secret(pw);
@@ -506,11 +554,11 @@ static uint32_t do_role_changepw(struct cm_state *st, const struct cm_parsed *p)
 	if (!s)
 		return ckr;
 	old = secret(st, p, "oldpw", "\n\tEnter the current password: ");
-	if (old)
-		new = secret(st, p, "newpw", "\n\tEnter the new password: ");
-	if (!old || !new)
-		ckr = no_answer(st);
-	else if (sks_session_change_pin(s, role, old, new))
+	if (!old)
+		return no_answer(st);
+	new = new_secret(st, p, "newpw", "\n\tEnter the new password: ",
+			 "\n\tEnter the new password again: ", &ckr);
+	if (new && sks_session_change_pin(s, role, old, new))
 		ckr = failed("Failed to change the password.");
 	drop_secret(old);
 	drop_secret(new);
@@ -595,9 +643,11 @@ static uint32_t do_par_init(struct cm_state *st, const struct cm_parsed *p)
 	     slot);
 	if (!confirm(st, p))
 		return cancelled();
-	pw = secret(st, p, "password", "\n\tEnter the partition SO password: ");
+	pw = new_secret(st, p, "password",
+			"\n\tEnter the partition SO password: ",
+			"\n\tEnter the partition SO password again: ", &ckr);
 	if (!pw)
-		return no_answer(st);
+		return ckr;
 	if (sks_session_init_partition(s, pw, domain, label))
 		ckr = failed("Failed to initialize the partition.");
 	drop_secret(pw);
@@ -872,13 +922,24 @@ static uint32_t do_arch_backup(struct cm_state *st, const struct cm_parsed *p)
 		goto out;
 	para("Logging in as the SO on slot %u.", slot);
 	so = secret(st, p, "password", "\n\tEnter the Backup HSM SO password: ");
-	if (so)
-		user = secret(st, p, "userpassword",
-			      "\n\tEnter the password of the archive's user: ");
-	if (!so || !user) {
+	if (!so) {
 		ckr = no_answer(st);
 		goto out;
 	}
+	/* Appending: the archive's password; else a new one, asked twice. */
+	if (append) {
+		user = secret(st, p, "userpassword",
+			      "\n\tEnter the password of the archive's user: ");
+		if (!user)
+			ckr = no_answer(st);
+	} else {
+		user = new_secret(st, p, "userpassword",
+				  "\n\tEnter the password of the archive's user: ",
+				  "\n\tEnter the password of the archive's user again: ",
+				  &ckr);
+	}
+	if (!user)
+		goto out;
 	if (sks_archive_backup_objects(st->sess[st->slot], slot, so, user,
 				       v1 ? NULL : target,
 				       append ? SKS_BACKUP_APPEND :
@@ -967,9 +1028,10 @@ static uint32_t do_bhsm_create(struct cm_state *st, const struct cm_parsed *p)
 
 	if (cm_has(p, "slot") && get_slot_opt(p, "slot", &slot))
 		return syntax("Option -slot needs a slot number.");
-	pw = secret(st, p, "password", "\n\tEnter the new Backup HSM SO password: ");
+	pw = new_secret(st, p, "password", "\n\tEnter the new Backup HSM SO password: ",
+			"\n\tEnter the new Backup HSM SO password again: ", &ckr);
 	if (!pw)
-		return no_answer(st);
+		return ckr;
 	hsm = sks_hsm_open(NULL);
 	if (!hsm)
 		ckr = failed("Failed to open the HSM control device.");
