@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * skscm as an operator meets it, against the driver: new secrets asked
- * twice, and Ctrl-C on a terminal that keeps logins and session keys.
+ * twice, the bad-attempt limits in words (attempts left, a locked role, a
+ * zeroized partition, a Backup HSM's HSM SO lockout, an archive's failed
+ * user secrets), role show and partition show reporting the counters, and
+ * Ctrl-C on a terminal that keeps logins and session keys.
  */
 #include "kselftest_harness.h"
 #include "skscm_util.h"
@@ -132,6 +135,130 @@ TEST_F(ops, fresh_partition_init_asks_the_so_secret_twice)
 			 SO_PW "\n" SO_PW "\n", slot)) TH_LOG("%s", self->out);
 	EXPECT_TRUE(slot_state(slot) & SKS_STATE_INITIALIZED);
 	sks_hsm_delete_slot(self->hsm, slot);
+}
+
+/* Driver: 10 wrong partition SO secrets zeroize the partition. */
+TEST_F(ops, zeroization_is_announced_and_init_recovers)
+{
+	char *script = cm_fmt("slot set -slot %u\n", self->v1), *more;
+
+	ASSERT_NE(NULL, script);
+	for (int i = 0; i < SKS_MAX_SO_FAILURES; i++) {
+		more = cm_fmt("%srole login -name so -password wrong-secret\n", script);
+		free(script);
+		script = more;
+		ASSERT_NE(NULL, script);
+	}
+	free(self->out);
+	self->out = NULL;
+	EXPECT_EQ(1, skscm_run(NULL, "-continue", script, &self->out));
+	free(script);
+	EXPECT_HAS(self->out, "\nFailed partition SO logins: 9 of 10. At 10 the partition is zeroized:\n");
+	HAS("\nThe partition on slot %u was zeroized after 10 failed partition SO logins:\n"
+	    "its SMKs, objects and roles are gone. 'partition init' initializes it again.\n",
+	    self->v1);
+	EXPECT_TRUE(slot_state(self->v1) & SKS_STATE_ZEROIZED);
+
+	EXPECT_EQ(1, RUN("slot set -slot %u\nrole login -name co -password " CO_PW "\n"
+			 "partition show\n", self->v1));
+	EXPECT_HAS(self->out, "zeroized after 10 failed logins; 'partition init' initializes it again");
+	EXPECT_HAS(self->out, "\tState ->\t\tnot initialized, zeroized");
+
+	EXPECT_EQ(0, RUN("partition init -slot %u -label back -domain " DOMAIN "\nproceed\n"
+			 SO_PW "\n" SO_PW "\n", self->v1)) TH_LOG("%s", self->out);
+	EXPECT_FALSE(slot_state(self->v1) & SKS_STATE_ZEROIZED);
+	EXPECT_EQ(SKS_CKR_OK, try_login(self->v1, SKS_ROLE_SO, SO_PW));
+}
+
+/* Driver: 10 wrong CO secrets lock the CO; the SO unlocks it. */
+TEST_F(ops, locked_crypto_officer_is_explained)
+{
+	char *script = cm_fmt("slot set -slot %u\n", self->v1), *more;
+
+	ASSERT_NE(NULL, script);
+	for (int i = 0; i < SKS_MAX_LOGIN_FAILURES; i++) {
+		more = cm_fmt("%srole login -name co -password wrong-secret\n", script);
+		free(script);
+		script = more;
+		ASSERT_NE(NULL, script);
+	}
+	more = cm_fmt("%srole login -name co -password " CO_PW "\nrole show\n", script);
+	free(script);
+	free(self->out);
+	self->out = NULL;
+	EXPECT_EQ(1, skscm_run(NULL, "-continue", more, &self->out));
+	free(more);
+	EXPECT_HAS(self->out, "\nFailed Crypto Officer logins: 1 of 10. At 10 the role is locked");
+	EXPECT_HAS(self->out, "\nThe Crypto Officer is locked after 10 failed logins.\n"
+			      "The partition SO unlocks it with 'role init -name co'.\n"
+			      "\nCommand Result : 0xa4 (CKR_PIN_LOCKED)\n");
+	EXPECT_HAS(self->out, "\tCrypto Officer ->\tlocked after 10 failed logins; "
+			      "the partition SO unlocks it with 'role init -name co'\n");
+	EXPECT_HAS(self->out, "\tCrypto User ->\t\t0 of 10 failed logins\n");
+
+	EXPECT_EQ(0, RUN("slot set -slot %u\nrole login -name so -password " SO_PW "\n"
+			 "role init -name co -password " CO_PW "\n", self->v1));
+	EXPECT_EQ(SKS_CKR_OK, try_login(self->v1, SKS_ROLE_CO, CO_PW));
+}
+
+/* Driver: SESSION_INFO's counters. */
+TEST_F(ops, role_show_and_partition_show_report_the_counters)
+{
+	EXPECT_EQ(1, RUN("slot set -slot %u\n"
+			 "role login -name co -password wrong-secret\n"
+			 "role login -name co -password wrong-secret\n"
+			 "role login -name so -password wrong-secret\n"
+			 "role show\npartition show\n", self->v1));
+	EXPECT_HAS(self->out, "\nNo role is logged in on slot ");
+	EXPECT_HAS(self->out, "\tPartition SO ->\t\t1 of 10 failed logins\n"
+			      "\tCrypto Officer ->\t2 of 10 failed logins\n"
+			      "\tCrypto User ->\t\t0 of 10 failed logins\n");
+	EXPECT_HAS(strstr(self->out, "skscm:> partition show"),
+		   "\tCrypto Officer ->\t2 of 10 failed logins\n");
+
+	/* A Backup HSM: its HSM SO's attempts, then the lockout. */
+	EXPECT_EQ(1, RUN("partition archive list -slot %u -password wrong-secret\n"
+			 "partition show -slot %u\n", self->bk, self->bk));
+	HAS("\nFailed HSM SO attempts on slot %u: 1 of 3. At 3 the HSM SO is locked out\n",
+	    self->bk);
+	EXPECT_HAS(self->out, "\tHSM SO ->\t\t1 of 3 failed attempts\n");
+}
+
+/* Driver: the HSM SO lockout of a Backup HSM (module parameter
+ * lockout_secs, 60 s by default: longer than this test). */
+TEST_F(ops, hsm_so_lockout_is_explained)
+{
+	EXPECT_EQ(1, RUN("partition archive list -slot %u -password wrong-secret\n"
+			 "partition archive list -slot %u -password wrong-secret\n"
+			 "partition archive list -slot %u -password wrong-secret\n"
+			 "partition archive list -slot %u -password " BK_PW "\n"
+			 "partition show -slot %u\n",
+			 self->bk, self->bk, self->bk, self->bk, self->bk));
+	HAS("\nThe HSM SO of the Backup HSM on slot %u is locked out for ", self->bk);
+	EXPECT_HAS(self->out, "every failure after a lockout doubles the next one.\n"
+			      "Nothing was erased: the archives are intact.\n");
+	EXPECT_HAS(self->out, "\nCommand Result : 0xa4 (CKR_PIN_LOCKED)\n");
+	EXPECT_HAS(self->out, "\tHSM SO ->\t\t3 of 3 failed attempts; locked out for ");
+	EXPECT_HAS(self->out, "HSM SO locked out");
+}
+
+/* Driver: an archive's failed user secrets in archive list/show. */
+TEST_F(ops, archive_user_failures_are_listed)
+{
+	char name[SKS_ARCHIVE_NAME_MAX + 1];
+	struct sks_session *s = cm_co(self->v1);
+
+	ASSERT_NE(NULL, s);
+	ASSERT_EQ(0, sks_archive_backup(s, self->bk, BK_PW, US_PW, NULL, 0, name,
+					sizeof(name)));
+	sks_session_close(s);
+	EXPECT_EQ(1, RUN("slot set -slot %u\nrole login -name co -password " CO_PW "\n"
+			 "partition archive restore -slot %u -partition %s -password wrong-secret -force\n"
+			 "partition archive show -slot %u -partition %s -password " BK_PW "\n",
+			 self->v1, self->bk, name, self->bk, name));
+	HAS("\nWrong password of the archive's user. After 10 wrong passwords in a row the\n"
+	    "archive %s is locked out for a while; nothing is ever erased.\n", name);
+	EXPECT_HAS(self->out, "\tUser Failures ->\t1 of 10 failed passwords\n");
 }
 
 /* Interactive skscm at @slot, logged in as CO with a session key. */

@@ -424,11 +424,14 @@ static uint32_t do_hsm_show(struct cm_state *st, const struct cm_parsed *p)
 
 static void print_state(uint32_t state)
 {
-	printf("\tState ->\t\t%s%s%s%s%s\n",
+	printf("\tState ->\t\t%s%s%s%s%s%s%s%s\n",
 	       state & SKS_STATE_INITIALIZED ? "initialized" : "not initialized",
+	       state & SKS_STATE_ZEROIZED ? ", zeroized" : "",
 	       state & SKS_STATE_CO_SET ? ", CO set" : "",
 	       state & SKS_STATE_CU_SET ? ", CU set" : "",
 	       state & SKS_STATE_CO_LOCKED ? ", CO locked" : "",
+	       state & SKS_STATE_CU_LOCKED ? ", CU locked" : "",
+	       state & SKS_STATE_SO_LOCKED ? ", HSM SO locked out" : "",
 	       state & SKS_STATE_SMK_ROLLOVER ? ", SMK rollover" : "");
 }
 
@@ -488,6 +491,69 @@ static uint32_t do_slot_set(struct cm_state *st, const struct cm_parsed *p)
 
 /* ---- roles ------------------------------------------------------------ */
 
+/* "co" or "cu", as 'role init -name' takes it. */
+static const char *role_opt(uint32_t role)
+{
+	return role == SKS_ROLE_CU ? "cu" : "co";
+}
+
+static const char *plural(unsigned int n)
+{
+	return n == 1 ? "" : "s";
+}
+
+/*
+ * After a partition refused a secret of @role (@ckr): what it means, from
+ * the slot's counters and state (the policies of <linux/sks.h>): how many
+ * attempts are left, a role now locked, a partition zeroized.
+ */
+static void explain_role_failure(struct cm_state *st, unsigned int slot,
+				 uint32_t role, uint32_t ckr)
+{
+	struct sks_session *s = session_on(st, slot);
+	struct sks_session_desc *d = s ? sks_session_get_desc(s) : NULL;
+	const char *name = sks_role_name(role);
+	uint32_t state = d ? sks_session_desc_get_state(d) : 0;
+	unsigned int n;
+
+	if (ckr == SKS_CKR_PIN_LEN_RANGE) {
+		para("A password is %d to %d characters long.", SKS_PIN_MIN,
+		     SKS_PIN_MAX);
+	} else if (state & SKS_STATE_ZEROIZED) {
+		para("The partition on slot %u was zeroized after %d failed partition SO logins:\n"
+		     "its SMKs, objects and roles are gone. 'partition init' initializes it again.",
+		     slot, SKS_MAX_SO_FAILURES);
+	} else if (!d) {
+		/* Nothing more to say. */
+	} else if (ckr == SKS_CKR_PIN_LOCKED ||
+		   (ckr == SKS_CKR_PIN_INCORRECT && role != SKS_ROLE_SO &&
+		    (state & (role == SKS_ROLE_CU ? SKS_STATE_CU_LOCKED :
+			      SKS_STATE_CO_LOCKED)))) {
+		para("The %s is locked after %d failed logins.\n"
+		     "The partition SO unlocks it with 'role init -name %s'.",
+		     name, SKS_MAX_LOGIN_FAILURES, role_opt(role));
+	} else if (ckr == SKS_CKR_PIN_INCORRECT && role == SKS_ROLE_SO) {
+		n = sks_session_desc_get_so_failures(d);
+		para("Failed partition SO logins: %u of %d. At %d the partition is zeroized:\n"
+		     "its SMKs, objects and roles are destroyed.",
+		     n, SKS_MAX_SO_FAILURES, SKS_MAX_SO_FAILURES);
+	} else if (ckr == SKS_CKR_PIN_INCORRECT) {
+		n = role == SKS_ROLE_CU ? sks_session_desc_get_cu_failures(d) :
+		    sks_session_desc_get_co_failures(d);
+		para("Failed %s logins: %u of %d. At %d the role is locked until the partition SO\n"
+		     "initializes it again.", name, n, SKS_MAX_LOGIN_FAILURES,
+		     SKS_MAX_LOGIN_FAILURES);
+	} else if (ckr == SKS_CKR_USER_PIN_NOT_INITIALIZED) {
+		if (!(state & SKS_STATE_INITIALIZED))
+			para("The partition on slot %u is not initialized: 'partition init' first.",
+			     slot);
+		else if (role != SKS_ROLE_SO)
+			para("The %s has no password yet: the partition SO sets it with 'role init -name %s'.",
+			     name, role_opt(role));
+	}
+	sks_session_desc_free(d);
+}
+
 static uint32_t do_role_login(struct cm_state *st, const struct cm_parsed *p)
 {
 	uint32_t role, ckr = CKR_OK;
@@ -502,8 +568,10 @@ static uint32_t do_role_login(struct cm_state *st, const struct cm_parsed *p)
 	pw = secret(st, p, "password", "\n\tEnter the password: ");
 	if (!pw)
 		return no_answer(st);
-	if (sks_session_login(s, role, pw))
+	if (sks_session_login(s, role, pw)) {
 		ckr = failed("Login as %s failed.", sks_role_name(role));
+		explain_role_failure(st, st->slot, role, ckr);
+	}
 	drop_secret(pw);
 	return ckr;
 }
@@ -558,11 +626,57 @@ static uint32_t do_role_changepw(struct cm_state *st, const struct cm_parsed *p)
 		return no_answer(st);
 	new = new_secret(st, p, "newpw", "\n\tEnter the new password: ",
 			 "\n\tEnter the new password again: ", &ckr);
-	if (new && sks_session_change_pin(s, role, old, new))
+	if (new && sks_session_change_pin(s, role, old, new)) {
 		ckr = failed("Failed to change the password.");
+		explain_role_failure(st, st->slot, role, ckr);
+	}
 	drop_secret(old);
 	drop_secret(new);
 	return ckr;
+}
+
+/* "3 of 10 failed logins", "locked (...)": one role's line of role show. */
+static void print_role_counter(const char *label, unsigned int failures,
+			       int limit, int locked, const char *locked_how)
+{
+	if (locked)
+		printf("\t%s\tlocked after %d failed logins; %s\n", label,
+		       limit, locked_how);
+	else
+		printf("\t%s\t%u of %d failed logins\n", label, failures,
+		       limit);
+}
+
+/* The bad-attempt counters of a partition or Backup HSM (role show,
+ * partition show). */
+static void print_counters(const struct sks_session_desc *d)
+{
+	uint32_t state = sks_session_desc_get_state(d);
+	unsigned int secs = sks_session_desc_get_lockout_secs(d);
+
+	if (sks_session_desc_get_type(d) == SKS_SLOT_BACKUP) {
+		printf("\tHSM SO ->\t\t%u of %d failed attempts",
+		       sks_session_desc_get_so_failures(d),
+		       SKS_MAX_HSM_SO_FAILURES);
+		if ((state & SKS_STATE_SO_LOCKED) || secs)
+			printf("; locked out for %u more second%s", secs,
+			       plural(secs));
+		printf("\n");
+		return;
+	}
+	if (state & SKS_STATE_ZEROIZED) {
+		printf("\tPartition SO ->\t\tzeroized after %d failed logins; 'partition init' initializes it again\n",
+		       SKS_MAX_SO_FAILURES);
+		return;
+	}
+	print_role_counter("Partition SO ->\t", sks_session_desc_get_so_failures(d),
+			   SKS_MAX_SO_FAILURES, 0, NULL);
+	print_role_counter("Crypto Officer ->", sks_session_desc_get_co_failures(d),
+			   SKS_MAX_LOGIN_FAILURES, state & SKS_STATE_CO_LOCKED,
+			   "the partition SO unlocks it with 'role init -name co'");
+	print_role_counter("Crypto User ->\t", sks_session_desc_get_cu_failures(d),
+			   SKS_MAX_LOGIN_FAILURES, state & SKS_STATE_CU_LOCKED,
+			   "the partition SO unlocks it with 'role init -name cu'");
 }
 
 static uint32_t do_role_show(struct cm_state *st, const struct cm_parsed *p)
@@ -582,6 +696,8 @@ static uint32_t do_role_show(struct cm_state *st, const struct cm_parsed *p)
 	else
 		para("The '%s' is logged in on slot %u.",
 		     sks_role_name(sks_session_desc_get_role(d)), st->slot);
+	putchar('\n');
+	print_counters(d);
 	sks_session_desc_free(d);
 	return CKR_OK;
 }
@@ -648,8 +764,10 @@ static uint32_t do_par_init(struct cm_state *st, const struct cm_parsed *p)
 			"\n\tEnter the partition SO password again: ", &ckr);
 	if (!pw)
 		return ckr;
-	if (sks_session_init_partition(s, pw, domain, label))
+	if (sks_session_init_partition(s, pw, domain, label)) {
 		ckr = failed("Failed to initialize the partition.");
+		explain_role_failure(st, slot, SKS_ROLE_SO, ckr);
+	}
 	drop_secret(pw);
 	return ckr;
 }
@@ -703,6 +821,7 @@ static uint32_t do_par_show(struct cm_state *st, const struct cm_parsed *p)
 	print_state(sks_session_desc_get_state(d));
 	printf("\tLogged in ->\t\t%s\n",
 	       sks_role_name(sks_session_desc_get_role(d)));
+	print_counters(d);
 	printf("\tStorage (used/total) ->\t%" PRIu64 "/%" PRIu64 " bytes\n",
 	       sks_session_desc_get_used(d), sks_session_desc_get_capacity(d));
 	fp = sks_session_desc_get_smk_fingerprint(d);
@@ -832,17 +951,90 @@ static int archive_source(struct cm_state *st, unsigned int *type,
 	return 0;
 }
 
+/*
+ * After a Backup HSM refused its HSM SO secret (@ckr): the attempts left,
+ * or the lockout now running (nothing is ever erased).
+ */
+static void explain_hsm_so_failure(struct cm_state *st, unsigned int slot,
+				   uint32_t ckr)
+{
+	struct sks_session_desc *d;
+	struct sks_session *b;
+	unsigned int n, secs;
+
+	if (ckr == SKS_CKR_PIN_LEN_RANGE)
+		para("A password is %d to %d characters long.", SKS_PIN_MIN,
+		     SKS_PIN_MAX);
+	if (ckr != SKS_CKR_PIN_INCORRECT && ckr != SKS_CKR_PIN_LOCKED)
+		return;
+	b = session_on(st, slot);
+	d = b ? sks_session_get_desc(b) : NULL;
+	if (!d)
+		return;
+	n = sks_session_desc_get_so_failures(d);
+	secs = sks_session_desc_get_lockout_secs(d);
+	if (ckr == SKS_CKR_PIN_LOCKED ||
+	    (sks_session_desc_get_state(d) & SKS_STATE_SO_LOCKED))
+		para("The HSM SO of the Backup HSM on slot %u is locked out for %u more second%s\n"
+		     "after %d failed attempts; every failure after a lockout doubles the next one.\n"
+		     "Nothing was erased: the archives are intact.", slot, secs,
+		     plural(secs), SKS_MAX_HSM_SO_FAILURES);
+	else
+		para("Failed HSM SO attempts on slot %u: %u of %d. At %d the HSM SO is locked out\n"
+		     "for a while, longer after each further failure; nothing is ever erased.",
+		     slot, n, SKS_MAX_HSM_SO_FAILURES, SKS_MAX_HSM_SO_FAILURES);
+	sks_session_desc_free(d);
+}
+
+/* After an archive refused its user secret (@ckr). */
+static void explain_archive_user_failure(const char *name, uint32_t ckr)
+{
+	if (ckr == SKS_CKR_PIN_LEN_RANGE)
+		para("A password is %d to %d characters long.", SKS_PIN_MIN,
+		     SKS_PIN_MAX);
+	else if (ckr == SKS_CKR_PIN_INCORRECT)
+		para("Wrong password of the archive's user. After %d wrong passwords in a row the\n"
+		     "archive %s is locked out for a while; nothing is ever erased.",
+		     SKS_MAX_LOGIN_FAILURES, name);
+	else if (ckr == SKS_CKR_PIN_LOCKED)
+		para("The user of the archive %s is locked out after %d wrong passwords;\n"
+		     "'partition archive show' gives the seconds left. Nothing was erased.",
+		     name, SKS_MAX_LOGIN_FAILURES);
+}
+
+/* The HSM SO failures of Backup HSM @slot now, or 0. */
+static unsigned int hsm_so_failures(struct cm_state *st, unsigned int slot)
+{
+	struct sks_session *b = session_on(st, slot);
+	struct sks_session_desc *d = b ? sks_session_get_desc(b) : NULL;
+	unsigned int n = 0;
+
+	if (d) {
+		n = sks_session_desc_get_so_failures(d);
+		if (sks_session_desc_get_state(d) & SKS_STATE_SO_LOCKED)
+			n = ~0U;
+	}
+	sks_session_desc_free(d);
+	return n;
+}
+
 /* Save Backup HSM @slot to its attached image file, if it has one. */
 static uint32_t image_autosave(struct cm_state *st, unsigned int slot)
 {
 	struct sks_session *b;
+	uint32_t ckr;
+	int err;
 
 	if (slot >= SKS_MAX_SLOTS || !st->image[slot])
 		return CKR_OK;
 	b = session_on(st, slot);
-	if (!b || sks_image_save_file(b, st->image_secret[slot], st->image[slot]))
-		return failed("Failed to save the Backup HSM on slot %u to %s: %s.",
-			      slot, st->image[slot], strerror(errno));
+	if (!b || sks_image_save_file(b, st->image_secret[slot], st->image[slot])) {
+		err = errno;
+		ckr = failed("Failed to save the Backup HSM on slot %u to %s: %s.",
+			     slot, st->image[slot], strerror(err));
+		explain_hsm_so_failure(st, slot, ckr);
+		return ckr;
+	}
 	para("Saved the Backup HSM on slot %u to %s.", slot, st->image[slot]);
 	return CKR_OK;
 }
@@ -876,7 +1068,7 @@ static uint32_t do_arch_backup(struct cm_state *st, const struct cm_parsed *p)
 	const char *target = cm_get(p, "partition"), *objs = cm_get(p, "objects");
 	int append = cm_has(p, "append"), replace = cm_has(p, "replace");
 	uint32_t role, ckr = CKR_OK, objects = 0, *h = NULL;
-	unsigned int type, slot;
+	unsigned int type, slot, so_before;
 	size_t nh = 0;
 	int v1;
 
@@ -940,6 +1132,7 @@ static uint32_t do_arch_backup(struct cm_state *st, const struct cm_parsed *p)
 	}
 	if (!user)
 		goto out;
+	so_before = hsm_so_failures(st, slot);
 	if (sks_archive_backup_objects(st->sess[st->slot], slot, so, user,
 				       v1 ? NULL : target,
 				       append ? SKS_BACKUP_APPEND :
@@ -947,6 +1140,17 @@ static uint32_t do_arch_backup(struct cm_state *st, const struct cm_parsed *p)
 				       h, nh, name, sizeof(name), &objects)) {
 		ckr = failed("The backup failed; nothing was %s on slot %u.",
 			     append || replace ? "changed" : "created", slot);
+		/* Whose secret was refused: the HSM SO's counts on the
+		 * Backup HSM, an archive's on the archive. */
+		if (ckr == SKS_CKR_PIN_LOCKED || ckr == SKS_CKR_PIN_INCORRECT) {
+			if (hsm_so_failures(st, slot) != so_before ||
+			    so_before == ~0U || !append)
+				explain_hsm_so_failure(st, slot, ckr);
+			else
+				explain_archive_user_failure(target, ckr);
+		} else if (ckr == SKS_CKR_PIN_LEN_RANGE) {
+			explain_hsm_so_failure(st, slot, ckr);
+		}
 		goto out;
 	}
 	if (append) {
@@ -1006,6 +1210,7 @@ static uint32_t do_arch_restore(struct cm_state *st, const struct cm_parsed *p)
 	if (sks_archive_restore(st->sess[st->slot], slot, user, name, &status,
 				&objects)) {
 		ckr = failed("The restore failed; nothing was changed.");
+		explain_archive_user_failure(name, ckr);
 	} else {
 		if (status & SKS_RESTORE_WARN_OBJECTS)
 			para("WARNING: Crypto object(s) detected in the backup device container.\nDedicated backup container for SKS Master key is recommended.");
@@ -1073,6 +1278,12 @@ static void print_archive(const struct sks_archive_info *a)
 		hex(fp, SKS_FINGERPRINT_LEN, h);
 		printf("\tSMK Fingerprint ->\t%s\n", h);
 	}
+	printf("\tUser Failures ->\t%u of %d failed passwords\n",
+	       sks_archive_info_get_failures(a), SKS_MAX_LOGIN_FAILURES);
+	if (sks_archive_info_get_lockout_secs(a))
+		printf("\tUser Locked Out ->\t%u more second%s\n",
+		       sks_archive_info_get_lockout_secs(a),
+		       plural(sks_archive_info_get_lockout_secs(a)));
 }
 
 /* Check -slot is a Backup HSM, and get its SO password. */
@@ -1111,8 +1322,11 @@ static uint32_t do_arch_list(struct cm_state *st, const struct cm_parsed *p)
 		return ckr;
 	list = sks_archive_list(b, so);
 	drop_secret(so);
-	if (!list)
-		return failed("Failed to list the archive partitions on slot %u.", slot);
+	if (!list) {
+		ckr = failed("Failed to list the archive partitions on slot %u.", slot);
+		explain_hsm_so_failure(st, slot, ckr);
+		return ckr;
+	}
 	n = sks_archive_list_get_count(list);
 	for (size_t i = 0; i < n; i++)
 		print_archive(sks_archive_list_get_archive(list, i));
@@ -1137,9 +1351,12 @@ static uint32_t do_arch_show(struct cm_state *st, const struct cm_parsed *p)
 		return ckr;
 	a = sks_archive_show(b, so, name);
 	drop_secret(so);
-	if (!a)
-		return failed("Failed to read the archive partition %s on slot %u.",
-			      name, slot);
+	if (!a) {
+		ckr = failed("Failed to read the archive partition %s on slot %u.",
+			     name, slot);
+		explain_hsm_so_failure(st, slot, ckr);
+		return ckr;
+	}
 	print_archive(a);
 	sks_archive_info_free(a);
 	return CKR_OK;
@@ -1164,9 +1381,11 @@ static uint32_t do_arch_delete(struct cm_state *st, const struct cm_parsed *p)
 	b = backup_hsm_login(st, p, &slot, &so, &ckr);
 	if (!b)
 		return ckr;
-	if (sks_archive_delete(b, so, name))
+	if (sks_archive_delete(b, so, name)) {
 		ckr = failed("Failed to delete the archive partition %s on slot %u.",
 			     name, slot);
+		explain_hsm_so_failure(st, slot, ckr);
+	}
 	drop_secret(so);
 	if (ckr)
 		return ckr;
@@ -1191,8 +1410,11 @@ static uint32_t do_image_save(struct cm_state *st, const struct cm_parsed *p)
 		return ckr;
 	image = sks_image_save(b, so, &len);
 	drop_secret(so);
-	if (!image)
-		return failed("Failed to seal the Backup HSM on slot %u.", slot);
+	if (!image) {
+		ckr = failed("Failed to seal the Backup HSM on slot %u.", slot);
+		explain_hsm_so_failure(st, slot, ckr);
+		return ckr;
+	}
 	if (sks_image_write_file(file, image, len))
 		ckr = failed("Cannot write %s: %s; it was left as it was.", file,
 			     strerror(errno));

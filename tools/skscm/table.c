@@ -98,7 +98,8 @@ const struct cm_cmd_def cm_commands[] = {
 	  "Change the password of the logged-in role.",
 	  "role changepw -name <so|co|cu> [-oldpw [<pw>]] [-newpw [<pw>]]" },
 	{ { "role", "show" }, CMD_ROLE_SHOW, no_opts, NULL,
-	  "Show who is logged in to the current slot.", "role show" },
+	  "Show who is logged in to the current slot, and the failed logins of each role.",
+	  "role show" },
 	{ { "partition", "create" }, CMD_PAR_CREATE, pcreate_opts, NULL,
 	  "Create a partition slot (V1: SKS partition, V0: ordinary).",
 	  "partition create [-type <v1|v0>] [-capacity <bytes>] [-slot <n>]\n"
@@ -110,7 +111,7 @@ const struct cm_cmd_def cm_commands[] = {
 	  "Delete a slot and everything in it.",
 	  "partition delete [-slot <n>] [-force]" },
 	{ { "partition", "show" }, CMD_PAR_SHOW, slot_opts, NULL,
-	  "Show a partition: type, serial, state, SMK fingerprints.",
+	  "Show a partition: type, serial, state, failed logins, SMK fingerprints.",
 	  "partition show [-slot <n>]" },
 	{ { "partition", "contents" }, CMD_PAR_CONTENTS, no_opts, NULL,
 	  "List the objects visible in the current slot's session.",
