@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * skscm as an operator meets it, against the driver: new secrets asked
- * twice, the bad-attempt limits in words (attempts left, a locked role, a
- * zeroized partition, a Backup HSM's HSM SO lockout, an archive's failed
- * user secrets), role show and partition show reporting the counters, and
- * Ctrl-C on a terminal that keeps logins and session keys.
+ * twice, a partition re-initialised with its SO secret, the bad-attempt
+ * limits in words (attempts left, a locked role, a zeroized partition, a
+ * Backup HSM's HSM SO lockout, an archive's failed user secrets), role show
+ * and partition show reporting the counters, and Ctrl-C on a terminal that
+ * keeps logins and session keys.
  */
 #include "kselftest_harness.h"
 #include "skscm_util.h"
@@ -135,6 +136,37 @@ TEST_F(ops, fresh_partition_init_asks_the_so_secret_twice)
 			 SO_PW "\n" SO_PW "\n", slot)) TH_LOG("%s", self->out);
 	EXPECT_TRUE(slot_state(slot) & SKS_STATE_INITIALIZED);
 	sks_hsm_delete_slot(self->hsm, slot);
+}
+
+/* Driver: PARTITION_INIT re-initialises with the current SO secret. */
+TEST_F(ops, partition_init_reinitializes_with_the_current_so_secret)
+{
+	char before[65], after[65];
+
+	ASSERT_EQ(0, cm_smk_hex(self->v1, before));
+	EXPECT_EQ(1, RUN("partition init -slot %u -label again -domain " DOMAIN "\n"
+			 "proceed\nwrong-secret\n", self->v1));
+	HAS("\nYou are about to re-initialize the partition on slot %u.\n"
+	    "All contents of the partition will be destroyed", self->v1);
+	EXPECT_HAS(self->out, "\n\tEnter the current partition SO password: \n");
+	EXPECT_HASNT(self->out, "again: ");
+	HAS("\nError: Wrong partition SO password; the partition on slot %u was not re-initialized.\n",
+	    self->v1);
+	EXPECT_HAS(self->out, "\nFailed partition SO logins: 1 of 10. At 10 the partition is zeroized:\n");
+	EXPECT_HAS(self->out, "\nCommand Result : 0xa0 (CKR_PIN_INCORRECT)\n");
+	ASSERT_EQ(0, cm_smk_hex(self->v1, after));
+	EXPECT_STREQ(before, after);
+
+	EXPECT_EQ(0, RUN("partition init -slot %u -label again -domain " DOMAIN "\n"
+			 "proceed\n" SO_PW "\n", self->v1)) TH_LOG("%s", self->out);
+	HAS("\nThe partition on slot %u was re-initialized: it is empty, with a new SMK.\n",
+	    self->v1);
+	ASSERT_EQ(0, cm_smk_hex(self->v1, after));
+	EXPECT_STRNE(before, after);
+	/* The SO secret stays; the CO's is gone. */
+	EXPECT_EQ(SKS_CKR_OK, try_login(self->v1, SKS_ROLE_SO, SO_PW));
+	EXPECT_EQ(SKS_CKR_USER_PIN_NOT_INITIALIZED,
+		  try_login(self->v1, SKS_ROLE_CO, CO_PW));
 }
 
 /* Driver: 10 wrong partition SO secrets zeroize the partition. */

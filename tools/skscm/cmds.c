@@ -739,9 +739,11 @@ static uint32_t do_par_create(struct cm_state *st, const struct cm_parsed *p)
 static uint32_t do_par_init(struct cm_state *st, const struct cm_parsed *p)
 {
 	const char *label = cm_get(p, "label"), *domain = cm_get(p, "domain");
-	unsigned int slot = st->slot;
+	struct sks_session_desc *d;
+	unsigned int slot = st->slot, type;
 	struct sks_session *s;
 	uint32_t ckr = CKR_OK;
+	int reinit;
 	char *pw;
 
 	if (!label || !domain)
@@ -755,18 +757,56 @@ static uint32_t do_par_init(struct cm_state *st, const struct cm_parsed *p)
 	s = session_on(st, slot);
 	if (!s)
 		return failed("Slot %u does not exist.", slot);
-	para("You are about to initialize the partition on slot %u.\nAll contents of the partition will be destroyed.",
-	     slot);
+	d = sks_session_get_desc(s);
+	if (!d)
+		return failed("Failed to read slot %u.", slot);
+	reinit = !!(sks_session_desc_get_state(d) & SKS_STATE_INITIALIZED);
+	type = sks_session_desc_get_type(d);
+	sks_session_desc_free(d);
+	if (type == SKS_SLOT_BACKUP) {
+		para("Error: Slot %u is a Backup HSM, not a partition.", slot);
+		return SKS_CKR_FUNCTION_NOT_SUPPORTED;
+	}
+	if (reinit)
+		para("You are about to re-initialize the partition on slot %u.\n"
+		     "All contents of the partition will be destroyed: its objects, its SMKs (blobs\n"
+		     "made under them will never insert again) and the Crypto Officer and Crypto\n"
+		     "User passwords. The partition SO password stays as it is.", slot);
+	else
+		para("You are about to initialize the partition on slot %u.\nAll contents of the partition will be destroyed.",
+		     slot);
 	if (!confirm(st, p))
 		return cancelled();
-	pw = new_secret(st, p, "password",
-			"\n\tEnter the partition SO password: ",
-			"\n\tEnter the partition SO password again: ", &ckr);
-	if (!pw)
-		return ckr;
+	if (reinit) {
+		pw = secret(st, p, "password",
+			    "\n\tEnter the current partition SO password: ");
+		if (!pw)
+			return no_answer(st);
+	} else {
+		pw = new_secret(st, p, "password",
+				"\n\tEnter the partition SO password: ",
+				"\n\tEnter the partition SO password again: ", &ckr);
+		if (!pw)
+			return ckr;
+	}
 	if (sks_session_init_partition(s, pw, domain, label)) {
-		ckr = failed("Failed to initialize the partition.");
+		switch (sks_last_result()) {
+		case SKS_CKR_PIN_INCORRECT:
+			ckr = failed("Wrong partition SO password; the partition on slot %u was not re-initialized.",
+				     slot);
+			break;
+		case SKS_CKR_USER_ALREADY_LOGGED_IN:
+			ckr = failed("A role is logged in on the partition on slot %u (in this or another\n"
+				     "session): log it out ('role logout') before re-initializing.", slot);
+			break;
+		default:
+			ckr = failed("Failed to initialize the partition.");
+		}
 		explain_role_failure(st, slot, SKS_ROLE_SO, ckr);
+	} else if (reinit) {
+		para("The partition on slot %u was re-initialized: it is empty, with a new SMK.\n"
+		     "Every session of it was logged out; the partition SO sets the Crypto Officer\n"
+		     "and Crypto User passwords again with 'role init'.", slot);
 	}
 	drop_secret(pw);
 	return ckr;
