@@ -4,8 +4,9 @@
  * twice, a partition re-initialised with its SO secret, the bad-attempt
  * limits in words (attempts left, a locked role, a zeroized partition, a
  * Backup HSM's HSM SO lockout, an archive's failed user secrets), role show
- * and partition show reporting the counters, and Ctrl-C on a terminal that
- * keeps logins and session keys.
+ * and partition show reporting the counters, the SMK rollover's end asked
+ * for and explained, and Ctrl-C on a terminal that keeps logins and session
+ * keys.
  */
 #include "kselftest_harness.h"
 #include "skscm_util.h"
@@ -291,6 +292,45 @@ TEST_F(ops, archive_user_failures_are_listed)
 	HAS("\nWrong password of the archive's user. After 10 wrong passwords in a row the\n"
 	    "archive %s is locked out for a while; nothing is ever erased.\n", name);
 	EXPECT_HAS(self->out, "\tUser Failures ->\t1 of 10 failed passwords\n");
+}
+
+TEST_F(ops, smk_rollover_end_asks_and_says_what_it_destroys)
+{
+	const char *login = "role login -name co -password " CO_PW;
+
+	/* Nothing to end, then a second start: said in words. */
+	EXPECT_EQ(1, RUN("slot set -slot %u\n%s\npartition smkrollover -end\n"
+			 "partition smkrollover -start\npartition smkrollover -start\n",
+			 self->v1, login));
+	HAS("\nError: No SMK rollover is running on slot %u: there is no old SMK to destroy.\n"
+	    "\nCommand Result : 0x91 (CKR_OPERATION_NOT_INITIALIZED)\n", self->v1);
+	EXPECT_HASNT(self->out, "Are you sure");
+	HAS("\nError: An SMK rollover is already running on slot %u; end it with\n"
+	    "'partition smkrollover -end' before starting another.\n"
+	    "\nCommand Result : 0x90 (CKR_OPERATION_ACTIVE)\n", self->v1);
+	ASSERT_TRUE(slot_state(self->v1) & SKS_STATE_SMK_ROLLOVER);
+
+	/* The end is asked for; 'quit' keeps the old SMK. */
+	EXPECT_EQ(1, RUN("slot set -slot %u\n%s\npartition smkrollover -end\nquit\n",
+			 self->v1, login));
+	HAS("\nYou are about to end the SMK rollover on slot %u.\n"
+	    "The old (rollover) SMK will be destroyed: SKS blobs still under it will never\n"
+	    "insert again", self->v1);
+	EXPECT_HAS(self->out, "\nType 'proceed' to continue, or 'quit' to quit now ->quit\n"
+			      "\nCommand cancelled; nothing was changed.\n"
+			      "\nCommand Result : 0x1 (CKR_CANCEL)\n");
+	EXPECT_TRUE(slot_state(self->v1) & SKS_STATE_SMK_ROLLOVER);
+
+	EXPECT_EQ(0, RUN("slot set -slot %u\n%s\npartition smkrollover -end\nproceed\n",
+			 self->v1, login));
+	EXPECT_HAS(self->out, "->proceed\n\nSMK rollover ended: the old SMK was destroyed.\n");
+	EXPECT_FALSE(slot_state(self->v1) & SKS_STATE_SMK_ROLLOVER);
+
+	/* -force: no question, as for the other destructive commands. */
+	EXPECT_EQ(0, RUN("slot set -slot %u\n%s\npartition smkrollover -start\n"
+			 "partition smkrollover -end -force\n", self->v1, login));
+	EXPECT_HASNT(self->out, "Are you sure");
+	EXPECT_FALSE(slot_state(self->v1) & SKS_STATE_SMK_ROLLOVER);
 }
 
 /* Interactive skscm at @slot, logged in as CO with a session key. */

@@ -949,6 +949,16 @@ static uint32_t do_contents(struct cm_state *st, const struct cm_parsed *p)
 	return CKR_OK;
 }
 
+/* Whether an SMK rollover runs on @s's partition (if that can be read). */
+static int rollover_running(struct sks_session *s)
+{
+	struct sks_session_desc *d = sks_session_get_desc(s);
+	int running = !d || (sks_session_desc_get_state(d) & SKS_STATE_SMK_ROLLOVER);
+
+	sks_session_desc_free(d);
+	return running;
+}
+
 static uint32_t do_rollover(struct cm_state *st, const struct cm_parsed *p)
 {
 	int start = cm_has(p, "start"), end = cm_has(p, "end");
@@ -960,10 +970,30 @@ static uint32_t do_rollover(struct cm_state *st, const struct cm_parsed *p)
 	s = current(st, &ckr);
 	if (!s)
 		return ckr;
+	if (end && rollover_running(s)) {
+		para("You are about to end the SMK rollover on slot %u.\n"
+		     "The old (rollover) SMK will be destroyed: SKS blobs still under it will never\n"
+		     "insert again, on this partition or any other. Insert them and extract them\n"
+		     "again under the new SMK first ('sks identify' tells which SMK a blob needs).",
+		     st->slot);
+		if (!confirm(st, p))
+			return cancelled();
+	}
 	if (sks_session_smk_rollover(s, start ? SKS_ROLLOVER_START :
-				     SKS_ROLLOVER_END))
-		return failed("Failed to %s the SMK rollover.",
-			      start ? "start" : "end");
+				     SKS_ROLLOVER_END)) {
+		switch (sks_last_result()) {
+		case SKS_CKR_OPERATION_ACTIVE:
+			return failed("An SMK rollover is already running on slot %u; end it with\n"
+				      "'partition smkrollover -end' before starting another.",
+				      st->slot);
+		case SKS_CKR_OPERATION_NOT_INITIALIZED:
+			return failed("No SMK rollover is running on slot %u: there is no old SMK to destroy.",
+				      st->slot);
+		default:
+			return failed("Failed to %s the SMK rollover.",
+				      start ? "start" : "end");
+		}
+	}
 	para(start ? "SMK rollover started: new blobs use the new SMK; blobs under the old SMK still insert." :
 		     "SMK rollover ended: the old SMK was destroyed.");
 	return CKR_OK;

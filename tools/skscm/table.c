@@ -28,7 +28,7 @@ static const struct cm_opt_def pinit_opts[] = {
 static const struct cm_opt_def pdelete_opts[] = {
 	{ "slot", VAL }, { "force", FLAG }, { NULL, 0 } };
 static const struct cm_opt_def rollover_opts[] = {
-	{ "start", FLAG }, { "end", FLAG }, { NULL, 0 } };
+	{ "start", FLAG }, { "end", FLAG }, { "force", FLAG }, { NULL, 0 } };
 static const struct cm_opt_def backup_opts[] = {
 	{ "slot", VAL }, { "partition", VAL }, { "password", PW },
 	{ "userpassword", PW }, { "objects", VAL }, { "append", FLAG },
@@ -118,7 +118,8 @@ const struct cm_cmd_def cm_commands[] = {
 	  "partition contents" },
 	{ { "partition", "smkrollover" }, CMD_PAR_ROLLOVER, rollover_opts, NULL,
 	  "Start or end an SMK rollover on the current SKS partition.",
-	  "partition smkrollover -start | -end" },
+	  "partition smkrollover -start | -end [-force]\n"
+	  "    (-end destroys the old SMK: blobs still under it never insert again)" },
 	{ { "partition", "archive", "backup" }, CMD_ARCH_BACKUP, backup_opts,
 	  NULL, "Back up the current partition to a Backup HSM (SKS: the SMK only).",
 	  "partition archive backup -slot <backup hsm> [-partition <name> (V0 only)]\n"
