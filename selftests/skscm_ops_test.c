@@ -5,8 +5,8 @@
  * limits in words (attempts left, a locked role, a zeroized partition, a
  * Backup HSM's HSM SO lockout, an archive's failed user secrets), role show
  * and partition show reporting the counters, the SMK rollover's end asked
- * for and explained, and Ctrl-C on a terminal that keeps logins and session
- * keys.
+ * for and explained, partition contents without a login (public objects),
+ * and Ctrl-C on a terminal that keeps logins and session keys.
  */
 #include "kselftest_harness.h"
 #include "skscm_util.h"
@@ -331,6 +331,42 @@ TEST_F(ops, smk_rollover_end_asks_and_says_what_it_destroys)
 			 "partition smkrollover -end -force\n", self->v1, login));
 	EXPECT_HASNT(self->out, "Are you sure");
 	EXPECT_FALSE(slot_state(self->v1) & SKS_STATE_SMK_ROLLOVER);
+}
+
+/* Driver: FIND_OBJECTS/GET_ATTRS without a CO or CU login see public
+ * objects only. */
+TEST_F(ops, contents_without_login_and_as_so_list_public_objects)
+{
+	/* Another session's session objects are never visible: the keys
+	 * are made in skscm's session, then seen through other logins. */
+	EXPECT_EQ(0, RUN("slot set -slot %u\nrole login -name co -password " CO_PW "\n"
+			 "key generate -keytype aes -label public-key -private 0\n"
+			 "key generate -keytype aes -label private-key\n"
+			 "partition contents\n"
+			 "role logout\npartition contents\n"
+			 "role login -name so -password " SO_PW "\npartition contents\n",
+			 self->v1)) TH_LOG("%s", self->out);
+	/* The CO sees both. */
+	EXPECT_HAS(self->out, "\tLabel:\t\tprivate-key\n");
+	EXPECT_HAS(self->out, "\tAccess:\t\tpublic\n");
+	EXPECT_HAS(self->out, "\tAccess:\t\tprivate (Crypto Officer and Crypto User)\n");
+	/* Without a login: the public one, and no error. */
+	EXPECT_HAS(strstr(self->out, "skscm:> role logout"),
+		   "\tThe 'Crypto Officer' is not logged in. If you are expecting to see private\n"
+		   "\tobjects then please log in first.\n"
+		   "\n\tObject list:\n\tLabel:\t\tpublic-key\n");
+	EXPECT_HAS(strstr(self->out, "skscm:> role logout"), "\tNumber of objects:  1\n");
+	/* The SO: the document's header, then the public one. */
+	EXPECT_HAS(self->out,
+		   "\n\tThe 'Partition SO' is currently logged in. Looking for objects accessible to the 'Partition SO'.\n"
+		   "\n\tObject list:\n\tLabel:\t\tpublic-key\n");
+	EXPECT_HASNT(self->out, "CKR_USER_NOT_LOGGED_IN");
+	EXPECT_HAS(strstr(self->out, "skscm:> role login -name so"),
+		   "\tNumber of objects:  1\n");
+
+	EXPECT_EQ(1, RUN("slot set -slot %u\nrole login -name co -password " CO_PW "\n"
+			 "key generate -keytype aes -private yes\n", self->v1));
+	EXPECT_HAS(self->out, "\nSyntax Error: Option -private takes 1 (private, the default) or 0 (public).\n");
 }
 
 /* Interactive skscm at @slot, logged in as CO with a session key. */

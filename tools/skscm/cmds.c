@@ -907,6 +907,8 @@ static void print_object(struct sks_session *s, uint32_t h)
 	printf("\tHandle:\t\t%u\n", h);
 	printf("\tObject Type:\t%s, %u bytes\n", key_type_name(a),
 	       sks_attrs_get_value_len(a));
+	printf("\tAccess:\t\t%s\n", f & SKS_OBJ_PRIVATE ?
+	       "private (Crypto Officer and Crypto User)" : "public");
 	printf("\tUsage:\t\t%s%s%s%s%s%s\n",
 	       f & SKS_OBJ_ENCRYPT ? "encrypt " : "",
 	       f & SKS_OBJ_DECRYPT ? "decrypt " : "",
@@ -937,6 +939,9 @@ static uint32_t do_contents(struct cm_state *st, const struct cm_parsed *p)
 		para("\tThe '%s' is currently logged in. Looking for objects accessible to the '%s'.",
 		     sks_role_name(sks_session_desc_get_role(d)),
 		     sks_role_name(sks_session_desc_get_role(d)));
+	else
+		para("\tThe 'Crypto Officer' is not logged in. If you are expecting to see private\n"
+		     "\tobjects then please log in first.");
 	sks_session_desc_free(d);
 	h = sks_object_find(s, NULL, 0, &n);
 	if (!h)
@@ -1653,6 +1658,19 @@ static struct sks_attrs *key_attrs(const struct cm_parsed *p, uint32_t *mech,
 	}
 	if (cm_has(p, "nonextractable"))
 		flags &= ~SKS_OBJ_EXTRACTABLE;
+	/* Private unless -private 0, as Luna's objects are. */
+	if (cm_has(p, "private")) {
+		const char *v = cm_get(p, "private");
+
+		if (!v || (strcmp(v, "0") && strcmp(v, "1"))) {
+			*ckr = syntax("Option -private takes 1 (private, the default) or 0 (public).");
+			goto fail;
+		}
+		if (!strcmp(v, "1"))
+			flags |= SKS_OBJ_PRIVATE;
+	} else {
+		flags |= SKS_OBJ_PRIVATE;
+	}
 	if (parse_usage(cm_get(p, "usage"), &flags)) {
 		*ckr = syntax("Option -usage takes encrypt, decrypt, sign and verify, comma separated.");
 		goto fail;

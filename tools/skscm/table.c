@@ -53,11 +53,11 @@ static const struct cm_opt_def bcreate_opts[] = {
 static const struct cm_opt_def keygen_opts[] = {
 	{ "keytype", VAL }, { "length", VAL }, { "label", VAL }, { "id", VAL },
 	{ "usage", VAL }, { "usagelimit", VAL }, { "nonextractable", FLAG },
-	{ NULL, 0 } };
+	{ "private", VAL }, { NULL, 0 } };
 static const struct cm_opt_def keyimport_opts[] = {
 	{ "keytype", VAL }, { "file", VAL }, { "label", VAL }, { "id", VAL },
 	{ "usage", VAL }, { "usagelimit", VAL }, { "nonextractable", FLAG },
-	{ NULL, 0 } };
+	{ "private", VAL }, { NULL, 0 } };
 static const struct cm_opt_def handle_opts[] = {
 	{ "handle", VAL }, { "force", FLAG }, { NULL, 0 } };
 static const struct cm_opt_def extract_opts[] = {
@@ -114,7 +114,7 @@ const struct cm_cmd_def cm_commands[] = {
 	  "Show a partition: type, serial, state, failed logins, SMK fingerprints.",
 	  "partition show [-slot <n>]" },
 	{ { "partition", "contents" }, CMD_PAR_CONTENTS, no_opts, NULL,
-	  "List the objects visible in the current slot's session.",
+	  "List the objects visible in the current slot's session (without a CO or CU login: the public ones).",
 	  "partition contents" },
 	{ { "partition", "smkrollover" }, CMD_PAR_ROLLOVER, rollover_opts, NULL,
 	  "Start or end an SMK rollover on the current SKS partition.",
@@ -158,11 +158,12 @@ const struct cm_cmd_def cm_commands[] = {
 	{ { "key", "generate" }, CMD_KEY_GENERATE, keygen_opts, NULL,
 	  "Generate a secret key in the current slot.",
 	  "key generate -keytype <aes|generic> [-length <bytes>] [-label <l>] [-id <hex>]\n"
-	  "             [-usage <encrypt,decrypt,sign,verify>] [-usagelimit <n>] [-nonextractable]" },
+	  "             [-usage <encrypt,decrypt,sign,verify>] [-usagelimit <n>] [-nonextractable]\n"
+	  "             [-private <1|0>] (1, the default: only CO and CU see it; 0: public)" },
 	{ { "key", "import" }, CMD_KEY_IMPORT, keyimport_opts, NULL,
 	  "Import a key value (or, -keytype data, a data object) from a file.",
 	  "key import -keytype <aes|generic|data> -file <file> [-label <l>] [-id <hex>]\n"
-	  "           [-usage <...>] [-usagelimit <n>] [-nonextractable]" },
+	  "           [-usage <...>] [-usagelimit <n>] [-nonextractable] [-private <1|0>]" },
 	{ { "key", "list" }, CMD_KEY_LIST, no_opts, NULL,
 	  "List the objects visible in the current slot's session.", "key list" },
 	{ { "key", "show" }, CMD_KEY_SHOW, handle_opts, NULL,
