@@ -6,7 +6,8 @@
  * Backup HSM's HSM SO lockout, an archive's failed user secrets), role show
  * and partition show reporting the counters, the SMK rollover's end asked
  * for and explained, partition contents without a login (public objects),
- * and Ctrl-C on a terminal that keeps logins and session keys.
+ * errors on files before anything is done, and Ctrl-C on a terminal that
+ * keeps logins and session keys.
  */
 #include "kselftest_harness.h"
 #include "skscm_util.h"
@@ -367,6 +368,28 @@ TEST_F(ops, contents_without_login_and_as_so_list_public_objects)
 	EXPECT_EQ(1, RUN("slot set -slot %u\nrole login -name co -password " CO_PW "\n"
 			 "key generate -keytype aes -private yes\n", self->v1));
 	EXPECT_HAS(self->out, "\nSyntax Error: Option -private takes 1 (private, the default) or 0 (public).\n");
+}
+
+TEST_F(ops, file_errors_come_before_anything_is_done)
+{
+	/* The image file is checked before the password is asked. */
+	EXPECT_EQ(1, RUN("backuphsm image save -slot %u -file /tmp\n"
+			 "backuphsm attach -slot %u -file /nonexistent/b.img\n",
+			 self->bk, self->bk));
+	EXPECT_HAS(self->out, "\nError: Cannot write /tmp: Is a directory.\n");
+	EXPECT_HAS(self->out, "\nError: Cannot write /nonexistent/b.img: No such file or directory.\n");
+	EXPECT_HASNT(self->out, "Enter the Backup HSM SO password");
+
+	/* sks extract -delete into a file that cannot be written keeps
+	 * the objects: the key still encrypts. */
+	EXPECT_EQ(1, RUN("slot set -slot %u\nrole login -name co -password " CO_PW "\n"
+			 "key generate -keytype aes -label k\n"
+			 "sks extract -all -file /nonexistent/k.sks -delete\n"
+			 "crypto encrypt -handle 1 -in /proc/version -out /tmp/ops.enc\n",
+			 self->v1));
+	EXPECT_HAS(self->out, "\nError: Cannot write /nonexistent/k.sks: No such file or directory.\n");
+	EXPECT_HAS(self->out, "\nEncrypted ");
+	unlink("/tmp/ops.enc");
 }
 
 /* Interactive skscm at @slot, logged in as CO with a session key. */

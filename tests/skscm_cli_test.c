@@ -3,9 +3,9 @@
  * skscm as an operator meets it, on the host (no driver needed): secrets
  * never shown in a transcript nor kept in the history, Ctrl-C at a password
  * prompt, at a confirmation and at the "skscm:> " prompt (on a
- * pseudo-terminal), and new secrets asked twice and refused when too short.
- * What needs the driver (logins surviving a Ctrl-C) is in
- * selftests/skscm_ops_test.c.
+ * pseudo-terminal), new secrets asked twice and refused when too short, and
+ * errors on files that name their cause. What needs the driver (logins
+ * surviving a Ctrl-C) is in selftests/skscm_ops_test.c.
  */
 #include <libgen.h>
 #include <limits.h>
@@ -123,6 +123,70 @@ TEST(new_secret_is_asked_twice_and_a_mismatch_refused)
 			"\nCommand Result : 0x7 (CKR_ARGUMENTS_BAD)\n");
 	EXPECT_HASNT(out, "control device");	/* nothing was tried */
 	EXPECT_HASNT(out, "Secret");
+	free(out);
+}
+
+TEST(file_errors_name_their_cause)
+{
+	char *out = NULL;
+
+	batch("-continue",
+	      "backuphsm image load -file /nonexistent/backup.img\n"
+	      "backuphsm image load -file /tmp\n"
+	      "crypto encrypt -handle 1 -in /tmp -out /tmp/x\n"
+	      "crypto encrypt -handle 1 -in /proc/version -out /tmp\n"
+	      "crypto decrypt -handle 1 -in /nonexistent -out /tmp/x\n"
+	      "crypto sign -handle 1 -in /proc/version -out /nonexistent/mac\n"
+	      "crypto verify -handle 1 -in /proc/version -signature /tmp\n"
+	      "key import -keytype aes -file /tmp\n"
+	      "sks insert -file /tmp\n"
+	      "sks identify /nonexistent\n"
+	      "sks extract -all -file /tmp\n", &out);
+	ASSERT_NE(NULL, out);
+	EXPECT_HAS(out, "\nError: Cannot read /nonexistent/backup.img: No such file or directory; nothing was loaded.\n");
+	EXPECT_HAS(out, "\nError: Cannot read /tmp: Is a directory; nothing was loaded.\n");
+	EXPECT_HAS(out, "skscm:> crypto encrypt -handle 1 -in /tmp -out /tmp/x\n"
+			"\nError: Cannot read /tmp: Is a directory.\n");
+	EXPECT_HAS(out, "\nError: Cannot write /tmp: Is a directory.\n");
+	EXPECT_HAS(out, "\nError: Cannot read /nonexistent: No such file or directory.\n");
+	EXPECT_HAS(out, "\nError: Cannot write /nonexistent/mac: No such file or directory.\n");
+	EXPECT_HAS(out, "skscm:> crypto verify -handle 1 -in /proc/version -signature /tmp\n"
+			"\nError: Cannot read /tmp: Is a directory.\n");
+	EXPECT_HAS(out, "skscm:> key import -keytype aes -file /tmp\n"
+			"\nError: Cannot read /tmp: Is a directory.\n");
+	EXPECT_HAS(out, "skscm:> sks insert -file /tmp\n"
+			"\nError: Cannot read /tmp: Is a directory.\n");
+	EXPECT_HAS(out, "skscm:> sks extract -all -file /tmp\n"
+			"\nError: Cannot write /tmp: Is a directory.\n");
+	EXPECT_HASNT(out, "Input/output error");
+	free(out);
+
+	/* A file larger than one operation takes. */
+	{
+		char big[] = "/tmp/skscm-cli-XXXXXX", *cmd, *want;
+		int fd = mkstemp(big);
+
+		ASSERT_LE(0, fd);
+		ASSERT_EQ(0, ftruncate(fd, 65537));
+		close(fd);
+		cmd = cm_fmt("crypto encrypt -handle 1 -in %s -out /tmp/x\n", big);
+		batch(NULL, cmd, &out);
+		want = cm_fmt("\nError: Cannot read %s: it is larger than 65536 bytes.\n", big);
+		EXPECT_HAS(out, want);
+		unlink(big);
+		free(want);
+		free(cmd);
+		free(out);
+	}
+}
+
+TEST(script_that_is_a_directory_is_refused)
+{
+	char *out = NULL;
+
+	EXPECT_EQ(2, batch("-f /tmp", "", &out));
+	ASSERT_NE(NULL, out);
+	EXPECT_HAS(out, "skscm: /tmp: Is a directory\n");
 	free(out);
 }
 

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <libgen.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -183,6 +184,30 @@ static int get_slot_opt(const struct cm_parsed *p, const char *opt,
 	return 0;
 }
 
+/* Why the control device could not be opened, in words. */
+static uint32_t hsm_open_failed(void)
+{
+	int err = errno;
+
+	return failed("Failed to open the HSM control device %s: %s%s.",
+		      SKS_CONTROL_DEVICE, strerror(err),
+		      err == ENOENT ? " (is the sks module loaded?)" :
+		      err == EACCES || err == EPERM ?
+		      " (it needs CAP_SYS_ADMIN: run skscm as root)" : "");
+}
+
+/* Why a session on @slot could not be opened, in words. */
+static uint32_t slot_open_failed(unsigned int slot)
+{
+	int err = errno;
+
+	if (err == ENOENT || err == ENXIO || err == ENODEV)
+		return failed("Slot %u does not exist.", slot);
+	return failed("Failed to open a session on slot %u (" SKS_SLOT_DEVICE_FMT "): %s%s.",
+		      slot, slot, strerror(err),
+		      err == EACCES ? " (slot devices belong to the group sks)" : "");
+}
+
 /* The session kept open on @slot (opened on first use). */
 static struct sks_session *session_on(struct cm_state *st, unsigned int slot)
 {
@@ -225,7 +250,7 @@ static struct sks_session *current(struct cm_state *st, uint32_t *ckr)
 	}
 	s = session_on(st, st->slot);
 	if (!s)
-		*ckr = failed("Failed to open a session on slot %u.", st->slot);
+		*ckr = slot_open_failed(st->slot);
 	return s;
 }
 
@@ -267,30 +292,107 @@ static int unhex(const char *s, uint8_t *out, size_t max, size_t *len)
 	return 0;
 }
 
-/* Whole file into memory (at most @max bytes). */
+/*
+ * Whole file into memory: NULL with errno set (EISDIR for a directory,
+ * EFBIG for more than @max bytes) if it cannot be read.
+ */
 static uint8_t *read_file(const char *path, size_t max, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf;
-	size_t n;
+	uint8_t *buf = NULL;
+	struct stat sb;
+	size_t n = 0;
+	int fd, err;
 
-	if (!f)
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
 		return NULL;
+	if (fstat(fd, &sb))
+		goto fail;
+	if (S_ISDIR(sb.st_mode)) {
+		errno = EISDIR;
+		goto fail;
+	}
+	/* One byte more than allowed: a larger file is refused. */
 	buf = malloc(max + 1);
-	if (!buf) {
-		fclose(f);
-		return NULL;
+	if (!buf)
+		goto fail;
+	while (n <= max) {
+		ssize_t r = read(fd, buf + n, max + 1 - n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			goto fail;
+		if (!r)
+			break;
+		n += r;
 	}
-	n = fread(buf, 1, max + 1, f);
-	if (ferror(f) || n > max) {
-		errno = ferror(f) ? EIO : EFBIG;
-		fclose(f);
-		free(buf);
-		return NULL;
+	if (n > max) {
+		errno = EFBIG;
+		goto fail;
 	}
-	fclose(f);
+	close(fd);
 	*len = n;
 	return buf;
+fail:
+	err = errno;
+	free(buf);
+	close(fd);
+	errno = err;
+	return NULL;
+}
+
+/* "Error: Cannot read <path>: <why>." for read_file()'s errno @err. */
+static uint32_t read_error(const char *path, int err, size_t max)
+{
+	if (err == EFBIG)
+		para("Error: Cannot read %s: it is larger than %zu bytes.", path,
+		     max);
+	else
+		para("Error: Cannot read %s: %s.", path, strerror(err));
+	return CKR_ARGUMENTS_BAD;
+}
+
+/*
+ * Whether @path can be created or replaced: not a directory, in a directory
+ * that exists and can be written. 0, or -1 with errno set. Checked before
+ * an operation whose result would otherwise be lost.
+ */
+static int check_writable(const char *path)
+{
+	char *copy, *dir;
+	struct stat sb;
+	int ret = 0;
+
+	if (!*path) {
+		errno = ENOENT;
+		return -1;
+	}
+	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		errno = EISDIR;
+		return -1;
+	}
+	copy = strdup(path);
+	if (!copy)
+		return -1;
+	dir = dirname(copy);
+	if (stat(dir, &sb))
+		ret = -1;
+	else if (!S_ISDIR(sb.st_mode)) {
+		errno = ENOTDIR;
+		ret = -1;
+	} else if (access(dir, W_OK)) {
+		ret = -1;
+	}
+	free(copy);
+	return ret;
+}
+
+/* "Error: Cannot write <path>: <why>." */
+static uint32_t write_error(const char *path, int err)
+{
+	para("Error: Cannot write %s: %s.", path, strerror(err));
+	return SKS_CKR_GENERAL_ERROR;
 }
 
 /* Write a file atomically: temporary file, fsync, rename. */
@@ -300,6 +402,8 @@ static int write_file(const char *path, const void *data, size_t len,
 	char tmp[4096];
 	int fd, err;
 
+	if (check_writable(path))
+		return -1;
 	if (snprintf(tmp, sizeof(tmp), "%s.tmpXXXXXX", path) >= (int)sizeof(tmp)) {
 		errno = ENAMETOOLONG;
 		return -1;
@@ -318,20 +422,22 @@ static int write_file(const char *path, const void *data, size_t len,
 
 			if (n < 0 && errno == EINTR)
 				continue;
-			if (n <= 0)
+			if (n < 0)
 				goto fail;
+			if (!n) {
+				errno = EIO;
+				goto fail;
+			}
 			p += n;
 			len -= n;
 		}
 	}
-	if (fsync(fd) || close(fd)) {
-		fd = -1;
+	if (fsync(fd))
 		goto fail;
-	}
-	if (rename(tmp, path)) {
-		fd = -1;
+	err = close(fd);
+	fd = -1;
+	if (err || rename(tmp, path))
 		goto fail;
-	}
 	return 0;
 fail:
 	err = errno;
@@ -405,7 +511,7 @@ static uint32_t do_hsm_show(struct cm_state *st, const struct cm_parsed *p)
 
 	(void)st; (void)p;
 	if (!hsm)
-		return failed("Failed to open the HSM control device.");
+		return hsm_open_failed();
 	if (sks_hsm_get_serial(hsm, &serial) ||
 	    sks_hsm_get_firmware(hsm, fw, sizeof(fw)) ||
 	    !(list = sks_hsm_list_slots(hsm))) {
@@ -443,7 +549,7 @@ static uint32_t do_slot_list(struct cm_state *st, const struct cm_parsed *p)
 
 	(void)p;
 	if (!hsm)
-		return failed("Failed to open the HSM control device.");
+		return hsm_open_failed();
 	list = sks_hsm_list_slots(hsm);
 	sks_hsm_close(hsm);
 	if (!list)
@@ -483,7 +589,7 @@ static uint32_t do_slot_set(struct cm_state *st, const struct cm_parsed *p)
 			      SKS_MAX_SLOTS - 1);
 	s = session_on(st, slot);
 	if (!s)
-		return failed("Slot %u does not exist.", slot);
+		return slot_open_failed(slot);
 	st->slot = slot;
 	st->have_slot = 1;
 	return CKR_OK;
@@ -724,7 +830,7 @@ static uint32_t do_par_create(struct cm_state *st, const struct cm_parsed *p)
 		return syntax("Option -slot needs a slot number.");
 	hsm = sks_hsm_open(NULL);
 	if (!hsm)
-		return failed("Failed to open the HSM control device.");
+		return hsm_open_failed();
 	if (cm_has(p, "slot"))
 		ret = sks_hsm_create_partition_at(hsm, slot, t, cap);
 	else
@@ -756,7 +862,7 @@ static uint32_t do_par_init(struct cm_state *st, const struct cm_parsed *p)
 	}
 	s = session_on(st, slot);
 	if (!s)
-		return failed("Slot %u does not exist.", slot);
+		return slot_open_failed(slot);
 	d = sks_session_get_desc(s);
 	if (!d)
 		return failed("Failed to read slot %u.", slot);
@@ -825,7 +931,7 @@ static uint32_t do_par_delete(struct cm_state *st, const struct cm_parsed *p)
 		return cancelled();
 	hsm = sks_hsm_open(NULL);
 	if (!hsm)
-		return failed("Failed to open the HSM control device.");
+		return hsm_open_failed();
 	ret = sks_hsm_delete_slot(hsm, slot);
 	sks_hsm_close(hsm);
 	if (ret)
@@ -849,7 +955,7 @@ static uint32_t do_par_show(struct cm_state *st, const struct cm_parsed *p)
 		return syntax("Give -slot <n> or set a current slot.");
 	s = session_on(st, slot);
 	if (!s)
-		return failed("Slot %u does not exist.", slot);
+		return slot_open_failed(slot);
 	d = sks_session_get_desc(s);
 	if (!d)
 		return failed("Failed to read slot %u.", slot);
@@ -1027,6 +1133,18 @@ static int archive_source(struct cm_state *st, unsigned int *type,
 }
 
 /*
+ * Why a libsks call failed, in words: the file system's reason for a file
+ * that could not be read or written (CKR_DEVICE_ERROR, errno @err), else
+ * the result code's.
+ */
+static const char *cause(uint32_t ckr, int err)
+{
+	if (ckr == SKS_CKR_DEVICE_ERROR || ckr == SKS_CKR_GENERAL_ERROR)
+		return strerror(err);
+	return sks_strerror(ckr);
+}
+
+/*
  * After a Backup HSM refused its HSM SO secret (@ckr): the attempts left,
  * or the lockout now running (nothing is ever erased).
  */
@@ -1106,7 +1224,7 @@ static uint32_t image_autosave(struct cm_state *st, unsigned int slot)
 	if (!b || sks_image_save_file(b, st->image_secret[slot], st->image[slot])) {
 		err = errno;
 		ckr = failed("Failed to save the Backup HSM on slot %u to %s: %s.",
-			     slot, st->image[slot], strerror(err));
+			     slot, st->image[slot], cause(sks_last_result(), err));
 		explain_hsm_so_failure(st, slot, ckr);
 		return ckr;
 	}
@@ -1121,7 +1239,7 @@ static uint32_t backup_hsm_check(struct cm_state *st, unsigned int slot)
 	unsigned int type;
 
 	if (!b)
-		return failed("Slot %u does not exist.", slot);
+		return slot_open_failed(slot);
 	d = sks_session_get_desc(b);
 	if (!d)
 		return failed("Failed to read slot %u.", slot);
@@ -1314,7 +1432,7 @@ static uint32_t do_bhsm_create(struct cm_state *st, const struct cm_parsed *p)
 		return ckr;
 	hsm = sks_hsm_open(NULL);
 	if (!hsm)
-		ckr = failed("Failed to open the HSM control device.");
+		ckr = hsm_open_failed();
 	else if (cm_has(p, "slot") ? sks_hsm_create_backup_at(hsm, slot, fw, pw) :
 		 sks_hsm_create_backup(hsm, fw, pw, &slot))
 		ckr = failed("Failed to create the Backup HSM.");
@@ -1480,6 +1598,9 @@ static uint32_t do_image_save(struct cm_state *st, const struct cm_parsed *p)
 
 	if (!file)
 		return syntax("Option -file <image file> is required.");
+	/* Say what is wrong with the file before asking for the password. */
+	if (check_writable(file))
+		return write_error(file, errno);
 	b = backup_hsm_login(st, p, &slot, &so, &ckr);
 	if (!b)
 		return ckr;
@@ -1531,28 +1652,56 @@ static uint32_t do_image_load(struct cm_state *st, const struct cm_parsed *p)
 	struct sks_hsm *hsm;
 	unsigned int slot;
 	uint64_t serial;
+	uint8_t *image;
+	uint32_t ckr;
+	size_t len;
 	char *so;
 	int ret;
 
 	if (!file)
 		return syntax("Option -file <image file> is required.");
+	/* The file first: a missing one is not worth a password. */
+	image = read_file(file, SKS_IMAGE_MAX_SIZE, &len);
+	if (!image) {
+		if (errno == EFBIG)
+			para("Error: %s is larger than a Backup HSM image can be (%u bytes); nothing was loaded.",
+			     file, SKS_IMAGE_MAX_SIZE);
+		else
+			para("Error: Cannot read %s: %s; nothing was loaded.",
+			     file, strerror(errno));
+		return errno == EFBIG ? SKS_CKR_DATA_LEN_RANGE : CKR_ARGUMENTS_BAD;
+	}
 	so = secret(st, p, "password", "\n\tEnter the Backup HSM SO password: ");
-	if (!so)
+	if (!so) {
+		free(image);
 		return no_answer(st);
+	}
 	hsm = sks_hsm_open(NULL);
 	if (!hsm) {
 		drop_secret(so);
-		return failed("Failed to open the HSM control device.");
+		free(image);
+		return hsm_open_failed();
 	}
-	ret = sks_hsm_load_image_file(hsm, file, so, &slot, &serial);
+	ret = sks_hsm_load_image(hsm, image, len, so, &slot, &serial);
 	sks_hsm_close(hsm);
+	free(image);
 	if (ret) {
 		drop_secret(so);
-		return failed(sks_last_result() == SKS_CKR_PIN_INCORRECT ?
-			      "Wrong Backup HSM SO password for %s; nothing was loaded." :
-			      sks_last_result() == SKS_CKR_DATA_INVALID ?
-			      "%s is not an intact Backup HSM image; nothing was loaded." :
-			      "Cannot load %s; nothing was loaded.", file);
+		switch (sks_last_result()) {
+		case SKS_CKR_PIN_INCORRECT:
+			return failed("Wrong Backup HSM SO password for %s; nothing was loaded.",
+				      file);
+		case SKS_CKR_DATA_INVALID:
+			return failed("%s is not an intact Backup HSM image; nothing was loaded.",
+				      file);
+		case SKS_CKR_PIN_LEN_RANGE:
+			ckr = failed("Cannot load %s; nothing was loaded.", file);
+			explain_hsm_so_failure(st, 0, ckr);
+			return ckr;
+		default:
+			return failed("Cannot load %s: %s; nothing was loaded.",
+				      file, sks_strerror(sks_last_result()));
+		}
 	}
 	para("Loaded the Backup HSM %" PRIu64 " from %s on slot %u.", serial,
 	     file, slot);
@@ -1572,6 +1721,8 @@ static uint32_t do_bhsm_attach(struct cm_state *st, const struct cm_parsed *p)
 
 	if (!file)
 		return syntax("Option -file <image file> is required.");
+	if (check_writable(file))
+		return write_error(file, errno);
 	if (!backup_hsm_login(st, p, &slot, &so, &ckr))
 		return ckr;
 	return image_attach(st, slot, file, so);
@@ -1741,9 +1892,8 @@ static uint32_t do_key_import(struct cm_state *st, const struct cm_parsed *p)
 		return ckr;
 	value = read_file(file, SKS_MAX_DATA_SIZE, &len);
 	if (!value) {
-		para("Error: Cannot read %s: %s.", file, strerror(errno));
 		sks_attrs_free(a);
-		return CKR_ARGUMENTS_BAD;
+		return read_error(file, errno, SKS_MAX_DATA_SIZE);
 	}
 	s = current(st, &ckr);
 	if (s && sks_object_create(s, a, value, len, &h))
@@ -1846,6 +1996,10 @@ static uint32_t do_sks_extract(struct cm_state *st, const struct cm_parsed *p)
 		return syntax("Give -file and one of -handles <h,h,...> and -all.");
 	if (hs && parse_handles(hs, &h, &n))
 		return syntax("Option -handles needs a comma separated list of handles.");
+	if (check_writable(file)) {
+		free(h);
+		return write_error(file, errno);
+	}
 	s = current(st, &ckr);
 	if (!s) {
 		free(h);
@@ -1861,10 +2015,12 @@ static uint32_t do_sks_extract(struct cm_state *st, const struct cm_parsed *p)
 			return SKS_CKR_OBJECT_HANDLE_INVALID;
 		}
 	}
-	set = sks_blob_extract(s, h, n, cm_has(p, "delete") ? SKS_EXTRACT_DELETE : 0);
-	free(h);
-	if (!set)
+	/* -delete: the objects go once the blobs are safely in the file. */
+	set = sks_blob_extract(s, h, n, 0);
+	if (!set) {
+		free(h);
 		return failed("SKS extract failed.");
+	}
 	for (size_t i = 0; i < sks_blob_set_get_count(set); i++) {
 		size_t len;
 
@@ -1872,28 +2028,36 @@ static uint32_t do_sks_extract(struct cm_state *st, const struct cm_parsed *p)
 		bytes += len;
 	}
 	if (write_file(file, NULL, 0, set)) {
-		para("Error: Cannot write %s: %s.", file, strerror(errno));
-		sks_blob_set_free(set);
-		return SKS_CKR_GENERAL_ERROR;
+		ckr = write_error(file, errno);
+		if (cm_has(p, "delete"))
+			para("No object was destroyed.");
+		goto out;
 	}
 	para("Extracted %zu object(s) into %zu SKS blob(s), %zu bytes, written to %s.",
 	     sks_blob_set_get_object_count(set), sks_blob_set_get_count(set),
 	     bytes, file);
+	for (size_t i = 0; cm_has(p, "delete") && i < n; i++)
+		if (sks_object_destroy(s, h[i]) && ckr == CKR_OK)
+			ckr = failed("Object %u could not be destroyed; it is in %s too.",
+				     h[i], file);
+out:
+	free(h);
 	sks_blob_set_free(set);
-	return CKR_OK;
+	return ckr;
 }
 
-/* A group file: any number of blobs back to back. */
+/* A group file: any number of blobs back to back (at most this many bytes). */
+#define GROUP_FILE_MAX	((size_t)SKS_MAX_EXTRACT * SKS_MAX_BLOB_SIZE)
+
 static struct sks_blob_set *load_blobs(const char *file, uint32_t *ckr)
 {
 	struct sks_blob_set *set;
 	uint8_t *buf;
 	size_t len;
 
-	buf = read_file(file, (size_t)SKS_MAX_EXTRACT * SKS_MAX_BLOB_SIZE, &len);
+	buf = read_file(file, GROUP_FILE_MAX, &len);
 	if (!buf) {
-		para("Error: Cannot read %s: %s.", file, strerror(errno));
-		*ckr = CKR_ARGUMENTS_BAD;
+		*ckr = read_error(file, errno, GROUP_FILE_MAX);
 		return NULL;
 	}
 	set = sks_blob_set_from_buffer(buf, len);
@@ -1993,15 +2157,21 @@ static uint32_t do_crypt(struct cm_state *st, const struct cm_parsed *p, int enc
 	const char *aad = cm_get(p, "aad");
 	uint32_t ckr = CKR_OK, h;
 	struct sks_session *s;
+	/* Encrypt: one plaintext; decrypt: IV, ciphertext and tag. */
+	size_t max = SKS_MAX_DATA_SIZE +
+		     (enc ? 0 : SKS_GCM_IV_LEN + SKS_GCM_TAG_LEN);
 	uint8_t *data, *res = NULL;
-	size_t len, rlen;
+	size_t len, rlen = 0;
 
 	if (get_handle(p, &h) || !in || !out)
 		return syntax("Options -handle, -in and -out are required.");
-	data = read_file(in, SKS_MAX_DATA_SIZE + SKS_GCM_IV_LEN + SKS_GCM_TAG_LEN, &len);
-	if (!data) {
-		para("Error: Cannot read %s: %s.", in, strerror(errno));
-		return CKR_ARGUMENTS_BAD;
+	data = read_file(in, max, &len);
+	if (!data)
+		return read_error(in, errno, max);
+	/* Before the key is used: the result must have somewhere to go. */
+	if (check_writable(out)) {
+		free(data);
+		return write_error(out, errno);
 	}
 	s = current(st, &ckr);
 	if (!s)
@@ -2031,8 +2201,7 @@ static uint32_t do_crypt(struct cm_state *st, const struct cm_parsed *p, int enc
 		}
 	}
 	if (write_file(out, res, rlen, NULL)) {
-		para("Error: Cannot write %s: %s.", out, strerror(errno));
-		ckr = SKS_CKR_GENERAL_ERROR;
+		ckr = write_error(out, errno);
 		goto out;
 	}
 	para("%s %zu bytes from %s to %s.", enc ? "Encrypted" : "Decrypted",
@@ -2075,14 +2244,16 @@ static uint32_t do_sign(struct cm_state *st, const struct cm_parsed *p, int sign
 	if (parse_mech(p, &mech))
 		return syntax("Option -mechanism must be sha256, sha384 or sha512.");
 	data = read_file(in, SKS_MAX_DATA_SIZE, &len);
-	if (!data) {
-		para("Error: Cannot read %s: %s.", in, strerror(errno));
-		return CKR_ARGUMENTS_BAD;
-	}
+	if (!data)
+		return read_error(in, errno, SKS_MAX_DATA_SIZE);
 	if (!sign && !(sig = read_file(sigf, sizeof(mac), &slen))) {
-		para("Error: Cannot read %s: %s.", sigf, strerror(errno));
+		ckr = read_error(sigf, errno, sizeof(mac));
 		free(data);
-		return CKR_ARGUMENTS_BAD;
+		return ckr;
+	}
+	if (sign && check_writable(sigf)) {
+		free(data);
+		return write_error(sigf, errno);
 	}
 	s = current(st, &ckr);
 	if (!s)
@@ -2090,10 +2261,9 @@ static uint32_t do_sign(struct cm_state *st, const struct cm_parsed *p, int sign
 	if (sign) {
 		if (sks_crypto_sign(s, h, mech, data, len, mac, &slen))
 			ckr = failed("Signing failed.");
-		else if (write_file(sigf, mac, slen, NULL)) {
-			para("Error: Cannot write %s: %s.", sigf, strerror(errno));
-			ckr = SKS_CKR_GENERAL_ERROR;
-		} else
+		else if (write_file(sigf, mac, slen, NULL))
+			ckr = write_error(sigf, errno);
+		else
 			para("Signed %zu bytes from %s; %zu byte MAC written to %s.",
 			     len, in, slen, sigf);
 	} else {

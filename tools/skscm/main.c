@@ -274,7 +274,7 @@ static char *shown(const char *line)
 	return cm_mask_secrets(cm_commands, cm_ncommands, line);
 }
 
-static int run_stream(struct cm_state *st, int keep_going)
+static int run_stream(struct cm_state *st, const char *name, int keep_going)
 {
 	int failed = 0;
 
@@ -300,8 +300,14 @@ static int run_stream(struct cm_state *st, int keep_going)
 				add_history(safe);
 			free(safe);
 		} else {
+			errno = 0;
 			n = getline(&line, &room, st->in);
 			if (n < 0) {
+				if (ferror(st->in)) {
+					fprintf(stderr, "skscm: %s: %s\n", name,
+						strerror(errno ? errno : EIO));
+					failed = 1;
+				}
 				free(line);
 				break;
 			}
@@ -324,6 +330,22 @@ static int run_stream(struct cm_state *st, int keep_going)
 		}
 	}
 	return failed;
+}
+
+/* Open the -f script, refusing what cannot be read as one (a directory). */
+static FILE *open_script(const char *file)
+{
+	struct stat sb;
+	FILE *f = fopen(file, "r");
+
+	if (!f)
+		return NULL;
+	if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		fclose(f);
+		errno = EISDIR;
+		return NULL;
+	}
+	return f;
 }
 
 int main(int argc, char **argv)
@@ -356,7 +378,7 @@ int main(int argc, char **argv)
 	}
 	default_slot(&st);
 	if (!ncmds && file) {
-		st.in = fopen(file, "r");
+		st.in = open_script(file);
 		if (!st.in) {
 			fprintf(stderr, "skscm: %s: %s\n", file, strerror(errno));
 			free(cmds);
@@ -383,7 +405,7 @@ int main(int argc, char **argv)
 			printf("skscm (libsks %s). Type 'help' for the commands.\n",
 			       sks_api_version());
 		}
-		failed = run_stream(&st, keep_going);
+		failed = run_stream(&st, file ? file : "stdin", keep_going);
 		if (file)
 			fclose(st.in);
 	}
