@@ -258,22 +258,52 @@ TEST_F(ops, role_show_and_partition_show_report_the_counters)
 	EXPECT_HAS(self->out, "\tHSM SO ->\t\t1 of 3 failed attempts\n");
 }
 
-/* Driver: the HSM SO lockout of a Backup HSM (module parameter
- * lockout_secs, 60 s by default: longer than this test). */
-TEST_F(ops, hsm_so_lockout_is_explained)
+/*
+ * Driver: the HSM SO lockout of a Backup HSM. The selftests load sks with
+ * a 1 s lockout; this test reloads it with 60 s, longer than it runs, and
+ * back with the selftests' parameters at the end.
+ */
+static int reload_sks(const char *params)
 {
-	EXPECT_EQ(1, RUN("partition archive list -slot %u -password wrong-secret\n"
-			 "partition archive list -slot %u -password wrong-secret\n"
-			 "partition archive list -slot %u -password wrong-secret\n"
-			 "partition archive list -slot %u -password " BK_PW "\n"
-			 "partition show -slot %u\n",
-			 self->bk, self->bk, self->bk, self->bk, self->bk));
-	HAS("\nThe HSM SO of the Backup HSM on slot %u is locked out for ", self->bk);
-	EXPECT_HAS(self->out, "every failure after a lockout doubles the next one.\n"
-			      "Nothing was erased: the archives are intact.\n");
-	EXPECT_HAS(self->out, "\nCommand Result : 0xa4 (CKR_PIN_LOCKED)\n");
-	EXPECT_HAS(self->out, "\tHSM SO ->\t\t3 of 3 failed attempts; locked out for ");
-	EXPECT_HAS(self->out, "HSM SO locked out");
+	char *cmd = cm_fmt("rmmod sks && modprobe sks %s", params);
+	int ret = cmd ? system(cmd) : -1;
+
+	free(cmd);
+	return ret;
+}
+
+TEST(hsm_so_lockout_is_explained)
+{
+	struct sks_hsm *hsm;
+	char *out = NULL, *script, *want;
+	unsigned int bk;
+
+	if (reload_sks("lockout_secs=60"))
+		SKIP(return, "sks could not be reloaded (in use)");
+	hsm = sks_hsm_open(NULL);
+	ASSERT_NE(NULL, hsm);
+	ASSERT_EQ(0, sks_hsm_create_backup(hsm, NULL, BK_PW, &bk));
+	script = cm_fmt("partition archive list -slot %u -password wrong-secret\n"
+			"partition archive list -slot %u -password wrong-secret\n"
+			"partition archive list -slot %u -password wrong-secret\n"
+			"partition archive list -slot %u -password " BK_PW "\n"
+			"partition show -slot %u\n", bk, bk, bk, bk, bk);
+	ASSERT_NE(NULL, script);
+	EXPECT_EQ(1, skscm_run(NULL, "-continue", script, &out));
+	ASSERT_NE(NULL, out);
+	want = cm_fmt("\nThe HSM SO of the Backup HSM on slot %u is locked out for ", bk);
+	EXPECT_HAS(out, want);
+	EXPECT_HAS(out, "every failure after a lockout doubles the next one.\n"
+			"Nothing was erased: the archives are intact.\n");
+	EXPECT_HAS(out, "\nCommand Result : 0xa4 (CKR_PIN_LOCKED)\n");
+	EXPECT_HAS(out, "\tHSM SO ->\t\t3 of 3 failed attempts; locked out for ");
+	EXPECT_HAS(out, "HSM SO locked out");
+	free(want);
+	free(script);
+	free(out);
+	sks_hsm_delete_slot(hsm, bk);
+	sks_hsm_close(hsm);
+	EXPECT_EQ(0, reload_sks(""));
 }
 
 /* Driver: an archive's failed user secrets in archive list/show. */
