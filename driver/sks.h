@@ -32,7 +32,6 @@
 #define SKS_SECRET_SALT_LEN	16
 #define SKS_SECRET_HASH_LEN	32
 #define SKS_DEFAULT_CAPACITY	(1024 * 1024)
-#define SKS_MAX_CAPACITY	(256ULL * 1024 * 1024)
 #define SKS_OBJ_OVERHEAD	64	/* bytes charged per object */
 #define SKS_IOCTL_MAX_SIZE	256	/* largest ioctl struct */
 #define SKS_KEY_ID_LEN		16	/* usage ledger id of a key */
@@ -344,6 +343,9 @@ int sks_secret_set(struct crypto_shash *tfm, struct sks_secret *s,
 		   const u8 *pin, size_t len);
 int sks_secret_check(struct crypto_shash *tfm, const struct sks_secret *s,
 		     const u8 *pin, size_t len, bool *match);
+int sks_gcm_buf(struct crypto_aead *tfm, const u8 *key, bool enc, u8 *buf,
+		size_t aad_len, size_t text_len, const u8 *iv);
+struct crypto_aead *sks_gcm_alloc(void);
 struct sks_smk *sks_smk_create(void);
 struct sks_smk *sks_smk_import(const u8 *key);
 void sks_smk_put(struct sks_smk *smk);
