@@ -88,7 +88,14 @@ void sks_lockout_resume(struct sks_lockout *l, u32 limit)
 		l->until = sks_now() + sks_lockout_period(l->failures, limit);
 }
 
-static void sks_lockout_reset(struct sks_lockout *l)
+/**
+ * sks_lockout_reset() - forget the failures of a counter (a right
+ * secret, or a wipe).
+ * @l: the counter.
+ *
+ * Context: caller holds the lock of the state @l belongs to.
+ */
+void sks_lockout_reset(struct sks_lockout *l)
 {
 	l->failures = 0;
 	l->until = 0;
@@ -167,6 +174,7 @@ void sks_partition_wipe_locked(struct sks_slot *slot)
 	sks_lockout_reset(&slot->so_lockout);
 	sks_lockout_reset(&slot->co_lockout);
 	sks_lockout_reset(&slot->cu_lockout);
+	sks_lockout_reset(&slot->sim_lockout);
 	sks_state_forget_locked(slot);
 	slot->initialized = false;
 	WRITE_ONCE(slot->epoch, slot->epoch + 1);

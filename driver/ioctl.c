@@ -266,6 +266,8 @@ static const struct sks_ioctl_desc sks_ioctls[] = {
 	SKS_IOCTL(IOC_EXTRACT, EXTRACT, SKS_EXTRACT_DELETE,
 		  sess_fn, sks_ioc_extract),
 	SKS_IOCTL(IOC_INSERT, INSERT, 0, sess_fn, sks_ioc_insert),
+	SKS_IOCTL(IOC_MULTI_SIGN, MULTI_SIGN, SKS_SIGN_DER, sess_fn,
+		  sks_ioc_multi_sign),
 	SKS_IOCTL(IOC_SMK_ROLLOVER, SIMPLE,
 		  SKS_ROLLOVER_START | SKS_ROLLOVER_END,
 		  sess_fn, sks_ioc_smk_rollover),
@@ -321,8 +323,11 @@ static void __maybe_unused sks_build_check_abi(void)
 	SKS_CHECK_ABI(destroy_object, DESTROY_OBJECT, 16);
 	SKS_CHECK_ABI(crypt, CRYPT, 64);
 	SKS_CHECK_ABI(sign, SIGN, 40);
-	SKS_CHECK_ABI(extract, EXTRACT, 32);
-	SKS_CHECK_ABI(insert, INSERT, 32);
+	SKS_CHECK_ABI(extract, EXTRACT, 48);
+	SKS_CHECK_ABI(insert, INSERT, 48);
+	SKS_CHECK_ABI(auth_secret, AUTH_SECRET, 16);
+	SKS_CHECK_ABI(multi_sign, MULTI_SIGN, 48);
+	SKS_CHECK_ABI(multi_sign_item, MULTI_SIGN_ITEM, 24);
 	SKS_CHECK_ABI(batch, BATCH, 40);
 	SKS_CHECK_ABI(batch_op, BATCH_OP, SKS_BATCH_OP_SIZE_VER0);
 	SKS_CHECK_ABI(archive_backup, ARCHIVE_BACKUP, 120);
