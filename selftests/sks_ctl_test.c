@@ -77,7 +77,8 @@ TEST_F(ctl, hsm_info)
 	EXPECT_EQ(0, strncmp((char *)info.firmware, "7.7.", 4));
 	EXPECT_EQ(SKS_MAX_SLOTS, info.max_slots);
 	EXPECT_EQ(SKS_MAX_BLOB_SIZE, info.max_blob_size);
-	EXPECT_LT(0, info.pbkdf2_iterations);
+	EXPECT_LE(SKS_KDF_ITERATIONS_MIN, info.pbkdf2_iterations);
+	EXPECT_GE(SKS_KDF_ITERATIONS_MAX, info.pbkdf2_iterations);
 }
 
 TEST_F(ctl, create_delete_and_sysfs)
