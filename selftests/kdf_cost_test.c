@@ -97,9 +97,19 @@ TEST_F(module, cost_parameter_is_bounded_on_both_sides)
 /* ioctl(2) on @fd: -errno or 0; the result field lands in *@res. */
 #define CALL(fd, cmd, arg) (ioctl((fd), (cmd), (arg)) ? -errno : 0)
 
-#define EXPECT_SHORT(err, result, what) do {				\
-	EXPECT_EQ(-EINVAL, (err)) TH_LOG("%s", what);			\
-	EXPECT_EQ(SKS_CKR_PIN_LEN_RANGE, (result)) TH_LOG("%s", what);	\
+/* A secret refused for its length: -EINVAL with CKR_PIN_LEN_RANGE. */
+static void short_secret(struct __test_metadata *_metadata, int err,
+			 __u32 result, const char *what)
+{
+	EXPECT_EQ(-EINVAL, err) TH_LOG("%s", what);
+	EXPECT_EQ(SKS_CKR_PIN_LEN_RANGE, result) TH_LOG("%s", what);
+}
+
+/* (the call first, then its result field) */
+#define EXPECT_SHORT(call, result, what) do {				\
+	int __err = (call);						\
+									\
+	short_secret(_metadata, __err, (result), (what));		\
 } while (0)
 
 TEST(secrets_of_seven_bytes_are_refused_by_every_call)
