@@ -1,212 +1,485 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * sks - SKS blob codec: encode and parse headers and object records.
- * All integers are little endian; nothing is aligned.
+ * sks - SKS blobs: SKS extract, SKS insert and SMK rollover
+ * (docs/blob-format.md; the codec is blob_codec.c).
+ *
+ * A blob key is derived per blob: key = HKDF-Expand(PRK(SMK),
+ * "SKS v1 blob key" || salt, 32) with a random 32-byte salt, so the
+ * AES-GCM key never repeats and the random-IV limit of 2^32 messages per
+ * key does not apply to the SMK.
  */
 
-#include "blob.h"
+#include <crypto/aead.h>
+#include <linux/random.h>
+#include <linux/scatterlist.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
 
-static void put16(u8 *p, u16 v)
+#include "blob_codec.h"
+#include "sks.h"
+
+static const char sks_blob_info[] = "SKS v1 blob key";
+
+static_assert(SKS_BLOB_FP_LEN == SKS_FINGERPRINT_LEN);
+static_assert(SKS_BLOB_MAX_LEN == SKS_MAX_BLOB_SIZE);
+static_assert(SKS_BLOB_MAX_COUNT == SKS_MAX_EXTRACT);
+
+/*
+ * Encrypt or decrypt @buf (a whole blob: header as AAD, payload, tag) in
+ * place with the key derived from @smk and the header's salt, using the
+ * session's AEAD transform.
+ */
+static int sks_blob_crypt(struct sks_session *sess, struct sks_smk *smk,
+			  const struct sks_blob_hdr *hdr, u8 *buf, bool enc)
 {
-	p[0] = v;
-	p[1] = v >> 8;
+	u8 info[sizeof(sks_blob_info) - 1 + SKS_BLOB_SALT_LEN];
+	struct aead_request *req;
+	struct scatterlist sg;
+	DECLARE_CRYPTO_WAIT(wait);
+	u8 key[32], *iv;
+	size_t len = SKS_BLOB_HDR_LEN + hdr->payload_len + SKS_BLOB_TAG_LEN;
+	int err;
+
+	/* The IV goes to the request from heap memory, right after the blob. */
+	iv = buf + len;
+	memcpy(iv, hdr->iv, SKS_BLOB_IV_LEN);
+	memcpy(info, sks_blob_info, sizeof(sks_blob_info) - 1);
+	memcpy(info + sizeof(sks_blob_info) - 1, hdr->salt, SKS_BLOB_SALT_LEN);
+	err = sks_hkdf_expand(&smk->hkdf, info, sizeof(info), key, sizeof(key));
+	if (err)
+		return err;
+
+	req = aead_request_alloc(sess->blob_aead, GFP_KERNEL);
+	if (!req) {
+		err = -ENOMEM;
+		goto out_key;
+	}
+	sg_init_one(&sg, buf, len);
+	aead_request_set_callback(req, CRYPTO_TFM_REQ_MAY_SLEEP,
+				  crypto_req_done, &wait);
+	aead_request_set_ad(req, SKS_BLOB_HDR_LEN);
+	aead_request_set_crypt(req, &sg, &sg, hdr->payload_len +
+			       (enc ? 0 : SKS_BLOB_TAG_LEN), iv);
+
+	mutex_lock(&sess->blob_lock);
+	err = crypto_aead_setkey(sess->blob_aead, key, sizeof(key));
+	if (!err)
+		err = crypto_wait_req(enc ? crypto_aead_encrypt(req) :
+				      crypto_aead_decrypt(req), &wait);
+	mutex_unlock(&sess->blob_lock);
+	aead_request_free(req);
+out_key:
+	memzero_explicit(key, sizeof(key));
+	return err;
 }
 
-static void put32(u8 *p, u32 v)
+/* Look up and check the objects to extract; returns the payload size. */
+static int sks_extract_collect(struct sks_session *sess, const u32 *handles,
+			       u32 count, struct sks_object **objs,
+			       struct sks_smk **smk, size_t *payload, u32 *ckr)
 {
-	put16(p, v);
-	put16(p + 2, v >> 16);
+	struct sks_slot *slot = sess->slot;
+	struct sks_blob_rec r;
+	u32 i, dup;
+	int err;
+
+	if (sks_handles_first_duplicate(handles, count, &dup))
+		return sks_fail(ckr, SKS_CKR_HOST_MEMORY);
+	mutex_lock(&slot->lock);
+	err = sks_session_require(sess, true, ckr);
+	if (!err && slot->type != SKS_SLOT_V1)
+		err = sks_fail(ckr, SKS_CKR_FUNCTION_NOT_SUPPORTED);
+	for (i = 0; !err && i < count; i++) {
+		if (i == dup) {
+			err = sks_fail(ckr, SKS_CKR_ARGUMENTS_BAD);
+			break;
+		}
+		objs[i] = sks_object_get_locked(sess, handles[i]);
+		if (!objs[i]) {
+			err = sks_fail(ckr, SKS_CKR_OBJECT_HANDLE_INVALID);
+			break;
+		}
+		if (!(objs[i]->flags & SKS_OBJ_EXTRACTABLE)) {
+			err = sks_fail(ckr, SKS_CKR_KEY_UNEXTRACTABLE);
+			break;
+		}
+		sks_object_to_rec(objs[i], &r);
+		*payload += sks_blob_rec_size(&r);
+	}
+	if (!err) {
+		*smk = slot->smk;
+		kref_get(&(*smk)->ref);
+	}
+	mutex_unlock(&slot->lock);
+	return err;
 }
-
-static void put64(u8 *p, u64 v)
-{
-	put32(p, v);
-	put32(p + 4, v >> 32);
-}
-
-static u16 get16(const u8 *p)
-{
-	return p[0] | (u16)p[1] << 8;
-}
-
-static u32 get32(const u8 *p)
-{
-	return get16(p) | (u32)get16(p + 2) << 16;
-}
-
-static u64 get64(const u8 *p)
-{
-	return get32(p) | (u64)get32(p + 4) << 32;
-}
-
-/* Header layout */
-#define HDR_MAGIC	0
-#define HDR_VERSION	4
-#define HDR_HDR_LEN	6
-#define HDR_FLAGS	8
-#define HDR_COUNT	12
-#define HDR_PAYLOAD_LEN	16
-#define HDR_FP		20
-#define HDR_SALT	36
-#define HDR_IV		68
-
-/* Record layout */
-#define REC_LEN		0
-#define REC_CLASS	4
-#define REC_KEY_TYPE	8
-#define REC_FLAGS	12
-#define REC_LABEL_LEN	16
-#define REC_ID_LEN	20
-#define REC_VALUE_LEN	24
-#define REC_RESERVED	28
-#define REC_USAGE_LIMIT	32
-#define REC_USAGE_COUNT	40
 
 /**
- * sks_blob_rec_size() - encoded size of a record.
- * @r: record (lengths within the SKS_BLOB_*_MAX bounds).
+ * sks_ioc_extract() - SKS_IOC_EXTRACT: wrap objects into an SKS blob.
+ * @sess: the session.
+ * @arg: struct sks_extract.
+ * @ckr: out: result code.
  *
- * Context: any.
- * Return: size in bytes.
+ * Order of checks: @count (1..SKS_MAX_EXTRACT), reading the handles,
+ * login as CO (CKR_USER_NOT_LOGGED_IN), V1 partition
+ * (CKR_FUNCTION_NOT_SUPPORTED), each handle in order (duplicates:
+ * CKR_ARGUMENTS_BAD, unknown: CKR_OBJECT_HANDLE_INVALID, not
+ * extractable: CKR_KEY_UNEXTRACTABLE), blob size above 64 KiB
+ * (CKR_DATA_LEN_RANGE), then the size query (@blob 0) or the room at
+ * @blob (CKR_BUFFER_TOO_SMALL). @blob_len always gets the blob size.
+ * The objects are destroyed after a successful copy if
+ * SKS_EXTRACT_DELETE is set.
+ *
+ * Context: process context, may sleep; takes slot->lock and blob_lock.
+ * Return: 0 or a negative errno.
  */
-size_t sks_blob_rec_size(const struct sks_blob_rec *r)
+int sks_ioc_extract(struct sks_session *sess, void *arg, u32 *ckr)
 {
-	return SKS_BLOB_REC_FIXED + (size_t)r->label_len + r->id_len +
-	       r->value_len;
-}
-EXPORT_SYMBOL_IF_KUNIT(sks_blob_rec_size);
+	struct sks_extract *ex = arg;
+	struct sks_slot *slot = sess->slot;
+	struct sks_object **objs = NULL;
+	struct sks_smk *smk = NULL;
+	struct sks_blob_hdr hdr = {};
+	struct sks_blob_rec r;
+	size_t payload = 0, total, off;
+	u32 *handles, i, room;
+	u8 *buf = NULL;
+	int err;
 
-/**
- * sks_blob_put_hdr() - encode a header.
- * @out: SKS_BLOB_HDR_LEN bytes.
- * @h: header; @h->version is ignored, SKS_BLOB_VERSION is written.
- *
- * Context: any.
- */
-void sks_blob_put_hdr(u8 *out, const struct sks_blob_hdr *h)
-{
-	memcpy(out + HDR_MAGIC, SKS_BLOB_MAGIC, 4);
-	put16(out + HDR_VERSION, SKS_BLOB_VERSION);
-	put16(out + HDR_HDR_LEN, SKS_BLOB_HDR_LEN);
-	put32(out + HDR_FLAGS, h->flags);
-	put32(out + HDR_COUNT, h->count);
-	put32(out + HDR_PAYLOAD_LEN, h->payload_len);
-	memcpy(out + HDR_FP, h->fingerprint, SKS_BLOB_FP_LEN);
-	memcpy(out + HDR_SALT, h->salt, SKS_BLOB_SALT_LEN);
-	memcpy(out + HDR_IV, h->iv, SKS_BLOB_IV_LEN);
-}
-EXPORT_SYMBOL_IF_KUNIT(sks_blob_put_hdr);
+	room = ex->blob_len;
+	ex->blob_len = 0;
+	if (!ex->count || ex->count > SKS_MAX_EXTRACT)
+		return sks_fail(ckr, SKS_CKR_ARGUMENTS_BAD);
+	handles = sks_memdup_user(ex->handles, ex->count * sizeof(u32),
+				  SKS_MAX_EXTRACT * sizeof(u32), ckr);
+	if (IS_ERR(handles))
+		return PTR_ERR(handles);
+	objs = kcalloc(ex->count, sizeof(*objs), GFP_KERNEL_ACCOUNT);
+	if (!objs) {
+		err = sks_fail(ckr, SKS_CKR_HOST_MEMORY);
+		goto out;
+	}
+	err = sks_extract_collect(sess, handles, ex->count, objs, &smk,
+				  &payload, ckr);
+	if (err)
+		goto out;
 
-/**
- * sks_blob_get_hdr() - parse and check the header of a whole blob.
- * @buf: the blob.
- * @len: its exact length (header, payload and tag).
- * @h: out: decoded header.
- *
- * Refuses a bad magic, an unknown version or header length, unknown
- * flags, an object count out of range and any length mismatch
- * (truncation or trailing bytes).
- *
- * Context: any.
- * Return: 0, or -EBADMSG.
- */
-int sks_blob_get_hdr(const u8 *buf, size_t len, struct sks_blob_hdr *h)
+	total = SKS_BLOB_HDR_LEN + payload + SKS_BLOB_TAG_LEN;
+	ex->blob_len = min_t(size_t, total, U32_MAX);
+	if (total > SKS_MAX_BLOB_SIZE) {
+		err = sks_fail(ckr, SKS_CKR_DATA_LEN_RANGE);
+		goto out;
+	}
+	if (!ex->blob)
+		goto out;	/* size query */
+	if (room < total) {
+		err = sks_fail(ckr, SKS_CKR_BUFFER_TOO_SMALL);
+		goto out;
+	}
+
+	buf = kmalloc(total + SKS_BLOB_IV_LEN, GFP_KERNEL_ACCOUNT);
+	if (!buf) {
+		err = sks_fail(ckr, SKS_CKR_HOST_MEMORY);
+		goto out;
+	}
+	hdr.version = SKS_BLOB_VERSION;
+	hdr.count = ex->count;
+	hdr.payload_len = payload;
+	memcpy(hdr.fingerprint, smk->fingerprint, SKS_BLOB_FP_LEN);
+	get_random_bytes(hdr.salt, sizeof(hdr.salt));
+	get_random_bytes(hdr.iv, sizeof(hdr.iv));
+	sks_blob_put_hdr(buf, &hdr);
+	off = SKS_BLOB_HDR_LEN;
+	for (i = 0; i < ex->count; i++) {
+		sks_object_to_rec(objs[i], &r);	/* usage count read atomically */
+		off += sks_blob_put_rec(buf + off, &r);
+	}
+
+	err = sks_blob_crypt(sess, smk, &hdr, buf, true);
+	if (err) {
+		err = sks_fail(ckr, SKS_CKR_DEVICE_ERROR);
+		ex->blob_len = 0;
+		goto out;
+	}
+	if (copy_to_user(u64_to_user_ptr(ex->blob), buf, total)) {
+		err = sks_fail_errno(ckr, SKS_CKR_ARGUMENTS_BAD, -EFAULT);
+		ex->blob_len = 0;
+		goto out;
+	}
+	if (ex->flags & SKS_EXTRACT_DELETE) {
+		mutex_lock(&slot->lock);
+		for (i = 0; i < ex->count; i++)
+			if (xa_load(&slot->objects, objs[i]->handle) == objs[i])
+				sks_object_remove_locked(slot, objs[i]);
+		mutex_unlock(&slot->lock);
+	}
+out:
+	if (buf)
+		kfree_sensitive(buf);
+	for (i = 0; objs && i < ex->count; i++)
+		sks_object_put(objs[i]);
+	kfree(objs);
+	sks_smk_put(smk);
+	kfree(handles);
+	return err;
+}
+
+/* Find the SMK named by a blob header; takes a reference. */
+static struct sks_smk *sks_insert_smk(struct sks_session *sess,
+				      const struct sks_blob_hdr *hdr, u32 *ckr)
 {
-	if (len < SKS_BLOB_HDR_LEN + SKS_BLOB_TAG_LEN || len > SKS_BLOB_MAX_LEN)
-		return -EBADMSG;
-	if (memcmp(buf + HDR_MAGIC, SKS_BLOB_MAGIC, 4))
-		return -EBADMSG;
-	h->version = get16(buf + HDR_VERSION);
-	if (h->version != SKS_BLOB_VERSION ||
-	    get16(buf + HDR_HDR_LEN) != SKS_BLOB_HDR_LEN)
-		return -EBADMSG;
-	h->flags = get32(buf + HDR_FLAGS);
-	h->count = get32(buf + HDR_COUNT);
-	h->payload_len = get32(buf + HDR_PAYLOAD_LEN);
-	if (h->flags || !h->count || h->count > SKS_BLOB_MAX_COUNT)
-		return -EBADMSG;
-	if (h->payload_len != len - SKS_BLOB_HDR_LEN - SKS_BLOB_TAG_LEN)
-		return -EBADMSG;
-	if (h->payload_len < (size_t)h->count * SKS_BLOB_REC_FIXED)
-		return -EBADMSG;
-	memcpy(h->fingerprint, buf + HDR_FP, SKS_BLOB_FP_LEN);
-	memcpy(h->salt, buf + HDR_SALT, SKS_BLOB_SALT_LEN);
-	memcpy(h->iv, buf + HDR_IV, SKS_BLOB_IV_LEN);
+	struct sks_slot *slot = sess->slot;
+	struct sks_smk *smk = NULL;
+	int err;
+
+	mutex_lock(&slot->lock);
+	err = sks_session_require(sess, true, ckr);
+	if (err)
+		goto out;
+	if (slot->smk && !memcmp(slot->smk->fingerprint, hdr->fingerprint,
+				 SKS_BLOB_FP_LEN))
+		smk = slot->smk;
+	else if (slot->rollover &&
+		 !memcmp(slot->rollover->fingerprint, hdr->fingerprint,
+			 SKS_BLOB_FP_LEN))
+		smk = slot->rollover;
+	if (smk)
+		kref_get(&smk->ref);
+	else
+		err = sks_fail(ckr, SKS_CKR_SMK_ID_NOT_FOUND);
+out:
+	mutex_unlock(&slot->lock);
+	return err ? ERR_PTR(err) : smk;
+}
+
+/* Decode and build every object of a decrypted blob (not yet visible). */
+static int sks_insert_build(struct sks_session *sess, const u8 *buf,
+			    const struct sks_blob_hdr *hdr,
+			    struct sks_object **objs, u32 *ckr)
+{
+	const u8 *end = buf + SKS_BLOB_HDR_LEN + hdr->payload_len;
+	const u8 *p = buf + SKS_BLOB_HDR_LEN;
+	struct sks_blob_rec r;
+	size_t used;
+	u32 i;
+
+	for (i = 0; i < hdr->count; i++) {
+		if (sks_blob_get_rec(p, end - p, hdr->version, &r, &used))
+			return sks_fail(ckr, SKS_CKR_DATA_INVALID);
+		objs[i] = sks_object_from_rec(sess->slot, &r, 0, ckr);
+		if (IS_ERR(objs[i])) {
+			int err = PTR_ERR(objs[i]);
+
+			objs[i] = NULL;
+			return err;
+		}
+		p += used;
+	}
+	if (p != end)
+		return sks_fail(ckr, SKS_CKR_DATA_INVALID);
 	return 0;
 }
-EXPORT_SYMBOL_IF_KUNIT(sks_blob_get_hdr);
+
+/* Publish all objects or none; the partition takes its own references. */
+static int sks_insert_commit(struct sks_session *sess,
+			     struct sks_object **objs, u32 count, u32 *handles,
+			     u32 *ckr)
+{
+	struct sks_slot *slot = sess->slot;
+	u32 i;
+	int err;
+
+	mutex_lock(&slot->lock);
+	err = sks_session_require(sess, true, ckr);
+	if (!err) {
+		for (i = 0; i < count; i++)
+			kref_get(&objs[i]->ref);
+		err = sks_objects_publish_locked(sess, objs, count, ckr);
+		for (i = 0; i < count; i++) {
+			if (err)
+				sks_object_put(objs[i]);
+			else
+				handles[i] = objs[i]->handle;
+		}
+	}
+	mutex_unlock(&slot->lock);
+	return err;
+}
+
+/* Take back the objects of an insert whose handles could not be returned. */
+static void sks_insert_undo(struct sks_slot *slot, struct sks_object **objs,
+			    u32 count)
+{
+	u32 i;
+
+	mutex_lock(&slot->lock);
+	for (i = 0; i < count; i++)
+		if (xa_load(&slot->objects, objs[i]->handle) == objs[i])
+			sks_object_remove_locked(slot, objs[i]);
+	mutex_unlock(&slot->lock);
+}
 
 /**
- * sks_blob_put_rec() - encode one record.
- * @out: sks_blob_rec_size(@r) bytes.
- * @r: record.
+ * sks_ioc_insert() - SKS_IOC_INSERT: unwrap an SKS blob into session objects.
+ * @sess: the session.
+ * @arg: struct sks_insert.
+ * @ckr: out: result code.
  *
- * Context: any.
- * Return: bytes written.
+ * Order of checks: blob length (above 64 KiB: CKR_DATA_LEN_RANGE),
+ * login as CO on a V1 partition, reading the blob, header
+ * (CKR_DATA_INVALID: magic, version, lengths, truncation, trailing
+ * bytes), then a count query (@handles 0: CKR_OK, the header's count),
+ * SMK fingerprint (CKR_SMK_ID_NOT_FOUND), authentication
+ * (CKR_ENCRYPTED_DATA_INVALID), room for the handles
+ * (CKR_BUFFER_TOO_SMALL, needed count in @count), records
+ * (CKR_DATA_INVALID), capacity (CKR_DEVICE_MEMORY). Nothing is created
+ * unless everything succeeds. Usage-limited keys share the count of the
+ * partition's ledger entry of their key (sks_objects_publish_locked()).
+ *
+ * Context: process context, may sleep; takes slot->lock and blob_lock.
+ * Return: 0 or a negative errno.
  */
-size_t sks_blob_put_rec(u8 *out, const struct sks_blob_rec *r)
+int sks_ioc_insert(struct sks_session *sess, void *arg, u32 *ckr)
 {
-	size_t size = sks_blob_rec_size(r);
-	u8 *p = out + SKS_BLOB_REC_FIXED;
+	struct sks_insert *in = arg;
+	struct sks_slot *slot = sess->slot;
+	struct sks_object **objs = NULL;
+	struct sks_smk *smk = NULL;
+	struct sks_blob_hdr hdr = {};
+	u32 *handles = NULL, i, room = in->count;
+	u8 *buf;
+	int err;
 
-	put32(out + REC_LEN, size);
-	put32(out + REC_CLASS, r->class);
-	put32(out + REC_KEY_TYPE, r->key_type);
-	put32(out + REC_FLAGS, r->flags);
-	put32(out + REC_LABEL_LEN, r->label_len);
-	put32(out + REC_ID_LEN, r->id_len);
-	put32(out + REC_VALUE_LEN, r->value_len);
-	put32(out + REC_RESERVED, 0);
-	put64(out + REC_USAGE_LIMIT, r->usage_limit);
-	put64(out + REC_USAGE_COUNT, r->usage_count);
-	memcpy(p, r->label, r->label_len);
-	p += r->label_len;
-	memcpy(p, r->id, r->id_len);
-	p += r->id_len;
-	if (r->value_len)
-		memcpy(p, r->value, r->value_len);
-	return size;
+	in->count = 0;
+	if (in->blob_len > SKS_MAX_BLOB_SIZE)
+		return sks_fail(ckr, SKS_CKR_DATA_LEN_RANGE);
+	mutex_lock(&slot->lock);
+	err = sks_session_require(sess, true, ckr);
+	if (!err && slot->type != SKS_SLOT_V1)
+		err = sks_fail(ckr, SKS_CKR_FUNCTION_NOT_SUPPORTED);
+	mutex_unlock(&slot->lock);
+	if (err)
+		return err;
+
+	buf = kmalloc(in->blob_len + SKS_BLOB_IV_LEN, GFP_KERNEL_ACCOUNT);
+	if (!buf)
+		return sks_fail(ckr, SKS_CKR_HOST_MEMORY);
+	if (copy_from_user(buf, u64_to_user_ptr(in->blob), in->blob_len)) {
+		err = sks_fail_errno(ckr, SKS_CKR_ARGUMENTS_BAD, -EFAULT);
+		goto out;
+	}
+	if (sks_blob_get_hdr(buf, in->blob_len, &hdr)) {
+		err = sks_fail(ckr, SKS_CKR_DATA_INVALID);
+		goto out;
+	}
+	if (!in->handles) {
+		in->count = hdr.count;	/* count query: nothing inserted */
+		goto out;
+	}
+	smk = sks_insert_smk(sess, &hdr, ckr);
+	if (IS_ERR(smk)) {
+		err = PTR_ERR(smk);
+		smk = NULL;
+		goto out;
+	}
+	err = sks_blob_crypt(sess, smk, &hdr, buf, false);
+	if (err) {
+		err = sks_fail(ckr, err == -EBADMSG ?
+			       SKS_CKR_ENCRYPTED_DATA_INVALID :
+			       SKS_CKR_DEVICE_ERROR);
+		goto out;
+	}
+	if (room < hdr.count) {
+		in->count = hdr.count;
+		err = sks_fail(ckr, SKS_CKR_BUFFER_TOO_SMALL);
+		goto out;
+	}
+
+	objs = kcalloc(hdr.count, sizeof(*objs), GFP_KERNEL_ACCOUNT);
+	handles = kcalloc(hdr.count, sizeof(*handles), GFP_KERNEL_ACCOUNT);
+	if (!objs || !handles) {
+		err = sks_fail(ckr, SKS_CKR_HOST_MEMORY);
+		goto out;
+	}
+	err = sks_insert_build(sess, buf, &hdr, objs, ckr);
+	if (!err)
+		err = sks_insert_commit(sess, objs, hdr.count, handles, ckr);
+	if (err)
+		goto out;
+
+	if (copy_to_user(u64_to_user_ptr(in->handles), handles,
+			 hdr.count * sizeof(*handles))) {
+		err = sks_fail_errno(ckr, SKS_CKR_ARGUMENTS_BAD, -EFAULT);
+		sks_insert_undo(slot, objs, hdr.count);
+		goto out;
+	}
+	in->count = hdr.count;
+out:
+	for (i = 0; objs && i < hdr.count; i++)
+		sks_object_put(objs[i]);
+	kfree(objs);
+	kfree(handles);
+	sks_smk_put(smk);
+	kfree_sensitive(buf);
+	return err;
 }
-EXPORT_SYMBOL_IF_KUNIT(sks_blob_put_rec);
 
 /**
- * sks_blob_get_rec() - parse one record.
- * @buf: decrypted payload from the record on.
- * @len: bytes left in the payload.
- * @r: out: decoded record, pointing into @buf.
- * @used: out: record size.
+ * sks_ioc_smk_rollover() - SKS_IOC_SMK_ROLLOVER: start or end a rollover.
+ * @sess: the session.
+ * @arg: struct sks_simple; flags SKS_ROLLOVER_START or SKS_ROLLOVER_END.
+ * @ckr: out: result code.
  *
- * Only the encoding is checked here; attribute values are checked by the
- * caller like those of any new object.
+ * Start moves the primary SMK to the rollover slot and makes a new
+ * primary (-EBUSY, CKR_OPERATION_ACTIVE if a rollover is in progress).
+ * End wipes the rollover SMK (-ENOENT, CKR_OPERATION_NOT_INITIALIZED if
+ * there is none). CO only, V1 only.
  *
- * Context: any.
- * Return: 0, or -EBADMSG.
+ * Context: process context, may sleep; takes slot->lock.
+ * Return: 0 or a negative errno.
  */
-int sks_blob_get_rec(const u8 *buf, size_t len, struct sks_blob_rec *r,
-		     size_t *used)
+int sks_ioc_smk_rollover(struct sks_session *sess, void *arg, u32 *ckr)
 {
-	size_t size;
+	struct sks_simple *ro = arg;
+	struct sks_slot *slot = sess->slot;
+	struct sks_smk *smk = NULL, *old = NULL;
+	bool start = ro->flags == SKS_ROLLOVER_START;
+	int err;
 
-	if (len < SKS_BLOB_REC_FIXED)
-		return -EBADMSG;
-	r->class = get32(buf + REC_CLASS);
-	r->key_type = get32(buf + REC_KEY_TYPE);
-	r->flags = get32(buf + REC_FLAGS);
-	r->label_len = get32(buf + REC_LABEL_LEN);
-	r->id_len = get32(buf + REC_ID_LEN);
-	r->value_len = get32(buf + REC_VALUE_LEN);
-	r->usage_limit = get64(buf + REC_USAGE_LIMIT);
-	r->usage_count = get64(buf + REC_USAGE_COUNT);
-	if (get32(buf + REC_RESERVED) || r->label_len > SKS_BLOB_LABEL_MAX ||
-	    r->id_len > SKS_BLOB_ID_MAX || r->value_len > SKS_BLOB_VALUE_MAX)
-		return -EBADMSG;
-	size = sks_blob_rec_size(r);
-	if (get32(buf + REC_LEN) != size || size > len)
-		return -EBADMSG;
-	r->label = buf + SKS_BLOB_REC_FIXED;
-	r->id = r->label + r->label_len;
-	r->value = r->id + r->id_len;
-	*used = size;
-	return 0;
+	if (ro->flags != SKS_ROLLOVER_START && ro->flags != SKS_ROLLOVER_END)
+		return sks_fail(ckr, SKS_CKR_ARGUMENTS_BAD);
+	if (start) {
+		smk = sks_smk_create();
+		if (IS_ERR(smk))
+			return sks_fail(ckr, SKS_CKR_DEVICE_ERROR);
+	}
+
+	mutex_lock(&slot->lock);
+	err = sks_session_require(sess, true, ckr);
+	if (!err && slot->type != SKS_SLOT_V1)
+		err = sks_fail(ckr, SKS_CKR_FUNCTION_NOT_SUPPORTED);
+	if (err)
+		goto out;
+	if (start) {
+		if (slot->rollover) {
+			err = sks_fail(ckr, SKS_CKR_OPERATION_ACTIVE);
+			goto out;
+		}
+		slot->rollover = slot->smk;
+		slot->smk = smk;
+		smk = NULL;
+	} else {
+		if (!slot->rollover) {
+			err = sks_fail(ckr, SKS_CKR_OPERATION_NOT_INITIALIZED);
+			goto out;
+		}
+		old = slot->rollover;
+		slot->rollover = NULL;
+	}
+out:
+	mutex_unlock(&slot->lock);
+	sks_smk_put(smk);
+	sks_smk_put(old);
+	return err;
 }
-EXPORT_SYMBOL_IF_KUNIT(sks_blob_get_rec);

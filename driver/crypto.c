@@ -4,6 +4,8 @@
  * SKS Master Keys and the power-up self-test.
  */
 
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <crypto/aead.h>
 #include <crypto/algapi.h>
 #include <crypto/hash.h>
@@ -11,6 +13,8 @@
 #include <linux/export.h>
 #include <linux/kernel.h>
 #include <linux/random.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -18,9 +22,27 @@
 #include "sks.h"
 
 #define SKS_SHA256_LEN	32
+#define SKS_KDF_RESCHED	1024	/* PBKDF2 iterations between reschedules */
 
 /* One info label per purpose, so derived values never collide. */
 static const char sks_fp_info[] = "SKS v1 SMK fingerprint";
+
+/**
+ * sks_shash_forget_key() - rekey a keyed hash with the empty key.
+ * @tfm: a keyed shash (hmac) whose key came from a secret.
+ *
+ * An HMAC transform keeps its key's inner and outer pad state until the
+ * next setkey; this overwrites it, so nothing derived from a secret stays
+ * in a long-lived transform after the secret was used.
+ *
+ * Context: process context; holds the caller's lock of @tfm.
+ */
+void sks_shash_forget_key(struct crypto_shash *tfm)
+{
+	static const u8 empty[1];
+
+	crypto_shash_setkey(tfm, empty, 0);
+}
 
 /**
  * sks_hkdf_setup() - HKDF-Extract into a keyed hmac(sha256) transform.
@@ -52,13 +74,7 @@ int sks_hkdf_setup(struct sks_hkdf *hkdf, const u8 *salt, unsigned int saltlen,
 	err = crypto_shash_setkey(tfm, salt, saltlen);
 	if (err)
 		goto err_free;
-	{
-		SHASH_DESC_ON_STACK(desc, tfm);
-
-		desc->tfm = tfm;
-		err = crypto_shash_digest(desc, ikm, ikmlen, prk);
-		shash_desc_zero(desc);
-	}
+	err = crypto_shash_tfm_digest(tfm, ikm, ikmlen, prk);
 	if (err)
 		goto err_wipe;
 	err = crypto_shash_setkey(tfm, prk, sizeof(prk));
@@ -77,30 +93,31 @@ err_free:
 EXPORT_SYMBOL_IF_KUNIT(sks_hkdf_setup);
 
 /**
- * sks_hkdf_expand() - HKDF-Expand with the PRK held by @hkdf.
- * @hkdf: context from sks_hkdf_setup().
+ * sks_hkdf_expand_tfm() - HKDF-Expand (RFC 5869 section 2.3) with a PRK
+ * keyed into an hmac(sha256) transform.
+ * @tfm: hmac(sha256) keyed with the PRK.
  * @info: context and application specific information.
  * @infolen: length of @info.
  * @okm: output keying material.
  * @okmlen: length of @okm, at most 255 * 32.
  *
- * Safe to call concurrently on one context: the transform is not rekeyed.
+ * Safe to call concurrently on one transform: it is not rekeyed.
  *
  * Context: process context.
- * Return: 0 or a negative errno.
+ * Return: 0 or a negative errno (@okm wiped).
  */
-int sks_hkdf_expand(const struct sks_hkdf *hkdf, const u8 *info,
-		    unsigned int infolen, u8 *okm, unsigned int okmlen)
+int sks_hkdf_expand_tfm(struct crypto_shash *tfm, const u8 *info,
+			unsigned int infolen, u8 *okm, unsigned int okmlen)
 {
-	SHASH_DESC_ON_STACK(desc, hkdf->hmac_tfm);
+	SHASH_DESC_ON_STACK(desc, tfm);
 	u8 tmp[SKS_SHA256_LEN];
 	unsigned int i;
 	u8 counter = 1;
-	int err;
+	int err = 0;
 
 	if (okmlen > 255 * SKS_SHA256_LEN)
 		return -EINVAL;
-	desc->tfm = hkdf->hmac_tfm;
+	desc->tfm = tfm;
 	for (i = 0; i < okmlen; i += SKS_SHA256_LEN) {
 		err = crypto_shash_init(desc);
 		if (!err && i)
@@ -128,6 +145,25 @@ int sks_hkdf_expand(const struct sks_hkdf *hkdf, const u8 *info,
 		memzero_explicit(okm, okmlen);
 	return err;
 }
+
+/**
+ * sks_hkdf_expand() - HKDF-Expand with the PRK held by @hkdf.
+ * @hkdf: context from sks_hkdf_setup().
+ * @info: context and application specific information.
+ * @infolen: length of @info.
+ * @okm: output keying material.
+ * @okmlen: length of @okm, at most 255 * 32.
+ *
+ * Safe to call concurrently on one context: the transform is not rekeyed.
+ *
+ * Context: process context.
+ * Return: 0 or a negative errno.
+ */
+int sks_hkdf_expand(const struct sks_hkdf *hkdf, const u8 *info,
+		    unsigned int infolen, u8 *okm, unsigned int okmlen)
+{
+	return sks_hkdf_expand_tfm(hkdf->hmac_tfm, info, infolen, okm, okmlen);
+}
 EXPORT_SYMBOL_IF_KUNIT(sks_hkdf_expand);
 
 /**
@@ -144,9 +180,10 @@ void sks_hkdf_destroy(struct sks_hkdf *hkdf)
 EXPORT_SYMBOL_IF_KUNIT(sks_hkdf_destroy);
 
 /**
- * sks_pbkdf2_sha256() - PBKDF2-HMAC-SHA256 (RFC 8018).
+ * sks_pbkdf2_sha256() - PBKDF2-HMAC-SHA256 (RFC 8018 section 5.2).
  * @tfm: hmac(sha256) transform; rekeyed with @pass, so the caller must
- *	own it exclusively.
+ *	own it exclusively. It is rekeyed with an empty key before returning,
+ *	so no state derived from @pass stays in it.
  * @pass: password.
  * @passlen: length of @pass.
  * @salt: salt.
@@ -155,8 +192,13 @@ EXPORT_SYMBOL_IF_KUNIT(sks_hkdf_destroy);
  * @out: derived key.
  * @outlen: length of @out.
  *
+ * The loop reschedules every SKS_KDF_RESCHED iterations and gives up with
+ * -EINTR when the calling task is being killed, so even the largest cost a
+ * file may ask for keeps no CPU and no task hostage.
+ *
  * Context: process context, may sleep; holds the caller's lock of @tfm.
- * Return: 0 or a negative errno.
+ * Return: 0, -EINTR (fatal signal), or another negative errno; @out is
+ * wiped on error.
  */
 int sks_pbkdf2_sha256(struct crypto_shash *tfm, const u8 *pass, size_t passlen,
 		      const u8 *salt, size_t saltlen, unsigned int iterations,
@@ -190,6 +232,13 @@ int sks_pbkdf2_sha256(struct crypto_shash *tfm, const u8 *pass, size_t passlen,
 			break;
 		memcpy(t, u, sizeof(t));
 		for (it = 1; it < iterations; it++) {
+			if (!(it % SKS_KDF_RESCHED)) {
+				if (fatal_signal_pending(current)) {
+					err = -EINTR;
+					break;
+				}
+				cond_resched();
+			}
 			err = crypto_shash_digest(desc, u, sizeof(u), u);
 			if (err)
 				break;
@@ -204,6 +253,7 @@ int sks_pbkdf2_sha256(struct crypto_shash *tfm, const u8 *pass, size_t passlen,
 	memzero_explicit(u, sizeof(u));
 	memzero_explicit(t, sizeof(t));
 	shash_desc_zero(desc);
+	sks_shash_forget_key(tfm);
 	if (err)
 		memzero_explicit(out, outlen);
 	return err;
@@ -227,9 +277,9 @@ int sks_secret_set(struct crypto_shash *tfm, struct sks_secret *s,
 	int err;
 
 	get_random_bytes(tmp.salt, sizeof(tmp.salt));
+	tmp.iterations = sks_pbkdf2_iterations;
 	err = sks_pbkdf2_sha256(tfm, pin, len, tmp.salt, sizeof(tmp.salt),
-				sks_pbkdf2_iterations, tmp.hash,
-				sizeof(tmp.hash));
+				tmp.iterations, tmp.hash, sizeof(tmp.hash));
 	if (!err) {
 		tmp.set = true;
 		*s = tmp;
@@ -256,10 +306,12 @@ int sks_secret_check(struct crypto_shash *tfm, const struct sks_secret *s,
 	int err;
 
 	*match = false;
+	if (!s->set)
+		return 0;
 	err = sks_pbkdf2_sha256(tfm, pin, len, s->salt, sizeof(s->salt),
-				sks_pbkdf2_iterations, hash, sizeof(hash));
+				s->iterations, hash, sizeof(hash));
 	if (!err)
-		*match = s->set && !crypto_memneq(hash, s->hash, sizeof(hash));
+		*match = !crypto_memneq(hash, s->hash, sizeof(hash));
 	memzero_explicit(hash, sizeof(hash));
 	return err;
 }
@@ -513,13 +565,8 @@ static int sks_kat_hmac(const char *alg, const u8 *mac, unsigned int maclen)
 	if (IS_ERR(tfm))
 		return PTR_ERR(tfm);
 	err = crypto_shash_setkey(tfm, "Jefe", 4);
-	if (!err) {
-		SHASH_DESC_ON_STACK(desc, tfm);
-
-		desc->tfm = tfm;
-		err = crypto_shash_digest(desc, data, sizeof(data) - 1, out);
-		shash_desc_zero(desc);
-	}
+	if (!err)
+		err = crypto_shash_tfm_digest(tfm, data, sizeof(data) - 1, out);
 	if (!err && (maclen != crypto_shash_digestsize(tfm) ||
 		     memcmp(out, mac, maclen)))
 		err = -EBADMSG;
@@ -604,7 +651,7 @@ int sks_selftest(void)
 	return 0;
 
 fail:
-	pr_err("sks: power-up self-test failed: %s (error %d), refusing to load\n",
+	pr_err("power-up self-test failed: %s (error %d), refusing to load\n",
 	       what, err);
 	return err;
 }

@@ -1,322 +1,623 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * sks - Backup HSM image codec: encode and parse the image header, the
- * HSM record and archive records. All integers are little endian; nothing
- * is aligned. Object records inside archives use the blob record encoding.
+ * sks - Backup HSM images: a whole Backup HSM sealed into one file
+ * (SKS_IOC_IMAGE_SAVE) and a Backup HSM slot made from one
+ * (SKS_CTL_IMAGE_LOAD). Format and threat model: docs/backup.md; the
+ * codec is image_codec.c. Locking: backup.h.
  */
 
-#include "image.h"
+#include <crypto/aead.h>
+#include <crypto/algapi.h>
+#include <crypto/hash.h>
+#include <crypto/sha2.h>
+#include <linux/capability.h>
+#include <linux/mm.h>
+#include <linux/random.h>
+#include <linux/scatterlist.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
 
-static void put32(u8 *p, u32 v)
-{
-	p[0] = v;
-	p[1] = v >> 8;
-	p[2] = v >> 16;
-	p[3] = v >> 24;
-}
+#include "backup.h"
+#include "blob_codec.h"
+#include "image_codec.h"
 
-static void put64(u8 *p, u64 v)
-{
-	put32(p, v);
-	put32(p + 4, v >> 32);
-}
+static const char sks_image_key_info[] = "SKS image v1 key";
+static const char sks_image_check_info[] = "SKS image v1 check";
 
-static u32 get32(const u8 *p)
-{
-	return p[0] | (u32)p[1] << 8 | (u32)p[2] << 16 | (u32)p[3] << 24;
-}
+static_assert(SKS_IMAGE_MIN_ITER == SKS_KDF_ITERATIONS_MIN);
+static_assert(SKS_IMAGE_MAX_ITER == SKS_KDF_ITERATIONS_MAX);
+static_assert(SKS_IMAGE_MAX_LEN == SKS_IMAGE_MAX_SIZE);
+static_assert(SKS_IMAGE_ID_KEY_LEN == SKS_ID_KEY_LEN);
+static_assert(SKS_IMAGE_DOMAIN_LEN == SKS_SECRET_HASH_LEN);
+static_assert(SKS_IMAGE_SSALT_LEN == SKS_SECRET_SALT_LEN);
+static_assert(SKS_IMAGE_SMK_LEN == SKS_SMK_LEN);
 
-static u64 get64(const u8 *p)
-{
-	return get32(p) | (u64)get32(p + 4) << 32;
-}
-
-/* Header layout */
-#define HDR_MAGIC	0
-#define HDR_VERSION	4	/* u16 */
-#define HDR_HDR_LEN	6	/* u16 */
-#define HDR_FLAGS	8
-#define HDR_ITERATIONS	12
-#define HDR_PAYLOAD_LEN	16
-#define HDR_RESERVED	20
-#define HDR_SALT	24
-#define HDR_IV		56
-#define HDR_RESERVED2	68
-#define HDR_CHECK	72
-
-/* HSM record layout */
-#define HSM_SERIAL	0
-#define HSM_CAPACITY	8
-#define HSM_FW		16
-#define HSM_NR_ARC	32
-#define HSM_RESERVED	36
-
-/* Archive record layout */
-#define ARC_LEN		0
-#define ARC_KIND	4
-#define ARC_RESERVED	8
-#define ARC_NR_OBJ	12
-#define ARC_NAME	16
-#define ARC_CREATED	80
-#define ARC_SOURCE	88
-#define ARC_DOMAIN	96
-#define ARC_S_ITER	128
-#define ARC_RESERVED2	132
-#define ARC_S_SALT	136
-#define ARC_S_HASH	152
-#define ARC_SMK		184
-#define ARC_OBJ_LEN	216
-#define ARC_RESERVED3	220
-
-/**
- * sks_image_check_name() - check an archive name field.
- * @name: the field.
- * @len: its size (SKS_IMAGE_NAME_LEN).
- *
- * A name is 1..@len bytes of '!'..'~', NUL padded to @len.
- *
- * Context: any.
- * Return: the name's length, or -EINVAL.
+/*
+ * Image key and key check value: PRK = PBKDF2-HMAC-SHA256(secret, salt,
+ * iterations); key = HKDF-Expand(PRK, "SKS image v1 key", 32), check =
+ * HKDF-Expand(PRK, "SKS image v1 check", 16). @tfm is the slot's pin_tfm:
+ * the caller holds its auth_lock; no key stays in it.
  */
-int sks_image_check_name(const u8 *name, size_t len)
+static int sks_image_keys(struct crypto_shash *tfm, const u8 *secret,
+			  u32 len, const struct sks_image_hdr *h, u8 *key,
+			  u8 *check)
 {
-	size_t n = 0, i;
+	u8 prk[32];
+	int err;
 
-	while (n < len && name[n])
-		n++;
-	if (!n)
-		return -EINVAL;
-	for (i = 0; i < len; i++) {
-		if (i < n && (name[i] < '!' || name[i] > '~'))
-			return -EINVAL;
-		if (i >= n && name[i])
-			return -EINVAL;
+	err = sks_pbkdf2_sha256(tfm, secret, len, h->salt, sizeof(h->salt),
+				h->iterations, prk, sizeof(prk));
+	err = err ?: crypto_shash_setkey(tfm, prk, sizeof(prk));
+	err = err ?: sks_hkdf_expand_tfm(tfm, sks_image_key_info,
+					 sizeof(sks_image_key_info) - 1,
+					 key, 32);
+	err = err ?: sks_hkdf_expand_tfm(tfm, sks_image_check_info,
+					 sizeof(sks_image_check_info) - 1,
+					 check, SKS_IMAGE_CHECK_LEN);
+	sks_shash_forget_key(tfm);
+	memzero_explicit(prk, sizeof(prk));
+	return err;
+}
+
+/* The checksum of a version 2 header: tells damage from a wrong secret. */
+static void sks_image_sum(const u8 *hdr, u8 *sum)
+{
+	u8 digest[SHA256_DIGEST_SIZE];
+
+	sha256(hdr, SKS_IMAGE_SUM_OFF, digest);
+	memcpy(sum, digest, SKS_IMAGE_SUM_LEN);
+}
+
+/* A scatterlist over a kvmalloc'd buffer (vmalloc pages one by one). */
+static int sks_sg_init(struct sg_table *t, u8 *buf, size_t len)
+{
+	struct scatterlist *sg;
+	unsigned int n, i;
+	size_t off = 0;
+	int err;
+
+	if (!is_vmalloc_addr(buf)) {
+		err = sg_alloc_table(t, 1, GFP_KERNEL);
+		if (!err)
+			sg_set_buf(t->sgl, buf, len);
+		return err;
 	}
-	return n;
-}
-EXPORT_SYMBOL_IF_KUNIT(sks_image_check_name);
+	n = DIV_ROUND_UP(offset_in_page(buf) + len, PAGE_SIZE);
+	err = sg_alloc_table(t, n, GFP_KERNEL);
+	if (err)
+		return err;
+	for_each_sg(t->sgl, sg, n, i) {
+		size_t chunk = min_t(size_t, len - off,
+				     PAGE_SIZE - offset_in_page(buf + off));
 
-/**
- * sks_image_put_hdr() - encode an image header.
- * @out: SKS_IMAGE_HDR_LEN bytes.
- * @h: header; @h->version is ignored, SKS_IMAGE_VERSION is written.
- *
- * Context: any.
- */
-void sks_image_put_hdr(u8 *out, const struct sks_image_hdr *h)
-{
-	memset(out, 0, SKS_IMAGE_HDR_LEN);
-	memcpy(out + HDR_MAGIC, SKS_IMAGE_MAGIC, 4);
-	out[HDR_VERSION] = SKS_IMAGE_VERSION;
-	out[HDR_HDR_LEN] = SKS_IMAGE_HDR_LEN;
-	put32(out + HDR_FLAGS, h->flags);
-	put32(out + HDR_ITERATIONS, h->iterations);
-	put32(out + HDR_PAYLOAD_LEN, h->payload_len);
-	memcpy(out + HDR_SALT, h->salt, SKS_IMAGE_SALT_LEN);
-	memcpy(out + HDR_IV, h->iv, SKS_IMAGE_IV_LEN);
-	memcpy(out + HDR_CHECK, h->check, SKS_IMAGE_CHECK_LEN);
-}
-EXPORT_SYMBOL_IF_KUNIT(sks_image_put_hdr);
-
-/**
- * sks_image_get_hdr() - parse and check the header of a whole image.
- * @buf: the image.
- * @len: its exact length (header, payload and tag).
- * @h: out: decoded header.
- *
- * Refuses a bad magic, an unknown version or header length, unknown
- * flags, non-zero reserved fields, an iteration count out of range and
- * any length mismatch (truncation or trailing bytes).
- *
- * Context: any.
- * Return: 0, or -EBADMSG.
- */
-int sks_image_get_hdr(const u8 *buf, size_t len, struct sks_image_hdr *h)
-{
-	if (len < SKS_IMAGE_HDR_LEN + SKS_IMAGE_HSM_LEN + SKS_IMAGE_TAG_LEN ||
-	    len > SKS_IMAGE_MAX_LEN)
-		return -EBADMSG;
-	if (memcmp(buf + HDR_MAGIC, SKS_IMAGE_MAGIC, 4))
-		return -EBADMSG;
-	h->version = buf[HDR_VERSION] | buf[HDR_VERSION + 1] << 8;
-	if (h->version != SKS_IMAGE_VERSION ||
-	    buf[HDR_HDR_LEN] != SKS_IMAGE_HDR_LEN || buf[HDR_HDR_LEN + 1])
-		return -EBADMSG;
-	h->flags = get32(buf + HDR_FLAGS);
-	h->iterations = get32(buf + HDR_ITERATIONS);
-	h->payload_len = get32(buf + HDR_PAYLOAD_LEN);
-	if (h->flags || get32(buf + HDR_RESERVED) ||
-	    get32(buf + HDR_RESERVED2))
-		return -EBADMSG;
-	if (!h->iterations || h->iterations > SKS_IMAGE_MAX_ITER)
-		return -EBADMSG;
-	if (h->payload_len != len - SKS_IMAGE_HDR_LEN - SKS_IMAGE_TAG_LEN)
-		return -EBADMSG;
-	memcpy(h->salt, buf + HDR_SALT, SKS_IMAGE_SALT_LEN);
-	memcpy(h->iv, buf + HDR_IV, SKS_IMAGE_IV_LEN);
-	memcpy(h->check, buf + HDR_CHECK, SKS_IMAGE_CHECK_LEN);
+		sg_set_page(sg, vmalloc_to_page(buf + off), chunk,
+			    offset_in_page(buf + off));
+		off += chunk;
+	}
 	return 0;
 }
-EXPORT_SYMBOL_IF_KUNIT(sks_image_get_hdr);
 
-/**
- * sks_image_put_hsm() - encode the HSM record.
- * @out: SKS_IMAGE_HSM_LEN bytes.
- * @m: the record.
- *
- * Context: any.
- * Return: bytes written.
+/*
+ * Seal (@enc) or open the image in @buf (header || payload || tag) in
+ * place with AES-256-GCM under @key; the header is the AAD. Caller holds
+ * slot->auth_lock, which protects slot->image_aead.
  */
-size_t sks_image_put_hsm(u8 *out, const struct sks_image_hsm *m)
+static int sks_image_crypt(struct sks_slot *slot, bool enc, u8 *buf,
+			   const u8 *key, const struct sks_image_hdr *h)
 {
-	memset(out, 0, SKS_IMAGE_HSM_LEN);
-	put64(out + HSM_SERIAL, m->serial);
-	put64(out + HSM_CAPACITY, m->capacity);
-	memcpy(out + HSM_FW, m->fw_version, SKS_IMAGE_FW_LEN);
-	put32(out + HSM_NR_ARC, m->nr_archives);
-	return SKS_IMAGE_HSM_LEN;
-}
-EXPORT_SYMBOL_IF_KUNIT(sks_image_put_hsm);
+	size_t hlen = sks_image_hdr_size(h->version);
+	struct aead_request *req;
+	struct sg_table t;
+	DECLARE_CRYPTO_WAIT(wait);
+	u8 *iv;
+	int err;
 
-/**
- * sks_image_get_hsm() - parse the HSM record.
- * @buf: decrypted payload.
- * @len: its length.
- * @m: out: the record.
- *
- * The firmware version must be NUL terminated and printable.
- *
- * Context: any.
- * Return: 0, or -EBADMSG.
- */
-int sks_image_get_hsm(const u8 *buf, size_t len, struct sks_image_hsm *m)
-{
-	size_t i;
-	int end = 0;
+	lockdep_assert_held(&slot->auth_lock);
+	if (!slot->image_aead) {
+		struct crypto_aead *tfm = crypto_alloc_aead("gcm(aes)", 0, 0);
 
-	if (len < SKS_IMAGE_HSM_LEN)
-		return -EBADMSG;
-	m->serial = get64(buf + HSM_SERIAL);
-	m->capacity = get64(buf + HSM_CAPACITY);
-	memcpy(m->fw_version, buf + HSM_FW, SKS_IMAGE_FW_LEN);
-	m->nr_archives = get32(buf + HSM_NR_ARC);
-	if (get32(buf + HSM_RESERVED) || m->nr_archives > SKS_IMAGE_MAX_ARCHIVES)
-		return -EBADMSG;
-	for (i = 0; i < SKS_IMAGE_FW_LEN; i++) {
-		u8 c = m->fw_version[i];
-
-		if (!c)
-			end = 1;
-		else if (end || c < ' ' || c > '~')
-			return -EBADMSG;
+		if (IS_ERR(tfm))
+			return PTR_ERR(tfm);
+		err = crypto_aead_setauthsize(tfm, SKS_IMAGE_TAG_LEN);
+		if (err) {
+			crypto_free_aead(tfm);
+			return err;
+		}
+		slot->image_aead = tfm;
 	}
-	return end ? 0 : -EBADMSG;
+	err = crypto_aead_setkey(slot->image_aead, key, 32);
+	if (err)
+		return err;
+	iv = kmemdup(h->iv, SKS_IMAGE_IV_LEN, GFP_KERNEL);
+	req = aead_request_alloc(slot->image_aead, GFP_KERNEL);
+	err = sks_sg_init(&t, buf, hlen + h->payload_len + SKS_IMAGE_TAG_LEN);
+	if (!err && (!iv || !req)) {
+		sg_free_table(&t);
+		err = -ENOMEM;
+	}
+	if (err)
+		goto out;
+	aead_request_set_callback(req, CRYPTO_TFM_REQ_MAY_SLEEP,
+				  crypto_req_done, &wait);
+	aead_request_set_ad(req, hlen);
+	aead_request_set_crypt(req, t.sgl, t.sgl,
+			       h->payload_len + (enc ? 0 : SKS_IMAGE_TAG_LEN),
+			       iv);
+	err = crypto_wait_req(enc ? crypto_aead_encrypt(req) :
+			      crypto_aead_decrypt(req), &wait);
+	sg_free_table(&t);
+out:
+	aead_request_free(req);
+	kfree(iv);
+	return err;
 }
-EXPORT_SYMBOL_IF_KUNIT(sks_image_get_hsm);
 
-/**
- * sks_image_arc_size() - encoded size of an archive record.
- * @a: the record.
- *
- * Context: any.
- * Return: size in bytes.
- */
-size_t sks_image_arc_size(const struct sks_image_arc *a)
+/* Payload size of slot @b. Caller holds b->lock. */
+static size_t sks_image_payload_size(struct sks_slot *b)
 {
-	return SKS_IMAGE_ARC_FIXED + (size_t)a->objects_len;
-}
-EXPORT_SYMBOL_IF_KUNIT(sks_image_arc_size);
+	struct sks_archive *a;
+	size_t size = SKS_IMAGE_HSM_LEN;
 
-/**
- * sks_image_put_arc() - encode an archive record.
- * @out: sks_image_arc_size(@a) bytes.
- * @a: the record.
- *
- * Context: any.
- * Return: bytes written.
- */
-size_t sks_image_put_arc(u8 *out, const struct sks_image_arc *a)
-{
-	size_t size = sks_image_arc_size(a);
-
-	memset(out, 0, SKS_IMAGE_ARC_FIXED);
-	put32(out + ARC_LEN, size);
-	put32(out + ARC_KIND, a->kind);
-	put32(out + ARC_NR_OBJ, a->nr_objects);
-	memcpy(out + ARC_NAME, a->name, SKS_IMAGE_NAME_LEN);
-	put64(out + ARC_CREATED, a->created);
-	put64(out + ARC_SOURCE, a->source_serial);
-	memcpy(out + ARC_DOMAIN, a->domain, SKS_IMAGE_DOMAIN_LEN);
-	put32(out + ARC_S_ITER, a->secret_iterations);
-	memcpy(out + ARC_S_SALT, a->secret_salt, SKS_IMAGE_SSALT_LEN);
-	memcpy(out + ARC_S_HASH, a->secret_hash, SKS_IMAGE_SHASH_LEN);
-	memcpy(out + ARC_SMK, a->smk, SKS_IMAGE_SMK_LEN);
-	put32(out + ARC_OBJ_LEN, a->objects_len);
-	if (a->objects_len)
-		memcpy(out + SKS_IMAGE_ARC_FIXED, a->objects, a->objects_len);
+	lockdep_assert_held(&b->lock);
+	list_for_each_entry(a, &b->archives, node)
+		size += SKS_IMAGE_ARC_FIXED + a->objects_len;
 	return size;
 }
-EXPORT_SYMBOL_IF_KUNIT(sks_image_put_arc);
 
-/**
- * sks_image_get_arc() - parse one archive record.
- * @buf: payload from the record on.
- * @len: bytes left in the payload.
- * @a: out: the record; @a->objects points into @buf.
- * @used: out: record size.
- *
- * Checks the kind, the name, the reserved fields, that an SKS archive
- * holds an SMK and a cloning archive none, and that the object area is
- * exactly @a->nr_objects well-formed records.
- *
- * Context: any.
- * Return: 0, or -EBADMSG.
- */
-int sks_image_get_arc(const u8 *buf, size_t len, struct sks_image_arc *a,
-		      size_t *used)
+/* Encode the payload of slot @b into @p. Caller holds b->lock. */
+static void sks_image_encode(struct sks_slot *b, u8 *p)
 {
-	static const u8 zero[SKS_IMAGE_SMK_LEN];
-	struct sks_blob_rec r;
-	size_t size, off, n;
-	u32 i;
+	struct sks_image_hsm m = { .version = SKS_IMAGE_VERSION };
+	struct sks_image_arc r;
+	struct sks_archive *a;
 
-	if (len < SKS_IMAGE_ARC_FIXED)
-		return -EBADMSG;
-	a->kind = get32(buf + ARC_KIND);
-	a->nr_objects = get32(buf + ARC_NR_OBJ);
-	memcpy(a->name, buf + ARC_NAME, SKS_IMAGE_NAME_LEN);
-	a->created = (s64)get64(buf + ARC_CREATED);
-	a->source_serial = get64(buf + ARC_SOURCE);
-	memcpy(a->domain, buf + ARC_DOMAIN, SKS_IMAGE_DOMAIN_LEN);
-	a->secret_iterations = get32(buf + ARC_S_ITER);
-	memcpy(a->secret_salt, buf + ARC_S_SALT, SKS_IMAGE_SSALT_LEN);
-	memcpy(a->secret_hash, buf + ARC_S_HASH, SKS_IMAGE_SHASH_LEN);
-	memcpy(a->smk, buf + ARC_SMK, SKS_IMAGE_SMK_LEN);
-	a->objects_len = get32(buf + ARC_OBJ_LEN);
-	if (get32(buf + ARC_RESERVED) || get32(buf + ARC_RESERVED2) ||
-	    get32(buf + ARC_RESERVED3))
-		return -EBADMSG;
-	if (a->kind != SKS_IMAGE_KIND_SKS && a->kind != SKS_IMAGE_KIND_CLONING)
-		return -EBADMSG;
-	if (a->kind == SKS_IMAGE_KIND_SKS && !memcmp(a->smk, zero, sizeof(zero)))
-		return -EBADMSG;
-	if (a->kind == SKS_IMAGE_KIND_CLONING && memcmp(a->smk, zero, sizeof(zero)))
-		return -EBADMSG;
-	if (sks_image_check_name(a->name, SKS_IMAGE_NAME_LEN) < 0)
-		return -EBADMSG;
-	if (!a->secret_iterations || a->secret_iterations > SKS_IMAGE_MAX_ITER)
-		return -EBADMSG;
-	size = sks_image_arc_size(a);
-	if (get32(buf + ARC_LEN) != size || size > len)
-		return -EBADMSG;
-	a->objects = buf + SKS_IMAGE_ARC_FIXED;
-	for (i = 0, off = 0; i < a->nr_objects; i++, off += n)
-		if (sks_blob_get_rec(a->objects + off, a->objects_len - off,
-				     &r, &n))
-			return -EBADMSG;
-	if (off != a->objects_len)
-		return -EBADMSG;
-	*used = size;
+	lockdep_assert_held(&b->lock);
+	m.serial = b->serial;
+	m.capacity = b->capacity;
+	strscpy(m.fw_version, b->fw_version, sizeof(m.fw_version));
+	m.nr_archives = b->nr_archives;
+	m.so_failures = b->so_lockout.failures;
+	memcpy(m.id_key, b->id_key, sizeof(m.id_key));
+	p += sks_image_put_hsm(p, &m);
+	memzero_explicit(&m, sizeof(m));
+	list_for_each_entry(a, &b->archives, node) {
+		memset(&r, 0, sizeof(r));
+		r.version = SKS_IMAGE_VERSION;
+		r.kind = a->kind;
+		r.nr_objects = a->nr_objects;
+		memcpy(r.name, a->name, sizeof(r.name));
+		r.created = a->created;
+		r.source_serial = a->source_serial;
+		memcpy(r.domain, a->domain.hash, sizeof(r.domain));
+		r.secret_iterations = a->secret.iterations;
+		memcpy(r.secret_salt, a->secret.salt, sizeof(r.secret_salt));
+		memcpy(r.secret_hash, a->secret.hash, sizeof(r.secret_hash));
+		if (a->smk)
+			memcpy(r.smk, a->smk->key, sizeof(r.smk));
+		r.failures = a->lockout.failures;
+		r.objects_len = a->objects_len;
+		r.objects = a->objects;
+		p += sks_image_put_arc(p, &r);
+		memzero_explicit(&r, sizeof(r));
+	}
+}
+
+/* The image size of Backup HSM @b. Caller holds b->auth_lock. */
+static int sks_image_size(struct sks_slot *b, struct sks_image_hdr *h,
+			  size_t *total, u32 *ckr)
+{
+	int err;
+
+	err = sks_backup_lock(b, ckr);
+	if (err)
+		return err;
+	h->payload_len = sks_image_payload_size(b);
+	mutex_unlock(&b->lock);
+	*total = SKS_IMAGE_HDR_LEN + (size_t)h->payload_len + SKS_IMAGE_TAG_LEN;
+	if (*total > SKS_IMAGE_MAX_LEN)
+		return sks_fail(ckr, SKS_CKR_DATA_LEN_RANGE);
 	return 0;
 }
-EXPORT_SYMBOL_IF_KUNIT(sks_image_get_arc);
+
+/*
+ * Encode Backup HSM @b into a new kvmalloc'd image buffer of @total bytes
+ * (sks_image_size()), payload in clear, under one look at the slot: all of
+ * it, or CKR_TOKEN_NOT_PRESENT if it was deleted. Caller holds
+ * b->auth_lock, which keeps the archives (and so the size) as they are.
+ */
+static u8 *sks_image_collect(struct sks_slot *b, size_t total, u32 *ckr)
+{
+	u8 *buf;
+	int err;
+
+	buf = kvzalloc(total, GFP_KERNEL_ACCOUNT);
+	if (!buf)
+		return ERR_PTR(sks_fail(ckr, SKS_CKR_HOST_MEMORY));
+	err = sks_backup_lock(b, ckr);
+	if (err) {
+		kvfree(buf);
+		return ERR_PTR(err);
+	}
+	sks_image_encode(b, buf + SKS_IMAGE_HDR_LEN);
+	mutex_unlock(&b->lock);
+	return buf;
+}
+
+/*
+ * Seal an encoded image in place: header (with its checksum) and payload
+ * under a key derived from @so. Caller holds b->auth_lock.
+ */
+static int sks_image_seal(struct sks_slot *b, const u8 *so, u32 so_len,
+			  struct sks_image_hdr *h, u8 *buf)
+{
+	u8 key[32];
+	int err;
+
+	h->version = SKS_IMAGE_VERSION;
+	h->iterations = sks_pbkdf2_iterations;
+	get_random_bytes(h->salt, sizeof(h->salt));
+	get_random_bytes(h->iv, sizeof(h->iv));
+	err = sks_image_keys(b->pin_tfm, so, so_len, h, key, h->check);
+	if (!err) {
+		sks_image_put_hdr(buf, h);
+		sks_image_sum(buf, buf + SKS_IMAGE_SUM_OFF);
+		err = sks_image_crypt(b, true, buf, key, h);
+	}
+	memzero_explicit(key, sizeof(key));
+	return err;
+}
+
+/**
+ * sks_ioc_image_save() - SKS_IOC_IMAGE_SAVE: seal the Backup HSM slot of
+ * this session into an image.
+ * @sess: the session (a Backup HSM slot).
+ * @arg: struct sks_image_save.
+ * @ckr: out: result code.
+ *
+ * Order of checks: secret length, slot type (CKR_FUNCTION_NOT_SUPPORTED),
+ * HSM SO secret (CKR_PIN_INCORRECT or CKR_PIN_LOCKED, counted), size
+ * (CKR_DATA_LEN_RANGE above SKS_IMAGE_MAX_SIZE; @image 0: size query;
+ * CKR_BUFFER_TOO_SMALL). The image holds the whole slot as one look under
+ * its lock saw it, or the call fails with CKR_TOKEN_NOT_PRESENT (the slot
+ * was deleted meanwhile): never a part of it.
+ *
+ * Context: process context, may sleep; takes auth_lock and lock.
+ * Return: 0 or a negative errno.
+ */
+int sks_ioc_image_save(struct sks_session *sess, void *arg, u32 *ckr)
+{
+	struct sks_image_save *is = arg;
+	struct sks_slot *b = sess->slot;
+	struct sks_image_hdr h = {};
+	u32 room = is->image_len;
+	size_t total = 0;
+	u8 *so, *buf = NULL;
+	int err;
+
+	is->image_len = 0;
+	so = sks_copy_pin(is->so_secret, is->so_secret_len, ckr);
+	if (IS_ERR(so))
+		return PTR_ERR(so);
+	err = sks_backup_auth(b, so, is->so_secret_len, ckr);
+	if (err)
+		goto out_so;
+	err = sks_image_size(b, &h, &total, ckr);
+	if (err)
+		goto out;
+	if (!is->image || room < total) {
+		is->image_len = total;
+		if (is->image)
+			err = sks_fail(ckr, SKS_CKR_BUFFER_TOO_SMALL);
+		goto out;	/* else a size query */
+	}
+	buf = sks_image_collect(b, total, ckr);
+	if (IS_ERR(buf)) {
+		err = PTR_ERR(buf);
+		buf = NULL;
+		goto out;
+	}
+	err = sks_image_seal(b, so, is->so_secret_len, &h, buf);
+	if (err) {
+		err = err == -EINTR ? err : sks_fail(ckr, SKS_CKR_DEVICE_ERROR);
+		goto out;
+	}
+	if (copy_to_user(u64_to_user_ptr(is->image), buf, total))
+		err = sks_fail_errno(ckr, SKS_CKR_ARGUMENTS_BAD, -EFAULT);
+	else
+		is->image_len = total;
+out:
+	mutex_unlock(&b->auth_lock);
+	if (buf)
+		kvfree_sensitive(buf, total);
+out_so:
+	kfree_sensitive(so);
+	return err;
+}
+
+/*
+ * Archives of a version 1 image hold version 1 object records: convert
+ * them to the current format (with a key id for usage-limited keys, see
+ * sks_legacy_key_id()), so every archive in memory is alike.
+ */
+static int sks_image_upgrade_objects(struct sks_archive *a, const u8 *src,
+				     u32 len, u32 *ckr)
+{
+	struct sks_blob_rec r;
+	size_t in = 0, out = 0, used;
+	u32 i, size = len + a->nr_objects * (SKS_BLOB_REC_FIXED -
+					      SKS_BLOB_REC_FIXED_V1);
+	int err = 0;
+
+	a->objects = kvmalloc(max_t(u32, size, 1), GFP_KERNEL_ACCOUNT);
+	if (!a->objects)
+		return sks_fail(ckr, SKS_CKR_HOST_MEMORY);
+	a->objects_len = size;
+	for (i = 0; i < a->nr_objects; i++, in += used) {
+		if (sks_blob_get_rec(src + in, len - in, SKS_BLOB_VERSION_1, &r,
+				     &used)) {
+			err = sks_fail(ckr, SKS_CKR_DATA_INVALID);
+			break;
+		}
+		r.version = SKS_BLOB_VERSION;
+		if (r.usage_limit)
+			sks_legacy_key_id(&r, r.key_id);
+		out += sks_blob_put_rec(a->objects + out, &r);
+	}
+	memzero_explicit(&r, sizeof(r));
+	if (!err && (in != len || out != size))
+		err = sks_fail(ckr, SKS_CKR_DATA_INVALID);
+	return err;
+}
+
+/* An archive from its image record; not on any list yet. */
+static struct sks_archive *sks_image_archive(struct sks_slot *b,
+					     const struct sks_image_arc *r,
+					     u32 *ckr)
+{
+	struct sks_archive *a;
+	int err = 0;
+
+	a = kzalloc(sizeof(*a), GFP_KERNEL_ACCOUNT);
+	if (!a)
+		return ERR_PTR(sks_fail(ckr, SKS_CKR_HOST_MEMORY));
+	memcpy(a->name, r->name, sizeof(a->name));
+	a->kind = r->kind;
+	a->created = r->created;
+	a->source_serial = r->source_serial;
+	sks_domain_restore(&a->domain, r->domain);
+	a->secret.set = true;
+	a->secret.iterations = r->secret_iterations;
+	memcpy(a->secret.salt, r->secret_salt, sizeof(a->secret.salt));
+	memcpy(a->secret.hash, r->secret_hash, sizeof(a->secret.hash));
+	a->lockout.failures = r->failures;
+	sks_lockout_resume(&a->lockout, SKS_MAX_LOGIN_FAILURES);
+	a->nr_objects = r->nr_objects;
+	if (r->kind == SKS_IMAGE_KIND_SKS) {
+		a->smk = sks_smk_import(r->smk);
+		if (IS_ERR(a->smk)) {
+			a->smk = NULL;
+			err = sks_fail(ckr, SKS_CKR_DEVICE_ERROR);
+		}
+	}
+	if (!err && r->objects_len && r->version == SKS_IMAGE_VERSION_1) {
+		err = sks_image_upgrade_objects(a, r->objects, r->objects_len,
+						ckr);
+	} else if (!err && r->objects_len) {
+		a->objects = kvmalloc(r->objects_len, GFP_KERNEL_ACCOUNT);
+		if (a->objects) {
+			a->objects_len = r->objects_len;
+			memcpy(a->objects, r->objects, r->objects_len);
+		} else {
+			err = sks_fail(ckr, SKS_CKR_HOST_MEMORY);
+		}
+	}
+	if (!err && sks_archive_set_domain_id(b, a))
+		err = sks_fail(ckr, SKS_CKR_DEVICE_ERROR);
+	a->size = sks_archive_charge(a->objects_len, a->smk);
+	if (err) {
+		sks_archive_free(a);
+		return ERR_PTR(err);
+	}
+	return a;
+}
+
+/*
+ * Build the Backup HSM and its archives from a decrypted payload into the
+ * new slot @b (not registered: nobody else sees it). Caller holds
+ * b->auth_lock.
+ */
+static int sks_image_decode(struct sks_slot *b, const u8 *p, size_t len,
+			    u32 version, u32 *ckr)
+{
+	struct sks_image_hsm m;
+	struct sks_image_arc r;
+	struct sks_archive *a;
+	size_t off, used;
+	u64 total = 0;
+	u32 i, nr;
+	int err = 0;
+
+	if (sks_image_get_hsm(p, len, version, &m) || !m.capacity ||
+	    m.capacity > SKS_MAX_CAPACITY)
+		return sks_fail(ckr, SKS_CKR_DATA_INVALID);
+	b->serial = m.serial;
+	b->capacity = m.capacity;
+	strscpy(b->fw_version, m.fw_version, sizeof(b->fw_version));
+	if (version != SKS_IMAGE_VERSION_1)	/* else keep the new random one */
+		memcpy(b->id_key, m.id_key, sizeof(b->id_key));
+	b->so_lockout.failures = m.so_failures;
+	sks_lockout_resume(&b->so_lockout, SKS_MAX_HSM_SO_FAILURES);
+	nr = m.nr_archives;
+	memzero_explicit(&m, sizeof(m));
+	off = sks_image_hsm_size(version);
+	for (i = 0; i < nr; i++) {
+		if (sks_image_get_arc(p + off, len - off, version, &r, &used)) {
+			err = sks_fail(ckr, SKS_CKR_DATA_INVALID);
+			break;
+		}
+		off += used;
+		mutex_lock(&b->lock);
+		a = sks_archive_find(b, r.name);
+		mutex_unlock(&b->lock);
+		if (a) {
+			err = sks_fail(ckr, SKS_CKR_DATA_INVALID);
+			break;
+		}
+		a = sks_image_archive(b, &r, ckr);
+		memzero_explicit(&r, sizeof(r));
+		if (IS_ERR(a)) {
+			err = PTR_ERR(a);
+			break;
+		}
+		total += a->size;
+		mutex_lock(&b->lock);
+		list_add_tail(&a->node, &b->archives);
+		b->nr_archives++;
+		b->used = total;
+		mutex_unlock(&b->lock);
+		cond_resched();
+	}
+	memzero_explicit(&r, sizeof(r));
+	if (!err && (off != len || total > b->capacity))
+		err = sks_fail(ckr, SKS_CKR_DATA_INVALID);
+	return err;
+}
+
+/*
+ * Open an image in place with the HSM SO secret: a damaged header
+ * (checksum) is told apart from a wrong secret (key check value) and from
+ * a damaged payload (tag). Caller holds b->auth_lock.
+ */
+static int sks_image_open(struct sks_slot *b, const u8 *so, u32 so_len,
+			  const struct sks_image_hdr *h, u8 *buf, u32 *ckr)
+{
+	u8 key[32], check[SKS_IMAGE_CHECK_LEN], sum[SKS_IMAGE_SUM_LEN];
+	int err;
+
+	if (h->version != SKS_IMAGE_VERSION_1) {
+		sks_image_sum(buf, sum);
+		if (crypto_memneq(sum, h->sum, sizeof(sum)))
+			return sks_fail(ckr, SKS_CKR_DATA_INVALID);
+	}
+	err = sks_image_keys(b->pin_tfm, so, so_len, h, key, check);
+	if (err) {
+		err = err == -EINTR ? err : sks_fail(ckr, SKS_CKR_DEVICE_ERROR);
+		goto out;
+	}
+	if (crypto_memneq(check, h->check, sizeof(check))) {
+		err = sks_fail(ckr, SKS_CKR_PIN_INCORRECT);
+		goto out;
+	}
+	err = sks_image_crypt(b, false, buf, key, h);
+	if (err)
+		err = sks_fail(ckr, err == -EBADMSG ? SKS_CKR_DATA_INVALID :
+			       SKS_CKR_DEVICE_ERROR);
+out:
+	memzero_explicit(key, sizeof(key));
+	memzero_explicit(check, sizeof(check));
+	return err;
+}
+
+/* Read the image from user space; a kvmalloc'd copy or an ERR_PTR. */
+static u8 *sks_image_copy(const struct sks_image_load *il, u32 *ckr)
+{
+	u8 *buf;
+
+	buf = kvmalloc(max_t(u32, il->image_len, 1), GFP_KERNEL_ACCOUNT);
+	if (!buf)
+		return ERR_PTR(sks_fail(ckr, SKS_CKR_HOST_MEMORY));
+	if (copy_from_user(buf, u64_to_user_ptr(il->image), il->image_len)) {
+		kvfree(buf);
+		return ERR_PTR(sks_fail_errno(ckr, SKS_CKR_ARGUMENTS_BAD,
+					      -EFAULT));
+	}
+	return buf;
+}
+
+/**
+ * sks_ctl_image_load() - SKS_CTL_IMAGE_LOAD: create a Backup HSM slot from
+ * an image.
+ * @hsm: the HSM.
+ * @arg: struct sks_image_load.
+ * @ckr: out: result code.
+ *
+ * Order of checks: arguments (reserved fields, output fields, lengths),
+ * CAP_SYS_ADMIN (-EPERM), the header (CKR_DATA_INVALID: format, iteration
+ * count out of bounds, version 2 checksum), the key check value
+ * (CKR_PIN_INCORRECT), the tag (CKR_DATA_INVALID), the payload
+ * (CKR_DATA_INVALID), then a free slot number (CKR_DEVICE_MEMORY). The
+ * slot appears only when everything passed. Version 1 images load too.
+ * No bad attempt is counted: whoever holds the image file can try secrets
+ * against it offline anyway, at its PBKDF2 cost (docs/backup.md).
+ *
+ * Context: process context, may sleep; takes the new slot's locks and
+ * slots_lock.
+ * Return: 0 or a negative errno.
+ */
+int sks_ctl_image_load(struct sks_hsm *hsm, void *arg, u32 *ckr)
+{
+	struct sks_image_load *il = arg;
+	struct sks_slot_create sc = { .type = SKS_SLOT_BACKUP };
+	struct sks_image_hdr h;
+	struct sks_slot *b;
+	u8 *so, *buf;
+	int err;
+
+	if (il->reserved || il->slot || il->serial)
+		return sks_fail(ckr, SKS_CKR_ARGUMENTS_BAD);
+	err = sks_check_pin_len(il->so_secret_len, ckr);
+	if (err)
+		return err;
+	if (il->image_len > SKS_IMAGE_MAX_SIZE)
+		return sks_fail(ckr, SKS_CKR_DATA_LEN_RANGE);
+	if (!capable(CAP_SYS_ADMIN))
+		return sks_fail_errno(ckr, SKS_CKR_USER_NOT_LOGGED_IN, -EPERM);
+
+	so = sks_memdup_user(il->so_secret, il->so_secret_len, SKS_PIN_MAX,
+			     ckr);
+	if (IS_ERR(so))
+		return PTR_ERR(so);
+	buf = sks_image_copy(il, ckr);
+	if (IS_ERR(buf)) {
+		err = PTR_ERR(buf);
+		goto out_so;
+	}
+	if (sks_image_get_hdr(buf, il->image_len, &h)) {
+		err = sks_fail(ckr, SKS_CKR_DATA_INVALID);
+		goto out_buf;
+	}
+
+	b = sks_slot_alloc(hsm, &sc);
+	if (IS_ERR(b)) {
+		err = sks_fail(ckr, SKS_CKR_HOST_MEMORY);
+		goto out_buf;
+	}
+	mutex_lock(&b->auth_lock);
+	err = sks_image_open(b, so, il->so_secret_len, &h, buf, ckr);
+	if (!err)
+		err = sks_image_decode(b, buf + sks_image_hdr_size(h.version),
+				       h.payload_len, h.version, ckr);
+	if (!err) {
+		err = sks_secret_set(b->pin_tfm, &b->so, so, il->so_secret_len);
+		if (err && err != -EINTR)
+			err = sks_fail(ckr, SKS_CKR_DEVICE_ERROR);
+	}
+	mutex_unlock(&b->auth_lock);
+	if (!err) {
+		b->initialized = true;
+		err = sks_slot_register(hsm, b, SKS_SLOT_ANY, ckr);
+	}
+	if (err) {
+		sks_slot_put(b);
+	} else {
+		il->slot = b->num;
+		il->serial = b->serial;
+	}
+out_buf:
+	kvfree_sensitive(buf, max_t(u32, il->image_len, 1));
+out_so:
+	kfree_sensitive(so);
+	return err;
+}

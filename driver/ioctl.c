@@ -165,75 +165,70 @@ struct sks_ioctl_desc {
 	int (*hsm_fn)(struct sks_hsm *hsm, void *arg, u32 *ckr);
 };
 
-#define SKS_IOCTL_SESS(_cmd, _ver0, _flags, _fn)			\
-	[_IOC_NR(_cmd)] = { .cmd = (_cmd), .ver0 = (_ver0),		\
-			    .valid_flags = (_flags), .sess_fn = (_fn) }
-#define SKS_IOCTL_HSM(_cmd, _ver0, _flags, _fn)				\
-	[_IOC_NR(_cmd)] = { .cmd = (_cmd), .ver0 = (_ver0),		\
-			    .valid_flags = (_flags), .hsm_fn = (_fn) }
+/*
+ * One entry: SKS_IOCTL(IOC_LOGIN, LOGIN, 0, sess_fn, sks_ioc_login) is
+ * SKS_IOC_LOGIN, its struct's first size SKS_LOGIN_SIZE_VER0, no flags,
+ * a session handler.
+ */
+#define SKS_IOCTL(_cmd, _struct, _flags, _kind, _fn)			\
+	[_IOC_NR(SKS_##_cmd)] = {					\
+		.cmd = SKS_##_cmd, .ver0 = SKS_##_struct##_SIZE_VER0,	\
+		.valid_flags = (_flags), ._kind = (_fn),		\
+	}
 
 /*
  * Every ioctl, indexed by _IOC_NR: 0x00..0x0f on /dev/sks-control, the
  * rest on the slot devices (include/uapi/linux/sks.h groups them alike).
  */
 static const struct sks_ioctl_desc sks_ioctls[] = {
-	SKS_IOCTL_HSM(SKS_CTL_HSM_INFO, SKS_HSM_INFO_SIZE_VER0, 0,
-		      sks_ctl_hsm_info),
-	SKS_IOCTL_HSM(SKS_CTL_CREATE_SLOT, SKS_SLOT_CREATE_SIZE_VER0,
-		      SKS_SLOT_CREATE_AT, sks_ctl_create_slot),
-	SKS_IOCTL_HSM(SKS_CTL_DELETE_SLOT, SKS_SLOT_DELETE_SIZE_VER0, 0,
-		      sks_ctl_delete_slot),
-	SKS_IOCTL_HSM(SKS_CTL_LIST_SLOTS, SKS_SLOT_LIST_SIZE_VER0, 0,
-		      sks_ctl_list_slots),
-	SKS_IOCTL_HSM(SKS_CTL_IMAGE_LOAD, SKS_IMAGE_LOAD_SIZE_VER0, 0,
-		      sks_ctl_image_load),
-	SKS_IOCTL_SESS(SKS_IOC_SESSION_INFO, SKS_SESSION_INFO_SIZE_VER0, 0,
-		       sks_ioc_session_info),
-	SKS_IOCTL_SESS(SKS_IOC_PARTITION_INIT, SKS_PARTITION_INIT_SIZE_VER0, 0,
-		       sks_ioc_partition_init),
-	SKS_IOCTL_SESS(SKS_IOC_LOGIN, SKS_LOGIN_SIZE_VER0, 0, sks_ioc_login),
-	SKS_IOCTL_SESS(SKS_IOC_LOGOUT, SKS_SIMPLE_SIZE_VER0, 0, sks_ioc_logout),
-	SKS_IOCTL_SESS(SKS_IOC_INIT_ROLE, SKS_INIT_ROLE_SIZE_VER0, 0,
-		       sks_ioc_init_role),
-	SKS_IOCTL_SESS(SKS_IOC_CHANGE_PIN, SKS_CHANGE_PIN_SIZE_VER0, 0,
-		       sks_ioc_change_pin),
-	SKS_IOCTL_SESS(SKS_IOC_GENERATE_KEY, SKS_GENERATE_KEY_SIZE_VER0, 0,
-		       sks_ioc_generate_key),
-	SKS_IOCTL_SESS(SKS_IOC_CREATE_OBJECT, SKS_CREATE_OBJECT_SIZE_VER0, 0,
-		       sks_ioc_create_object),
-	SKS_IOCTL_SESS(SKS_IOC_GET_ATTRS, SKS_GET_ATTRS_SIZE_VER0, 0,
-		       sks_ioc_get_attrs),
-	SKS_IOCTL_SESS(SKS_IOC_GET_VALUE, SKS_GET_VALUE_SIZE_VER0, 0,
-		       sks_ioc_get_value),
-	SKS_IOCTL_SESS(SKS_IOC_FIND_OBJECTS, SKS_FIND_OBJECTS_SIZE_VER0,
-		       SKS_FIND_ALL, sks_ioc_find_objects),
-	SKS_IOCTL_SESS(SKS_IOC_DESTROY_OBJECT, SKS_DESTROY_OBJECT_SIZE_VER0, 0,
-		       sks_ioc_destroy_object),
-	SKS_IOCTL_SESS(SKS_IOC_ENCRYPT, SKS_CRYPT_SIZE_VER0, 0, sks_ioc_encrypt),
-	SKS_IOCTL_SESS(SKS_IOC_DECRYPT, SKS_CRYPT_SIZE_VER0, 0, sks_ioc_decrypt),
-	SKS_IOCTL_SESS(SKS_IOC_SIGN, SKS_SIGN_SIZE_VER0, 0, sks_ioc_sign),
-	SKS_IOCTL_SESS(SKS_IOC_VERIFY, SKS_SIGN_SIZE_VER0, 0, sks_ioc_verify),
-	SKS_IOCTL_SESS(SKS_IOC_EXTRACT, SKS_EXTRACT_SIZE_VER0,
-		       SKS_EXTRACT_DELETE, sks_ioc_extract),
-	SKS_IOCTL_SESS(SKS_IOC_INSERT, SKS_INSERT_SIZE_VER0, 0, sks_ioc_insert),
-	SKS_IOCTL_SESS(SKS_IOC_SMK_ROLLOVER, SKS_SIMPLE_SIZE_VER0,
-		       SKS_ROLLOVER_START | SKS_ROLLOVER_END,
-		       sks_ioc_smk_rollover),
-	SKS_IOCTL_SESS(SKS_IOC_ARCHIVE_BACKUP, SKS_ARCHIVE_BACKUP_SIZE_VER0,
-		       SKS_BACKUP_APPEND | SKS_BACKUP_REPLACE,
-		       sks_ioc_archive_backup),
-	SKS_IOCTL_SESS(SKS_IOC_ARCHIVE_RESTORE, SKS_ARCHIVE_RESTORE_SIZE_VER0, 0,
-		       sks_ioc_archive_restore),
-	SKS_IOCTL_SESS(SKS_IOC_ARCHIVE_LIST, SKS_ARCHIVE_LIST_SIZE_VER0, 0,
-		       sks_ioc_archive_list),
-	SKS_IOCTL_SESS(SKS_IOC_ARCHIVE_SHOW, SKS_ARCHIVE_SHOW_SIZE_VER0, 0,
-		       sks_ioc_archive_show),
-	SKS_IOCTL_SESS(SKS_IOC_ARCHIVE_DELETE, SKS_ARCHIVE_SHOW_SIZE_VER0, 0,
-		       sks_ioc_archive_delete),
-	SKS_IOCTL_SESS(SKS_IOC_IMAGE_SAVE, SKS_IMAGE_SAVE_SIZE_VER0, 0,
-		       sks_ioc_image_save),
-	SKS_IOCTL_SESS(SKS_IOC_BATCH, SKS_BATCH_SIZE_VER0,
-		       SKS_BATCH_STOP_ON_ERROR, sks_ioc_batch),
+	SKS_IOCTL(CTL_HSM_INFO, HSM_INFO, 0, hsm_fn, sks_ctl_hsm_info),
+	SKS_IOCTL(CTL_CREATE_SLOT, SLOT_CREATE, SKS_SLOT_CREATE_AT,
+		  hsm_fn, sks_ctl_create_slot),
+	SKS_IOCTL(CTL_DELETE_SLOT, SLOT_DELETE, 0, hsm_fn, sks_ctl_delete_slot),
+	SKS_IOCTL(CTL_LIST_SLOTS, SLOT_LIST, 0, hsm_fn, sks_ctl_list_slots),
+	SKS_IOCTL(CTL_IMAGE_LOAD, IMAGE_LOAD, 0, hsm_fn, sks_ctl_image_load),
+	SKS_IOCTL(IOC_SESSION_INFO, SESSION_INFO, 0,
+		  sess_fn, sks_ioc_session_info),
+	SKS_IOCTL(IOC_PARTITION_INIT, PARTITION_INIT, 0,
+		  sess_fn, sks_ioc_partition_init),
+	SKS_IOCTL(IOC_LOGIN, LOGIN, 0, sess_fn, sks_ioc_login),
+	SKS_IOCTL(IOC_LOGOUT, SIMPLE, 0, sess_fn, sks_ioc_logout),
+	SKS_IOCTL(IOC_INIT_ROLE, INIT_ROLE, 0, sess_fn, sks_ioc_init_role),
+	SKS_IOCTL(IOC_CHANGE_PIN, CHANGE_PIN, 0, sess_fn, sks_ioc_change_pin),
+	SKS_IOCTL(IOC_GENERATE_KEY, GENERATE_KEY, 0,
+		  sess_fn, sks_ioc_generate_key),
+	SKS_IOCTL(IOC_CREATE_OBJECT, CREATE_OBJECT, 0,
+		  sess_fn, sks_ioc_create_object),
+	SKS_IOCTL(IOC_GET_ATTRS, GET_ATTRS, 0, sess_fn, sks_ioc_get_attrs),
+	SKS_IOCTL(IOC_GET_VALUE, GET_VALUE, 0, sess_fn, sks_ioc_get_value),
+	SKS_IOCTL(IOC_FIND_OBJECTS, FIND_OBJECTS, SKS_FIND_ALL,
+		  sess_fn, sks_ioc_find_objects),
+	SKS_IOCTL(IOC_DESTROY_OBJECT, DESTROY_OBJECT, 0,
+		  sess_fn, sks_ioc_destroy_object),
+	SKS_IOCTL(IOC_ENCRYPT, CRYPT, 0, sess_fn, sks_ioc_encrypt),
+	SKS_IOCTL(IOC_DECRYPT, CRYPT, 0, sess_fn, sks_ioc_decrypt),
+	SKS_IOCTL(IOC_SIGN, SIGN, 0, sess_fn, sks_ioc_sign),
+	SKS_IOCTL(IOC_VERIFY, SIGN, 0, sess_fn, sks_ioc_verify),
+	SKS_IOCTL(IOC_EXTRACT, EXTRACT, SKS_EXTRACT_DELETE,
+		  sess_fn, sks_ioc_extract),
+	SKS_IOCTL(IOC_INSERT, INSERT, 0, sess_fn, sks_ioc_insert),
+	SKS_IOCTL(IOC_SMK_ROLLOVER, SIMPLE,
+		  SKS_ROLLOVER_START | SKS_ROLLOVER_END,
+		  sess_fn, sks_ioc_smk_rollover),
+	SKS_IOCTL(IOC_ARCHIVE_BACKUP, ARCHIVE_BACKUP,
+		  SKS_BACKUP_APPEND | SKS_BACKUP_REPLACE,
+		  sess_fn, sks_ioc_archive_backup),
+	SKS_IOCTL(IOC_ARCHIVE_RESTORE, ARCHIVE_RESTORE, 0,
+		  sess_fn, sks_ioc_archive_restore),
+	SKS_IOCTL(IOC_ARCHIVE_LIST, ARCHIVE_LIST, 0,
+		  sess_fn, sks_ioc_archive_list),
+	SKS_IOCTL(IOC_ARCHIVE_SHOW, ARCHIVE_SHOW, 0,
+		  sess_fn, sks_ioc_archive_show),
+	SKS_IOCTL(IOC_ARCHIVE_DELETE, ARCHIVE_SHOW, 0,
+		  sess_fn, sks_ioc_archive_delete),
+	SKS_IOCTL(IOC_IMAGE_SAVE, IMAGE_SAVE, 0, sess_fn, sks_ioc_image_save),
+	SKS_IOCTL(IOC_BATCH, BATCH, SKS_BATCH_STOP_ON_ERROR,
+		  sess_fn, sks_ioc_batch),
 };
 
 /*
@@ -241,46 +236,48 @@ static const struct sks_ioctl_desc sks_ioctls[] = {
  * struct's size as this kernel knows it, never below its first published
  * size, and within the room sks_dispatch() keeps on its stack.
  */
-#define SKS_CHECK_ABI(_type, _ver0, _size)				\
+#define SKS_CHECK_ABI(_type, _TYPE, _size)				\
 	do {								\
-		BUILD_BUG_ON(sizeof(struct _type) != (_size));		\
-		BUILD_BUG_ON(sizeof(struct _type) < (_ver0));		\
-		BUILD_BUG_ON(sizeof(struct _type) > SKS_IOCTL_MAX_SIZE); \
+		BUILD_BUG_ON(sizeof(struct sks_##_type) != (_size));	\
+		BUILD_BUG_ON(sizeof(struct sks_##_type) <		\
+			     SKS_##_TYPE##_SIZE_VER0);			\
+		BUILD_BUG_ON(sizeof(struct sks_##_type) >		\
+			     SKS_IOCTL_MAX_SIZE);			\
 	} while (0)
 
 static void __maybe_unused sks_build_check_abi(void)
 {
-	SKS_CHECK_ABI(sks_hsm_info, SKS_HSM_INFO_SIZE_VER0, 56);
-	SKS_CHECK_ABI(sks_slot_create, SKS_SLOT_CREATE_SIZE_VER0, 64);
-	SKS_CHECK_ABI(sks_slot_delete, SKS_SLOT_DELETE_SIZE_VER0, 16);
-	SKS_CHECK_ABI(sks_slot_list, SKS_SLOT_LIST_SIZE_VER0, 24);
-	SKS_CHECK_ABI(sks_slot_entry, SKS_SLOT_ENTRY_SIZE_VER0, SKS_SLOT_ENTRY_SIZE_VER0);
-	SKS_CHECK_ABI(sks_session_info, SKS_SESSION_INFO_SIZE_VER0, 136);
-	SKS_CHECK_ABI(sks_partition_init, SKS_PARTITION_INIT_SIZE_VER0, 64);
-	SKS_CHECK_ABI(sks_login, SKS_LOGIN_SIZE_VER0, 24);
-	SKS_CHECK_ABI(sks_simple, SKS_SIMPLE_SIZE_VER0, 8);
-	SKS_CHECK_ABI(sks_init_role, SKS_INIT_ROLE_SIZE_VER0, 24);
-	SKS_CHECK_ABI(sks_change_pin, SKS_CHANGE_PIN_SIZE_VER0, 40);
-	SKS_CHECK_ABI(sks_obj_attrs, SKS_OBJ_ATTRS_SIZE_VER0, SKS_OBJ_ATTRS_SIZE_VER0);
-	SKS_CHECK_ABI(sks_generate_key, SKS_GENERATE_KEY_SIZE_VER0, 184);
-	SKS_CHECK_ABI(sks_create_object, SKS_CREATE_OBJECT_SIZE_VER0, 192);
-	SKS_CHECK_ABI(sks_get_attrs, SKS_GET_ATTRS_SIZE_VER0, 184);
-	SKS_CHECK_ABI(sks_get_value, SKS_GET_VALUE_SIZE_VER0, 24);
-	SKS_CHECK_ABI(sks_find_objects, SKS_FIND_OBJECTS_SIZE_VER0, 192);
-	SKS_CHECK_ABI(sks_destroy_object, SKS_DESTROY_OBJECT_SIZE_VER0, 16);
-	SKS_CHECK_ABI(sks_crypt, SKS_CRYPT_SIZE_VER0, 64);
-	SKS_CHECK_ABI(sks_sign, SKS_SIGN_SIZE_VER0, 40);
-	SKS_CHECK_ABI(sks_extract, SKS_EXTRACT_SIZE_VER0, 32);
-	SKS_CHECK_ABI(sks_insert, SKS_INSERT_SIZE_VER0, 32);
-	SKS_CHECK_ABI(sks_batch, SKS_BATCH_SIZE_VER0, 40);
-	SKS_CHECK_ABI(sks_batch_op, SKS_BATCH_OP_SIZE_VER0, SKS_BATCH_OP_SIZE_VER0);
-	SKS_CHECK_ABI(sks_archive_backup, SKS_ARCHIVE_BACKUP_SIZE_VER0, 120);
-	SKS_CHECK_ABI(sks_archive_restore, SKS_ARCHIVE_RESTORE_SIZE_VER0, 96);
-	SKS_CHECK_ABI(sks_archive_entry, SKS_ARCHIVE_ENTRY_SIZE_VER0, 136);
-	SKS_CHECK_ABI(sks_archive_list, SKS_ARCHIVE_LIST_SIZE_VER0, 40);
-	SKS_CHECK_ABI(sks_archive_show, SKS_ARCHIVE_SHOW_SIZE_VER0, 160);
-	SKS_CHECK_ABI(sks_image_save, SKS_IMAGE_SAVE_SIZE_VER0, 32);
-	SKS_CHECK_ABI(sks_image_load, SKS_IMAGE_LOAD_SIZE_VER0, 48);
+	SKS_CHECK_ABI(hsm_info, HSM_INFO, 56);
+	SKS_CHECK_ABI(slot_create, SLOT_CREATE, 64);
+	SKS_CHECK_ABI(slot_delete, SLOT_DELETE, 16);
+	SKS_CHECK_ABI(slot_list, SLOT_LIST, 24);
+	SKS_CHECK_ABI(slot_entry, SLOT_ENTRY, SKS_SLOT_ENTRY_SIZE_VER0);
+	SKS_CHECK_ABI(session_info, SESSION_INFO, 136);
+	SKS_CHECK_ABI(partition_init, PARTITION_INIT, 64);
+	SKS_CHECK_ABI(login, LOGIN, 24);
+	SKS_CHECK_ABI(simple, SIMPLE, 8);
+	SKS_CHECK_ABI(init_role, INIT_ROLE, 24);
+	SKS_CHECK_ABI(change_pin, CHANGE_PIN, 40);
+	SKS_CHECK_ABI(obj_attrs, OBJ_ATTRS, SKS_OBJ_ATTRS_SIZE_VER0);
+	SKS_CHECK_ABI(generate_key, GENERATE_KEY, 184);
+	SKS_CHECK_ABI(create_object, CREATE_OBJECT, 192);
+	SKS_CHECK_ABI(get_attrs, GET_ATTRS, 184);
+	SKS_CHECK_ABI(get_value, GET_VALUE, 24);
+	SKS_CHECK_ABI(find_objects, FIND_OBJECTS, 192);
+	SKS_CHECK_ABI(destroy_object, DESTROY_OBJECT, 16);
+	SKS_CHECK_ABI(crypt, CRYPT, 64);
+	SKS_CHECK_ABI(sign, SIGN, 40);
+	SKS_CHECK_ABI(extract, EXTRACT, 32);
+	SKS_CHECK_ABI(insert, INSERT, 32);
+	SKS_CHECK_ABI(batch, BATCH, 40);
+	SKS_CHECK_ABI(batch_op, BATCH_OP, SKS_BATCH_OP_SIZE_VER0);
+	SKS_CHECK_ABI(archive_backup, ARCHIVE_BACKUP, 120);
+	SKS_CHECK_ABI(archive_restore, ARCHIVE_RESTORE, 96);
+	SKS_CHECK_ABI(archive_entry, ARCHIVE_ENTRY, 136);
+	SKS_CHECK_ABI(archive_list, ARCHIVE_LIST, 40);
+	SKS_CHECK_ABI(archive_show, ARCHIVE_SHOW, 160);
+	SKS_CHECK_ABI(image_save, IMAGE_SAVE, 32);
+	SKS_CHECK_ABI(image_load, IMAGE_LOAD, 48);
 }
 
 /**

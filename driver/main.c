@@ -5,6 +5,8 @@
  * Module entry points and the HSM control device /dev/sks-control.
  */
 
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/capability.h>
 #include <linux/fs.h>
 #include <linux/init.h>
@@ -20,10 +22,15 @@ static unsigned long long serial;
 module_param(serial, ullong, 0444);
 MODULE_PARM_DESC(serial, "HSM serial number (default: random)");
 
-unsigned int sks_pbkdf2_iterations = 2048;
+unsigned int sks_pbkdf2_iterations = SKS_KDF_ITERATIONS_DEFAULT;
 module_param_named(pbkdf2_iterations, sks_pbkdf2_iterations, uint, 0444);
 MODULE_PARM_DESC(pbkdf2_iterations,
-		 "PBKDF2-HMAC-SHA256 iterations for role secrets (default 2048)");
+		 "PBKDF2-HMAC-SHA256 iterations of new secret verifiers and images, 1000..10000000 (default 600000)");
+
+unsigned int sks_lockout_secs = SKS_LOCKOUT_SECS;
+module_param_named(lockout_secs, sks_lockout_secs, uint, 0444);
+MODULE_PARM_DESC(lockout_secs,
+		 "first lockout period of the HSM SO and archive secrets, 1..86400 seconds (default 60)");
 
 struct sks_hsm *sks_hsm;
 
@@ -130,8 +137,21 @@ static int __init sks_init(void)
 	struct sks_hsm *hsm;
 	int err;
 
-	if (!sks_pbkdf2_iterations)
-		sks_pbkdf2_iterations = 1;
+	if (sks_pbkdf2_iterations < SKS_KDF_ITERATIONS_MIN ||
+	    sks_pbkdf2_iterations > SKS_KDF_ITERATIONS_MAX) {
+		pr_err("pbkdf2_iterations=%u is outside %u..%u\n",
+		       sks_pbkdf2_iterations, SKS_KDF_ITERATIONS_MIN,
+		       SKS_KDF_ITERATIONS_MAX);
+		return -EINVAL;
+	}
+	if (!sks_lockout_secs || sks_lockout_secs > SKS_LOCKOUT_MAX_SECS) {
+		pr_err("lockout_secs=%u is outside 1..%u\n", sks_lockout_secs,
+		       SKS_LOCKOUT_MAX_SECS);
+		return -EINVAL;
+	}
+	if (sks_pbkdf2_iterations < SKS_KDF_ITERATIONS_DEFAULT)
+		pr_warn("pbkdf2_iterations=%u is below the production cost %u: secrets and images are cheaper to guess (for tests only)\n",
+			sks_pbkdf2_iterations, SKS_KDF_ITERATIONS_DEFAULT);
 	err = sks_selftest();
 	if (err)
 		return err;
@@ -141,9 +161,8 @@ static int __init sks_init(void)
 		return -ENOMEM;
 	mutex_init(&hsm->slots_lock);
 	hsm->serial = serial;
-	while (!hsm->serial)
-		hsm->serial = get_random_u64() % 900000000000ULL +
-			      100000000000ULL;
+	if (!hsm->serial)
+		hsm->serial = sks_random_serial();
 	strscpy(hsm->firmware, SKS_FIRMWARE, sizeof(hsm->firmware));
 
 	sks_hsm = hsm;
@@ -159,7 +178,7 @@ static int __init sks_init(void)
 	if (err)
 		goto err_slots;
 
-	pr_info("sks: Scalable Key Storage HSM v%s loaded, serial %llu, firmware %s\n",
+	pr_info("Scalable Key Storage HSM v%s loaded, serial %llu, firmware %s\n",
 		SKS_VERSION, hsm->serial, hsm->firmware);
 	return 0;
 

@@ -1,22 +1,148 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * sks - objects (keys and data) and the crypto operations that use them.
+ * sks - objects (keys and data): their lifecycle, attributes, lookup,
+ * the usage ledger of usage-limited keys, and their record form in blobs
+ * and archives. Using keys is in keyuse.c.
  */
 
 #include <crypto/aead.h>
-#include <crypto/algapi.h>
 #include <crypto/hash.h>
+#include <crypto/sha2.h>
 #include <linux/random.h>
-#include <linux/scatterlist.h>
+#include <linux/rbtree.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
+#include "blob_codec.h"
 #include "sks.h"
 
-static const char *const sks_hmac_algs[] = {
-	"hmac(sha256)", "hmac(sha384)", "hmac(sha512)",
-};
+static_assert(SKS_BLOB_KEY_ID_LEN == SKS_KEY_ID_LEN);
+static_assert(SKS_BLOB_LABEL_MAX == SKS_OBJ_LABEL_MAX);
+static_assert(SKS_BLOB_ID_MAX == SKS_OBJ_ID_MAX);
+
+/* ---- the usage ledger ---- */
+
+static void sks_usage_release(struct kref *ref)
+{
+	kfree(container_of(ref, struct sks_usage, ref));
+}
+
+static void sks_usage_put(struct sks_usage *u)
+{
+	kref_put(&u->ref, sks_usage_release);
+}
+
+/*
+ * The ledger entry of @key_id, or where it would go (*@link, *@parent).
+ * Caller holds slot->lock.
+ */
+static struct sks_usage *sks_ledger_find_locked(struct sks_slot *slot,
+						const u8 *key_id,
+						struct rb_node ***link,
+						struct rb_node **parent)
+{
+	struct rb_node **p = &slot->ledger.rb_node, *up = NULL;
+
+	lockdep_assert_held(&slot->lock);
+	while (*p) {
+		struct sks_usage *u = rb_entry(*p, struct sks_usage, node);
+		int c = memcmp(key_id, u->key_id, SKS_KEY_ID_LEN);
+
+		if (!c)
+			return u;
+		up = *p;
+		p = c < 0 ? &(*p)->rb_left : &(*p)->rb_right;
+	}
+	*link = p;
+	*parent = up;
+	return NULL;
+}
+
+/*
+ * Bind a usage-limited object that is not visible yet to the ledger entry
+ * of its key, making the entry if the partition never held the key. The
+ * entry's count becomes the larger of its own and the object's (a blob
+ * made before later uses does not bring them back). @obj->made tells
+ * whether an entry was made (it is then charged to the partition).
+ * Caller holds slot->lock.
+ */
+static int sks_ledger_bind_locked(struct sks_slot *slot,
+				  struct sks_object *obj, u32 *ckr)
+{
+	struct rb_node **link, *parent;
+	struct sks_usage *u;
+	s64 count = atomic64_read(&obj->usage_count), c;
+
+	obj->made = false;
+	u = sks_ledger_find_locked(slot, sks_obj_key_id(obj), &link, &parent);
+	if (u) {
+		if (u->limit != obj->usage_limit)
+			return sks_fail(ckr, SKS_CKR_DATA_INVALID);
+		c = atomic64_read(&u->count);
+		while (c < count && !atomic64_try_cmpxchg(&u->count, &c, count))
+			;
+		kref_get(&u->ref);
+	} else {
+		u = kzalloc(sizeof(*u), GFP_KERNEL_ACCOUNT);
+		if (!u)
+			return sks_fail(ckr, SKS_CKR_HOST_MEMORY);
+		kref_init(&u->ref);	/* the ledger's */
+		kref_get(&u->ref);	/* the object's */
+		memcpy(u->key_id, sks_obj_key_id(obj), SKS_KEY_ID_LEN);
+		u->limit = obj->usage_limit;
+		atomic64_set(&u->count, count);
+		rb_link_node(&u->node, parent, link);
+		rb_insert_color(&u->node, &slot->ledger);
+		slot->used += SKS_LEDGER_CHARGE;
+		obj->made = true;
+	}
+	obj->usage = u;
+	obj->bound = true;
+	return 0;
+}
+
+/* Undo sks_ledger_bind_locked() for an object that was never published. */
+static void sks_ledger_unbind_locked(struct sks_slot *slot,
+				     struct sks_object *obj, bool made)
+{
+	struct sks_usage *u = obj->usage;
+
+	lockdep_assert_held(&slot->lock);
+	atomic64_set(&obj->usage_count, atomic64_read(&u->count));
+	obj->bound = false;
+	obj->made = false;
+	if (made) {
+		rb_erase(&u->node, &slot->ledger);
+		slot->used -= SKS_LEDGER_CHARGE;
+		sks_usage_put(u);
+	}
+	sks_usage_put(u);
+}
+
+/**
+ * sks_ledger_destroy_locked() - forget every ledger entry of a partition.
+ * @slot: the partition (deleted, zeroized or re-initialised).
+ *
+ * Objects still held by operations in flight keep their entries alive.
+ *
+ * Context: caller holds slot->lock.
+ */
+void sks_ledger_destroy_locked(struct sks_slot *slot)
+{
+	struct rb_node *n;
+
+	lockdep_assert_held(&slot->lock);
+	while ((n = rb_first(&slot->ledger))) {
+		rb_erase(n, &slot->ledger);
+		slot->used -= SKS_LEDGER_CHARGE;
+		sks_usage_put(rb_entry(n, struct sks_usage, node));
+	}
+}
+
+/* ---- objects ---- */
 
 static void sks_object_release(struct kref *ref)
 {
@@ -29,7 +155,9 @@ static void sks_object_release(struct kref *ref)
 	else if (obj->obj_class == SKS_CKO_SECRET_KEY)
 		for (i = 0; i < ARRAY_SIZE(obj->hmac); i++)
 			crypto_free_shash(obj->hmac[i]);
-	kfree_sensitive(obj);	/* wipes label, id and value */
+	if (obj->bound)
+		sks_usage_put(obj->usage);
+	kfree_sensitive(obj);	/* wipes label, id, value and key id */
 }
 
 /**
@@ -42,6 +170,21 @@ void sks_object_put(struct sks_object *obj)
 {
 	if (obj)
 		kref_put(&obj->ref, sks_object_release);
+}
+
+/**
+ * sks_object_use_count() - the uses counted for an object's key so far.
+ * @obj: the object.
+ *
+ * Context: any.
+ * Return: the count (of every copy of the key, for a usage-limited key
+ * bound to its ledger entry).
+ */
+u64 sks_object_use_count(const struct sks_object *obj)
+{
+	if (obj->bound)
+		return atomic64_read(&obj->usage->count);
+	return atomic64_read(&obj->usage_count);
 }
 
 /**
@@ -59,7 +202,7 @@ void sks_object_attrs(const struct sks_object *obj, struct sks_obj_attrs *a)
 	a->flags = obj->flags;
 	a->value_len = obj->value_len;
 	a->usage_limit = obj->usage_limit;
-	a->usage_count = atomic64_read(&obj->usage_count);
+	a->usage_count = sks_object_use_count(obj);
 	a->label_len = obj->label_len;
 	a->id_len = obj->id_len;
 	memcpy(a->label, sks_obj_label(obj), obj->label_len);
@@ -126,7 +269,9 @@ int sks_object_validate(struct sks_slot *slot, const struct sks_obj_attrs *a,
 			return sks_fail(ckr, SKS_CKR_TEMPLATE_INCONSISTENT);
 		return 0;
 	case SKS_CKK_GENERIC_SECRET:
-		if (a->value_len < 16 || a->value_len > 128)
+		/* any length HMAC takes (RFC 2104), within a stated bound */
+		if (a->value_len < SKS_GENERIC_SECRET_MIN ||
+		    a->value_len > SKS_GENERIC_SECRET_MAX)
 			return sks_fail(ckr, SKS_CKR_KEY_SIZE_RANGE);
 		if (a->flags & cipher)
 			return sks_fail(ckr, SKS_CKR_TEMPLATE_INCONSISTENT);
@@ -140,24 +285,28 @@ int sks_object_validate(struct sks_slot *slot, const struct sks_obj_attrs *a,
  * sks_object_new() - build an object (not yet visible) from valid attributes.
  * @a: attributes checked by sks_object_validate().
  * @value: attrs.value_len bytes; copied.
+ * @key_id: usage-limited keys: the key's ledger id (SKS_KEY_ID_LEN bytes),
+ *	or NULL for a new key (a random id is made). Ignored otherwise.
  * @ckr: out: result code.
  *
- * One allocation holds the object, its label, id and value. No transform
- * is made here: keys get theirs on first use (sks_object_aead(),
- * sks_object_hmac()), so an object that is only stored, extracted or
- * destroyed never costs one.
+ * One allocation holds the object, its label, id, value and (usage-limited
+ * keys) key id. No transform is made here: keys get theirs on first use
+ * (keyuse.c), so an object that is only stored, extracted or destroyed
+ * never costs one. A usage-limited key is bound to the partition's ledger
+ * when it is published (sks_object_insert_locked()).
  *
  * Context: process context, may sleep.
  * Return: the object with one reference, or an ERR_PTR.
  */
 struct sks_object *sks_object_new(const struct sks_obj_attrs *a,
-				  const u8 *value, u32 *ckr)
+				  const u8 *value, const u8 *key_id, u32 *ckr)
 {
+	u32 kid_len = a->usage_limit ? SKS_KEY_ID_LEN : 0;
 	struct sks_object *obj;
 	u8 *p;
 
 	obj = kzalloc(struct_size(obj, data, a->label_len + a->id_len +
-				  a->value_len), GFP_KERNEL_ACCOUNT);
+				  a->value_len + kid_len), GFP_KERNEL_ACCOUNT);
 	if (!obj)
 		return ERR_PTR(sks_fail(ckr, SKS_CKR_HOST_MEMORY));
 	kref_init(&obj->ref);
@@ -171,43 +320,93 @@ struct sks_object *sks_object_new(const struct sks_obj_attrs *a,
 	obj->label_len = a->label_len;
 	obj->id_len = a->id_len;
 	obj->charge = SKS_OBJ_OVERHEAD + a->label_len + a->id_len +
-		      a->value_len;
+		      a->value_len + kid_len;
 	p = obj->data;
 	memcpy(p, a->label, a->label_len);
 	p += a->label_len;
 	memcpy(p, a->id, a->id_len);
 	p += a->id_len;
 	memcpy(p, value, a->value_len);
+	p += a->value_len;
+	if (kid_len && key_id)
+		memcpy(p, key_id, kid_len);
+	else if (kid_len)
+		get_random_bytes(p, kid_len);
 	return obj;
 }
 
+/* Take back the unpublished objects objs[0..n) from the ledger. */
+static void sks_objects_unbind_locked(struct sks_slot *slot,
+				      struct sks_object **objs, u32 n)
+{
+	while (n--)
+		if (objs[n]->bound)
+			sks_ledger_unbind_locked(slot, objs[n], objs[n]->made);
+}
+
 /**
- * sks_object_insert_locked() - make a new object visible.
- * @sess: creating session; owner of the object unless it is a token object.
- * @obj: new object; the partition takes over the caller's reference.
+ * sks_objects_publish_locked() - make new objects visible, all or none.
+ * @sess: creating session; owner of the objects that are not token
+ *	objects.
+ * @objs: the new objects (from sks_object_new() or sks_object_from_rec());
+ *	on success the partition takes over one reference of each, and
+ *	objs[i]->handle is its handle.
+ * @n: how many.
  * @ckr: out: result code.
  *
+ * Usage-limited keys are bound to their ledger entries first (an entry is
+ * made, and charged SKS_LEDGER_CHARGE bytes, for a key the partition never
+ * held), so no key is ever visible without its count. Then the capacity
+ * is checked for all of them, and they are published. On any failure
+ * nothing stays: no object, no new ledger entry, no charge.
+ *
  * Context: caller holds slot->lock.
- * Return: 0, -ENOSPC (CKR_DEVICE_MEMORY: capacity exhausted), -ENOMEM.
+ * Return: 0, -ENOSPC (CKR_DEVICE_MEMORY: capacity exhausted), -ENOMEM,
+ * -EBADMSG (CKR_DATA_INVALID: a key id the ledger knows with another
+ * limit).
  */
-int sks_object_insert_locked(struct sks_session *sess, struct sks_object *obj,
-			     u32 *ckr)
+int sks_objects_publish_locked(struct sks_session *sess,
+			       struct sks_object **objs, u32 n, u32 *ckr)
 {
 	struct sks_slot *slot = sess->slot;
-	int err;
+	u64 charge = 0;
+	u32 i, done;
+	int err = 0;
 
 	lockdep_assert_held(&slot->lock);
-	if (slot->used + obj->charge > slot->capacity)
-		return sks_fail(ckr, SKS_CKR_DEVICE_MEMORY);
-	obj->owner = (obj->flags & SKS_OBJ_TOKEN) ? NULL : sess;
-	err = xa_alloc(&slot->objects, &obj->handle, obj, xa_limit_32b,
-		       GFP_KERNEL);
-	if (err)
+	for (i = 0; i < n && !err; i++) {
+		charge += objs[i]->charge;
+		if (objs[i]->usage_limit)
+			err = sks_ledger_bind_locked(slot, objs[i], ckr);
+	}
+	if (!err && slot->used + charge > slot->capacity)
+		err = sks_fail(ckr, SKS_CKR_DEVICE_MEMORY);
+	if (err) {
+		sks_objects_unbind_locked(slot, objs, i);
+		return err;
+	}
+	for (done = 0; done < n; done++) {
+		struct sks_object *obj = objs[done];
+
+		obj->owner = (obj->flags & SKS_OBJ_TOKEN) ? NULL : sess;
+		err = xa_alloc(&slot->objects, &obj->handle, obj, xa_limit_32b,
+			       GFP_KERNEL);
+		if (err)
+			break;
+	}
+	if (err) {
+		for (i = 0; i < done; i++)
+			xa_erase(&slot->objects, objs[i]->handle);
+		sks_objects_unbind_locked(slot, objs, n);
 		return sks_fail(ckr, err == -EBUSY ? SKS_CKR_DEVICE_MEMORY :
 				SKS_CKR_HOST_MEMORY);
-	if (obj->owner)
-		list_add_tail(&obj->sess_node, &sess->objects);
-	slot->used += obj->charge;
+	}
+	for (i = 0; i < n; i++) {
+		if (objs[i]->owner)
+			list_add_tail(&objs[i]->sess_node, &sess->objects);
+		objs[i]->made = false;
+	}
+	slot->used += charge;
 	return 0;
 }
 
@@ -231,9 +430,19 @@ void sks_object_remove_locked(struct sks_slot *slot, struct sks_object *obj)
 	sks_object_put(obj);
 }
 
+/* Whether @sess may see @obj at all: owner and CKA_PRIVATE. */
+static bool sks_object_visible(struct sks_session *sess,
+			       const struct sks_object *obj, bool priv)
+{
+	if (obj->owner && obj->owner != sess)
+		return false;
+	return priv || !(obj->flags & SKS_OBJ_PRIVATE);
+}
+
 /**
  * sks_object_get_locked() - look an object up by handle.
- * @sess: the session; session objects of other sessions are invisible.
+ * @sess: the session; session objects of other sessions are invisible,
+ *	and so are private objects unless it is logged in as CO or CU.
  * @handle: object handle.
  *
  * Context: caller holds slot->lock.
@@ -245,7 +454,8 @@ struct sks_object *sks_object_get_locked(struct sks_session *sess, u32 handle)
 
 	lockdep_assert_held(&sess->slot->lock);
 	obj = xa_load(&sess->slot->objects, handle);
-	if (!obj || (obj->owner && obj->owner != sess))
+	if (!obj || !sks_object_visible(sess, obj,
+					sks_session_sees_private(sess)))
 		return NULL;
 	kref_get(&obj->ref);
 	return obj;
@@ -266,26 +476,182 @@ void sks_session_objects_destroy(struct sks_session *sess)
 	struct sks_object *obj, *tmp;
 
 	mutex_lock(&slot->lock);
-	list_for_each_entry_safe(obj, tmp, &sess->objects, sess_node)
+	list_for_each_entry_safe(obj, tmp, &sess->objects, sess_node) {
 		sks_object_remove_locked(slot, obj);
+		cond_resched();
+	}
 	mutex_unlock(&slot->lock);
 }
 
 /**
- * sks_slot_objects_destroy() - destroy every object of a slot.
- * @slot: the slot being deleted.
+ * sks_slot_objects_destroy_locked() - destroy every object of a slot.
+ * @slot: the slot being deleted, zeroized or re-initialised.
  *
- * Context: process context; takes slot->lock.
+ * Context: process context; caller holds slot->lock.
  */
-void sks_slot_objects_destroy(struct sks_slot *slot)
+void sks_slot_objects_destroy_locked(struct sks_slot *slot)
 {
 	struct sks_object *obj;
 	unsigned long idx;
 
-	mutex_lock(&slot->lock);
-	xa_for_each(&slot->objects, idx, obj)
+	lockdep_assert_held(&slot->lock);
+	xa_for_each(&slot->objects, idx, obj) {
 		sks_object_remove_locked(slot, obj);
-	mutex_unlock(&slot->lock);
+		cond_resched();
+	}
+}
+
+/**
+ * sks_obj_key_id() - the ledger id of an object's key.
+ * @obj: a usage-limited key.
+ *
+ * Context: any.
+ * Return: SKS_KEY_ID_LEN bytes inside @obj.
+ */
+const u8 *sks_obj_key_id(const struct sks_object *obj)
+{
+	return sks_obj_value(obj) + obj->value_len;
+}
+
+static int sks_u64_cmp(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/**
+ * sks_handles_first_duplicate() - find a repeated handle in a list.
+ * @handles: the list.
+ * @count: its length.
+ * @first: out: the index of the first handle that repeats an earlier one,
+ *	or @count if none does.
+ *
+ * Sorts (handle, index) pairs: O(n log n) for lists of SKS_MAX_EXTRACT.
+ *
+ * Context: process context, may sleep.
+ * Return: 0 or -ENOMEM.
+ */
+int sks_handles_first_duplicate(const u32 *handles, u32 count, u32 *first)
+{
+	u64 *pairs;
+	u32 i;
+
+	*first = count;
+	if (count < 2)
+		return 0;
+	pairs = kmalloc_array(count, sizeof(*pairs), GFP_KERNEL);
+	if (!pairs)
+		return -ENOMEM;
+	for (i = 0; i < count; i++)
+		pairs[i] = (u64)handles[i] << 32 | i;
+	sort(pairs, count, sizeof(*pairs), sks_u64_cmp, NULL);
+	for (i = 1; i < count; i++)
+		if (pairs[i] >> 32 == pairs[i - 1] >> 32 &&
+		    (u32)pairs[i] < *first)
+			*first = (u32)pairs[i];
+	kfree(pairs);
+	return 0;
+}
+
+/**
+ * sks_object_to_rec() - the record of an object in a blob or an archive.
+ * @obj: the object.
+ * @r: out: its record (current format), pointing into @obj.
+ *
+ * The usage count is a snapshot: it is counted atomically.
+ *
+ * Context: any.
+ */
+void sks_object_to_rec(const struct sks_object *obj, struct sks_blob_rec *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->version = SKS_BLOB_VERSION;
+	r->class = obj->obj_class;
+	r->key_type = obj->key_type;
+	r->flags = obj->flags;
+	r->label_len = obj->label_len;
+	r->id_len = obj->id_len;
+	r->value_len = obj->value_len;
+	r->usage_limit = obj->usage_limit;
+	r->usage_count = sks_object_use_count(obj);
+	if (obj->usage_limit)
+		memcpy(r->key_id, sks_obj_key_id(obj), SKS_KEY_ID_LEN);
+	r->label = sks_obj_label(obj);
+	r->id = sks_obj_id(obj);
+	r->value = sks_obj_value(obj);
+}
+
+/**
+ * sks_legacy_key_id() - the ledger id of a usage-limited key read from a
+ * record of format version 1, which carries none.
+ * @r: the record (a usage-limited key).
+ * @key_id: out: SKS_KEY_ID_LEN bytes.
+ *
+ * The id is derived from the key's value and limit: the same for every
+ * copy of the key, so old blobs and archives still share one count. It
+ * stays in the kernel, or sealed in blobs and images.
+ *
+ * Context: any.
+ */
+void sks_legacy_key_id(const struct sks_blob_rec *r, u8 *key_id)
+{
+	static const char prefix[] = "SKS v1 legacy key id";
+	struct sha256_state st;
+	u8 digest[SHA256_DIGEST_SIZE];
+	__le64 limit = cpu_to_le64(r->usage_limit);
+
+	sha256_init(&st);
+	sha256_update(&st, prefix, sizeof(prefix) - 1);
+	sha256_update(&st, (const u8 *)&limit, sizeof(limit));
+	sha256_update(&st, r->value, r->value_len);
+	sha256_final(&st, digest);
+	memcpy(key_id, digest, SKS_KEY_ID_LEN);
+	memzero_explicit(digest, sizeof(digest));
+	memzero_explicit(&st, sizeof(st));
+}
+
+/**
+ * sks_object_from_rec() - build an object (not yet visible) from a record
+ * of a blob or an archive.
+ * @slot: the partition it goes to.
+ * @r: the record.
+ * @flags: flags to add (SKS_OBJ_TOKEN for archive restores).
+ * @ckr: out: result code.
+ *
+ * The record's attributes pass the same checks as a new object's.
+ *
+ * Context: process context, may sleep.
+ * Return: the object, or an ERR_PTR (-EBADMSG with CKR_DATA_INVALID for
+ * a record that is no valid object, -ENOMEM).
+ */
+struct sks_object *sks_object_from_rec(struct sks_slot *slot,
+				       const struct sks_blob_rec *r, u32 flags,
+				       u32 *ckr)
+{
+	struct sks_obj_attrs a = {};
+	u8 key_id[SKS_KEY_ID_LEN];
+	struct sks_object *obj;
+
+	a.obj_class = r->class;
+	a.key_type = r->key_type;
+	a.flags = r->flags | flags;
+	a.value_len = r->value_len;
+	a.usage_limit = r->usage_limit;
+	a.usage_count = r->usage_count;
+	a.label_len = r->label_len;
+	a.id_len = r->id_len;
+	memcpy(a.label, r->label, r->label_len);
+	memcpy(a.id, r->id, r->id_len);
+	if (sks_object_validate(slot, &a, true, ckr))
+		return ERR_PTR(sks_fail(ckr, SKS_CKR_DATA_INVALID));
+	if (r->version == SKS_BLOB_VERSION_1 && r->usage_limit)
+		sks_legacy_key_id(r, key_id);
+	else
+		memcpy(key_id, r->key_id, sizeof(key_id));
+	obj = sks_object_new(&a, r->value, key_id, ckr);
+	memzero_explicit(key_id, sizeof(key_id));
+	return obj;
 }
 
 /* Create, charge and publish one object; takes slot->lock. */
@@ -297,13 +663,13 @@ static int sks_object_publish(struct sks_session *sess,
 	struct sks_object *obj;
 	int err;
 
-	obj = sks_object_new(a, value, ckr);
+	obj = sks_object_new(a, value, NULL, ckr);
 	if (IS_ERR(obj))
 		return PTR_ERR(obj);
 	mutex_lock(&slot->lock);
 	err = sks_session_require(sess, true, ckr);
 	if (!err)
-		err = sks_object_insert_locked(sess, obj, ckr);
+		err = sks_objects_publish_locked(sess, &obj, 1, ckr);
 	if (!err)
 		*handle = obj->handle;
 	mutex_unlock(&slot->lock);
@@ -399,19 +765,25 @@ int sks_ioc_create_object(struct sks_session *sess, void *arg, u32 *ckr)
 	return err;
 }
 
-/* Look up a visible object with the given role requirement. */
+/*
+ * Look up an object: @co_only for commands of the Crypto Officer
+ * (destroy), otherwise for reading (attributes, a data object's value),
+ * which needs no login but sees only public objects without a CO or CU
+ * login. Caller holds slot->lock.
+ */
 static struct sks_object *sks_lookup(struct sks_session *sess, u32 handle,
-				     bool co_only, u32 code, u32 *ckr,
-				     int *err)
+				     bool co_only, u32 *ckr)
 {
-	struct sks_object *obj = NULL;
+	struct sks_object *obj;
+	int err;
 
-	*err = sks_session_require(sess, co_only, ckr);
-	if (*err)
-		return NULL;
+	err = co_only ? sks_session_require(sess, true, ckr) :
+	      sks_session_require_partition(sess, ckr);
+	if (err)
+		return ERR_PTR(err);
 	obj = sks_object_get_locked(sess, handle);
 	if (!obj)
-		*err = sks_fail(ckr, code);
+		return ERR_PTR(sks_fail(ckr, SKS_CKR_OBJECT_HANDLE_INVALID));
 	return obj;
 }
 
@@ -421,25 +793,28 @@ static struct sks_object *sks_lookup(struct sks_session *sess, u32 handle,
  * @arg: struct sks_get_attrs.
  * @ckr: out: result code.
  *
+ * Needs no login for public objects (PKCS#11 v2.40 section 4.4).
+ *
  * Context: process context; takes slot->lock.
- * Return: 0 or a negative errno (-ENOENT, CKR_OBJECT_HANDLE_INVALID).
+ * Return: 0 or a negative errno (-ENOENT, CKR_OBJECT_HANDLE_INVALID, also
+ * for a private object the session may not see).
  */
 int sks_ioc_get_attrs(struct sks_session *sess, void *arg, u32 *ckr)
 {
 	struct sks_get_attrs *ga = arg;
 	struct sks_object *obj;
-	int err;
 
 	if (ga->reserved)
 		return sks_fail(ckr, SKS_CKR_ARGUMENTS_BAD);
 	mutex_lock(&sess->slot->lock);
-	obj = sks_lookup(sess, ga->handle, false, SKS_CKR_OBJECT_HANDLE_INVALID,
-			 ckr, &err);
-	if (obj)
+	obj = sks_lookup(sess, ga->handle, false, ckr);
+	if (!IS_ERR(obj))
 		sks_object_attrs(obj, &ga->attrs);
 	mutex_unlock(&sess->slot->lock);
+	if (IS_ERR(obj))
+		return PTR_ERR(obj);
 	sks_object_put(obj);
-	return err;
+	return 0;
 }
 
 /**
@@ -449,6 +824,7 @@ int sks_ioc_get_attrs(struct sks_session *sess, void *arg, u32 *ckr)
  * @ckr: out: result code.
  *
  * Key values never leave this way (-EPERM, CKR_ATTRIBUTE_SENSITIVE).
+ * @buf 0 asks for the length; a public data object needs no login.
  *
  * Context: process context; takes slot->lock.
  * Return: 0 or a negative errno.
@@ -457,22 +833,22 @@ int sks_ioc_get_value(struct sks_session *sess, void *arg, u32 *ckr)
 {
 	struct sks_get_value *gv = arg;
 	struct sks_object *obj;
-	u32 len;
-	int err;
+	u32 len, room = gv->len;
+	int err = 0;
 
+	gv->len = 0;
 	mutex_lock(&sess->slot->lock);
-	obj = sks_lookup(sess, gv->handle, false, SKS_CKR_OBJECT_HANDLE_INVALID,
-			 ckr, &err);
+	obj = sks_lookup(sess, gv->handle, false, ckr);
 	mutex_unlock(&sess->slot->lock);
-	if (!obj)
-		return err;
+	if (IS_ERR(obj))
+		return PTR_ERR(obj);
 
 	len = obj->value_len;
 	if (obj->obj_class != SKS_CKO_DATA) {
 		err = sks_fail(ckr, SKS_CKR_ATTRIBUTE_SENSITIVE);
 	} else if (!gv->buf) {
 		gv->len = len;
-	} else if (gv->len < len) {
+	} else if (room < len) {
 		gv->len = len;
 		err = sks_fail(ckr, SKS_CKR_BUFFER_TOO_SMALL);
 	} else if (copy_to_user(u64_to_user_ptr(gv->buf), sks_obj_value(obj),
@@ -505,11 +881,39 @@ static bool sks_match(const struct sks_find_objects *fo,
 	return true;
 }
 
+/*
+ * Walk the objects @sess sees that match @fo; store up to @room handles
+ * at @handles (may be NULL). Caller holds slot->lock.
+ */
+static u32 sks_find_locked(struct sks_session *sess,
+			   const struct sks_find_objects *fo, u32 *handles,
+			   u32 room)
+{
+	bool priv = sks_session_sees_private(sess);
+	struct sks_object *obj;
+	unsigned long idx;
+	u32 n = 0;
+
+	xa_for_each(&sess->slot->objects, idx, obj) {
+		if (sks_object_visible(sess, obj, priv) && sks_match(fo, obj)) {
+			if (handles && n < room)
+				handles[n] = obj->handle;
+			n++;
+		}
+		if (!(idx % 1024))
+			cond_resched();
+	}
+	return n;
+}
+
 /**
  * sks_ioc_find_objects() - SKS_IOC_FIND_OBJECTS: list matching handles.
  * @sess: the session.
  * @arg: struct sks_find_objects.
  * @ckr: out: result code.
+ *
+ * Needs no login: without a CO or CU login only public objects are
+ * listed. @handles 0 asks for the number of matches.
  *
  * Context: process context, may sleep; takes slot->lock.
  * Return: 0 or a negative errno (-EOVERFLOW, CKR_BUFFER_TOO_SMALL, with
@@ -519,12 +923,10 @@ int sks_ioc_find_objects(struct sks_session *sess, void *arg, u32 *ckr)
 {
 	struct sks_find_objects *fo = arg;
 	struct sks_slot *slot = sess->slot;
-	struct sks_object *obj;
-	unsigned long idx;
-	u32 *handles = NULL;
-	u32 n = 0, i = 0;
+	u32 *handles = NULL, room = fo->count, n;
 	int err;
 
+	fo->count = 0;
 	if (fo->reserved ||
 	    sks_check_bytes(fo->tmpl.label, fo->tmpl.label_len,
 			    SKS_OBJ_LABEL_MAX) ||
@@ -532,17 +934,17 @@ int sks_ioc_find_objects(struct sks_session *sess, void *arg, u32 *ckr)
 		return sks_fail(ckr, SKS_CKR_ARGUMENTS_BAD);
 
 	mutex_lock(&slot->lock);
-	err = sks_session_require(sess, false, ckr);
+	err = sks_session_require_partition(sess, ckr);
 	if (err)
 		goto out_unlock;
-	xa_for_each(&slot->objects, idx, obj)
-		if ((!obj->owner || obj->owner == sess) &&
-		    sks_match(fo, obj))
-			n++;
-	if (!fo->handles || fo->count < n || !n) {
-		if (fo->handles && fo->count < n)
-			err = sks_fail(ckr, SKS_CKR_BUFFER_TOO_SMALL);
+	n = sks_find_locked(sess, fo, NULL, 0);
+	if (!fo->handles || !n) {
+		fo->count = n;		/* a size query, or nothing found */
+		goto out_unlock;
+	}
+	if (room < n) {
 		fo->count = n;
+		err = sks_fail(ckr, SKS_CKR_BUFFER_TOO_SMALL);
 		goto out_unlock;
 	}
 	handles = kvmalloc_array(n, sizeof(*handles), GFP_KERNEL_ACCOUNT);
@@ -550,16 +952,14 @@ int sks_ioc_find_objects(struct sks_session *sess, void *arg, u32 *ckr)
 		err = sks_fail(ckr, SKS_CKR_HOST_MEMORY);
 		goto out_unlock;
 	}
-	xa_for_each(&slot->objects, idx, obj)
-		if ((!obj->owner || obj->owner == sess) &&
-		    sks_match(fo, obj))
-			handles[i++] = obj->handle;
+	sks_find_locked(sess, fo, handles, n);
 	mutex_unlock(&slot->lock);
 
-	fo->count = n;
 	if (copy_to_user(u64_to_user_ptr(fo->handles), handles,
 			 n * sizeof(*handles)))
 		err = sks_fail_errno(ckr, SKS_CKR_ARGUMENTS_BAD, -EFAULT);
+	else
+		fo->count = n;
 	kvfree(handles);
 	return err;
 
@@ -581,591 +981,16 @@ int sks_ioc_destroy_object(struct sks_session *sess, void *arg, u32 *ckr)
 {
 	struct sks_destroy_object *d = arg;
 	struct sks_object *obj;
-	int err;
 
 	if (d->reserved)
 		return sks_fail(ckr, SKS_CKR_ARGUMENTS_BAD);
 	mutex_lock(&sess->slot->lock);
-	obj = sks_lookup(sess, d->handle, true, SKS_CKR_OBJECT_HANDLE_INVALID,
-			 ckr, &err);
-	if (obj)
+	obj = sks_lookup(sess, d->handle, true, ckr);
+	if (!IS_ERR(obj))
 		sks_object_remove_locked(sess->slot, obj);
 	mutex_unlock(&sess->slot->lock);
+	if (IS_ERR(obj))
+		return PTR_ERR(obj);
 	sks_object_put(obj);
-	return err;
-}
-
-/*
- * Look up a key for an operation without slot->lock: the role and slot
- * checks of sks_session_require(), then the handle under the xarray's
- * lock (see sks_object_remove_locked()). On success the caller owns a
- * reference.
- */
-static struct sks_object *sks_key_get(struct sks_session *sess, u32 handle,
-				      u32 *ckr, int *err)
-{
-	struct xarray *xa = &sess->slot->objects;
-	struct sks_object *obj;
-
-	*err = sks_session_require_lockless(sess, false, ckr);
-	if (*err)
-		return NULL;
-	xa_lock(xa);
-	obj = xa_load(xa, handle);
-	if (obj && (!obj->owner || obj->owner == sess))
-		kref_get(&obj->ref);
-	else
-		obj = NULL;
-	xa_unlock(xa);
-	if (!obj)
-		*err = sks_fail(ckr, SKS_CKR_KEY_HANDLE_INVALID);
-	return obj;
-}
-
-/* The usage limit is reached: no use may be counted any more. */
-static bool sks_object_exhausted(struct sks_object *obj)
-{
-	return obj->usage_limit &&
-	       (u64)atomic64_read(&obj->usage_count) >= obj->usage_limit;
-}
-
-/*
- * Count one use; false if the usage limit is reached. A compare-and-swap
- * loop, so concurrent users never count past the limit.
- */
-static bool sks_object_count_use(struct sks_object *obj)
-{
-	s64 c;
-
-	if (!obj->usage_limit) {
-		atomic64_inc(&obj->usage_count);
-		return true;
-	}
-	c = atomic64_read(&obj->usage_count);
-	do {
-		if ((u64)c >= obj->usage_limit)
-			return false;
-	} while (!atomic64_try_cmpxchg(&obj->usage_count, &c, c + 1));
-	return true;
-}
-
-/*
- * Give back a use counted by sks_object_count_use() for an operation that
- * did not run (a size query, no memory, an unreadable input): usage_count
- * counts the operations done.
- */
-static void sks_object_uncount_use(struct sks_object *obj)
-{
-	atomic64_dec(&obj->usage_count);
-}
-
-/*
- * Publish a transform made for @obj in *@slot unless another thread was
- * first; returns the one that stays.
- */
-static void *sks_object_set_tfm(void **slot, void *tfm,
-				void (*free_tfm)(void *tfm))
-{
-	void *old = cmpxchg(slot, NULL, tfm);
-
-	if (!old)
-		return tfm;
-	free_tfm(tfm);
-	return old;
-}
-
-static void sks_free_aead(void *tfm)
-{
-	crypto_free_aead(tfm);
-}
-
-static void sks_free_shash(void *tfm)
-{
-	crypto_free_shash(tfm);
-}
-
-/*
- * The AES key's gcm(aes) transform, made and keyed on the first use and
- * kept until the object is freed. Concurrent first uses may each make
- * one; cmpxchg() keeps the first.
- */
-static struct crypto_aead *sks_object_aead(struct sks_object *obj)
-{
-	/* pairs with the cmpxchg() in sks_object_set_tfm(): keyed before seen */
-	struct crypto_aead *tfm = smp_load_acquire(&obj->aead);
-	int err;
-
-	if (tfm)
-		return tfm;
-	tfm = crypto_alloc_aead("gcm(aes)", 0, 0);
-	if (IS_ERR(tfm))
-		return tfm;
-	err = crypto_aead_setkey(tfm, sks_obj_value(obj), obj->value_len);
-	if (!err)
-		err = crypto_aead_setauthsize(tfm, SKS_GCM_TAG_LEN);
-	if (err) {
-		crypto_free_aead(tfm);
-		return ERR_PTR(err);
-	}
-	return sks_object_set_tfm((void **)&obj->aead, tfm, sks_free_aead);
-}
-
-/* The generic secret's hmac() transform for mechanism index @idx. */
-static struct crypto_shash *sks_object_hmac(struct sks_object *obj, int idx)
-{
-	/* pairs with the cmpxchg() in sks_object_set_tfm(): keyed before seen */
-	struct crypto_shash *tfm = smp_load_acquire(&obj->hmac[idx]);
-	int err;
-
-	if (tfm)
-		return tfm;
-	tfm = crypto_alloc_shash(sks_hmac_algs[idx], 0, 0);
-	if (IS_ERR(tfm))
-		return tfm;
-	err = crypto_shash_setkey(tfm, sks_obj_value(obj), obj->value_len);
-	if (err) {
-		crypto_free_shash(tfm);
-		return ERR_PTR(err);
-	}
-	return sks_object_set_tfm((void **)&obj->hmac[idx], tfm,
-				  sks_free_shash);
-}
-
-/*
- * Look up a key for an operation, check its type and usage flag @need,
- * make its transform (sks_object_aead() or sks_object_hmac() for @idx)
- * and count one use. On success the caller owns a reference and *@tfm is
- * the transform.
- */
-static struct sks_object *sks_use_key(struct sks_session *sess, u32 handle,
-				      u32 key_type, u32 need, int idx,
-				      void **tfm, u32 *ckr, int *err)
-{
-	struct sks_object *obj;
-	void *t;
-
-	obj = sks_key_get(sess, handle, ckr, err);
-	if (!obj)
-		return NULL;
-	if (obj->obj_class != SKS_CKO_SECRET_KEY || obj->key_type != key_type) {
-		*err = sks_fail(ckr, SKS_CKR_KEY_TYPE_INCONSISTENT);
-		goto err_put;
-	}
-	if (!(obj->flags & need)) {
-		*err = sks_fail(ckr, SKS_CKR_KEY_FUNCTION_NOT_PERMITTED);
-		goto err_put;
-	}
-	if (sks_object_exhausted(obj)) {
-		*err = sks_fail(ckr, SKS_CKR_KEY_NOT_ACTIVE);
-		goto err_put;
-	}
-	t = key_type == SKS_CKK_AES ? (void *)sks_object_aead(obj) :
-	    (void *)sks_object_hmac(obj, idx);
-	if (IS_ERR(t)) {
-		*err = sks_fail(ckr, SKS_CKR_DEVICE_ERROR);
-		goto err_put;
-	}
-	if (!sks_object_count_use(obj)) {
-		*err = sks_fail(ckr, SKS_CKR_KEY_NOT_ACTIVE);
-		goto err_put;
-	}
-	*tfm = t;
-	return obj;
-
-err_put:
-	sks_object_put(obj);
-	return NULL;
-}
-
-/*
- * The AEAD request and the data of one operation share one allocation:
- * [request | aad | data | tag | iv].
- */
-static size_t sks_gcm_req_size(struct crypto_aead *tfm)
-{
-	return ALIGN(sizeof(struct aead_request) + crypto_aead_reqsize(tfm),
-		     ARCH_KMALLOC_MINALIGN);
-}
-
-static int sks_gcm(struct crypto_aead *tfm, struct aead_request *req,
-		   bool enc, u8 *buf, u32 aad_len, u32 cryptlen, u8 *iv)
-{
-	struct scatterlist sg;
-	DECLARE_CRYPTO_WAIT(wait);
-
-	aead_request_set_tfm(req, tfm);
-	sg_init_one(&sg, buf, aad_len + cryptlen + (enc ? SKS_GCM_TAG_LEN : 0));
-	aead_request_set_callback(req, CRYPTO_TFM_REQ_MAY_SLEEP,
-				  crypto_req_done, &wait);
-	aead_request_set_ad(req, aad_len);
-	aead_request_set_crypt(req, &sg, &sg, cryptlen, iv);
-	return crypto_wait_req(enc ? crypto_aead_encrypt(req) :
-			       crypto_aead_decrypt(req), &wait);
-}
-
-static int sks_crypt(struct sks_session *sess, struct sks_crypt *c, bool enc,
-		     u32 *ckr)
-{
-	u32 outlen, max_in = SKS_MAX_DATA_SIZE + (enc ? 0 : SKS_GCM_TAG_LEN);
-	struct crypto_aead *tfm;
-	struct sks_object *obj;
-	struct aead_request *req;
-	bool ran = false;
-	size_t reqsize;
-	u8 *buf, *iv;
-	int err;
-
-	if (c->mechanism != SKS_CKM_AES_GCM)
-		return sks_fail(ckr, SKS_CKR_MECHANISM_INVALID);
-	if (c->aad_len > SKS_MAX_DATA_SIZE)
-		return sks_fail(ckr, SKS_CKR_ARGUMENTS_BAD);
-	if (c->in_len > max_in)
-		return sks_fail(ckr, SKS_CKR_DATA_LEN_RANGE);
-	if (!enc && c->in_len < SKS_GCM_TAG_LEN)
-		return sks_fail(ckr, SKS_CKR_ENCRYPTED_DATA_LEN_RANGE);
-	outlen = enc ? c->in_len + SKS_GCM_TAG_LEN : c->in_len - SKS_GCM_TAG_LEN;
-
-	obj = sks_use_key(sess, c->handle, SKS_CKK_AES,
-			  enc ? SKS_OBJ_ENCRYPT : SKS_OBJ_DECRYPT, 0,
-			  (void **)&tfm, ckr, &err);
-	if (!obj)
-		return err;
-	if (c->out_len < outlen) {
-		c->out_len = outlen;
-		err = sks_fail(ckr, SKS_CKR_BUFFER_TOO_SMALL);
-		goto out_put;
-	}
-
-	reqsize = sks_gcm_req_size(tfm);
-	req = kmalloc(reqsize + c->aad_len + c->in_len + SKS_GCM_TAG_LEN +
-		      SKS_GCM_IV_LEN, GFP_KERNEL_ACCOUNT);
-	if (!req) {
-		err = sks_fail(ckr, SKS_CKR_HOST_MEMORY);
-		goto out_put;
-	}
-	buf = (u8 *)req + reqsize;
-	iv = buf + c->aad_len + c->in_len + SKS_GCM_TAG_LEN;
-	if (copy_from_user(buf, u64_to_user_ptr(c->aad), c->aad_len) ||
-	    copy_from_user(buf + c->aad_len, u64_to_user_ptr(c->in),
-			   c->in_len)) {
-		err = sks_fail_errno(ckr, SKS_CKR_ARGUMENTS_BAD, -EFAULT);
-		goto out_free;
-	}
-	if (enc)
-		get_random_bytes(iv, SKS_GCM_IV_LEN);
-	else
-		memcpy(iv, c->iv, SKS_GCM_IV_LEN);
-
-	ran = true;
-	err = sks_gcm(tfm, req, enc, buf, c->aad_len, c->in_len, iv);
-	if (err == -EBADMSG) {
-		err = sks_fail(ckr, SKS_CKR_ENCRYPTED_DATA_INVALID);
-		goto out_free;
-	} else if (err) {
-		err = sks_fail(ckr, SKS_CKR_DEVICE_ERROR);
-		goto out_free;
-	}
-	if (copy_to_user(u64_to_user_ptr(c->out), buf + c->aad_len, outlen)) {
-		err = sks_fail_errno(ckr, SKS_CKR_ARGUMENTS_BAD, -EFAULT);
-		goto out_free;
-	}
-	if (enc)
-		memcpy(c->iv, iv, SKS_GCM_IV_LEN);
-	c->out_len = outlen;
-out_free:
-	kfree_sensitive(req);
-out_put:
-	if (!ran)
-		sks_object_uncount_use(obj);
-	sks_object_put(obj);
-	return err;
-}
-
-/**
- * sks_ioc_encrypt() - SKS_IOC_ENCRYPT: AES-GCM with a device-chosen IV.
- * @sess: the session.
- * @arg: struct sks_crypt.
- * @ckr: out: result code.
- *
- * Order of checks: mechanism, lengths, login (CO or CU), key handle,
- * key type, CKA_ENCRYPT, usage limit (CKR_KEY_NOT_ACTIVE), output room
- * (CKR_BUFFER_TOO_SMALL with the needed size in @out_len), user memory.
- * A use is counted only if the cipher ran: a size query, a failed
- * allocation or unreadable input leave usage_count as it was.
- *
- * Context: process context, may sleep; no mutex (see sks_key_get()).
- * Return: 0 or a negative errno.
- */
-int sks_ioc_encrypt(struct sks_session *sess, void *arg, u32 *ckr)
-{
-	return sks_crypt(sess, arg, true, ckr);
-}
-
-/**
- * sks_ioc_decrypt() - SKS_IOC_DECRYPT: AES-GCM decryption, tag checked.
- * @sess: the session.
- * @arg: struct sks_crypt.
- * @ckr: out: result code.
- *
- * Checks as for sks_ioc_encrypt(); a wrong tag gives -EBADMSG with
- * CKR_ENCRYPTED_DATA_INVALID and nothing is written to @out.
- *
- * Context: process context, may sleep; no mutex (see sks_key_get()).
- * Return: 0 or a negative errno.
- */
-int sks_ioc_decrypt(struct sks_session *sess, void *arg, u32 *ckr)
-{
-	return sks_crypt(sess, arg, false, ckr);
-}
-
-static int sks_hmac_index(u32 mechanism)
-{
-	switch (mechanism) {
-	case SKS_CKM_SHA256_HMAC:
-		return 0;
-	case SKS_CKM_SHA384_HMAC:
-		return 1;
-	case SKS_CKM_SHA512_HMAC:
-		return 2;
-	default:
-		return -1;
-	}
-}
-
-static int sks_mac(struct sks_session *sess, struct sks_sign *s, bool sign,
-		   u32 *ckr)
-{
-	struct crypto_shash *tfm;
-	struct sks_object *obj;
-	bool ran = false;
-	u8 *buf, *mac;
-	u32 ds;
-	int idx, err;
-
-	idx = sks_hmac_index(s->mechanism);
-	if (idx < 0)
-		return sks_fail(ckr, SKS_CKR_MECHANISM_INVALID);
-	if (s->data_len > SKS_MAX_DATA_SIZE)
-		return sks_fail(ckr, SKS_CKR_DATA_LEN_RANGE);
-
-	obj = sks_use_key(sess, s->handle, SKS_CKK_GENERIC_SECRET,
-			  sign ? SKS_OBJ_SIGN : SKS_OBJ_VERIFY, idx,
-			  (void **)&tfm, ckr, &err);
-	if (!obj)
-		return err;
-	ds = crypto_shash_digestsize(tfm);
-	if (sign && s->sig_len < ds) {
-		s->sig_len = ds;
-		err = sks_fail(ckr, SKS_CKR_BUFFER_TOO_SMALL);
-		goto out_put;
-	}
-	if (!sign && s->sig_len != ds) {
-		err = sks_fail(ckr, SKS_CKR_SIGNATURE_LEN_RANGE);
-		goto out_put;
-	}
-
-	/* [data | computed mac | given mac] */
-	buf = kmalloc(s->data_len + 2 * ds, GFP_KERNEL_ACCOUNT);
-	if (!buf) {
-		err = sks_fail(ckr, SKS_CKR_HOST_MEMORY);
-		goto out_put;
-	}
-	mac = buf + s->data_len;
-	if (copy_from_user(buf, u64_to_user_ptr(s->data), s->data_len) ||
-	    (!sign && copy_from_user(mac + ds, u64_to_user_ptr(s->sig), ds))) {
-		err = sks_fail_errno(ckr, SKS_CKR_ARGUMENTS_BAD, -EFAULT);
-		goto out_free;
-	}
-	ran = true;
-	{
-		SHASH_DESC_ON_STACK(desc, tfm);
-
-		desc->tfm = tfm;
-		err = crypto_shash_digest(desc, buf, s->data_len, mac);
-		shash_desc_zero(desc);
-	}
-	if (err) {
-		err = sks_fail(ckr, SKS_CKR_DEVICE_ERROR);
-		goto out_free;
-	}
-	if (sign) {
-		if (copy_to_user(u64_to_user_ptr(s->sig), mac, ds))
-			err = sks_fail_errno(ckr, SKS_CKR_ARGUMENTS_BAD, -EFAULT);
-		else
-			s->sig_len = ds;
-	} else if (crypto_memneq(mac, mac + ds, ds)) {
-		err = sks_fail(ckr, SKS_CKR_SIGNATURE_INVALID);
-	}
-out_free:
-	kfree_sensitive(buf);
-out_put:
-	if (!ran)
-		sks_object_uncount_use(obj);
-	sks_object_put(obj);
-	return err;
-}
-
-/**
- * sks_ioc_sign() - SKS_IOC_SIGN: HMAC-SHA-256/384/512.
- * @sess: the session.
- * @arg: struct sks_sign.
- * @ckr: out: result code.
- *
- * Order of checks: mechanism, data length, login (CO or CU), key handle,
- * key type, CKA_SIGN, usage limit, room for the MAC. As for encryption,
- * a use is counted only if the MAC was computed.
- *
- * Context: process context, may sleep; no mutex (see sks_key_get()).
- * Return: 0 or a negative errno.
- */
-int sks_ioc_sign(struct sks_session *sess, void *arg, u32 *ckr)
-{
-	return sks_mac(sess, arg, true, ckr);
-}
-
-/**
- * sks_ioc_verify() - SKS_IOC_VERIFY: check an HMAC in constant time.
- * @sess: the session.
- * @arg: struct sks_sign.
- * @ckr: out: result code.
- *
- * A wrong MAC gives -EBADMSG with CKR_SIGNATURE_INVALID, a MAC of the
- * wrong length CKR_SIGNATURE_LEN_RANGE.
- *
- * Context: process context, may sleep; no mutex (see sks_key_get()).
- * Return: 0 or a negative errno.
- */
-int sks_ioc_verify(struct sks_session *sess, void *arg, u32 *ckr)
-{
-	return sks_mac(sess, arg, false, ckr);
-}
-
-/* Read and check every descriptor of a batch before anything runs. */
-static int sks_batch_read(const struct sks_batch *b, struct sks_batch_op *ops,
-			  u32 *ckr)
-{
-	const u8 __user *uops = u64_to_user_ptr(b->ops);
-	u64 bytes = 0;
-	u32 i;
-	int err;
-
-	for (i = 0; i < b->count; i++) {
-		struct sks_batch_op *op = &ops[i];
-
-		err = copy_struct_from_user(op, sizeof(*op),
-					    uops + (size_t)i * b->op_size,
-					    b->op_size);
-		if (err == -E2BIG)
-			return sks_fail(ckr, SKS_CKR_ARGUMENTS_BAD);
-		if (err)
-			return sks_fail_errno(ckr, SKS_CKR_ARGUMENTS_BAD, err);
-		switch (op->op) {
-		case SKS_BATCH_ENCRYPT:
-		case SKS_BATCH_DECRYPT:
-			break;
-		case SKS_BATCH_SIGN:
-		case SKS_BATCH_VERIFY:
-			if (op->aad || op->aad_len ||
-			    memchr_inv(op->iv, 0, sizeof(op->iv)))
-				return sks_fail(ckr, SKS_CKR_ARGUMENTS_BAD);
-			break;
-		default:
-			return sks_fail(ckr, SKS_CKR_ARGUMENTS_BAD);
-		}
-		bytes += (u64)op->in_len + op->aad_len;
-	}
-	if (bytes > SKS_BATCH_MAX_BYTES)
-		return sks_fail(ckr, SKS_CKR_DATA_LEN_RANGE);
 	return 0;
-}
-
-/* Run one operation as its own ioctl would; returns its CKR_* code. */
-static u32 sks_batch_run(struct sks_session *sess, struct sks_batch_op *op)
-{
-	u32 ckr = SKS_CKR_OK;
-	int err;
-
-	if (op->op == SKS_BATCH_ENCRYPT || op->op == SKS_BATCH_DECRYPT) {
-		struct sks_crypt c = {
-			.handle = op->handle, .mechanism = op->mechanism,
-			.aad_len = op->aad_len, .aad = op->aad, .in = op->in,
-			.out = op->out, .in_len = op->in_len,
-			.out_len = op->out_len,
-		};
-
-		memcpy(c.iv, op->iv, sizeof(c.iv));
-		err = sks_crypt(sess, &c, op->op == SKS_BATCH_ENCRYPT, &ckr);
-		memcpy(op->iv, c.iv, sizeof(op->iv));
-		op->out_len = c.out_len;
-	} else {
-		struct sks_sign s = {
-			.handle = op->handle, .mechanism = op->mechanism,
-			.data = op->in, .sig = op->out,
-			.data_len = op->in_len, .sig_len = op->out_len,
-		};
-
-		err = sks_mac(sess, &s, op->op == SKS_BATCH_SIGN, &ckr);
-		op->out_len = s.sig_len;
-	}
-	if (err && ckr == SKS_CKR_OK)
-		ckr = SKS_CKR_GENERAL_ERROR;
-	return err ? ckr : SKS_CKR_OK;
-}
-
-/**
- * sks_ioc_batch() - SKS_IOC_BATCH: many crypto operations in one call.
- * @sess: the session.
- * @arg: struct sks_batch.
- * @ckr: out: result code of the batch.
- *
- * Every descriptor is read and checked first (count, op_size, reserved,
- * op codes, zero tails, total input bytes); a bad one refuses the whole
- * batch with nothing run. Then each operation runs in order through the
- * same code as SKS_IOC_ENCRYPT, SKS_IOC_DECRYPT, SKS_IOC_SIGN or
- * SKS_IOC_VERIFY, and its result code, IV and output length are written
- * back into its descriptor. SKS_BATCH_STOP_ON_ERROR stops after the
- * first failed operation.
- *
- * Context: process context, may sleep; no mutex (see sks_key_get()).
- * Return: 0 once the operations ran (their results are per descriptor),
- * or a negative errno for a refused batch (-EFAULT if a descriptor
- * cannot be written back).
- */
-int sks_ioc_batch(struct sks_session *sess, void *arg, u32 *ckr)
-{
-	struct sks_batch *b = arg;
-	u8 __user *uops = u64_to_user_ptr(b->ops);
-	struct sks_batch_op *ops;
-	u32 i;
-	int err;
-
-	b->done = 0;
-	b->failed = 0;
-	if (!b->count || b->count > SKS_BATCH_MAX_OPS || b->reserved ||
-	    b->op_size < SKS_BATCH_OP_SIZE_VER0 ||
-	    b->op_size > SKS_BATCH_OP_SIZE_MAX)
-		return sks_fail(ckr, SKS_CKR_ARGUMENTS_BAD);
-	ops = kvmalloc_array(b->count, sizeof(*ops), GFP_KERNEL_ACCOUNT);
-	if (!ops)
-		return sks_fail(ckr, SKS_CKR_HOST_MEMORY);
-	err = sks_batch_read(b, ops, ckr);
-	if (!err)
-		err = sks_session_require_lockless(sess, false, ckr);
-	for (i = 0; !err && i < b->count; i++) {
-		ops[i].result = sks_batch_run(sess, &ops[i]);
-		if (copy_to_user(uops + (size_t)i * b->op_size, &ops[i],
-				 sizeof(ops[i]))) {
-			err = sks_fail_errno(ckr, SKS_CKR_ARGUMENTS_BAD,
-					     -EFAULT);
-			break;
-		}
-		b->done++;
-		if (ops[i].result != SKS_CKR_OK) {
-			b->failed++;
-			if (b->flags & SKS_BATCH_STOP_ON_ERROR)
-				break;
-		}
-	}
-	kvfree(ops);
-	return err;
 }

@@ -20,6 +20,7 @@
 #include <linux/list.h>
 #include <linux/miscdevice.h>
 #include <linux/mutex.h>
+#include <linux/rbtree.h>
 #include <linux/types.h>
 #include <linux/xarray.h>
 #include <uapi/linux/sks.h>
@@ -34,6 +35,9 @@
 #define SKS_MAX_CAPACITY	(256ULL * 1024 * 1024)
 #define SKS_OBJ_OVERHEAD	64	/* bytes charged per object */
 #define SKS_IOCTL_MAX_SIZE	256	/* largest ioctl struct */
+#define SKS_KEY_ID_LEN		16	/* usage ledger id of a key */
+#define SKS_ID_KEY_LEN		32	/* Backup HSM domain id key */
+#define SKS_LEDGER_CHARGE	64	/* bytes charged per ledger entry */
 
 struct crypto_shash;
 struct crypto_aead;
@@ -48,15 +52,48 @@ struct sks_hkdf {
 };
 
 /**
- * struct sks_secret - a role secret, stored as salted PBKDF2-HMAC-SHA256.
+ * struct sks_secret - a secret's verifier: salted PBKDF2-HMAC-SHA256.
  * @set: a secret is present.
+ * @iterations: the PBKDF2 cost it was made with (kept with the verifier,
+ *	so a later change of the module's cost does not lock anyone out).
  * @salt: random salt.
  * @hash: PBKDF2 output.
  */
 struct sks_secret {
 	bool set;
+	u32 iterations;
 	u8 salt[SKS_SECRET_SALT_LEN];
 	u8 hash[SKS_SECRET_HASH_LEN];
+};
+
+/**
+ * struct sks_lockout - the bad-attempt counter of one secret.
+ * @failures: consecutive failed checks; reset by a right secret.
+ * @until: time lockouts: CLOCK_BOOTTIME second until which every check
+ *	is refused, 0 if none (see sks_lockout_fail_timed()).
+ *
+ * Protected by the lock of the state it protects (the slot's lock).
+ */
+struct sks_lockout {
+	u32 failures;
+	u64 until;
+};
+
+/**
+ * struct sks_usage - a usage ledger entry: the use count of one
+ * usage-limited key, shared by every copy of the key in the partition.
+ * @ref: one for the ledger, one per object that counts its uses here.
+ * @node: in sks_slot.ledger, ordered by @key_id; protected by slot->lock.
+ * @key_id: the key's random id, carried in its blobs and archives.
+ * @limit: the key's usage limit (immutable, non-zero).
+ * @count: uses counted so far; atomic, never above @limit.
+ */
+struct sks_usage {
+	struct kref ref;
+	struct rb_node node;
+	u8 key_id[SKS_KEY_ID_LEN];
+	u64 limit;
+	atomic64_t count;
 };
 
 /**
@@ -89,17 +126,22 @@ struct sks_session;
  *	(sks_object_aead()); set once with cmpxchg(), then immutable.
  * @hmac: generic secrets: hmac(sha256/384/512) keyed with the value,
  *	each made on first use of its mechanism; set once like @aead.
- * @usage_count: uses counted so far; atomic, never above a non-zero
- *	@usage_limit (see sks_object_count_use()).
- * @usage_limit: immutable.
+ * @usage_count: keys without a usage limit: uses counted so far (atomic).
+ * @usage: usage-limited keys: the partition's ledger entry that counts
+ *	the uses of every copy of this key (a reference is held).
+ * @usage_limit: immutable; 0 = unlimited (then @usage_count is used).
  * @obj_class: immutable, as are the fields below.
  * @key_type: key type.
  * @flags: SKS_OBJ_* bits.
  * @value_len: bytes of the value.
  * @label_len: bytes of the label.
  * @id_len: bytes of the id.
+ * @bound: a usage-limited key bound to its ledger entry (@usage is
+ *	valid); set before the object is published, then immutable.
+ * @made: while it is published: its ledger entry was made for it.
  * @charge: bytes accounted in sks_slot.used.
- * @data: label, id and value, in this order; wiped on free.
+ * @data: label, id, value and, for usage-limited keys, the key id
+ *	(SKS_KEY_ID_LEN bytes), in this order; wiped on free.
  */
 struct sks_object {
 	struct kref ref;
@@ -110,7 +152,10 @@ struct sks_object {
 		struct crypto_aead *aead;
 		struct crypto_shash *hmac[3];
 	};
-	atomic64_t usage_count;
+	union {
+		atomic64_t usage_count;
+		struct sks_usage *usage;
+	};
 	u64 usage_limit;
 	u32 obj_class;
 	u32 key_type;
@@ -119,6 +164,8 @@ struct sks_object {
 	u32 charge;
 	u8 label_len;
 	u8 id_len;
+	bool bound;
+	bool made;
 	u8 data[];
 };
 
@@ -151,29 +198,41 @@ struct sks_hsm;
  * @dev: the /dev/sksN device.
  * @cdev: its character device (allocated separately: open files may
  *	outlive the slot).
- * @auth_lock: serialises secret checks and changes; protects @pin_tfm.
- * @pin_tfm: hmac(sha256) for PBKDF2, rekeyed per use.
- * @image_aead: BACKUP: gcm(aes) for images, allocated on first use;
- *	protected by auth_lock (backup.c).
+ * @auth_lock: serialises every check and change of a secret of this slot
+ *	(so bad-attempt limits are exact) and the Backup HSM archive
+ *	operations; protects @pin_tfm and @image_aead.
+ * @pin_tfm: hmac(sha256) for PBKDF2; keyed only while a secret is used.
+ * @image_aead: BACKUP: gcm(aes) for images, allocated on first use.
  * @lock: protects every field below.
  * @dead: the slot was deleted (written under @lock with WRITE_ONCE(),
- *	read locklessly on the crypto path).
+ *	read locklessly on the crypto path). Set in the same critical
+ *	section that empties @archives and @objects: whoever sees it clear
+ *	under @lock sees the whole slot.
  * @initialized: partition initialised (always true for BACKUP).
+ * @zeroized: the partition was zeroized after SKS_MAX_SO_FAILURES wrong
+ *	SO secrets and not initialised since.
+ * @epoch: bumped when a partition is zeroized or re-initialised; a login
+ *	counts only in the epoch it was made in (sks_session_role()).
+ *	Written with WRITE_ONCE(), read locklessly on the crypto path.
  * @label: partition label.
  * @so: SO secret (HSM-SO secret on a BACKUP slot).
  * @co: Crypto Officer secret.
  * @cu: Crypto User secret.
  * @domain: cloning domain (hashed like a secret).
- * @co_failures: consecutive failed CO/CU logins.
- * @co_locked: CO and CU locked out until the SO re-initialises a role.
+ * @so_lockout: SO (Backup HSM: HSM SO) bad-attempt counter.
+ * @co_lockout: Crypto Officer bad-attempt counter.
+ * @cu_lockout: Crypto User bad-attempt counter.
  * @sessions: open sessions.
- * @used: bytes charged by objects.
+ * @used: bytes charged by objects, ledger entries (and, BACKUP, archives).
  * @objects: handle -> struct sks_object.
+ * @ledger: usage ledger: struct sks_usage by key id.
  * @smk: primary SMK (V1).
  * @rollover: rollover SMK (V1, during an SMK rollover).
- * @archives: BACKUP: struct sks_archive list, oldest first (backup.c);
- *	changed only under auth_lock and lock.
+ * @archives: BACKUP: struct sks_archive list, oldest first (archive.c);
+ *	changed only under auth_lock and lock, emptied only together with
+ *	setting @dead.
  * @nr_archives: BACKUP: entries on @archives.
+ * @id_key: BACKUP: random key of the domain ids it reports (archive.c).
  */
 struct sks_slot {
 	struct kref ref;
@@ -193,27 +252,34 @@ struct sks_slot {
 	struct mutex lock;		/* see kernel-doc above */
 	bool dead;			/* written under lock, WRITE_ONCE */
 	bool initialized;		/* protected by lock */
+	bool zeroized;			/* protected by lock */
+	u32 epoch;			/* written under lock, WRITE_ONCE */
 	char label[SKS_LABEL_LEN + 1];	/* protected by lock */
 	struct sks_secret so;		/* protected by lock */
 	struct sks_secret co;		/* protected by lock */
 	struct sks_secret cu;		/* protected by lock */
 	struct sks_secret domain;	/* protected by lock */
-	unsigned int co_failures;	/* protected by lock */
-	bool co_locked;			/* protected by lock */
+	struct sks_lockout so_lockout;	/* protected by lock */
+	struct sks_lockout co_lockout;	/* protected by lock */
+	struct sks_lockout cu_lockout;	/* protected by lock */
 	unsigned int sessions;		/* protected by lock */
 	u64 used;			/* protected by lock */
 	struct xarray objects;		/* protected by lock (and xa_lock) */
+	struct rb_root ledger;		/* protected by lock */
 	struct sks_smk *smk;		/* protected by lock */
 	struct sks_smk *rollover;	/* protected by lock */
 	struct list_head archives;	/* protected by lock */
 	unsigned int nr_archives;	/* protected by lock */
+	u8 id_key[SKS_ID_KEY_LEN];	/* BACKUP; immutable once registered */
 };
 
 /**
  * struct sks_session - one open file of /dev/sksN.
  * @slot: the slot (a reference is held).
  * @role: logged-in role or SKS_ROLE_NONE; written under slot->lock
- *	with WRITE_ONCE(), read under it or with READ_ONCE() (crypto path).
+ *	with WRITE_ONCE(), read under it or with READ_ONCE() (crypto path),
+ *	always through sks_session_role().
+ * @epoch: the slot's epoch at login; same locking as @role.
  * @objects: the session objects it owns (sks_object.sess_node);
  *	protected by slot->lock.
  * @blob_lock: protects @blob_aead.
@@ -222,6 +288,7 @@ struct sks_slot {
 struct sks_session {
 	struct sks_slot *slot;
 	u32 role;
+	u32 epoch;
 	struct list_head objects;	/* protected by slot->lock */
 	struct mutex blob_lock;		/* protects blob_aead */
 	struct crypto_aead *blob_aead;
@@ -250,6 +317,7 @@ struct sks_hsm {
 };
 
 extern unsigned int sks_pbkdf2_iterations;
+extern unsigned int sks_lockout_secs;
 extern struct sks_hsm *sks_hsm;
 
 /* ioctl.c */
@@ -262,9 +330,12 @@ void *sks_memdup_user(u64 uptr, u32 len, u32 max, u32 *ckr);
 /* crypto.c */
 int sks_hkdf_setup(struct sks_hkdf *hkdf, const u8 *salt, unsigned int saltlen,
 		   const u8 *ikm, unsigned int ikmlen);
+int sks_hkdf_expand_tfm(struct crypto_shash *tfm, const u8 *info,
+			unsigned int infolen, u8 *okm, unsigned int okmlen);
 int sks_hkdf_expand(const struct sks_hkdf *hkdf, const u8 *info,
 		    unsigned int infolen, u8 *okm, unsigned int okmlen);
 void sks_hkdf_destroy(struct sks_hkdf *hkdf);
+void sks_shash_forget_key(struct crypto_shash *tfm);
 int sks_pbkdf2_sha256(struct crypto_shash *tfm, const u8 *pass, size_t passlen,
 		      const u8 *salt, size_t saltlen, unsigned int iterations,
 		      u8 *out, size_t outlen);
@@ -280,6 +351,7 @@ int sks_selftest(void);
 /* slot.c */
 int sks_slots_init(struct sks_hsm *hsm);
 void sks_slots_exit(struct sks_hsm *hsm);
+u64 sks_random_serial(void);
 int sks_slot_create(struct sks_hsm *hsm, struct sks_slot_create *arg, u32 *ckr);
 struct sks_slot *sks_slot_alloc(struct sks_hsm *hsm,
 				const struct sks_slot_create *arg);
@@ -299,59 +371,87 @@ int sks_ctl_delete_slot(struct sks_hsm *hsm, void *arg, u32 *ckr);
 int sks_ctl_list_slots(struct sks_hsm *hsm, void *arg, u32 *ckr);
 
 /* session.c */
+u32 sks_session_role(struct sks_session *sess);
+bool sks_session_sees_private(struct sks_session *sess);
+int sks_session_require_partition(struct sks_session *sess, u32 *ckr);
+int sks_session_require(struct sks_session *sess, bool co_only, u32 *ckr);
+int sks_session_require_lockless(struct sks_session *sess, bool co_only,
+				 u32 *ckr);
 int sks_ioc_session_info(struct sks_session *sess, void *arg, u32 *ckr);
+
+/* auth.c */
+u32 sks_lockout_left(const struct sks_lockout *l);
+void sks_lockout_fail(struct sks_lockout *l, u32 limit);
+void sks_lockout_resume(struct sks_lockout *l, u32 limit);
+int sks_check_pin_len(u32 len, u32 *ckr);
+u8 *sks_copy_pin(u64 uptr, u32 len, u32 *ckr);
+int sks_check_secret(struct sks_slot *slot, u32 role, const u8 *pin,
+		     u32 len, u32 *ckr);
+void sks_partition_wipe_locked(struct sks_slot *slot);
 int sks_ioc_partition_init(struct sks_session *sess, void *arg, u32 *ckr);
 int sks_ioc_login(struct sks_session *sess, void *arg, u32 *ckr);
 int sks_ioc_logout(struct sks_session *sess, void *arg, u32 *ckr);
 int sks_ioc_init_role(struct sks_session *sess, void *arg, u32 *ckr);
 int sks_ioc_change_pin(struct sks_session *sess, void *arg, u32 *ckr);
-int sks_session_require(struct sks_session *sess, bool co_only, u32 *ckr);
-int sks_session_require_lockless(struct sks_session *sess, bool co_only,
-				 u32 *ckr);
 
 /* object.c */
+struct sks_blob_rec;
 void sks_object_put(struct sks_object *obj);
+u64 sks_object_use_count(const struct sks_object *obj);
 void sks_object_attrs(const struct sks_object *obj, struct sks_obj_attrs *a);
 int sks_object_validate(struct sks_slot *slot, const struct sks_obj_attrs *a,
 			bool insert, u32 *ckr);
 struct sks_object *sks_object_new(const struct sks_obj_attrs *a,
-				  const u8 *value, u32 *ckr);
-int sks_object_insert_locked(struct sks_session *sess, struct sks_object *obj,
-			     u32 *ckr);
+				  const u8 *value, const u8 *key_id, u32 *ckr);
+int sks_objects_publish_locked(struct sks_session *sess,
+			       struct sks_object **objs, u32 n, u32 *ckr);
 void sks_object_remove_locked(struct sks_slot *slot, struct sks_object *obj);
 struct sks_object *sks_object_get_locked(struct sks_session *sess, u32 handle);
 void sks_session_objects_destroy(struct sks_session *sess);
-void sks_slot_objects_destroy(struct sks_slot *slot);
+void sks_slot_objects_destroy_locked(struct sks_slot *slot);
+void sks_ledger_destroy_locked(struct sks_slot *slot);
+const u8 *sks_obj_key_id(const struct sks_object *obj);
+int sks_handles_first_duplicate(const u32 *handles, u32 count, u32 *first);
+void sks_object_to_rec(const struct sks_object *obj, struct sks_blob_rec *r);
+void sks_legacy_key_id(const struct sks_blob_rec *r, u8 *key_id);
+struct sks_object *sks_object_from_rec(struct sks_slot *slot,
+				       const struct sks_blob_rec *r, u32 flags,
+				       u32 *ckr);
 int sks_ioc_generate_key(struct sks_session *sess, void *arg, u32 *ckr);
 int sks_ioc_create_object(struct sks_session *sess, void *arg, u32 *ckr);
 int sks_ioc_get_attrs(struct sks_session *sess, void *arg, u32 *ckr);
 int sks_ioc_get_value(struct sks_session *sess, void *arg, u32 *ckr);
 int sks_ioc_find_objects(struct sks_session *sess, void *arg, u32 *ckr);
 int sks_ioc_destroy_object(struct sks_session *sess, void *arg, u32 *ckr);
+
+/* keyuse.c */
 int sks_ioc_encrypt(struct sks_session *sess, void *arg, u32 *ckr);
 int sks_ioc_decrypt(struct sks_session *sess, void *arg, u32 *ckr);
 int sks_ioc_sign(struct sks_session *sess, void *arg, u32 *ckr);
 int sks_ioc_verify(struct sks_session *sess, void *arg, u32 *ckr);
 int sks_ioc_batch(struct sks_session *sess, void *arg, u32 *ckr);
 
-/* sksops.c */
+/* blob.c */
 int sks_ioc_extract(struct sks_session *sess, void *arg, u32 *ckr);
 int sks_ioc_insert(struct sks_session *sess, void *arg, u32 *ckr);
 int sks_ioc_smk_rollover(struct sks_session *sess, void *arg, u32 *ckr);
 
-/* backup.c */
-void sks_archives_destroy(struct sks_slot *slot);
+/* archive.c */
+void sks_archives_destroy_locked(struct sks_slot *slot);
 int sks_domain_set(struct crypto_shash *tfm, struct sks_secret *s,
 		   const u8 *domain, size_t len);
+void sks_domain_restore(struct sks_secret *s, const u8 *hash);
 int sks_ioc_archive_backup(struct sks_session *sess, void *arg, u32 *ckr);
 int sks_ioc_archive_restore(struct sks_session *sess, void *arg, u32 *ckr);
 int sks_ioc_archive_list(struct sks_session *sess, void *arg, u32 *ckr);
 int sks_ioc_archive_show(struct sks_session *sess, void *arg, u32 *ckr);
 int sks_ioc_archive_delete(struct sks_session *sess, void *arg, u32 *ckr);
-int sks_ioc_image_save(struct sks_session *sess, void *arg, u32 *ckr);
-int sks_ctl_image_load(struct sks_hsm *hsm, void *arg, u32 *ckr);
 #if IS_ENABLED(CONFIG_KUNIT)
 bool sks_fw_supports_sks(const char *fw);	/* static without KUnit */
 #endif
+
+/* image.c */
+int sks_ioc_image_save(struct sks_session *sess, void *arg, u32 *ckr);
+int sks_ctl_image_load(struct sks_hsm *hsm, void *arg, u32 *ckr);
 
 #endif /* _SKS_H */

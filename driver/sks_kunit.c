@@ -12,8 +12,8 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
-#include "blob.h"
-#include "image.h"
+#include "blob_codec.h"
+#include "image_codec.h"
 #include "sks.h"
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
@@ -32,6 +32,7 @@ static const u8 kt_value[32] = { 0xa5, 0x5a, 0x01, 0xfe };
 static void kt_rec(struct sks_blob_rec *r, u32 value_len)
 {
 	memset(r, 0, sizeof(*r));
+	r->version = SKS_BLOB_VERSION;
 	r->class = 4;
 	r->key_type = 0x1f;
 	r->flags = 0x0e;
@@ -40,6 +41,7 @@ static void kt_rec(struct sks_blob_rec *r, u32 value_len)
 	r->value_len = value_len;
 	r->usage_limit = 0x0102030405060708ULL;
 	r->usage_count = 7;
+	memset(r->key_id, 0x99, sizeof(r->key_id));
 	r->label = kt_label;
 	r->id = kt_id;
 	r->value = kt_value;
@@ -48,7 +50,7 @@ static void kt_rec(struct sks_blob_rec *r, u32 value_len)
 /* header + two records + tag, in a kunit allocation; returns the length */
 static size_t kt_blob(struct kunit *test, u8 **out)
 {
-	struct sks_blob_hdr h = { .count = 2 };
+	struct sks_blob_hdr h = { .version = SKS_BLOB_VERSION, .count = 2 };
 	struct sks_blob_rec r;
 	size_t off, len;
 	u8 *buf;
@@ -91,7 +93,8 @@ static void sks_blob_round_trip(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, h.iv[11], 0x33);
 
 	p = buf + SKS_BLOB_HDR_LEN;
-	KUNIT_ASSERT_EQ(test, sks_blob_get_rec(p, h.payload_len, &r, &used), 0);
+	KUNIT_ASSERT_EQ(test, sks_blob_get_rec(p, h.payload_len, h.version, &r,
+					       &used), 0);
 	KUNIT_EXPECT_EQ(test, used, (size_t)SKS_BLOB_REC_FIXED + 5 + 3 + 32);
 	KUNIT_EXPECT_EQ(test, r.class, 4U);
 	KUNIT_EXPECT_EQ(test, r.key_type, 0x1fU);
@@ -102,8 +105,9 @@ static void sks_blob_round_trip(struct kunit *test)
 	KT_EXPECT_MEMEQ(test, r.label, kt_label, 5);
 	KT_EXPECT_MEMEQ(test, r.id, kt_id, sizeof(kt_id));
 	KT_EXPECT_MEMEQ(test, r.value, kt_value, 32);
+	KUNIT_EXPECT_EQ(test, r.key_id[15], 0x99);
 	KUNIT_ASSERT_EQ(test, sks_blob_get_rec(p + used, h.payload_len - used,
-					       &r, &used), 0);
+					       h.version, &r, &used), 0);
 	KUNIT_EXPECT_EQ(test, r.value_len, 32U);
 }
 
@@ -132,7 +136,8 @@ static void sks_blob_rejects_bad_header(struct kunit *test)
 	/* offset of the byte changed, how */
 	static const struct { int off; u8 val; } bad[] = {
 		{ 0, 'X' },		/* magic */
-		{ 4, 2 },		/* version 2 */
+		{ 4, 3 },		/* version 3 */
+		{ 4, 0 },		/* version 0 */
 		{ 5, 1 },		/* version 0x101 */
 		{ 6, 81 },		/* header length */
 		{ 8, 1 },		/* flags */
@@ -156,6 +161,7 @@ static void sks_blob_rejects_bad_header(struct kunit *test)
 
 static void sks_blob_rejects_bad_record(struct kunit *test)
 {
+	const u32 v = SKS_BLOB_VERSION;
 	struct sks_blob_rec r;
 	size_t used, size;
 	u8 *rec;
@@ -165,29 +171,61 @@ static void sks_blob_rejects_bad_record(struct kunit *test)
 	rec = kunit_kzalloc(test, size, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, rec);
 	sks_blob_put_rec(rec, &r);
-	KUNIT_EXPECT_EQ(test, sks_blob_get_rec(rec, size, &r, &used), 0);
+	KUNIT_EXPECT_EQ(test, sks_blob_get_rec(rec, size, v, &r, &used), 0);
 	/* truncated record and truncated fixed part */
-	KUNIT_EXPECT_EQ(test, sks_blob_get_rec(rec, size - 1, &r, &used),
+	KUNIT_EXPECT_EQ(test, sks_blob_get_rec(rec, size - 1, v, &r, &used),
 			-EBADMSG);
-	KUNIT_EXPECT_EQ(test, sks_blob_get_rec(rec, SKS_BLOB_REC_FIXED - 1, &r,
-					       &used), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, sks_blob_get_rec(rec, SKS_BLOB_REC_FIXED - 1, v,
+					       &r, &used), -EBADMSG);
 	/* record length disagreeing with the field lengths */
 	rec[0]++;
-	KUNIT_EXPECT_EQ(test, sks_blob_get_rec(rec, size, &r, &used), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, sks_blob_get_rec(rec, size, v, &r, &used), -EBADMSG);
 	rec[0]--;
 	/* reserved field */
 	rec[28] = 1;
-	KUNIT_EXPECT_EQ(test, sks_blob_get_rec(rec, size, &r, &used), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, sks_blob_get_rec(rec, size, v, &r, &used), -EBADMSG);
 	rec[28] = 0;
 	/* label longer than allowed */
 	rec[16] = SKS_BLOB_LABEL_MAX + 1;
-	KUNIT_EXPECT_EQ(test, sks_blob_get_rec(rec, size, &r, &used), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, sks_blob_get_rec(rec, size, v, &r, &used), -EBADMSG);
 	rec[16] = 5;
 	/* value length near 4 GiB: no overflow of the size sum */
 	rec[27] = 0xff;
-	KUNIT_EXPECT_EQ(test, sks_blob_get_rec(rec, size, &r, &used), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, sks_blob_get_rec(rec, size, v, &r, &used), -EBADMSG);
 	rec[27] = 0;
-	KUNIT_EXPECT_EQ(test, sks_blob_get_rec(rec, size, &r, &used), 0);
+	/* version 2: a usage limit needs a key id, no limit none */
+	memset(rec + 48, 0, SKS_BLOB_KEY_ID_LEN);
+	KUNIT_EXPECT_EQ(test, sks_blob_get_rec(rec, size, v, &r, &used), -EBADMSG);
+	memset(rec + 32, 0, 8);
+	KUNIT_EXPECT_EQ(test, sks_blob_get_rec(rec, size, v, &r, &used), 0);
+	rec[63] = 1;
+	KUNIT_EXPECT_EQ(test, sks_blob_get_rec(rec, size, v, &r, &used), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, sks_blob_get_rec(rec, size, 3, &r, &used), -EBADMSG);
+}
+
+/* A version 1 record (48 fixed bytes, no key id) is still read. */
+static void sks_blob_reads_version_1(struct kunit *test)
+{
+	struct sks_blob_rec r, d;
+	size_t size, used;
+	u8 *rec;
+
+	kt_rec(&r, 32);
+	r.version = SKS_BLOB_VERSION_1;
+	size = sks_blob_rec_size(&r);
+	KUNIT_EXPECT_EQ(test, size, (size_t)SKS_BLOB_REC_FIXED_V1 + 5 + 3 + 32);
+	rec = kunit_kzalloc(test, size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, rec);
+	KUNIT_EXPECT_EQ(test, sks_blob_put_rec(rec, &r), size);
+	KUNIT_ASSERT_EQ(test, sks_blob_get_rec(rec, size, SKS_BLOB_VERSION_1,
+					       &d, &used), 0);
+	KUNIT_EXPECT_EQ(test, used, size);
+	KUNIT_EXPECT_EQ(test, d.usage_limit, r.usage_limit);
+	KUNIT_EXPECT_EQ(test, d.key_id[0], 0);
+	KT_EXPECT_MEMEQ(test, d.value, kt_value, 32);
+	/* read as version 2 it is something else, and refused */
+	KUNIT_EXPECT_EQ(test, sks_blob_get_rec(rec, size, SKS_BLOB_VERSION,
+					       &d, &used), -EBADMSG);
 }
 
 static struct kunit_case sks_blob_cases[] = {
@@ -195,6 +233,7 @@ static struct kunit_case sks_blob_cases[] = {
 	KUNIT_CASE(sks_blob_rejects_length_errors),
 	KUNIT_CASE(sks_blob_rejects_bad_header),
 	KUNIT_CASE(sks_blob_rejects_bad_record),
+	KUNIT_CASE(sks_blob_reads_version_1),
 	{}
 };
 
@@ -209,6 +248,7 @@ static void kt_arc(struct sks_image_arc *a, u32 kind, const u8 *objs,
 		   u32 nr, u32 len)
 {
 	memset(a, 0, sizeof(*a));
+	a->version = SKS_IMAGE_VERSION;
 	a->kind = kind;
 	a->nr_objects = nr;
 	memcpy(a->name, "123456_2024:01:02-03:04:05", 26);
@@ -226,7 +266,8 @@ static void kt_arc(struct sks_image_arc *a, u32 kind, const u8 *objs,
 
 static void sks_image_header(struct kunit *test)
 {
-	struct sks_image_hdr h = { .iterations = 2048 }, d;
+	struct sks_image_hdr h = { .version = SKS_IMAGE_VERSION,
+				   .iterations = 2048 }, d;
 	size_t len = SKS_IMAGE_HDR_LEN + SKS_IMAGE_HSM_LEN + SKS_IMAGE_TAG_LEN;
 	u8 *buf;
 
@@ -236,8 +277,10 @@ static void sks_image_header(struct kunit *test)
 	memset(h.salt, 1, sizeof(h.salt));
 	memset(h.iv, 2, sizeof(h.iv));
 	memset(h.check, 3, sizeof(h.check));
+	memset(h.sum, 4, sizeof(h.sum));
 	sks_image_put_hdr(buf, &h);
 	KUNIT_ASSERT_EQ(test, sks_image_get_hdr(buf, len, &d), 0);
+	KT_EXPECT_MEMEQ(test, d.sum, h.sum, sizeof(h.sum));
 	KUNIT_EXPECT_EQ(test, d.version, SKS_IMAGE_VERSION);
 	KUNIT_EXPECT_EQ(test, d.iterations, 2048U);
 	KUNIT_EXPECT_EQ(test, d.payload_len, (u32)SKS_IMAGE_HSM_LEN);
@@ -249,7 +292,7 @@ static void sks_image_header(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sks_image_get_hdr(buf, len - 1, &d), -EBADMSG);
 	KUNIT_EXPECT_EQ(test, sks_image_get_hdr(buf, len + 1, &d), -EBADMSG);
 	/* version, header length, flags, reserved, iterations */
-	buf[4] = 2;
+	buf[4] = 3;
 	KUNIT_EXPECT_EQ(test, sks_image_get_hdr(buf, len, &d), -EBADMSG);
 	buf[4] = SKS_IMAGE_VERSION;
 	buf[7] = 1;
@@ -267,6 +310,12 @@ static void sks_image_header(struct kunit *test)
 	h.iterations = 0;
 	sks_image_put_hdr(buf, &h);
 	KUNIT_EXPECT_EQ(test, sks_image_get_hdr(buf, len, &d), -EBADMSG);
+	h.iterations = SKS_IMAGE_MIN_ITER - 1;
+	sks_image_put_hdr(buf, &h);
+	KUNIT_EXPECT_EQ(test, sks_image_get_hdr(buf, len, &d), -EBADMSG);
+	h.iterations = SKS_IMAGE_MIN_ITER;
+	sks_image_put_hdr(buf, &h);
+	KUNIT_EXPECT_EQ(test, sks_image_get_hdr(buf, len, &d), 0);
 	h.iterations = SKS_IMAGE_MAX_ITER + 1;
 	sks_image_put_hdr(buf, &h);
 	KUNIT_EXPECT_EQ(test, sks_image_get_hdr(buf, len, &d), -EBADMSG);
@@ -275,46 +324,78 @@ static void sks_image_header(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sks_image_get_hdr(buf, len, &d), 0);
 }
 
+/* A version 1 header (88 bytes, no checksum) is still read. */
+static void sks_image_header_version_1(struct kunit *test)
+{
+	struct sks_image_hdr h = { .version = SKS_IMAGE_VERSION_1,
+				   .iterations = 2048 }, d;
+	size_t len = SKS_IMAGE_HDR_LEN_V1 + SKS_IMAGE_HSM_LEN_V1 +
+		     SKS_IMAGE_TAG_LEN;
+	u8 *buf;
+
+	buf = kunit_kzalloc(test, len, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	h.payload_len = SKS_IMAGE_HSM_LEN_V1;
+	sks_image_put_hdr(buf, &h);
+	KUNIT_EXPECT_EQ(test, buf[6], SKS_IMAGE_HDR_LEN_V1);
+	KUNIT_ASSERT_EQ(test, sks_image_get_hdr(buf, len, &d), 0);
+	KUNIT_EXPECT_EQ(test, d.version, (u16)SKS_IMAGE_VERSION_1);
+	KUNIT_EXPECT_EQ(test, d.sum[0], 0);
+	/* a version 1 header claiming the version 2 length */
+	buf[6] = SKS_IMAGE_HDR_LEN;
+	KUNIT_EXPECT_EQ(test, sks_image_get_hdr(buf, len, &d), -EBADMSG);
+}
+
 static void sks_image_hsm_record(struct kunit *test)
 {
-	struct sks_image_hsm m = { .serial = 987654321, .capacity = 1 << 20,
-				   .nr_archives = 3 }, d;
+	struct sks_image_hsm m = { .version = SKS_IMAGE_VERSION,
+				   .serial = 987654321, .capacity = 1 << 20,
+				   .nr_archives = 3, .so_failures = 2 }, d;
+	const u32 v = SKS_IMAGE_VERSION;
 	u8 buf[SKS_IMAGE_HSM_LEN];
 
 	strscpy(m.fw_version, "7.7.1", sizeof(m.fw_version));
 	KUNIT_EXPECT_EQ(test, sks_image_put_hsm(buf, &m),
 			(size_t)SKS_IMAGE_HSM_LEN);
-	KUNIT_ASSERT_EQ(test, sks_image_get_hsm(buf, sizeof(buf), &d), 0);
+	KUNIT_ASSERT_EQ(test, sks_image_get_hsm(buf, sizeof(buf), v, &d), 0);
 	KUNIT_EXPECT_EQ(test, d.serial, 987654321ULL);
 	KUNIT_EXPECT_EQ(test, d.capacity, 1ULL << 20);
 	KUNIT_EXPECT_EQ(test, d.nr_archives, 3U);
 	KUNIT_EXPECT_STREQ(test, d.fw_version, "7.7.1");
-	KUNIT_EXPECT_EQ(test, sks_image_get_hsm(buf, sizeof(buf) - 1, &d),
+	KUNIT_EXPECT_EQ(test, d.so_failures, 2U);
+	KUNIT_EXPECT_EQ(test, sks_image_get_hsm(buf, sizeof(buf) - 1, v, &d),
 			-EBADMSG);
 
 	/* firmware: not terminated, unprintable, text after the NUL */
 	memset(m.fw_version, '7', sizeof(m.fw_version));
 	sks_image_put_hsm(buf, &m);
-	KUNIT_EXPECT_EQ(test, sks_image_get_hsm(buf, sizeof(buf), &d), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, sks_image_get_hsm(buf, sizeof(buf), v, &d), -EBADMSG);
 	strscpy(m.fw_version, "7.7\n", sizeof(m.fw_version));
 	sks_image_put_hsm(buf, &m);
-	KUNIT_EXPECT_EQ(test, sks_image_get_hsm(buf, sizeof(buf), &d), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, sks_image_get_hsm(buf, sizeof(buf), v, &d), -EBADMSG);
 	strscpy(m.fw_version, "7.7.1", sizeof(m.fw_version));
 	m.fw_version[7] = 'x';
 	sks_image_put_hsm(buf, &m);
-	KUNIT_EXPECT_EQ(test, sks_image_get_hsm(buf, sizeof(buf), &d), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, sks_image_get_hsm(buf, sizeof(buf), v, &d), -EBADMSG);
 	m.fw_version[7] = 0;
 	m.nr_archives = SKS_IMAGE_MAX_ARCHIVES + 1;
 	sks_image_put_hsm(buf, &m);
-	KUNIT_EXPECT_EQ(test, sks_image_get_hsm(buf, sizeof(buf), &d), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, sks_image_get_hsm(buf, sizeof(buf), v, &d), -EBADMSG);
 	m.nr_archives = 0;
-	sks_image_put_hsm(buf, &m);
-	buf[36] = 1;	/* reserved */
-	KUNIT_EXPECT_EQ(test, sks_image_get_hsm(buf, sizeof(buf), &d), -EBADMSG);
+	m.version = SKS_IMAGE_VERSION_1;
+	KUNIT_EXPECT_EQ(test, sks_image_put_hsm(buf, &m),
+			(size_t)SKS_IMAGE_HSM_LEN_V1);
+	KUNIT_EXPECT_EQ(test, sks_image_get_hsm(buf, SKS_IMAGE_HSM_LEN_V1,
+						SKS_IMAGE_VERSION_1, &d), 0);
+	buf[36] = 1;	/* reserved in version 1 */
+	KUNIT_EXPECT_EQ(test, sks_image_get_hsm(buf, SKS_IMAGE_HSM_LEN_V1,
+						SKS_IMAGE_VERSION_1, &d),
+			-EBADMSG);
 }
 
 static void sks_image_archive_record(struct kunit *test)
 {
+	const u32 v = SKS_IMAGE_VERSION;
 	struct sks_image_arc a, d;
 	struct sks_blob_rec r;
 	size_t size, used, rlen;
@@ -334,7 +415,7 @@ static void sks_image_archive_record(struct kunit *test)
 	buf = kunit_kzalloc(test, size, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, buf);
 	KUNIT_EXPECT_EQ(test, sks_image_put_arc(buf, &a), size);
-	KUNIT_ASSERT_EQ(test, sks_image_get_arc(buf, size, &d, &used), 0);
+	KUNIT_ASSERT_EQ(test, sks_image_get_arc(buf, size, v, &d, &used), 0);
 	KUNIT_EXPECT_EQ(test, used, size);
 	KUNIT_EXPECT_EQ(test, d.kind, (u32)SKS_IMAGE_KIND_CLONING);
 	KUNIT_EXPECT_EQ(test, d.nr_objects, 2U);
@@ -345,51 +426,63 @@ static void sks_image_archive_record(struct kunit *test)
 	KT_EXPECT_MEMEQ(test, d.secret_hash, a.secret_hash,
 			sizeof(a.secret_hash));
 	KUNIT_EXPECT_PTR_EQ(test, d.objects, (const u8 *)buf + SKS_IMAGE_ARC_FIXED);
-	KUNIT_EXPECT_EQ(test, sks_image_get_arc(buf, size - 1, &d, &used),
+	KUNIT_EXPECT_EQ(test, sks_image_get_arc(buf, size - 1, v, &d, &used),
 			-EBADMSG);
 	/* object count disagreeing with the object area */
 	a.nr_objects = 1;
 	sks_image_put_arc(buf, &a);
-	KUNIT_EXPECT_EQ(test, sks_image_get_arc(buf, size, &d, &used), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, sks_image_get_arc(buf, size, v, &d, &used), -EBADMSG);
 	a.nr_objects = 3;
 	sks_image_put_arc(buf, &a);
-	KUNIT_EXPECT_EQ(test, sks_image_get_arc(buf, size, &d, &used), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, sks_image_get_arc(buf, size, v, &d, &used), -EBADMSG);
 	a.nr_objects = 2;
 	/* a cloning archive holds no SMK, an SKS archive one */
 	memset(a.smk, 1, sizeof(a.smk));
 	sks_image_put_arc(buf, &a);
-	KUNIT_EXPECT_EQ(test, sks_image_get_arc(buf, size, &d, &used), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, sks_image_get_arc(buf, size, v, &d, &used), -EBADMSG);
 
 	/* an SKS archive, no objects */
 	kt_arc(&a, SKS_IMAGE_KIND_SKS, NULL, 0, 0);
 	sks_image_put_arc(buf, &a);
-	KUNIT_ASSERT_EQ(test, sks_image_get_arc(buf, SKS_IMAGE_ARC_FIXED, &d,
-						&used), 0);
+	KUNIT_ASSERT_EQ(test, sks_image_get_arc(buf, SKS_IMAGE_ARC_FIXED, v,
+						&d, &used), 0);
 	KT_EXPECT_MEMEQ(test, d.smk, a.smk, sizeof(a.smk));
 	memset(a.smk, 0, sizeof(a.smk));
 	sks_image_put_arc(buf, &a);
-	KUNIT_EXPECT_EQ(test, sks_image_get_arc(buf, SKS_IMAGE_ARC_FIXED, &d,
-						&used), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, sks_image_get_arc(buf, SKS_IMAGE_ARC_FIXED, v,
+						&d, &used), -EBADMSG);
 	/* kind, name, iterations, reserved */
 	kt_arc(&a, 3, NULL, 0, 0);
 	sks_image_put_arc(buf, &a);
-	KUNIT_EXPECT_EQ(test, sks_image_get_arc(buf, SKS_IMAGE_ARC_FIXED, &d,
-						&used), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, sks_image_get_arc(buf, SKS_IMAGE_ARC_FIXED, v,
+						&d, &used), -EBADMSG);
 	kt_arc(&a, SKS_IMAGE_KIND_SKS, NULL, 0, 0);
 	a.name[3] = ' ';
 	sks_image_put_arc(buf, &a);
-	KUNIT_EXPECT_EQ(test, sks_image_get_arc(buf, SKS_IMAGE_ARC_FIXED, &d,
-						&used), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, sks_image_get_arc(buf, SKS_IMAGE_ARC_FIXED, v,
+						&d, &used), -EBADMSG);
 	kt_arc(&a, SKS_IMAGE_KIND_SKS, NULL, 0, 0);
-	a.secret_iterations = 0;
+	a.secret_iterations = SKS_IMAGE_MIN_ITER - 1;
 	sks_image_put_arc(buf, &a);
-	KUNIT_EXPECT_EQ(test, sks_image_get_arc(buf, SKS_IMAGE_ARC_FIXED, &d,
-						&used), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, sks_image_get_arc(buf, SKS_IMAGE_ARC_FIXED, v,
+						&d, &used), -EBADMSG);
 	kt_arc(&a, SKS_IMAGE_KIND_SKS, NULL, 0, 0);
+	a.failures = 4;
 	sks_image_put_arc(buf, &a);
-	buf[8] = 1;
-	KUNIT_EXPECT_EQ(test, sks_image_get_arc(buf, SKS_IMAGE_ARC_FIXED, &d,
-						&used), -EBADMSG);
+	KUNIT_ASSERT_EQ(test, sks_image_get_arc(buf, SKS_IMAGE_ARC_FIXED, v,
+						&d, &used), 0);
+	KUNIT_EXPECT_EQ(test, d.failures, 4U);
+	buf[220] = 1;	/* reserved */
+	KUNIT_EXPECT_EQ(test, sks_image_get_arc(buf, SKS_IMAGE_ARC_FIXED, v,
+						&d, &used), -EBADMSG);
+	buf[220] = 0;
+	a.version = SKS_IMAGE_VERSION_1;
+	a.failures = 0;
+	sks_image_put_arc(buf, &a);
+	buf[8] = 1;	/* reserved in version 1 */
+	KUNIT_EXPECT_EQ(test, sks_image_get_arc(buf, SKS_IMAGE_ARC_FIXED,
+						SKS_IMAGE_VERSION_1, &d, &used),
+			-EBADMSG);
 }
 
 static void sks_image_names(struct kunit *test)
@@ -414,6 +507,7 @@ static void sks_image_names(struct kunit *test)
 
 static struct kunit_case sks_image_cases[] = {
 	KUNIT_CASE(sks_image_header),
+	KUNIT_CASE(sks_image_header_version_1),
 	KUNIT_CASE(sks_image_hsm_record),
 	KUNIT_CASE(sks_image_archive_record),
 	KUNIT_CASE(sks_image_names),

@@ -130,9 +130,12 @@ static void sks_slot_release(struct kref *ref)
 {
 	struct sks_slot *slot = container_of(ref, struct sks_slot, ref);
 
-	sks_slot_objects_destroy(slot);
+	mutex_lock(&slot->lock);
+	sks_slot_objects_destroy_locked(slot);
+	sks_ledger_destroy_locked(slot);
+	sks_archives_destroy_locked(slot);
+	mutex_unlock(&slot->lock);
 	xa_destroy(&slot->objects);
-	sks_archives_destroy(slot);
 	sks_smk_put(slot->smk);
 	sks_smk_put(slot->rollover);
 	crypto_free_aead(slot->image_aead);
@@ -171,8 +174,14 @@ u32 sks_slot_state(struct sks_slot *slot)
 		state |= SKS_STATE_CO_SET;
 	if (slot->cu.set)
 		state |= SKS_STATE_CU_SET;
-	if (slot->co_locked)
+	if (slot->co_lockout.failures >= SKS_MAX_LOGIN_FAILURES)
 		state |= SKS_STATE_CO_LOCKED;
+	if (slot->cu_lockout.failures >= SKS_MAX_LOGIN_FAILURES)
+		state |= SKS_STATE_CU_LOCKED;
+	if (slot->type == SKS_SLOT_BACKUP && sks_lockout_left(&slot->so_lockout))
+		state |= SKS_STATE_SO_LOCKED;
+	if (slot->zeroized)
+		state |= SKS_STATE_ZEROIZED;
 	if (slot->rollover)
 		state |= SKS_STATE_SMK_ROLLOVER;
 	return state;
@@ -192,10 +201,20 @@ static int sks_slot_check_create(const struct sks_slot_create *arg, u32 *ckr)
 		return sks_fail(ckr, SKS_CKR_ARGUMENTS_BAD);
 	if (backup && arg->fw_version[SKS_FW_VERSION_LEN - 1])
 		return sks_fail(ckr, SKS_CKR_ARGUMENTS_BAD);
-	if (backup && (arg->so_secret_len < SKS_PIN_MIN ||
-		       arg->so_secret_len > SKS_PIN_MAX))
-		return sks_fail(ckr, SKS_CKR_PIN_LEN_RANGE);
+	if (backup)
+		return sks_check_pin_len(arg->so_secret_len, ckr);
 	return 0;
+}
+
+/**
+ * sks_random_serial() - a random 12-digit serial number.
+ *
+ * Context: any.
+ * Return: a number in 100000000000..999999999999.
+ */
+u64 sks_random_serial(void)
+{
+	return get_random_u64() % 900000000000ULL + 100000000000ULL;
 }
 
 /**
@@ -204,29 +223,35 @@ static int sks_slot_check_create(const struct sks_slot_create *arg, u32 *ckr)
  * @arg: checked creation arguments (type, capacity, firmware version).
  *
  * Context: process context, may sleep.
- * Return: the slot with one reference, or NULL.
+ * Return: the slot with one reference, or an ERR_PTR (-ENOMEM, or the
+ * error of allocating its transform).
  */
 struct sks_slot *sks_slot_alloc(struct sks_hsm *hsm,
 				const struct sks_slot_create *arg)
 {
+	struct crypto_shash *tfm;
 	struct sks_slot *slot;
 
 	slot = kzalloc(sizeof(*slot), GFP_KERNEL);
 	if (!slot)
-		return NULL;
-	slot->pin_tfm = crypto_alloc_shash("hmac(sha256)", 0, 0);
-	if (IS_ERR(slot->pin_tfm)) {
+		return ERR_PTR(-ENOMEM);
+	tfm = crypto_alloc_shash("hmac(sha256)", 0, 0);
+	if (IS_ERR(tfm)) {
 		kfree(slot);
-		return NULL;
+		return ERR_CAST(tfm);
 	}
+	slot->pin_tfm = tfm;
 	kref_init(&slot->ref);
 	mutex_init(&slot->auth_lock);
 	mutex_init(&slot->lock);
 	xa_init_flags(&slot->objects, XA_FLAGS_ALLOC1);
+	slot->ledger = RB_ROOT;
 	INIT_LIST_HEAD(&slot->archives);
 	slot->hsm = hsm;
 	slot->type = arg->type;
-	slot->serial = get_random_u64() % 900000000000ULL + 100000000000ULL;
+	slot->serial = sks_random_serial();
+	if (arg->type == SKS_SLOT_BACKUP)
+		get_random_bytes(slot->id_key, sizeof(slot->id_key));
 	slot->capacity = arg->capacity ?: SKS_DEFAULT_CAPACITY;
 	if (arg->type != SKS_SLOT_BACKUP)
 		strscpy(slot->fw_version, hsm->firmware,
@@ -293,11 +318,11 @@ int sks_slot_create(struct sks_hsm *hsm, struct sks_slot_create *arg, u32 *ckr)
 		return sks_fail_errno(ckr, SKS_CKR_USER_NOT_LOGGED_IN, -EPERM);
 
 	slot = sks_slot_alloc(hsm, arg);
-	if (!slot)
-		return sks_fail(ckr, SKS_CKR_HOST_MEMORY);
+	if (IS_ERR(slot))
+		return sks_fail(ckr, PTR_ERR(slot) == -ENOMEM ?
+				SKS_CKR_HOST_MEMORY : SKS_CKR_DEVICE_ERROR);
 	if (arg->type == SKS_SLOT_BACKUP) {
-		secret = sks_memdup_user(arg->so_secret, arg->so_secret_len,
-					 SKS_PIN_MAX, ckr);
+		secret = sks_copy_pin(arg->so_secret, arg->so_secret_len, ckr);
 		if (IS_ERR(secret)) {
 			err = PTR_ERR(secret);
 			goto err_put;
@@ -399,17 +424,22 @@ int sks_slot_delete(struct sks_hsm *hsm, u32 num, u32 *ckr)
 	hsm->nr_slots--;
 	mutex_unlock(&hsm->slots_lock);
 
+	/*
+	 * Everything the slot holds goes in the critical section that marks
+	 * it dead: whoever finds it alive under slot->lock finds it whole.
+	 */
 	mutex_lock(&slot->lock);
 	WRITE_ONCE(slot->dead, true);
 	smk = slot->smk;
 	rollover = slot->rollover;
 	slot->smk = NULL;
 	slot->rollover = NULL;
+	sks_slot_objects_destroy_locked(slot);
+	sks_ledger_destroy_locked(slot);
+	sks_archives_destroy_locked(slot);
 	mutex_unlock(&slot->lock);
 	sks_smk_put(smk);
 	sks_smk_put(rollover);
-	sks_slot_objects_destroy(slot);
-	sks_archives_destroy(slot);
 	sks_slot_put(slot);
 	return 0;
 }

@@ -19,6 +19,9 @@
 #   VM_KERNEL, VM_INITRD  boot this kernel image / initramfs instead
 #   VM_DISK     a file given to the guest as the raw disk /dev/vda (what the
 #               guest writes there outlives the VM: used by two-boot tests)
+#   SKSVM_MODPARAMS  sks.ko parameters for run and shell, comma-separated
+#               (pbkdf2_iterations=1000,lockout_secs=2); check always loads
+#               sks with pbkdf2_iterations=1000 lockout_secs=1
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -50,7 +53,7 @@ qemu_cmd() {
 	QEMU=(qemu-system-x86_64 -accel "$1" -cpu "$cpu"
 	      -smp "${VM_SMP:-2}" -m "${VM_MEM:-1024}"
 	      -kernel "$kernel" -no-reboot -nodefaults -display none
-	      -append "console=ttyS0 quiet loglevel=4 log_buf_len=4M panic=-1 SKSVM_MODE=$2")
+	      -append "console=ttyS0 quiet loglevel=4 log_buf_len=4M panic=-1 SKSVM_MODE=$2${SKSVM_MODPARAMS:+ SKSVM_MODPARAMS=$SKSVM_MODPARAMS}")
 	if [ -n "${VM_DISK:-}" ]; then
 		QEMU+=(-drive "file=$VM_DISK,format=raw,if=virtio")
 	fi

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Fuzz the blob and Backup HSM image parsers (driver/blob.c, driver/image.c,
+# Fuzz the blob and Backup HSM image parsers (driver/blob_codec.c, driver/image_codec.c,
 # built for user space from the module's own sources) with libFuzzer, for a
 # bounded time, after a plain regression run over the seed corpus. TAP out;
 # exits non-zero if anything failed.
@@ -44,7 +44,7 @@ mkdir -p "$out/corpus" "$out/artifacts" "$out/seeds"
 
 cflags="-g -O1 -Wall -Wextra -Werror -I$top/driver"
 san="-fsanitize=address,undefined -fno-sanitize-recover=all"
-srcs="$top/driver/blob.c $top/driver/image.c"
+srcs="$top/driver/blob_codec.c $top/driver/image_codec.c"
 
 # 1: build. The fuzzers, a plain (libFuzzer-free) sanitized runner per target
 # and the seed generator, all from the module's source files.
@@ -62,9 +62,9 @@ done
 "$cc" $cflags $san -o "$out/mkseeds" "$top/tests/fuzz/mkseeds.c" $srcs \
 	>>"$out/build.log" 2>&1 || build_ok=0
 if [ $build_ok = 1 ]; then
-	ok "fuzz targets build from driver/blob.c and driver/image.c ($cc)"
+	ok "fuzz targets build from driver/blob_codec.c and driver/image_codec.c ($cc)"
 else
-	not_ok "fuzz targets build from driver/blob.c and driver/image.c ($cc)"
+	not_ok "fuzz targets build from driver/blob_codec.c and driver/image_codec.c ($cc)"
 	comment "$out/build.log"
 	echo "1..$n"
 	exit 1

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer target: the SKS blob parser, driver/blob.c, built for user space
+ * libFuzzer target: the SKS blob parser, driver/blob_codec.c, built for user space
  * from the module's own source file.
  *
  * The input is a whole blob (header || payload || tag) with the payload taken
@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "blob.h"
+#include "blob_codec.h"
 
 #define FUZZ_CHECK(cond)						\
 	do {								\
@@ -40,49 +40,57 @@ static void same_rec(const struct sks_blob_rec *a, const struct sks_blob_rec *b)
 		   a->id_len == b->id_len && a->value_len == b->value_len &&
 		   a->usage_limit == b->usage_limit &&
 		   a->usage_count == b->usage_count);
+	FUZZ_CHECK(!memcmp(a->key_id, b->key_id, sizeof(a->key_id)));
 	FUZZ_CHECK(!memcmp(a->label, b->label, a->label_len));
 	FUZZ_CHECK(!memcmp(a->id, b->id, a->id_len));
 	FUZZ_CHECK(!a->value_len || !memcmp(a->value, b->value, a->value_len));
 }
 
 /* Parse one record at @p (@len bytes left); check it and its re-encoding. */
-static int one_rec(const u8 *p, size_t len, size_t *used)
+static int one_rec(const u8 *p, size_t len, u32 version, size_t *used)
 {
+	size_t fixed = version == SKS_BLOB_VERSION_1 ? SKS_BLOB_REC_FIXED_V1 :
+		       SKS_BLOB_REC_FIXED;
+	static const u8 zero[SKS_BLOB_KEY_ID_LEN];
 	struct sks_blob_rec r, r2;
 	size_t n, n2;
 	u8 *enc;
 
-	if (sks_blob_get_rec(p, len, &r, &n))
+	if (sks_blob_get_rec(p, len, version, &r, &n))
 		return -1;
-	FUZZ_CHECK(n >= SKS_BLOB_REC_FIXED && n <= len);
+	FUZZ_CHECK(r.version == version);
+	FUZZ_CHECK(n >= fixed && n <= len);
 	FUZZ_CHECK(n == sks_blob_rec_size(&r));
 	FUZZ_CHECK(r.label_len <= SKS_BLOB_LABEL_MAX &&
 		   r.id_len <= SKS_BLOB_ID_MAX &&
 		   r.value_len <= SKS_BLOB_VALUE_MAX);
-	FUZZ_CHECK(r.label == p + SKS_BLOB_REC_FIXED);
+	/* version 2: a key id exactly with a usage limit; version 1: none */
+	FUZZ_CHECK(!memcmp(r.key_id, zero, sizeof(zero)) ==
+		   (version == SKS_BLOB_VERSION_1 || !r.usage_limit));
+	FUZZ_CHECK(r.label == p + fixed);
 	FUZZ_CHECK(r.value + r.value_len == p + n);
 
 	enc = malloc(n);
 	FUZZ_CHECK(enc);
 	FUZZ_CHECK(sks_blob_put_rec(enc, &r) == n);
 	FUZZ_CHECK(!memcmp(enc, p, n));
-	FUZZ_CHECK(!sks_blob_get_rec(enc, n, &r2, &n2) && n2 == n);
+	FUZZ_CHECK(!sks_blob_get_rec(enc, n, version, &r2, &n2) && n2 == n);
 	same_rec(&r, &r2);
 	/* A record cut short by one byte never parses. */
-	FUZZ_CHECK(sks_blob_get_rec(enc, n - 1, &r2, &n2));
+	FUZZ_CHECK(sks_blob_get_rec(enc, n - 1, version, &r2, &n2));
 	free(enc);
 	*used = n;
 	return 0;
 }
 
 /* The records of a payload, as the insert path walks them. */
-static int walk(const u8 *p, size_t len, u32 count)
+static int walk(const u8 *p, size_t len, u32 count, u32 version)
 {
 	size_t off = 0, n;
 	u32 i;
 
 	for (i = 0; i < count; i++, off += n) {
-		if (one_rec(p + off, len - off, &n))
+		if (one_rec(p + off, len - off, version, &n))
 			return -1;
 		FUZZ_CHECK(off + n <= len);
 	}
@@ -101,7 +109,8 @@ static void whole_blob(const u8 *data, size_t size)
 		return;
 	FUZZ_CHECK(size >= SKS_BLOB_HDR_LEN + SKS_BLOB_TAG_LEN &&
 		   size <= SKS_BLOB_MAX_LEN);
-	FUZZ_CHECK(h.version == SKS_BLOB_VERSION && !h.flags);
+	FUZZ_CHECK((h.version == SKS_BLOB_VERSION ||
+		    h.version == SKS_BLOB_VERSION_1) && !h.flags);
 	FUZZ_CHECK(h.count >= 1 && h.count <= SKS_BLOB_MAX_COUNT);
 	FUZZ_CHECK((size_t)h.payload_len + SKS_BLOB_HDR_LEN +
 		   SKS_BLOB_TAG_LEN == size);
@@ -113,7 +122,7 @@ static void whole_blob(const u8 *data, size_t size)
 	/* Truncation and trailing bytes are refused. */
 	FUZZ_CHECK(sks_blob_get_hdr(data, size - 1, &h2));
 
-	walk(data + SKS_BLOB_HDR_LEN, h.payload_len, h.count);
+	walk(data + SKS_BLOB_HDR_LEN, h.payload_len, h.count, h.version);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -123,9 +132,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	whole_blob(data, size);
 
 	/* The record walk on its own, whatever the header says. */
-	if (size >= SKS_BLOB_HDR_LEN + SKS_BLOB_TAG_LEN)
+	if (size >= SKS_BLOB_HDR_LEN + SKS_BLOB_TAG_LEN) {
 		walk(data + SKS_BLOB_HDR_LEN,
 		     size - SKS_BLOB_HDR_LEN - SKS_BLOB_TAG_LEN,
-		     SKS_BLOB_MAX_COUNT);
+		     SKS_BLOB_MAX_COUNT, SKS_BLOB_VERSION);
+		walk(data + SKS_BLOB_HDR_LEN,
+		     size - SKS_BLOB_HDR_LEN - SKS_BLOB_TAG_LEN,
+		     SKS_BLOB_MAX_COUNT, SKS_BLOB_VERSION_1);
+	}
 	return 0;
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Write the seed corpus of the parser fuzzers with the module's own encoders
- * (driver/blob.c, driver/image.c): valid blobs and images whose payload is
+ * (driver/blob_codec.c, driver/image_codec.c): valid blobs and images whose payload is
  * left in the clear (the fuzz targets take it as decrypted), plus edge cases
  * the parsers must refuse. The output is deterministic.
  *
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "image.h"
+#include "image_codec.h"
 
 static const char *blob_dir, *image_dir;
 
@@ -44,7 +44,7 @@ static struct sks_blob_rec rec(u32 class, u32 key_type, u32 flags,
 			       const u8 *value, u32 value_len)
 {
 	struct sks_blob_rec r = {
-		.class = class, .key_type = key_type, .flags = flags,
+		.version = SKS_BLOB_VERSION, .class = class, .key_type = key_type, .flags = flags,
 		.label_len = strlen(label), .id_len = strlen(id),
 		.value_len = value_len,
 		.label = (const u8 *)label, .id = (const u8 *)id,
@@ -56,7 +56,7 @@ static struct sks_blob_rec rec(u32 class, u32 key_type, u32 flags,
 /* Header || records || tag; returns the length. */
 static size_t blob(u8 *out, const struct sks_blob_rec *r, u32 n)
 {
-	struct sks_blob_hdr h = { .count = n };
+	struct sks_blob_hdr h = { .version = r[0].version, .count = n };
 	size_t off = SKS_BLOB_HDR_LEN;
 	u32 i;
 
@@ -99,8 +99,13 @@ static void blobs(void)
 	r[2].usage_limit = 0;
 	r[1].usage_limit = 100;
 	r[1].usage_count = 7;
+	pattern(r[1].key_id, sizeof(r[1].key_id), 0x99);
 	len = blob(buf, r, 3);
 	put_file(blob_dir, "aes-hmac-data", buf, len);
+	/* the same in format version 1 (no key ids), which is still read */
+	r[0].version = r[1].version = r[2].version = SKS_BLOB_VERSION_1;
+	len = blob(buf, r, 3);
+	put_file(blob_dir, "aes-hmac-data-v1", buf, len);
 
 	r[0] = rec(4, 0x1f, F_SENS_EXT_ENC_DEC, label, id, key, 16);
 	len = blob(buf, r, 1);
@@ -122,8 +127,8 @@ static void blobs(void)
 	buf[SKS_BLOB_HDR_LEN + 28] = 1;	/* record reserved field */
 	put_file(blob_dir, "rec-reserved", buf, len);
 	buf[SKS_BLOB_HDR_LEN + 28] = 0;
-	buf[4] = 2;	/* version */
-	put_file(blob_dir, "version-2", buf, len);
+	buf[4] = 3;	/* version */
+	put_file(blob_dir, "version-3", buf, len);
 	put_file(blob_dir, "header-only", buf, SKS_BLOB_HDR_LEN);
 	put_file(blob_dir, "empty", buf, 0);
 }
@@ -136,6 +141,7 @@ static struct sks_image_arc arc(u32 kind, const char *name, const u8 *objects,
 	struct sks_image_arc a;
 
 	memset(&a, 0, sizeof(a));
+	a.version = SKS_IMAGE_VERSION;
 	a.kind = kind;
 	a.nr_objects = nr_objects;
 	strncpy((char *)a.name, name, sizeof(a.name));
@@ -154,14 +160,17 @@ static struct sks_image_arc arc(u32 kind, const char *name, const u8 *objects,
 
 static size_t image(u8 *out, const struct sks_image_arc *a, u32 n)
 {
-	struct sks_image_hdr h = { .iterations = 2048 };
+	struct sks_image_hdr h = { .version = SKS_IMAGE_VERSION,
+				   .iterations = 2048 };
 	struct sks_image_hsm m = {
+		.version = SKS_IMAGE_VERSION,
 		.serial = 154000001, .capacity = 1024 * 1024,
 		.fw_version = "7.7.1", .nr_archives = n,
 	};
 	size_t off = SKS_IMAGE_HDR_LEN;
 	u32 i;
 
+	pattern(m.id_key, sizeof(m.id_key), 0xc0);
 	off += sks_image_put_hsm(out + off, &m);
 	for (i = 0; i < n; i++)
 		off += sks_image_put_arc(out + off, &a[i]);

@@ -229,6 +229,7 @@ struct sks_hsm_info {
 	__u32 reserved;
 	__u32 reserved2;
 };
+
 #define SKS_HSM_INFO_SIZE_VER0	56	/* first published size */
 
 /* struct sks_slot_create.flags */
@@ -265,6 +266,7 @@ struct sks_slot_create {
 	__u32 so_secret_len;
 	__u32 reserved;
 };
+
 #define SKS_SLOT_CREATE_SIZE_VER0	64	/* first published size */
 
 /**
@@ -281,6 +283,7 @@ struct sks_slot_delete {
 	__u32 slot;
 	__u32 reserved;
 };
+
 #define SKS_SLOT_DELETE_SIZE_VER0	16	/* first published size */
 
 /* struct sks_slot_entry.state and struct sks_session_info.state bits */
@@ -316,6 +319,7 @@ struct sks_slot_entry {
 	__u64 capacity;
 	__u64 used;
 };
+
 #define SKS_SLOT_ENTRY_SIZE_VER0	88	/* first published size */
 
 /**
@@ -336,6 +340,7 @@ struct sks_slot_list {
 	__u32 count;
 	__u32 entry_size;
 };
+
 #define SKS_SLOT_LIST_SIZE_VER0	24	/* first published size */
 
 #define SKS_CTL_HSM_INFO	_IOWR(SKS_IOC_MAGIC, 0x00, struct sks_hsm_info)
@@ -389,6 +394,7 @@ struct sks_session_info {
 	__u32 lockout_secs;
 	__u64 reserved;
 };
+
 #define SKS_SESSION_INFO_SIZE_VER0	112	/* first published size */
 
 /**
@@ -419,6 +425,7 @@ struct sks_partition_init {
 	__u64 domain;
 	__u8 label[SKS_LABEL_LEN];
 };
+
 #define SKS_PARTITION_INIT_SIZE_VER0	64	/* first published size */
 
 /**
@@ -438,6 +445,7 @@ struct sks_login {
 	__u32 pin_len;
 	__u64 pin;
 };
+
 #define SKS_LOGIN_SIZE_VER0	24	/* first published size */
 
 /**
@@ -450,6 +458,7 @@ struct sks_simple {
 	__u32 flags;
 	__u32 result;
 };
+
 #define SKS_SIMPLE_SIZE_VER0	8	/* first published size */
 
 /**
@@ -469,6 +478,7 @@ struct sks_init_role {
 	__u32 pin_len;
 	__u64 pin;
 };
+
 #define SKS_INIT_ROLE_SIZE_VER0	24	/* first published size */
 
 /**
@@ -494,6 +504,7 @@ struct sks_change_pin {
 	__u32 new_len;
 	__u32 reserved;
 };
+
 #define SKS_CHANGE_PIN_SIZE_VER0	40	/* first published size */
 
 /**
@@ -530,6 +541,7 @@ struct sks_obj_attrs {
 	__u8 label[SKS_OBJ_LABEL_MAX];
 	__u8 id[SKS_OBJ_ID_MAX];
 };
+
 #define SKS_OBJ_ATTRS_SIZE_VER0	168	/* first published size */
 
 /**
@@ -547,6 +559,7 @@ struct sks_generate_key {
 	__u32 handle;
 	struct sks_obj_attrs attrs;
 };
+
 #define SKS_GENERATE_KEY_SIZE_VER0	184	/* first published size */
 
 /**
@@ -567,6 +580,7 @@ struct sks_create_object {
 	__u32 reserved;
 	struct sks_obj_attrs attrs;
 };
+
 #define SKS_CREATE_OBJECT_SIZE_VER0	192	/* first published size */
 
 /**
@@ -585,6 +599,7 @@ struct sks_get_attrs {
 	__u32 reserved;
 	struct sks_obj_attrs attrs;
 };
+
 #define SKS_GET_ATTRS_SIZE_VER0	184	/* first published size */
 
 /**
@@ -605,6 +620,7 @@ struct sks_get_value {
 	__u32 len;
 	__u64 buf;
 };
+
 #define SKS_GET_VALUE_SIZE_VER0	24	/* first published size */
 
 /* struct sks_find_objects.flags: which template fields must match */
@@ -636,6 +652,7 @@ struct sks_find_objects {
 	__u32 reserved;
 	struct sks_obj_attrs tmpl;
 };
+
 #define SKS_FIND_OBJECTS_SIZE_VER0	192	/* first published size */
 
 /**
@@ -651,6 +668,7 @@ struct sks_destroy_object {
 	__u32 handle;
 	__u32 reserved;
 };
+
 #define SKS_DESTROY_OBJECT_SIZE_VER0	16	/* first published size */
 
 /**
@@ -690,6 +708,7 @@ struct sks_crypt {
 	__u32 in_len;
 	__u32 out_len;
 };
+
 #define SKS_CRYPT_SIZE_VER0	64	/* first published size */
 
 /**
@@ -716,6 +735,7 @@ struct sks_sign {
 	__u32 data_len;
 	__u32 sig_len;
 };
+
 #define SKS_SIGN_SIZE_VER0	40	/* first published size */
 
 /* struct sks_extract.flags */
@@ -742,6 +762,7 @@ struct sks_extract {
 	__u32 count;
 	__u32 blob_len;
 };
+
 #define SKS_EXTRACT_SIZE_VER0	32	/* first published size */
 
 /**
@@ -773,6 +794,7 @@ struct sks_insert {
 	__u32 blob_len;
 	__u32 count;
 };
+
 #define SKS_INSERT_SIZE_VER0	32	/* first published size */
 
 /* struct sks_batch_op.op */
@@ -860,6 +882,7 @@ struct sks_batch {
 	__u32 failed;
 	__u64 reserved;
 };
+
 #define SKS_BATCH_SIZE_VER0	40	/* first published size */
 
 /* SKS_IOC_SMK_ROLLOVER flags (exactly one) */
@@ -956,6 +979,7 @@ struct sks_archive_backup {
 	__u32 objects;
 	__u32 reserved;
 };
+
 #define SKS_ARCHIVE_BACKUP_SIZE_VER0	120	/* first published size */
 
 /**
@@ -989,6 +1013,7 @@ struct sks_archive_restore {
 	__u32 status;
 	__u32 objects;
 };
+
 #define SKS_ARCHIVE_RESTORE_SIZE_VER0	96	/* first published size */
 
 /**
@@ -1020,6 +1045,7 @@ struct sks_archive_entry {
 	__u32 failures;
 	__u32 lockout_secs;
 };
+
 #define SKS_ARCHIVE_ENTRY_SIZE_VER0	128	/* first published size */
 
 /**
@@ -1047,6 +1073,7 @@ struct sks_archive_list {
 	__u32 so_secret_len;
 	__u32 reserved;
 };
+
 #define SKS_ARCHIVE_LIST_SIZE_VER0	40	/* first published size */
 
 /**
@@ -1069,6 +1096,7 @@ struct sks_archive_show {
 	__u32 reserved;
 	struct sks_archive_entry entry;
 };
+
 #define SKS_ARCHIVE_SHOW_SIZE_VER0	152	/* first published size */
 
 /**
@@ -1091,6 +1119,7 @@ struct sks_image_save {
 	__u32 so_secret_len;
 	__u64 so_secret;
 };
+
 #define SKS_IMAGE_SAVE_SIZE_VER0	32	/* first published size */
 
 /**
@@ -1125,6 +1154,7 @@ struct sks_image_load {
 	__u32 reserved;
 	__u64 serial;
 };
+
 #define SKS_IMAGE_LOAD_SIZE_VER0	48	/* first published size */
 
 #define SKS_CTL_IMAGE_LOAD	_IOWR(SKS_IOC_MAGIC, 0x04, struct sks_image_load)

@@ -7,8 +7,8 @@
  * fixed-width types come from <linux/types.h>), so the parser can be fuzzed.
  * With CONFIG_KUNIT they are exported to the KUnit tests (sks_kunit.c).
  */
-#ifndef _SKS_BLOB_H
-#define _SKS_BLOB_H
+#ifndef _SKS_BLOB_CODEC_H
+#define _SKS_BLOB_CODEC_H
 
 #ifdef __KERNEL__
 #include <kunit/visibility.h>
@@ -29,7 +29,8 @@
 #endif
 
 #define SKS_BLOB_MAGIC		"SKSB"
-#define SKS_BLOB_VERSION	1
+#define SKS_BLOB_VERSION	2	/* written; 1 is still read */
+#define SKS_BLOB_VERSION_1	1
 #define SKS_BLOB_HDR_LEN	80
 #define SKS_BLOB_FP_LEN		16
 #define SKS_BLOB_SALT_LEN	32
@@ -37,14 +38,17 @@
 #define SKS_BLOB_TAG_LEN	16
 #define SKS_BLOB_MAX_LEN	65536
 #define SKS_BLOB_MAX_COUNT	1024
-#define SKS_BLOB_REC_FIXED	48
+#define SKS_BLOB_REC_FIXED_V1	48
+#define SKS_BLOB_REC_FIXED	64	/* version 2: + key id */
+#define SKS_BLOB_KEY_ID_LEN	16
 #define SKS_BLOB_LABEL_MAX	64
 #define SKS_BLOB_ID_MAX		64
 #define SKS_BLOB_VALUE_MAX	65536
 
 /**
  * struct sks_blob_hdr - decoded blob header (authenticated as AAD).
- * @version: format version (SKS_BLOB_VERSION).
+ * @version: format version (SKS_BLOB_VERSION, or SKS_BLOB_VERSION_1 when
+ *	read); the records of the payload have the same version.
  * @flags: must be 0 in version 1.
  * @count: number of object records in the payload.
  * @payload_len: length of the encrypted payload (tag excluded).
@@ -64,6 +68,8 @@ struct sks_blob_hdr {
 
 /**
  * struct sks_blob_rec - one decoded object record.
+ * @version: record format: SKS_BLOB_VERSION_1 (48 fixed bytes) or
+ *	SKS_BLOB_VERSION (64: with @key_id).
  * @class: object class.
  * @key_type: key type.
  * @flags: object flags.
@@ -72,11 +78,14 @@ struct sks_blob_hdr {
  * @value_len: length of @value.
  * @usage_limit: usage limit.
  * @usage_count: usage count.
+ * @key_id: version 2: the key's usage ledger id, all zero exactly when
+ *	@usage_limit is 0; version 1: absent (zeros).
  * @label: points into the record.
  * @id: points into the record.
  * @value: points into the record.
  */
 struct sks_blob_rec {
+	u32 version;
 	u32 class;
 	u32 key_type;
 	u32 flags;
@@ -85,6 +94,7 @@ struct sks_blob_rec {
 	u32 value_len;
 	u64 usage_limit;
 	u64 usage_count;
+	u8 key_id[SKS_BLOB_KEY_ID_LEN];
 	const u8 *label;
 	const u8 *id;
 	const u8 *value;
@@ -94,7 +104,7 @@ size_t sks_blob_rec_size(const struct sks_blob_rec *r);
 void sks_blob_put_hdr(u8 *out, const struct sks_blob_hdr *h);
 int sks_blob_get_hdr(const u8 *buf, size_t len, struct sks_blob_hdr *h);
 size_t sks_blob_put_rec(u8 *out, const struct sks_blob_rec *r);
-int sks_blob_get_rec(const u8 *buf, size_t len, struct sks_blob_rec *r,
-		     size_t *used);
+int sks_blob_get_rec(const u8 *buf, size_t len, u32 version,
+		     struct sks_blob_rec *r, size_t *used);
 
-#endif /* _SKS_BLOB_H */
+#endif /* _SKS_BLOB_CODEC_H */

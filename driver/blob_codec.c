@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sks - SKS blob codec: encode and parse headers and object records.
+ * All integers are little endian; nothing is aligned.
+ */
+
+#include "blob_codec.h"
+
+static void put16(u8 *p, u16 v)
+{
+	p[0] = v;
+	p[1] = v >> 8;
+}
+
+static void put32(u8 *p, u32 v)
+{
+	put16(p, v);
+	put16(p + 2, v >> 16);
+}
+
+static void put64(u8 *p, u64 v)
+{
+	put32(p, v);
+	put32(p + 4, v >> 32);
+}
+
+static u16 get16(const u8 *p)
+{
+	return p[0] | (u16)p[1] << 8;
+}
+
+static u32 get32(const u8 *p)
+{
+	return get16(p) | (u32)get16(p + 2) << 16;
+}
+
+static u64 get64(const u8 *p)
+{
+	return get32(p) | (u64)get32(p + 4) << 32;
+}
+
+/* Header layout */
+#define HDR_MAGIC	0
+#define HDR_VERSION	4
+#define HDR_HDR_LEN	6
+#define HDR_FLAGS	8
+#define HDR_COUNT	12
+#define HDR_PAYLOAD_LEN	16
+#define HDR_FP		20
+#define HDR_SALT	36
+#define HDR_IV		68
+
+/* Record layout */
+#define REC_LEN		0
+#define REC_CLASS	4
+#define REC_KEY_TYPE	8
+#define REC_FLAGS	12
+#define REC_LABEL_LEN	16
+#define REC_ID_LEN	20
+#define REC_VALUE_LEN	24
+#define REC_RESERVED	28
+#define REC_USAGE_LIMIT	32
+#define REC_USAGE_COUNT	40
+#define REC_KEY_ID	48	/* version 2 */
+
+static size_t sks_blob_rec_fixed(u32 version)
+{
+	return version == SKS_BLOB_VERSION_1 ? SKS_BLOB_REC_FIXED_V1 :
+	       SKS_BLOB_REC_FIXED;
+}
+
+/**
+ * sks_blob_rec_size() - encoded size of a record.
+ * @r: record (lengths within the SKS_BLOB_*_MAX bounds; @r->version
+ *	selects the layout).
+ *
+ * Context: any.
+ * Return: size in bytes.
+ */
+size_t sks_blob_rec_size(const struct sks_blob_rec *r)
+{
+	return sks_blob_rec_fixed(r->version) + (size_t)r->label_len +
+	       r->id_len + r->value_len;
+}
+EXPORT_SYMBOL_IF_KUNIT(sks_blob_rec_size);
+
+/**
+ * sks_blob_put_hdr() - encode a header.
+ * @out: SKS_BLOB_HDR_LEN bytes.
+ * @h: header (version SKS_BLOB_VERSION or SKS_BLOB_VERSION_1).
+ *
+ * Context: any.
+ */
+void sks_blob_put_hdr(u8 *out, const struct sks_blob_hdr *h)
+{
+	memcpy(out + HDR_MAGIC, SKS_BLOB_MAGIC, 4);
+	put16(out + HDR_VERSION, h->version);
+	put16(out + HDR_HDR_LEN, SKS_BLOB_HDR_LEN);
+	put32(out + HDR_FLAGS, h->flags);
+	put32(out + HDR_COUNT, h->count);
+	put32(out + HDR_PAYLOAD_LEN, h->payload_len);
+	memcpy(out + HDR_FP, h->fingerprint, SKS_BLOB_FP_LEN);
+	memcpy(out + HDR_SALT, h->salt, SKS_BLOB_SALT_LEN);
+	memcpy(out + HDR_IV, h->iv, SKS_BLOB_IV_LEN);
+}
+EXPORT_SYMBOL_IF_KUNIT(sks_blob_put_hdr);
+
+/**
+ * sks_blob_get_hdr() - parse and check the header of a whole blob.
+ * @buf: the blob.
+ * @len: its exact length (header, payload and tag).
+ * @h: out: decoded header.
+ *
+ * Refuses a bad magic, an unknown version (1 and 2 are known) or header
+ * length, unknown flags, an object count out of range and any length
+ * mismatch (truncation or trailing bytes).
+ *
+ * Context: any.
+ * Return: 0, or -EBADMSG.
+ */
+int sks_blob_get_hdr(const u8 *buf, size_t len, struct sks_blob_hdr *h)
+{
+	if (len < SKS_BLOB_HDR_LEN + SKS_BLOB_TAG_LEN || len > SKS_BLOB_MAX_LEN)
+		return -EBADMSG;
+	if (memcmp(buf + HDR_MAGIC, SKS_BLOB_MAGIC, 4))
+		return -EBADMSG;
+	h->version = get16(buf + HDR_VERSION);
+	if ((h->version != SKS_BLOB_VERSION &&
+	     h->version != SKS_BLOB_VERSION_1) ||
+	    get16(buf + HDR_HDR_LEN) != SKS_BLOB_HDR_LEN)
+		return -EBADMSG;
+	h->flags = get32(buf + HDR_FLAGS);
+	h->count = get32(buf + HDR_COUNT);
+	h->payload_len = get32(buf + HDR_PAYLOAD_LEN);
+	if (h->flags || !h->count || h->count > SKS_BLOB_MAX_COUNT)
+		return -EBADMSG;
+	if (h->payload_len != len - SKS_BLOB_HDR_LEN - SKS_BLOB_TAG_LEN)
+		return -EBADMSG;
+	if (h->payload_len < (size_t)h->count * sks_blob_rec_fixed(h->version))
+		return -EBADMSG;
+	memcpy(h->fingerprint, buf + HDR_FP, SKS_BLOB_FP_LEN);
+	memcpy(h->salt, buf + HDR_SALT, SKS_BLOB_SALT_LEN);
+	memcpy(h->iv, buf + HDR_IV, SKS_BLOB_IV_LEN);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(sks_blob_get_hdr);
+
+/**
+ * sks_blob_put_rec() - encode one record.
+ * @out: sks_blob_rec_size(@r) bytes.
+ * @r: record, in the layout of @r->version.
+ *
+ * Context: any.
+ * Return: bytes written.
+ */
+size_t sks_blob_put_rec(u8 *out, const struct sks_blob_rec *r)
+{
+	size_t size = sks_blob_rec_size(r);
+	u8 *p = out + sks_blob_rec_fixed(r->version);
+
+	put32(out + REC_LEN, size);
+	put32(out + REC_CLASS, r->class);
+	put32(out + REC_KEY_TYPE, r->key_type);
+	put32(out + REC_FLAGS, r->flags);
+	put32(out + REC_LABEL_LEN, r->label_len);
+	put32(out + REC_ID_LEN, r->id_len);
+	put32(out + REC_VALUE_LEN, r->value_len);
+	put32(out + REC_RESERVED, 0);
+	put64(out + REC_USAGE_LIMIT, r->usage_limit);
+	put64(out + REC_USAGE_COUNT, r->usage_count);
+	if (r->version != SKS_BLOB_VERSION_1)
+		memcpy(out + REC_KEY_ID, r->key_id, SKS_BLOB_KEY_ID_LEN);
+	memcpy(p, r->label, r->label_len);
+	p += r->label_len;
+	memcpy(p, r->id, r->id_len);
+	p += r->id_len;
+	if (r->value_len)
+		memcpy(p, r->value, r->value_len);
+	return size;
+}
+EXPORT_SYMBOL_IF_KUNIT(sks_blob_put_rec);
+
+static int sks_blob_zero(const u8 *p, size_t len)
+{
+	while (len--)
+		if (*p++)
+			return 0;
+	return 1;
+}
+
+/**
+ * sks_blob_get_rec() - parse one record.
+ * @buf: decrypted payload from the record on.
+ * @len: bytes left in the payload.
+ * @version: the header's version: the record layout.
+ * @r: out: decoded record, pointing into @buf.
+ * @used: out: record size.
+ *
+ * Only the encoding is checked here (and, in version 2, that a key id is
+ * present exactly when there is a usage limit); attribute values are
+ * checked by the caller like those of any new object.
+ *
+ * Context: any.
+ * Return: 0, or -EBADMSG.
+ */
+int sks_blob_get_rec(const u8 *buf, size_t len, u32 version,
+		     struct sks_blob_rec *r, size_t *used)
+{
+	size_t size, fixed = sks_blob_rec_fixed(version);
+
+	if ((version != SKS_BLOB_VERSION && version != SKS_BLOB_VERSION_1) ||
+	    len < fixed)
+		return -EBADMSG;
+	r->version = version;
+	r->class = get32(buf + REC_CLASS);
+	r->key_type = get32(buf + REC_KEY_TYPE);
+	r->flags = get32(buf + REC_FLAGS);
+	r->label_len = get32(buf + REC_LABEL_LEN);
+	r->id_len = get32(buf + REC_ID_LEN);
+	r->value_len = get32(buf + REC_VALUE_LEN);
+	r->usage_limit = get64(buf + REC_USAGE_LIMIT);
+	r->usage_count = get64(buf + REC_USAGE_COUNT);
+	memset(r->key_id, 0, SKS_BLOB_KEY_ID_LEN);
+	if (version != SKS_BLOB_VERSION_1) {
+		memcpy(r->key_id, buf + REC_KEY_ID, SKS_BLOB_KEY_ID_LEN);
+		if (sks_blob_zero(r->key_id, SKS_BLOB_KEY_ID_LEN) !=
+		    !r->usage_limit)
+			return -EBADMSG;
+	}
+	if (get32(buf + REC_RESERVED) || r->label_len > SKS_BLOB_LABEL_MAX ||
+	    r->id_len > SKS_BLOB_ID_MAX || r->value_len > SKS_BLOB_VALUE_MAX)
+		return -EBADMSG;
+	size = sks_blob_rec_size(r);
+	if (get32(buf + REC_LEN) != size || size > len)
+		return -EBADMSG;
+	r->label = buf + fixed;
+	r->id = r->label + r->label_len;
+	r->value = r->id + r->id_len;
+	*used = size;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(sks_blob_get_rec);
