@@ -335,15 +335,11 @@ TEST_F(abi, size_queries_of_get_value_extract_and_insert)
 	EXPECT_EQ(2, n);
 }
 
-TEST_F(abi, size_queries_of_the_lists)
+TEST_F(abi, size_queries_of_find_and_the_slot_list)
 {
 	struct sks_slot_entry se[SKS_MAX_SLOTS];
-	struct sks_archive_entry ae[4];
-	unsigned char img[4096];
 	struct sks_find_objects fo;
 	struct sks_slot_list sl;
-	struct sks_archive_list al;
-	struct sks_image_save is;
 	__u32 h[8], nslots;
 
 	/* find: a 0 pointer with any room */
@@ -380,6 +376,14 @@ TEST_F(abi, size_queries_of_the_lists)
 	sl.count = SKS_MAX_SLOTS;
 	EXPECT_EQ(-EINVAL, ERR(ioctl(self->ctl, SKS_CTL_LIST_SLOTS, &sl)));
 	EXPECT_EQ(0, sl.count);
+}
+
+TEST_F(abi, size_queries_of_the_archive_list_and_image_save)
+{
+	struct sks_archive_entry ae[4];
+	unsigned char img[4096];
+	struct sks_archive_list al;
+	struct sks_image_save is;
 
 	/* archive list */
 	al = (struct sks_archive_list){ .count = 7, .entry_size = sizeof(ae[0]),

@@ -3,9 +3,9 @@
  * PARTITION_INIT on an initialised partition re-initialises it, as
  * C_InitToken does: with the current SO secret it wipes every object (the
  * session objects of every session too), the SMKs, the CO and CU secrets,
- * and sets the new SO secret, label, domain and SMK. A wrong SO secret is
- * refused and counted; a logged-in session, or a caller without
- * CAP_SYS_ADMIN, is refused and nothing changes.
+ * logs every session out (the caller's too), and sets the new label,
+ * domain and SMK. A wrong SO secret is refused and counted; a caller
+ * without CAP_SYS_ADMIN is refused; nothing changes then.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -15,8 +15,6 @@
 
 #include "kselftest_harness.h"
 #include "robust_util.h"
-
-#define NEW_SO		"new-so-secret"
 
 static int reinit(int fd, const char *so, const char *domain,
 		  const char *label, __u32 *res)
@@ -145,14 +143,12 @@ TEST_F(reinit, current_so_secret_wipes_everything)
 	EXPECT_EQ(0, bk_nobjects(self->co));
 	EXPECT_EQ(0, bk_nobjects(self->other));
 
-	/* the new SO secret, no CO or CU secret */
-	EXPECT_EQ(-EACCES, sks_login_as(self->fd, SKS_ROLE_SO, PART_SO, &res));
-	EXPECT_EQ(SKS_CKR_PIN_INCORRECT, res);
+	/* the SO secret given, no CO or CU secret */
 	EXPECT_EQ(-EACCES, sks_login_as(self->co, SKS_ROLE_CO, PART_CO, &res));
 	EXPECT_EQ(SKS_CKR_USER_PIN_NOT_INITIALIZED, res);
 	EXPECT_EQ(-EACCES, sks_login_as(self->co, SKS_ROLE_CU, RB_CU, &res));
 	EXPECT_EQ(SKS_CKR_USER_PIN_NOT_INITIALIZED, res);
-	ASSERT_EQ(0, sks_login_as(self->fd, SKS_ROLE_SO, NEW_SO, &res));
+	ASSERT_EQ(0, sks_login_as(self->fd, SKS_ROLE_SO, PART_SO, &res));
 	ASSERT_EQ(0, sks_init_role_pin(self->fd, SKS_ROLE_CO, PART_CO));
 	ASSERT_EQ(0, sks_login_as(self->co, SKS_ROLE_CO, PART_CO, &res));
 	if (variant->type == SKS_SLOT_V1) {
@@ -174,7 +170,7 @@ TEST_F(reinit, the_new_domain_is_the_partitions)
 
 	ASSERT_EQ(0, reinit(self->fd, PART_SO, "new-domain", "relabelled",
 			    &res));
-	ASSERT_EQ(0, sks_login_as(self->fd, SKS_ROLE_SO, NEW_SO, &res));
+	ASSERT_EQ(0, sks_login_as(self->fd, SKS_ROLE_SO, PART_SO, &res));
 	ASSERT_EQ(0, sks_init_role_pin(self->fd, SKS_ROLE_CO, PART_CO));
 	ASSERT_EQ(0, ioctl(self->fd, SKS_IOC_LOGOUT, &(struct sks_simple){}));
 	ASSERT_EQ(0, sks_login_as(self->co, SKS_ROLE_CO, PART_CO, &res));
@@ -216,21 +212,34 @@ TEST_F(reinit, wrong_so_secret_changes_nothing_and_counts)
 	EXPECT_EQ(0, sks_login_as(self->fd, SKS_ROLE_SO, PART_SO, &res));
 }
 
-TEST_F(reinit, refused_while_a_session_is_logged_in)
+static __u32 role_of(int fd)
 {
 	struct sks_session_info info;
-	__u32 res;
 
+	return bk_info(fd, &info) ? ~0U - 1 : info.role;
+}
+
+TEST_F(reinit, every_session_is_logged_out_the_callers_too)
+{
+	__u32 h, res;
+
+	/* CO (with a new object), CU, and the caller as SO */
+	ASSERT_EQ(0, sks_login_as(self->co, SKS_ROLE_CO, PART_CO, &res));
+	ASSERT_EQ(0, bk_data(self->co, false, "new", "n", 1, &h));
 	ASSERT_EQ(0, sks_login_as(self->other, SKS_ROLE_CU, RB_CU, &res));
-	EXPECT_EQ(-EALREADY, reinit(self->fd, PART_SO, "new-domain",
-				    "relabelled", &res));
-	EXPECT_EQ(SKS_CKR_USER_ALREADY_LOGGED_IN, res);
-	ASSERT_EQ(0, bk_info(self->fd, &info));
-	EXPECT_STREQ((char *)self->before.label, (char *)info.label);
-	EXPECT_EQ(0, memcmp(self->before.smk_fingerprint, info.smk_fingerprint,
-			    SKS_FINGERPRINT_LEN));
-	EXPECT_FALSE(gone(self->co, self->h[0]));
-	EXPECT_EQ(SKS_ROLE_CU, ({ bk_info(self->other, &info); info.role; }));
+	ASSERT_EQ(0, sks_login_as(self->fd, SKS_ROLE_SO, PART_SO, &res));
+	ASSERT_EQ(0, reinit(self->fd, PART_SO, "new-domain", "relabelled",
+			    &res));
+	EXPECT_EQ(SKS_ROLE_NONE, role_of(self->co));
+	EXPECT_EQ(SKS_ROLE_NONE, role_of(self->other));
+	EXPECT_EQ(SKS_ROLE_NONE, role_of(self->fd));
+	EXPECT_TRUE(gone(self->co, h));
+	EXPECT_EQ(0, bk_nobjects(self->co));
+	/* what they could do logged in, they cannot now */
+	EXPECT_EQ(-EACCES, rb_genkey(self->co, true, SKS_OBJ_ENCRYPT, NULL,
+				     &res));
+	EXPECT_EQ(SKS_CKR_USER_NOT_LOGGED_IN, res);
+	EXPECT_EQ(-EACCES, sks_init_role_pin(self->fd, SKS_ROLE_CO, PART_CO));
 }
 
 TEST_F(reinit, needs_cap_sys_admin)

@@ -32,6 +32,7 @@ struct race {
 	int bfd, bslot, pfd;
 	unsigned char *buf;	/* image buffer */
 	__u32 room;
+	useconds_t wait;	/* before the call */
 	pthread_barrier_t go;
 	/* the outcome */
 	int err;
@@ -57,6 +58,7 @@ static void *race_thread(void *arg)
 	memset(e, 0, sizeof(e));
 	strcpy((char *)as.entry.name, ARCHIVE);
 	pthread_barrier_wait(&r->go);
+	usleep(r->wait);
 	switch (r->op) {
 	case OP_SAVE:
 		r->err = ioctl(r->bfd, SKS_IOC_IMAGE_SAVE, &is) ? -errno : 0;
@@ -157,8 +159,10 @@ static bool slot_gone(const struct race *r)
 }
 
 /*
- * @rounds times: a fresh Backup HSM, @op in a thread, SKS_CTL_DELETE_SLOT
- * after a random delay; every outcome checked by @whole (for CKR_OK).
+ * ROUNDS times: a fresh Backup HSM, @op in a thread and SKS_CTL_DELETE_SLOT,
+ * one of them delayed at random (the deletion by up to twice the time an
+ * image save takes, the call by up to half of it); every outcome checked,
+ * by @whole for CKR_OK.
  */
 static void race_delete(struct __test_metadata *_metadata,
 			FIXTURE_DATA(race) *self, enum race_op op,
@@ -169,7 +173,7 @@ static void race_delete(struct __test_metadata *_metadata,
 
 	for (i = 0; i < ROUNDS; i++) {
 		struct race r = { .op = op, .pfd = self->pfd };
-		useconds_t delay;
+		useconds_t delay, span;
 
 		r.bslot = fresh_backup_hsm(self);
 		ASSERT_LE(0, r.bslot);
@@ -181,8 +185,12 @@ static void race_delete(struct __test_metadata *_metadata,
 		pthread_barrier_init(&r.go, NULL, 2);
 		ASSERT_EQ(0, pthread_create(&t, NULL, race_thread, &r));
 		/* from before the call starts to after it would have ended */
-		delay = rand_r(&self->seed) %
-			(unsigned int)(2.5e6 * self->save_secs + 1000);
+		span = 2.5e6 * self->save_secs + 1000;
+		delay = rand_r(&self->seed) % span;
+		if (delay < span / 5) {
+			r.wait = delay;
+			delay = 0;
+		}
 		pthread_barrier_wait(&r.go);
 		usleep(delay);
 		EXPECT_EQ(0, bk_delete(self->ctl, r.bslot));
@@ -193,13 +201,13 @@ static void race_delete(struct __test_metadata *_metadata,
 			won++;
 			EXPECT_EQ(SKS_CKR_OK, r.res);
 			EXPECT_TRUE(whole(self, &r))
-				TH_LOG("round %d (delay %u us): CKR_OK on a partial slot",
-				       i, delay);
+				TH_LOG("round %d (delays %u/%u us): CKR_OK on a partial slot",
+				       i, delay, r.wait);
 		} else {
 			lost++;
 			EXPECT_TRUE(slot_gone(&r))
-				TH_LOG("round %d (delay %u us): errno %d, result 0x%x",
-				       i, delay, -r.err, r.res);
+				TH_LOG("round %d (delays %u/%u us): errno %d, result 0x%x",
+				       i, delay, r.wait, -r.err, r.res);
 		}
 		close(r.bfd);
 		free(r.buf);
