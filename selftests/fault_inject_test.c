@@ -635,6 +635,7 @@ TEST(failed_calls_use_no_key_use)
 	EXPECT_EQ(EFAULT, errno);
 	EXPECT_EQ(0, uses(fd, aes));
 	c.in = PTR("data");
+	c.out_len = sizeof(out);	/* a failure left it 0 */
 	EXPECT_EQ(0, ioctl(fd, SKS_IOC_ENCRYPT, &c));
 	EXPECT_EQ(1, uses(fd, aes));
 
@@ -647,6 +648,7 @@ TEST(failed_calls_use_no_key_use)
 	EXPECT_EQ(EFAULT, errno);
 	EXPECT_EQ(0, uses(fd, hmac));
 	s.data = PTR("data");
+	s.sig_len = 32;
 	EXPECT_EQ(0, ioctl(fd, SKS_IOC_SIGN, &s));
 	EXPECT_EQ(1, uses(fd, hmac));
 

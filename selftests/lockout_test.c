@@ -15,7 +15,7 @@
  *
  * the counters are reported, a right secret resets them, and concurrent
  * attempts stop exactly at the limit. The Backup HSM tests load sks with
- * lockout_secs=1 (and load it back as it was).
+ * lockout_secs=2 (and load it back as it was).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -26,6 +26,7 @@
 #include "robust_util.h"
 
 #define WRONG		"wrong-secret"
+#define LOCKOUT		2	/* lockout_secs of the Backup HSM tests */
 
 static int login(int fd, __u32 role, const char *pin, __u32 *res)
 {
@@ -515,7 +516,7 @@ FIXTURE_SETUP(hsm)
 
 	self->ctl = self->bfd = self->pfd = -1;
 	ASSERT_EQ(0, rb_sks_params(self->params, sizeof(self->params)));
-	ASSERT_EQ(0, rb_load_sks("pbkdf2_iterations=1000 lockout_secs=1"));
+	ASSERT_EQ(0, rb_load_sks("pbkdf2_iterations=1000 lockout_secs=2"));
 	self->ctl = bk_ctl();
 	ASSERT_LE(0, self->ctl);
 	self->bslot = bk_create(self->ctl, SKS_SLOT_BACKUP, NULL, BK_SO, 0);
@@ -596,23 +597,42 @@ static int hsm_so_check(FIXTURE_DATA(hsm) *self, int by, const char *so,
 	}
 }
 
-/* Seconds until the Backup HSM's SO lockout is over (polling its state). */
-static double locked_for(int bfd, double max)
+/* When the Backup HSM's SO lockout is over (polling its state), or -1. */
+static double unlocked_at(int bfd, double max)
 {
 	double t0 = rb_now();
 
 	while (rb_now() - t0 < max) {
 		if (!(info_of(bfd).state & SKS_STATE_SO_LOCKED))
-			return rb_now() - t0;
+			return rb_now();
 		usleep(50000);
 	}
 	return -1;
 }
 
+/*
+ * A wrong HSM SO secret through command @by that starts a lockout, and
+ * bounds on that lockout's length: it started after *@t0 and before the
+ * call returned, it was seen over no later than a poll after it was.
+ */
+static void fail_and_time(FIXTURE_DATA(hsm) *self, int by, double *lo,
+			  double *hi)
+{
+	double t0, t1, end;
+	__u32 res;
+
+	t0 = rb_now();
+	hsm_so_check(self, by, WRONG, &res);
+	t1 = rb_now();
+	end = unlocked_at(self->bfd, 4 * LOCKOUT + 4);
+	*hi = end < 0 ? 1e9 : end - t0;		/* the lockout is at most */
+	*lo = end < 0 ? 1e9 : end - t1 - 0.1;	/* and at least */
+}
+
 TEST_F(hsm, three_wrong_hsm_so_secrets_lock_every_check_for_a_while)
 {
 	struct sks_session_info info;
-	double secs;
+	double t0;
 	__u32 res;
 	int by;
 
@@ -626,7 +646,7 @@ TEST_F(hsm, three_wrong_hsm_so_secrets_lock_every_check_for_a_while)
 	}
 	EXPECT_NE(0, info.state & SKS_STATE_SO_LOCKED);
 	EXPECT_LE(1, info.lockout_secs);
-	EXPECT_GE(1, info.lockout_secs);
+	EXPECT_GE(LOCKOUT, info.lockout_secs);
 
 	/* every HSM SO check is refused, the right secret's too */
 	for (by = 0; by < NR_BY; by++) {
@@ -636,9 +656,9 @@ TEST_F(hsm, three_wrong_hsm_so_secrets_lock_every_check_for_a_while)
 	}
 
 	/* over after lockout_secs; then the right secret works and resets */
-	secs = locked_for(self->bfd, 5);
-	EXPECT_LE(0, secs);
-	EXPECT_GT(1.8, secs);
+	t0 = rb_now();
+	EXPECT_LT(0, unlocked_at(self->bfd, LOCKOUT + 2));
+	EXPECT_GT(LOCKOUT + 1.0, rb_now() - t0);
 	EXPECT_EQ(0, hsm_so_check(self, BY_LIST, BK_SO, &res));
 	info = info_of(self->bfd);
 	EXPECT_EQ(0, info.so_failures);
@@ -649,29 +669,24 @@ TEST_F(hsm, three_wrong_hsm_so_secrets_lock_every_check_for_a_while)
 
 TEST_F(hsm, each_further_failure_doubles_the_lockout)
 {
-	struct sks_session_info info;
-	double secs;
+	double lo, hi;
 	__u32 res;
 	int i;
 
-	for (i = 0; i < SKS_MAX_HSM_SO_FAILURES; i++)
+	/* the third failure: LOCKOUT seconds */
+	for (i = 0; i < SKS_MAX_HSM_SO_FAILURES - 1; i++)
 		EXPECT_EQ(-EACCES, hsm_so_check(self, BY_LIST, WRONG, &res));
-	secs = locked_for(self->bfd, 5);
-	EXPECT_LE(0.5, secs);
+	fail_and_time(self, BY_LIST, &lo, &hi);
+	TH_LOG("first lockout: %.2f..%.2f s", lo, hi);
+	EXPECT_LE(LOCKOUT, hi);
+	EXPECT_GE(LOCKOUT + 1.0, lo);
 
-	/* one more failure after the lockout: locked for 2 s */
-	EXPECT_EQ(-EACCES, hsm_so_check(self, BY_BACKUP, WRONG, &res));
-	EXPECT_EQ(SKS_CKR_PIN_INCORRECT, res);
-	info = info_of(self->bfd);
-	EXPECT_NE(0, info.state & SKS_STATE_SO_LOCKED);
-	EXPECT_EQ(SKS_MAX_HSM_SO_FAILURES + 1, info.so_failures);
-	EXPECT_LE(1, info.lockout_secs);
-	EXPECT_GE(2, info.lockout_secs);
-	EXPECT_EQ(-EPERM, hsm_so_check(self, BY_LIST, BK_SO, &res));
-	secs = locked_for(self->bfd, 8);
-	TH_LOG("second lockout: %.2f s", secs);
-	EXPECT_LE(1.5, secs);
-	EXPECT_GT(3.0, secs);
+	/* one more failure after it: twice as long, the right secret refused */
+	fail_and_time(self, BY_BACKUP, &lo, &hi);
+	TH_LOG("second lockout: %.2f..%.2f s", lo, hi);
+	EXPECT_LE(2 * LOCKOUT, hi);
+	EXPECT_GE(2 * LOCKOUT + 1.0, lo);
+	EXPECT_EQ(SKS_MAX_HSM_SO_FAILURES + 1, info_of(self->bfd).so_failures);
 
 	/* the right secret after it resets the count, and the period */
 	EXPECT_EQ(0, hsm_so_check(self, BY_LIST, BK_SO, &res));
@@ -680,12 +695,12 @@ TEST_F(hsm, each_further_failure_doubles_the_lockout)
 		EXPECT_EQ(-EACCES, hsm_so_check(self, BY_LIST, WRONG, &res));
 	EXPECT_EQ(0, info_of(self->bfd).state & SKS_STATE_SO_LOCKED);
 	EXPECT_EQ(0, hsm_so_check(self, BY_LIST, BK_SO, &res));
-	for (i = 0; i < SKS_MAX_HSM_SO_FAILURES; i++)
+	for (i = 0; i < SKS_MAX_HSM_SO_FAILURES - 1; i++)
 		EXPECT_EQ(-EACCES, hsm_so_check(self, BY_LIST, WRONG, &res));
-	secs = locked_for(self->bfd, 8);
-	TH_LOG("lockout after a reset: %.2f s", secs);
-	EXPECT_LE(0, secs);
-	EXPECT_GT(1.8, secs);
+	fail_and_time(self, BY_LIST, &lo, &hi);
+	TH_LOG("lockout after a reset: %.2f..%.2f s", lo, hi);
+	EXPECT_LE(LOCKOUT, hi);
+	EXPECT_GE(LOCKOUT + 1.0, lo);
 	EXPECT_EQ(2, bk_count(self->bfd, BK_SO));
 }
 
@@ -769,7 +784,7 @@ TEST_F(hsm, ten_wrong_archive_user_secrets_lock_that_archive)
 	       bk_restore(self->pfd, self->bslot, BK_USER, "kept", &ar) == -EPERM)
 		usleep(100000);
 	EXPECT_EQ(SKS_CKR_OK, ar.result);
-	EXPECT_GT(2.0, rb_now() - t0);
+	EXPECT_GT(LOCKOUT + 1.0, rb_now() - t0);
 	EXPECT_EQ(0, arc_failures(self->bfd, "kept", &lockout));
 	EXPECT_EQ(0, lockout);
 }
