@@ -69,6 +69,10 @@ void sks_archive_free(struct sks_archive *a);
 u64 sks_archive_charge(u32 objects_len, bool smk);
 struct sks_archive *sks_archive_find(struct sks_slot *slot, const u8 *name);
 int sks_archive_set_domain_id(struct sks_slot *b, struct sks_archive *a);
+int sks_archive_check_secret(struct sks_slot *b, struct sks_archive *a,
+			     const u8 *pin, u32 len, u32 *ckr);
+bool sks_domain_equal(const struct sks_secret *a, const struct sks_secret *b);
+struct sks_slot *sks_backup_get(struct sks_hsm *hsm, u32 num);
 int sks_backup_lock(struct sks_slot *b, u32 *ckr);
 int sks_backup_auth(struct sks_slot *b, const u8 *so, u32 len, u32 *ckr);
 

@@ -6,49 +6,16 @@
 
 #include "blob_codec.h"
 
-static void put16(u8 *p, u16 v)
-{
-	p[0] = v;
-	p[1] = v >> 8;
-}
-
-static void put32(u8 *p, u32 v)
-{
-	put16(p, v);
-	put16(p + 2, v >> 16);
-}
-
-static void put64(u8 *p, u64 v)
-{
-	put32(p, v);
-	put32(p + 4, v >> 32);
-}
-
-static u16 get16(const u8 *p)
-{
-	return p[0] | (u16)p[1] << 8;
-}
-
-static u32 get32(const u8 *p)
-{
-	return get16(p) | (u32)get16(p + 2) << 16;
-}
-
-static u64 get64(const u8 *p)
-{
-	return get32(p) | (u64)get32(p + 4) << 32;
-}
-
-/* Header layout */
-#define HDR_MAGIC	0
-#define HDR_VERSION	4
-#define HDR_HDR_LEN	6
-#define HDR_FLAGS	8
-#define HDR_COUNT	12
-#define HDR_PAYLOAD_LEN	16
-#define HDR_FP		20
-#define HDR_SALT	36
-#define HDR_IV		68
+/* Header layout: <linux/sks_format.h> */
+#define HDR_MAGIC	SKS_BLOB_OFF_MAGIC
+#define HDR_VERSION	SKS_BLOB_OFF_VERSION
+#define HDR_HDR_LEN	SKS_BLOB_OFF_HDR_LEN
+#define HDR_FLAGS	SKS_BLOB_OFF_FLAGS
+#define HDR_COUNT	SKS_BLOB_OFF_COUNT
+#define HDR_PAYLOAD_LEN	SKS_BLOB_OFF_PAYLOAD
+#define HDR_FP		SKS_BLOB_OFF_FP
+#define HDR_SALT	SKS_BLOB_OFF_SALT
+#define HDR_IV		SKS_BLOB_OFF_IV
 
 /* Record layout */
 #define REC_LEN		0
@@ -94,11 +61,11 @@ EXPORT_SYMBOL_IF_KUNIT(sks_blob_rec_size);
 void sks_blob_put_hdr(u8 *out, const struct sks_blob_hdr *h)
 {
 	memcpy(out + HDR_MAGIC, SKS_BLOB_MAGIC, 4);
-	put16(out + HDR_VERSION, h->version);
-	put16(out + HDR_HDR_LEN, SKS_BLOB_HDR_LEN);
-	put32(out + HDR_FLAGS, h->flags);
-	put32(out + HDR_COUNT, h->count);
-	put32(out + HDR_PAYLOAD_LEN, h->payload_len);
+	sks_put_le16(out + HDR_VERSION, h->version);
+	sks_put_le16(out + HDR_HDR_LEN, SKS_BLOB_HDR_LEN);
+	sks_put_le32(out + HDR_FLAGS, h->flags);
+	sks_put_le32(out + HDR_COUNT, h->count);
+	sks_put_le32(out + HDR_PAYLOAD_LEN, h->payload_len);
 	memcpy(out + HDR_FP, h->fingerprint, SKS_BLOB_FP_LEN);
 	memcpy(out + HDR_SALT, h->salt, SKS_BLOB_SALT_LEN);
 	memcpy(out + HDR_IV, h->iv, SKS_BLOB_IV_LEN);
@@ -124,14 +91,14 @@ int sks_blob_get_hdr(const u8 *buf, size_t len, struct sks_blob_hdr *h)
 		return -EBADMSG;
 	if (memcmp(buf + HDR_MAGIC, SKS_BLOB_MAGIC, 4))
 		return -EBADMSG;
-	h->version = get16(buf + HDR_VERSION);
+	h->version = sks_get_le16(buf + HDR_VERSION);
 	if ((h->version != SKS_BLOB_VERSION &&
 	     h->version != SKS_BLOB_VERSION_1) ||
-	    get16(buf + HDR_HDR_LEN) != SKS_BLOB_HDR_LEN)
+	    sks_get_le16(buf + HDR_HDR_LEN) != SKS_BLOB_HDR_LEN)
 		return -EBADMSG;
-	h->flags = get32(buf + HDR_FLAGS);
-	h->count = get32(buf + HDR_COUNT);
-	h->payload_len = get32(buf + HDR_PAYLOAD_LEN);
+	h->flags = sks_get_le32(buf + HDR_FLAGS);
+	h->count = sks_get_le32(buf + HDR_COUNT);
+	h->payload_len = sks_get_le32(buf + HDR_PAYLOAD_LEN);
 	if (h->flags || !h->count || h->count > SKS_BLOB_MAX_COUNT)
 		return -EBADMSG;
 	if (h->payload_len != len - SKS_BLOB_HDR_LEN - SKS_BLOB_TAG_LEN)
@@ -158,16 +125,16 @@ size_t sks_blob_put_rec(u8 *out, const struct sks_blob_rec *r)
 	size_t size = sks_blob_rec_size(r);
 	u8 *p = out + sks_blob_rec_fixed(r->version);
 
-	put32(out + REC_LEN, size);
-	put32(out + REC_CLASS, r->class);
-	put32(out + REC_KEY_TYPE, r->key_type);
-	put32(out + REC_FLAGS, r->flags);
-	put32(out + REC_LABEL_LEN, r->label_len);
-	put32(out + REC_ID_LEN, r->id_len);
-	put32(out + REC_VALUE_LEN, r->value_len);
-	put32(out + REC_RESERVED, 0);
-	put64(out + REC_USAGE_LIMIT, r->usage_limit);
-	put64(out + REC_USAGE_COUNT, r->usage_count);
+	sks_put_le32(out + REC_LEN, size);
+	sks_put_le32(out + REC_CLASS, r->class);
+	sks_put_le32(out + REC_KEY_TYPE, r->key_type);
+	sks_put_le32(out + REC_FLAGS, r->flags);
+	sks_put_le32(out + REC_LABEL_LEN, r->label_len);
+	sks_put_le32(out + REC_ID_LEN, r->id_len);
+	sks_put_le32(out + REC_VALUE_LEN, r->value_len);
+	sks_put_le32(out + REC_RESERVED, 0);
+	sks_put_le64(out + REC_USAGE_LIMIT, r->usage_limit);
+	sks_put_le64(out + REC_USAGE_COUNT, r->usage_count);
 	if (r->version != SKS_BLOB_VERSION_1)
 		memcpy(out + REC_KEY_ID, r->key_id, SKS_BLOB_KEY_ID_LEN);
 	memcpy(p, r->label, r->label_len);
@@ -212,14 +179,14 @@ int sks_blob_get_rec(const u8 *buf, size_t len, u32 version,
 	    len < fixed)
 		return -EBADMSG;
 	r->version = version;
-	r->class = get32(buf + REC_CLASS);
-	r->key_type = get32(buf + REC_KEY_TYPE);
-	r->flags = get32(buf + REC_FLAGS);
-	r->label_len = get32(buf + REC_LABEL_LEN);
-	r->id_len = get32(buf + REC_ID_LEN);
-	r->value_len = get32(buf + REC_VALUE_LEN);
-	r->usage_limit = get64(buf + REC_USAGE_LIMIT);
-	r->usage_count = get64(buf + REC_USAGE_COUNT);
+	r->class = sks_get_le32(buf + REC_CLASS);
+	r->key_type = sks_get_le32(buf + REC_KEY_TYPE);
+	r->flags = sks_get_le32(buf + REC_FLAGS);
+	r->label_len = sks_get_le32(buf + REC_LABEL_LEN);
+	r->id_len = sks_get_le32(buf + REC_ID_LEN);
+	r->value_len = sks_get_le32(buf + REC_VALUE_LEN);
+	r->usage_limit = sks_get_le64(buf + REC_USAGE_LIMIT);
+	r->usage_count = sks_get_le64(buf + REC_USAGE_COUNT);
 	memset(r->key_id, 0, SKS_BLOB_KEY_ID_LEN);
 	if (version != SKS_BLOB_VERSION_1) {
 		memcpy(r->key_id, buf + REC_KEY_ID, SKS_BLOB_KEY_ID_LEN);
@@ -227,11 +194,11 @@ int sks_blob_get_rec(const u8 *buf, size_t len, u32 version,
 		    !r->usage_limit)
 			return -EBADMSG;
 	}
-	if (get32(buf + REC_RESERVED) || r->label_len > SKS_BLOB_LABEL_MAX ||
+	if (sks_get_le32(buf + REC_RESERVED) || r->label_len > SKS_BLOB_LABEL_MAX ||
 	    r->id_len > SKS_BLOB_ID_MAX || r->value_len > SKS_BLOB_VALUE_MAX)
 		return -EBADMSG;
 	size = sks_blob_rec_size(r);
-	if (get32(buf + REC_LEN) != size || size > len)
+	if (sks_get_le32(buf + REC_LEN) != size || size > len)
 		return -EBADMSG;
 	r->label = buf + fixed;
 	r->id = r->label + r->label_len;

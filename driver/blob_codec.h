@@ -16,6 +16,7 @@
 #include <linux/export.h>
 #include <linux/string.h>
 #include <linux/types.h>
+#include <uapi/linux/sks_format.h>
 #else
 #include <errno.h>
 #include <stddef.h>
@@ -26,16 +27,13 @@
 #define u32 __u32
 #define u64 __u64
 #define EXPORT_SYMBOL_IF_KUNIT(sym)
+#include <linux/sks_format.h>
 #endif
 
-#define SKS_BLOB_MAGIC		"SKSB"
-#define SKS_BLOB_VERSION	2	/* written; 1 is still read */
-#define SKS_BLOB_VERSION_1	1
-#define SKS_BLOB_HDR_LEN	80
+/* The header layout is in <linux/sks_format.h> (shared with libsks). */
 #define SKS_BLOB_FP_LEN		16
 #define SKS_BLOB_SALT_LEN	32
 #define SKS_BLOB_IV_LEN		12
-#define SKS_BLOB_TAG_LEN	16
 #define SKS_BLOB_MAX_LEN	65536
 #define SKS_BLOB_MAX_COUNT	1024
 #define SKS_BLOB_REC_FIXED_V1	48

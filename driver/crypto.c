@@ -12,12 +12,14 @@
 #include <kunit/visibility.h>
 #include <linux/export.h>
 #include <linux/kernel.h>
+#include <linux/mm.h>
 #include <linux/random.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/vmalloc.h>
 
 #include "sks.h"
 
@@ -314,6 +316,108 @@ int sks_secret_check(struct crypto_shash *tfm, const struct sks_secret *s,
 		*match = !crypto_memneq(hash, s->hash, sizeof(hash));
 	memzero_explicit(hash, sizeof(hash));
 	return err;
+}
+
+/* A scatterlist over a kmalloc'd or vmalloc'd buffer (pages one by one). */
+static int sks_sg_init(struct sg_table *t, u8 *buf, size_t len)
+{
+	struct scatterlist *sg;
+	unsigned int n, i;
+	size_t off = 0;
+	int err;
+
+	if (!is_vmalloc_addr(buf)) {
+		err = sg_alloc_table(t, 1, GFP_KERNEL);
+		if (!err)
+			sg_set_buf(t->sgl, buf, len);
+		return err;
+	}
+	n = DIV_ROUND_UP(offset_in_page(buf) + len, PAGE_SIZE);
+	err = sg_alloc_table(t, n, GFP_KERNEL);
+	if (err)
+		return err;
+	for_each_sg(t->sgl, sg, n, i) {
+		size_t chunk = min_t(size_t, len - off,
+				     PAGE_SIZE - offset_in_page(buf + off));
+
+		sg_set_page(sg, vmalloc_to_page(buf + off), chunk,
+			    offset_in_page(buf + off));
+		off += chunk;
+	}
+	return 0;
+}
+
+/**
+ * sks_gcm_buf() - AES-256-GCM in place over one buffer: AAD, text, tag.
+ * @tfm: a gcm(aes) transform with a 16-byte tag, owned by the caller
+ *	(it is rekeyed).
+ * @key: 32-byte key.
+ * @enc: encrypt (the tag is written after the text) or decrypt (the tag
+ *	is checked).
+ * @buf: AAD || text || tag, kmalloc'd or kvmalloc'd (vmalloc pages are
+ *	handed to the cipher one by one).
+ * @aad_len: bytes of AAD at @buf.
+ * @text_len: bytes of text after it.
+ * @iv: SKS_GCM_IV_LEN bytes.
+ *
+ * Context: process context, may sleep; holds the caller's lock of @tfm.
+ * Return: 0, -EBADMSG (decryption: the tag does not verify), or another
+ * negative errno.
+ */
+int sks_gcm_buf(struct crypto_aead *tfm, const u8 *key, bool enc, u8 *buf,
+		size_t aad_len, size_t text_len, const u8 *iv)
+{
+	struct aead_request *req;
+	DECLARE_CRYPTO_WAIT(wait);
+	struct sg_table t;
+	u8 *ivc;
+	int err;
+
+	err = crypto_aead_setkey(tfm, key, 32);
+	if (err)
+		return err;
+	ivc = kmemdup(iv, SKS_GCM_IV_LEN, GFP_KERNEL);
+	req = aead_request_alloc(tfm, GFP_KERNEL);
+	err = sks_sg_init(&t, buf, aad_len + text_len + SKS_GCM_TAG_LEN);
+	if (!err && (!ivc || !req)) {
+		sg_free_table(&t);
+		err = -ENOMEM;
+	}
+	if (err)
+		goto out;
+	aead_request_set_callback(req, CRYPTO_TFM_REQ_MAY_SLEEP,
+				  crypto_req_done, &wait);
+	aead_request_set_ad(req, aad_len);
+	aead_request_set_crypt(req, t.sgl, t.sgl,
+			       text_len + (enc ? 0 : SKS_GCM_TAG_LEN), ivc);
+	err = crypto_wait_req(enc ? crypto_aead_encrypt(req) :
+			      crypto_aead_decrypt(req), &wait);
+	sg_free_table(&t);
+out:
+	aead_request_free(req);
+	kfree(ivc);
+	return err;
+}
+
+/**
+ * sks_gcm_alloc() - a gcm(aes) transform with a 16-byte tag.
+ *
+ * Context: process context, may sleep.
+ * Return: the transform or an ERR_PTR.
+ */
+struct crypto_aead *sks_gcm_alloc(void)
+{
+	struct crypto_aead *tfm = crypto_alloc_aead("gcm(aes)", 0, 0);
+	int err;
+
+	if (IS_ERR(tfm))
+		return tfm;
+	err = crypto_aead_setauthsize(tfm, SKS_GCM_TAG_LEN);
+	if (err) {
+		crypto_free_aead(tfm);
+		return ERR_PTR(err);
+	}
+	return tfm;
 }
 
 /**

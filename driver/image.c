@@ -13,11 +13,9 @@
 #include <linux/capability.h>
 #include <linux/mm.h>
 #include <linux/random.h>
-#include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
-#include <linux/vmalloc.h>
 
 #include "backup.h"
 #include "blob_codec.h"
@@ -70,35 +68,6 @@ static void sks_image_sum(const u8 *hdr, u8 *sum)
 	memcpy(sum, digest, SKS_IMAGE_SUM_LEN);
 }
 
-/* A scatterlist over a kvmalloc'd buffer (vmalloc pages one by one). */
-static int sks_sg_init(struct sg_table *t, u8 *buf, size_t len)
-{
-	struct scatterlist *sg;
-	unsigned int n, i;
-	size_t off = 0;
-	int err;
-
-	if (!is_vmalloc_addr(buf)) {
-		err = sg_alloc_table(t, 1, GFP_KERNEL);
-		if (!err)
-			sg_set_buf(t->sgl, buf, len);
-		return err;
-	}
-	n = DIV_ROUND_UP(offset_in_page(buf) + len, PAGE_SIZE);
-	err = sg_alloc_table(t, n, GFP_KERNEL);
-	if (err)
-		return err;
-	for_each_sg(t->sgl, sg, n, i) {
-		size_t chunk = min_t(size_t, len - off,
-				     PAGE_SIZE - offset_in_page(buf + off));
-
-		sg_set_page(sg, vmalloc_to_page(buf + off), chunk,
-			    offset_in_page(buf + off));
-		off += chunk;
-	}
-	return 0;
-}
-
 /*
  * Seal (@enc) or open the image in @buf (header || payload || tag) in
  * place with AES-256-GCM under @key; the header is the AAD. Caller holds
@@ -107,51 +76,17 @@ static int sks_sg_init(struct sg_table *t, u8 *buf, size_t len)
 static int sks_image_crypt(struct sks_slot *slot, bool enc, u8 *buf,
 			   const u8 *key, const struct sks_image_hdr *h)
 {
-	size_t hlen = sks_image_hdr_size(h->version);
-	struct aead_request *req;
-	struct sg_table t;
-	DECLARE_CRYPTO_WAIT(wait);
-	u8 *iv;
-	int err;
-
 	lockdep_assert_held(&slot->auth_lock);
 	if (!slot->image_aead) {
-		struct crypto_aead *tfm = crypto_alloc_aead("gcm(aes)", 0, 0);
+		struct crypto_aead *tfm = sks_gcm_alloc();
 
 		if (IS_ERR(tfm))
 			return PTR_ERR(tfm);
-		err = crypto_aead_setauthsize(tfm, SKS_IMAGE_TAG_LEN);
-		if (err) {
-			crypto_free_aead(tfm);
-			return err;
-		}
 		slot->image_aead = tfm;
 	}
-	err = crypto_aead_setkey(slot->image_aead, key, 32);
-	if (err)
-		return err;
-	iv = kmemdup(h->iv, SKS_IMAGE_IV_LEN, GFP_KERNEL);
-	req = aead_request_alloc(slot->image_aead, GFP_KERNEL);
-	err = sks_sg_init(&t, buf, hlen + h->payload_len + SKS_IMAGE_TAG_LEN);
-	if (!err && (!iv || !req)) {
-		sg_free_table(&t);
-		err = -ENOMEM;
-	}
-	if (err)
-		goto out;
-	aead_request_set_callback(req, CRYPTO_TFM_REQ_MAY_SLEEP,
-				  crypto_req_done, &wait);
-	aead_request_set_ad(req, hlen);
-	aead_request_set_crypt(req, t.sgl, t.sgl,
-			       h->payload_len + (enc ? 0 : SKS_IMAGE_TAG_LEN),
-			       iv);
-	err = crypto_wait_req(enc ? crypto_aead_encrypt(req) :
-			      crypto_aead_decrypt(req), &wait);
-	sg_free_table(&t);
-out:
-	aead_request_free(req);
-	kfree(iv);
-	return err;
+	return sks_gcm_buf(slot->image_aead, key, enc, buf,
+			   sks_image_hdr_size(h->version), h->payload_len,
+			   h->iv);
 }
 
 /* Payload size of slot @b. Caller holds b->lock. */

@@ -7,30 +7,6 @@
 
 #include "image_codec.h"
 
-static void put32(u8 *p, u32 v)
-{
-	p[0] = v;
-	p[1] = v >> 8;
-	p[2] = v >> 16;
-	p[3] = v >> 24;
-}
-
-static void put64(u8 *p, u64 v)
-{
-	put32(p, v);
-	put32(p + 4, v >> 32);
-}
-
-static u32 get32(const u8 *p)
-{
-	return p[0] | (u32)p[1] << 8 | (u32)p[2] << 16 | (u32)p[3] << 24;
-}
-
-static u64 get64(const u8 *p)
-{
-	return get32(p) | (u64)get32(p + 4) << 32;
-}
-
 /* Header layout */
 #define HDR_MAGIC	0
 #define HDR_VERSION	4	/* u16 */
@@ -129,9 +105,9 @@ void sks_image_put_hdr(u8 *out, const struct sks_image_hdr *h)
 	memcpy(out + HDR_MAGIC, SKS_IMAGE_MAGIC, 4);
 	out[HDR_VERSION] = h->version;
 	out[HDR_HDR_LEN] = len;
-	put32(out + HDR_FLAGS, h->flags);
-	put32(out + HDR_ITERATIONS, h->iterations);
-	put32(out + HDR_PAYLOAD_LEN, h->payload_len);
+	sks_put_le32(out + HDR_FLAGS, h->flags);
+	sks_put_le32(out + HDR_ITERATIONS, h->iterations);
+	sks_put_le32(out + HDR_PAYLOAD_LEN, h->payload_len);
 	memcpy(out + HDR_SALT, h->salt, SKS_IMAGE_SALT_LEN);
 	memcpy(out + HDR_IV, h->iv, SKS_IMAGE_IV_LEN);
 	memcpy(out + HDR_CHECK, h->check, SKS_IMAGE_CHECK_LEN);
@@ -171,11 +147,11 @@ int sks_image_get_hdr(const u8 *buf, size_t len, struct sks_image_hdr *h)
 	if (buf[HDR_HDR_LEN] != hlen || buf[HDR_HDR_LEN + 1] ||
 	    len < hlen + sks_image_hsm_size(h->version) + SKS_IMAGE_TAG_LEN)
 		return -EBADMSG;
-	h->flags = get32(buf + HDR_FLAGS);
-	h->iterations = get32(buf + HDR_ITERATIONS);
-	h->payload_len = get32(buf + HDR_PAYLOAD_LEN);
-	if (h->flags || get32(buf + HDR_RESERVED) ||
-	    get32(buf + HDR_RESERVED2))
+	h->flags = sks_get_le32(buf + HDR_FLAGS);
+	h->iterations = sks_get_le32(buf + HDR_ITERATIONS);
+	h->payload_len = sks_get_le32(buf + HDR_PAYLOAD_LEN);
+	if (h->flags || sks_get_le32(buf + HDR_RESERVED) ||
+	    sks_get_le32(buf + HDR_RESERVED2))
 		return -EBADMSG;
 	if (h->iterations < SKS_IMAGE_MIN_ITER ||
 	    h->iterations > SKS_IMAGE_MAX_ITER)
@@ -219,12 +195,12 @@ size_t sks_image_put_hsm(u8 *out, const struct sks_image_hsm *m)
 	size_t len = sks_image_hsm_size(m->version);
 
 	memset(out, 0, len);
-	put64(out + HSM_SERIAL, m->serial);
-	put64(out + HSM_CAPACITY, m->capacity);
+	sks_put_le64(out + HSM_SERIAL, m->serial);
+	sks_put_le64(out + HSM_CAPACITY, m->capacity);
 	memcpy(out + HSM_FW, m->fw_version, SKS_IMAGE_FW_LEN);
-	put32(out + HSM_NR_ARC, m->nr_archives);
+	sks_put_le32(out + HSM_NR_ARC, m->nr_archives);
 	if (m->version != SKS_IMAGE_VERSION_1) {
-		put32(out + HSM_SO_FAILURES, m->so_failures);
+		sks_put_le32(out + HSM_SO_FAILURES, m->so_failures);
 		memcpy(out + HSM_ID_KEY, m->id_key, SKS_IMAGE_ID_KEY_LEN);
 	}
 	return len;
@@ -253,11 +229,11 @@ int sks_image_get_hsm(const u8 *buf, size_t len, u32 version,
 	    len < sks_image_hsm_size(version))
 		return -EBADMSG;
 	m->version = version;
-	m->serial = get64(buf + HSM_SERIAL);
-	m->capacity = get64(buf + HSM_CAPACITY);
+	m->serial = sks_get_le64(buf + HSM_SERIAL);
+	m->capacity = sks_get_le64(buf + HSM_CAPACITY);
 	memcpy(m->fw_version, buf + HSM_FW, SKS_IMAGE_FW_LEN);
-	m->nr_archives = get32(buf + HSM_NR_ARC);
-	m->so_failures = get32(buf + HSM_SO_FAILURES);
+	m->nr_archives = sks_get_le32(buf + HSM_NR_ARC);
+	m->so_failures = sks_get_le32(buf + HSM_SO_FAILURES);
 	memset(m->id_key, 0, SKS_IMAGE_ID_KEY_LEN);
 	if (version == SKS_IMAGE_VERSION_1 && m->so_failures)
 		return -EBADMSG;	/* reserved in version 1 */
@@ -303,20 +279,20 @@ size_t sks_image_put_arc(u8 *out, const struct sks_image_arc *a)
 	size_t size = sks_image_arc_size(a);
 
 	memset(out, 0, SKS_IMAGE_ARC_FIXED);
-	put32(out + ARC_LEN, size);
-	put32(out + ARC_KIND, a->kind);
+	sks_put_le32(out + ARC_LEN, size);
+	sks_put_le32(out + ARC_KIND, a->kind);
 	if (a->version != SKS_IMAGE_VERSION_1)
-		put32(out + ARC_FAILURES, a->failures);
-	put32(out + ARC_NR_OBJ, a->nr_objects);
+		sks_put_le32(out + ARC_FAILURES, a->failures);
+	sks_put_le32(out + ARC_NR_OBJ, a->nr_objects);
 	memcpy(out + ARC_NAME, a->name, SKS_IMAGE_NAME_LEN);
-	put64(out + ARC_CREATED, a->created);
-	put64(out + ARC_SOURCE, a->source_serial);
+	sks_put_le64(out + ARC_CREATED, a->created);
+	sks_put_le64(out + ARC_SOURCE, a->source_serial);
 	memcpy(out + ARC_DOMAIN, a->domain, SKS_IMAGE_DOMAIN_LEN);
-	put32(out + ARC_S_ITER, a->secret_iterations);
+	sks_put_le32(out + ARC_S_ITER, a->secret_iterations);
 	memcpy(out + ARC_S_SALT, a->secret_salt, SKS_IMAGE_SSALT_LEN);
 	memcpy(out + ARC_S_HASH, a->secret_hash, SKS_IMAGE_SHASH_LEN);
 	memcpy(out + ARC_SMK, a->smk, SKS_IMAGE_SMK_LEN);
-	put32(out + ARC_OBJ_LEN, a->objects_len);
+	sks_put_le32(out + ARC_OBJ_LEN, a->objects_len);
 	if (a->objects_len)
 		memcpy(out + SKS_IMAGE_ARC_FIXED, a->objects, a->objects_len);
 	return size;
@@ -350,20 +326,20 @@ int sks_image_get_arc(const u8 *buf, size_t len, u32 version,
 	    len < SKS_IMAGE_ARC_FIXED)
 		return -EBADMSG;
 	a->version = version;
-	a->kind = get32(buf + ARC_KIND);
-	a->failures = get32(buf + ARC_FAILURES);
-	a->nr_objects = get32(buf + ARC_NR_OBJ);
+	a->kind = sks_get_le32(buf + ARC_KIND);
+	a->failures = sks_get_le32(buf + ARC_FAILURES);
+	a->nr_objects = sks_get_le32(buf + ARC_NR_OBJ);
 	memcpy(a->name, buf + ARC_NAME, SKS_IMAGE_NAME_LEN);
-	a->created = (s64)get64(buf + ARC_CREATED);
-	a->source_serial = get64(buf + ARC_SOURCE);
+	a->created = (s64)sks_get_le64(buf + ARC_CREATED);
+	a->source_serial = sks_get_le64(buf + ARC_SOURCE);
 	memcpy(a->domain, buf + ARC_DOMAIN, SKS_IMAGE_DOMAIN_LEN);
-	a->secret_iterations = get32(buf + ARC_S_ITER);
+	a->secret_iterations = sks_get_le32(buf + ARC_S_ITER);
 	memcpy(a->secret_salt, buf + ARC_S_SALT, SKS_IMAGE_SSALT_LEN);
 	memcpy(a->secret_hash, buf + ARC_S_HASH, SKS_IMAGE_SHASH_LEN);
 	memcpy(a->smk, buf + ARC_SMK, SKS_IMAGE_SMK_LEN);
-	a->objects_len = get32(buf + ARC_OBJ_LEN);
+	a->objects_len = sks_get_le32(buf + ARC_OBJ_LEN);
 	if ((version == SKS_IMAGE_VERSION_1 && a->failures) ||
-	    get32(buf + ARC_RESERVED2) || get32(buf + ARC_RESERVED3))
+	    sks_get_le32(buf + ARC_RESERVED2) || sks_get_le32(buf + ARC_RESERVED3))
 		return -EBADMSG;
 	if (a->kind != SKS_IMAGE_KIND_SKS && a->kind != SKS_IMAGE_KIND_CLONING)
 		return -EBADMSG;
@@ -377,7 +353,7 @@ int sks_image_get_arc(const u8 *buf, size_t len, u32 version,
 	    a->secret_iterations > SKS_IMAGE_MAX_ITER)
 		return -EBADMSG;
 	size = sks_image_arc_size(a);
-	if (get32(buf + ARC_LEN) != size || size > len)
+	if (sks_get_le32(buf + ARC_LEN) != size || size > len)
 		return -EBADMSG;
 	a->objects = buf + SKS_IMAGE_ARC_FIXED;
 	for (i = 0, off = 0; i < a->nr_objects; i++, off += n)

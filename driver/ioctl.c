@@ -7,6 +7,8 @@
 #include <linux/errno.h>
 #include <linux/nospec.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/slab.h>
 #include <linux/uaccess.h>
 
 #include "sks.h"
@@ -147,6 +149,47 @@ void *sks_memdup_user(u64 uptr, u32 len, u32 max, u32 *ckr)
 		return ERR_PTR(-EFAULT);
 	}
 	return buf;
+}
+
+static int sks_u64_cmp(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/**
+ * sks_handles_first_duplicate() - find a repeated handle in a list.
+ * @handles: the list.
+ * @count: its length.
+ * @first: out: the index of the first handle that repeats an earlier one,
+ *	or @count if none does.
+ *
+ * Sorts (handle, index) pairs: O(n log n) for lists of SKS_MAX_EXTRACT.
+ *
+ * Context: process context, may sleep.
+ * Return: 0 or -ENOMEM.
+ */
+int sks_handles_first_duplicate(const u32 *handles, u32 count, u32 *first)
+{
+	u64 *pairs;
+	u32 i;
+
+	*first = count;
+	if (count < 2)
+		return 0;
+	pairs = kmalloc_array(count, sizeof(*pairs), GFP_KERNEL);
+	if (!pairs)
+		return -ENOMEM;
+	for (i = 0; i < count; i++)
+		pairs[i] = (u64)handles[i] << 32 | i;
+	sort(pairs, count, sizeof(*pairs), sks_u64_cmp, NULL);
+	for (i = 1; i < count; i++)
+		if (pairs[i] >> 32 == pairs[i - 1] >> 32 &&
+		    (u32)pairs[i] < *first)
+			*first = (u32)pairs[i];
+	kfree(pairs);
+	return 0;
 }
 
 /**

@@ -84,39 +84,14 @@ static bool sks_object_count_use(struct sks_object *obj)
 }
 
 /*
- * Publish a transform made for @obj in *@slot unless another thread was
- * first; returns the one that stays.
- */
-static void *sks_object_set_tfm(void **slot, void *tfm,
-				void (*free_tfm)(void *tfm))
-{
-	void *old = cmpxchg(slot, NULL, tfm);
-
-	if (!old)
-		return tfm;
-	free_tfm(tfm);
-	return old;
-}
-
-static void sks_free_aead(void *tfm)
-{
-	crypto_free_aead(tfm);
-}
-
-static void sks_free_shash(void *tfm)
-{
-	crypto_free_shash(tfm);
-}
-
-/*
  * The AES key's gcm(aes) transform, made and keyed on the first use and
  * kept until the object is freed. Concurrent first uses may each make
- * one; cmpxchg() keeps the first.
+ * one; cmpxchg() keeps the first, the others free theirs.
  */
 static struct crypto_aead *sks_object_aead(struct sks_object *obj)
 {
-	/* pairs with the cmpxchg() in sks_object_set_tfm(): keyed before seen */
-	struct crypto_aead *tfm = smp_load_acquire(&obj->aead);
+	/* pairs with the cmpxchg() below: keyed before it is seen */
+	struct crypto_aead *tfm = smp_load_acquire(&obj->aead), *old;
 	int err;
 
 	if (tfm)
@@ -131,14 +106,18 @@ static struct crypto_aead *sks_object_aead(struct sks_object *obj)
 		crypto_free_aead(tfm);
 		return ERR_PTR(err);
 	}
-	return sks_object_set_tfm((void **)&obj->aead, tfm, sks_free_aead);
+	old = cmpxchg(&obj->aead, NULL, tfm);
+	if (!old)
+		return tfm;
+	crypto_free_aead(tfm);
+	return old;
 }
 
 /* The generic secret's hmac() transform for mechanism index @idx. */
 static struct crypto_shash *sks_object_hmac(struct sks_object *obj, int idx)
 {
-	/* pairs with the cmpxchg() in sks_object_set_tfm(): keyed before seen */
-	struct crypto_shash *tfm = smp_load_acquire(&obj->hmac[idx]);
+	/* pairs with the cmpxchg() below: keyed before it is seen */
+	struct crypto_shash *tfm = smp_load_acquire(&obj->hmac[idx]), *old;
 	int err;
 
 	if (tfm)
@@ -151,50 +130,37 @@ static struct crypto_shash *sks_object_hmac(struct sks_object *obj, int idx)
 		crypto_free_shash(tfm);
 		return ERR_PTR(err);
 	}
-	return sks_object_set_tfm((void **)&obj->hmac[idx], tfm,
-				  sks_free_shash);
+	old = cmpxchg(&obj->hmac[idx], NULL, tfm);
+	if (!old)
+		return tfm;
+	crypto_free_shash(tfm);
+	return old;
 }
 
 /*
- * Look up a key for an operation, check its type, its usage flag @need and
- * that its limit is not reached, and make its transform (sks_object_aead()
- * or sks_object_hmac() for @idx). No use is counted here: the caller does
- * that (sks_object_count_use()) right before the operation runs. On
- * success the caller owns a reference and *@tfm is the transform.
+ * Look up a key for an operation and check its type, its usage flag @need
+ * and that its limit is not reached. Its transform is the caller's to get
+ * (sks_object_aead(), sks_object_hmac()); no use is counted here: the
+ * caller does that (sks_object_count_use()) right before the operation
+ * runs. On success the caller owns a reference.
  */
 static struct sks_object *sks_use_key(struct sks_session *sess, u32 handle,
-				      u32 key_type, u32 need, int idx,
-				      void **tfm, u32 *ckr)
+				      u32 key_type, u32 need, u32 *ckr)
 {
 	struct sks_object *obj;
-	void *t;
 	int err;
 
 	obj = sks_key_get(sess, handle, ckr);
 	if (IS_ERR(obj))
 		return obj;
-	if (obj->obj_class != SKS_CKO_SECRET_KEY || obj->key_type != key_type) {
+	if (obj->obj_class != SKS_CKO_SECRET_KEY || obj->key_type != key_type)
 		err = sks_fail(ckr, SKS_CKR_KEY_TYPE_INCONSISTENT);
-		goto err_put;
-	}
-	if (!(obj->flags & need)) {
+	else if (!(obj->flags & need))
 		err = sks_fail(ckr, SKS_CKR_KEY_FUNCTION_NOT_PERMITTED);
-		goto err_put;
-	}
-	if (sks_object_exhausted(obj)) {
+	else if (sks_object_exhausted(obj))
 		err = sks_fail(ckr, SKS_CKR_KEY_NOT_ACTIVE);
-		goto err_put;
-	}
-	t = key_type == SKS_CKK_AES ? (void *)sks_object_aead(obj) :
-	    (void *)sks_object_hmac(obj, idx);
-	if (IS_ERR(t)) {
-		err = sks_fail(ckr, SKS_CKR_DEVICE_ERROR);
-		goto err_put;
-	}
-	*tfm = t;
-	return obj;
-
-err_put:
+	else
+		return obj;
 	sks_object_put(obj);
 	return ERR_PTR(err);
 }
@@ -258,10 +224,14 @@ static int sks_crypt(struct sks_session *sess, struct sks_crypt *c, bool enc,
 	outlen = enc ? c->in_len + SKS_GCM_TAG_LEN : c->in_len - SKS_GCM_TAG_LEN;
 
 	obj = sks_use_key(sess, c->handle, SKS_CKK_AES,
-			  enc ? SKS_OBJ_ENCRYPT : SKS_OBJ_DECRYPT, 0,
-			  (void **)&tfm, ckr);
+			  enc ? SKS_OBJ_ENCRYPT : SKS_OBJ_DECRYPT, ckr);
 	if (IS_ERR(obj))
 		return PTR_ERR(obj);
+	tfm = sks_object_aead(obj);
+	if (IS_ERR(tfm)) {
+		err = sks_fail(ckr, SKS_CKR_DEVICE_ERROR);
+		goto out_put;
+	}
 	if (!c->out) {
 		c->out_len = outlen;	/* size query: nothing runs */
 		goto out_put;
@@ -391,10 +361,14 @@ static int sks_mac(struct sks_session *sess, struct sks_sign *s, bool sign,
 		return sks_fail(ckr, SKS_CKR_DATA_LEN_RANGE);
 
 	obj = sks_use_key(sess, s->handle, SKS_CKK_GENERIC_SECRET,
-			  sign ? SKS_OBJ_SIGN : SKS_OBJ_VERIFY, idx,
-			  (void **)&tfm, ckr);
+			  sign ? SKS_OBJ_SIGN : SKS_OBJ_VERIFY, ckr);
 	if (IS_ERR(obj))
 		return PTR_ERR(obj);
+	tfm = sks_object_hmac(obj, idx);
+	if (IS_ERR(tfm)) {
+		err = sks_fail(ckr, SKS_CKR_DEVICE_ERROR);
+		goto out_put;
+	}
 	ds = crypto_shash_digestsize(tfm);
 	if (sign && (!s->sig || room < ds)) {
 		s->sig_len = ds;

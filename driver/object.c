@@ -1,146 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * sks - objects (keys and data): their lifecycle, attributes, lookup,
- * the usage ledger of usage-limited keys, and their record form in blobs
- * and archives. Using keys is in keyuse.c.
+ * sks - objects (keys and data): their lifecycle, attributes, lookup and
+ * their record form in blobs and archives. Using keys is in keyuse.c, the
+ * usage ledger of usage-limited keys in ledger.c.
  */
 
 #include <crypto/aead.h>
 #include <crypto/hash.h>
-#include <crypto/sha2.h>
 #include <linux/random.h>
-#include <linux/rbtree.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
-#include <linux/sort.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
 #include "blob_codec.h"
 #include "sks.h"
 
-static_assert(SKS_BLOB_KEY_ID_LEN == SKS_KEY_ID_LEN);
 static_assert(SKS_BLOB_LABEL_MAX == SKS_OBJ_LABEL_MAX);
 static_assert(SKS_BLOB_ID_MAX == SKS_OBJ_ID_MAX);
-
-/* ---- the usage ledger ---- */
-
-static void sks_usage_release(struct kref *ref)
-{
-	kfree(container_of(ref, struct sks_usage, ref));
-}
-
-static void sks_usage_put(struct sks_usage *u)
-{
-	kref_put(&u->ref, sks_usage_release);
-}
-
-/*
- * The ledger entry of @key_id, or where it would go (*@link, *@parent).
- * Caller holds slot->lock.
- */
-static struct sks_usage *sks_ledger_find_locked(struct sks_slot *slot,
-						const u8 *key_id,
-						struct rb_node ***link,
-						struct rb_node **parent)
-{
-	struct rb_node **p = &slot->ledger.rb_node, *up = NULL;
-
-	lockdep_assert_held(&slot->lock);
-	while (*p) {
-		struct sks_usage *u = rb_entry(*p, struct sks_usage, node);
-		int c = memcmp(key_id, u->key_id, SKS_KEY_ID_LEN);
-
-		if (!c)
-			return u;
-		up = *p;
-		p = c < 0 ? &(*p)->rb_left : &(*p)->rb_right;
-	}
-	*link = p;
-	*parent = up;
-	return NULL;
-}
-
-/*
- * Bind a usage-limited object that is not visible yet to the ledger entry
- * of its key, making the entry if the partition never held the key. The
- * entry's count becomes the larger of its own and the object's (a blob
- * made before later uses does not bring them back). @obj->made tells
- * whether an entry was made (it is then charged to the partition).
- * Caller holds slot->lock.
- */
-static int sks_ledger_bind_locked(struct sks_slot *slot,
-				  struct sks_object *obj, u32 *ckr)
-{
-	struct rb_node **link, *parent;
-	struct sks_usage *u;
-	s64 count = atomic64_read(&obj->usage_count), c;
-
-	obj->made = false;
-	u = sks_ledger_find_locked(slot, sks_obj_key_id(obj), &link, &parent);
-	if (u) {
-		if (u->limit != obj->usage_limit)
-			return sks_fail(ckr, SKS_CKR_DATA_INVALID);
-		c = atomic64_read(&u->count);
-		while (c < count && !atomic64_try_cmpxchg(&u->count, &c, count))
-			;
-		kref_get(&u->ref);
-	} else {
-		u = kzalloc(sizeof(*u), GFP_KERNEL_ACCOUNT);
-		if (!u)
-			return sks_fail(ckr, SKS_CKR_HOST_MEMORY);
-		kref_init(&u->ref);	/* the ledger's */
-		kref_get(&u->ref);	/* the object's */
-		memcpy(u->key_id, sks_obj_key_id(obj), SKS_KEY_ID_LEN);
-		u->limit = obj->usage_limit;
-		atomic64_set(&u->count, count);
-		rb_link_node(&u->node, parent, link);
-		rb_insert_color(&u->node, &slot->ledger);
-		slot->used += SKS_LEDGER_CHARGE;
-		obj->made = true;
-	}
-	obj->usage = u;
-	obj->bound = true;
-	return 0;
-}
-
-/* Undo sks_ledger_bind_locked() for an object that was never published. */
-static void sks_ledger_unbind_locked(struct sks_slot *slot,
-				     struct sks_object *obj, bool made)
-{
-	struct sks_usage *u = obj->usage;
-
-	lockdep_assert_held(&slot->lock);
-	atomic64_set(&obj->usage_count, atomic64_read(&u->count));
-	obj->bound = false;
-	obj->made = false;
-	if (made) {
-		rb_erase(&u->node, &slot->ledger);
-		slot->used -= SKS_LEDGER_CHARGE;
-		sks_usage_put(u);
-	}
-	sks_usage_put(u);
-}
-
-/**
- * sks_ledger_destroy_locked() - forget every ledger entry of a partition.
- * @slot: the partition (deleted, zeroized or re-initialised).
- *
- * Objects still held by operations in flight keep their entries alive.
- *
- * Context: caller holds slot->lock.
- */
-void sks_ledger_destroy_locked(struct sks_slot *slot)
-{
-	struct rb_node *n;
-
-	lockdep_assert_held(&slot->lock);
-	while ((n = rb_first(&slot->ledger))) {
-		rb_erase(n, &slot->ledger);
-		slot->used -= SKS_LEDGER_CHARGE;
-		sks_usage_put(rb_entry(n, struct sks_usage, node));
-	}
-}
 
 /* ---- objects ---- */
 
@@ -156,7 +33,7 @@ static void sks_object_release(struct kref *ref)
 		for (i = 0; i < ARRAY_SIZE(obj->hmac); i++)
 			crypto_free_shash(obj->hmac[i]);
 	if (obj->bound)
-		sks_usage_put(obj->usage);
+		sks_ledger_put(obj->usage);
 	kfree_sensitive(obj);	/* wipes label, id, value and key id */
 }
 
@@ -335,15 +212,6 @@ struct sks_object *sks_object_new(const struct sks_obj_attrs *a,
 	return obj;
 }
 
-/* Take back the unpublished objects objs[0..n) from the ledger. */
-static void sks_objects_unbind_locked(struct sks_slot *slot,
-				      struct sks_object **objs, u32 n)
-{
-	while (n--)
-		if (objs[n]->bound)
-			sks_ledger_unbind_locked(slot, objs[n], objs[n]->made);
-}
-
 /**
  * sks_objects_publish_locked() - make new objects visible, all or none.
  * @sess: creating session; owner of the objects that are not token
@@ -382,7 +250,7 @@ int sks_objects_publish_locked(struct sks_session *sess,
 	if (!err && slot->used + charge > slot->capacity)
 		err = sks_fail(ckr, SKS_CKR_DEVICE_MEMORY);
 	if (err) {
-		sks_objects_unbind_locked(slot, objs, i);
+		sks_ledger_unbind_all_locked(slot, objs, i);
 		return err;
 	}
 	for (done = 0; done < n; done++) {
@@ -397,7 +265,7 @@ int sks_objects_publish_locked(struct sks_session *sess,
 	if (err) {
 		for (i = 0; i < done; i++)
 			xa_erase(&slot->objects, objs[i]->handle);
-		sks_objects_unbind_locked(slot, objs, n);
+		sks_ledger_unbind_all_locked(slot, objs, n);
 		return sks_fail(ckr, err == -EBUSY ? SKS_CKR_DEVICE_MEMORY :
 				SKS_CKR_HOST_MEMORY);
 	}
@@ -502,59 +370,6 @@ void sks_slot_objects_destroy_locked(struct sks_slot *slot)
 }
 
 /**
- * sks_obj_key_id() - the ledger id of an object's key.
- * @obj: a usage-limited key.
- *
- * Context: any.
- * Return: SKS_KEY_ID_LEN bytes inside @obj.
- */
-const u8 *sks_obj_key_id(const struct sks_object *obj)
-{
-	return sks_obj_value(obj) + obj->value_len;
-}
-
-static int sks_u64_cmp(const void *a, const void *b)
-{
-	u64 x = *(const u64 *)a, y = *(const u64 *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/**
- * sks_handles_first_duplicate() - find a repeated handle in a list.
- * @handles: the list.
- * @count: its length.
- * @first: out: the index of the first handle that repeats an earlier one,
- *	or @count if none does.
- *
- * Sorts (handle, index) pairs: O(n log n) for lists of SKS_MAX_EXTRACT.
- *
- * Context: process context, may sleep.
- * Return: 0 or -ENOMEM.
- */
-int sks_handles_first_duplicate(const u32 *handles, u32 count, u32 *first)
-{
-	u64 *pairs;
-	u32 i;
-
-	*first = count;
-	if (count < 2)
-		return 0;
-	pairs = kmalloc_array(count, sizeof(*pairs), GFP_KERNEL);
-	if (!pairs)
-		return -ENOMEM;
-	for (i = 0; i < count; i++)
-		pairs[i] = (u64)handles[i] << 32 | i;
-	sort(pairs, count, sizeof(*pairs), sks_u64_cmp, NULL);
-	for (i = 1; i < count; i++)
-		if (pairs[i] >> 32 == pairs[i - 1] >> 32 &&
-		    (u32)pairs[i] < *first)
-			*first = (u32)pairs[i];
-	kfree(pairs);
-	return 0;
-}
-
-/**
  * sks_object_to_rec() - the record of an object in a blob or an archive.
  * @obj: the object.
  * @r: out: its record (current format), pointing into @obj.
@@ -580,35 +395,6 @@ void sks_object_to_rec(const struct sks_object *obj, struct sks_blob_rec *r)
 	r->label = sks_obj_label(obj);
 	r->id = sks_obj_id(obj);
 	r->value = sks_obj_value(obj);
-}
-
-/**
- * sks_legacy_key_id() - the ledger id of a usage-limited key read from a
- * record of format version 1, which carries none.
- * @r: the record (a usage-limited key).
- * @key_id: out: SKS_KEY_ID_LEN bytes.
- *
- * The id is derived from the key's value and limit: the same for every
- * copy of the key, so old blobs and archives still share one count. It
- * stays in the kernel, or sealed in blobs and images.
- *
- * Context: any.
- */
-void sks_legacy_key_id(const struct sks_blob_rec *r, u8 *key_id)
-{
-	static const char prefix[] = "SKS v1 legacy key id";
-	struct sha256_state st;
-	u8 digest[SHA256_DIGEST_SIZE];
-	__le64 limit = cpu_to_le64(r->usage_limit);
-
-	sha256_init(&st);
-	sha256_update(&st, prefix, sizeof(prefix) - 1);
-	sha256_update(&st, (const u8 *)&limit, sizeof(limit));
-	sha256_update(&st, r->value, r->value_len);
-	sha256_final(&st, digest);
-	memcpy(key_id, digest, SKS_KEY_ID_LEN);
-	memzero_explicit(digest, sizeof(digest));
-	memzero_explicit(&st, sizeof(st));
 }
 
 /**

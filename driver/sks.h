@@ -32,7 +32,6 @@
 #define SKS_SECRET_SALT_LEN	16
 #define SKS_SECRET_HASH_LEN	32
 #define SKS_DEFAULT_CAPACITY	(1024 * 1024)
-#define SKS_MAX_CAPACITY	(256ULL * 1024 * 1024)
 #define SKS_OBJ_OVERHEAD	64	/* bytes charged per object */
 #define SKS_IOCTL_MAX_SIZE	256	/* largest ioctl struct */
 #define SKS_KEY_ID_LEN		16	/* usage ledger id of a key */
@@ -326,6 +325,7 @@ int sks_fail_errno(u32 *ckr, u32 code, int err);
 long sks_dispatch(struct sks_session *sess, struct sks_hsm *hsm,
 		  unsigned int cmd, unsigned long arg);
 void *sks_memdup_user(u64 uptr, u32 len, u32 max, u32 *ckr);
+int sks_handles_first_duplicate(const u32 *handles, u32 count, u32 *first);
 
 /* crypto.c */
 int sks_hkdf_setup(struct sks_hkdf *hkdf, const u8 *salt, unsigned int saltlen,
@@ -343,6 +343,9 @@ int sks_secret_set(struct crypto_shash *tfm, struct sks_secret *s,
 		   const u8 *pin, size_t len);
 int sks_secret_check(struct crypto_shash *tfm, const struct sks_secret *s,
 		     const u8 *pin, size_t len, bool *match);
+int sks_gcm_buf(struct crypto_aead *tfm, const u8 *key, bool enc, u8 *buf,
+		size_t aad_len, size_t text_len, const u8 *iv);
+struct crypto_aead *sks_gcm_alloc(void);
 struct sks_smk *sks_smk_create(void);
 struct sks_smk *sks_smk_import(const u8 *key);
 void sks_smk_put(struct sks_smk *smk);
@@ -409,11 +412,7 @@ void sks_object_remove_locked(struct sks_slot *slot, struct sks_object *obj);
 struct sks_object *sks_object_get_locked(struct sks_session *sess, u32 handle);
 void sks_session_objects_destroy(struct sks_session *sess);
 void sks_slot_objects_destroy_locked(struct sks_slot *slot);
-void sks_ledger_destroy_locked(struct sks_slot *slot);
-const u8 *sks_obj_key_id(const struct sks_object *obj);
-int sks_handles_first_duplicate(const u32 *handles, u32 count, u32 *first);
 void sks_object_to_rec(const struct sks_object *obj, struct sks_blob_rec *r);
-void sks_legacy_key_id(const struct sks_blob_rec *r, u8 *key_id);
 struct sks_object *sks_object_from_rec(struct sks_slot *slot,
 				       const struct sks_blob_rec *r, u32 flags,
 				       u32 *ckr);
@@ -423,6 +422,16 @@ int sks_ioc_get_attrs(struct sks_session *sess, void *arg, u32 *ckr);
 int sks_ioc_get_value(struct sks_session *sess, void *arg, u32 *ckr);
 int sks_ioc_find_objects(struct sks_session *sess, void *arg, u32 *ckr);
 int sks_ioc_destroy_object(struct sks_session *sess, void *arg, u32 *ckr);
+
+/* ledger.c */
+const u8 *sks_obj_key_id(const struct sks_object *obj);
+void sks_legacy_key_id(const struct sks_blob_rec *r, u8 *key_id);
+void sks_ledger_put(struct sks_usage *u);
+int sks_ledger_bind_locked(struct sks_slot *slot, struct sks_object *obj,
+			   u32 *ckr);
+void sks_ledger_unbind_all_locked(struct sks_slot *slot,
+				  struct sks_object **objs, u32 n);
+void sks_ledger_destroy_locked(struct sks_slot *slot);
 
 /* keyuse.c */
 int sks_ioc_encrypt(struct sks_session *sess, void *arg, u32 *ckr);
@@ -437,18 +446,18 @@ int sks_ioc_insert(struct sks_session *sess, void *arg, u32 *ckr);
 int sks_ioc_smk_rollover(struct sks_session *sess, void *arg, u32 *ckr);
 
 /* archive.c */
+int sks_ioc_archive_backup(struct sks_session *sess, void *arg, u32 *ckr);
+int sks_ioc_archive_restore(struct sks_session *sess, void *arg, u32 *ckr);
+
+/* backup_hsm.c */
 void sks_archives_destroy_locked(struct sks_slot *slot);
 int sks_domain_set(struct crypto_shash *tfm, struct sks_secret *s,
 		   const u8 *domain, size_t len);
 void sks_domain_restore(struct sks_secret *s, const u8 *hash);
-int sks_ioc_archive_backup(struct sks_session *sess, void *arg, u32 *ckr);
-int sks_ioc_archive_restore(struct sks_session *sess, void *arg, u32 *ckr);
+bool sks_fw_supports_sks(const char *fw);
 int sks_ioc_archive_list(struct sks_session *sess, void *arg, u32 *ckr);
 int sks_ioc_archive_show(struct sks_session *sess, void *arg, u32 *ckr);
 int sks_ioc_archive_delete(struct sks_session *sess, void *arg, u32 *ckr);
-#if IS_ENABLED(CONFIG_KUNIT)
-bool sks_fw_supports_sks(const char *fw);	/* static without KUnit */
-#endif
 
 /* image.c */
 int sks_ioc_image_save(struct sks_session *sess, void *arg, u32 *ckr);

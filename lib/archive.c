@@ -110,6 +110,8 @@ struct sks_archive_info {
 	uint64_t size;
 	uint8_t domain_id[SKS_DOMAIN_ID_LEN];
 	uint8_t smk_fp[SKS_FINGERPRINT_LEN];
+	unsigned int failures;
+	unsigned int lockout_secs;
 };
 
 struct sks_archive_list_info {
@@ -129,6 +131,8 @@ static void info_from_entry(struct sks_archive_info *i,
 	i->size = e->size;
 	memcpy(i->domain_id, e->domain_id, SKS_DOMAIN_ID_LEN);
 	memcpy(i->smk_fp, e->smk_fingerprint, SKS_FINGERPRINT_LEN);
+	i->failures = e->failures;
+	i->lockout_secs = e->lockout_secs;
 }
 
 SKS_API struct sks_archive_list_info *
@@ -300,4 +304,16 @@ SKS_API const uint8_t *
 sks_archive_info_get_smk_fingerprint(const struct sks_archive_info *info)
 {
 	return info->kind == SKS_ARCHIVE_SKS ? info->smk_fp : NULL;
+}
+
+SKS_API unsigned int
+sks_archive_info_get_failures(const struct sks_archive_info *info)
+{
+	return info->failures;
+}
+
+SKS_API unsigned int
+sks_archive_info_get_lockout_secs(const struct sks_archive_info *info)
+{
+	return info->lockout_secs;
 }

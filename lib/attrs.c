@@ -20,6 +20,8 @@ SKS_API struct sks_attrs *sks_attrs_new(void)
 	}
 	a->raw.obj_class = SKS_CKO_SECRET_KEY;
 	a->raw.key_type = SKS_CKK_AES;
+	/* Private unless told otherwise, as Luna's keys are. */
+	a->raw.flags = SKS_OBJ_PRIVATE;
 	sks_set_result(SKS_CKR_OK);
 	return a;
 }

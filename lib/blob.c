@@ -22,14 +22,20 @@ struct sks_blob_set {
 	size_t room;
 };
 
-/* Check the fixed header; returns the whole blob's length or 0. */
+/*
+ * Check the fixed header; returns the whole blob's length or 0. Versions 1
+ * and 2 share the header: only the records inside the sealed payload,
+ * which the library never sees, differ.
+ */
 static size_t header_length(const uint8_t *p, size_t avail)
 {
 	uint32_t payload, count;
+	uint16_t version;
 
-	if (avail < SKS_BLOB_HEADER_LEN ||
-	    memcmp(p, SKS_BLOB_MAGIC_STR, 4) ||
-	    sks_get_le16(p + SKS_BLOB_OFF_VERSION) != SKS_BLOB_VERSION_1 ||
+	if (avail < SKS_BLOB_HEADER_LEN || memcmp(p, SKS_BLOB_MAGIC_STR, 4))
+		return 0;
+	version = sks_get_le16(p + SKS_BLOB_OFF_VERSION);
+	if ((version != SKS_BLOB_VERSION_1 && version != SKS_BLOB_VERSION_2) ||
 	    sks_get_le16(p + SKS_BLOB_OFF_HDR_LEN) != SKS_BLOB_HEADER_LEN ||
 	    sks_get_le32(p + SKS_BLOB_OFF_FLAGS))
 		return 0;
@@ -218,7 +224,12 @@ SKS_API int sks_blob_set_write_fd(const struct sks_blob_set *set, int fd)
 	return 0;
 }
 
-/* Size of the blob that @count objects from @handles would make. */
+/*
+ * Size of the blob that @count objects from @handles would make, by the
+ * driver's size query: CKR_OK (or CKR_BUFFER_TOO_SMALL from drivers before
+ * the size-query convention) with the size, or CKR_DATA_LEN_RANGE with a
+ * size above SKS_MAX_BLOB_SIZE, which the caller's plan then splits.
+ */
 static int extract_size(struct sks_session *s, const uint32_t *handles,
 			size_t count, size_t *size)
 {
@@ -228,7 +239,9 @@ static int extract_size(struct sks_session *s, const uint32_t *handles,
 	e.handles = (uintptr_t)handles;
 	e.count = count;
 	if (sks_do_ioctl(s->fd, SKS_IOC_EXTRACT, &e) &&
-	    sks_last_result() != SKS_CKR_BUFFER_TOO_SMALL)
+	    sks_last_result() != SKS_CKR_BUFFER_TOO_SMALL &&
+	    !(sks_last_result() == SKS_CKR_DATA_LEN_RANGE &&
+	      e.blob_len > SKS_MAX_BLOB_SIZE))
 		return -1;
 	if (!e.blob_len)
 		return sks_fail(EIO, SKS_CKR_GENERAL_ERROR);

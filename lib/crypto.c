@@ -8,17 +8,56 @@
 
 #include "internal.h"
 
+/* Room of a caller's buffer as the driver takes it: more than 4 GiB is
+ * simply enough. */
+static uint32_t room(const void *buf, size_t len)
+{
+	if (!buf)
+		return 0;
+	return len > UINT32_MAX ? UINT32_MAX : len;
+}
+
+/*
+ * The size-query convention of <sks.h> from the driver's answer to a call
+ * whose output pointer was @buf: a NULL @buf is a size query, answered with
+ * success whether the driver says CKR_OK (size queries) or, as drivers
+ * before the convention did, CKR_BUFFER_TOO_SMALL. @needed is the length
+ * the driver reported; *@len receives it, or 0 after any other failure.
+ */
+static int sized(int ret, const void *buf, uint32_t needed, size_t *len)
+{
+	if (!ret) {
+		*len = needed;
+		return 0;
+	}
+	if (sks_last_result() != SKS_CKR_BUFFER_TOO_SMALL) {
+		*len = 0;
+		return -1;
+	}
+	*len = needed;
+	if (!buf) {
+		sks_set_result(SKS_CKR_OK);
+		return 0;
+	}
+	errno = EOVERFLOW;
+	return -1;
+}
+
 static int crypt(struct sks_session *session, unsigned long cmd, uint32_t key,
 		 const void *aad, size_t aad_len, uint8_t *iv, const void *in,
 		 size_t in_len, void *out, size_t *out_len)
 {
 	struct sks_crypt c;
+	int ret;
 
-	if (!iv || !out_len || *out_len > UINT32_MAX ||
-	    aad_len > SKS_MAX_DATA_SIZE ||
-	    in_len > SKS_MAX_DATA_SIZE + SKS_GCM_TAG_LEN ||
-	    (aad_len && !aad) || (in_len && !in))
+	if (!out_len)
 		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+	/* Lengths the ioctl can carry; the driver judges their range. */
+	if (!session || !iv || aad_len > UINT32_MAX || in_len > UINT32_MAX ||
+	    (aad_len && !aad) || (in_len && !in)) {
+		*out_len = 0;
+		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+	}
 	memset(&c, 0, sizeof(c));
 	c.handle = key;
 	c.mechanism = SKS_CKM_AES_GCM;
@@ -29,16 +68,12 @@ static int crypt(struct sks_session *session, unsigned long cmd, uint32_t key,
 	c.in = (uintptr_t)in;
 	c.in_len = in_len;
 	c.out = (uintptr_t)out;
-	c.out_len = *out_len;
-	if (sks_do_ioctl(session->fd, cmd, &c)) {
-		if (sks_last_result() == SKS_CKR_BUFFER_TOO_SMALL)
-			*out_len = c.out_len;
-		return -1;
-	}
-	if (cmd == SKS_IOC_ENCRYPT)
+	c.out_len = room(out, *out_len);
+	ret = sks_do_ioctl(session->fd, cmd, &c);
+	ret = sized(ret, out, c.out_len, out_len);
+	if (!ret && out && cmd == SKS_IOC_ENCRYPT)
 		memcpy(iv, c.iv, SKS_GCM_IV_LEN);
-	*out_len = c.out_len;
-	return 0;
+	return ret;
 }
 
 SKS_API int sks_crypto_encrypt(struct sks_session *session, uint32_t key,
@@ -57,8 +92,11 @@ SKS_API int sks_crypto_decrypt(struct sks_session *session, uint32_t key,
 {
 	uint8_t nonce[SKS_GCM_IV_LEN];
 
-	if (!iv)
+	if (!iv) {
+		if (out_len)
+			*out_len = 0;
 		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+	}
 	memcpy(nonce, iv, sizeof(nonce));
 	return crypt(session, SKS_IOC_DECRYPT, key, aad, aad_len, nonce, in,
 		     in_len, out, out_len);
@@ -69,21 +107,23 @@ SKS_API int sks_crypto_sign(struct sks_session *session, uint32_t key,
 			    void *mac, size_t *mac_len)
 {
 	struct sks_sign s;
+	int ret;
 
-	if (len > SKS_MAX_DATA_SIZE || (len && !data) || !mac || !mac_len ||
-	    *mac_len > UINT32_MAX)
+	if (!mac_len)
 		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+	if (!session || len > UINT32_MAX || (len && !data)) {
+		*mac_len = 0;
+		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+	}
 	memset(&s, 0, sizeof(s));
 	s.handle = key;
 	s.mechanism = mechanism;
 	s.data = (uintptr_t)data;
 	s.data_len = len;
 	s.sig = (uintptr_t)mac;
-	s.sig_len = *mac_len;
-	if (sks_do_ioctl(session->fd, SKS_IOC_SIGN, &s))
-		return -1;
-	*mac_len = s.sig_len;
-	return 0;
+	s.sig_len = room(mac, *mac_len);
+	ret = sks_do_ioctl(session->fd, SKS_IOC_SIGN, &s);
+	return sized(ret, mac, s.sig_len, mac_len);
 }
 
 SKS_API int sks_crypto_verify(struct sks_session *session, uint32_t key,
@@ -92,7 +132,7 @@ SKS_API int sks_crypto_verify(struct sks_session *session, uint32_t key,
 {
 	struct sks_sign s;
 
-	if (len > SKS_MAX_DATA_SIZE || (len && !data) || !mac ||
+	if (!session || len > UINT32_MAX || (len && !data) || !mac ||
 	    mac_len > UINT32_MAX)
 		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 	memset(&s, 0, sizeof(s));

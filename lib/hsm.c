@@ -72,11 +72,13 @@ SKS_API int sks_hsm_get_firmware(struct sks_hsm *hsm, char *buf, size_t size)
 	struct sks_hsm_info info;
 	size_t len;
 
+	if (!buf || !size)
+		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 	if (hsm_info(hsm, &info))
 		return -1;
 	len = strnlen((const char *)info.firmware, sizeof(info.firmware));
 	if (len >= size)
-		return sks_fail(ERANGE, SKS_CKR_BUFFER_TOO_SMALL);
+		return sks_fail(EOVERFLOW, SKS_CKR_BUFFER_TOO_SMALL);
 	memcpy(buf, info.firmware, len);
 	buf[len] = '\0';
 	return 0;

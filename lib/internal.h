@@ -15,6 +15,7 @@
 /* Blob format (docs/blob-format.md): fixed header, payload, GCM tag. */
 #define SKS_BLOB_MAGIC_STR	"SKSB"
 #define SKS_BLOB_VERSION_1	1
+#define SKS_BLOB_VERSION_2	2	/* same header; key id in the records */
 #define SKS_BLOB_HEADER_LEN	80
 #define SKS_BLOB_OVERHEAD	(SKS_BLOB_HEADER_LEN + SKS_GCM_TAG_LEN)
 #define SKS_BLOB_OFF_VERSION	4

@@ -25,6 +25,10 @@ struct sks_session_desc {
 	int has_rollover;
 	uint8_t smk_fp[SKS_FINGERPRINT_LEN];
 	uint8_t rollover_fp[SKS_FINGERPRINT_LEN];
+	unsigned int so_failures;
+	unsigned int co_failures;
+	unsigned int cu_failures;
+	unsigned int lockout_secs;
 };
 
 SKS_API struct sks_session *sks_session_open_path(const char *path)
@@ -109,6 +113,10 @@ SKS_API struct sks_session_desc *sks_session_get_desc(struct sks_session *sessio
 		     (info.state & SKS_STATE_INITIALIZED) &&
 		     !all_zero(d->smk_fp, SKS_FINGERPRINT_LEN);
 	d->has_rollover = !all_zero(d->rollover_fp, SKS_FINGERPRINT_LEN);
+	d->so_failures = info.so_failures;
+	d->co_failures = info.co_failures;
+	d->cu_failures = info.cu_failures;
+	d->lockout_secs = info.lockout_secs;
 	return d;
 }
 
@@ -167,6 +175,30 @@ SKS_API const uint8_t *
 sks_session_desc_get_rollover_fingerprint(const struct sks_session_desc *desc)
 {
 	return desc->has_rollover ? desc->rollover_fp : NULL;
+}
+
+SKS_API unsigned int
+sks_session_desc_get_so_failures(const struct sks_session_desc *desc)
+{
+	return desc->so_failures;
+}
+
+SKS_API unsigned int
+sks_session_desc_get_co_failures(const struct sks_session_desc *desc)
+{
+	return desc->co_failures;
+}
+
+SKS_API unsigned int
+sks_session_desc_get_cu_failures(const struct sks_session_desc *desc)
+{
+	return desc->cu_failures;
+}
+
+SKS_API unsigned int
+sks_session_desc_get_lockout_secs(const struct sks_session_desc *desc)
+{
+	return desc->lockout_secs;
 }
 
 SKS_API const char *sks_role_name(uint32_t role)

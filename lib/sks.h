@@ -27,6 +27,23 @@
  *   - Getters of opaque objects cannot fail and return plain values.
  *   - Destructors (*_free, *_close) accept NULL.
  *
+ * Variable-size output (the same for every function that writes into a
+ * caller's buffer whose room it takes and returns through a size_t
+ * pointer: sks_crypto_encrypt(), sks_crypto_decrypt(), sks_crypto_sign();
+ * PKCS#11 v2.40 section 5.2)
+ *   - A NULL buffer is a size query: the call returns 0 and puts the needed
+ *     length in *len. No operation runs and no key use is counted.
+ *   - A buffer with too little room: the call returns -1 with errno
+ *     EOVERFLOW, sks_last_result() SKS_CKR_BUFFER_TOO_SMALL and the needed
+ *     length in *len; nothing is written to the buffer.
+ *   - Success: *len is the number of bytes written.
+ *   - Any other failure: *len is 0.
+ *   Functions that return variable-size output in memory they allocate
+ *   (sks_object_get_value(), sks_object_find(), sks_image_save(), the
+ *   lists) size it themselves; sks_hsm_get_firmware() fills a string of
+ *   at most SKS_FW_VERSION_LEN bytes and fails with EOVERFLOW
+ *   (SKS_CKR_BUFFER_TOO_SMALL) in less room.
+ *
  * Ownership
  *   Every object returned by a *_new, *_open, *_get_*_info/_desc, *_list or
  *   extract function belongs to the caller, who releases it with the
@@ -146,7 +163,8 @@ int sks_hsm_get_serial(struct sks_hsm *hsm, uint64_t *serial);
  * @buf: out: NUL terminated version string ("7.7.2").
  * @size: room at @buf (SKS_FW_VERSION_LEN is enough).
  *
- * Return: 0 or -1 (ERANGE if @size was too small).
+ * Return: 0 or -1 (EOVERFLOW with SKS_CKR_BUFFER_TOO_SMALL if @size was too
+ * small, EINVAL if @buf is NULL or @size 0).
  */
 int sks_hsm_get_firmware(struct sks_hsm *hsm, char *buf, size_t size);
 
@@ -336,7 +354,19 @@ unsigned int sks_session_desc_get_slot(const struct sks_session_desc *desc);
 unsigned int sks_session_desc_get_type(const struct sks_session_desc *desc);
 /** sks_session_desc_get_role() - SKS_ROLE_* or SKS_ROLE_NONE. @desc: snapshot. */
 uint32_t sks_session_desc_get_role(const struct sks_session_desc *desc);
-/** sks_session_desc_get_state() - SKS_STATE_* bits. @desc: snapshot. */
+/**
+ * sks_session_desc_get_state() - SKS_STATE_* bits of the slot.
+ * @desc: snapshot.
+ *
+ * Besides INITIALIZED, CO_SET, CU_SET and SMK_ROLLOVER: SKS_STATE_CO_LOCKED
+ * and SKS_STATE_CU_LOCKED (that role is locked after SKS_MAX_LOGIN_FAILURES
+ * failed logins until the partition SO initialises it again),
+ * SKS_STATE_ZEROIZED (the partition was wiped after SKS_MAX_SO_FAILURES
+ * failed partition SO logins and must be initialised again) and, on a
+ * Backup HSM, SKS_STATE_SO_LOCKED (an HSM SO lockout is running).
+ *
+ * Return: the bits.
+ */
 uint32_t sks_session_desc_get_state(const struct sks_session_desc *desc);
 /** sks_session_desc_get_serial() - slot serial number. @desc: snapshot. */
 uint64_t sks_session_desc_get_serial(const struct sks_session_desc *desc);
@@ -371,6 +401,46 @@ const uint8_t *
 sks_session_desc_get_rollover_fingerprint(const struct sks_session_desc *desc);
 
 /**
+ * sks_session_desc_get_so_failures() - consecutive failed checks of the
+ * partition SO secret (on a Backup HSM: of the HSM SO secret).
+ * @desc: snapshot.
+ *
+ * SKS_MAX_SO_FAILURES of them zeroize a partition; SKS_MAX_HSM_SO_FAILURES
+ * of them start an HSM SO lockout on a Backup HSM.
+ *
+ * Return: the count (0 with a driver that does not report it).
+ */
+unsigned int
+sks_session_desc_get_so_failures(const struct sks_session_desc *desc);
+/**
+ * sks_session_desc_get_co_failures() - consecutive failed Crypto Officer
+ * logins (SKS_MAX_LOGIN_FAILURES lock the role).
+ * @desc: snapshot.
+ *
+ * Return: the count.
+ */
+unsigned int
+sks_session_desc_get_co_failures(const struct sks_session_desc *desc);
+/**
+ * sks_session_desc_get_cu_failures() - consecutive failed Crypto User
+ * logins (SKS_MAX_LOGIN_FAILURES lock the role).
+ * @desc: snapshot.
+ *
+ * Return: the count.
+ */
+unsigned int
+sks_session_desc_get_cu_failures(const struct sks_session_desc *desc);
+/**
+ * sks_session_desc_get_lockout_secs() - Backup HSM: seconds left of an HSM
+ * SO lockout (SKS_STATE_SO_LOCKED).
+ * @desc: snapshot.
+ *
+ * Return: the seconds, 0 when no lockout runs (and on partitions).
+ */
+unsigned int
+sks_session_desc_get_lockout_secs(const struct sks_session_desc *desc);
+
+/**
  * sks_role_name() - Luna name of a role for display.
  * @role: SKS_ROLE_*.
  *
@@ -380,14 +450,19 @@ sks_session_desc_get_rollover_fingerprint(const struct sks_session_desc *desc);
 const char *sks_role_name(uint32_t role);
 
 /**
- * sks_session_init_partition() - initialise a new partition (CAP_SYS_ADMIN).
- * A V1 partition gets its SMK here.
+ * sks_session_init_partition() - initialise a partition (CAP_SYS_ADMIN).
+ * A V1 partition gets a new SMK here.
  * @session: session on the partition.
- * @so_pin: partition SO secret.
+ * @so_pin: partition SO secret (SKS_PIN_MIN..SKS_PIN_MAX characters). A
+ *	partition that is initialised already is re-initialised, its
+ *	objects, SMKs and Crypto Officer and Crypto User secrets wiped, when
+ *	@so_pin is its current SO secret, which it keeps.
  * @domain: cloning domain.
  * @label: partition label, or NULL.
  *
- * Return: 0 or -1.
+ * Return: 0 or -1 (CKR_PIN_INCORRECT for a wrong SO secret on an
+ * initialised partition, counted towards its zeroization; CKR_PIN_LEN_RANGE
+ * for a secret of the wrong length).
  */
 int sks_session_init_partition(struct sks_session *session, const char *so_pin,
 			       const char *domain, const char *label);
@@ -398,7 +473,11 @@ int sks_session_init_partition(struct sks_session *session, const char *so_pin,
  * @role: SKS_ROLE_SO, SKS_ROLE_CO or SKS_ROLE_CU.
  * @pin: the role's secret.
  *
- * Return: 0 or -1.
+ * Every wrong secret counts (see "Bad-attempt limits" in <linux/sks.h>).
+ *
+ * Return: 0 or -1 (CKR_PIN_INCORRECT for a wrong secret, CKR_PIN_LOCKED for
+ * a locked Crypto Officer or Crypto User, CKR_USER_PIN_NOT_INITIALIZED on a
+ * zeroized partition).
  */
 int sks_session_login(struct sks_session *session, uint32_t role,
 		      const char *pin);
@@ -449,8 +528,13 @@ int sks_session_smk_rollover(struct sks_session *session, uint32_t flags);
 /* ---------------------------------------------------------------------- */
 
 /**
- * sks_attrs_new() - new, empty attributes (class SKS_CKO_SECRET_KEY, key
- * type SKS_CKK_AES, no flags, empty label and id).
+ * sks_attrs_new() - new attributes for a private key: class
+ * SKS_CKO_SECRET_KEY, key type SKS_CKK_AES, flags SKS_OBJ_PRIVATE, empty
+ * label and id.
+ *
+ * Objects are private by default, as Luna's are: only sessions logged in
+ * as Crypto Officer or Crypto User see them. An object without
+ * SKS_OBJ_PRIVATE is public (also seen without a login, and by the SO).
  *
  * Return: new attributes, to be released with sks_attrs_free(), or NULL.
  */
@@ -466,7 +550,12 @@ void sks_attrs_free(struct sks_attrs *attrs);
 void sks_attrs_set_class(struct sks_attrs *attrs, uint32_t cls);
 /** sks_attrs_set_key_type() - set the key type (SKS_CKK_*). @attrs: attributes. @key_type: type. */
 void sks_attrs_set_key_type(struct sks_attrs *attrs, uint32_t key_type);
-/** sks_attrs_set_flags() - set the SKS_OBJ_* flags. @attrs: attributes. @flags: flags. */
+/**
+ * sks_attrs_set_flags() - set the SKS_OBJ_* flags.
+ * @attrs: attributes.
+ * @flags: all the flags: SKS_OBJ_PRIVATE included for a private object
+ *	(sks_attrs_new() sets it; these flags replace it).
+ */
 void sks_attrs_set_flags(struct sks_attrs *attrs, uint32_t flags);
 /** sks_attrs_set_value_len() - set the key length in bytes. @attrs: attributes. @len: bytes. */
 void sks_attrs_set_value_len(struct sks_attrs *attrs, uint32_t len);
@@ -496,7 +585,7 @@ int sks_attrs_set_id(struct sks_attrs *attrs, const void *id, size_t len);
 uint32_t sks_attrs_get_class(const struct sks_attrs *attrs);
 /** sks_attrs_get_key_type() - key type. @attrs: attributes. */
 uint32_t sks_attrs_get_key_type(const struct sks_attrs *attrs);
-/** sks_attrs_get_flags() - SKS_OBJ_* flags. @attrs: attributes. */
+/** sks_attrs_get_flags() - SKS_OBJ_* flags (SKS_OBJ_PRIVATE: private). @attrs: attributes. */
 uint32_t sks_attrs_get_flags(const struct sks_attrs *attrs);
 /** sks_attrs_get_value_len() - value length in bytes. @attrs: attributes. */
 uint32_t sks_attrs_get_value_len(const struct sks_attrs *attrs);
@@ -552,10 +641,13 @@ int sks_object_create(struct sks_session *session,
 
 /**
  * sks_object_get_attrs() - read an object's attributes (never its value).
- * @session: session.
+ * @session: session; without a Crypto Officer or Crypto User login only
+ *	public objects can be read.
  * @handle: object handle.
  *
- * Return: new attributes, to be released with sks_attrs_free(), or NULL.
+ * Return: new attributes, to be released with sks_attrs_free(), or NULL
+ * (CKR_OBJECT_HANDLE_INVALID also for a private object the session may not
+ * see).
  */
 struct sks_attrs *sks_object_get_attrs(struct sks_session *session,
 				       uint32_t handle);
@@ -574,7 +666,8 @@ void *sks_object_get_value(struct sks_session *session, uint32_t handle,
 
 /**
  * sks_object_find() - handles of the objects that match a template.
- * @session: session.
+ * @session: session; without a Crypto Officer or Crypto User login (none,
+ *	or the SO's) only public objects are found.
  * @tmpl: template, or NULL to list every visible object.
  * @match: SKS_FIND_* bits saying which fields of @tmpl must match.
  * @count: out: number of handles.
@@ -608,11 +701,17 @@ int sks_object_destroy(struct sks_session *session, uint32_t handle);
  * @aad_len: its length.
  * @in: plaintext.
  * @in_len: its length (at most SKS_MAX_DATA_SIZE).
- * @iv: out: the SKS_GCM_IV_LEN byte nonce the device chose.
- * @out: out: ciphertext followed by the tag: @in_len + SKS_GCM_TAG_LEN bytes.
- * @out_len: in: room at @out; out: bytes written.
+ * @iv: out: the SKS_GCM_IV_LEN byte nonce the device chose (not written
+ *	by a size query).
+ * @out: out: ciphertext followed by the tag: @in_len + SKS_GCM_TAG_LEN
+ *	bytes; NULL to query that length.
+ * @out_len: in: room at @out; out: bytes written, or needed (size query,
+ *	CKR_BUFFER_TOO_SMALL), or 0 after any other failure.
  *
- * Return: 0 or -1.
+ * Variable-size output as described at the top of this header.
+ *
+ * Return: 0 or -1 (EOVERFLOW with CKR_BUFFER_TOO_SMALL if @out is too
+ * small; CKR_DATA_LEN_RANGE for a plaintext above SKS_MAX_DATA_SIZE).
  */
 int sks_crypto_encrypt(struct sks_session *session, uint32_t key,
 		       const void *aad, size_t aad_len, const void *in,
@@ -628,10 +727,16 @@ int sks_crypto_encrypt(struct sks_session *session, uint32_t key,
  * @in: ciphertext followed by the tag.
  * @in_len: its length.
  * @out: out: plaintext, @in_len - SKS_GCM_TAG_LEN bytes; nothing is written
- *	if the tag does not verify (CKR_ENCRYPTED_DATA_INVALID).
- * @out_len: in: room at @out; out: bytes written.
+ *	if the tag does not verify (CKR_ENCRYPTED_DATA_INVALID); NULL to
+ *	query that length.
+ * @out_len: in: room at @out; out: bytes written, or needed (size query,
+ *	CKR_BUFFER_TOO_SMALL), or 0 after any other failure.
  *
- * Return: 0 or -1.
+ * Variable-size output as described at the top of this header.
+ *
+ * Return: 0 or -1 (EOVERFLOW with CKR_BUFFER_TOO_SMALL if @out is too
+ * small; CKR_ENCRYPTED_DATA_LEN_RANGE for a ciphertext below
+ * SKS_GCM_TAG_LEN or above SKS_MAX_DATA_SIZE + SKS_GCM_TAG_LEN bytes).
  */
 int sks_crypto_decrypt(struct sks_session *session, uint32_t key,
 		       const void *aad, size_t aad_len, const uint8_t *iv,
@@ -645,10 +750,15 @@ int sks_crypto_decrypt(struct sks_session *session, uint32_t key,
  * @mechanism: SKS_CKM_SHA256_HMAC, SKS_CKM_SHA384_HMAC or SKS_CKM_SHA512_HMAC.
  * @data: message.
  * @len: its length.
- * @mac: out: the MAC.
- * @mac_len: in: room at @mac (64 is always enough); out: MAC length.
+ * @mac: out: the MAC; NULL to query its length.
+ * @mac_len: in: room at @mac (64 is always enough); out: MAC length
+ *	(written, or needed: size query, CKR_BUFFER_TOO_SMALL), or 0 after
+ *	any other failure.
  *
- * Return: 0 or -1.
+ * Variable-size output as described at the top of this header.
+ *
+ * Return: 0 or -1 (EOVERFLOW with CKR_BUFFER_TOO_SMALL if @mac is too
+ * small).
  */
 int sks_crypto_sign(struct sks_session *session, uint32_t key,
 		    uint32_t mechanism, const void *data, size_t len,
@@ -678,8 +788,10 @@ int sks_crypto_verify(struct sks_session *session, uint32_t key,
  * @ops: @count descriptors (struct sks_batch_op in <linux/sks.h>): fill
  *	@op, @handle, @mechanism, the pointers and lengths (and @iv for a
  *	decryption), leave everything else zero. Each gets its own @result
- *	(an SKS_CKR_* code), and @iv and @out_len as the single call would
- *	return them.
+ *	(an SKS_CKR_* code), and @iv and @out_len as the single ioctl would
+ *	return them: an @out of 0 is a size query (SKS_CKR_OK and the
+ *	needed length), too little room gives SKS_CKR_BUFFER_TOO_SMALL and
+ *	the needed length.
  * @count: 1..SKS_BATCH_MAX_OPS; the inputs (in_len + aad_len) add up to
  *	at most SKS_BATCH_MAX_BYTES.
  * @flags: 0, or SKS_BATCH_STOP_ON_ERROR to stop after the first failed
@@ -703,8 +815,11 @@ int sks_crypto_batch(struct sks_session *session, struct sks_batch_op *ops,
  * @buf: bytes that start with an SKS blob.
  * @len: bytes available at @buf (at least the header).
  *
+ * Blob formats 1 and 2 (docs/blob-format.md) share the header and are both
+ * accepted.
+ *
  * Return: the blob length (it may exceed @len: truncated input), or 0 with
- * errno EBADMSG if @buf does not start with a valid version 1 header.
+ * errno EBADMSG if @buf does not start with a valid version 1 or 2 header.
  */
 size_t sks_blob_get_length(const void *buf, size_t len);
 
@@ -1007,6 +1122,23 @@ const uint8_t *sks_archive_info_get_domain_id(const struct sks_archive_info *inf
  */
 const uint8_t *
 sks_archive_info_get_smk_fingerprint(const struct sks_archive_info *info);
+/**
+ * sks_archive_info_get_failures() - consecutive wrong user secrets given
+ * for the archive (SKS_MAX_LOGIN_FAILURES start a lockout).
+ * @info: archive.
+ *
+ * Return: the count (0 with a driver that does not report it).
+ */
+unsigned int sks_archive_info_get_failures(const struct sks_archive_info *info);
+/**
+ * sks_archive_info_get_lockout_secs() - seconds left of the archive's user
+ * secret lockout (restores and appends give CKR_PIN_LOCKED until then).
+ * @info: archive.
+ *
+ * Return: the seconds, 0 when no lockout runs.
+ */
+unsigned int
+sks_archive_info_get_lockout_secs(const struct sks_archive_info *info);
 
 /* ---------------------------------------------------------------------- */
 /* Backup HSM images                                                      */

@@ -5,8 +5,8 @@
 # skscm. Runs as root inside the test VM (scripts/vm.sh run) with sks.ko
 # loaded and skscm on PATH; prints the transcript an operator would see
 # (skscm echoes each command after its "skscm:> " prompt; passwords are
-# typed on the following lines and never echoed). Exits non-zero if any
-# step fails.
+# typed on the following lines and never echoed; a new password is typed
+# twice). Exits non-zero if any step fails.
 set -eu
 set -o pipefail
 
@@ -42,8 +42,10 @@ hsm show
 partition create -type v1 -slot 4
 backuphsm create -slot 5
 $BK_PW
+$BK_PW
 partition init -slot 4 -label payments -domain $DOMAIN
 proceed
+$SO_PW
 $SO_PW
 slot list
 EOF
@@ -54,6 +56,7 @@ slot set -slot 4
 role login -name so
 $SO_PW
 role init -name co
+$CO_PW
 $CO_PW
 role logout
 EOF
@@ -87,6 +90,7 @@ partition archive backup -slot 5
 proceed
 $BK_PW
 $AR_PW
+$AR_PW
 EOF
 name=$(sed -n 's/^Creating partition \(.*\) on slot 5\.$/\1/p' $dir/last.out)
 [ -n "$name" ] || fail "no archive name in the backup transcript"
@@ -103,10 +107,12 @@ cm <<EOF || fail "creating the test partition"
 partition create -type v1 -slot 6
 partition init -slot 6 -label smk-test -domain $DOMAIN -force
 $SO_PW
+$SO_PW
 slot set -slot 6
 role login -name so
 $SO_PW
 role init -name co
+$CO_PW
 $CO_PW
 role logout
 EOF

@@ -215,4 +215,200 @@ TEST_F(v1, insert_is_all_or_nothing)
 	sks_blob_set_free(set);
 }
 
+/* A key of @type (AES or generic secret) with @flags and @limit. */
+static uint32_t make_key(struct sks_session *s, uint32_t type, uint32_t flags,
+			 uint64_t limit)
+{
+	struct sks_attrs *a = sks_attrs_new();
+	uint32_t h = 0;
+
+	if (!a)
+		return 0;
+	sks_attrs_set_key_type(a, type);
+	sks_attrs_set_value_len(a, 32);
+	sks_attrs_set_flags(a, flags | SKS_OBJ_PRIVATE);
+	sks_attrs_set_usage_limit(a, limit);
+	if (sks_object_generate(s, type == SKS_CKK_AES ? SKS_CKM_AES_KEY_GEN :
+				SKS_CKM_GENERIC_SECRET_KEY_GEN, a, &h))
+		h = 0;
+	sks_attrs_free(a);
+	return h;
+}
+
+/*
+ * One size-query convention for every libsks call that fills a caller's
+ * buffer (lib/sks.h): NULL buffer -> 0 and the length; too small -> -1,
+ * EOVERFLOW, CKR_BUFFER_TOO_SMALL and the length; other failures -> 0.
+ */
+TEST_F(v1, size_queries_follow_one_convention)
+{
+	uint32_t aes = make_key(self->s, SKS_CKK_AES,
+				SKS_OBJ_ENCRYPT | SKS_OBJ_DECRYPT, 0);
+	uint32_t mac = make_key(self->s, SKS_CKK_GENERIC_SECRET, SKS_OBJ_SIGN, 0);
+	uint8_t iv[SKS_GCM_IV_LEN], ct[64], pt[64], sig[64];
+	size_t len, ctlen;
+
+	ASSERT_NE(0, aes);
+	ASSERT_NE(0, mac);
+
+	/* Encrypt: query, too small, right. */
+	len = 12345;
+	ASSERT_EQ(0, sks_crypto_encrypt(self->s, aes, NULL, 0, "hello", 5, iv,
+					NULL, &len));
+	EXPECT_EQ(SKS_CKR_OK, sks_last_result());
+	EXPECT_EQ(5 + SKS_GCM_TAG_LEN, len);
+	len = 4;
+	errno = 0;
+	EXPECT_EQ(-1, sks_crypto_encrypt(self->s, aes, NULL, 0, "hello", 5, iv,
+					 ct, &len));
+	EXPECT_EQ(EOVERFLOW, errno);
+	EXPECT_EQ(SKS_CKR_BUFFER_TOO_SMALL, sks_last_result());
+	EXPECT_EQ(5 + SKS_GCM_TAG_LEN, len);
+	ctlen = sizeof(ct);
+	ASSERT_EQ(0, sks_crypto_encrypt(self->s, aes, NULL, 0, "hello", 5, iv,
+					ct, &ctlen));
+	EXPECT_EQ(5 + SKS_GCM_TAG_LEN, ctlen);
+
+	/* Decrypt: the same three answers. */
+	len = 0;
+	ASSERT_EQ(0, sks_crypto_decrypt(self->s, aes, NULL, 0, iv, ct, ctlen,
+					NULL, &len));
+	EXPECT_EQ(5, len);
+	len = 2;
+	errno = 0;
+	EXPECT_EQ(-1, sks_crypto_decrypt(self->s, aes, NULL, 0, iv, ct, ctlen,
+					 pt, &len));
+	EXPECT_EQ(EOVERFLOW, errno);
+	EXPECT_EQ(SKS_CKR_BUFFER_TOO_SMALL, sks_last_result());
+	EXPECT_EQ(5, len);
+	len = sizeof(pt);
+	ASSERT_EQ(0, sks_crypto_decrypt(self->s, aes, NULL, 0, iv, ct, ctlen,
+					pt, &len));
+	EXPECT_EQ(5, len);
+
+	/* Sign: a NULL buffer is a query, not CKR_ARGUMENTS_BAD, and too
+	 * little room reports the MAC length, not the caller's. */
+	len = 0;
+	ASSERT_EQ(0, sks_crypto_sign(self->s, mac, SKS_CKM_SHA256_HMAC, "m", 1,
+				     NULL, &len));
+	EXPECT_EQ(SKS_CKR_OK, sks_last_result());
+	EXPECT_EQ(32, len);
+	len = 0;
+	ASSERT_EQ(0, sks_crypto_sign(self->s, mac, SKS_CKM_SHA512_HMAC, "m", 1,
+				     NULL, &len));
+	EXPECT_EQ(64, len);
+	len = 16;
+	errno = 0;
+	EXPECT_EQ(-1, sks_crypto_sign(self->s, mac, SKS_CKM_SHA256_HMAC, "m", 1,
+				      sig, &len));
+	EXPECT_EQ(EOVERFLOW, errno);
+	EXPECT_EQ(SKS_CKR_BUFFER_TOO_SMALL, sks_last_result());
+	EXPECT_EQ(32, len);
+	len = sizeof(sig);
+	ASSERT_EQ(0, sks_crypto_sign(self->s, mac, SKS_CKM_SHA256_HMAC, "m", 1,
+				     sig, &len));
+	EXPECT_EQ(32, len);
+
+	/* Any other failure leaves the length 0. */
+	len = sizeof(sig);
+	EXPECT_EQ(-1, sks_crypto_sign(self->s, 999999, SKS_CKM_SHA256_HMAC, "m",
+				      1, sig, &len));
+	EXPECT_NE(SKS_CKR_BUFFER_TOO_SMALL, sks_last_result());
+	EXPECT_EQ(0, len);
+	len = sizeof(pt);
+	ct[0] ^= 1;
+	EXPECT_EQ(-1, sks_crypto_decrypt(self->s, aes, NULL, 0, iv, ct, ctlen,
+					 pt, &len));
+	EXPECT_EQ(SKS_CKR_ENCRYPTED_DATA_INVALID, sks_last_result());
+	EXPECT_EQ(0, len);
+}
+
+/* Size queries never use up a usage-limited key. */
+TEST_F(v1, size_queries_count_no_key_use)
+{
+	uint32_t aes = make_key(self->s, SKS_CKK_AES, SKS_OBJ_ENCRYPT, 1);
+	uint32_t mac = make_key(self->s, SKS_CKK_GENERIC_SECRET, SKS_OBJ_SIGN, 1);
+	uint8_t iv[SKS_GCM_IV_LEN], ct[64], sig[64];
+	size_t len;
+
+	ASSERT_NE(0, aes);
+	ASSERT_NE(0, mac);
+	for (int i = 0; i < 3; i++) {
+		len = 0;
+		ASSERT_EQ(0, sks_crypto_encrypt(self->s, aes, NULL, 0, "x", 1,
+						iv, NULL, &len));
+		len = 1;
+		EXPECT_EQ(-1, sks_crypto_encrypt(self->s, aes, NULL, 0, "x", 1,
+						 iv, ct, &len));
+		len = 0;
+		ASSERT_EQ(0, sks_crypto_sign(self->s, mac, SKS_CKM_SHA256_HMAC,
+					     "x", 1, NULL, &len));
+	}
+	len = sizeof(ct);
+	EXPECT_EQ(0, sks_crypto_encrypt(self->s, aes, NULL, 0, "x", 1, iv, ct,
+					&len));
+	len = sizeof(sig);
+	EXPECT_EQ(0, sks_crypto_sign(self->s, mac, SKS_CKM_SHA256_HMAC, "x", 1,
+				     sig, &len));
+}
+
+TEST_F(v1, firmware_into_too_small_a_buffer)
+{
+	char fw[SKS_FW_VERSION_LEN], tiny[2];
+
+	ASSERT_EQ(0, sks_hsm_get_firmware(self->hsm, fw, sizeof(fw)));
+	errno = 0;
+	EXPECT_EQ(-1, sks_hsm_get_firmware(self->hsm, tiny, sizeof(tiny)));
+	EXPECT_EQ(EOVERFLOW, errno);
+	EXPECT_EQ(SKS_CKR_BUFFER_TOO_SMALL, sks_last_result());
+}
+
+/* Keys made from sks_attrs_new() are private; the flags say so. */
+TEST_F(v1, default_template_makes_private_keys)
+{
+	struct sks_attrs *a = sks_attrs_new(), *back;
+	uint32_t h;
+
+	ASSERT_NE(NULL, a);
+	sks_attrs_set_value_len(a, 16);
+	ASSERT_EQ(0, sks_object_generate(self->s, SKS_CKM_AES_KEY_GEN, a, &h));
+	sks_attrs_free(a);
+	back = sks_object_get_attrs(self->s, h);
+	ASSERT_NE(NULL, back);
+	EXPECT_TRUE(sks_attrs_get_flags(back) & SKS_OBJ_PRIVATE);
+	sks_attrs_free(back);
+}
+
+/*
+ * The bad-attempt counters as libsks reports them (driver: issue 11,
+ * "Bad-attempt limits"): wrong CO and CU logins count apart, a right
+ * login resets its counter.
+ */
+TEST_F(v1, failure_counters_are_reported)
+{
+	struct sks_session *s2 = sks_session_open(self->slot);
+	struct sks_session_desc *d;
+
+	ASSERT_NE(NULL, s2);
+	EXPECT_EQ(-1, sks_session_login(s2, SKS_ROLE_CO, "wrong-secret"));
+	EXPECT_EQ(-1, sks_session_login(s2, SKS_ROLE_CO, "wrong-secret"));
+	EXPECT_EQ(-1, sks_session_login(s2, SKS_ROLE_SO, "wrong-secret"));
+	d = sks_session_get_desc(s2);
+	ASSERT_NE(NULL, d);
+	EXPECT_EQ(2, sks_session_desc_get_co_failures(d));
+	EXPECT_EQ(0, sks_session_desc_get_cu_failures(d));
+	EXPECT_EQ(1, sks_session_desc_get_so_failures(d));
+	EXPECT_EQ(0, sks_session_desc_get_lockout_secs(d));
+	EXPECT_FALSE(sks_session_desc_get_state(d) &
+		     (SKS_STATE_CO_LOCKED | SKS_STATE_ZEROIZED));
+	sks_session_desc_free(d);
+	ASSERT_EQ(0, sks_session_login(s2, SKS_ROLE_SO, SO_PW));
+	d = sks_session_get_desc(s2);
+	ASSERT_NE(NULL, d);
+	EXPECT_EQ(0, sks_session_desc_get_so_failures(d));
+	EXPECT_EQ(2, sks_session_desc_get_co_failures(d));
+	sks_session_desc_free(d);
+	sks_session_close(s2);
+}
+
 TEST_HARNESS_MAIN

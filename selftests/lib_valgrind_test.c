@@ -264,11 +264,12 @@ TEST_F_TIMEOUT(vg, skscm_under_valgrind, 400)
 		"key generate -keytype aes -label k\n"
 		"key generate -keytype generic -length 128\n"
 		"sks extract -all -file " GROUP "\n"
-		"partition archive backup -slot %u\nproceed\n" BK_PW "\n" US_PW "\n"
+		"partition archive backup -slot %u\nproceed\n" BK_PW "\n" US_PW "\n" US_PW "\n"
 		"partition archive list -slot %u -password " BK_PW "\n"
 		"partition archive backup -slot %u -partition x\nproceed\n"
 		"slot set -slot %u\nrole login -name co -password " CO_PW "\n"
 		"sks identify " GROUP "\n"
+		"role show\npartition show\npartition contents\n"
 		"backuphsm image save -slot %u -file " IMG ".2 -password " BK_PW "\n"
 		"backuphsm image load -file " IMG ".2 -password wrong-secret\n"
 		"help par ar\n",

@@ -151,7 +151,7 @@ TEST_F(arch, backup_transcript_word_for_word)
 	script = cm_fmt("slot set -slot %u\n"
 			"role login -name Crypto Officer -password " CO_PW "\n"
 			"partition archive backup -slot %u\n"
-			"proceed\n" BK_PW "\n" US_PW "\n", self->v1, self->bk);
+			"proceed\n" BK_PW "\n" US_PW "\n" US_PW "\n", self->v1, self->bk);
 	ASSERT_EQ(0, skscm(script, &self->out)) TH_LOG("%s", self->out);
 	free(script);
 
@@ -183,7 +183,7 @@ TEST_F(arch, backup_transcript_word_for_word)
 	want = cm_fmt(
 		"\nskscm:> slot set -slot %u\n"
 		"\nCommand Result : No Error\n"
-		"\nskscm:> role login -name Crypto Officer -password " CO_PW "\n"
+		"\nskscm:> role login -name Crypto Officer -password ********\n"
 		"\nCommand Result : No Error\n"
 		"\nskscm:> partition archive backup -slot %u\n"
 		"\nYou are backing up a SKS partition.\n"
@@ -194,6 +194,7 @@ TEST_F(arch, backup_transcript_word_for_word)
 		"\nLogging in as the SO on slot %u.\n"
 		"\n\tEnter the Backup HSM SO password: \n"
 		"\n\tEnter the password of the archive's user: \n"
+		"\n\tEnter the password of the archive's user again: \n"
 		"\nCreating partition %s on slot %u.\n"
 		"\nLogging into the container %s on slot %u as the user.\n"
 		"\nCreating Domain for the partition %s on slot %u.\n"

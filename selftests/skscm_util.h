@@ -6,12 +6,20 @@
 #ifndef SKSCM_UTIL_H
 #define SKSCM_UTIL_H
 
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pty.h>
+#include <utmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sks.h>
@@ -32,6 +40,147 @@ static inline char *cm_fmt(const char *fmt, ...)
 		s = NULL;
 	va_end(ap);
 	return s;
+}
+
+/*
+ * Interactive skscm on a pseudo-terminal, as an operator meets it: what it
+ * prints is collected in @out; keys are sent to it, and cm_pty_expect()
+ * waits for text to appear. The parent keeps the terminal's slave side
+ * open, so that its settings can be read after skscm has exited.
+ */
+struct cm_pty {
+	int master, slave;
+	pid_t pid;
+	char *out;
+	size_t len, room, seen;	/* seen: cm_pty_expect() matched up to here */
+};
+
+/* Start @prog (a path, or a name looked up in PATH) with @args (NULL
+ * terminated, without argv[0]). 0 or -1. */
+static inline int cm_pty_start(struct cm_pty *t, const char *prog,
+			       const char *const *args)
+{
+	const char *argv[8] = { prog };
+	struct termios tio;
+
+	memset(t, 0, sizeof(*t));
+	for (int i = 0; args && args[i] && i < 6; i++)
+		argv[i + 1] = args[i];
+	if (openpty(&t->master, &t->slave, NULL, NULL, NULL))
+		return -1;
+	/* A plain cooked terminal, whatever the defaults. */
+	if (tcgetattr(t->slave, &tio) == 0) {
+		tio.c_lflag |= ECHO | ICANON | ISIG;
+		tcsetattr(t->slave, TCSANOW, &tio);
+	}
+	t->room = 1 << 16;
+	t->out = calloc(1, t->room);
+	if (!t->out)
+		return -1;
+	t->pid = fork();
+	if (t->pid < 0)
+		return -1;
+	if (!t->pid) {
+		close(t->master);
+		if (login_tty(t->slave))
+			_exit(127);
+		setenv("TERM", "dumb", 1);
+		setenv("INPUTRC", "/dev/null", 1);
+		execvp(prog, (char *const *)argv);
+		_exit(127);
+	}
+	return 0;
+}
+
+/* Read what skscm printed for up to @ms milliseconds (less once @needle,
+ * if given, appears after the last match). */
+static inline void cm_pty_read(struct cm_pty *t, int ms, const char *needle)
+{
+	struct timespec end, now;
+
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += ms / 1000;
+	end.tv_nsec += (ms % 1000) * 1000000L;
+	if (end.tv_nsec >= 1000000000L) {
+		end.tv_sec++;
+		end.tv_nsec -= 1000000000L;
+	}
+	for (;;) {
+		struct pollfd pfd = { .fd = t->master, .events = POLLIN };
+		long left;
+		ssize_t n;
+
+		if (needle && strstr(t->out + t->seen, needle))
+			return;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left = (end.tv_sec - now.tv_sec) * 1000 +
+		       (end.tv_nsec - now.tv_nsec) / 1000000L;
+		if (left <= 0 || poll(&pfd, 1, left) <= 0)
+			return;
+		if (t->room - t->len < 4096) {
+			char *bigger = realloc(t->out, t->room * 2);
+
+			if (!bigger)
+				return;
+			t->out = bigger;
+			t->room *= 2;
+		}
+		n = read(t->master, t->out + t->len, t->room - t->len - 1);
+		if (n <= 0)
+			return;
+		t->len += n;
+		t->out[t->len] = '\0';
+	}
+}
+
+/* Wait (at most @ms) for @needle after the last match: 0 if it came. */
+static inline int cm_pty_expect(struct cm_pty *t, const char *needle, int ms)
+{
+	char *hit;
+
+	cm_pty_read(t, ms, needle);
+	hit = strstr(t->out + t->seen, needle);
+	if (!hit)
+		return -1;
+	t->seen = hit - t->out + strlen(needle);
+	return 0;
+}
+
+static inline int cm_pty_send(struct cm_pty *t, const char *keys)
+{
+	size_t len = strlen(keys);
+
+	return write(t->master, keys, len) == (ssize_t)len ? 0 : -1;
+}
+
+/* Wait (at most @ms) for skscm to end: its wait status, or -1. */
+static inline int cm_pty_wait(struct cm_pty *t, int ms)
+{
+	int st;
+
+	for (int i = 0; i < ms / 20; i++) {
+		cm_pty_read(t, 20, NULL);
+		if (waitpid(t->pid, &st, WNOHANG) == t->pid) {
+			t->pid = 0;
+			cm_pty_read(t, 50, NULL);
+			return st;
+		}
+	}
+	return -1;
+}
+
+static inline void cm_pty_close(struct cm_pty *t)
+{
+	if (t->pid > 0) {
+		kill(t->pid, SIGKILL);
+		waitpid(t->pid, NULL, 0);
+	}
+	if (t->master > 0)
+		close(t->master);
+	if (t->slave > 0)
+		close(t->slave);
+	free(t->out);
+	t->out = NULL;
 }
 
 /*

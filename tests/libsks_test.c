@@ -3,6 +3,7 @@
  * The packing decision behind libsks's multi-blob extraction, and the
  * blob header parsing behind "sks identify", on hand-made inputs.
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,8 +136,44 @@ TEST(blob_header_fingerprint_and_count)
 	b[0] = 'X';
 	EXPECT_EQ(0, sks_blob_get_length(b, len));
 	b[0] = 'S';
-	b[4] = 2;
+	b[4] = 3;
 	EXPECT_EQ(0, sks_blob_get_length(b, len));
+	b[4] = 0;
+	EXPECT_EQ(0, sks_blob_get_length(b, len));
+	free(b);
+}
+
+/* Format 2 (usage-limited keys carry a key id inside the sealed payload)
+ * has the same header: the library reads it as it reads version 1. */
+TEST(blob_format_2_header_is_read_like_version_1)
+{
+	uint8_t fp[SKS_FINGERPRINT_LEN], want[SKS_FINGERPRINT_LEN];
+	struct sks_blob_set *set;
+	uint8_t *all;
+	size_t len;
+	uint8_t *b = make_blob(3, 300, 0xcd, &len);
+
+	ASSERT_NE(NULL, b);
+	b[4] = 2;
+	memset(want, 0xcd, sizeof(want));
+	EXPECT_EQ(len, sks_blob_get_length(b, SKS_BLOB_HEADER_LEN));
+	EXPECT_EQ(SKS_CKR_OK, sks_last_result());
+	ASSERT_EQ(0, sks_blob_get_fingerprint(b, len, fp));
+	EXPECT_EQ(0, memcmp(fp, want, sizeof(fp)));
+	EXPECT_EQ(3, sks_blob_get_object_count(b, len));
+
+	/* A group file mixing both formats. */
+	all = malloc(2 * len);
+	ASSERT_NE(NULL, all);
+	memcpy(all, b, len);
+	memcpy(all + len, b, len);
+	all[len + 4] = 1;
+	set = sks_blob_set_from_buffer(all, 2 * len);
+	ASSERT_NE(NULL, set);
+	EXPECT_EQ(2, sks_blob_set_get_count(set));
+	EXPECT_EQ(6, sks_blob_set_get_object_count(set));
+	sks_blob_set_free(set);
+	free(all);
 	free(b);
 }
 
@@ -210,6 +247,55 @@ TEST(errors_set_errno_and_result)
 	EXPECT_EQ(NULL, sks_session_open_path("/nonexistent/sks"));
 	EXPECT_EQ(ENOENT, errno);
 	EXPECT_EQ(SKS_CKR_TOKEN_NOT_PRESENT, sks_last_result());
+}
+
+TEST(new_attributes_are_private_until_told)
+{
+	struct sks_attrs *a = sks_attrs_new();
+
+	ASSERT_NE(NULL, a);
+	EXPECT_EQ(SKS_OBJ_PRIVATE, sks_attrs_get_flags(a));
+	EXPECT_EQ(SKS_CKO_SECRET_KEY, sks_attrs_get_class(a));
+	/* The flags given replace the default: a public key. */
+	sks_attrs_set_flags(a, SKS_OBJ_ENCRYPT);
+	EXPECT_EQ(SKS_OBJ_ENCRYPT, sks_attrs_get_flags(a));
+	sks_attrs_set_flags(a, SKS_OBJ_ENCRYPT | SKS_OBJ_PRIVATE);
+	EXPECT_EQ(SKS_OBJ_ENCRYPT | SKS_OBJ_PRIVATE, sks_attrs_get_flags(a));
+	sks_attrs_free(a);
+}
+
+/*
+ * The output length after a failure the library finds itself: 0, as after
+ * any failure that is not CKR_BUFFER_TOO_SMALL (the driver's cases run in
+ * the VM: selftests/lib_sks_test.c).
+ */
+TEST(output_length_is_zero_after_other_failures)
+{
+	uint8_t out[64], iv[SKS_GCM_IV_LEN] = { 0 };
+	size_t len;
+
+	len = sizeof(out);
+	errno = 0;
+	EXPECT_EQ(-1, sks_crypto_sign(NULL, 1, SKS_CKM_SHA256_HMAC, NULL, 1,
+				      out, &len));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(SKS_CKR_ARGUMENTS_BAD, sks_last_result());
+	EXPECT_EQ(0, len);
+
+	len = sizeof(out);
+	EXPECT_EQ(-1, sks_crypto_encrypt(NULL, 1, NULL, 3, "x", 1, iv, out, &len));
+	EXPECT_EQ(SKS_CKR_ARGUMENTS_BAD, sks_last_result());
+	EXPECT_EQ(0, len);
+
+	len = sizeof(out);
+	EXPECT_EQ(-1, sks_crypto_decrypt(NULL, 1, NULL, 0, NULL, out, 32, out,
+					 &len));
+	EXPECT_EQ(0, len);
+
+	/* No length to write to: refused, nothing else touched. */
+	EXPECT_EQ(-1, sks_crypto_sign(NULL, 1, SKS_CKM_SHA256_HMAC, "m", 1,
+				      NULL, NULL));
+	EXPECT_EQ(EINVAL, errno);
 }
 
 TEST_HARNESS_MAIN

@@ -259,6 +259,48 @@ TEST(negative_number_is_a_value)
 	cm_parsed_free(&p);
 }
 
+/* @line as skscm shows it, compared with @want. */
+static int masks_to(const char *line, const char *want)
+{
+	char *got = cm_mask_secrets(cm_commands, cm_ncommands, line);
+	int same = got && !strcmp(got, want);
+
+	if (!same)
+		fprintf(stderr, "# '%s' -> '%s', want '%s'\n", line,
+			got ? got : "(null)", want);
+	free(got);
+	return same;
+}
+
+TEST(secrets_are_masked_wherever_a_line_is_shown)
+{
+	/* Every secret option, full or abbreviated, in any position. */
+	EXPECT_TRUE(masks_to("role login -name co -password s3cret-pw",
+			     "role login -name co -password ********"));
+	EXPECT_TRUE(masks_to("role login -password s3cret-pw -name co",
+			     "role login -password ******** -name co"));
+	EXPECT_TRUE(masks_to("role login -name Crypto Officer -pa s3cret pw",
+			     "role login -name Crypto Officer -pa ********"));
+	EXPECT_TRUE(masks_to("role changepw -name so -o old-secret -ne new-secret",
+			     "role changepw -name so -o ******** -ne ********"));
+	EXPECT_TRUE(masks_to("partition archive backup -slot 5 -password a1234567 -userpassword b1234567",
+			     "partition archive backup -slot 5 -password ******** -userpassword ********"));
+	EXPECT_TRUE(masks_to("backuphsm image load -file x.img -password 'a b c' -attach",
+			     "backuphsm image load -file x.img -password ******** -attach"));
+	/* Not a secret: shown as typed. -par is the archive's name. */
+	EXPECT_TRUE(masks_to("par ar r -s 5 -par pre-7-7", "par ar r -s 5 -par pre-7-7"));
+	EXPECT_TRUE(masks_to("role login -name co -password", "role login -name co -password"));
+	EXPECT_TRUE(masks_to("  ", "  "));
+	/* Lines that do not parse: everything after a word that could
+	 * name a secret option is hidden. */
+	EXPECT_TRUE(masks_to("rloe login -password s3cret-pw", "rloe login -password ********"));
+	EXPECT_TRUE(masks_to("role login -name co -password -oops x", "role login -name co -password ********"));
+	EXPECT_TRUE(masks_to("role login -password a -password b", "role login -password ********"));
+	EXPECT_TRUE(masks_to("role login -name co -password \"s3cret",
+			     "role login -name co -password ********"));
+	EXPECT_TRUE(masks_to("par ar sh -s 5 -p x -pa y", "par ar sh -s 5 -p ********"));
+}
+
 TEST(table_is_consistent)
 {
 	/* No command's words are a prefix of another's; options unique. */

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <libgen.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,7 +82,10 @@ static uint32_t cancelled(void)
 	return CM_CKR_CANCEL;
 }
 
-/* A secret from -<opt> <value>, or prompted for without echo. */
+/*
+ * A secret from -<opt> <value>, or prompted for without echo. NULL if none
+ * was given: see no_answer().
+ */
 static char *secret(struct cm_state *st, const struct cm_parsed *p,
 		    const char *opt, const char *prompt)
 {
@@ -91,9 +95,15 @@ static char *secret(struct cm_state *st, const struct cm_parsed *p,
 	if (v)
 		return strdup(v);
 	s = cm_read_line(st, prompt, 1);
-	if (!s)
+	if (!s && !st->cancelled)
 		para("Error: No password was entered.");
 	return s;
+}
+
+/* The result of a command whose question got no answer. */
+static uint32_t no_answer(struct cm_state *st)
+{
+	return st->cancelled ? cancelled() : CKR_ARGUMENTS_BAD;
 }
 
 static void drop_secret(char *s)
@@ -102,6 +112,53 @@ static void drop_secret(char *s)
 		explicit_bzero(s, strlen(s));
 		free(s);
 	}
+}
+
+/*
+ * A new secret: from -<opt> <value>, or asked twice without echo (@again
+ * is the second question). Refused, with a message, *@ckr set and NULL
+ * returned, when its length is not SKS_PIN_MIN..SKS_PIN_MAX (checked
+ * before the second question) or when the two answers differ.
+ */
+static char *new_secret(struct cm_state *st, const struct cm_parsed *p,
+			const char *opt, const char *prompt, const char *again,
+			uint32_t *ckr)
+{
+	const char *given = cm_get(p, opt);
+	char *s = secret(st, p, opt, prompt), *s2;
+	size_t len;
+
+	if (!s) {
+		*ckr = given ? SKS_CKR_HOST_MEMORY : no_answer(st);
+		return NULL;
+	}
+	len = strlen(s);
+	if (len < SKS_PIN_MIN || len > SKS_PIN_MAX) {
+		para("Error: A password must be %d to %d characters long; nothing was changed.",
+		     SKS_PIN_MIN, SKS_PIN_MAX);
+		drop_secret(s);
+		*ckr = SKS_CKR_PIN_LEN_RANGE;
+		return NULL;
+	}
+	if (given)
+		return s;
+	s2 = cm_read_line(st, again, 1);
+	if (!s2) {
+		if (!st->cancelled)
+			para("Error: The password was not confirmed; nothing was changed.");
+		drop_secret(s);
+		*ckr = no_answer(st);
+		return NULL;
+	}
+	if (strcmp(s, s2)) {
+		para("Error: The two passwords do not match; nothing was changed.");
+		drop_secret(s);
+		drop_secret(s2);
+		*ckr = CKR_ARGUMENTS_BAD;
+		return NULL;
+	}
+	drop_secret(s2);
+	return s;
 }
 
 static int parse_uint(const char *s, unsigned long long max,
@@ -125,6 +182,30 @@ static int get_slot_opt(const struct cm_parsed *p, const char *opt,
 		return -1;
 	*slot = v;
 	return 0;
+}
+
+/* Why the control device could not be opened, in words. */
+static uint32_t hsm_open_failed(void)
+{
+	int err = errno;
+
+	return failed("Failed to open the HSM control device %s: %s%s.",
+		      SKS_CONTROL_DEVICE, strerror(err),
+		      err == ENOENT ? " (is the sks module loaded?)" :
+		      err == EACCES || err == EPERM ?
+		      " (it needs CAP_SYS_ADMIN: run skscm as root)" : "");
+}
+
+/* Why a session on @slot could not be opened, in words. */
+static uint32_t slot_open_failed(unsigned int slot)
+{
+	int err = errno;
+
+	if (err == ENOENT || err == ENXIO || err == ENODEV)
+		return failed("Slot %u does not exist.", slot);
+	return failed("Failed to open a session on slot %u (" SKS_SLOT_DEVICE_FMT "): %s%s.",
+		      slot, slot, strerror(err),
+		      err == EACCES ? " (slot devices belong to the group sks)" : "");
 }
 
 /* The session kept open on @slot (opened on first use). */
@@ -169,7 +250,7 @@ static struct sks_session *current(struct cm_state *st, uint32_t *ckr)
 	}
 	s = session_on(st, st->slot);
 	if (!s)
-		*ckr = failed("Failed to open a session on slot %u.", st->slot);
+		*ckr = slot_open_failed(st->slot);
 	return s;
 }
 
@@ -211,30 +292,107 @@ static int unhex(const char *s, uint8_t *out, size_t max, size_t *len)
 	return 0;
 }
 
-/* Whole file into memory (at most @max bytes). */
+/*
+ * Whole file into memory: NULL with errno set (EISDIR for a directory,
+ * EFBIG for more than @max bytes) if it cannot be read.
+ */
 static uint8_t *read_file(const char *path, size_t max, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf;
-	size_t n;
+	uint8_t *buf = NULL;
+	struct stat sb;
+	size_t n = 0;
+	int fd, err;
 
-	if (!f)
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
 		return NULL;
+	if (fstat(fd, &sb))
+		goto fail;
+	if (S_ISDIR(sb.st_mode)) {
+		errno = EISDIR;
+		goto fail;
+	}
+	/* One byte more than allowed: a larger file is refused. */
 	buf = malloc(max + 1);
-	if (!buf) {
-		fclose(f);
-		return NULL;
+	if (!buf)
+		goto fail;
+	while (n <= max) {
+		ssize_t r = read(fd, buf + n, max + 1 - n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			goto fail;
+		if (!r)
+			break;
+		n += r;
 	}
-	n = fread(buf, 1, max + 1, f);
-	if (ferror(f) || n > max) {
-		errno = ferror(f) ? EIO : EFBIG;
-		fclose(f);
-		free(buf);
-		return NULL;
+	if (n > max) {
+		errno = EFBIG;
+		goto fail;
 	}
-	fclose(f);
+	close(fd);
 	*len = n;
 	return buf;
+fail:
+	err = errno;
+	free(buf);
+	close(fd);
+	errno = err;
+	return NULL;
+}
+
+/* "Error: Cannot read <path>: <why>." for read_file()'s errno @err. */
+static uint32_t read_error(const char *path, int err, size_t max)
+{
+	if (err == EFBIG)
+		para("Error: Cannot read %s: it is larger than %zu bytes.", path,
+		     max);
+	else
+		para("Error: Cannot read %s: %s.", path, strerror(err));
+	return CKR_ARGUMENTS_BAD;
+}
+
+/*
+ * Whether @path can be created or replaced: not a directory, in a directory
+ * that exists and can be written. 0, or -1 with errno set. Checked before
+ * an operation whose result would otherwise be lost.
+ */
+static int check_writable(const char *path)
+{
+	char *copy, *dir;
+	struct stat sb;
+	int ret = 0;
+
+	if (!*path) {
+		errno = ENOENT;
+		return -1;
+	}
+	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		errno = EISDIR;
+		return -1;
+	}
+	copy = strdup(path);
+	if (!copy)
+		return -1;
+	dir = dirname(copy);
+	if (stat(dir, &sb))
+		ret = -1;
+	else if (!S_ISDIR(sb.st_mode)) {
+		errno = ENOTDIR;
+		ret = -1;
+	} else if (access(dir, W_OK)) {
+		ret = -1;
+	}
+	free(copy);
+	return ret;
+}
+
+/* "Error: Cannot write <path>: <why>." */
+static uint32_t write_error(const char *path, int err)
+{
+	para("Error: Cannot write %s: %s.", path, strerror(err));
+	return SKS_CKR_GENERAL_ERROR;
 }
 
 /* Write a file atomically: temporary file, fsync, rename. */
@@ -244,6 +402,8 @@ static int write_file(const char *path, const void *data, size_t len,
 	char tmp[4096];
 	int fd, err;
 
+	if (check_writable(path))
+		return -1;
 	if (snprintf(tmp, sizeof(tmp), "%s.tmpXXXXXX", path) >= (int)sizeof(tmp)) {
 		errno = ENAMETOOLONG;
 		return -1;
@@ -262,20 +422,22 @@ static int write_file(const char *path, const void *data, size_t len,
 
 			if (n < 0 && errno == EINTR)
 				continue;
-			if (n <= 0)
+			if (n < 0)
 				goto fail;
+			if (!n) {
+				errno = EIO;
+				goto fail;
+			}
 			p += n;
 			len -= n;
 		}
 	}
-	if (fsync(fd) || close(fd)) {
-		fd = -1;
+	if (fsync(fd))
 		goto fail;
-	}
-	if (rename(tmp, path)) {
-		fd = -1;
+	err = close(fd);
+	fd = -1;
+	if (err || rename(tmp, path))
 		goto fail;
-	}
 	return 0;
 fail:
 	err = errno;
@@ -349,7 +511,7 @@ static uint32_t do_hsm_show(struct cm_state *st, const struct cm_parsed *p)
 
 	(void)st; (void)p;
 	if (!hsm)
-		return failed("Failed to open the HSM control device.");
+		return hsm_open_failed();
 	if (sks_hsm_get_serial(hsm, &serial) ||
 	    sks_hsm_get_firmware(hsm, fw, sizeof(fw)) ||
 	    !(list = sks_hsm_list_slots(hsm))) {
@@ -368,11 +530,14 @@ static uint32_t do_hsm_show(struct cm_state *st, const struct cm_parsed *p)
 
 static void print_state(uint32_t state)
 {
-	printf("\tState ->\t\t%s%s%s%s%s\n",
+	printf("\tState ->\t\t%s%s%s%s%s%s%s%s\n",
 	       state & SKS_STATE_INITIALIZED ? "initialized" : "not initialized",
+	       state & SKS_STATE_ZEROIZED ? ", zeroized" : "",
 	       state & SKS_STATE_CO_SET ? ", CO set" : "",
 	       state & SKS_STATE_CU_SET ? ", CU set" : "",
 	       state & SKS_STATE_CO_LOCKED ? ", CO locked" : "",
+	       state & SKS_STATE_CU_LOCKED ? ", CU locked" : "",
+	       state & SKS_STATE_SO_LOCKED ? ", HSM SO locked out" : "",
 	       state & SKS_STATE_SMK_ROLLOVER ? ", SMK rollover" : "");
 }
 
@@ -384,7 +549,7 @@ static uint32_t do_slot_list(struct cm_state *st, const struct cm_parsed *p)
 
 	(void)p;
 	if (!hsm)
-		return failed("Failed to open the HSM control device.");
+		return hsm_open_failed();
 	list = sks_hsm_list_slots(hsm);
 	sks_hsm_close(hsm);
 	if (!list)
@@ -424,13 +589,76 @@ static uint32_t do_slot_set(struct cm_state *st, const struct cm_parsed *p)
 			      SKS_MAX_SLOTS - 1);
 	s = session_on(st, slot);
 	if (!s)
-		return failed("Slot %u does not exist.", slot);
+		return slot_open_failed(slot);
 	st->slot = slot;
 	st->have_slot = 1;
 	return CKR_OK;
 }
 
 /* ---- roles ------------------------------------------------------------ */
+
+/* "co" or "cu", as 'role init -name' takes it. */
+static const char *role_opt(uint32_t role)
+{
+	return role == SKS_ROLE_CU ? "cu" : "co";
+}
+
+static const char *plural(unsigned int n)
+{
+	return n == 1 ? "" : "s";
+}
+
+/*
+ * After a partition refused a secret of @role (@ckr): what it means, from
+ * the slot's counters and state (the policies of <linux/sks.h>): how many
+ * attempts are left, a role now locked, a partition zeroized.
+ */
+static void explain_role_failure(struct cm_state *st, unsigned int slot,
+				 uint32_t role, uint32_t ckr)
+{
+	struct sks_session *s = session_on(st, slot);
+	struct sks_session_desc *d = s ? sks_session_get_desc(s) : NULL;
+	const char *name = sks_role_name(role);
+	uint32_t state = d ? sks_session_desc_get_state(d) : 0;
+	unsigned int n;
+
+	if (ckr == SKS_CKR_PIN_LEN_RANGE) {
+		para("A password is %d to %d characters long.", SKS_PIN_MIN,
+		     SKS_PIN_MAX);
+	} else if (state & SKS_STATE_ZEROIZED) {
+		para("The partition on slot %u was zeroized after %d failed partition SO logins:\n"
+		     "its SMKs, objects and roles are gone. 'partition init' initializes it again.",
+		     slot, SKS_MAX_SO_FAILURES);
+	} else if (!d) {
+		/* Nothing more to say. */
+	} else if (ckr == SKS_CKR_PIN_LOCKED ||
+		   (ckr == SKS_CKR_PIN_INCORRECT && role != SKS_ROLE_SO &&
+		    (state & (role == SKS_ROLE_CU ? SKS_STATE_CU_LOCKED :
+			      SKS_STATE_CO_LOCKED)))) {
+		para("The %s is locked after %d failed logins.\n"
+		     "The partition SO unlocks it with 'role init -name %s'.",
+		     name, SKS_MAX_LOGIN_FAILURES, role_opt(role));
+	} else if (ckr == SKS_CKR_PIN_INCORRECT && role == SKS_ROLE_SO) {
+		n = sks_session_desc_get_so_failures(d);
+		para("Failed partition SO logins: %u of %d. At %d the partition is zeroized:\n"
+		     "its SMKs, objects and roles are destroyed.",
+		     n, SKS_MAX_SO_FAILURES, SKS_MAX_SO_FAILURES);
+	} else if (ckr == SKS_CKR_PIN_INCORRECT) {
+		n = role == SKS_ROLE_CU ? sks_session_desc_get_cu_failures(d) :
+		    sks_session_desc_get_co_failures(d);
+		para("Failed %s logins: %u of %d. At %d the role is locked until the partition SO\n"
+		     "initializes it again.", name, n, SKS_MAX_LOGIN_FAILURES,
+		     SKS_MAX_LOGIN_FAILURES);
+	} else if (ckr == SKS_CKR_USER_PIN_NOT_INITIALIZED) {
+		if (!(state & SKS_STATE_INITIALIZED))
+			para("The partition on slot %u is not initialized: 'partition init' first.",
+			     slot);
+		else if (role != SKS_ROLE_SO)
+			para("The %s has no password yet: the partition SO sets it with 'role init -name %s'.",
+			     name, role_opt(role));
+	}
+	sks_session_desc_free(d);
+}
 
 static uint32_t do_role_login(struct cm_state *st, const struct cm_parsed *p)
 {
@@ -445,9 +673,11 @@ static uint32_t do_role_login(struct cm_state *st, const struct cm_parsed *p)
 		return ckr;
 	pw = secret(st, p, "password", "\n\tEnter the password: ");
 	if (!pw)
-		return CKR_ARGUMENTS_BAD;
-	if (sks_session_login(s, role, pw))
+		return no_answer(st);
+	if (sks_session_login(s, role, pw)) {
 		ckr = failed("Login as %s failed.", sks_role_name(role));
+		explain_role_failure(st, st->slot, role, ckr);
+	}
 	drop_secret(pw);
 	return ckr;
 }
@@ -476,9 +706,10 @@ static uint32_t do_role_init(struct cm_state *st, const struct cm_parsed *p)
 	s = current(st, &ckr);
 	if (!s)
 		return ckr;
-	pw = secret(st, p, "password", "\n\tEnter the new password: ");
+	pw = new_secret(st, p, "password", "\n\tEnter the new password: ",
+			"\n\tEnter the new password again: ", &ckr);
 	if (!pw)
-		return CKR_ARGUMENTS_BAD;
+		return ckr;
 	if (sks_session_init_role(s, role, pw))
 		ckr = failed("Failed to initialize the %s role.", sks_role_name(role));
 	drop_secret(pw);
@@ -497,15 +728,61 @@ static uint32_t do_role_changepw(struct cm_state *st, const struct cm_parsed *p)
 	if (!s)
 		return ckr;
 	old = secret(st, p, "oldpw", "\n\tEnter the current password: ");
-	if (old)
-		new = secret(st, p, "newpw", "\n\tEnter the new password: ");
-	if (!old || !new)
-		ckr = CKR_ARGUMENTS_BAD;
-	else if (sks_session_change_pin(s, role, old, new))
+	if (!old)
+		return no_answer(st);
+	new = new_secret(st, p, "newpw", "\n\tEnter the new password: ",
+			 "\n\tEnter the new password again: ", &ckr);
+	if (new && sks_session_change_pin(s, role, old, new)) {
 		ckr = failed("Failed to change the password.");
+		explain_role_failure(st, st->slot, role, ckr);
+	}
 	drop_secret(old);
 	drop_secret(new);
 	return ckr;
+}
+
+/* "3 of 10 failed logins", "locked (...)": one role's line of role show. */
+static void print_role_counter(const char *label, unsigned int failures,
+			       int limit, int locked, const char *locked_how)
+{
+	if (locked)
+		printf("\t%s\tlocked after %d failed logins; %s\n", label,
+		       limit, locked_how);
+	else
+		printf("\t%s\t%u of %d failed logins\n", label, failures,
+		       limit);
+}
+
+/* The bad-attempt counters of a partition or Backup HSM (role show,
+ * partition show). */
+static void print_counters(const struct sks_session_desc *d)
+{
+	uint32_t state = sks_session_desc_get_state(d);
+	unsigned int secs = sks_session_desc_get_lockout_secs(d);
+
+	if (sks_session_desc_get_type(d) == SKS_SLOT_BACKUP) {
+		printf("\tHSM SO ->\t\t%u of %d failed attempts",
+		       sks_session_desc_get_so_failures(d),
+		       SKS_MAX_HSM_SO_FAILURES);
+		if ((state & SKS_STATE_SO_LOCKED) || secs)
+			printf("; locked out for %u more second%s", secs,
+			       plural(secs));
+		printf("\n");
+		return;
+	}
+	if (state & SKS_STATE_ZEROIZED) {
+		printf("\tPartition SO ->\t\tzeroized after %d failed logins; 'partition init' initializes it again\n",
+		       SKS_MAX_SO_FAILURES);
+		return;
+	}
+	print_role_counter("Partition SO ->\t", sks_session_desc_get_so_failures(d),
+			   SKS_MAX_SO_FAILURES, 0, NULL);
+	print_role_counter("Crypto Officer ->", sks_session_desc_get_co_failures(d),
+			   SKS_MAX_LOGIN_FAILURES, state & SKS_STATE_CO_LOCKED,
+			   "the partition SO unlocks it with 'role init -name co'");
+	print_role_counter("Crypto User ->\t", sks_session_desc_get_cu_failures(d),
+			   SKS_MAX_LOGIN_FAILURES, state & SKS_STATE_CU_LOCKED,
+			   "the partition SO unlocks it with 'role init -name cu'");
 }
 
 static uint32_t do_role_show(struct cm_state *st, const struct cm_parsed *p)
@@ -525,6 +802,8 @@ static uint32_t do_role_show(struct cm_state *st, const struct cm_parsed *p)
 	else
 		para("The '%s' is logged in on slot %u.",
 		     sks_role_name(sks_session_desc_get_role(d)), st->slot);
+	putchar('\n');
+	print_counters(d);
 	sks_session_desc_free(d);
 	return CKR_OK;
 }
@@ -551,7 +830,7 @@ static uint32_t do_par_create(struct cm_state *st, const struct cm_parsed *p)
 		return syntax("Option -slot needs a slot number.");
 	hsm = sks_hsm_open(NULL);
 	if (!hsm)
-		return failed("Failed to open the HSM control device.");
+		return hsm_open_failed();
 	if (cm_has(p, "slot"))
 		ret = sks_hsm_create_partition_at(hsm, slot, t, cap);
 	else
@@ -566,9 +845,11 @@ static uint32_t do_par_create(struct cm_state *st, const struct cm_parsed *p)
 static uint32_t do_par_init(struct cm_state *st, const struct cm_parsed *p)
 {
 	const char *label = cm_get(p, "label"), *domain = cm_get(p, "domain");
-	unsigned int slot = st->slot;
+	struct sks_session_desc *d;
+	unsigned int slot = st->slot, type;
 	struct sks_session *s;
 	uint32_t ckr = CKR_OK;
+	int reinit;
 	char *pw;
 
 	if (!label || !domain)
@@ -581,16 +862,58 @@ static uint32_t do_par_init(struct cm_state *st, const struct cm_parsed *p)
 	}
 	s = session_on(st, slot);
 	if (!s)
-		return failed("Slot %u does not exist.", slot);
-	para("You are about to initialize the partition on slot %u.\nAll contents of the partition will be destroyed.",
-	     slot);
+		return slot_open_failed(slot);
+	d = sks_session_get_desc(s);
+	if (!d)
+		return failed("Failed to read slot %u.", slot);
+	reinit = !!(sks_session_desc_get_state(d) & SKS_STATE_INITIALIZED);
+	type = sks_session_desc_get_type(d);
+	sks_session_desc_free(d);
+	if (type == SKS_SLOT_BACKUP) {
+		para("Error: Slot %u is a Backup HSM, not a partition.", slot);
+		return SKS_CKR_FUNCTION_NOT_SUPPORTED;
+	}
+	if (reinit)
+		para("You are about to re-initialize the partition on slot %u.\n"
+		     "All contents of the partition will be destroyed: its objects, its SMKs (blobs\n"
+		     "made under them will never insert again) and the Crypto Officer and Crypto\n"
+		     "User passwords. The partition SO password stays as it is.", slot);
+	else
+		para("You are about to initialize the partition on slot %u.\nAll contents of the partition will be destroyed.",
+		     slot);
 	if (!confirm(st, p))
 		return cancelled();
-	pw = secret(st, p, "password", "\n\tEnter the partition SO password: ");
-	if (!pw)
-		return CKR_ARGUMENTS_BAD;
-	if (sks_session_init_partition(s, pw, domain, label))
-		ckr = failed("Failed to initialize the partition.");
+	if (reinit) {
+		pw = secret(st, p, "password",
+			    "\n\tEnter the current partition SO password: ");
+		if (!pw)
+			return no_answer(st);
+	} else {
+		pw = new_secret(st, p, "password",
+				"\n\tEnter the partition SO password: ",
+				"\n\tEnter the partition SO password again: ", &ckr);
+		if (!pw)
+			return ckr;
+	}
+	if (sks_session_init_partition(s, pw, domain, label)) {
+		switch (sks_last_result()) {
+		case SKS_CKR_PIN_INCORRECT:
+			ckr = failed("Wrong partition SO password; the partition on slot %u was not re-initialized.",
+				     slot);
+			break;
+		case SKS_CKR_USER_ALREADY_LOGGED_IN:
+			ckr = failed("A role is logged in on the partition on slot %u (in this or another\n"
+				     "session): log it out ('role logout') before re-initializing.", slot);
+			break;
+		default:
+			ckr = failed("Failed to initialize the partition.");
+		}
+		explain_role_failure(st, slot, SKS_ROLE_SO, ckr);
+	} else if (reinit) {
+		para("The partition on slot %u was re-initialized: it is empty, with a new SMK.\n"
+		     "Every session of it was logged out; the partition SO sets the Crypto Officer\n"
+		     "and Crypto User passwords again with 'role init'.", slot);
+	}
 	drop_secret(pw);
 	return ckr;
 }
@@ -608,7 +931,7 @@ static uint32_t do_par_delete(struct cm_state *st, const struct cm_parsed *p)
 		return cancelled();
 	hsm = sks_hsm_open(NULL);
 	if (!hsm)
-		return failed("Failed to open the HSM control device.");
+		return hsm_open_failed();
 	ret = sks_hsm_delete_slot(hsm, slot);
 	sks_hsm_close(hsm);
 	if (ret)
@@ -632,7 +955,7 @@ static uint32_t do_par_show(struct cm_state *st, const struct cm_parsed *p)
 		return syntax("Give -slot <n> or set a current slot.");
 	s = session_on(st, slot);
 	if (!s)
-		return failed("Slot %u does not exist.", slot);
+		return slot_open_failed(slot);
 	d = sks_session_get_desc(s);
 	if (!d)
 		return failed("Failed to read slot %u.", slot);
@@ -644,6 +967,7 @@ static uint32_t do_par_show(struct cm_state *st, const struct cm_parsed *p)
 	print_state(sks_session_desc_get_state(d));
 	printf("\tLogged in ->\t\t%s\n",
 	       sks_role_name(sks_session_desc_get_role(d)));
+	print_counters(d);
 	printf("\tStorage (used/total) ->\t%" PRIu64 "/%" PRIu64 " bytes\n",
 	       sks_session_desc_get_used(d), sks_session_desc_get_capacity(d));
 	fp = sks_session_desc_get_smk_fingerprint(d);
@@ -689,6 +1013,8 @@ static void print_object(struct sks_session *s, uint32_t h)
 	printf("\tHandle:\t\t%u\n", h);
 	printf("\tObject Type:\t%s, %u bytes\n", key_type_name(a),
 	       sks_attrs_get_value_len(a));
+	printf("\tAccess:\t\t%s\n", f & SKS_OBJ_PRIVATE ?
+	       "private (Crypto Officer and Crypto User)" : "public");
 	printf("\tUsage:\t\t%s%s%s%s%s%s\n",
 	       f & SKS_OBJ_ENCRYPT ? "encrypt " : "",
 	       f & SKS_OBJ_DECRYPT ? "decrypt " : "",
@@ -719,6 +1045,9 @@ static uint32_t do_contents(struct cm_state *st, const struct cm_parsed *p)
 		para("\tThe '%s' is currently logged in. Looking for objects accessible to the '%s'.",
 		     sks_role_name(sks_session_desc_get_role(d)),
 		     sks_role_name(sks_session_desc_get_role(d)));
+	else
+		para("\tThe 'Crypto Officer' is not logged in. If you are expecting to see private\n"
+		     "\tobjects then please log in first.");
 	sks_session_desc_free(d);
 	h = sks_object_find(s, NULL, 0, &n);
 	if (!h)
@@ -729,6 +1058,16 @@ static uint32_t do_contents(struct cm_state *st, const struct cm_parsed *p)
 	printf("\tNumber of objects:  %zu\n", n);
 	free(h);
 	return CKR_OK;
+}
+
+/* Whether an SMK rollover runs on @s's partition (if that can be read). */
+static int rollover_running(struct sks_session *s)
+{
+	struct sks_session_desc *d = sks_session_get_desc(s);
+	int running = !d || (sks_session_desc_get_state(d) & SKS_STATE_SMK_ROLLOVER);
+
+	sks_session_desc_free(d);
+	return running;
 }
 
 static uint32_t do_rollover(struct cm_state *st, const struct cm_parsed *p)
@@ -742,10 +1081,30 @@ static uint32_t do_rollover(struct cm_state *st, const struct cm_parsed *p)
 	s = current(st, &ckr);
 	if (!s)
 		return ckr;
+	if (end && rollover_running(s)) {
+		para("You are about to end the SMK rollover on slot %u.\n"
+		     "The old (rollover) SMK will be destroyed: SKS blobs still under it will never\n"
+		     "insert again, on this partition or any other. Insert them and extract them\n"
+		     "again under the new SMK first ('sks identify' tells which SMK a blob needs).",
+		     st->slot);
+		if (!confirm(st, p))
+			return cancelled();
+	}
 	if (sks_session_smk_rollover(s, start ? SKS_ROLLOVER_START :
-				     SKS_ROLLOVER_END))
-		return failed("Failed to %s the SMK rollover.",
-			      start ? "start" : "end");
+				     SKS_ROLLOVER_END)) {
+		switch (sks_last_result()) {
+		case SKS_CKR_OPERATION_ACTIVE:
+			return failed("An SMK rollover is already running on slot %u; end it with\n"
+				      "'partition smkrollover -end' before starting another.",
+				      st->slot);
+		case SKS_CKR_OPERATION_NOT_INITIALIZED:
+			return failed("No SMK rollover is running on slot %u: there is no old SMK to destroy.",
+				      st->slot);
+		default:
+			return failed("Failed to %s the SMK rollover.",
+				      start ? "start" : "end");
+		}
+	}
 	para(start ? "SMK rollover started: new blobs use the new SMK; blobs under the old SMK still insert." :
 		     "SMK rollover ended: the old SMK was destroyed.");
 	return CKR_OK;
@@ -773,17 +1132,102 @@ static int archive_source(struct cm_state *st, unsigned int *type,
 	return 0;
 }
 
+/*
+ * Why a libsks call failed, in words: the file system's reason for a file
+ * that could not be read or written (CKR_DEVICE_ERROR, errno @err), else
+ * the result code's.
+ */
+static const char *cause(uint32_t ckr, int err)
+{
+	if (ckr == SKS_CKR_DEVICE_ERROR || ckr == SKS_CKR_GENERAL_ERROR)
+		return strerror(err);
+	return sks_strerror(ckr);
+}
+
+/*
+ * After a Backup HSM refused its HSM SO secret (@ckr): the attempts left,
+ * or the lockout now running (nothing is ever erased).
+ */
+static void explain_hsm_so_failure(struct cm_state *st, unsigned int slot,
+				   uint32_t ckr)
+{
+	struct sks_session_desc *d;
+	struct sks_session *b;
+	unsigned int n, secs;
+
+	if (ckr == SKS_CKR_PIN_LEN_RANGE)
+		para("A password is %d to %d characters long.", SKS_PIN_MIN,
+		     SKS_PIN_MAX);
+	if (ckr != SKS_CKR_PIN_INCORRECT && ckr != SKS_CKR_PIN_LOCKED)
+		return;
+	b = session_on(st, slot);
+	d = b ? sks_session_get_desc(b) : NULL;
+	if (!d)
+		return;
+	n = sks_session_desc_get_so_failures(d);
+	secs = sks_session_desc_get_lockout_secs(d);
+	if (ckr == SKS_CKR_PIN_LOCKED ||
+	    (sks_session_desc_get_state(d) & SKS_STATE_SO_LOCKED))
+		para("The HSM SO of the Backup HSM on slot %u is locked out for %u more second%s\n"
+		     "after %d failed attempts; every failure after a lockout doubles the next one.\n"
+		     "Nothing was erased: the archives are intact.", slot, secs,
+		     plural(secs), SKS_MAX_HSM_SO_FAILURES);
+	else
+		para("Failed HSM SO attempts on slot %u: %u of %d. At %d the HSM SO is locked out\n"
+		     "for a while, longer after each further failure; nothing is ever erased.",
+		     slot, n, SKS_MAX_HSM_SO_FAILURES, SKS_MAX_HSM_SO_FAILURES);
+	sks_session_desc_free(d);
+}
+
+/* After an archive refused its user secret (@ckr). */
+static void explain_archive_user_failure(const char *name, uint32_t ckr)
+{
+	if (ckr == SKS_CKR_PIN_LEN_RANGE)
+		para("A password is %d to %d characters long.", SKS_PIN_MIN,
+		     SKS_PIN_MAX);
+	else if (ckr == SKS_CKR_PIN_INCORRECT)
+		para("Wrong password of the archive's user. After %d wrong passwords in a row the\n"
+		     "archive %s is locked out for a while; nothing is ever erased.",
+		     SKS_MAX_LOGIN_FAILURES, name);
+	else if (ckr == SKS_CKR_PIN_LOCKED)
+		para("The user of the archive %s is locked out after %d wrong passwords;\n"
+		     "'partition archive show' gives the seconds left. Nothing was erased.",
+		     name, SKS_MAX_LOGIN_FAILURES);
+}
+
+/* The HSM SO failures of Backup HSM @slot now, or 0. */
+static unsigned int hsm_so_failures(struct cm_state *st, unsigned int slot)
+{
+	struct sks_session *b = session_on(st, slot);
+	struct sks_session_desc *d = b ? sks_session_get_desc(b) : NULL;
+	unsigned int n = 0;
+
+	if (d) {
+		n = sks_session_desc_get_so_failures(d);
+		if (sks_session_desc_get_state(d) & SKS_STATE_SO_LOCKED)
+			n = ~0U;
+	}
+	sks_session_desc_free(d);
+	return n;
+}
+
 /* Save Backup HSM @slot to its attached image file, if it has one. */
 static uint32_t image_autosave(struct cm_state *st, unsigned int slot)
 {
 	struct sks_session *b;
+	uint32_t ckr;
+	int err;
 
 	if (slot >= SKS_MAX_SLOTS || !st->image[slot])
 		return CKR_OK;
 	b = session_on(st, slot);
-	if (!b || sks_image_save_file(b, st->image_secret[slot], st->image[slot]))
-		return failed("Failed to save the Backup HSM on slot %u to %s: %s.",
-			      slot, st->image[slot], strerror(errno));
+	if (!b || sks_image_save_file(b, st->image_secret[slot], st->image[slot])) {
+		err = errno;
+		ckr = failed("Failed to save the Backup HSM on slot %u to %s: %s.",
+			     slot, st->image[slot], cause(sks_last_result(), err));
+		explain_hsm_so_failure(st, slot, ckr);
+		return ckr;
+	}
 	para("Saved the Backup HSM on slot %u to %s.", slot, st->image[slot]);
 	return CKR_OK;
 }
@@ -795,7 +1239,7 @@ static uint32_t backup_hsm_check(struct cm_state *st, unsigned int slot)
 	unsigned int type;
 
 	if (!b)
-		return failed("Slot %u does not exist.", slot);
+		return slot_open_failed(slot);
 	d = sks_session_get_desc(b);
 	if (!d)
 		return failed("Failed to read slot %u.", slot);
@@ -817,7 +1261,7 @@ static uint32_t do_arch_backup(struct cm_state *st, const struct cm_parsed *p)
 	const char *target = cm_get(p, "partition"), *objs = cm_get(p, "objects");
 	int append = cm_has(p, "append"), replace = cm_has(p, "replace");
 	uint32_t role, ckr = CKR_OK, objects = 0, *h = NULL;
-	unsigned int type, slot;
+	unsigned int type, slot, so_before;
 	size_t nh = 0;
 	int v1;
 
@@ -863,13 +1307,25 @@ static uint32_t do_arch_backup(struct cm_state *st, const struct cm_parsed *p)
 		goto out;
 	para("Logging in as the SO on slot %u.", slot);
 	so = secret(st, p, "password", "\n\tEnter the Backup HSM SO password: ");
-	if (so)
-		user = secret(st, p, "userpassword",
-			      "\n\tEnter the password of the archive's user: ");
-	if (!so || !user) {
-		ckr = CKR_ARGUMENTS_BAD;
+	if (!so) {
+		ckr = no_answer(st);
 		goto out;
 	}
+	/* Appending: the archive's password; else a new one, asked twice. */
+	if (append) {
+		user = secret(st, p, "userpassword",
+			      "\n\tEnter the password of the archive's user: ");
+		if (!user)
+			ckr = no_answer(st);
+	} else {
+		user = new_secret(st, p, "userpassword",
+				  "\n\tEnter the password of the archive's user: ",
+				  "\n\tEnter the password of the archive's user again: ",
+				  &ckr);
+	}
+	if (!user)
+		goto out;
+	so_before = hsm_so_failures(st, slot);
 	if (sks_archive_backup_objects(st->sess[st->slot], slot, so, user,
 				       v1 ? NULL : target,
 				       append ? SKS_BACKUP_APPEND :
@@ -877,6 +1333,17 @@ static uint32_t do_arch_backup(struct cm_state *st, const struct cm_parsed *p)
 				       h, nh, name, sizeof(name), &objects)) {
 		ckr = failed("The backup failed; nothing was %s on slot %u.",
 			     append || replace ? "changed" : "created", slot);
+		/* Whose secret was refused: the HSM SO's counts on the
+		 * Backup HSM, an archive's on the archive. */
+		if (ckr == SKS_CKR_PIN_LOCKED || ckr == SKS_CKR_PIN_INCORRECT) {
+			if (hsm_so_failures(st, slot) != so_before ||
+			    so_before == ~0U || !append)
+				explain_hsm_so_failure(st, slot, ckr);
+			else
+				explain_archive_user_failure(target, ckr);
+		} else if (ckr == SKS_CKR_PIN_LEN_RANGE) {
+			explain_hsm_so_failure(st, slot, ckr);
+		}
 		goto out;
 	}
 	if (append) {
@@ -932,10 +1399,11 @@ static uint32_t do_arch_restore(struct cm_state *st, const struct cm_parsed *p)
 	para("Logging in to partition %s on slot %u as the user.", name, slot);
 	user = secret(st, p, "password", "\n\tEnter the password of the archive's user: ");
 	if (!user)
-		return CKR_ARGUMENTS_BAD;
+		return no_answer(st);
 	if (sks_archive_restore(st->sess[st->slot], slot, user, name, &status,
 				&objects)) {
 		ckr = failed("The restore failed; nothing was changed.");
+		explain_archive_user_failure(name, ckr);
 	} else {
 		if (status & SKS_RESTORE_WARN_OBJECTS)
 			para("WARNING: Crypto object(s) detected in the backup device container.\nDedicated backup container for SKS Master key is recommended.");
@@ -958,12 +1426,13 @@ static uint32_t do_bhsm_create(struct cm_state *st, const struct cm_parsed *p)
 
 	if (cm_has(p, "slot") && get_slot_opt(p, "slot", &slot))
 		return syntax("Option -slot needs a slot number.");
-	pw = secret(st, p, "password", "\n\tEnter the new Backup HSM SO password: ");
+	pw = new_secret(st, p, "password", "\n\tEnter the new Backup HSM SO password: ",
+			"\n\tEnter the new Backup HSM SO password again: ", &ckr);
 	if (!pw)
-		return CKR_ARGUMENTS_BAD;
+		return ckr;
 	hsm = sks_hsm_open(NULL);
 	if (!hsm)
-		ckr = failed("Failed to open the HSM control device.");
+		ckr = hsm_open_failed();
 	else if (cm_has(p, "slot") ? sks_hsm_create_backup_at(hsm, slot, fw, pw) :
 		 sks_hsm_create_backup(hsm, fw, pw, &slot))
 		ckr = failed("Failed to create the Backup HSM.");
@@ -1002,6 +1471,12 @@ static void print_archive(const struct sks_archive_info *a)
 		hex(fp, SKS_FINGERPRINT_LEN, h);
 		printf("\tSMK Fingerprint ->\t%s\n", h);
 	}
+	printf("\tUser Failures ->\t%u of %d failed passwords\n",
+	       sks_archive_info_get_failures(a), SKS_MAX_LOGIN_FAILURES);
+	if (sks_archive_info_get_lockout_secs(a))
+		printf("\tUser Locked Out ->\t%u more second%s\n",
+		       sks_archive_info_get_lockout_secs(a),
+		       plural(sks_archive_info_get_lockout_secs(a)));
 }
 
 /* Check -slot is a Backup HSM, and get its SO password. */
@@ -1020,7 +1495,7 @@ static struct sks_session *backup_hsm_login(struct cm_state *st,
 	para("Logging in as the SO on slot %u.", *slot);
 	*so = secret(st, p, "password", "\n\tEnter the Backup HSM SO password: ");
 	if (!*so) {
-		*ckr = CKR_ARGUMENTS_BAD;
+		*ckr = no_answer(st);
 		return NULL;
 	}
 	return st->sess[*slot];
@@ -1040,8 +1515,11 @@ static uint32_t do_arch_list(struct cm_state *st, const struct cm_parsed *p)
 		return ckr;
 	list = sks_archive_list(b, so);
 	drop_secret(so);
-	if (!list)
-		return failed("Failed to list the archive partitions on slot %u.", slot);
+	if (!list) {
+		ckr = failed("Failed to list the archive partitions on slot %u.", slot);
+		explain_hsm_so_failure(st, slot, ckr);
+		return ckr;
+	}
 	n = sks_archive_list_get_count(list);
 	for (size_t i = 0; i < n; i++)
 		print_archive(sks_archive_list_get_archive(list, i));
@@ -1066,9 +1544,12 @@ static uint32_t do_arch_show(struct cm_state *st, const struct cm_parsed *p)
 		return ckr;
 	a = sks_archive_show(b, so, name);
 	drop_secret(so);
-	if (!a)
-		return failed("Failed to read the archive partition %s on slot %u.",
-			      name, slot);
+	if (!a) {
+		ckr = failed("Failed to read the archive partition %s on slot %u.",
+			     name, slot);
+		explain_hsm_so_failure(st, slot, ckr);
+		return ckr;
+	}
 	print_archive(a);
 	sks_archive_info_free(a);
 	return CKR_OK;
@@ -1093,9 +1574,11 @@ static uint32_t do_arch_delete(struct cm_state *st, const struct cm_parsed *p)
 	b = backup_hsm_login(st, p, &slot, &so, &ckr);
 	if (!b)
 		return ckr;
-	if (sks_archive_delete(b, so, name))
+	if (sks_archive_delete(b, so, name)) {
 		ckr = failed("Failed to delete the archive partition %s on slot %u.",
 			     name, slot);
+		explain_hsm_so_failure(st, slot, ckr);
+	}
 	drop_secret(so);
 	if (ckr)
 		return ckr;
@@ -1115,13 +1598,19 @@ static uint32_t do_image_save(struct cm_state *st, const struct cm_parsed *p)
 
 	if (!file)
 		return syntax("Option -file <image file> is required.");
+	/* Say what is wrong with the file before asking for the password. */
+	if (check_writable(file))
+		return write_error(file, errno);
 	b = backup_hsm_login(st, p, &slot, &so, &ckr);
 	if (!b)
 		return ckr;
 	image = sks_image_save(b, so, &len);
 	drop_secret(so);
-	if (!image)
-		return failed("Failed to seal the Backup HSM on slot %u.", slot);
+	if (!image) {
+		ckr = failed("Failed to seal the Backup HSM on slot %u.", slot);
+		explain_hsm_so_failure(st, slot, ckr);
+		return ckr;
+	}
 	if (sks_image_write_file(file, image, len))
 		ckr = failed("Cannot write %s: %s; it was left as it was.", file,
 			     strerror(errno));
@@ -1163,28 +1652,56 @@ static uint32_t do_image_load(struct cm_state *st, const struct cm_parsed *p)
 	struct sks_hsm *hsm;
 	unsigned int slot;
 	uint64_t serial;
+	uint8_t *image;
+	uint32_t ckr;
+	size_t len;
 	char *so;
 	int ret;
 
 	if (!file)
 		return syntax("Option -file <image file> is required.");
+	/* The file first: a missing one is not worth a password. */
+	image = read_file(file, SKS_IMAGE_MAX_SIZE, &len);
+	if (!image) {
+		if (errno == EFBIG)
+			para("Error: %s is larger than a Backup HSM image can be (%u bytes); nothing was loaded.",
+			     file, SKS_IMAGE_MAX_SIZE);
+		else
+			para("Error: Cannot read %s: %s; nothing was loaded.",
+			     file, strerror(errno));
+		return errno == EFBIG ? SKS_CKR_DATA_LEN_RANGE : CKR_ARGUMENTS_BAD;
+	}
 	so = secret(st, p, "password", "\n\tEnter the Backup HSM SO password: ");
-	if (!so)
-		return CKR_ARGUMENTS_BAD;
+	if (!so) {
+		free(image);
+		return no_answer(st);
+	}
 	hsm = sks_hsm_open(NULL);
 	if (!hsm) {
 		drop_secret(so);
-		return failed("Failed to open the HSM control device.");
+		free(image);
+		return hsm_open_failed();
 	}
-	ret = sks_hsm_load_image_file(hsm, file, so, &slot, &serial);
+	ret = sks_hsm_load_image(hsm, image, len, so, &slot, &serial);
 	sks_hsm_close(hsm);
+	free(image);
 	if (ret) {
 		drop_secret(so);
-		return failed(sks_last_result() == SKS_CKR_PIN_INCORRECT ?
-			      "Wrong Backup HSM SO password for %s; nothing was loaded." :
-			      sks_last_result() == SKS_CKR_DATA_INVALID ?
-			      "%s is not an intact Backup HSM image; nothing was loaded." :
-			      "Cannot load %s; nothing was loaded.", file);
+		switch (sks_last_result()) {
+		case SKS_CKR_PIN_INCORRECT:
+			return failed("Wrong Backup HSM SO password for %s; nothing was loaded.",
+				      file);
+		case SKS_CKR_DATA_INVALID:
+			return failed("%s is not an intact Backup HSM image; nothing was loaded.",
+				      file);
+		case SKS_CKR_PIN_LEN_RANGE:
+			ckr = failed("Cannot load %s; nothing was loaded.", file);
+			explain_hsm_so_failure(st, 0, ckr);
+			return ckr;
+		default:
+			return failed("Cannot load %s: %s; nothing was loaded.",
+				      file, sks_strerror(sks_last_result()));
+		}
 	}
 	para("Loaded the Backup HSM %" PRIu64 " from %s on slot %u.", serial,
 	     file, slot);
@@ -1204,6 +1721,8 @@ static uint32_t do_bhsm_attach(struct cm_state *st, const struct cm_parsed *p)
 
 	if (!file)
 		return syntax("Option -file <image file> is required.");
+	if (check_writable(file))
+		return write_error(file, errno);
 	if (!backup_hsm_login(st, p, &slot, &so, &ckr))
 		return ckr;
 	return image_attach(st, slot, file, so);
@@ -1290,6 +1809,19 @@ static struct sks_attrs *key_attrs(const struct cm_parsed *p, uint32_t *mech,
 	}
 	if (cm_has(p, "nonextractable"))
 		flags &= ~SKS_OBJ_EXTRACTABLE;
+	/* Private unless -private 0, as Luna's objects are. */
+	if (cm_has(p, "private")) {
+		const char *v = cm_get(p, "private");
+
+		if (!v || (strcmp(v, "0") && strcmp(v, "1"))) {
+			*ckr = syntax("Option -private takes 1 (private, the default) or 0 (public).");
+			goto fail;
+		}
+		if (!strcmp(v, "1"))
+			flags |= SKS_OBJ_PRIVATE;
+	} else {
+		flags |= SKS_OBJ_PRIVATE;
+	}
 	if (parse_usage(cm_get(p, "usage"), &flags)) {
 		*ckr = syntax("Option -usage takes encrypt, decrypt, sign and verify, comma separated.");
 		goto fail;
@@ -1360,9 +1892,8 @@ static uint32_t do_key_import(struct cm_state *st, const struct cm_parsed *p)
 		return ckr;
 	value = read_file(file, SKS_MAX_DATA_SIZE, &len);
 	if (!value) {
-		para("Error: Cannot read %s: %s.", file, strerror(errno));
 		sks_attrs_free(a);
-		return CKR_ARGUMENTS_BAD;
+		return read_error(file, errno, SKS_MAX_DATA_SIZE);
 	}
 	s = current(st, &ckr);
 	if (s && sks_object_create(s, a, value, len, &h))
@@ -1465,6 +1996,10 @@ static uint32_t do_sks_extract(struct cm_state *st, const struct cm_parsed *p)
 		return syntax("Give -file and one of -handles <h,h,...> and -all.");
 	if (hs && parse_handles(hs, &h, &n))
 		return syntax("Option -handles needs a comma separated list of handles.");
+	if (check_writable(file)) {
+		free(h);
+		return write_error(file, errno);
+	}
 	s = current(st, &ckr);
 	if (!s) {
 		free(h);
@@ -1480,10 +2015,12 @@ static uint32_t do_sks_extract(struct cm_state *st, const struct cm_parsed *p)
 			return SKS_CKR_OBJECT_HANDLE_INVALID;
 		}
 	}
-	set = sks_blob_extract(s, h, n, cm_has(p, "delete") ? SKS_EXTRACT_DELETE : 0);
-	free(h);
-	if (!set)
+	/* -delete: the objects go once the blobs are safely in the file. */
+	set = sks_blob_extract(s, h, n, 0);
+	if (!set) {
+		free(h);
 		return failed("SKS extract failed.");
+	}
 	for (size_t i = 0; i < sks_blob_set_get_count(set); i++) {
 		size_t len;
 
@@ -1491,28 +2028,36 @@ static uint32_t do_sks_extract(struct cm_state *st, const struct cm_parsed *p)
 		bytes += len;
 	}
 	if (write_file(file, NULL, 0, set)) {
-		para("Error: Cannot write %s: %s.", file, strerror(errno));
-		sks_blob_set_free(set);
-		return SKS_CKR_GENERAL_ERROR;
+		ckr = write_error(file, errno);
+		if (cm_has(p, "delete"))
+			para("No object was destroyed.");
+		goto out;
 	}
 	para("Extracted %zu object(s) into %zu SKS blob(s), %zu bytes, written to %s.",
 	     sks_blob_set_get_object_count(set), sks_blob_set_get_count(set),
 	     bytes, file);
+	for (size_t i = 0; cm_has(p, "delete") && i < n; i++)
+		if (sks_object_destroy(s, h[i]) && ckr == CKR_OK)
+			ckr = failed("Object %u could not be destroyed; it is in %s too.",
+				     h[i], file);
+out:
+	free(h);
 	sks_blob_set_free(set);
-	return CKR_OK;
+	return ckr;
 }
 
-/* A group file: any number of blobs back to back. */
+/* A group file: any number of blobs back to back (at most this many bytes). */
+#define GROUP_FILE_MAX	((size_t)SKS_MAX_EXTRACT * SKS_MAX_BLOB_SIZE)
+
 static struct sks_blob_set *load_blobs(const char *file, uint32_t *ckr)
 {
 	struct sks_blob_set *set;
 	uint8_t *buf;
 	size_t len;
 
-	buf = read_file(file, (size_t)SKS_MAX_EXTRACT * SKS_MAX_BLOB_SIZE, &len);
+	buf = read_file(file, GROUP_FILE_MAX, &len);
 	if (!buf) {
-		para("Error: Cannot read %s: %s.", file, strerror(errno));
-		*ckr = CKR_ARGUMENTS_BAD;
+		*ckr = read_error(file, errno, GROUP_FILE_MAX);
 		return NULL;
 	}
 	set = sks_blob_set_from_buffer(buf, len);
@@ -1612,15 +2157,21 @@ static uint32_t do_crypt(struct cm_state *st, const struct cm_parsed *p, int enc
 	const char *aad = cm_get(p, "aad");
 	uint32_t ckr = CKR_OK, h;
 	struct sks_session *s;
+	/* Encrypt: one plaintext; decrypt: IV, ciphertext and tag. */
+	size_t max = SKS_MAX_DATA_SIZE +
+		     (enc ? 0 : SKS_GCM_IV_LEN + SKS_GCM_TAG_LEN);
 	uint8_t *data, *res = NULL;
-	size_t len, rlen;
+	size_t len, rlen = 0;
 
 	if (get_handle(p, &h) || !in || !out)
 		return syntax("Options -handle, -in and -out are required.");
-	data = read_file(in, SKS_MAX_DATA_SIZE + SKS_GCM_IV_LEN + SKS_GCM_TAG_LEN, &len);
-	if (!data) {
-		para("Error: Cannot read %s: %s.", in, strerror(errno));
-		return CKR_ARGUMENTS_BAD;
+	data = read_file(in, max, &len);
+	if (!data)
+		return read_error(in, errno, max);
+	/* Before the key is used: the result must have somewhere to go. */
+	if (check_writable(out)) {
+		free(data);
+		return write_error(out, errno);
 	}
 	s = current(st, &ckr);
 	if (!s)
@@ -1650,8 +2201,7 @@ static uint32_t do_crypt(struct cm_state *st, const struct cm_parsed *p, int enc
 		}
 	}
 	if (write_file(out, res, rlen, NULL)) {
-		para("Error: Cannot write %s: %s.", out, strerror(errno));
-		ckr = SKS_CKR_GENERAL_ERROR;
+		ckr = write_error(out, errno);
 		goto out;
 	}
 	para("%s %zu bytes from %s to %s.", enc ? "Encrypted" : "Decrypted",
@@ -1694,14 +2244,16 @@ static uint32_t do_sign(struct cm_state *st, const struct cm_parsed *p, int sign
 	if (parse_mech(p, &mech))
 		return syntax("Option -mechanism must be sha256, sha384 or sha512.");
 	data = read_file(in, SKS_MAX_DATA_SIZE, &len);
-	if (!data) {
-		para("Error: Cannot read %s: %s.", in, strerror(errno));
-		return CKR_ARGUMENTS_BAD;
-	}
+	if (!data)
+		return read_error(in, errno, SKS_MAX_DATA_SIZE);
 	if (!sign && !(sig = read_file(sigf, sizeof(mac), &slen))) {
-		para("Error: Cannot read %s: %s.", sigf, strerror(errno));
+		ckr = read_error(sigf, errno, sizeof(mac));
 		free(data);
-		return CKR_ARGUMENTS_BAD;
+		return ckr;
+	}
+	if (sign && check_writable(sigf)) {
+		free(data);
+		return write_error(sigf, errno);
 	}
 	s = current(st, &ckr);
 	if (!s)
@@ -1709,10 +2261,9 @@ static uint32_t do_sign(struct cm_state *st, const struct cm_parsed *p, int sign
 	if (sign) {
 		if (sks_crypto_sign(s, h, mech, data, len, mac, &slen))
 			ckr = failed("Signing failed.");
-		else if (write_file(sigf, mac, slen, NULL)) {
-			para("Error: Cannot write %s: %s.", sigf, strerror(errno));
-			ckr = SKS_CKR_GENERAL_ERROR;
-		} else
+		else if (write_file(sigf, mac, slen, NULL))
+			ckr = write_error(sigf, errno);
+		else
 			para("Signed %zu bytes from %s; %zu byte MAC written to %s.",
 			     len, in, slen, sigf);
 	} else {
@@ -1794,6 +2345,7 @@ uint32_t cm_run_line(struct cm_state *st, const char *line)
 	uint32_t ckr;
 	int n;
 
+	st->cancelled = 0;
 	n = cm_tokenize(line, &toks, err, sizeof(err));
 	if (n == 0) {
 		cm_tokens_free(toks, 0);

@@ -31,6 +31,7 @@ int cm_tokenize(const char *line, struct cm_token **toks, char *err,
 			p++;
 		if (!*p || *p == '#')
 			break;
+		t[n].start = p - line;
 		buf = malloc(len + 1);
 		if (!buf) {
 			snprintf(err, errlen, "out of memory");
@@ -73,6 +74,7 @@ int cm_tokenize(const char *line, struct cm_token **toks, char *err,
 			}
 		}
 		*o = '\0';
+		t[n].end = p - line;
 		t[n].text = buf;
 		t[n].quoted = quoted;
 		n++;
@@ -375,7 +377,7 @@ int cm_parse(const struct cm_cmd_def *table, size_t n,
 				 toks[i + 1].text);
 			goto fail;
 		}
-		if (o->takes_value == 1 && j == i + 1) {
+		if (o->takes_value == CM_VAL && j == i + 1) {
 			snprintf(out->err, sizeof(out->err),
 				 "Option -%s needs a value.", o->name);
 			goto fail;
@@ -412,4 +414,113 @@ int cm_has(const struct cm_parsed *p, const char *name)
 		if (!strcmp(p->opts[i].name, name))
 			return 1;
 	return 0;
+}
+
+/* Tokens split at blanks only (no quoting), for lines that do not tokenize. */
+static int cm_tokenize_blanks(const char *line, struct cm_token **toks)
+{
+	struct cm_token *t = calloc(strlen(line) / 2 + 2, sizeof(*t));
+	const char *p = line;
+	int n = 0;
+
+	if (!t)
+		return -1;
+	for (;;) {
+		size_t len;
+
+		while (*p && isspace((unsigned char)*p))
+			p++;
+		if (!*p)
+			break;
+		len = strcspn(p, " \t\n\r\f\v");
+		t[n].text = strndup(p, len);
+		if (!t[n].text) {
+			cm_tokens_free(t, n);
+			return -1;
+		}
+		t[n].start = p - line;
+		t[n].end = t[n].start + len;
+		n++;
+		p += len;
+	}
+	*toks = t;
+	return n;
+}
+
+/* Whether option name @abbr could stand for a secret option of any command. */
+static int may_be_secret(const struct cm_cmd_def *table, size_t n,
+			 const char *abbr)
+{
+	if (!*abbr)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		for (const struct cm_opt_def *o = table[i].opts; o && o->name; o++)
+			if (o->takes_value == CM_SECRET && is_prefix(abbr, o->name))
+				return 1;
+	return 0;
+}
+
+/* The secret option @abbr of @cmd stands for, if it is one. */
+static int is_secret_of(const struct cm_cmd_def *cmd, const char *abbr)
+{
+	char err[CM_ERR_LEN];
+	const struct cm_opt_def *o = find_opt(cmd, abbr, err, sizeof(err));
+
+	return o && o->takes_value == CM_SECRET;
+}
+
+char *cm_mask_secrets(const struct cm_cmd_def *table, size_t n,
+		      const char *line)
+{
+	size_t len = strlen(line), from = 0;
+	const struct cm_cmd_def *cmd = NULL;
+	struct cm_token *toks = NULL;
+	struct cm_parsed parsed;
+	char err[CM_ERR_LEN], *out, *o;
+	int nt, i;
+
+	/* Each mask may be longer than what it hides. */
+	out = malloc(len + (len / 2 + 2) * (sizeof(CM_MASK) + 1) + 1);
+	if (!out)
+		return NULL;
+	o = out;
+	nt = cm_tokenize(line, &toks, err, sizeof(err));
+	if (nt >= 0 && !cm_parse(table, n, toks, nt, &parsed)) {
+		cmd = parsed.cmd;
+		cm_parsed_free(&parsed);
+	} else if (nt < 0) {
+		/* An unterminated quote: split at blanks only. */
+		nt = cm_tokenize_blanks(line, &toks);
+		if (nt < 0) {
+			free(out);
+			return NULL;
+		}
+	}
+	for (i = 0; i < nt; i++) {
+		int j;
+
+		if (!is_option(&toks[i]))
+			continue;
+		for (j = i + 1; j < nt && !is_option(&toks[j]); j++)
+			;
+		if (cmd && is_secret_of(cmd, toks[i].text + 1)) {
+			if (j == i + 1)
+				continue;
+		} else if (!cmd && may_be_secret(table, n, toks[i].text + 1)) {
+			/* Not understood: hide everything after it. */
+			if (i + 1 == nt)
+				continue;
+			j = nt;
+		} else {
+			continue;
+		}
+		memcpy(o, line + from, toks[i].end - from);
+		o += toks[i].end - from;
+		o += sprintf(o, " %s", CM_MASK);
+		from = j == nt ? len : toks[j - 1].end;
+		i = j - 1;
+	}
+	strcpy(o, line + from);
+	cm_tokens_free(toks, nt);
+	return out;
 }

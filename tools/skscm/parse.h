@@ -12,9 +12,15 @@
 #define CM_MAX_OPTS	16
 #define CM_ERR_LEN	512
 
+/* struct cm_opt_def.takes_value */
+#define CM_FLAG		0	/* no value */
+#define CM_VAL		1	/* needs a value */
+#define CM_OPT		2	/* may have a value */
+#define CM_SECRET	3	/* may have a value, a secret: never shown */
+
 struct cm_opt_def {
 	const char *name;	/* without the leading '-' */
-	int takes_value;
+	int takes_value;	/* CM_FLAG, CM_VAL, CM_OPT or CM_SECRET */
 };
 
 struct cm_cmd_def {
@@ -29,6 +35,8 @@ struct cm_cmd_def {
 struct cm_token {
 	char *text;
 	int quoted;	/* some of it was quoted: never an option name */
+	size_t start;	/* where it is in the line: [start, end) */
+	size_t end;
 };
 
 struct cm_parsed {
@@ -81,6 +89,18 @@ int cm_lookup(const struct cm_cmd_def *table, size_t n,
 	      const struct cm_token *toks, int ntoks,
 	      const struct cm_cmd_def **found, size_t max, char *err,
 	      size_t errlen);
+
+/*
+ * @line as skscm may show or store it: the value of every secret option
+ * (-password, -userpassword, -oldpw, -newpw, abbreviated or not) replaced
+ * by "********", the rest as typed. A line that does not parse is masked
+ * from any option that could name a secret. Returns a new string (NULL
+ * when out of memory).
+ */
+char *cm_mask_secrets(const struct cm_cmd_def *table, size_t n,
+		      const char *line);
+
+#define CM_MASK "********"
 
 /* The command table of skscm (table.c). */
 extern const struct cm_cmd_def cm_commands[];

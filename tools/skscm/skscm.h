@@ -27,13 +27,17 @@ struct cm_state {
 	char *image_secret[SKS_MAX_SLOTS];
 	FILE *in;			/* where commands and answers come from */
 	int interactive;		/* readline on a terminal */
+	int cancelled;			/* Ctrl-C at this command's question */
 	int quit;
 };
 
 /* Run one command line; returns the CKR result (CKR_OK on success). */
 uint32_t cm_run_line(struct cm_state *st, const char *line);
 
-/* Read a line of input (answers to prompts): malloc'd, no newline, or NULL. */
+/*
+ * Read a line of input (answers to prompts): malloc'd, no newline, or NULL
+ * at end of input or, with st->cancelled set, after a Ctrl-C.
+ */
 char *cm_read_line(struct cm_state *st, const char *prompt, int secret);
 
 void cm_state_free(struct cm_state *st);

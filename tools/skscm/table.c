@@ -8,55 +8,56 @@
 #include "parse.h"
 #include "table.h"
 
-#define VAL 1	/* option needs a value */
-#define OPT 2	/* option may have a value (-password) */
-#define FLAG 0
+#define VAL CM_VAL	/* option needs a value */
+#define OPT CM_OPT	/* option may have a value */
+#define FLAG CM_FLAG
+#define PW CM_SECRET	/* option may have a value, a secret (-password) */
 
 static const struct cm_opt_def no_opts[] = { { NULL, 0 } };
 static const struct cm_opt_def help_opts[] = { { "command", VAL }, { NULL, 0 } };
 static const struct cm_opt_def slot_opts[] = { { "slot", VAL }, { NULL, 0 } };
 static const struct cm_opt_def login_opts[] = {
-	{ "name", VAL }, { "password", OPT }, { NULL, 0 } };
+	{ "name", VAL }, { "password", PW }, { NULL, 0 } };
 static const struct cm_opt_def changepw_opts[] = {
-	{ "name", VAL }, { "oldpw", OPT }, { "newpw", OPT }, { NULL, 0 } };
+	{ "name", VAL }, { "oldpw", PW }, { "newpw", PW }, { NULL, 0 } };
 static const struct cm_opt_def pcreate_opts[] = {
 	{ "type", VAL }, { "capacity", VAL }, { "slot", VAL }, { NULL, 0 } };
 static const struct cm_opt_def pinit_opts[] = {
-	{ "label", VAL }, { "domain", VAL }, { "password", OPT },
+	{ "label", VAL }, { "domain", VAL }, { "password", PW },
 	{ "slot", VAL }, { "force", FLAG }, { NULL, 0 } };
 static const struct cm_opt_def pdelete_opts[] = {
 	{ "slot", VAL }, { "force", FLAG }, { NULL, 0 } };
 static const struct cm_opt_def rollover_opts[] = {
-	{ "start", FLAG }, { "end", FLAG }, { NULL, 0 } };
+	{ "start", FLAG }, { "end", FLAG }, { "force", FLAG }, { NULL, 0 } };
 static const struct cm_opt_def backup_opts[] = {
-	{ "slot", VAL }, { "partition", VAL }, { "password", OPT },
-	{ "userpassword", OPT }, { "objects", VAL }, { "append", FLAG },
+	{ "slot", VAL }, { "partition", VAL }, { "password", PW },
+	{ "userpassword", PW }, { "objects", VAL }, { "append", FLAG },
 	{ "replace", FLAG }, { "force", FLAG }, { NULL, 0 } };
 static const struct cm_opt_def alist_opts[] = {
-	{ "slot", VAL }, { "password", OPT }, { NULL, 0 } };
+	{ "slot", VAL }, { "password", PW }, { NULL, 0 } };
 static const struct cm_opt_def ashow_opts[] = {
-	{ "slot", VAL }, { "partition", VAL }, { "password", OPT },
+	{ "slot", VAL }, { "partition", VAL }, { "password", PW },
 	{ NULL, 0 } };
 static const struct cm_opt_def adelete_opts[] = {
-	{ "slot", VAL }, { "partition", VAL }, { "password", OPT },
+	{ "slot", VAL }, { "partition", VAL }, { "password", PW },
 	{ "force", FLAG }, { NULL, 0 } };
 static const struct cm_opt_def isave_opts[] = {
-	{ "slot", VAL }, { "file", VAL }, { "password", OPT }, { NULL, 0 } };
+	{ "slot", VAL }, { "file", VAL }, { "password", PW }, { NULL, 0 } };
 static const struct cm_opt_def iload_opts[] = {
-	{ "file", VAL }, { "password", OPT }, { "attach", FLAG }, { NULL, 0 } };
+	{ "file", VAL }, { "password", PW }, { "attach", FLAG }, { NULL, 0 } };
 static const struct cm_opt_def archive_opts[] = {
-	{ "slot", VAL }, { "partition", VAL }, { "password", OPT },
+	{ "slot", VAL }, { "partition", VAL }, { "password", PW },
 	{ "force", FLAG }, { NULL, 0 } };
 static const struct cm_opt_def bcreate_opts[] = {
-	{ "firmware", VAL }, { "password", OPT }, { "slot", VAL }, { NULL, 0 } };
+	{ "firmware", VAL }, { "password", PW }, { "slot", VAL }, { NULL, 0 } };
 static const struct cm_opt_def keygen_opts[] = {
 	{ "keytype", VAL }, { "length", VAL }, { "label", VAL }, { "id", VAL },
 	{ "usage", VAL }, { "usagelimit", VAL }, { "nonextractable", FLAG },
-	{ NULL, 0 } };
+	{ "private", VAL }, { NULL, 0 } };
 static const struct cm_opt_def keyimport_opts[] = {
 	{ "keytype", VAL }, { "file", VAL }, { "label", VAL }, { "id", VAL },
 	{ "usage", VAL }, { "usagelimit", VAL }, { "nonextractable", FLAG },
-	{ NULL, 0 } };
+	{ "private", VAL }, { NULL, 0 } };
 static const struct cm_opt_def handle_opts[] = {
 	{ "handle", VAL }, { "force", FLAG }, { NULL, 0 } };
 static const struct cm_opt_def extract_opts[] = {
@@ -97,7 +98,8 @@ const struct cm_cmd_def cm_commands[] = {
 	  "Change the password of the logged-in role.",
 	  "role changepw -name <so|co|cu> [-oldpw [<pw>]] [-newpw [<pw>]]" },
 	{ { "role", "show" }, CMD_ROLE_SHOW, no_opts, NULL,
-	  "Show who is logged in to the current slot.", "role show" },
+	  "Show who is logged in to the current slot, and the failed logins of each role.",
+	  "role show" },
 	{ { "partition", "create" }, CMD_PAR_CREATE, pcreate_opts, NULL,
 	  "Create a partition slot (V1: SKS partition, V0: ordinary).",
 	  "partition create [-type <v1|v0>] [-capacity <bytes>] [-slot <n>]\n"
@@ -109,14 +111,15 @@ const struct cm_cmd_def cm_commands[] = {
 	  "Delete a slot and everything in it.",
 	  "partition delete [-slot <n>] [-force]" },
 	{ { "partition", "show" }, CMD_PAR_SHOW, slot_opts, NULL,
-	  "Show a partition: type, serial, state, SMK fingerprints.",
+	  "Show a partition: type, serial, state, failed logins, SMK fingerprints.",
 	  "partition show [-slot <n>]" },
 	{ { "partition", "contents" }, CMD_PAR_CONTENTS, no_opts, NULL,
-	  "List the objects visible in the current slot's session.",
+	  "List the objects visible in the current slot's session (without a CO or CU login: the public ones).",
 	  "partition contents" },
 	{ { "partition", "smkrollover" }, CMD_PAR_ROLLOVER, rollover_opts, NULL,
 	  "Start or end an SMK rollover on the current SKS partition.",
-	  "partition smkrollover -start | -end" },
+	  "partition smkrollover -start | -end [-force]\n"
+	  "    (-end destroys the old SMK: blobs still under it never insert again)" },
 	{ { "partition", "archive", "backup" }, CMD_ARCH_BACKUP, backup_opts,
 	  NULL, "Back up the current partition to a Backup HSM (SKS: the SMK only).",
 	  "partition archive backup -slot <backup hsm> [-partition <name> (V0 only)]\n"
@@ -155,11 +158,12 @@ const struct cm_cmd_def cm_commands[] = {
 	{ { "key", "generate" }, CMD_KEY_GENERATE, keygen_opts, NULL,
 	  "Generate a secret key in the current slot.",
 	  "key generate -keytype <aes|generic> [-length <bytes>] [-label <l>] [-id <hex>]\n"
-	  "             [-usage <encrypt,decrypt,sign,verify>] [-usagelimit <n>] [-nonextractable]" },
+	  "             [-usage <encrypt,decrypt,sign,verify>] [-usagelimit <n>] [-nonextractable]\n"
+	  "             [-private <1|0>] (1, the default: only CO and CU see it; 0: public)" },
 	{ { "key", "import" }, CMD_KEY_IMPORT, keyimport_opts, NULL,
 	  "Import a key value (or, -keytype data, a data object) from a file.",
 	  "key import -keytype <aes|generic|data> -file <file> [-label <l>] [-id <hex>]\n"
-	  "           [-usage <...>] [-usagelimit <n>] [-nonextractable]" },
+	  "           [-usage <...>] [-usagelimit <n>] [-nonextractable] [-private <1|0>]" },
 	{ { "key", "list" }, CMD_KEY_LIST, no_opts, NULL,
 	  "List the objects visible in the current slot's session.", "key list" },
 	{ { "key", "show" }, CMD_KEY_SHOW, handle_opts, NULL,

@@ -48,6 +48,7 @@
 
 /* Limits */
 #define SKS_MAX_SLOTS		32
+#define SKS_MAX_CAPACITY	(256U << 20)	/* bytes of one slot */
 #define SKS_LABEL_LEN		32	/* slot label, NUL padded */
 #define SKS_FW_VERSION_LEN	16	/* "7.7.1", NUL padded */
 #define SKS_OBJ_LABEL_MAX	64
@@ -244,8 +245,8 @@ struct sks_hsm_info {
  * @result: out: CKR_* code.
  * @type: SKS_SLOT_V0, SKS_SLOT_V1 or SKS_SLOT_BACKUP.
  * @slot: out: slot number N of /dev/sksN; in with SKS_SLOT_CREATE_AT.
- * @capacity: object storage in bytes, at most 256 MiB; 0 selects the
- *	default (1 MiB).
+ * @capacity: object storage in bytes, at most SKS_MAX_CAPACITY (256 MiB);
+ *	0 selects the default (1 MiB).
  * @serial: out: serial number of the new slot.
  * @fw_version: BACKUP only: firmware version string, "" = "7.7.1";
  *	must be all zero for partitions.
@@ -343,11 +344,6 @@ struct sks_slot_list {
 
 #define SKS_SLOT_LIST_SIZE_VER0	24	/* first published size */
 
-#define SKS_CTL_HSM_INFO	_IOWR(SKS_IOC_MAGIC, 0x00, struct sks_hsm_info)
-#define SKS_CTL_CREATE_SLOT	_IOWR(SKS_IOC_MAGIC, 0x01, struct sks_slot_create)
-#define SKS_CTL_DELETE_SLOT	_IOWR(SKS_IOC_MAGIC, 0x02, struct sks_slot_delete)
-#define SKS_CTL_LIST_SLOTS	_IOWR(SKS_IOC_MAGIC, 0x03, struct sks_slot_list)
-/* 0x04..0x0f reserved for HSM administration (backup image save/load) */
 
 /* ------------------------------------------------------------------ */
 /* /dev/sksN: sessions                                                 */
@@ -404,10 +400,11 @@ struct sks_session_info {
  * A partition that is initialised already is re-initialised, as
  * C_InitToken does (PKCS#11 v2.40 section 5.6): @so_pin must be its
  * current SO secret (CKR_PIN_INCORRECT otherwise, counted towards the SO
- * bad-attempt limit; CKR_USER_ALREADY_LOGGED_IN while any session of it is
- * logged in), and then every object, the SMKs (primary and rollover), the
- * Crypto Officer and Crypto User secrets and the usage ledger are wiped
- * before the new SO secret, label, domain and SMK are set.
+ * bad-attempt limit), and then every object (also other sessions'
+ * session objects), the SMKs (primary and rollover), the Crypto Officer
+ * and Crypto User secrets and the usage ledger are wiped, and every
+ * session of the partition is logged out, before the new SO secret,
+ * label, domain and SMK are set.
  * @flags: must be 0.
  * @result: out: CKR_* code.
  * @so_pin: pointer to the partition SO secret.
@@ -889,30 +886,6 @@ struct sks_batch {
 #define SKS_ROLLOVER_START	(1U << 0)
 #define SKS_ROLLOVER_END	(1U << 1)
 
-#define SKS_IOC_SESSION_INFO	_IOWR(SKS_IOC_MAGIC, 0x10, struct sks_session_info)
-#define SKS_IOC_PARTITION_INIT	_IOWR(SKS_IOC_MAGIC, 0x11, struct sks_partition_init)
-#define SKS_IOC_LOGIN		_IOWR(SKS_IOC_MAGIC, 0x12, struct sks_login)
-#define SKS_IOC_LOGOUT		_IOWR(SKS_IOC_MAGIC, 0x13, struct sks_simple)
-#define SKS_IOC_INIT_ROLE	_IOWR(SKS_IOC_MAGIC, 0x14, struct sks_init_role)
-#define SKS_IOC_CHANGE_PIN	_IOWR(SKS_IOC_MAGIC, 0x15, struct sks_change_pin)
-#define SKS_IOC_GENERATE_KEY	_IOWR(SKS_IOC_MAGIC, 0x18, struct sks_generate_key)
-#define SKS_IOC_CREATE_OBJECT	_IOWR(SKS_IOC_MAGIC, 0x19, struct sks_create_object)
-#define SKS_IOC_GET_ATTRS	_IOWR(SKS_IOC_MAGIC, 0x1a, struct sks_get_attrs)
-#define SKS_IOC_GET_VALUE	_IOWR(SKS_IOC_MAGIC, 0x1b, struct sks_get_value)
-#define SKS_IOC_FIND_OBJECTS	_IOWR(SKS_IOC_MAGIC, 0x1c, struct sks_find_objects)
-#define SKS_IOC_DESTROY_OBJECT	_IOWR(SKS_IOC_MAGIC, 0x1d, struct sks_destroy_object)
-#define SKS_IOC_ENCRYPT		_IOWR(SKS_IOC_MAGIC, 0x20, struct sks_crypt)
-#define SKS_IOC_DECRYPT		_IOWR(SKS_IOC_MAGIC, 0x21, struct sks_crypt)
-#define SKS_IOC_SIGN		_IOWR(SKS_IOC_MAGIC, 0x22, struct sks_sign)
-#define SKS_IOC_VERIFY		_IOWR(SKS_IOC_MAGIC, 0x23, struct sks_sign)
-#define SKS_IOC_EXTRACT		_IOWR(SKS_IOC_MAGIC, 0x28, struct sks_extract)
-#define SKS_IOC_INSERT		_IOWR(SKS_IOC_MAGIC, 0x29, struct sks_insert)
-#define SKS_IOC_SMK_ROLLOVER	_IOWR(SKS_IOC_MAGIC, 0x2a, struct sks_simple)
-#define SKS_IOC_BATCH		_IOWR(SKS_IOC_MAGIC, 0x38, struct sks_batch)
-/*
- * Reserved numbers: 0x30 archive backup, 0x31 archive restore (SMK to and
- * from a Backup HSM slot), 0x32 clone V0 token objects.
- */
 
 /* ------------------------------------------------------------------ */
 /* Backup HSM: archive partitions and durable images (docs/backup.md) */
@@ -1157,13 +1130,49 @@ struct sks_image_load {
 
 #define SKS_IMAGE_LOAD_SIZE_VER0	48	/* first published size */
 
+
+
+/* ------------------------------------------------------------------ */
+/* Command numbers                                                     */
+/* ------------------------------------------------------------------ */
+
+/* /dev/sks-control (CAP_SYS_ADMIN): 0x00..0x0f */
+#define SKS_CTL_HSM_INFO	_IOWR(SKS_IOC_MAGIC, 0x00, struct sks_hsm_info)
+#define SKS_CTL_CREATE_SLOT	_IOWR(SKS_IOC_MAGIC, 0x01, struct sks_slot_create)
+#define SKS_CTL_DELETE_SLOT	_IOWR(SKS_IOC_MAGIC, 0x02, struct sks_slot_delete)
+#define SKS_CTL_LIST_SLOTS	_IOWR(SKS_IOC_MAGIC, 0x03, struct sks_slot_list)
 #define SKS_CTL_IMAGE_LOAD	_IOWR(SKS_IOC_MAGIC, 0x04, struct sks_image_load)
 
+/* /dev/sksN: session and roles 0x10..0x17, objects 0x18..0x1f */
+#define SKS_IOC_SESSION_INFO	_IOWR(SKS_IOC_MAGIC, 0x10, struct sks_session_info)
+#define SKS_IOC_PARTITION_INIT	_IOWR(SKS_IOC_MAGIC, 0x11, struct sks_partition_init)
+#define SKS_IOC_LOGIN		_IOWR(SKS_IOC_MAGIC, 0x12, struct sks_login)
+#define SKS_IOC_LOGOUT		_IOWR(SKS_IOC_MAGIC, 0x13, struct sks_simple)
+#define SKS_IOC_INIT_ROLE	_IOWR(SKS_IOC_MAGIC, 0x14, struct sks_init_role)
+#define SKS_IOC_CHANGE_PIN	_IOWR(SKS_IOC_MAGIC, 0x15, struct sks_change_pin)
+#define SKS_IOC_GENERATE_KEY	_IOWR(SKS_IOC_MAGIC, 0x18, struct sks_generate_key)
+#define SKS_IOC_CREATE_OBJECT	_IOWR(SKS_IOC_MAGIC, 0x19, struct sks_create_object)
+#define SKS_IOC_GET_ATTRS	_IOWR(SKS_IOC_MAGIC, 0x1a, struct sks_get_attrs)
+#define SKS_IOC_GET_VALUE	_IOWR(SKS_IOC_MAGIC, 0x1b, struct sks_get_value)
+#define SKS_IOC_FIND_OBJECTS	_IOWR(SKS_IOC_MAGIC, 0x1c, struct sks_find_objects)
+#define SKS_IOC_DESTROY_OBJECT	_IOWR(SKS_IOC_MAGIC, 0x1d, struct sks_destroy_object)
+
+/* /dev/sksN: key use 0x20..0x27, SKS blobs 0x28..0x2f */
+#define SKS_IOC_ENCRYPT		_IOWR(SKS_IOC_MAGIC, 0x20, struct sks_crypt)
+#define SKS_IOC_DECRYPT		_IOWR(SKS_IOC_MAGIC, 0x21, struct sks_crypt)
+#define SKS_IOC_SIGN		_IOWR(SKS_IOC_MAGIC, 0x22, struct sks_sign)
+#define SKS_IOC_VERIFY		_IOWR(SKS_IOC_MAGIC, 0x23, struct sks_sign)
+#define SKS_IOC_EXTRACT		_IOWR(SKS_IOC_MAGIC, 0x28, struct sks_extract)
+#define SKS_IOC_INSERT		_IOWR(SKS_IOC_MAGIC, 0x29, struct sks_insert)
+#define SKS_IOC_SMK_ROLLOVER	_IOWR(SKS_IOC_MAGIC, 0x2a, struct sks_simple)
+
+/* /dev/sksN: Backup HSM archives and images 0x30..0x37, batches 0x38 */
 #define SKS_IOC_ARCHIVE_BACKUP	_IOWR(SKS_IOC_MAGIC, 0x30, struct sks_archive_backup)
 #define SKS_IOC_ARCHIVE_RESTORE	_IOWR(SKS_IOC_MAGIC, 0x31, struct sks_archive_restore)
 #define SKS_IOC_ARCHIVE_LIST	_IOWR(SKS_IOC_MAGIC, 0x33, struct sks_archive_list)
 #define SKS_IOC_ARCHIVE_SHOW	_IOWR(SKS_IOC_MAGIC, 0x34, struct sks_archive_show)
 #define SKS_IOC_ARCHIVE_DELETE	_IOWR(SKS_IOC_MAGIC, 0x35, struct sks_archive_show)
 #define SKS_IOC_IMAGE_SAVE	_IOWR(SKS_IOC_MAGIC, 0x36, struct sks_image_save)
+#define SKS_IOC_BATCH		_IOWR(SKS_IOC_MAGIC, 0x38, struct sks_batch)
 
 #endif /* _UAPI_LINUX_SKS_H */
