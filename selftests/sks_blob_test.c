@@ -6,12 +6,14 @@
  */
 #include <stdlib.h>
 
+#include <linux/sks_format.h>
+
 #include "kselftest_harness.h"
 #include "sks_test_util.h"
 
-#define HDR	80	/* blob header */
+#define HDR	SKS_BLOB_HDR_LEN
 #define REC	64	/* fixed part of a record, version 2 */
-#define TAG	16
+#define TAG	SKS_BLOB_TAG_LEN
 
 static const uint8_t key16[16] = {
 	0xc4, 0x19, 0x7e, 0x52, 0xa0, 0x3b, 0xd6, 0x88,
@@ -216,7 +218,7 @@ TEST_F(blob, every_corruption_is_refused)
 	EXPECT_EQ(SKS_CKR_DATA_LEN_RANGE, res);
 	EXPECT_EQ(-EFAULT, insert(self->fd, NULL, len, out, &n, &res));
 	/* unknown version */
-	EXPECT_EQ(2, blob[4]);
+	EXPECT_EQ(SKS_BLOB_VERSION, sks_get_le16(blob + SKS_BLOB_OFF_VERSION));
 	memcpy(bad, blob, len);
 	bad[4] = 3;
 	EXPECT_EQ(-EBADMSG, insert(self->fd, bad, len, out, &n, &res));
