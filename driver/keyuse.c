@@ -266,6 +266,8 @@ static int sks_crypt(struct sks_session *sess, struct sks_crypt *c, bool enc,
 		err = sks_fail(ckr, SKS_CKR_KEY_NOT_ACTIVE);
 		goto out_free;
 	}
+	if (obj->usage_limit)	/* the ledger's count is durable */
+		sks_state_changed(sess->slot);
 	err = sks_gcm(tfm, req, enc, buf, c->aad_len, c->in_len, iv);
 	if (err == -EBADMSG) {
 		err = sks_fail(ckr, SKS_CKR_ENCRYPTED_DATA_INVALID);
@@ -397,6 +399,8 @@ static int sks_mac(struct sks_session *sess, struct sks_sign *s, bool sign,
 		err = sks_fail(ckr, SKS_CKR_KEY_NOT_ACTIVE);
 		goto out_free;
 	}
+	if (obj->usage_limit)	/* the ledger's count is durable */
+		sks_state_changed(sess->slot);
 	err = crypto_shash_tfm_digest(tfm, buf, s->data_len, mac);
 	if (err) {
 		err = sks_fail(ckr, SKS_CKR_DEVICE_ERROR);

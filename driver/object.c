@@ -214,8 +214,9 @@ struct sks_object *sks_object_new(const struct sks_obj_attrs *a,
 
 /**
  * sks_objects_publish_locked() - make new objects visible, all or none.
+ * @slot: the partition.
  * @sess: creating session; owner of the objects that are not token
- *	objects.
+ *	objects (NULL when all are token objects).
  * @objs: the new objects (from sks_object_new() or sks_object_from_rec());
  *	on success the partition takes over one reference of each, and
  *	objs[i]->handle is its handle.
@@ -233,10 +234,10 @@ struct sks_object *sks_object_new(const struct sks_obj_attrs *a,
  * -EBADMSG (CKR_DATA_INVALID: a key id the ledger knows with another
  * limit).
  */
-int sks_objects_publish_locked(struct sks_session *sess,
+int sks_objects_publish_locked(struct sks_slot *slot, struct sks_session *sess,
 			       struct sks_object **objs, u32 n, u32 *ckr)
 {
-	struct sks_slot *slot = sess->slot;
+	bool token = false;
 	u64 charge = 0;
 	u32 i, done;
 	int err = 0;
@@ -272,9 +273,12 @@ int sks_objects_publish_locked(struct sks_session *sess,
 	for (i = 0; i < n; i++) {
 		if (objs[i]->owner)
 			list_add_tail(&objs[i]->sess_node, &sess->objects);
+		token |= !objs[i]->owner || objs[i]->made;
 		objs[i]->made = false;
 	}
 	slot->used += charge;
+	if (token)	/* token objects and ledger entries are durable */
+		sks_state_changed(slot);
 	return 0;
 }
 
@@ -295,6 +299,8 @@ void sks_object_remove_locked(struct sks_slot *slot, struct sks_object *obj)
 	xa_erase(&slot->objects, obj->handle);
 	list_del_init(&obj->sess_node);
 	slot->used -= obj->charge;
+	if (!obj->owner)	/* a token object: durable */
+		sks_state_changed(slot);
 	sks_object_put(obj);
 }
 
@@ -455,7 +461,7 @@ static int sks_object_publish(struct sks_session *sess,
 	mutex_lock(&slot->lock);
 	err = sks_session_require(sess, true, ckr);
 	if (!err)
-		err = sks_objects_publish_locked(sess, &obj, 1, ckr);
+		err = sks_objects_publish_locked(slot, sess, &obj, 1, ckr);
 	if (!err)
 		*handle = obj->handle;
 	mutex_unlock(&slot->lock);

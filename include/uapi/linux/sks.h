@@ -196,6 +196,9 @@
 #define SKS_CKR_SAVED_STATE_INVALID		0x00000160U	/* EMEDIUMTYPE */
 #define SKS_CKR_SMK_ID_NOT_FOUND		0x80000099U	/* ENOKEY */
 #define SKS_CKR_KEY_NOT_ACTIVE			0x80000136U	/* EKEYEXPIRED */
+#define SKS_CKR_PARTITION_DEACTIVATED		0x80000200U	/* ENOKEY */
+#define SKS_CKR_STATE_FOREIGN			0x80000201U	/* EXDEV */
+#define SKS_CKR_STATE_UNSUPPORTED		0x80000202U	/* EPROTO */
 
 #define SKS_IOC_MAGIC		0xb5
 
@@ -296,6 +299,8 @@ struct sks_slot_delete {
 #define SKS_STATE_CU_LOCKED	(1U << 5)	/* Crypto User locked out */
 #define SKS_STATE_SO_LOCKED	(1U << 6)	/* Backup HSM: HSM SO lockout running */
 #define SKS_STATE_ZEROIZED	(1U << 7)	/* zeroized after SO failures */
+#define SKS_STATE_DEACTIVATED	(1U << 8)	/* loaded, not activated yet */
+#define SKS_STATE_AUTO_ACTIVATION (1U << 9)	/* policy: auto-activation */
 
 /**
  * struct sks_slot_entry - one slot in a SKS_CTL_LIST_SLOTS answer.
@@ -308,6 +313,8 @@ struct sks_slot_delete {
  * @sessions: open sessions.
  * @capacity: bytes.
  * @used: bytes used by objects.
+ * @generation: the slot's state generation: it grows with every durable
+ *	change of the slot (SKS_CTL_STATE_SAVE).
  */
 struct sks_slot_entry {
 	__u32 slot;
@@ -319,6 +326,7 @@ struct sks_slot_entry {
 	__u32 sessions;
 	__u64 capacity;
 	__u64 used;
+	__u64 generation;
 };
 
 #define SKS_SLOT_ENTRY_SIZE_VER0	88	/* first published size */
@@ -343,7 +351,6 @@ struct sks_slot_list {
 };
 
 #define SKS_SLOT_LIST_SIZE_VER0	24	/* first published size */
-
 
 /* ------------------------------------------------------------------ */
 /* /dev/sksN: sessions                                                 */
@@ -886,7 +893,6 @@ struct sks_batch {
 #define SKS_ROLLOVER_START	(1U << 0)
 #define SKS_ROLLOVER_END	(1U << 1)
 
-
 /* ------------------------------------------------------------------ */
 /* Backup HSM: archive partitions and durable images (docs/backup.md) */
 /* ------------------------------------------------------------------ */
@@ -1130,7 +1136,119 @@ struct sks_image_load {
 
 #define SKS_IMAGE_LOAD_SIZE_VER0	48	/* first published size */
 
+/* ------------------------------------------------------------------ */
+/* Durable state: sealed state records (docs/durability.md)           */
+/* ------------------------------------------------------------------ */
 
+/*
+ * The kernel never writes files. It hands user space one sealed record
+ * per slot and one HSM record, and takes them back at boot: a slot record
+ * is AES-256-GCM encrypted under the slot's random storage key, which the
+ * record keeps only wrapped under keys derived from the SO and Crypto
+ * Officer secrets (and, with the auto-activation policy, from a key in
+ * the kernel keyring). A loaded partition or Backup HSM is *deactivated*
+ * (SKS_STATE_DEACTIVATED) until the first right SO or Crypto Officer
+ * secret (a login; on a Backup HSM any command's HSM SO secret) unwraps
+ * its storage key: before that, calls that need its contents fail with
+ * CKR_PARTITION_DEACTIVATED. Every durable change of a slot increases its
+ * generation, updates the sysfs attribute state_generation (pollable)
+ * and sends a KOBJ_CHANGE uevent with SKS_STATE=1.
+ */
+#define SKS_STATE_MAX_SIZE	(SKS_MAX_CAPACITY + (1U << 20))	/* a record */
+#define SKS_KEYDESC_MAX		64	/* keyring key description */
+
+/* struct sks_state_save.flags */
+#define SKS_STATE_SAVE_HSM	(1U << 0)	/* the HSM record, not a slot's */
+
+/**
+ * struct sks_state_save - SKS_CTL_STATE_SAVE: the sealed state record of a
+ * slot, or (SKS_STATE_SAVE_HSM) the HSM record: the HSM's serial number
+ * and the slots that exist, with their generations. CAP_SYS_ADMIN.
+ * @flags: 0 or SKS_STATE_SAVE_HSM.
+ * @result: out: CKR_* code.
+ * @slot: the slot (0 with SKS_STATE_SAVE_HSM).
+ * @reserved: must be 0.
+ * @record: pointer to the output buffer, or 0 to query the size.
+ * @record_len: in: room at @record; out: size written or needed.
+ * @reserved2: must be 0.
+ * @generation: out: the generation the record holds.
+ */
+struct sks_state_save {
+	__u32 flags;
+	__u32 result;
+	__u32 slot;
+	__u32 reserved;
+	__u64 record;
+	__u32 record_len;
+	__u32 reserved2;
+	__u64 generation;
+};
+
+#define SKS_STATE_SAVE_SIZE_VER0	40	/* first published size */
+
+/* struct sks_state_load.status bits */
+#define SKS_STATE_LOADED_ACTIVE	(1U << 0)	/* auto-activated at load */
+
+/**
+ * struct sks_state_load - SKS_CTL_STATE_LOAD: take a record back
+ * (CAP_SYS_ADMIN). An HSM record sets the HSM's serial number (only while
+ * no slot exists: CKR_FUNCTION_FAILED otherwise). A slot record makes the
+ * slot, with its number, deactivated (or active, if its auto-activation
+ * key is in the caller's keyrings). Nothing is made unless the whole
+ * record is intact: CKR_DATA_INVALID for a damaged or truncated record,
+ * CKR_STATE_UNSUPPORTED for an unknown format version, CKR_STATE_FOREIGN
+ * for a record of another HSM (serial number), CKR_FUNCTION_FAILED if the
+ * slot number is taken.
+ * @flags: must be 0.
+ * @result: out: CKR_* code.
+ * @record: pointer to the record.
+ * @record_len: its size, at most SKS_STATE_MAX_SIZE.
+ * @slot: out: the slot made (slot records).
+ * @generation: out: the record's generation.
+ * @status: out: SKS_STATE_LOADED_* bits.
+ * @reserved: must be 0.
+ */
+struct sks_state_load {
+	__u32 flags;
+	__u32 result;
+	__u64 record;
+	__u32 record_len;
+	__u32 slot;
+	__u64 generation;
+	__u32 status;
+	__u32 reserved;
+};
+
+#define SKS_STATE_LOAD_SIZE_VER0	40	/* first published size */
+
+/* struct sks_auto_activation.flags */
+#define SKS_AUTO_ACTIVATION_ON	(1U << 0)	/* set (else: clear) the policy */
+
+/**
+ * struct sks_auto_activation - SKS_IOC_AUTO_ACTIVATION: the partition SO
+ * sets or clears Luna's auto-activation policy (partition policy 23). With
+ * it, the storage key is also wrapped under a key derived from the
+ * payload of a `logon` key in the kernel keyring (keyctl add logon
+ * <@desc> ...), looked up in the caller's keyrings now and in the loading
+ * process's at boot, so that the partition comes back active without a
+ * password. Whoever can make that key available (root) activates the
+ * partition (docs/durability.md).
+ * @flags: 0 (clear) or SKS_AUTO_ACTIVATION_ON.
+ * @result: out: CKR_* code (CKR_KEY_HANDLE_INVALID: no such key).
+ * @desc_len: ON: 1..SKS_KEYDESC_MAX.
+ * @reserved: must be 0.
+ * @desc: ON: pointer to the key description ("logon" keys need a
+ *	"service:" prefix, e.g. "sks:payments").
+ */
+struct sks_auto_activation {
+	__u32 flags;
+	__u32 result;
+	__u32 desc_len;
+	__u32 reserved;
+	__u64 desc;
+};
+
+#define SKS_AUTO_ACTIVATION_SIZE_VER0	24	/* first published size */
 
 /* ------------------------------------------------------------------ */
 /* Command numbers                                                     */
@@ -1142,6 +1260,8 @@ struct sks_image_load {
 #define SKS_CTL_DELETE_SLOT	_IOWR(SKS_IOC_MAGIC, 0x02, struct sks_slot_delete)
 #define SKS_CTL_LIST_SLOTS	_IOWR(SKS_IOC_MAGIC, 0x03, struct sks_slot_list)
 #define SKS_CTL_IMAGE_LOAD	_IOWR(SKS_IOC_MAGIC, 0x04, struct sks_image_load)
+#define SKS_CTL_STATE_SAVE	_IOWR(SKS_IOC_MAGIC, 0x05, struct sks_state_save)
+#define SKS_CTL_STATE_LOAD	_IOWR(SKS_IOC_MAGIC, 0x06, struct sks_state_load)
 
 /* /dev/sksN: session and roles 0x10..0x17, objects 0x18..0x1f */
 #define SKS_IOC_SESSION_INFO	_IOWR(SKS_IOC_MAGIC, 0x10, struct sks_session_info)
@@ -1150,6 +1270,7 @@ struct sks_image_load {
 #define SKS_IOC_LOGOUT		_IOWR(SKS_IOC_MAGIC, 0x13, struct sks_simple)
 #define SKS_IOC_INIT_ROLE	_IOWR(SKS_IOC_MAGIC, 0x14, struct sks_init_role)
 #define SKS_IOC_CHANGE_PIN	_IOWR(SKS_IOC_MAGIC, 0x15, struct sks_change_pin)
+#define SKS_IOC_AUTO_ACTIVATION	_IOWR(SKS_IOC_MAGIC, 0x16, struct sks_auto_activation)
 #define SKS_IOC_GENERATE_KEY	_IOWR(SKS_IOC_MAGIC, 0x18, struct sks_generate_key)
 #define SKS_IOC_CREATE_OBJECT	_IOWR(SKS_IOC_MAGIC, 0x19, struct sks_create_object)
 #define SKS_IOC_GET_ATTRS	_IOWR(SKS_IOC_MAGIC, 0x1a, struct sks_get_attrs)
