@@ -293,9 +293,12 @@ TEST_F(ctl, list_slots)
 	EXPECT_EQ(2, seen);
 	l.entry_size = 8;
 	EXPECT_EQ(-EINVAL, sks_ioc(self->ctl, SKS_CTL_LIST_SLOTS, &l));
+	EXPECT_EQ(0, l.count);	/* a failure leaves no count */
 	l.entry_size = sizeof(e[0]);
 	l.entries = 8;
+	l.count = SKS_MAX_SLOTS;
 	EXPECT_EQ(-EFAULT, sks_ioc(self->ctl, SKS_CTL_LIST_SLOTS, &l));
+	EXPECT_EQ(SKS_CKR_ARGUMENTS_BAD, l.result);
 }
 
 /* Argument errors win over the missing capability. */
