@@ -71,8 +71,8 @@ struct sks_secret {
 /**
  * struct sks_lockout - the bad-attempt counter of one secret.
  * @failures: consecutive failed checks; reset by a right secret.
- * @until: time lockouts: CLOCK_BOOTTIME second until which every check
- *	is refused, 0 if none (see sks_lockout_fail_timed()).
+ * @until: time lockouts: CLOCK_BOOTTIME nanosecond until which every
+ *	check is refused, 0 if none (see sks_lockout_fail()).
  *
  * Protected by the lock of the state it protects (the slot's lock).
  */

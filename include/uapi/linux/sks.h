@@ -446,8 +446,9 @@ struct sks_session_info {
  * bad-attempt limit), and then every object (also other sessions'
  * session objects), the SMKs (primary and rollover), the Crypto Officer
  * and Crypto User secrets and the usage ledger are wiped, and every
- * session of the partition is logged out, before the new SO secret,
- * label, domain and SMK are set.
+ * session of the partition is logged out, before the new label, domain
+ * and SMK are set. The SO secret stays (as in C_InitToken, where pPin is
+ * the current SO PIN); SKS_IOC_CHANGE_PIN changes it.
  * @flags: must be 0.
  * @result: out: CKR_* code.
  * @so_pin: pointer to the partition SO secret.
