@@ -61,6 +61,7 @@
 #define SKS_MAX_EXTRACT		1024	/* objects per extract/insert */
 #define SKS_SIM_AUTH_MAX	16	/* N: authorisation secrets of a blob */
 #define SKS_MAX_MULTI_SIGN	1024	/* inputs of one SKS_IOC_MULTI_SIGN */
+#define SKS_MAX_REWRAP		1024	/* blobs of one SKS_IOC_REWRAP */
 #define SKS_GENERIC_SECRET_MIN	1	/* CKK_GENERIC_SECRET value bytes */
 #define SKS_GENERIC_SECRET_MAX	512	/* longer HMAC keys are hashed (RFC 2104) */
 
@@ -1015,6 +1016,61 @@ struct sks_multi_sign {
 
 #define SKS_MULTI_SIGN_SIZE_VER0	48	/* first published size */
 
+/**
+ * struct sks_rewrap_item - one blob of SKS_IOC_REWRAP.
+ * @in: pointer to the blob, made under the primary or the rollover SMK.
+ * @out: pointer to room for the new blob, or 0 to ask its size.
+ * @in_len: its length, at most SKS_MAX_BLOB_SIZE.
+ * @out_len: in: room at @out; out: the new blob's length (@in_len, or
+ *	more for a blob of format version 1, whose records grow).
+ * @result: out: CKR_OK, or the code of this blob's failure.
+ * @reserved: must be 0.
+ */
+struct sks_rewrap_item {
+	__u64 in;
+	__u64 out;
+	__u32 in_len;
+	__u32 out_len;
+	__u32 result;
+	__u32 reserved;
+};
+
+#define SKS_REWRAP_ITEM_SIZE_VER0	32	/* first published size */
+
+/**
+ * struct sks_rewrap - SKS_IOC_REWRAP: re-encrypt SKS blobs under the
+ * primary SMK (V1, CO), e.g. every stored blob after
+ * SKS_ROLLOVER_START, before SKS_ROLLOVER_END.
+ *
+ * Each blob is checked as SKS_IOC_INSERT checks it (length, header, SMK
+ * fingerprint, authentication, records), but its keys never become
+ * objects and no authorisation secret is needed: a blob's auth section
+ * (M of N verifiers) goes into the new blob unchanged. The new blob has
+ * a fresh salt and IV, format version 2, and for a usage-limited key the
+ * larger of the blob's use count and the partition's usage ledger's.
+ * First every @out_len is checked against the size of the new blob
+ * (from the headers: CKR_BUFFER_TOO_SMALL, each item's @out_len set;
+ * with every @out 0 a size query, CKR_OK); then the blobs are rewrapped
+ * in order. The first blob that fails stops the call: its @result says
+ * why and the call's @result is the same; outputs written before it are
+ * valid blobs, but a caller should treat the batch as failed (one
+ * transaction per call).
+ * @flags: must be 0.
+ * @result: out: CKR_* code.
+ * @items: pointer to @count struct sks_rewrap_item.
+ * @count: 1..SKS_MAX_REWRAP.
+ * @done: out: blobs rewrapped (all of them on success).
+ */
+struct sks_rewrap {
+	__u32 flags;
+	__u32 result;
+	__u64 items;
+	__u32 count;
+	__u32 done;
+};
+
+#define SKS_REWRAP_SIZE_VER0		24	/* first published size */
+
 /* struct sks_batch_op.op */
 #define SKS_BATCH_ENCRYPT	1	/* as SKS_IOC_ENCRYPT */
 #define SKS_BATCH_DECRYPT	2	/* as SKS_IOC_DECRYPT */
@@ -1503,6 +1559,7 @@ struct sks_auto_activation {
 #define SKS_IOC_INSERT		_IOWR(SKS_IOC_MAGIC, 0x29, struct sks_insert)
 #define SKS_IOC_SMK_ROLLOVER	_IOWR(SKS_IOC_MAGIC, 0x2a, struct sks_simple)
 #define SKS_IOC_MULTI_SIGN	_IOWR(SKS_IOC_MAGIC, 0x2b, struct sks_multi_sign)
+#define SKS_IOC_REWRAP		_IOWR(SKS_IOC_MAGIC, 0x2c, struct sks_rewrap)
 
 /* /dev/sksN: Backup HSM archives and images 0x30..0x37, batches 0x38 */
 #define SKS_IOC_ARCHIVE_BACKUP	_IOWR(SKS_IOC_MAGIC, 0x30, struct sks_archive_backup)
