@@ -716,6 +716,40 @@ struct sks_destroy_object {
 
 #define SKS_DESTROY_OBJECT_SIZE_VER0	16	/* first published size */
 
+/* struct sks_set_attrs.flags: which attributes to change */
+#define SKS_SET_LABEL		(1U << 0)	/* CKA_LABEL */
+#define SKS_SET_ID		(1U << 1)	/* CKA_ID */
+#define SKS_SET_FLAGS		(1U << 2)	/* the boolean attributes */
+
+/**
+ * struct sks_set_attrs - SKS_IOC_SET_ATTRS: change attributes of an object
+ * (C_SetAttributeValue; logged in as CO, as every change of a partition
+ * needs; CKR_USER_NOT_LOGGED_IN otherwise).
+ *
+ * What may change follows PKCS#11 v2.40 section 4.4 (Table 10, footnote
+ * 8) and section 4.7 (Table 25, footnotes 9 and 11): the label and id;
+ * SKS_OBJ_ENCRYPT, DECRYPT, SIGN, VERIFY, DERIVE within what the key's
+ * type allows (CKR_TEMPLATE_INCONSISTENT); SKS_OBJ_SENSITIVE only from off
+ * to on, SKS_OBJ_EXTRACTABLE only from on to off; SKS_OBJ_TOKEN and
+ * SKS_OBJ_PRIVATE never (CKR_ATTRIBUTE_READ_ONLY). Nothing changes
+ * unless every requested change is allowed.
+ * @flags: SKS_SET_* bits, at least one.
+ * @result: out: CKR_* code.
+ * @handle: the object.
+ * @reserved: must be 0.
+ * @attrs: the new values of the attributes named by @flags (label and
+ *	label_len, id and id_len, flags); every other field must be 0.
+ */
+struct sks_set_attrs {
+	__u32 flags;
+	__u32 result;
+	__u32 handle;
+	__u32 reserved;
+	struct sks_obj_attrs attrs;
+};
+
+#define SKS_SET_ATTRS_SIZE_VER0		184	/* first published size */
+
 /**
  * struct sks_crypt - SKS_IOC_ENCRYPT and SKS_IOC_DECRYPT with AES-GCM.
  * Encrypt: the device picks a random @iv and returns it; @out receives
@@ -1533,7 +1567,7 @@ struct sks_auto_activation {
 #define SKS_CTL_STATE_SAVE	_IOWR(SKS_IOC_MAGIC, 0x05, struct sks_state_save)
 #define SKS_CTL_STATE_LOAD	_IOWR(SKS_IOC_MAGIC, 0x06, struct sks_state_load)
 
-/* /dev/sksN: session and roles 0x10..0x17, objects 0x18..0x1f */
+/* /dev/sksN: session and roles 0x10..0x16, objects 0x17..0x1f */
 #define SKS_IOC_SESSION_INFO	_IOWR(SKS_IOC_MAGIC, 0x10, struct sks_session_info)
 #define SKS_IOC_PARTITION_INIT	_IOWR(SKS_IOC_MAGIC, 0x11, struct sks_partition_init)
 #define SKS_IOC_LOGIN		_IOWR(SKS_IOC_MAGIC, 0x12, struct sks_login)
@@ -1541,6 +1575,7 @@ struct sks_auto_activation {
 #define SKS_IOC_INIT_ROLE	_IOWR(SKS_IOC_MAGIC, 0x14, struct sks_init_role)
 #define SKS_IOC_CHANGE_PIN	_IOWR(SKS_IOC_MAGIC, 0x15, struct sks_change_pin)
 #define SKS_IOC_AUTO_ACTIVATION	_IOWR(SKS_IOC_MAGIC, 0x16, struct sks_auto_activation)
+#define SKS_IOC_SET_ATTRS	_IOWR(SKS_IOC_MAGIC, 0x17, struct sks_set_attrs)
 #define SKS_IOC_GENERATE_KEY	_IOWR(SKS_IOC_MAGIC, 0x18, struct sks_generate_key)
 #define SKS_IOC_CREATE_OBJECT	_IOWR(SKS_IOC_MAGIC, 0x19, struct sks_create_object)
 #define SKS_IOC_GET_ATTRS	_IOWR(SKS_IOC_MAGIC, 0x1a, struct sks_get_attrs)
