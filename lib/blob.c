@@ -23,20 +23,21 @@ struct sks_blob_set {
 };
 
 /*
- * Check the fixed header; returns the whole blob's length or 0. Versions 1
- * and 2 share the header: only the records inside the sealed payload,
- * which the library never sees, differ.
+ * Check the fixed header; returns the whole blob's length or 0. The two
+ * versions the driver reads (SKS_BLOB_VERSION, 2, and SKS_BLOB_VERSION_1)
+ * share the header: only the records inside the sealed payload, which the
+ * library never sees, differ.
  */
 static size_t header_length(const uint8_t *p, size_t avail)
 {
 	uint32_t payload, count;
 	uint16_t version;
 
-	if (avail < SKS_BLOB_HEADER_LEN || memcmp(p, SKS_BLOB_MAGIC_STR, 4))
+	if (avail < SKS_BLOB_HDR_LEN || memcmp(p, SKS_BLOB_MAGIC, 4))
 		return 0;
 	version = sks_get_le16(p + SKS_BLOB_OFF_VERSION);
-	if ((version != SKS_BLOB_VERSION_1 && version != SKS_BLOB_VERSION_2) ||
-	    sks_get_le16(p + SKS_BLOB_OFF_HDR_LEN) != SKS_BLOB_HEADER_LEN ||
+	if ((version != SKS_BLOB_VERSION && version != SKS_BLOB_VERSION_1) ||
+	    sks_get_le16(p + SKS_BLOB_OFF_HDR_LEN) != SKS_BLOB_HDR_LEN ||
 	    sks_get_le32(p + SKS_BLOB_OFF_FLAGS))
 		return 0;
 	count = sks_get_le32(p + SKS_BLOB_OFF_COUNT);

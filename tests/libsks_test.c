@@ -125,7 +125,7 @@ TEST(blob_header_fingerprint_and_count)
 
 	ASSERT_NE(NULL, b);
 	memset(want, 0xab, sizeof(want));
-	EXPECT_EQ(len, sks_blob_get_length(b, SKS_BLOB_HEADER_LEN));
+	EXPECT_EQ(len, sks_blob_get_length(b, SKS_BLOB_HDR_LEN));
 	ASSERT_EQ(0, sks_blob_get_fingerprint(b, len, fp));
 	EXPECT_EQ(0, memcmp(fp, want, sizeof(fp)));
 	EXPECT_EQ(2, sks_blob_get_object_count(b, len));
@@ -156,7 +156,7 @@ TEST(blob_format_2_header_is_read_like_version_1)
 	ASSERT_NE(NULL, b);
 	b[4] = 2;
 	memset(want, 0xcd, sizeof(want));
-	EXPECT_EQ(len, sks_blob_get_length(b, SKS_BLOB_HEADER_LEN));
+	EXPECT_EQ(len, sks_blob_get_length(b, SKS_BLOB_HDR_LEN));
 	EXPECT_EQ(SKS_CKR_OK, sks_last_result());
 	ASSERT_EQ(0, sks_blob_get_fingerprint(b, len, fp));
 	EXPECT_EQ(0, memcmp(fp, want, sizeof(fp)));
