@@ -40,7 +40,7 @@ SKS_API int sks_archive_backup_objects(struct sks_session *session,
 	    (name && !name_ok(name)) || (count && !handles) ||
 	    count > SKS_MAX_EXTRACT ||
 	    (name_out && name_out_len <= SKS_ARCHIVE_NAME_MAX))
-		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		return sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 	memset(&b, 0, sizeof(b));
 	b.flags = flags;
 	b.backup_slot = backup_slot;
@@ -84,7 +84,7 @@ SKS_API int sks_archive_restore(struct sks_session *session,
 
 	if (!secret_ok(user_secret) || !name || !*name ||
 	    strlen(name) > SKS_ARCHIVE_NAME_MAX)
-		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		return sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 	memset(&r, 0, sizeof(r));
 	r.backup_slot = backup_slot;
 	r.user_secret = (uintptr_t)user_secret;
@@ -144,7 +144,7 @@ sks_archive_list(struct sks_session *backup, const char *so_secret)
 	uint32_t room = 0;
 
 	if (!secret_ok(so_secret)) {
-		sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 		return NULL;
 	}
 	/* Ask for the count, then read; retry if archives appeared. */
@@ -183,7 +183,7 @@ sks_archive_list(struct sks_session *backup, const char *so_secret)
 	return list;
 
 nomem:
-	sks_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
+	sks_lib_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
 fail:
 	sks_archive_list_free(list);
 	free(entries);
@@ -209,7 +209,7 @@ sks_archive_list_get_archive(const struct sks_archive_list_info *list,
 			     size_t index)
 {
 	if (index >= list->count) {
-		sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 		return NULL;
 	}
 	return &list->archives[index];
@@ -221,7 +221,7 @@ static int archive_by_name(struct sks_session *backup, unsigned long cmd,
 			   struct sks_archive_show *req)
 {
 	if (!secret_ok(so_secret) || !name_ok(name))
-		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		return sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 	memset(req, 0, sizeof(*req));
 	req->so_secret = (uintptr_t)so_secret;
 	req->so_secret_len = strlen(so_secret);
@@ -241,7 +241,7 @@ SKS_API struct sks_archive_info *sks_archive_show(struct sks_session *backup,
 		return NULL;
 	info = malloc(sizeof(*info));
 	if (!info) {
-		sks_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
+		sks_lib_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
 		return NULL;
 	}
 	info_from_entry(info, &req.entry);

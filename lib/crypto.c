@@ -51,12 +51,12 @@ static int crypt(struct sks_session *session, unsigned long cmd, uint32_t key,
 	int ret;
 
 	if (!out_len)
-		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		return sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 	/* Lengths the ioctl can carry; the driver judges their range. */
 	if (!session || !iv || aad_len > UINT32_MAX || in_len > UINT32_MAX ||
 	    (aad_len && !aad) || (in_len && !in)) {
 		*out_len = 0;
-		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		return sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 	}
 	memset(&c, 0, sizeof(c));
 	c.handle = key;
@@ -95,7 +95,7 @@ SKS_API int sks_crypto_decrypt(struct sks_session *session, uint32_t key,
 	if (!iv) {
 		if (out_len)
 			*out_len = 0;
-		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		return sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 	}
 	memcpy(nonce, iv, sizeof(nonce));
 	return crypt(session, SKS_IOC_DECRYPT, key, aad, aad_len, nonce, in,
@@ -110,10 +110,10 @@ SKS_API int sks_crypto_sign(struct sks_session *session, uint32_t key,
 	int ret;
 
 	if (!mac_len)
-		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		return sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 	if (!session || len > UINT32_MAX || (len && !data)) {
 		*mac_len = 0;
-		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		return sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 	}
 	memset(&s, 0, sizeof(s));
 	s.handle = key;
@@ -134,7 +134,7 @@ SKS_API int sks_crypto_verify(struct sks_session *session, uint32_t key,
 
 	if (!session || len > UINT32_MAX || (len && !data) || !mac ||
 	    mac_len > UINT32_MAX)
-		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		return sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 	memset(&s, 0, sizeof(s));
 	s.handle = key;
 	s.mechanism = mechanism;
@@ -152,7 +152,7 @@ SKS_API int sks_crypto_batch(struct sks_session *session,
 	struct sks_batch b;
 
 	if (!session || !ops || !count || count > SKS_BATCH_MAX_OPS)
-		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		return sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 	memset(&b, 0, sizeof(b));
 	b.flags = flags;
 	b.ops = (uintptr_t)ops;

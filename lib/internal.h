@@ -30,7 +30,7 @@ struct sks_session {
 void sks_set_result(uint32_t ckr);
 
 /* Fail with @err and the matching result @ckr: returns -1. */
-int sks_fail(int err, uint32_t ckr);
+int sks_lib_fail(int err, uint32_t ckr);
 
 /*
  * Issue an sks ioctl whose argument starts with "__u32 flags; __u32 result;".
@@ -54,8 +54,5 @@ size_t sks_blob_plan(const size_t *blob_len, size_t n, size_t overhead,
 
 /* Wipe secrets (not optimised away). */
 void sks_wipe(void *p, size_t len);
-
-/* Slot number meaning "the lowest free one" when creating a slot. */
-#define SKS_SLOT_ANY	0xffffffffU
 
 #endif /* __LIBSKS_INTERNAL_H__ */

@@ -50,7 +50,7 @@ SKS_API struct sks_slot_list_info *sks_hsm_list_slots(struct sks_hsm *hsm)
 		room = req.count + 4;
 		entries = calloc(room, sizeof(*entries));
 		if (!entries) {
-			sks_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
+			sks_lib_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
 			return NULL;
 		}
 	}
@@ -81,7 +81,7 @@ SKS_API struct sks_slot_list_info *sks_hsm_list_slots(struct sks_hsm *hsm)
 	return list;
 
 nomem:
-	sks_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
+	sks_lib_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
 fail:
 	sks_slot_list_free(list);
 	free(entries);
@@ -105,7 +105,7 @@ SKS_API const struct sks_slot_info *
 sks_slot_list_get_slot(const struct sks_slot_list_info *list, size_t index)
 {
 	if (index >= list->count) {
-		sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 		return NULL;
 	}
 	return &list->slots[index];
