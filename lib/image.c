@@ -21,8 +21,8 @@ static int image_secret_ok(const char *s)
 	return n >= 1 && n <= SKS_PIN_MAX;
 }
 
-SKS_API void *sks_image_save(struct sks_session *backup,
-			     const char *so_secret, size_t *len)
+SKS_API void *sks_backup_save_image(struct sks_session *backup,
+				    const char *so_secret, size_t *len)
 {
 	struct sks_image_save req;
 	void *buf = NULL;
@@ -132,8 +132,8 @@ fail:
 	return sks_lib_fail(err, SKS_CKR_DEVICE_ERROR);
 }
 
-SKS_API int sks_image_save_file(struct sks_session *backup,
-				const char *so_secret, const char *path)
+SKS_API int sks_backup_save_image_file(struct sks_session *backup,
+				       const char *so_secret, const char *path)
 {
 	size_t len;
 	void *image;
@@ -141,7 +141,7 @@ SKS_API int sks_image_save_file(struct sks_session *backup,
 
 	if (!path || !*path)
 		return sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
-	image = sks_image_save(backup, so_secret, &len);
+	image = sks_backup_save_image(backup, so_secret, &len);
 	if (!image)
 		return -1;
 	ret = sks_image_write_file(path, image, len);

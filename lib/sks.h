@@ -5,12 +5,13 @@
  * Objects
  *   struct sks_hsm          the HSM's control device (/dev/sks-control)
  *   struct sks_slot_info    one slot as listed by the control device
+ *   struct sks_slots        the slots of the HSM
  *   struct sks_session      an open session on a slot (/dev/sksN)
  *   struct sks_session_desc a snapshot of a session's slot and login state
  *   struct sks_attrs        object attributes (template or read back)
  *   struct sks_blob_set     an ordered set of SKS blobs (one extracted group)
  *   struct sks_archive_info one archive partition of a Backup HSM
- *   struct sks_archive_list_info  the archives of a Backup HSM
+ *   struct sks_archives     the archives of a Backup HSM
  *
  * Backup HSM images are plain byte buffers (malloc) or files.
  *
@@ -39,8 +40,8 @@
  *   - Success: *len is the number of bytes written.
  *   - Any other failure: *len is 0.
  *   Functions that return variable-size output in memory they allocate
- *   (sks_object_get_value(), sks_object_find(), sks_image_save(), the
- *   lists) size it themselves; sks_hsm_get_firmware() fills a string of
+ *   (sks_object_get_value(), sks_object_find(), sks_backup_save_image(),
+ *   the lists) size it themselves; sks_hsm_get_firmware() fills a string of
  *   at most SKS_FW_VERSION_LEN bytes and fails with EOVERFLOW
  *   (SKS_CKR_BUFFER_TOO_SMALL) in less room.
  *
@@ -70,13 +71,13 @@ extern "C" {
 
 struct sks_hsm;
 struct sks_slot_info;
-struct sks_slot_list_info;
+struct sks_slots;
 struct sks_session;
 struct sks_session_desc;
 struct sks_attrs;
 struct sks_blob_set;
 struct sks_archive_info;
-struct sks_archive_list_info;
+struct sks_archives;
 
 /* ---------------------------------------------------------------------- */
 /* Result codes and version                                               */
@@ -232,33 +233,33 @@ int sks_hsm_delete_slot(struct sks_hsm *hsm, unsigned int slot);
  * sks_hsm_list_slots() - list the slots, lowest number first.
  * @hsm: HSM handle.
  *
- * Return: a new list, to be released with sks_slot_list_free(), or NULL.
+ * Return: a new list, to be released with sks_slots_free(), or NULL.
  */
-struct sks_slot_list_info *sks_hsm_list_slots(struct sks_hsm *hsm);
+struct sks_slots *sks_hsm_list_slots(struct sks_hsm *hsm);
 
 /**
- * sks_slot_list_free() - free a slot list and the entries it owns.
+ * sks_slots_free() - free a slot list and the entries it owns.
  * @list: list from sks_hsm_list_slots(), or NULL.
  */
-void sks_slot_list_free(struct sks_slot_list_info *list);
+void sks_slots_free(struct sks_slots *list);
 
 /**
- * sks_slot_list_get_count() - number of slots in a list.
+ * sks_slots_get_count() - number of slots in a list.
  * @list: slot list.
  *
  * Return: the count.
  */
-size_t sks_slot_list_get_count(const struct sks_slot_list_info *list);
+size_t sks_slots_get_count(const struct sks_slots *list);
 
 /**
- * sks_slot_list_get_slot() - one slot of a list.
+ * sks_slots_get_slot() - one slot of a list.
  * @list: slot list.
  * @index: 0..count-1.
  *
  * Return: the entry, owned by @list, or NULL if @index is out of range.
  */
 const struct sks_slot_info *
-sks_slot_list_get_slot(const struct sks_slot_list_info *list, size_t index);
+sks_slots_get_slot(const struct sks_slots *list, size_t index);
 
 /** sks_slot_info_get_number() - slot number N of /dev/sksN. @info: entry. */
 unsigned int sks_slot_info_get_number(const struct sks_slot_info *info);
@@ -948,7 +949,7 @@ uint32_t *sks_blob_insert(struct sks_session *session,
 /* ---------------------------------------------------------------------- */
 
 /**
- * sks_archive_backup() - back up the session's partition to a Backup HSM.
+ * sks_session_backup() - back up the session's partition to a Backup HSM.
  * @session: session on the partition, logged in as Crypto Officer.
  * @backup_slot: slot number of the Backup HSM.
  * @so_secret: the Backup HSM's SO secret.
@@ -963,13 +964,13 @@ uint32_t *sks_blob_insert(struct sks_session *session,
  *
  * Return: 0 or -1.
  */
-int sks_archive_backup(struct sks_session *session, unsigned int backup_slot,
+int sks_session_backup(struct sks_session *session, unsigned int backup_slot,
 		       const char *so_secret, const char *user_secret,
 		       const char *name, uint32_t flags, char *name_out,
 		       size_t name_out_len);
 
 /**
- * sks_archive_restore() - restore an archive onto the session's partition.
+ * sks_session_restore() - restore an archive onto the session's partition.
  * @session: session on the partition, logged in as Crypto Officer.
  * @backup_slot: slot number of the Backup HSM.
  * @user_secret: the archive's user secret.
@@ -982,13 +983,13 @@ int sks_archive_backup(struct sks_session *session, unsigned int backup_slot,
  *
  * Return: 0 or -1.
  */
-int sks_archive_restore(struct sks_session *session, unsigned int backup_slot,
+int sks_session_restore(struct sks_session *session, unsigned int backup_slot,
 			const char *user_secret, const char *name,
 			uint32_t *status, uint32_t *objects);
 
 /**
- * sks_archive_backup_objects() - back up chosen objects of a V0 partition
- * (or, like sks_archive_backup(), a V1 partition's SMK) to a Backup HSM.
+ * sks_session_backup_objects() - back up chosen objects of a V0 partition
+ * (or, like sks_session_backup(), a V1 partition's SMK) to a Backup HSM.
  * @session: session on the partition, logged in as Crypto Officer.
  * @backup_slot: slot number of the Backup HSM.
  * @so_secret: the Backup HSM's SO secret.
@@ -1010,7 +1011,7 @@ int sks_archive_restore(struct sks_session *session, unsigned int backup_slot,
  *
  * Return: 0 or -1.
  */
-int sks_archive_backup_objects(struct sks_session *session,
+int sks_session_backup_objects(struct sks_session *session,
 			       unsigned int backup_slot, const char *so_secret,
 			       const char *user_secret, const char *name,
 			       uint32_t flags, const uint32_t *handles,
@@ -1018,45 +1019,45 @@ int sks_archive_backup_objects(struct sks_session *session,
 			       size_t name_out_len, uint32_t *objects);
 
 /**
- * sks_archive_list() - list the archives of a Backup HSM, oldest first.
+ * sks_backup_list_archives() - list the archives of a Backup HSM, oldest
+ * first.
  * @backup: session on the Backup HSM slot (no login: the SO secret
  *	authenticates each call).
  * @so_secret: the Backup HSM's SO secret.
  *
- * Return: a new list, to be released with sks_archive_list_free(), or NULL
+ * Return: a new list, to be released with sks_archives_free(), or NULL
  * (CKR_PIN_INCORRECT for a wrong secret, CKR_FUNCTION_NOT_SUPPORTED if
  * @backup is not on a Backup HSM).
  */
-struct sks_archive_list_info *sks_archive_list(struct sks_session *backup,
-					       const char *so_secret);
+struct sks_archives *sks_backup_list_archives(struct sks_session *backup,
+					      const char *so_secret);
 
 /**
- * sks_archive_list_free() - free an archive list and the entries it owns.
- * @list: list from sks_archive_list(), or NULL.
+ * sks_archives_free() - free an archive list and the entries it owns.
+ * @list: list from sks_backup_list_archives(), or NULL.
  */
-void sks_archive_list_free(struct sks_archive_list_info *list);
+void sks_archives_free(struct sks_archives *list);
 
 /**
- * sks_archive_list_get_count() - number of archives in a list.
+ * sks_archives_get_count() - number of archives in a list.
  * @list: archive list.
  *
  * Return: the count.
  */
-size_t sks_archive_list_get_count(const struct sks_archive_list_info *list);
+size_t sks_archives_get_count(const struct sks_archives *list);
 
 /**
- * sks_archive_list_get_archive() - one archive of a list.
+ * sks_archives_get_archive() - one archive of a list.
  * @list: archive list.
  * @index: 0..count-1.
  *
  * Return: the entry, owned by @list, or NULL if @index is out of range.
  */
 const struct sks_archive_info *
-sks_archive_list_get_archive(const struct sks_archive_list_info *list,
-			     size_t index);
+sks_archives_get_archive(const struct sks_archives *list, size_t index);
 
 /**
- * sks_archive_show() - describe one archive of a Backup HSM.
+ * sks_backup_get_archive_info() - describe one archive of a Backup HSM.
  * @backup: session on the Backup HSM slot.
  * @so_secret: the Backup HSM's SO secret.
  * @name: archive name.
@@ -1064,27 +1065,28 @@ sks_archive_list_get_archive(const struct sks_archive_list_info *list,
  * Return: a new description, to be released with sks_archive_info_free(),
  * or NULL (CKR_TOKEN_NOT_RECOGNIZED if there is no such archive).
  */
-struct sks_archive_info *sks_archive_show(struct sks_session *backup,
-					  const char *so_secret,
-					  const char *name);
+struct sks_archive_info *
+sks_backup_get_archive_info(struct sks_session *backup, const char *so_secret,
+			    const char *name);
 
 /**
- * sks_archive_info_free() - free a description from sks_archive_show().
+ * sks_archive_info_free() - free a description from
+ * sks_backup_get_archive_info().
  * @info: description, or NULL. (Entries of a list belong to the list.)
  */
 void sks_archive_info_free(struct sks_archive_info *info);
 
 /**
- * sks_archive_delete() - delete an archive of a Backup HSM (its SMK and
- * objects are wiped).
+ * sks_backup_delete_archive() - delete an archive of a Backup HSM (its SMK
+ * and objects are wiped).
  * @backup: session on the Backup HSM slot.
  * @so_secret: the Backup HSM's SO secret.
  * @name: archive name.
  *
  * Return: 0 or -1 (CKR_TOKEN_NOT_RECOGNIZED if there is no such archive).
  */
-int sks_archive_delete(struct sks_session *backup, const char *so_secret,
-		       const char *name);
+int sks_backup_delete_archive(struct sks_session *backup,
+			      const char *so_secret, const char *name);
 
 /**
  * sks_archive_info_get_name() - archive name.
@@ -1145,7 +1147,8 @@ sks_archive_info_get_lockout_secs(const struct sks_archive_info *info);
 /* ---------------------------------------------------------------------- */
 
 /**
- * sks_image_save() - seal a Backup HSM's whole contents into an image.
+ * sks_backup_save_image() - seal a Backup HSM's whole contents into an
+ * image.
  * @backup: session on the Backup HSM slot.
  * @so_secret: the Backup HSM's SO secret (the image key derives from it).
  * @len: out: image length.
@@ -1153,8 +1156,8 @@ sks_archive_info_get_lockout_secs(const struct sks_archive_info *info);
  * Return: a new buffer (malloc) holding the image, that the caller frees
  * with free(), or NULL (CKR_PIN_INCORRECT for a wrong secret).
  */
-void *sks_image_save(struct sks_session *backup, const char *so_secret,
-		     size_t *len);
+void *sks_backup_save_image(struct sks_session *backup, const char *so_secret,
+			    size_t *len);
 
 /**
  * sks_image_write_file() - write bytes to a file atomically.
@@ -1172,15 +1175,16 @@ void *sks_image_save(struct sks_session *backup, const char *so_secret,
 int sks_image_write_file(const char *path, const void *image, size_t len);
 
 /**
- * sks_image_save_file() - sks_image_save() then sks_image_write_file().
+ * sks_backup_save_image_file() - sks_backup_save_image() then
+ * sks_image_write_file().
  * @backup: session on the Backup HSM slot.
  * @so_secret: the Backup HSM's SO secret.
  * @path: image file to create or replace atomically.
  *
  * Return: 0 or -1 (nothing is written if the image cannot be made).
  */
-int sks_image_save_file(struct sks_session *backup, const char *so_secret,
-			const char *path);
+int sks_backup_save_image_file(struct sks_session *backup,
+			       const char *so_secret, const char *path);
 
 /**
  * sks_hsm_load_image() - create a Backup HSM slot from an image

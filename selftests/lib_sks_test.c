@@ -43,13 +43,13 @@ FIXTURE_TEARDOWN(v1)
 
 TEST_F(v1, slot_is_listed_and_described)
 {
-	struct sks_slot_list_info *list = sks_hsm_list_slots(self->hsm);
+	struct sks_slots *list = sks_hsm_list_slots(self->hsm);
 	struct sks_session_desc *d;
 	int found = 0;
 
 	ASSERT_NE(NULL, list);
-	for (size_t i = 0; i < sks_slot_list_get_count(list); i++) {
-		const struct sks_slot_info *e = sks_slot_list_get_slot(list, i);
+	for (size_t i = 0; i < sks_slots_get_count(list); i++) {
+		const struct sks_slot_info *e = sks_slots_get_slot(list, i);
 
 		if (sks_slot_info_get_number(e) == self->slot) {
 			found = 1;
@@ -58,7 +58,7 @@ TEST_F(v1, slot_is_listed_and_described)
 		}
 	}
 	EXPECT_EQ(1, found);
-	sks_slot_list_free(list);
+	sks_slots_free(list);
 
 	d = sks_session_get_desc(self->s);
 	ASSERT_NE(NULL, d);

@@ -505,7 +505,7 @@ static uint32_t do_help(struct cm_state *st, const struct cm_parsed *p)
 static uint32_t do_hsm_show(struct cm_state *st, const struct cm_parsed *p)
 {
 	struct sks_hsm *hsm = sks_hsm_open(NULL);
-	struct sks_slot_list_info *list;
+	struct sks_slots *list;
 	char fw[SKS_FW_VERSION_LEN];
 	uint64_t serial;
 
@@ -522,8 +522,8 @@ static uint32_t do_hsm_show(struct cm_state *st, const struct cm_parsed *p)
 	}
 	printf("\n\tHSM Serial Number ->\t%" PRIu64 "\n", serial);
 	printf("\tFirmware Version ->\t%s\n", fw);
-	printf("\tSlots ->\t\t%zu\n", sks_slot_list_get_count(list));
-	sks_slot_list_free(list);
+	printf("\tSlots ->\t\t%zu\n", sks_slots_get_count(list));
+	sks_slots_free(list);
 	sks_hsm_close(hsm);
 	return CKR_OK;
 }
@@ -544,7 +544,7 @@ static void print_state(uint32_t state)
 static uint32_t do_slot_list(struct cm_state *st, const struct cm_parsed *p)
 {
 	struct sks_hsm *hsm = sks_hsm_open(NULL);
-	struct sks_slot_list_info *list;
+	struct sks_slots *list;
 	size_t n;
 
 	(void)p;
@@ -554,9 +554,9 @@ static uint32_t do_slot_list(struct cm_state *st, const struct cm_parsed *p)
 	sks_hsm_close(hsm);
 	if (!list)
 		return failed("Failed to list the slots.");
-	n = sks_slot_list_get_count(list);
+	n = sks_slots_get_count(list);
 	for (size_t i = 0; i < n; i++) {
-		const struct sks_slot_info *s = sks_slot_list_get_slot(list, i);
+		const struct sks_slot_info *s = sks_slots_get_slot(list, i);
 		unsigned int num = sks_slot_info_get_number(s);
 
 		printf("\n\tSlot Id ->\t\t%u%s\n", num,
@@ -575,7 +575,7 @@ static uint32_t do_slot_list(struct cm_state *st, const struct cm_parsed *p)
 	}
 	if (!n)
 		para("No slots. Create one with 'partition create' or 'backuphsm create'.");
-	sks_slot_list_free(list);
+	sks_slots_free(list);
 	return CKR_OK;
 }
 
@@ -1221,7 +1221,8 @@ static uint32_t image_autosave(struct cm_state *st, unsigned int slot)
 	if (slot >= SKS_MAX_SLOTS || !st->image[slot])
 		return CKR_OK;
 	b = session_on(st, slot);
-	if (!b || sks_image_save_file(b, st->image_secret[slot], st->image[slot])) {
+	if (!b || sks_backup_save_image_file(b, st->image_secret[slot],
+					     st->image[slot])) {
 		err = errno;
 		ckr = failed("Failed to save the Backup HSM on slot %u to %s: %s.",
 			     slot, st->image[slot], cause(sks_last_result(), err));
@@ -1326,7 +1327,7 @@ static uint32_t do_arch_backup(struct cm_state *st, const struct cm_parsed *p)
 	if (!user)
 		goto out;
 	so_before = hsm_so_failures(st, slot);
-	if (sks_archive_backup_objects(st->sess[st->slot], slot, so, user,
+	if (sks_session_backup_objects(st->sess[st->slot], slot, so, user,
 				       v1 ? NULL : target,
 				       append ? SKS_BACKUP_APPEND :
 				       replace ? SKS_BACKUP_REPLACE : 0,
@@ -1400,7 +1401,7 @@ static uint32_t do_arch_restore(struct cm_state *st, const struct cm_parsed *p)
 	user = secret(st, p, "password", "\n\tEnter the password of the archive's user: ");
 	if (!user)
 		return no_answer(st);
-	if (sks_archive_restore(st->sess[st->slot], slot, user, name, &status,
+	if (sks_session_restore(st->sess[st->slot], slot, user, name, &status,
 				&objects)) {
 		ckr = failed("The restore failed; nothing was changed.");
 		explain_archive_user_failure(name, ckr);
@@ -1503,7 +1504,7 @@ static struct sks_session *backup_hsm_login(struct cm_state *st,
 
 static uint32_t do_arch_list(struct cm_state *st, const struct cm_parsed *p)
 {
-	struct sks_archive_list_info *list;
+	struct sks_archives *list;
 	struct sks_session *b;
 	uint32_t ckr = CKR_OK;
 	unsigned int slot;
@@ -1513,18 +1514,18 @@ static uint32_t do_arch_list(struct cm_state *st, const struct cm_parsed *p)
 	b = backup_hsm_login(st, p, &slot, &so, &ckr);
 	if (!b)
 		return ckr;
-	list = sks_archive_list(b, so);
+	list = sks_backup_list_archives(b, so);
 	drop_secret(so);
 	if (!list) {
 		ckr = failed("Failed to list the archive partitions on slot %u.", slot);
 		explain_hsm_so_failure(st, slot, ckr);
 		return ckr;
 	}
-	n = sks_archive_list_get_count(list);
+	n = sks_archives_get_count(list);
 	for (size_t i = 0; i < n; i++)
-		print_archive(sks_archive_list_get_archive(list, i));
+		print_archive(sks_archives_get_archive(list, i));
 	para("\tNumber of archive partitions on slot %u:  %zu", slot, n);
-	sks_archive_list_free(list);
+	sks_archives_free(list);
 	return CKR_OK;
 }
 
@@ -1542,7 +1543,7 @@ static uint32_t do_arch_show(struct cm_state *st, const struct cm_parsed *p)
 	b = backup_hsm_login(st, p, &slot, &so, &ckr);
 	if (!b)
 		return ckr;
-	a = sks_archive_show(b, so, name);
+	a = sks_backup_get_archive_info(b, so, name);
 	drop_secret(so);
 	if (!a) {
 		ckr = failed("Failed to read the archive partition %s on slot %u.",
@@ -1574,7 +1575,7 @@ static uint32_t do_arch_delete(struct cm_state *st, const struct cm_parsed *p)
 	b = backup_hsm_login(st, p, &slot, &so, &ckr);
 	if (!b)
 		return ckr;
-	if (sks_archive_delete(b, so, name)) {
+	if (sks_backup_delete_archive(b, so, name)) {
 		ckr = failed("Failed to delete the archive partition %s on slot %u.",
 			     name, slot);
 		explain_hsm_so_failure(st, slot, ckr);
@@ -1604,7 +1605,7 @@ static uint32_t do_image_save(struct cm_state *st, const struct cm_parsed *p)
 	b = backup_hsm_login(st, p, &slot, &so, &ckr);
 	if (!b)
 		return ckr;
-	image = sks_image_save(b, so, &len);
+	image = sks_backup_save_image(b, so, &len);
 	drop_secret(so);
 	if (!image) {
 		ckr = failed("Failed to seal the Backup HSM on slot %u.", slot);
