@@ -783,27 +783,63 @@ int sks_crypto_verify(struct sks_session *session, uint32_t key,
 		      const void *mac, size_t mac_len);
 
 /**
+ * struct sks_crypto_op - one operation of sks_crypto_batch(). Fill @type,
+ * @key, @mechanism, the pointers and lengths (and @iv for a decryption)
+ * and leave the rest zero; each operation behaves as the single ioctl of
+ * its type (SKS_IOC_ENCRYPT, ...) would.
+ * @type: SKS_BATCH_ENCRYPT, SKS_BATCH_DECRYPT, SKS_BATCH_SIGN or
+ *	SKS_BATCH_VERIFY.
+ * @key: key handle.
+ * @mechanism: SKS_CKM_AES_GCM for encrypt and decrypt; SKS_CKM_SHA256_HMAC,
+ *	SKS_CKM_SHA384_HMAC or SKS_CKM_SHA512_HMAC for sign and verify.
+ * @iv: encrypt: out: the SKS_GCM_IV_LEN byte nonce the device chose;
+ *	decrypt: the nonce; sign and verify: zero.
+ * @aad: encrypt and decrypt: additional authenticated data (may be NULL
+ *	if @aad_len is 0); sign and verify: NULL.
+ * @aad_len: its length; sign and verify: 0.
+ * @in: plaintext, ciphertext followed by the tag, or message.
+ * @in_len: its length.
+ * @out: encrypt, decrypt and sign: the output buffer, NULL to query the
+ *	length; verify: the MAC to check.
+ * @out_len: encrypt, decrypt and sign: in: room at @out; out: bytes
+ *	written, or needed (size query: SKS_CKR_OK; too little room:
+ *	SKS_CKR_BUFFER_TOO_SMALL). Verify: the length of the MAC at @out.
+ * @result: out: the operation's SKS_CKR_* code. Operations that did not
+ *	run (after a failure with SKS_BATCH_STOP_ON_ERROR) keep their
+ *	@result, @iv and @out_len as they were.
+ */
+struct sks_crypto_op {
+	uint32_t type;
+	uint32_t key;
+	uint32_t mechanism;
+	uint8_t iv[SKS_GCM_IV_LEN];
+	const void *aad;
+	size_t aad_len;
+	const void *in;
+	size_t in_len;
+	void *out;
+	size_t out_len;
+	uint32_t result;
+};
+
+/**
  * sks_crypto_batch() - run many encrypt, decrypt, sign and verify
  * operations in one call (SKS_IOC_BATCH).
  * @session: session, logged in as CO or CU.
- * @ops: @count descriptors (struct sks_batch_op in <linux/sks.h>): fill
- *	@op, @handle, @mechanism, the pointers and lengths (and @iv for a
- *	decryption), leave everything else zero. Each gets its own @result
- *	(an SKS_CKR_* code), and @iv and @out_len as the single ioctl would
- *	return them: an @out of 0 is a size query (SKS_CKR_OK and the
- *	needed length), too little room gives SKS_CKR_BUFFER_TOO_SMALL and
- *	the needed length.
+ * @ops: @count operations; each gets its own @result, and @iv and
+ *	@out_len as the single call would return them.
  * @count: 1..SKS_BATCH_MAX_OPS; the inputs (in_len + aad_len) add up to
  *	at most SKS_BATCH_MAX_BYTES.
  * @flags: 0, or SKS_BATCH_STOP_ON_ERROR to stop after the first failed
  *	operation.
- * @done: out, may be NULL: operations run.
+ * @done: out, may be NULL: operations run (the first @done of @ops).
  *
  * Return: the number of operations that failed (0: all succeeded; see
  * each @result), or -1 if the batch was refused as a whole and nothing
- * ran (sks_last_result() says why).
+ * ran (sks_last_result() says why: CKR_ARGUMENTS_BAD also for a length
+ * above 4 GiB, CKR_HOST_MEMORY).
  */
-int sks_crypto_batch(struct sks_session *session, struct sks_batch_op *ops,
+int sks_crypto_batch(struct sks_session *session, struct sks_crypto_op *ops,
 		     size_t count, uint32_t flags, size_t *done);
 
 /* ---------------------------------------------------------------------- */
