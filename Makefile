@@ -61,8 +61,10 @@ SELFTESTS := $(patsubst selftests/%.c,$(B)/selftests/%,$(wildcard selftests/*_te
 HOSTTESTS := $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/*_test.c))
 HOSTSCRIPTS := $(wildcard tests/*_test.sh)
 # Every test may call libsks (--as-needed drops it where one does not);
-# TEST_LIBS_<name> adds what one test needs besides.
+# TEST_LIBS_<name> adds what one test needs besides, first.
 TEST_LIBS := $(LIB_LINK)
+# sks_blob_plan() is internal to libsks: its test links the static library.
+TEST_LIBS_libsks_test := $(LIB_A)
 TEST_LIBS_foundation_test := -lkcapi
 TEST_LIBS_sks_object_test := -lkcapi
 TEST_LIBS_lifecycle_test := -lpthread
@@ -131,12 +133,12 @@ $(B)/tools/%: $$(wildcard tools/%/*.c tools/%/*.h) $(LIB_TARGETS)
 $(B)/selftests/%: selftests/%.c $(wildcard selftests/*.h) $(UAPI) $(LIB_TARGETS)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< \
-		$(TEST_LIBS) $(TEST_LIBS_$*)
+		$(TEST_LIBS_$*) $(TEST_LIBS)
 
 $(B)/tests/%: tests/%.c $(wildcard tests/*.h) $(UAPI) $(LIB_TARGETS)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< \
-		$(TEST_LIBS) $(TEST_LIBS_$*)
+		$(TEST_LIBS_$*) $(TEST_LIBS)
 
 # ---- test VM ---------------------------------------------------------------
 

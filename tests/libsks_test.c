@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The packing decision behind libsks's multi-blob extraction, and the
- * blob header parsing behind "sks identify", on hand-made inputs.
+ * blob header parsing behind "sks identify", on hand-made inputs. Linked
+ * with the static libsks: sks_blob_plan() is internal to the library.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -10,8 +11,7 @@
 
 #include "kselftest_harness.h"
 
-#include "../lib/blob-plan.c"
-#include <sks.h>
+#include "../lib/internal.h"
 
 #define OV SKS_BLOB_OVERHEAD
 #define MAX SKS_MAX_BLOB_SIZE
