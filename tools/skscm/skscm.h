@@ -34,11 +34,25 @@ struct cm_state {
 /* Run one command line; returns the CKR result (CKR_OK on success). */
 uint32_t cm_run_line(struct cm_state *st, const char *line);
 
+/* term.c: the terminal */
+
 /*
  * Read a line of input (answers to prompts): malloc'd, no newline, or NULL
  * at end of input or, with st->cancelled set, after a Ctrl-C.
  */
 char *cm_read_line(struct cm_state *st, const char *prompt, int secret);
+
+/*
+ * readline(@prompt) that a Ctrl-C cancels: the line typed so far is dropped
+ * and NULL returned with *@cancelled set. NULL also at end of input.
+ */
+char *cm_read_line_tty(const char *prompt, int *cancelled);
+
+/* Catch SIGINT, blocked except while waiting for the terminal. */
+void cm_catch_sigint(void);
+
+/* Forget a Ctrl-C typed while the last command ran. */
+void cm_drop_pending_sigint(void);
 
 void cm_state_free(struct cm_state *st);
 
