@@ -65,6 +65,10 @@ HOSTSCRIPTS := $(wildcard tests/*_test.sh)
 TEST_LIBS := $(LIB_LINK)
 # sks_blob_plan() is internal to libsks: its test links the static library.
 TEST_LIBS_libsks_test := $(LIB_A)
+# Sources a host test is built with besides its own: TEST_SRCS_<name>.
+# skscm's parser is tested against skscm's own table and handlers.
+TEST_SRCS_skscm_parse_test := $(filter-out tools/skscm/main.c,$(wildcard tools/skscm/*.[ch]))
+TEST_LIBS_skscm_parse_test := -lreadline
 TEST_LIBS_foundation_test := -lkcapi
 TEST_LIBS_sks_object_test := -lkcapi
 TEST_LIBS_lifecycle_test := -lpthread
@@ -135,10 +139,11 @@ $(B)/selftests/%: selftests/%.c $(wildcard selftests/*.h) $(UAPI) $(LIB_TARGETS)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< \
 		$(TEST_LIBS_$*) $(TEST_LIBS)
 
-$(B)/tests/%: tests/%.c $(wildcard tests/*.h) $(UAPI) $(LIB_TARGETS)
+$(B)/tests/%: tests/%.c $$(TEST_SRCS_$$*) $(wildcard tests/*.h) $(UAPI) \
+		$(LIB_TARGETS)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< \
-		$(TEST_LIBS_$*) $(TEST_LIBS)
+		$(filter %.c,$(TEST_SRCS_$*)) $(TEST_LIBS_$*) $(TEST_LIBS)
 
 # ---- test VM ---------------------------------------------------------------
 

@@ -34,6 +34,57 @@ static void usage(FILE *f)
 		"succeeded, 1 if one failed, 2 for a usage error.\n");
 }
 
+static void print_result(uint32_t ckr)
+{
+	const char *name = ckr == CM_CKR_CANCEL ? "CKR_CANCEL" : sks_result_name(ckr);
+
+	if (ckr == CKR_OK || ckr == CM_SYNTAX_NO_ERROR)
+		printf("\nCommand Result : No Error\n");
+	else
+		printf("\nCommand Result : 0x%x (%s)\n", ckr,
+		       name ? name : "CKR_VENDOR_DEFINED");
+	fflush(stdout);
+}
+
+uint32_t cm_run_line(struct cm_state *st, const char *line)
+{
+	struct cm_token *toks = NULL;
+	struct cm_parsed p;
+	char err[CM_ERR_LEN];
+	uint32_t ckr;
+	int n;
+
+	st->cancelled = 0;
+	n = cm_tokenize(line, &toks, err, sizeof(err));
+	if (n == 0) {
+		cm_tokens_free(toks, 0);
+		return CKR_OK;
+	}
+	if (n < 0) {
+		ckr = cm_syntax("%s", err);
+		print_result(ckr);
+		return ckr;
+	}
+	if (cm_parse(cm_commands, cm_ncommands, toks, n, &p)) {
+		ckr = cm_syntax("%s", p.err);
+	} else {
+		ckr = p.cmd->run(st, &p);
+		cm_parsed_free(&p);
+	}
+	cm_tokens_free(toks, n);
+	if (!st->quit)
+		print_result(ckr);
+	return ckr;
+}
+
+void cm_state_free(struct cm_state *st)
+{
+	for (unsigned int i = 0; i < SKS_MAX_SLOTS; i++) {
+		cm_session_drop(st, i);
+		cm_image_detach(st, i);
+	}
+}
+
 /* Start on the lowest slot that exists, as lunacm does. */
 static void default_slot(struct cm_state *st)
 {
