@@ -69,8 +69,10 @@ TEST_LIBS_libsks_test := $(LIB_A)
 # skscm's parser is tested against skscm's own table and handlers.
 TEST_SRCS_skscm_parse_test := $(filter-out tools/skscm/main.c,$(wildcard tools/skscm/*.[ch]))
 TEST_LIBS_skscm_parse_test := -lreadline
+TEST_LIBS_ec_test := -lcrypto
 TEST_LIBS_foundation_test := -lkcapi
 TEST_LIBS_sks_object_test := -lkcapi
+TEST_LIBS_state_test := -lkcapi
 TEST_LIBS_lifecycle_test := -lpthread
 TEST_LIBS_security_test := -lpthread
 TEST_LIBS_stress_test := -lpthread

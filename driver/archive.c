@@ -396,6 +396,7 @@ static int sks_backup_install(struct sks_slot *b, struct sks_archive_backup *ab,
 		b->nr_archives++;
 	}
 	b->used = b->used - freed + charge;
+	sks_state_changed(b);
 	memcpy(ab->name, a->name, sizeof(ab->name));
 	ab->objects = a->nr_objects;
 out:
@@ -521,7 +522,7 @@ static int sks_restore_objects(struct sks_session *sess, const u8 *buf,
 	mutex_lock(&s->lock);
 	err = sks_session_require(sess, true, ckr);
 	if (!err)
-		err = sks_objects_publish_locked(sess, objs, n, ckr);
+		err = sks_objects_publish_locked(s, sess, objs, n, ckr);
 	mutex_unlock(&s->lock);
 	if (!err)
 		n = 0;	/* the partition's xarray now holds the references */
@@ -671,6 +672,7 @@ int sks_ioc_archive_restore(struct sks_session *sess, void *arg, u32 *ckr)
 		old_smk = s->smk;
 		s->smk = src.smk;
 		src.smk = NULL;
+		sks_state_changed(s);
 	}
 	mutex_unlock(&s->lock);
 	if (err)

@@ -167,8 +167,10 @@ void sks_partition_wipe_locked(struct sks_slot *slot)
 	sks_lockout_reset(&slot->so_lockout);
 	sks_lockout_reset(&slot->co_lockout);
 	sks_lockout_reset(&slot->cu_lockout);
+	sks_state_forget_locked(slot);
 	slot->initialized = false;
 	WRITE_ONCE(slot->epoch, slot->epoch + 1);
+	sks_state_changed(slot);
 }
 
 /**
@@ -180,7 +182,9 @@ void sks_partition_wipe_locked(struct sks_slot *slot)
  * @len: its length.
  * @ckr: out: result code.
  *
- * A locked role is refused before anything is computed. A wrong secret
+ * A locked role is refused before anything is computed. On a deactivated
+ * slot the secret is checked by unwrapping the storage key with it, and
+ * a right one activates the slot (sks_state_unlock()). A wrong secret
  * counts: the SKS_MAX_LOGIN_FAILURES-th lock the CO or CU, the
  * SKS_MAX_SO_FAILURES-th zeroizes a partition (sks_partition_wipe_locked()),
  * and on a Backup HSM the SKS_MAX_HSM_SO_FAILURES-th starts a time
@@ -190,7 +194,8 @@ void sks_partition_wipe_locked(struct sks_slot *slot)
  * takes slot->lock.
  * Return: 0 if the secret is right; -EACCES (CKR_PIN_INCORRECT), -EPERM
  * (CKR_PIN_LOCKED), -EACCES (CKR_USER_PIN_NOT_INITIALIZED: no such
- * secret), -ENODEV (CKR_TOKEN_NOT_PRESENT), -EINTR (killed) or -EIO.
+ * secret), -ENOKEY (CKR_PARTITION_DEACTIVATED: the CU of a deactivated
+ * partition), -ENODEV (CKR_TOKEN_NOT_PRESENT), -EINTR (killed) or -EIO.
  */
 int sks_check_secret(struct sks_slot *slot, u32 role, const u8 *pin,
 		     u32 len, u32 *ckr)
@@ -198,26 +203,36 @@ int sks_check_secret(struct sks_slot *slot, u32 role, const u8 *pin,
 	bool backup = slot->type == SKS_SLOT_BACKUP;
 	struct sks_lockout *l = sks_role_lockout(slot, role);
 	struct sks_secret stored;
-	bool match = false;
+	bool match = false, deactivated;
 	int err = 0;
 
 	lockdep_assert_held(&slot->auth_lock);
 	mutex_lock(&slot->lock);
 	if (slot->dead)
 		err = sks_fail(ckr, SKS_CKR_TOKEN_NOT_PRESENT);
+	else if (slot->deactivated && sks_role_locked(slot, role))
+		err = sks_fail(ckr, SKS_CKR_PIN_LOCKED);
+	else if (slot->deactivated)
+		;	/* the secret is checked by unwrapping the storage key */
 	else if (!slot->initialized || !sks_role_secret(slot, role)->set)
 		err = sks_fail(ckr, SKS_CKR_USER_PIN_NOT_INITIALIZED);
 	else if (sks_role_locked(slot, role))
 		err = sks_fail(ckr, SKS_CKR_PIN_LOCKED);
+	deactivated = slot->deactivated;
 	stored = *sks_role_secret(slot, role);
 	mutex_unlock(&slot->lock);
 	if (err)
 		goto out;
 
-	err = sks_secret_check(slot->pin_tfm, &stored, pin, len, &match);
+	if (deactivated)
+		err = sks_state_unlock(slot, role, pin, len, &match, ckr);
+	else
+		err = sks_secret_check(slot->pin_tfm, &stored, pin, len,
+				       &match);
 	if (err) {
-		*ckr = SKS_CKR_GENERAL_ERROR;
-		err = err == -EINTR ? err : sks_fail(ckr, SKS_CKR_DEVICE_ERROR);
+		if (!deactivated || err == -EINTR)
+			err = err == -EINTR ? err :
+			      sks_fail(ckr, SKS_CKR_DEVICE_ERROR);
 		goto out;
 	}
 
@@ -225,9 +240,12 @@ int sks_check_secret(struct sks_slot *slot, u32 role, const u8 *pin,
 	if (slot->dead) {
 		err = sks_fail(ckr, SKS_CKR_TOKEN_NOT_PRESENT);
 	} else if (match) {
+		if (l->failures)
+			sks_state_changed(slot);
 		sks_lockout_reset(l);
 	} else {
 		sks_lockout_fail(l, backup ? SKS_MAX_HSM_SO_FAILURES : 0);
+		sks_state_changed(slot);
 		if (!backup && role == SKS_ROLE_SO &&
 		    l->failures >= SKS_MAX_SO_FAILURES) {
 			sks_partition_wipe_locked(slot);
@@ -322,6 +340,7 @@ static void sks_init_commit_locked(struct sks_slot *slot,
 	slot->label[SKS_LABEL_LEN] = 0;
 	slot->initialized = true;
 	slot->zeroized = false;
+	sks_state_changed(slot);
 }
 
 /**
@@ -386,10 +405,13 @@ int sks_ioc_partition_init(struct sks_session *sess, void *arg, u32 *ckr)
 		goto out_auth;
 
 	mutex_lock(&slot->lock);
-	if (slot->dead)
+	if (slot->dead) {
 		err = sks_fail(ckr, SKS_CKR_TOKEN_NOT_PRESENT);
-	else
+	} else {
 		sks_init_commit_locked(slot, &st, pi->label);
+		if (sks_state_new_key_locked(slot))
+			err = sks_fail(ckr, SKS_CKR_DEVICE_ERROR);
+	}
 	mutex_unlock(&slot->lock);
 out_auth:
 	mutex_unlock(&slot->auth_lock);
@@ -551,6 +573,9 @@ int sks_ioc_init_role(struct sks_session *sess, void *arg, u32 *ckr)
 	} else {
 		*sks_role_secret(slot, ir->role) = s;
 		sks_lockout_reset(sks_role_lockout(slot, ir->role));
+		if (sks_state_wrap_role_locked(slot, ir->role))
+			err = sks_fail(ckr, SKS_CKR_DEVICE_ERROR);
+		sks_state_changed(slot);
 	}
 	mutex_unlock(&slot->lock);
 out:
@@ -624,6 +649,10 @@ int sks_ioc_change_pin(struct sks_session *sess, void *arg, u32 *ckr)
 		err = sks_fail(ckr, SKS_CKR_USER_NOT_LOGGED_IN);
 	else
 		*sks_role_secret(slot, cp->role) = s;
+	if (!err && sks_state_wrap_role_locked(slot, cp->role))
+		err = sks_fail(ckr, SKS_CKR_DEVICE_ERROR);
+	if (!err)
+		sks_state_changed(slot);
 	mutex_unlock(&slot->lock);
 out:
 	mutex_unlock(&slot->auth_lock);

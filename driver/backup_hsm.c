@@ -231,16 +231,22 @@ struct sks_slot *sks_backup_get(struct sks_hsm *hsm, u32 num)
  * b->auth_lock is still there (backup.h).
  *
  * Context: process context; caller holds b->auth_lock.
- * Return: 0 with b->lock held, or -ENODEV (CKR_TOKEN_NOT_PRESENT) without.
+ * Return: 0 with b->lock held, or without it -ENODEV
+ * (CKR_TOKEN_NOT_PRESENT) or -ENOKEY (CKR_PARTITION_DEACTIVATED: a loaded
+ * Backup HSM not activated by an HSM SO secret yet).
  */
 int sks_backup_lock(struct sks_slot *b, u32 *ckr)
 {
+	int err;
+
 	lockdep_assert_held(&b->auth_lock);
 	mutex_lock(&b->lock);
-	if (!b->dead)
+	if (!b->dead && !b->deactivated)
 		return 0;
+	err = sks_fail(ckr, b->dead ? SKS_CKR_TOKEN_NOT_PRESENT :
+		       SKS_CKR_PARTITION_DEACTIVATED);
 	mutex_unlock(&b->lock);
-	return sks_fail(ckr, SKS_CKR_TOKEN_NOT_PRESENT);
+	return err;
 }
 
 /**
@@ -305,11 +311,13 @@ int sks_archive_check_secret(struct sks_slot *b, struct sks_archive *a,
 	err = sks_backup_lock(b, ckr);
 	if (err)
 		goto out;
-	if (match) {
+	if (match && a->lockout.failures) {
 		a->lockout.failures = 0;
 		a->lockout.until = 0;
-	} else {
+		sks_state_changed(b);
+	} else if (!match) {
 		sks_lockout_fail(&a->lockout, SKS_MAX_LOGIN_FAILURES);
+		sks_state_changed(b);
 		err = sks_fail(ckr, SKS_CKR_PIN_INCORRECT);
 	}
 	mutex_unlock(&b->lock);
@@ -538,6 +546,7 @@ int sks_ioc_archive_delete(struct sks_session *sess, void *arg, u32 *ckr)
 			list_del(&a->node);
 			b->nr_archives--;
 			b->used -= a->size;
+			sks_state_changed(b);
 		} else {
 			err = sks_fail(ckr, SKS_CKR_TOKEN_NOT_RECOGNIZED);
 		}

@@ -295,7 +295,8 @@ static int sks_insert_commit(struct sks_session *sess,
 	if (!err) {
 		for (i = 0; i < count; i++)
 			kref_get(&objs[i]->ref);
-		err = sks_objects_publish_locked(sess, objs, count, ckr);
+		err = sks_objects_publish_locked(slot, sess, objs, count,
+						 ckr);
 		for (i = 0; i < count; i++) {
 			if (err)
 				sks_object_put(objs[i]);
@@ -469,6 +470,7 @@ int sks_ioc_smk_rollover(struct sks_session *sess, void *arg, u32 *ckr)
 		slot->rollover = slot->smk;
 		slot->smk = smk;
 		smk = NULL;
+		sks_state_changed(slot);
 	} else {
 		if (!slot->rollover) {
 			err = sks_fail(ckr, SKS_CKR_OPERATION_NOT_INITIALIZED);
@@ -476,6 +478,7 @@ int sks_ioc_smk_rollover(struct sks_session *sess, void *arg, u32 *ckr)
 		}
 		old = slot->rollover;
 		slot->rollover = NULL;
+		sks_state_changed(slot);
 	}
 out:
 	mutex_unlock(&slot->lock);

@@ -89,8 +89,14 @@ static int sks_image_crypt(struct sks_slot *slot, bool enc, u8 *buf,
 			   h->iv);
 }
 
-/* Payload size of slot @b. Caller holds b->lock. */
-static size_t sks_image_payload_size(struct sks_slot *b)
+/**
+ * sks_image_payload_size() - bytes of a Backup HSM's image payload.
+ * @b: the Backup HSM.
+ *
+ * Context: caller holds b->lock.
+ * Return: the size of the payload sks_image_encode() writes.
+ */
+size_t sks_image_payload_size(struct sks_slot *b)
 {
 	struct sks_archive *a;
 	size_t size = SKS_IMAGE_HSM_LEN;
@@ -101,8 +107,15 @@ static size_t sks_image_payload_size(struct sks_slot *b)
 	return size;
 }
 
-/* Encode the payload of slot @b into @p. Caller holds b->lock. */
-static void sks_image_encode(struct sks_slot *b, u8 *p)
+/**
+ * sks_image_encode() - encode a Backup HSM and its archives (the image
+ * payload, current version), also the payload of its state record.
+ * @b: the Backup HSM.
+ * @p: sks_image_payload_size(@b) bytes.
+ *
+ * Context: caller holds b->lock.
+ */
+void sks_image_encode(struct sks_slot *b, u8 *p)
 {
 	struct sks_image_hsm m = { .version = SKS_IMAGE_VERSION };
 	struct sks_image_arc r;
@@ -539,10 +552,16 @@ int sks_ctl_image_load(struct sks_hsm *hsm, void *arg, u32 *ckr)
 		if (err && err != -EINTR)
 			err = sks_fail(ckr, SKS_CKR_DEVICE_ERROR);
 	}
+	if (!err) {
+		mutex_lock(&b->lock);
+		if (sks_state_new_key_locked(b))
+			err = sks_fail(ckr, SKS_CKR_DEVICE_ERROR);
+		mutex_unlock(&b->lock);
+	}
 	mutex_unlock(&b->auth_lock);
 	if (!err) {
 		b->initialized = true;
-		err = sks_slot_register(hsm, b, SKS_SLOT_ANY, ckr);
+		err = sks_slot_register(hsm, b, SKS_SLOT_LOWEST_FREE, ckr);
 	}
 	if (err) {
 		sks_slot_put(b);
@@ -554,5 +573,33 @@ out_buf:
 	kvfree_sensitive(buf, max_t(u32, il->image_len, 1));
 out_so:
 	kfree_sensitive(so);
+	return err;
+}
+
+/**
+ * sks_backup_state_open() - install the archives of an opened state record
+ * into a deactivated Backup HSM.
+ * @b: the Backup HSM, deactivated (nobody sees its archives yet).
+ * @p: the image payload encoding from the record.
+ * @len: its length.
+ * @ckr: out: result code.
+ *
+ * The HSM SO counter stays the record's trailer's (the newer one).
+ *
+ * Context: process context, may sleep; caller holds b->auth_lock.
+ * Return: 0, or a negative errno with no archive installed.
+ */
+int sks_backup_state_open(struct sks_slot *b, const u8 *p, size_t len,
+			  u32 *ckr)
+{
+	struct sks_lockout so = b->so_lockout;
+	int err;
+
+	err = sks_image_decode(b, p, len, SKS_IMAGE_VERSION, ckr);
+	mutex_lock(&b->lock);
+	b->so_lockout = so;
+	if (err)
+		sks_archives_destroy_locked(b);
+	mutex_unlock(&b->lock);
 	return err;
 }

@@ -64,6 +64,9 @@ static const struct sks_ckr_errno sks_ckr_table[] = {
 	{ SKS_CKR_SAVED_STATE_INVALID, -EMEDIUMTYPE },
 	{ SKS_CKR_SMK_ID_NOT_FOUND, -ENOKEY },
 	{ SKS_CKR_KEY_NOT_ACTIVE, -EKEYEXPIRED },
+	{ SKS_CKR_PARTITION_DEACTIVATED, -ENOKEY },
+	{ SKS_CKR_STATE_FOREIGN, -EXDEV },
+	{ SKS_CKR_STATE_UNSUPPORTED, -EPROTO },
 };
 
 static int sks_ckr_errno(u32 code)
@@ -230,6 +233,9 @@ static const struct sks_ioctl_desc sks_ioctls[] = {
 	SKS_IOCTL(CTL_DELETE_SLOT, SLOT_DELETE, 0, hsm_fn, sks_ctl_delete_slot),
 	SKS_IOCTL(CTL_LIST_SLOTS, SLOT_LIST, 0, hsm_fn, sks_ctl_list_slots),
 	SKS_IOCTL(CTL_IMAGE_LOAD, IMAGE_LOAD, 0, hsm_fn, sks_ctl_image_load),
+	SKS_IOCTL(CTL_STATE_SAVE, STATE_SAVE, SKS_STATE_SAVE_HSM, hsm_fn,
+		  sks_ctl_state_save),
+	SKS_IOCTL(CTL_STATE_LOAD, STATE_LOAD, 0, hsm_fn, sks_ctl_state_load),
 	SKS_IOCTL(IOC_SESSION_INFO, SESSION_INFO, 0,
 		  sess_fn, sks_ioc_session_info),
 	SKS_IOCTL(IOC_PARTITION_INIT, PARTITION_INIT, 0,
@@ -238,6 +244,8 @@ static const struct sks_ioctl_desc sks_ioctls[] = {
 	SKS_IOCTL(IOC_LOGOUT, SIMPLE, 0, sess_fn, sks_ioc_logout),
 	SKS_IOCTL(IOC_INIT_ROLE, INIT_ROLE, 0, sess_fn, sks_ioc_init_role),
 	SKS_IOCTL(IOC_CHANGE_PIN, CHANGE_PIN, 0, sess_fn, sks_ioc_change_pin),
+	SKS_IOCTL(IOC_AUTO_ACTIVATION, AUTO_ACTIVATION, SKS_AUTO_ACTIVATION_ON,
+		  sess_fn, sks_ioc_auto_activation),
 	SKS_IOCTL(IOC_GENERATE_KEY, GENERATE_KEY, 0,
 		  sess_fn, sks_ioc_generate_key),
 	SKS_IOCTL(IOC_CREATE_OBJECT, CREATE_OBJECT, 0,
@@ -248,10 +256,13 @@ static const struct sks_ioctl_desc sks_ioctls[] = {
 		  sess_fn, sks_ioc_find_objects),
 	SKS_IOCTL(IOC_DESTROY_OBJECT, DESTROY_OBJECT, 0,
 		  sess_fn, sks_ioc_destroy_object),
+	SKS_IOCTL(IOC_GENERATE_KEY_PAIR, GENERATE_KEY_PAIR, 0, sess_fn,
+		  sks_ioc_generate_key_pair),
+	SKS_IOCTL(IOC_DERIVE_KEY, DERIVE_KEY, 0, sess_fn, sks_ioc_derive_key),
 	SKS_IOCTL(IOC_ENCRYPT, CRYPT, 0, sess_fn, sks_ioc_encrypt),
 	SKS_IOCTL(IOC_DECRYPT, CRYPT, 0, sess_fn, sks_ioc_decrypt),
-	SKS_IOCTL(IOC_SIGN, SIGN, 0, sess_fn, sks_ioc_sign),
-	SKS_IOCTL(IOC_VERIFY, SIGN, 0, sess_fn, sks_ioc_verify),
+	SKS_IOCTL(IOC_SIGN, SIGN, SKS_SIGN_DER, sess_fn, sks_ioc_sign),
+	SKS_IOCTL(IOC_VERIFY, SIGN, SKS_SIGN_DER, sess_fn, sks_ioc_verify),
 	SKS_IOCTL(IOC_EXTRACT, EXTRACT, SKS_EXTRACT_DELETE,
 		  sess_fn, sks_ioc_extract),
 	SKS_IOCTL(IOC_INSERT, INSERT, 0, sess_fn, sks_ioc_insert),
@@ -294,7 +305,7 @@ static void __maybe_unused sks_build_check_abi(void)
 	SKS_CHECK_ABI(slot_create, SLOT_CREATE, 64);
 	SKS_CHECK_ABI(slot_delete, SLOT_DELETE, 16);
 	SKS_CHECK_ABI(slot_list, SLOT_LIST, 24);
-	SKS_CHECK_ABI(slot_entry, SLOT_ENTRY, SKS_SLOT_ENTRY_SIZE_VER0);
+	SKS_CHECK_ABI(slot_entry, SLOT_ENTRY, 96);
 	SKS_CHECK_ABI(session_info, SESSION_INFO, 136);
 	SKS_CHECK_ABI(partition_init, PARTITION_INIT, 64);
 	SKS_CHECK_ABI(login, LOGIN, 24);
@@ -321,6 +332,11 @@ static void __maybe_unused sks_build_check_abi(void)
 	SKS_CHECK_ABI(archive_show, ARCHIVE_SHOW, 160);
 	SKS_CHECK_ABI(image_save, IMAGE_SAVE, 32);
 	SKS_CHECK_ABI(image_load, IMAGE_LOAD, 48);
+	SKS_CHECK_ABI(state_save, STATE_SAVE, 40);
+	SKS_CHECK_ABI(state_load, STATE_LOAD, 40);
+	SKS_CHECK_ABI(auto_activation, AUTO_ACTIVATION, 24);
+	SKS_CHECK_ABI(generate_key_pair, GENERATE_KEY_PAIR, 48);
+	SKS_CHECK_ABI(derive_key, DERIVE_KEY, 216);
 }
 
 /**

@@ -207,3 +207,34 @@ void sks_ledger_unbind_all_locked(struct sks_slot *slot,
 			sks_ledger_unbind_locked(slot, objs[n], objs[n]->made);
 }
 
+/**
+ * sks_ledger_restore_locked() - put back a ledger entry read from a state
+ * record.
+ * @slot: the partition being activated.
+ * @l: the entry.
+ * @ckr: out: result code.
+ *
+ * Context: caller holds slot->lock.
+ * Return: 0, -EBADMSG (CKR_DATA_INVALID: the key id is there twice),
+ * -ENOMEM.
+ */
+int sks_ledger_restore_locked(struct sks_slot *slot,
+			      const struct sks_rec_ledger *l, u32 *ckr)
+{
+	struct rb_node **link, *parent;
+	struct sks_usage *u;
+
+	if (sks_ledger_find_locked(slot, l->key_id, &link, &parent))
+		return sks_fail(ckr, SKS_CKR_DATA_INVALID);
+	u = kzalloc(sizeof(*u), GFP_KERNEL_ACCOUNT);
+	if (!u)
+		return sks_fail(ckr, SKS_CKR_HOST_MEMORY);
+	kref_init(&u->ref);
+	memcpy(u->key_id, l->key_id, SKS_KEY_ID_LEN);
+	u->limit = l->limit;
+	atomic64_set(&u->count, l->count);
+	rb_link_node(&u->node, parent, link);
+	rb_insert_color(&u->node, &slot->ledger);
+	slot->used += SKS_LEDGER_CHARGE;
+	return 0;
+}

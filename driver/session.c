@@ -60,6 +60,8 @@ static int sks_session_check_role(struct sks_session *sess, bool co_only,
 		return sks_fail(ckr, SKS_CKR_TOKEN_NOT_PRESENT);
 	if (slot->type == SKS_SLOT_BACKUP)
 		return sks_fail(ckr, SKS_CKR_FUNCTION_NOT_SUPPORTED);
+	if (READ_ONCE(slot->deactivated))
+		return sks_fail(ckr, SKS_CKR_PARTITION_DEACTIVATED);
 	if (!(sks_role_bit(sks_session_role(sess)) & ok))
 		return sks_fail(ckr, SKS_CKR_USER_NOT_LOGGED_IN);
 	return 0;
@@ -88,8 +90,9 @@ bool sks_session_sees_private(struct sks_session *sess)
  * @ckr: out: result code.
  *
  * Context: any.
- * Return: 0, -ENODEV (CKR_TOKEN_NOT_PRESENT) or -EOPNOTSUPP
- * (CKR_FUNCTION_NOT_SUPPORTED on a Backup HSM).
+ * Return: 0, -ENODEV (CKR_TOKEN_NOT_PRESENT), -EOPNOTSUPP
+ * (CKR_FUNCTION_NOT_SUPPORTED on a Backup HSM) or -ENOKEY
+ * (CKR_PARTITION_DEACTIVATED: loaded and not activated yet).
  */
 int sks_session_require_partition(struct sks_session *sess, u32 *ckr)
 {
@@ -97,6 +100,8 @@ int sks_session_require_partition(struct sks_session *sess, u32 *ckr)
 		return sks_fail(ckr, SKS_CKR_TOKEN_NOT_PRESENT);
 	if (sess->slot->type == SKS_SLOT_BACKUP)
 		return sks_fail(ckr, SKS_CKR_FUNCTION_NOT_SUPPORTED);
+	if (READ_ONCE(sess->slot->deactivated))
+		return sks_fail(ckr, SKS_CKR_PARTITION_DEACTIVATED);
 	return 0;
 }
 
@@ -107,8 +112,9 @@ int sks_session_require_partition(struct sks_session *sess, u32 *ckr)
  * @ckr: out: result code.
  *
  * Checks, in this order: the slot still exists (CKR_TOKEN_NOT_PRESENT),
- * it is a partition (CKR_FUNCTION_NOT_SUPPORTED on a Backup HSM), the
- * session is logged in with a suitable role (CKR_USER_NOT_LOGGED_IN).
+ * it is a partition (CKR_FUNCTION_NOT_SUPPORTED on a Backup HSM), it is
+ * activated (CKR_PARTITION_DEACTIVATED), the session is logged in with a
+ * suitable role (CKR_USER_NOT_LOGGED_IN).
  *
  * Context: caller holds sess->slot->lock.
  * Return: 0 or a negative errno.

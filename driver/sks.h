@@ -22,8 +22,11 @@
 #include <linux/mutex.h>
 #include <linux/rbtree.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 #include <uapi/linux/sks.h>
+
+#include "state_codec.h"
 
 #define SKS_VERSION		"0.3.0"
 #define SKS_FIRMWARE		"7.7.2"
@@ -232,6 +235,23 @@ struct sks_hsm;
  *	setting @dead.
  * @nr_archives: BACKUP: entries on @archives.
  * @id_key: BACKUP: random key of the domain ids it reports (archive.c).
+ * @storage_key: the random key its state records are sealed under
+ *	(state.c); valid while @has_storage_key.
+ * @has_storage_key: a storage key is set (an initialised, active slot).
+ * @so_wrap: @storage_key wrapped under the SO (HSM SO) secret.
+ * @co_wrap: @storage_key wrapped under the Crypto Officer secret.
+ * @auto_wrap: the auto-activation policy: @storage_key wrapped under a
+ *	keyring key named @auto_desc; kind SKS_WRAP_NONE when off.
+ * @auto_desc: that key's description.
+ * @deactivated: loaded from a state record and not activated yet: only
+ *	@sealed is known of its contents (written under @lock with
+ *	WRITE_ONCE(), read locklessly).
+ * @sealed: while @deactivated: the record as loaded.
+ * @sealed_len: its length.
+ * @generation: grows with every durable change (sks_state_changed()).
+ * @state_work: tells user space about a change (uevent, sysfs_notify).
+ * @state_aead: gcm(aes) for records, made on first use; protected by
+ *	auth_lock.
  */
 struct sks_slot {
 	struct kref ref;
@@ -270,6 +290,18 @@ struct sks_slot {
 	struct list_head archives;	/* protected by lock */
 	unsigned int nr_archives;	/* protected by lock */
 	u8 id_key[SKS_ID_KEY_LEN];	/* BACKUP; immutable once registered */
+	u8 storage_key[SKS_SMK_LEN];	/* protected by lock */
+	bool has_storage_key;		/* protected by lock */
+	struct sks_rec_wrap so_wrap;	/* protected by lock */
+	struct sks_rec_wrap co_wrap;	/* protected by lock */
+	struct sks_rec_wrap auto_wrap;	/* protected by lock */
+	char auto_desc[SKS_KEYDESC_MAX + 1];	/* protected by lock */
+	bool deactivated;		/* written under lock, WRITE_ONCE */
+	u8 *sealed;			/* protected by lock */
+	u32 sealed_len;			/* protected by lock */
+	atomic64_t generation;
+	struct work_struct state_work;
+	struct crypto_aead *state_aead;	/* protected by auth_lock */
 };
 
 /**
@@ -300,9 +332,10 @@ struct sks_session {
  * @control: /dev/sks-control.
  * @devt: first dev_t of the slot devices.
  * @class: the "sks" class.
- * @slots_lock: protects @slots and @nr_slots.
+ * @slots_lock: protects @slots, @nr_slots and @generation.
  * @slots: slot table, indexed by slot number.
  * @nr_slots: slots in use.
+ * @generation: grows when a slot is made or deleted (the HSM record).
  */
 struct sks_hsm {
 	u64 serial;
@@ -313,6 +346,7 @@ struct sks_hsm {
 	struct mutex slots_lock;		/* protects slots, nr_slots */
 	struct sks_slot *slots[SKS_MAX_SLOTS];	/* protected by slots_lock */
 	unsigned int nr_slots;			/* protected by slots_lock */
+	u64 generation;				/* protected by slots_lock */
 };
 
 extern unsigned int sks_pbkdf2_iterations;
@@ -358,10 +392,11 @@ u64 sks_random_serial(void);
 int sks_slot_create(struct sks_hsm *hsm, struct sks_slot_create *arg, u32 *ckr);
 struct sks_slot *sks_slot_alloc(struct sks_hsm *hsm,
 				const struct sks_slot_create *arg);
-#define SKS_SLOT_ANY	U32_MAX		/* sks_slot_register(): lowest free */
+#define SKS_SLOT_LOWEST_FREE	U32_MAX		/* sks_slot_register(): lowest free */
 int sks_slot_register(struct sks_hsm *hsm, struct sks_slot *slot, u32 want,
 		      u32 *ckr);
 int sks_slot_delete(struct sks_hsm *hsm, u32 num, u32 *ckr);
+struct sks_slot *sks_slot_get(struct sks_hsm *hsm, u32 num);
 int sks_slot_list(struct sks_hsm *hsm, struct sks_slot_list *arg, u32 *ckr);
 void sks_slot_put(struct sks_slot *slot);
 u32 sks_slot_state(struct sks_slot *slot);
@@ -404,9 +439,11 @@ u64 sks_object_use_count(const struct sks_object *obj);
 void sks_object_attrs(const struct sks_object *obj, struct sks_obj_attrs *a);
 int sks_object_validate(struct sks_slot *slot, const struct sks_obj_attrs *a,
 			bool insert, u32 *ckr);
+int sks_object_check_value(const struct sks_obj_attrs *a, const u8 *value,
+			   u32 *ckr);
 struct sks_object *sks_object_new(const struct sks_obj_attrs *a,
 				  const u8 *value, const u8 *key_id, u32 *ckr);
-int sks_objects_publish_locked(struct sks_session *sess,
+int sks_objects_publish_locked(struct sks_slot *slot, struct sks_session *sess,
 			       struct sks_object **objs, u32 n, u32 *ckr);
 void sks_object_remove_locked(struct sks_slot *slot, struct sks_object *obj);
 struct sks_object *sks_object_get_locked(struct sks_session *sess, u32 handle);
@@ -432,8 +469,13 @@ int sks_ledger_bind_locked(struct sks_slot *slot, struct sks_object *obj,
 void sks_ledger_unbind_all_locked(struct sks_slot *slot,
 				  struct sks_object **objs, u32 n);
 void sks_ledger_destroy_locked(struct sks_slot *slot);
+int sks_ledger_restore_locked(struct sks_slot *slot,
+			      const struct sks_rec_ledger *l, u32 *ckr);
 
 /* keyuse.c */
+struct sks_object *sks_use_key(struct sks_session *sess, u32 handle,
+			       u32 obj_class, u32 key_type, u32 need, u32 *ckr);
+bool sks_object_count_use(struct sks_object *obj);
 int sks_ioc_encrypt(struct sks_session *sess, void *arg, u32 *ckr);
 int sks_ioc_decrypt(struct sks_session *sess, void *arg, u32 *ckr);
 int sks_ioc_sign(struct sks_session *sess, void *arg, u32 *ckr);
@@ -459,7 +501,54 @@ int sks_ioc_archive_list(struct sks_session *sess, void *arg, u32 *ckr);
 int sks_ioc_archive_show(struct sks_session *sess, void *arg, u32 *ckr);
 int sks_ioc_archive_delete(struct sks_session *sess, void *arg, u32 *ckr);
 
+/* ec.c */
+struct sks_ec_curve;
+const struct sks_ec_curve *sks_ec_curve_of(u32 obj_class, u32 len);
+const struct sks_ec_curve *sks_ec_curve_get(u32 id);
+u32 sks_ec_sizes(const struct sks_ec_curve *c, u32 *priv, u32 *pub);
+int sks_ec_generate(const struct sks_ec_curve *c, u8 *priv, u8 *pub);
+int sks_ec_check_priv(const struct sks_ec_curve *c, const u8 *priv);
+int sks_ec_check_pub(const struct sks_ec_curve *c, const u8 *pub);
+int sks_ecdsa_sign(const struct sks_ec_curve *c, const u8 *priv, const u8 *h,
+		   size_t hlen, bool hedge, u8 *sig);
+int sks_ecdsa_verify(const struct sks_ec_curve *c, const u8 *pub, const u8 *h,
+		     size_t hlen, const u8 *sig);
+int sks_ecdh(const struct sks_ec_curve *c, const u8 *priv, const u8 *peer,
+	     u8 *z);
+int sks_ec_hash_msg(bool sha384, const u8 *msg, size_t len, u8 *out);
+int sks_ec_kdf(bool sha384, const u8 *z, size_t zlen, const u8 *info,
+	       size_t ilen, u8 *out, size_t olen);
+u32 sks_ecdsa_to_der(const u8 *raw, u32 n, u8 *der);
+int sks_ecdsa_from_der(const u8 *der, u32 dlen, u32 n, u8 *raw);
+int sks_ec_selftest(void);
+int sks_ec_init(void);
+void sks_ec_exit(void);
+
+/* ecops.c */
+bool sks_ecdsa_mechanism(u32 mechanism);
+int sks_ecdsa(struct sks_session *sess, struct sks_sign *s, bool sign,
+	      u32 *ckr);
+int sks_ioc_generate_key_pair(struct sks_session *sess, void *arg, u32 *ckr);
+int sks_ioc_derive_key(struct sks_session *sess, void *arg, u32 *ckr);
+
+/* state.c */
+void sks_state_init(struct sks_slot *slot);
+void sks_state_changed(struct sks_slot *slot);
+void sks_state_stop(struct sks_slot *slot);
+int sks_state_wrap_role_locked(struct sks_slot *slot, u32 role);
+int sks_state_new_key_locked(struct sks_slot *slot);
+void sks_state_forget_locked(struct sks_slot *slot);
+int sks_state_unlock(struct sks_slot *slot, u32 role, const u8 *pin, u32 len,
+		     bool *match, u32 *ckr);
+int sks_ctl_state_save(struct sks_hsm *hsm, void *arg, u32 *ckr);
+int sks_ctl_state_load(struct sks_hsm *hsm, void *arg, u32 *ckr);
+int sks_ioc_auto_activation(struct sks_session *sess, void *arg, u32 *ckr);
+
 /* image.c */
+size_t sks_image_payload_size(struct sks_slot *b);
+void sks_image_encode(struct sks_slot *b, u8 *p);
+int sks_backup_state_open(struct sks_slot *b, const u8 *p, size_t len,
+			  u32 *ckr);
 int sks_ioc_image_save(struct sks_session *sess, void *arg, u32 *ckr);
 int sks_ctl_image_load(struct sks_hsm *hsm, void *arg, u32 *ckr);
 

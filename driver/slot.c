@@ -113,6 +113,14 @@ static ssize_t smk_rollover_fingerprint_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(smk_rollover_fingerprint);
 
+static ssize_t state_generation_show(struct device *dev,
+				     struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%lld\n",
+			  atomic64_read(&sks_dev_slot(dev)->generation));
+}
+static DEVICE_ATTR_RO(state_generation);
+
 static struct attribute *sks_slot_attrs[] = {
 	&dev_attr_type.attr,
 	&dev_attr_label.attr,
@@ -122,6 +130,7 @@ static struct attribute *sks_slot_attrs[] = {
 	&dev_attr_bytes_used.attr,
 	&dev_attr_smk_fingerprint.attr,
 	&dev_attr_smk_rollover_fingerprint.attr,
+	&dev_attr_state_generation.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(sks_slot);
@@ -130,15 +139,18 @@ static void sks_slot_release(struct kref *ref)
 {
 	struct sks_slot *slot = container_of(ref, struct sks_slot, ref);
 
+	sks_state_stop(slot);
 	mutex_lock(&slot->lock);
 	sks_slot_objects_destroy_locked(slot);
 	sks_ledger_destroy_locked(slot);
 	sks_archives_destroy_locked(slot);
+	sks_state_forget_locked(slot);
 	mutex_unlock(&slot->lock);
 	xa_destroy(&slot->objects);
 	sks_smk_put(slot->smk);
 	sks_smk_put(slot->rollover);
 	crypto_free_aead(slot->image_aead);
+	crypto_free_aead(slot->state_aead);
 	crypto_free_shash(slot->pin_tfm);
 	mutex_destroy(&slot->lock);
 	mutex_destroy(&slot->auth_lock);
@@ -182,6 +194,10 @@ u32 sks_slot_state(struct sks_slot *slot)
 		state |= SKS_STATE_SO_LOCKED;
 	if (slot->zeroized)
 		state |= SKS_STATE_ZEROIZED;
+	if (slot->deactivated)
+		state |= SKS_STATE_DEACTIVATED;
+	if (slot->auto_wrap.kind != SKS_WRAP_NONE)
+		state |= SKS_STATE_AUTO_ACTIVATION;
 	if (slot->rollover)
 		state |= SKS_STATE_SMK_ROLLOVER;
 	return state;
@@ -247,6 +263,7 @@ struct sks_slot *sks_slot_alloc(struct sks_hsm *hsm,
 	xa_init_flags(&slot->objects, XA_FLAGS_ALLOC1);
 	slot->ledger = RB_ROOT;
 	INIT_LIST_HEAD(&slot->archives);
+	sks_state_init(slot);
 	slot->hsm = hsm;
 	slot->type = arg->type;
 	slot->serial = sks_random_serial();
@@ -333,10 +350,19 @@ int sks_slot_create(struct sks_hsm *hsm, struct sks_slot_create *arg, u32 *ckr)
 		if (err)
 			goto err_put;
 		slot->initialized = true;
+		mutex_lock(&slot->auth_lock);
+		mutex_lock(&slot->lock);
+		err = sks_state_new_key_locked(slot);
+		mutex_unlock(&slot->lock);
+		mutex_unlock(&slot->auth_lock);
+		if (err) {
+			err = sks_fail(ckr, SKS_CKR_DEVICE_ERROR);
+			goto err_put;
+		}
 	}
 
 	err = sks_slot_register(hsm, slot, arg->flags & SKS_SLOT_CREATE_AT ?
-				arg->slot : SKS_SLOT_ANY, ckr);
+				arg->slot : SKS_SLOT_LOWEST_FREE, ckr);
 	if (err)
 		goto err_put;
 	arg->slot = slot->num;
@@ -353,7 +379,7 @@ err_put:
  * @hsm: the HSM.
  * @slot: a slot from sks_slot_alloc(), fully set up; the slot table takes
  *	over the caller's reference on success.
- * @want: the slot number to use (below SKS_MAX_SLOTS), or SKS_SLOT_ANY
+ * @want: the slot number to use (below SKS_MAX_SLOTS), or SKS_SLOT_LOWEST_FREE
  *	for the lowest free one.
  * @ckr: out: result code.
  *
@@ -368,7 +394,7 @@ int sks_slot_register(struct sks_hsm *hsm, struct sks_slot *slot, u32 want,
 	int err;
 
 	mutex_lock(&hsm->slots_lock);
-	if (want != SKS_SLOT_ANY) {
+	if (want != SKS_SLOT_LOWEST_FREE) {
 		num = want;
 		if (hsm->slots[num]) {
 			err = sks_fail(ckr, SKS_CKR_FUNCTION_FAILED);
@@ -389,6 +415,7 @@ int sks_slot_register(struct sks_hsm *hsm, struct sks_slot *slot, u32 want,
 		goto out;
 	hsm->slots[num] = slot;
 	hsm->nr_slots++;
+	hsm->generation++;
 out:
 	mutex_unlock(&hsm->slots_lock);
 	return err;
@@ -418,12 +445,6 @@ int sks_slot_delete(struct sks_hsm *hsm, u32 num, u32 *ckr)
 		mutex_unlock(&hsm->slots_lock);
 		return sks_fail(ckr, SKS_CKR_SLOT_ID_INVALID);
 	}
-	device_destroy(hsm->class, MKDEV(MAJOR(hsm->devt), num));
-	cdev_del(slot->cdev);
-	hsm->slots[num] = NULL;
-	hsm->nr_slots--;
-	mutex_unlock(&hsm->slots_lock);
-
 	/*
 	 * Everything the slot holds goes in the critical section that marks
 	 * it dead: whoever finds it alive under slot->lock finds it whole.
@@ -437,11 +458,40 @@ int sks_slot_delete(struct sks_hsm *hsm, u32 num, u32 *ckr)
 	sks_slot_objects_destroy_locked(slot);
 	sks_ledger_destroy_locked(slot);
 	sks_archives_destroy_locked(slot);
+	sks_state_forget_locked(slot);
 	mutex_unlock(&slot->lock);
+	sks_state_stop(slot);	/* no change notice after the device */
+	device_destroy(hsm->class, MKDEV(MAJOR(hsm->devt), num));
+	cdev_del(slot->cdev);
+	hsm->slots[num] = NULL;
+	hsm->nr_slots--;
+	hsm->generation++;
+	mutex_unlock(&hsm->slots_lock);
 	sks_smk_put(smk);
 	sks_smk_put(rollover);
 	sks_slot_put(slot);
 	return 0;
+}
+
+/**
+ * sks_slot_get() - a slot by number.
+ * @hsm: the HSM.
+ * @num: slot number.
+ *
+ * Context: process context; takes slots_lock.
+ * Return: the slot with a reference (drop it with sks_slot_put()), or
+ * NULL if there is none.
+ */
+struct sks_slot *sks_slot_get(struct sks_hsm *hsm, u32 num)
+{
+	struct sks_slot *slot;
+
+	mutex_lock(&hsm->slots_lock);
+	slot = num < SKS_MAX_SLOTS ? hsm->slots[num] : NULL;
+	if (slot)
+		kref_get(&slot->ref);
+	mutex_unlock(&hsm->slots_lock);
+	return slot;
 }
 
 static void sks_slot_fill_entry(struct sks_slot *slot,
@@ -458,6 +508,7 @@ static void sks_slot_fill_entry(struct sks_slot *slot,
 	e->state = sks_slot_state(slot);
 	e->sessions = slot->sessions;
 	e->used = slot->used;
+	e->generation = atomic64_read(&slot->generation);
 	mutex_unlock(&slot->lock);
 }
 
@@ -468,6 +519,10 @@ static void sks_slot_fill_entry(struct sks_slot *slot,
  * @ckr: out: result code.
  *
  * Context: process context, may sleep; takes slots_lock.
+ * @entries 0 asks for the number of slots. Entries are @entry_size
+ * apart; fields beyond the caller's size are left out, room beyond the
+ * kernel's is zeroed.
+ *
  * Return: 0, -EINVAL (@entry_size below the first version or above a
  * page), -EPERM, -EOVERFLOW (CKR_BUFFER_TOO_SMALL), -EFAULT, -ENOMEM.
  */
@@ -475,10 +530,13 @@ int sks_slot_list(struct sks_hsm *hsm, struct sks_slot_list *arg, u32 *ckr)
 {
 	struct sks_slot_entry *entries;
 	u8 __user *uptr = u64_to_user_ptr(arg->entries);
+	size_t sz = min_t(size_t, arg->entry_size, sizeof(*entries));
 	unsigned int i, n = 0;
+	u32 room = arg->count;
 	int err = 0;
 
-	if (arg->entry_size < sizeof(struct sks_slot_entry) ||
+	arg->count = 0;
+	if (arg->entry_size < SKS_SLOT_ENTRY_SIZE_VER0 ||
 	    arg->entry_size > PAGE_SIZE)
 		return sks_fail(ckr, SKS_CKR_ARGUMENTS_BAD);
 	if (!capable(CAP_SYS_ADMIN))
@@ -493,19 +551,18 @@ int sks_slot_list(struct sks_hsm *hsm, struct sks_slot_list *arg, u32 *ckr)
 			sks_slot_fill_entry(hsm->slots[i], &entries[n++]);
 	mutex_unlock(&hsm->slots_lock);
 
-	if (!arg->entries && !arg->count) {
-		arg->count = n;
+	if (!arg->entries) {
+		arg->count = n;		/* size query */
 		goto out;
 	}
-	if (arg->count < n) {
+	if (room < n) {
 		arg->count = n;
 		err = sks_fail(ckr, SKS_CKR_BUFFER_TOO_SMALL);
 		goto out;
 	}
 	for (i = 0; i < n; i++, uptr += arg->entry_size) {
-		if (copy_to_user(uptr, &entries[i], sizeof(entries[i])) ||
-		    clear_user(uptr + sizeof(entries[i]),
-			       arg->entry_size - sizeof(entries[i]))) {
+		if (copy_to_user(uptr, &entries[i], sz) ||
+		    clear_user(uptr + sz, arg->entry_size - sz)) {
 			err = sks_fail_errno(ckr, SKS_CKR_ARGUMENTS_BAD, -EFAULT);
 			goto out;
 		}

@@ -80,6 +80,9 @@ static const struct {
 	R(CKR_SAVED_STATE_INVALID, EMEDIUMTYPE),
 	R(CKR_SMK_ID_NOT_FOUND, ENOKEY),
 	R(CKR_KEY_NOT_ACTIVE, EKEYEXPIRED),
+	R(CKR_PARTITION_DEACTIVATED, ENOKEY),
+	R(CKR_STATE_FOREIGN, EXDEV),
+	R(CKR_STATE_UNSUPPORTED, EPROTO),
 #undef R
 };
 
@@ -144,6 +147,10 @@ SKS_API const char *sks_strerror(uint32_t ckr)
 		{ SKS_CKR_BUFFER_TOO_SMALL, "buffer too small" },
 		{ SKS_CKR_SMK_ID_NOT_FOUND, "no SMK with the blob's fingerprint" },
 		{ SKS_CKR_KEY_NOT_ACTIVE, "key not active (usage limit reached)" },
+		{ SKS_CKR_PARTITION_DEACTIVATED,
+		  "not activated since it was loaded: the SO or Crypto Officer secret activates it" },
+		{ SKS_CKR_STATE_FOREIGN, "state record of another HSM" },
+		{ SKS_CKR_STATE_UNSUPPORTED, "state record of an unknown format version" },
 	};
 
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)

@@ -42,9 +42,9 @@ comment() {
 rm -rf "$out/corpus" "$out/artifacts"
 mkdir -p "$out/corpus" "$out/artifacts" "$out/seeds"
 
-cflags="-g -O1 -Wall -Wextra -Werror -I$top/driver"
+cflags="-g -O1 -Wall -Wextra -Werror -I$top/driver -I$top/include/uapi"
 san="-fsanitize=address,undefined -fno-sanitize-recover=all"
-srcs="$top/driver/blob_codec.c $top/driver/image_codec.c"
+srcs="$top/driver/blob_codec.c $top/driver/image_codec.c $top/driver/state_codec.c"
 
 # 1: build. The fuzzers, a plain (libFuzzer-free) sanitized runner per target
 # and the seed generator, all from the module's source files.

@@ -58,19 +58,19 @@ static inline __u64 sks_get_le64(const __u8 *p)
 
 static inline void sks_put_le16(__u8 *p, __u16 v)
 {
-	p[0] = (__u8)v;
-	p[1] = (__u8)(v >> 8);
+	p[0] = (__u8)(v & 0xff);
+	p[1] = (__u8)(v >> 8 & 0xff);
 }
 
 static inline void sks_put_le32(__u8 *p, __u32 v)
 {
-	sks_put_le16(p, (__u16)v);
+	sks_put_le16(p, (__u16)(v & 0xffff));
 	sks_put_le16(p + 2, (__u16)(v >> 16));
 }
 
 static inline void sks_put_le64(__u8 *p, __u64 v)
 {
-	sks_put_le32(p, (__u32)v);
+	sks_put_le32(p, (__u32)(v & 0xffffffff));
 	sks_put_le32(p + 4, (__u32)(v >> 32));
 }
 
