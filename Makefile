@@ -71,9 +71,12 @@ TEST_SRCS_skscm_parse_test := $(filter-out tools/skscm/main.c,$(wildcard tools/s
 TEST_LIBS_skscm_parse_test := -lreadline
 TEST_LIBS_ec_test := -lcrypto
 TEST_LIBS_foundation_test := -lkcapi
+TEST_LIBS_kdf_cost_test := -lkcapi
 TEST_LIBS_sks_object_test := -lkcapi
 TEST_LIBS_state_test := -lkcapi
 TEST_LIBS_lifecycle_test := -lpthread
+TEST_LIBS_lockout_test := -lpthread
+TEST_LIBS_races_test := -lpthread
 TEST_LIBS_security_test := -lpthread
 TEST_LIBS_stress_test := -lpthread
 
