@@ -79,6 +79,7 @@ TEST_LIBS_lockout_test := -lpthread
 TEST_LIBS_races_test := -lpthread
 TEST_LIBS_security_test := -lpthread
 TEST_LIBS_stress_test := -lpthread
+TEST_LIBS_wycheproof_test := -lcrypto -ljson-c
 
 UAPI := $(wildcard include/uapi/linux/sks.h)
 INITRAMFS := $(B)/vm/initramfs.cpio
