@@ -19,10 +19,6 @@
 
 #include "sks.h"
 
-static const char *const sks_hmac_algs[] = {
-	"hmac(sha256)", "hmac(sha384)", "hmac(sha512)",
-};
-
 /*
  * Look up a key for an operation without slot->lock: the role and slot
  * checks of sks_session_require(), then the handle under the xarray's
@@ -90,12 +86,10 @@ static struct crypto_aead *sks_object_aead(struct sks_object *obj)
 
 	if (tfm)
 		return tfm;
-	tfm = crypto_alloc_aead("gcm(aes)", 0, 0);
+	tfm = sks_gcm_get();
 	if (IS_ERR(tfm))
 		return tfm;
 	err = crypto_aead_setkey(tfm, sks_obj_value(obj), obj->value_len);
-	if (!err)
-		err = crypto_aead_setauthsize(tfm, SKS_GCM_TAG_LEN);
 	if (err) {
 		crypto_free_aead(tfm);
 		return ERR_PTR(err);
@@ -103,7 +97,7 @@ static struct crypto_aead *sks_object_aead(struct sks_object *obj)
 	old = cmpxchg(&obj->aead, NULL, tfm);
 	if (!old)
 		return tfm;
-	crypto_free_aead(tfm);
+	sks_gcm_put(tfm);
 	return old;
 }
 
@@ -116,7 +110,7 @@ static struct crypto_shash *sks_object_hmac(struct sks_object *obj, int idx)
 
 	if (tfm)
 		return tfm;
-	tfm = crypto_alloc_shash(sks_hmac_algs[idx], 0, 0);
+	tfm = sks_hmac_get(idx);
 	if (IS_ERR(tfm))
 		return tfm;
 	err = crypto_shash_setkey(tfm, sks_obj_value(obj), obj->value_len);
@@ -127,7 +121,7 @@ static struct crypto_shash *sks_object_hmac(struct sks_object *obj, int idx)
 	old = cmpxchg(&obj->hmac[idx], NULL, tfm);
 	if (!old)
 		return tfm;
-	crypto_free_shash(tfm);
+	sks_hmac_put(idx, tfm);
 	return old;
 }
 
@@ -217,7 +211,7 @@ static int sks_crypt(struct sks_session *sess, struct sks_crypt *c, bool enc,
 	struct crypto_aead *tfm;
 	struct sks_object *obj;
 	struct aead_request *req;
-	size_t reqsize;
+	size_t reqsize, bufsize;
 	u8 *buf, *iv;
 	int err;
 
@@ -233,11 +227,6 @@ static int sks_crypt(struct sks_session *sess, struct sks_crypt *c, bool enc,
 			  enc ? SKS_OBJ_ENCRYPT : SKS_OBJ_DECRYPT, ckr);
 	if (IS_ERR(obj))
 		return PTR_ERR(obj);
-	tfm = sks_object_aead(obj);
-	if (IS_ERR(tfm)) {
-		err = sks_fail(ckr, SKS_CKR_DEVICE_ERROR);
-		goto out_put;
-	}
 	if (!c->out) {
 		c->out_len = outlen;	/* size query: nothing runs */
 		goto out_put;
@@ -247,10 +236,16 @@ static int sks_crypt(struct sks_session *sess, struct sks_crypt *c, bool enc,
 		err = sks_fail(ckr, SKS_CKR_BUFFER_TOO_SMALL);
 		goto out_put;
 	}
+	tfm = sks_object_aead(obj);
+	if (IS_ERR(tfm)) {
+		err = sks_fail(ckr, SKS_CKR_DEVICE_ERROR);
+		goto out_put;
+	}
 
 	reqsize = sks_gcm_req_size(tfm);
-	req = kmalloc(reqsize + c->aad_len + c->in_len + SKS_GCM_TAG_LEN +
-		      SKS_GCM_IV_LEN, GFP_KERNEL_ACCOUNT);
+	bufsize = reqsize + c->aad_len + c->in_len + SKS_GCM_TAG_LEN +
+		  SKS_GCM_IV_LEN;
+	req = sks_opbuf_get(bufsize);
 	if (!req) {
 		err = sks_fail(ckr, SKS_CKR_HOST_MEMORY);
 		goto out_put;
@@ -290,7 +285,7 @@ static int sks_crypt(struct sks_session *sess, struct sks_crypt *c, bool enc,
 		memcpy(c->iv, iv, SKS_GCM_IV_LEN);
 	c->out_len = outlen;
 out_free:
-	kfree_sensitive(req);
+	sks_opbuf_put(req, bufsize);
 out_put:
 	sks_object_put(obj);
 	return err;

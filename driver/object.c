@@ -28,10 +28,10 @@ static void sks_object_release(struct kref *ref)
 
 	if (obj->obj_class == SKS_CKO_SECRET_KEY &&
 	    obj->key_type == SKS_CKK_AES)
-		crypto_free_aead(obj->aead);
+		sks_gcm_put(obj->aead);
 	else if (obj->obj_class == SKS_CKO_SECRET_KEY)
 		for (i = 0; i < ARRAY_SIZE(obj->hmac); i++)
-			crypto_free_shash(obj->hmac[i]);
+			sks_hmac_put(i, obj->hmac[i]);
 	if (obj->bound)
 		sks_ledger_put(obj->usage);
 	kfree_sensitive(obj);	/* wipes label, id, value and key id */

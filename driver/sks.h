@@ -114,6 +114,8 @@ struct sks_smk {
 
 struct sks_session;
 
+#define SKS_HMAC_ALGS	3	/* hmac(sha256), hmac(sha384), hmac(sha512) */
+
 /**
  * struct sks_object - a key or data object, kept small: an idle AES-256
  * session object is one 128-byte allocation.
@@ -152,7 +154,7 @@ struct sks_object {
 	struct list_head sess_node;
 	union {
 		struct crypto_aead *aead;
-		struct crypto_shash *hmac[3];
+		struct crypto_shash *hmac[SKS_HMAC_ALGS];
 	};
 	union {
 		atomic64_t usage_count;
@@ -382,6 +384,14 @@ int sks_secret_check(struct crypto_shash *tfm, const struct sks_secret *s,
 int sks_gcm_buf(struct crypto_aead *tfm, const u8 *key, bool enc, u8 *buf,
 		size_t aad_len, size_t text_len, const u8 *iv);
 struct crypto_aead *sks_gcm_alloc(void);
+struct crypto_aead *sks_gcm_get(void);
+void sks_gcm_put(struct crypto_aead *tfm);
+struct crypto_shash *sks_hmac_get(int idx);
+void sks_hmac_put(int idx, struct crypto_shash *tfm);
+#define SKS_OPBUF_SIZE	16384	/* pooled operation buffers */
+void *sks_opbuf_get(size_t size);
+void sks_opbuf_put(void *buf, size_t size);
+void sks_pools_exit(void);
 struct sks_smk *sks_smk_create(void);
 struct sks_smk *sks_smk_import(const u8 *key);
 void sks_smk_put(struct sks_smk *smk);
