@@ -25,7 +25,7 @@
  * lock (see sks_object_remove_locked()). On success the caller owns a
  * reference.
  */
-static struct sks_object *sks_key_get(struct sks_session *sess, u32 handle,
+static struct sks_object *sks_key_get(struct sks_file_session *sess, u32 handle,
 				      u32 *ckr)
 {
 	struct xarray *xa = &sess->slot->objects;
@@ -144,7 +144,7 @@ static struct crypto_shash *sks_object_hmac(struct sks_object *obj, int idx)
  * Context: process context; no mutex (see sks_key_get()).
  * Return: the key with a reference for the caller, or an ERR_PTR.
  */
-struct sks_object *sks_use_key(struct sks_session *sess, u32 handle,
+struct sks_object *sks_use_key(struct sks_file_session *sess, u32 handle,
 			       u32 obj_class, u32 key_type, u32 need, u32 *ckr)
 {
 	struct sks_object *obj;
@@ -204,7 +204,7 @@ static int sks_crypt_check_len(const struct sks_crypt *c, bool enc, u32 *ckr)
 	return 0;
 }
 
-static int sks_crypt(struct sks_session *sess, struct sks_crypt *c, bool enc,
+static int sks_crypt(struct sks_file_session *sess, struct sks_crypt *c, bool enc,
 		     u32 *ckr)
 {
 	u32 outlen, room = c->out_len;
@@ -308,7 +308,7 @@ out_put:
  * Context: process context, may sleep; no mutex (see sks_key_get()).
  * Return: 0 or a negative errno.
  */
-int sks_ioc_encrypt(struct sks_session *sess, void *arg, u32 *ckr)
+int sks_ioc_encrypt(struct sks_file_session *sess, void *arg, u32 *ckr)
 {
 	return sks_crypt(sess, arg, true, ckr);
 }
@@ -327,7 +327,7 @@ int sks_ioc_encrypt(struct sks_session *sess, void *arg, u32 *ckr)
  * Context: process context, may sleep; no mutex (see sks_key_get()).
  * Return: 0 or a negative errno.
  */
-int sks_ioc_decrypt(struct sks_session *sess, void *arg, u32 *ckr)
+int sks_ioc_decrypt(struct sks_file_session *sess, void *arg, u32 *ckr)
 {
 	return sks_crypt(sess, arg, false, ckr);
 }
@@ -346,7 +346,7 @@ static int sks_hmac_index(u32 mechanism)
 	}
 }
 
-static int sks_mac(struct sks_session *sess, struct sks_sign *s, bool sign,
+static int sks_mac(struct sks_file_session *sess, struct sks_sign *s, bool sign,
 		   u32 *ckr)
 {
 	struct crypto_shash *tfm;
@@ -515,7 +515,7 @@ bool sks_object_count_uses(struct sks_object *obj, u32 n)
 }
 
 /* HMAC or ECDSA, by mechanism; SKS_SIGN_DER is for ECDSA only. */
-static int sks_sign_verify(struct sks_session *sess, struct sks_sign *s,
+static int sks_sign_verify(struct sks_file_session *sess, struct sks_sign *s,
 			   bool sign, u32 *ckr)
 {
 	if (sks_ecdsa_mechanism(s->mechanism))
@@ -539,7 +539,7 @@ static int sks_sign_verify(struct sks_session *sess, struct sks_sign *s,
  * Context: process context, may sleep; no mutex (see sks_key_get()).
  * Return: 0 or a negative errno.
  */
-int sks_ioc_sign(struct sks_session *sess, void *arg, u32 *ckr)
+int sks_ioc_sign(struct sks_file_session *sess, void *arg, u32 *ckr)
 {
 	return sks_sign_verify(sess, arg, true, ckr);
 }
@@ -556,7 +556,7 @@ int sks_ioc_sign(struct sks_session *sess, void *arg, u32 *ckr)
  * Context: process context, may sleep; no mutex (see sks_key_get()).
  * Return: 0 or a negative errno.
  */
-int sks_ioc_verify(struct sks_session *sess, void *arg, u32 *ckr)
+int sks_ioc_verify(struct sks_file_session *sess, void *arg, u32 *ckr)
 {
 	return sks_sign_verify(sess, arg, false, ckr);
 }
@@ -601,7 +601,7 @@ static int sks_batch_read(const struct sks_batch *b, struct sks_batch_op *ops,
 }
 
 /* Run one operation as its own ioctl would; returns its CKR_* code. */
-static u32 sks_batch_run(struct sks_session *sess, struct sks_batch_op *op)
+static u32 sks_batch_run(struct sks_file_session *sess, struct sks_batch_op *op)
 {
 	u32 ckr = SKS_CKR_OK;
 	int err;
@@ -653,7 +653,7 @@ static u32 sks_batch_run(struct sks_session *sess, struct sks_batch_op *op)
  * or a negative errno for a refused batch (-EFAULT if a descriptor
  * cannot be written back).
  */
-int sks_ioc_batch(struct sks_session *sess, void *arg, u32 *ckr)
+int sks_ioc_batch(struct sks_file_session *sess, void *arg, u32 *ckr)
 {
 	struct sks_batch *b = arg;
 	u8 __user *uops = u64_to_user_ptr(b->ops);
