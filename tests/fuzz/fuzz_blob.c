@@ -97,6 +97,28 @@ static int walk(const u8 *p, size_t len, u32 count, u32 version)
 	return off == len ? 0 : -1;
 }
 
+/* The auth section (if the header announces one), then the records. */
+static void auth_then_walk(const u8 *p, size_t len,
+			   const struct sks_blob_hdr *h)
+{
+	struct sks_blob_auth a;
+	size_t used = 0;
+
+	if (h->flags & SKS_BLOB_F_AUTH) {
+		if (sks_blob_get_auth(p, len, &a, &used))
+			return;
+		FUZZ_CHECK(a.n >= 1 && a.n <= SKS_BLOB_AUTH_MAX);
+		FUZZ_CHECK(a.m >= 1 && a.m <= a.n);
+		FUZZ_CHECK(used == sks_blob_auth_size(a.n) && used <= len);
+		FUZZ_CHECK(a.key == p + 8 &&
+			   a.verifiers == p + SKS_BLOB_AUTH_FIXED);
+		/* One byte short is refused. */
+		FUZZ_CHECK(sks_blob_get_auth(p, used - 1, &a, &used));
+		used = sks_blob_auth_size(a.n);
+	}
+	walk(p + used, len - used, h->count, h->version);
+}
+
 static void whole_blob(const u8 *data, size_t size)
 {
 	struct sks_blob_hdr h, h2;
@@ -109,8 +131,11 @@ static void whole_blob(const u8 *data, size_t size)
 		return;
 	FUZZ_CHECK(size >= SKS_BLOB_HDR_LEN + SKS_BLOB_TAG_LEN &&
 		   size <= SKS_BLOB_MAX_LEN);
-	FUZZ_CHECK((h.version == SKS_BLOB_VERSION ||
-		    h.version == SKS_BLOB_VERSION_1) && !h.flags);
+	FUZZ_CHECK(h.version == SKS_BLOB_VERSION ||
+		   h.version == SKS_BLOB_VERSION_1);
+	/* Version 2 knows one flag (an auth section); version 1 none. */
+	FUZZ_CHECK(!(h.flags & ~(h.version == SKS_BLOB_VERSION ?
+				 SKS_BLOB_F_AUTH : 0)));
 	FUZZ_CHECK(h.count >= 1 && h.count <= SKS_BLOB_MAX_COUNT);
 	FUZZ_CHECK((size_t)h.payload_len + SKS_BLOB_HDR_LEN +
 		   SKS_BLOB_TAG_LEN == size);
@@ -122,7 +147,7 @@ static void whole_blob(const u8 *data, size_t size)
 	/* Truncation and trailing bytes are refused. */
 	FUZZ_CHECK(sks_blob_get_hdr(data, size - 1, &h2));
 
-	walk(data + SKS_BLOB_HDR_LEN, h.payload_len, h.count, h.version);
+	auth_then_walk(data + SKS_BLOB_HDR_LEN, h.payload_len, &h);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

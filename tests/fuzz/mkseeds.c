@@ -53,13 +53,32 @@ static struct sks_blob_rec rec(u32 class, u32 key_type, u32 flags,
 	return r;
 }
 
-/* Header || records || tag; returns the length. */
-static size_t blob(u8 *out, const struct sks_blob_rec *r, u32 n)
+/*
+ * Header || [auth section] || records || tag; returns the length. An
+ * auth_n of 0 writes no auth section; otherwise one with auth_n verifiers,
+ * of which auth_m are needed (SKS_BLOB_F_AUTH, version 2 only).
+ */
+static size_t blob_auth(u8 *out, const struct sks_blob_rec *r, u32 n,
+			u32 auth_n, u32 auth_m)
 {
 	struct sks_blob_hdr h = { .version = r[0].version, .count = n };
 	size_t off = SKS_BLOB_HDR_LEN;
 	u32 i;
 
+	if (auth_n) {
+		u8 *a = out + off;
+
+		h.flags = SKS_BLOB_F_AUTH;
+		a[0] = auth_n & 0xff;
+		a[1] = auth_n >> 8;
+		a[2] = auth_m & 0xff;
+		a[3] = auth_m >> 8;
+		memset(a + 4, 0, 4);
+		pattern(a + 8, SKS_BLOB_AUTH_FIXED - 8, 0x50);
+		pattern(a + SKS_BLOB_AUTH_FIXED,
+			auth_n * SKS_BLOB_AUTH_VERIFIER_LEN, 0x60);
+		off += sks_blob_auth_size(auth_n);
+	}
 	for (i = 0; i < n; i++)
 		off += sks_blob_put_rec(out + off, &r[i]);
 	h.payload_len = off - SKS_BLOB_HDR_LEN;
@@ -69,6 +88,11 @@ static size_t blob(u8 *out, const struct sks_blob_rec *r, u32 n)
 	sks_blob_put_hdr(out, &h);
 	memset(out + off, 0xaa, SKS_BLOB_TAG_LEN);
 	return off + SKS_BLOB_TAG_LEN;
+}
+
+static size_t blob(u8 *out, const struct sks_blob_rec *r, u32 n)
+{
+	return blob_auth(out, r, n, 0, 0);
 }
 
 /* Flags and values as SKS_IOC_EXTRACT writes them (uapi SKS_OBJ_*). */
@@ -110,6 +134,13 @@ static void blobs(void)
 	r[0] = rec(4, 0x1f, F_SENS_EXT_ENC_DEC, label, id, key, 16);
 	len = blob(buf, r, 1);
 	put_file(blob_dir, "max-label-id", buf, len);
+
+	/* M-of-N authorised blobs (an auth section before the records) */
+	r[0] = rec(4, 0x1f, F_SENS_EXT_ENC_DEC, "mofn", "", key, 32);
+	len = blob_auth(buf, r, 1, 3, 2);
+	put_file(blob_dir, "auth-2-of-3", buf, len);
+	len = blob_auth(buf, r, 1, SKS_BLOB_AUTH_MAX, SKS_BLOB_AUTH_MAX);
+	put_file(blob_dir, "auth-max", buf, len);
 
 	r[0] = rec(0, 0, F_EXT, "", "", NULL, 0);
 	len = blob(buf, r, 1);
