@@ -131,7 +131,8 @@ $(B)/tests/%: tests/%.c $(wildcard tests/*.h) $(UAPI) $(LIB_TARGETS)
 # ---- test VM ---------------------------------------------------------------
 
 $(INITRAMFS): driver/sks.ko $(LIB_TARGETS) $(TOOLS) $(SELFTESTS) \
-		scripts/mkinitramfs.sh scripts/vm-init scripts/vm-check.sh
+		scripts/mkinitramfs.sh scripts/vm-init scripts/vm-check.sh \
+		scripts/vm-uevent
 	scripts/mkinitramfs.sh $(VM_KVER) driver/sks.ko $@ \
 		$(B)/lib $(B)/tools $(B)/selftests
 
