@@ -60,6 +60,8 @@ SELFTESTS := $(patsubst selftests/%.c,$(B)/selftests/%,$(wildcard selftests/*_te
 HOSTTESTS := $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/*_test.c))
 HOSTSCRIPTS := $(wildcard tests/*_test.sh)
 TEST_LIBS := $(LIB_LINK) -lkcapi -lpthread
+# extra libraries of one test: TEST_LIBS_<name>
+TEST_LIBS_ec_test := -lcrypto
 
 UAPI := $(wildcard include/uapi/linux/sks.h)
 INITRAMFS := $(B)/vm/initramfs.cpio
@@ -122,7 +124,8 @@ $(B)/tools/%: $$(wildcard tools/%/*.c tools/%/*.h) $(LIB_TARGETS)
 
 $(B)/selftests/%: selftests/%.c $(wildcard selftests/*.h) $(UAPI) $(LIB_TARGETS)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< $(TEST_LIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< $(TEST_LIBS) \
+		$(TEST_LIBS_$*)
 
 $(B)/tests/%: tests/%.c $(wildcard tests/*.h) $(UAPI) $(LIB_TARGETS)
 	@mkdir -p $(@D)

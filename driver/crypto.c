@@ -752,6 +752,10 @@ int sks_selftest(void)
 	err = sks_kat_pbkdf2();
 	if (err)
 		goto fail;
+	what = "ecdsa(nist-p256, nist-p384)";
+	err = sks_ec_selftest();
+	if (err)
+		goto fail;
 	return 0;
 
 fail:

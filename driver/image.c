@@ -561,7 +561,7 @@ int sks_ctl_image_load(struct sks_hsm *hsm, void *arg, u32 *ckr)
 	mutex_unlock(&b->auth_lock);
 	if (!err) {
 		b->initialized = true;
-		err = sks_slot_register(hsm, b, SKS_SLOT_ANY, ckr);
+		err = sks_slot_register(hsm, b, SKS_SLOT_LOWEST_FREE, ckr);
 	}
 	if (err) {
 		sks_slot_put(b);

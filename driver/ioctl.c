@@ -256,10 +256,13 @@ static const struct sks_ioctl_desc sks_ioctls[] = {
 		  sess_fn, sks_ioc_find_objects),
 	SKS_IOCTL(IOC_DESTROY_OBJECT, DESTROY_OBJECT, 0,
 		  sess_fn, sks_ioc_destroy_object),
+	SKS_IOCTL(IOC_GENERATE_KEY_PAIR, GENERATE_KEY_PAIR, 0, sess_fn,
+		  sks_ioc_generate_key_pair),
+	SKS_IOCTL(IOC_DERIVE_KEY, DERIVE_KEY, 0, sess_fn, sks_ioc_derive_key),
 	SKS_IOCTL(IOC_ENCRYPT, CRYPT, 0, sess_fn, sks_ioc_encrypt),
 	SKS_IOCTL(IOC_DECRYPT, CRYPT, 0, sess_fn, sks_ioc_decrypt),
-	SKS_IOCTL(IOC_SIGN, SIGN, 0, sess_fn, sks_ioc_sign),
-	SKS_IOCTL(IOC_VERIFY, SIGN, 0, sess_fn, sks_ioc_verify),
+	SKS_IOCTL(IOC_SIGN, SIGN, SKS_SIGN_DER, sess_fn, sks_ioc_sign),
+	SKS_IOCTL(IOC_VERIFY, SIGN, SKS_SIGN_DER, sess_fn, sks_ioc_verify),
 	SKS_IOCTL(IOC_EXTRACT, EXTRACT, SKS_EXTRACT_DELETE,
 		  sess_fn, sks_ioc_extract),
 	SKS_IOCTL(IOC_INSERT, INSERT, 0, sess_fn, sks_ioc_insert),
@@ -332,6 +335,8 @@ static void __maybe_unused sks_build_check_abi(void)
 	SKS_CHECK_ABI(state_save, STATE_SAVE, 40);
 	SKS_CHECK_ABI(state_load, STATE_LOAD, 40);
 	SKS_CHECK_ABI(auto_activation, AUTO_ACTIVATION, 24);
+	SKS_CHECK_ABI(generate_key_pair, GENERATE_KEY_PAIR, 48);
+	SKS_CHECK_ABI(derive_key, DERIVE_KEY, 216);
 }
 
 /**

@@ -58,14 +58,21 @@ static bool sks_object_exhausted(struct sks_object *obj)
 	       (u64)atomic64_read(&obj->usage->count) >= obj->usage_limit;
 }
 
-/*
- * Count one use, right before the operation runs; false if the usage
- * limit is reached. A usage-limited key counts in its ledger entry, which
- * every copy of the key shares, with a compare-and-swap loop, so
- * concurrent users never count past the limit. Nothing else (a size
- * query, a check that fails) ever touches the count.
+/**
+ * sks_object_count_use() - count one use of a key, right before the
+ * operation runs.
+ * @obj: the key.
+ *
+ * A usage-limited key counts in its ledger entry, which every copy of the
+ * key shares, with a compare-and-swap loop, so concurrent users never
+ * count past the limit. Nothing else (a size query, a check that fails)
+ * ever touches the count. The caller reports a counted use of a
+ * usage-limited key as a durable change (sks_state_changed()).
+ *
+ * Context: any.
+ * Return: false if the usage limit is reached (nothing counted).
  */
-static bool sks_object_count_use(struct sks_object *obj)
+bool sks_object_count_use(struct sks_object *obj)
 {
 	atomic64_t *count;
 	s64 c;
@@ -137,15 +144,27 @@ static struct crypto_shash *sks_object_hmac(struct sks_object *obj, int idx)
 	return old;
 }
 
-/*
- * Look up a key for an operation and check its type, its usage flag @need
- * and that its limit is not reached. Its transform is the caller's to get
- * (sks_object_aead(), sks_object_hmac()); no use is counted here: the
- * caller does that (sks_object_count_use()) right before the operation
- * runs. On success the caller owns a reference.
+/**
+ * sks_use_key() - look up a key for an operation.
+ * @sess: the session (logged in as CO or CU).
+ * @handle: the key's handle.
+ * @obj_class: the class it must have (SKS_CKO_*).
+ * @key_type: the type it must have (SKS_CKK_*).
+ * @need: the usage flag it must have (SKS_OBJ_ENCRYPT, ...).
+ * @ckr: out: result code.
+ *
+ * Checks, in this order: login and slot (sks_session_require()), the
+ * handle (CKR_KEY_HANDLE_INVALID), class and type
+ * (CKR_KEY_TYPE_INCONSISTENT), @need (CKR_KEY_FUNCTION_NOT_PERMITTED),
+ * the usage limit (CKR_KEY_NOT_ACTIVE). Its transform is the caller's to
+ * get; no use is counted here: the caller does that
+ * (sks_object_count_use()) right before the operation runs.
+ *
+ * Context: process context; no mutex (see sks_key_get()).
+ * Return: the key with a reference for the caller, or an ERR_PTR.
  */
-static struct sks_object *sks_use_key(struct sks_session *sess, u32 handle,
-				      u32 key_type, u32 need, u32 *ckr)
+struct sks_object *sks_use_key(struct sks_session *sess, u32 handle,
+			       u32 obj_class, u32 key_type, u32 need, u32 *ckr)
 {
 	struct sks_object *obj;
 	int err;
@@ -153,7 +172,7 @@ static struct sks_object *sks_use_key(struct sks_session *sess, u32 handle,
 	obj = sks_key_get(sess, handle, ckr);
 	if (IS_ERR(obj))
 		return obj;
-	if (obj->obj_class != SKS_CKO_SECRET_KEY || obj->key_type != key_type)
+	if (obj->obj_class != obj_class || obj->key_type != key_type)
 		err = sks_fail(ckr, SKS_CKR_KEY_TYPE_INCONSISTENT);
 	else if (!(obj->flags & need))
 		err = sks_fail(ckr, SKS_CKR_KEY_FUNCTION_NOT_PERMITTED);
@@ -223,7 +242,7 @@ static int sks_crypt(struct sks_session *sess, struct sks_crypt *c, bool enc,
 		return err;
 	outlen = enc ? c->in_len + SKS_GCM_TAG_LEN : c->in_len - SKS_GCM_TAG_LEN;
 
-	obj = sks_use_key(sess, c->handle, SKS_CKK_AES,
+	obj = sks_use_key(sess, c->handle, SKS_CKO_SECRET_KEY, SKS_CKK_AES,
 			  enc ? SKS_OBJ_ENCRYPT : SKS_OBJ_DECRYPT, ckr);
 	if (IS_ERR(obj))
 		return PTR_ERR(obj);
@@ -362,7 +381,8 @@ static int sks_mac(struct sks_session *sess, struct sks_sign *s, bool sign,
 	if (s->data_len > SKS_MAX_DATA_SIZE)
 		return sks_fail(ckr, SKS_CKR_DATA_LEN_RANGE);
 
-	obj = sks_use_key(sess, s->handle, SKS_CKK_GENERIC_SECRET,
+	obj = sks_use_key(sess, s->handle, SKS_CKO_SECRET_KEY,
+			  SKS_CKK_GENERIC_SECRET,
 			  sign ? SKS_OBJ_SIGN : SKS_OBJ_VERIFY, ckr);
 	if (IS_ERR(obj))
 		return PTR_ERR(obj);
@@ -421,8 +441,19 @@ out_put:
 	return err;
 }
 
+/* HMAC or ECDSA, by mechanism; SKS_SIGN_DER is for ECDSA only. */
+static int sks_sign_verify(struct sks_session *sess, struct sks_sign *s,
+			   bool sign, u32 *ckr)
+{
+	if (sks_ecdsa_mechanism(s->mechanism))
+		return sks_ecdsa(sess, s, sign, ckr);
+	if (s->flags)
+		return sks_fail(ckr, SKS_CKR_ARGUMENTS_BAD);
+	return sks_mac(sess, s, sign, ckr);
+}
+
 /**
- * sks_ioc_sign() - SKS_IOC_SIGN: HMAC-SHA-256/384/512.
+ * sks_ioc_sign() - SKS_IOC_SIGN: HMAC-SHA-256/384/512 or ECDSA.
  * @sess: the session.
  * @arg: struct sks_sign.
  * @ckr: out: result code.
@@ -430,14 +461,14 @@ out_put:
  * Order of checks: mechanism, data length, login (CO or CU), key handle,
  * key type, CKA_SIGN, usage limit, then a size query (@sig 0) or the room
  * for the MAC (CKR_BUFFER_TOO_SMALL). As for encryption, a use is counted
- * right before the MAC is computed, and only then.
+ * right before the MAC is computed, and only then. ECDSA: sks_ecdsa().
  *
  * Context: process context, may sleep; no mutex (see sks_key_get()).
  * Return: 0 or a negative errno.
  */
 int sks_ioc_sign(struct sks_session *sess, void *arg, u32 *ckr)
 {
-	return sks_mac(sess, arg, true, ckr);
+	return sks_sign_verify(sess, arg, true, ckr);
 }
 
 /**
@@ -454,7 +485,7 @@ int sks_ioc_sign(struct sks_session *sess, void *arg, u32 *ckr)
  */
 int sks_ioc_verify(struct sks_session *sess, void *arg, u32 *ckr)
 {
-	return sks_mac(sess, arg, false, ckr);
+	return sks_sign_verify(sess, arg, false, ckr);
 }
 
 /* Read and check every descriptor of a batch before anything runs. */
@@ -521,7 +552,8 @@ static u32 sks_batch_run(struct sks_session *sess, struct sks_batch_op *op)
 			.data_len = op->in_len, .sig_len = op->out_len,
 		};
 
-		err = sks_mac(sess, &s, op->op == SKS_BATCH_SIGN, &ckr);
+		err = sks_sign_verify(sess, &s, op->op == SKS_BATCH_SIGN,
+				      &ckr);
 		op->out_len = s.sig_len;
 	}
 	if (err && ckr == SKS_CKR_OK)

@@ -152,9 +152,12 @@ static int __init sks_init(void)
 	if (sks_pbkdf2_iterations < SKS_KDF_ITERATIONS_DEFAULT)
 		pr_warn("pbkdf2_iterations=%u is below the production cost %u: secrets and images are cheaper to guess (for tests only)\n",
 			sks_pbkdf2_iterations, SKS_KDF_ITERATIONS_DEFAULT);
-	err = sks_selftest();
+	err = sks_ec_init();
 	if (err)
 		return err;
+	err = sks_selftest();
+	if (err)
+		goto err_ec;
 
 	hsm = kzalloc(sizeof(*hsm), GFP_KERNEL);
 	if (!hsm)
@@ -186,6 +189,8 @@ err_slots:
 	sks_slots_exit(hsm);
 err_free:
 	kfree(hsm);
+err_ec:
+	sks_ec_exit();
 	return err;
 }
 
@@ -196,6 +201,7 @@ static void __exit sks_exit(void)
 	misc_deregister(&hsm->control);
 	sks_slots_exit(hsm);
 	kfree(hsm);
+	sks_ec_exit();
 }
 
 module_init(sks_init);

@@ -93,6 +93,29 @@ static int sks_check_bytes(const u8 *buf, u32 len, u32 max)
 	return memchr_inv(buf + len, 0, max - len) ? -EINVAL : 0;
 }
 
+/*
+ * The attributes of an EC key: a private key signs and derives, a public
+ * key verifies; the value's length says the curve (SKS_EC_*).
+ */
+static int sks_object_validate_ec(const struct sks_obj_attrs *a, u32 *ckr)
+{
+	const u32 cipher = SKS_OBJ_ENCRYPT | SKS_OBJ_DECRYPT;
+	bool priv = a->obj_class == SKS_CKO_PRIVATE_KEY;
+
+	if (a->key_type != SKS_CKK_EC)
+		return sks_fail(ckr, SKS_CKR_ATTRIBUTE_VALUE_INVALID);
+	if (!sks_ec_curve_of(a->obj_class, a->value_len))
+		return sks_fail(ckr, SKS_CKR_KEY_SIZE_RANGE);
+	if (a->flags & cipher)
+		return sks_fail(ckr, SKS_CKR_TEMPLATE_INCONSISTENT);
+	if (priv && (a->flags & SKS_OBJ_VERIFY))
+		return sks_fail(ckr, SKS_CKR_TEMPLATE_INCONSISTENT);
+	if (!priv && ((a->flags & (SKS_OBJ_SIGN | SKS_OBJ_DERIVE |
+				   SKS_OBJ_SENSITIVE)) || a->usage_limit))
+		return sks_fail(ckr, SKS_CKR_TEMPLATE_INCONSISTENT);
+	return 0;
+}
+
 /**
  * sks_object_validate() - check the attributes of a new object.
  * @slot: partition the object goes to.
@@ -127,16 +150,21 @@ int sks_object_validate(struct sks_slot *slot, const struct sks_obj_attrs *a,
 			return sks_fail(ckr, SKS_CKR_ATTRIBUTE_VALUE_INVALID);
 		if (a->value_len > SKS_MAX_DATA_SIZE)
 			return sks_fail(ckr, SKS_CKR_ATTRIBUTE_VALUE_INVALID);
-		if (a->flags & (cipher | mac | SKS_OBJ_SENSITIVE) ||
-		    a->usage_limit)
+		if (a->flags & (cipher | mac | SKS_OBJ_SENSITIVE |
+				SKS_OBJ_DERIVE) || a->usage_limit)
 			return sks_fail(ckr, SKS_CKR_TEMPLATE_INCONSISTENT);
 		return 0;
 	case SKS_CKO_SECRET_KEY:
 		break;
+	case SKS_CKO_PRIVATE_KEY:
+	case SKS_CKO_PUBLIC_KEY:
+		return sks_object_validate_ec(a, ckr);
 	default:
 		return sks_fail(ckr, SKS_CKR_ATTRIBUTE_VALUE_INVALID);
 	}
 
+	if (a->flags & SKS_OBJ_DERIVE)	/* no secret key derives here */
+		return sks_fail(ckr, SKS_CKR_TEMPLATE_INCONSISTENT);
 	switch (a->key_type) {
 	case SKS_CKK_AES:
 		if (a->value_len != 16 && a->value_len != 24 &&
@@ -156,6 +184,35 @@ int sks_object_validate(struct sks_slot *slot, const struct sks_obj_attrs *a,
 	default:
 		return sks_fail(ckr, SKS_CKR_ATTRIBUTE_VALUE_INVALID);
 	}
+}
+
+/**
+ * sks_object_check_value() - check the value of a new key against its
+ * type: an EC private scalar in range, an EC public point on its curve
+ * and of its order (SP 800-56A 5.6.2.3.3). Other values need no check.
+ * @a: attributes checked by sks_object_validate().
+ * @value: attrs.value_len bytes.
+ * @ckr: out: result code.
+ *
+ * Context: process context, may sleep.
+ * Return: 0, or -EINVAL with CKR_ATTRIBUTE_VALUE_INVALID.
+ */
+int sks_object_check_value(const struct sks_obj_attrs *a, const u8 *value,
+			   u32 *ckr)
+{
+	const struct sks_ec_curve *c;
+	int err;
+
+	if (a->key_type != SKS_CKK_EC)
+		return 0;
+	c = sks_ec_curve_of(a->obj_class, a->value_len);
+	if (!c)
+		return sks_fail(ckr, SKS_CKR_KEY_SIZE_RANGE);
+	err = a->obj_class == SKS_CKO_PRIVATE_KEY ?
+	      sks_ec_check_priv(c, value) : sks_ec_check_pub(c, value);
+	if (err == -ENOMEM)
+		return sks_fail(ckr, SKS_CKR_HOST_MEMORY);
+	return err ? sks_fail(ckr, SKS_CKR_ATTRIBUTE_VALUE_INVALID) : 0;
 }
 
 /**
@@ -435,7 +492,8 @@ struct sks_object *sks_object_from_rec(struct sks_slot *slot,
 	a.id_len = r->id_len;
 	memcpy(a.label, r->label, r->label_len);
 	memcpy(a.id, r->id, r->id_len);
-	if (sks_object_validate(slot, &a, true, ckr))
+	if (sks_object_validate(slot, &a, true, ckr) ||
+	    sks_object_check_value(&a, r->value, ckr))
 		return ERR_PTR(sks_fail(ckr, SKS_CKR_DATA_INVALID));
 	if (r->version == SKS_BLOB_VERSION_1 && r->usage_limit)
 		sks_legacy_key_id(r, key_id);
@@ -552,7 +610,10 @@ int sks_ioc_create_object(struct sks_session *sess, void *arg, u32 *ckr)
 				SKS_MAX_DATA_SIZE, ckr);
 	if (IS_ERR(value))
 		return PTR_ERR(value);
-	err = sks_object_publish(sess, &co->attrs, value, &co->handle, ckr);
+	err = sks_object_check_value(&co->attrs, value, ckr);
+	if (!err)
+		err = sks_object_publish(sess, &co->attrs, value, &co->handle,
+					 ckr);
 	kfree_sensitive(value);
 	return err;
 }
@@ -615,8 +676,9 @@ int sks_ioc_get_attrs(struct sks_session *sess, void *arg, u32 *ckr)
  * @arg: struct sks_get_value.
  * @ckr: out: result code.
  *
- * Key values never leave this way (-EPERM, CKR_ATTRIBUTE_SENSITIVE).
- * @buf 0 asks for the length; a public data object needs no login.
+ * Secret and private key values never leave this way (-EPERM,
+ * CKR_ATTRIBUTE_SENSITIVE); a public key's point does. @buf 0 asks for
+ * the length; a public object needs no login.
  *
  * Context: process context; takes slot->lock.
  * Return: 0 or a negative errno.
@@ -636,7 +698,8 @@ int sks_ioc_get_value(struct sks_session *sess, void *arg, u32 *ckr)
 		return PTR_ERR(obj);
 
 	len = obj->value_len;
-	if (obj->obj_class != SKS_CKO_DATA) {
+	if (obj->obj_class != SKS_CKO_DATA &&
+	    obj->obj_class != SKS_CKO_PUBLIC_KEY) {
 		err = sks_fail(ckr, SKS_CKR_ATTRIBUTE_SENSITIVE);
 	} else if (!gv->buf) {
 		gv->len = len;

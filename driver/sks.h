@@ -392,7 +392,7 @@ u64 sks_random_serial(void);
 int sks_slot_create(struct sks_hsm *hsm, struct sks_slot_create *arg, u32 *ckr);
 struct sks_slot *sks_slot_alloc(struct sks_hsm *hsm,
 				const struct sks_slot_create *arg);
-#define SKS_SLOT_ANY	U32_MAX		/* sks_slot_register(): lowest free */
+#define SKS_SLOT_LOWEST_FREE	U32_MAX		/* sks_slot_register(): lowest free */
 int sks_slot_register(struct sks_hsm *hsm, struct sks_slot *slot, u32 want,
 		      u32 *ckr);
 int sks_slot_delete(struct sks_hsm *hsm, u32 num, u32 *ckr);
@@ -439,6 +439,8 @@ u64 sks_object_use_count(const struct sks_object *obj);
 void sks_object_attrs(const struct sks_object *obj, struct sks_obj_attrs *a);
 int sks_object_validate(struct sks_slot *slot, const struct sks_obj_attrs *a,
 			bool insert, u32 *ckr);
+int sks_object_check_value(const struct sks_obj_attrs *a, const u8 *value,
+			   u32 *ckr);
 struct sks_object *sks_object_new(const struct sks_obj_attrs *a,
 				  const u8 *value, const u8 *key_id, u32 *ckr);
 int sks_objects_publish_locked(struct sks_slot *slot, struct sks_session *sess,
@@ -471,6 +473,9 @@ int sks_ledger_restore_locked(struct sks_slot *slot,
 			      const struct sks_rec_ledger *l, u32 *ckr);
 
 /* keyuse.c */
+struct sks_object *sks_use_key(struct sks_session *sess, u32 handle,
+			       u32 obj_class, u32 key_type, u32 need, u32 *ckr);
+bool sks_object_count_use(struct sks_object *obj);
 int sks_ioc_encrypt(struct sks_session *sess, void *arg, u32 *ckr);
 int sks_ioc_decrypt(struct sks_session *sess, void *arg, u32 *ckr);
 int sks_ioc_sign(struct sks_session *sess, void *arg, u32 *ckr);
@@ -495,6 +500,36 @@ bool sks_fw_supports_sks(const char *fw);
 int sks_ioc_archive_list(struct sks_session *sess, void *arg, u32 *ckr);
 int sks_ioc_archive_show(struct sks_session *sess, void *arg, u32 *ckr);
 int sks_ioc_archive_delete(struct sks_session *sess, void *arg, u32 *ckr);
+
+/* ec.c */
+struct sks_ec_curve;
+const struct sks_ec_curve *sks_ec_curve_of(u32 obj_class, u32 len);
+const struct sks_ec_curve *sks_ec_curve_get(u32 id);
+u32 sks_ec_sizes(const struct sks_ec_curve *c, u32 *priv, u32 *pub);
+int sks_ec_generate(const struct sks_ec_curve *c, u8 *priv, u8 *pub);
+int sks_ec_check_priv(const struct sks_ec_curve *c, const u8 *priv);
+int sks_ec_check_pub(const struct sks_ec_curve *c, const u8 *pub);
+int sks_ecdsa_sign(const struct sks_ec_curve *c, const u8 *priv, const u8 *h,
+		   size_t hlen, bool hedge, u8 *sig);
+int sks_ecdsa_verify(const struct sks_ec_curve *c, const u8 *pub, const u8 *h,
+		     size_t hlen, const u8 *sig);
+int sks_ecdh(const struct sks_ec_curve *c, const u8 *priv, const u8 *peer,
+	     u8 *z);
+int sks_ec_hash_msg(bool sha384, const u8 *msg, size_t len, u8 *out);
+int sks_ec_kdf(bool sha384, const u8 *z, size_t zlen, const u8 *info,
+	       size_t ilen, u8 *out, size_t olen);
+u32 sks_ecdsa_to_der(const u8 *raw, u32 n, u8 *der);
+int sks_ecdsa_from_der(const u8 *der, u32 dlen, u32 n, u8 *raw);
+int sks_ec_selftest(void);
+int sks_ec_init(void);
+void sks_ec_exit(void);
+
+/* ecops.c */
+bool sks_ecdsa_mechanism(u32 mechanism);
+int sks_ecdsa(struct sks_session *sess, struct sks_sign *s, bool sign,
+	      u32 *ckr);
+int sks_ioc_generate_key_pair(struct sks_session *sess, void *arg, u32 *ckr);
+int sks_ioc_derive_key(struct sks_session *sess, void *arg, u32 *ckr);
 
 /* state.c */
 void sks_state_init(struct sks_slot *slot);

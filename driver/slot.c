@@ -362,7 +362,7 @@ int sks_slot_create(struct sks_hsm *hsm, struct sks_slot_create *arg, u32 *ckr)
 	}
 
 	err = sks_slot_register(hsm, slot, arg->flags & SKS_SLOT_CREATE_AT ?
-				arg->slot : SKS_SLOT_ANY, ckr);
+				arg->slot : SKS_SLOT_LOWEST_FREE, ckr);
 	if (err)
 		goto err_put;
 	arg->slot = slot->num;
@@ -379,7 +379,7 @@ err_put:
  * @hsm: the HSM.
  * @slot: a slot from sks_slot_alloc(), fully set up; the slot table takes
  *	over the caller's reference on success.
- * @want: the slot number to use (below SKS_MAX_SLOTS), or SKS_SLOT_ANY
+ * @want: the slot number to use (below SKS_MAX_SLOTS), or SKS_SLOT_LOWEST_FREE
  *	for the lowest free one.
  * @ckr: out: result code.
  *
@@ -394,7 +394,7 @@ int sks_slot_register(struct sks_hsm *hsm, struct sks_slot *slot, u32 want,
 	int err;
 
 	mutex_lock(&hsm->slots_lock);
-	if (want != SKS_SLOT_ANY) {
+	if (want != SKS_SLOT_LOWEST_FREE) {
 		num = want;
 		if (hsm->slots[num]) {
 			err = sks_fail(ckr, SKS_CKR_FUNCTION_FAILED);

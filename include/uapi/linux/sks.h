@@ -120,10 +120,23 @@
 
 /* Object classes and key types (PKCS#11 values) */
 #define SKS_CKO_DATA		0x00000000
+#define SKS_CKO_PUBLIC_KEY	0x00000002
+#define SKS_CKO_PRIVATE_KEY	0x00000003
 #define SKS_CKO_SECRET_KEY	0x00000004
 #define SKS_CKK_NONE		0x00000000	/* data objects */
+#define SKS_CKK_EC		0x00000003
 #define SKS_CKK_GENERIC_SECRET	0x00000010
 #define SKS_CKK_AES		0x0000001f
+
+/*
+ * EC curves (the value of an EC key says which: a private key's is the
+ * scalar d, big endian; a public key's the uncompressed point
+ * 0x04 || X || Y, SEC 1 2.3.3):
+ *	P-256 (secp256r1, prime256v1, OID 1.2.840.10045.3.1.7): 32, 65 bytes
+ *	P-384 (secp384r1, OID 1.3.132.0.34): 48, 97 bytes
+ */
+#define SKS_EC_P256		1
+#define SKS_EC_P384		2
 
 /* Mechanisms (PKCS#11 values) */
 #define SKS_CKM_GENERIC_SECRET_KEY_GEN	0x00000350
@@ -132,6 +145,16 @@
 #define SKS_CKM_SHA256_HMAC		0x00000251
 #define SKS_CKM_SHA384_HMAC		0x00000261
 #define SKS_CKM_SHA512_HMAC		0x00000271
+#define SKS_CKM_EC_KEY_PAIR_GEN		0x00001040
+#define SKS_CKM_ECDSA			0x00001041	/* a prehashed input */
+#define SKS_CKM_ECDSA_SHA256		0x00001044
+#define SKS_CKM_ECDSA_SHA384		0x00001045
+#define SKS_CKM_ECDH1_DERIVE		0x00001050
+
+/* Key derivation functions of SKS_CKM_ECDH1_DERIVE (PKCS#11 CKD_*) */
+#define SKS_CKD_NULL			0x00000001	/* Z itself */
+#define SKS_CKD_SHA256_KDF		0x00000006	/* ANSI X9.63 */
+#define SKS_CKD_SHA384_KDF		0x00000007
 
 /* Object attribute flags (struct sks_obj_attrs.flags) */
 #define SKS_OBJ_TOKEN		(1U << 0)	/* V0 only: lives with the partition */
@@ -142,7 +165,8 @@
 #define SKS_OBJ_SIGN		(1U << 5)
 #define SKS_OBJ_VERIFY		(1U << 6)
 #define SKS_OBJ_PRIVATE		(1U << 7)	/* CKA_PRIVATE: only CO/CU see it */
-#define SKS_OBJ_FLAGS_ALL	0xffU
+#define SKS_OBJ_DERIVE		(1U << 8)	/* CKA_DERIVE */
+#define SKS_OBJ_FLAGS_ALL	0x1ffU
 
 /*
  * Result codes. Standard PKCS#11 values; Luna vendor codes are
@@ -521,7 +545,9 @@ struct sks_change_pin {
  *	v2.40 section 4.4 (CKA_PRIVATE) has it.
  * @value_len: value length in bytes (AES: 16/24/32; generic secret:
  *	SKS_GENERIC_SECRET_MIN..SKS_GENERIC_SECRET_MAX; data:
- *	0..SKS_MAX_DATA_SIZE).
+ *	0..SKS_MAX_DATA_SIZE; EC: see SKS_EC_*). Public key values are not
+ *	sensitive: SKS_IOC_GET_VALUE reads them; private and secret key
+ *	values never leave the kernel but in blobs and archives.
  * @usage_limit: number of crypto operations allowed, 0 = unlimited.
  *	The limit holds for the key, not for one copy of it: the partition
  *	keeps a usage ledger entry for every usage-limited key it has held,
@@ -607,9 +633,10 @@ struct sks_get_attrs {
 #define SKS_GET_ATTRS_SIZE_VER0	184	/* first published size */
 
 /**
- * struct sks_get_value - SKS_IOC_GET_VALUE: read a data object's value.
- * Key values are never readable (CKR_ATTRIBUTE_SENSITIVE). A public data
- * object can be read without a login.
+ * struct sks_get_value - SKS_IOC_GET_VALUE: read a data object's value,
+ * or a public key's (its uncompressed point). Secret and private key
+ * values are never readable (CKR_ATTRIBUTE_SENSITIVE). A public object
+ * can be read without a login.
  * @flags: must be 0.
  * @result: out: CKR_* code.
  * @handle: object handle.
@@ -715,13 +742,25 @@ struct sks_crypt {
 
 #define SKS_CRYPT_SIZE_VER0	64	/* first published size */
 
+/* struct sks_sign.flags */
+#define SKS_SIGN_DER		(1U << 0)	/* ECDSA: DER ECDSA-Sig-Value */
+
 /**
- * struct sks_sign - SKS_IOC_SIGN and SKS_IOC_VERIFY with HMAC.
+ * struct sks_sign - SKS_IOC_SIGN and SKS_IOC_VERIFY with HMAC or ECDSA.
+ *
+ * HMAC: a generic secret key. ECDSA: sign with an EC private key, verify
+ * with an EC public key (the point is checked, SP 800-56A 5.6.2.3.3);
+ * CKM_ECDSA takes a hash (1..64 bytes, truncated to the curve's size as
+ * FIPS 186-4 6.4 says), CKM_ECDSA_SHA256/SHA384 hash the message in the
+ * kernel. Signatures are r || s (PKCS#11's form, 64 or 96 bytes), or an
+ * ECDSA-Sig-Value in DER (RFC 3279 2.2.3) with SKS_SIGN_DER. Nonces are
+ * RFC 6979's, hedged with fresh randomness (RFC 6979 section 3.6).
  * @flags: must be 0.
  * @result: out: CKR_* code.
  * @handle: generic secret key handle.
- * @mechanism: SKS_CKM_SHA256_HMAC, SKS_CKM_SHA384_HMAC or
- *	SKS_CKM_SHA512_HMAC.
+ * @mechanism: SKS_CKM_SHA256_HMAC, SKS_CKM_SHA384_HMAC,
+ *	SKS_CKM_SHA512_HMAC, SKS_CKM_ECDSA, SKS_CKM_ECDSA_SHA256 or
+ *	SKS_CKM_ECDSA_SHA384.
  * @data: pointer to the message.
  * @sig: pointer to the MAC (sign: out, or 0 to query its length; verify:
  *	in).
@@ -741,6 +780,75 @@ struct sks_sign {
 };
 
 #define SKS_SIGN_SIZE_VER0	40	/* first published size */
+
+/**
+ * struct sks_generate_key_pair - SKS_IOC_GENERATE_KEY_PAIR: make an EC key
+ * pair in the kernel (CO), both objects or neither.
+ * @flags: must be 0.
+ * @result: out: CKR_* code.
+ * @mechanism: SKS_CKM_EC_KEY_PAIR_GEN.
+ * @curve: SKS_EC_P256 or SKS_EC_P384.
+ * @pub_handle: out: the public key's handle.
+ * @priv_handle: out: the private key's handle.
+ * @pub_attrs: pointer to the public key's struct sks_obj_attrs (class
+ *	SKS_CKO_PUBLIC_KEY, key type SKS_CKK_EC, value_len 0: the kernel
+ *	knows it).
+ * @priv_attrs: pointer to the private key's (SKS_CKO_PRIVATE_KEY).
+ * @attrs_size: sizeof(struct sks_obj_attrs) as the caller knows it, at
+ *	least SKS_OBJ_ATTRS_SIZE_VER0.
+ * @reserved: must be 0.
+ */
+struct sks_generate_key_pair {
+	__u32 flags;
+	__u32 result;
+	__u32 mechanism;
+	__u32 curve;
+	__u32 pub_handle;
+	__u32 priv_handle;
+	__u64 pub_attrs;
+	__u64 priv_attrs;
+	__u32 attrs_size;
+	__u32 reserved;
+};
+
+#define SKS_GENERATE_KEY_PAIR_SIZE_VER0	48	/* first published size */
+
+/**
+ * struct sks_derive_key - SKS_IOC_DERIVE_KEY: a new secret key from an EC
+ * private key and a peer's public key (SKS_CKM_ECDH1_DERIVE, PKCS#11
+ * v2.40 section 2.3.9; ECDH as SP 800-56A 5.7.1.2). CO only; the base key
+ * needs SKS_OBJ_DERIVE; one use of it is counted.
+ * @flags: must be 0.
+ * @result: out: CKR_* code.
+ * @mechanism: SKS_CKM_ECDH1_DERIVE.
+ * @base: the private key's handle.
+ * @kdf: SKS_CKD_NULL (the key is the leading bytes of Z), SKS_CKD_SHA256_KDF
+ *	or SKS_CKD_SHA384_KDF (ANSI X9.63 with @shared_data).
+ * @public_len: 65 or 97: the peer's uncompressed point on the base key's
+ *	curve (checked fully: CKR_DOMAIN_PARAMS_INVALID for another curve,
+ *	CKR_ARGUMENTS_BAD for a point not on it).
+ * @public_data: pointer to it.
+ * @shared_data: pointer to the KDF's shared info, or 0.
+ * @shared_len: its length, 0..SKS_MAX_DATA_SIZE (0 with SKS_CKD_NULL).
+ * @handle: out: the new key's handle.
+ * @attrs: the new key (a SKS_CKO_SECRET_KEY, AES or generic secret, with
+ *	its value_len; SKS_CKD_NULL: at most the size of Z).
+ */
+struct sks_derive_key {
+	__u32 flags;
+	__u32 result;
+	__u32 mechanism;
+	__u32 base;
+	__u32 kdf;
+	__u32 public_len;
+	__u64 public_data;
+	__u64 shared_data;
+	__u32 shared_len;
+	__u32 handle;
+	struct sks_obj_attrs attrs;
+};
+
+#define SKS_DERIVE_KEY_SIZE_VER0	216	/* first published size */
 
 /* struct sks_extract.flags */
 #define SKS_EXTRACT_DELETE	(1U << 0)	/* destroy objects once extracted */
@@ -1277,6 +1385,8 @@ struct sks_auto_activation {
 #define SKS_IOC_GET_VALUE	_IOWR(SKS_IOC_MAGIC, 0x1b, struct sks_get_value)
 #define SKS_IOC_FIND_OBJECTS	_IOWR(SKS_IOC_MAGIC, 0x1c, struct sks_find_objects)
 #define SKS_IOC_DESTROY_OBJECT	_IOWR(SKS_IOC_MAGIC, 0x1d, struct sks_destroy_object)
+#define SKS_IOC_GENERATE_KEY_PAIR _IOWR(SKS_IOC_MAGIC, 0x1e, struct sks_generate_key_pair)
+#define SKS_IOC_DERIVE_KEY	_IOWR(SKS_IOC_MAGIC, 0x1f, struct sks_derive_key)
 
 /* /dev/sksN: key use 0x20..0x27, SKS blobs 0x28..0x2f */
 #define SKS_IOC_ENCRYPT		_IOWR(SKS_IOC_MAGIC, 0x20, struct sks_crypt)

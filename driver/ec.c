@@ -1,0 +1,859 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sks - EC keys on NIST P-256 and P-384: key pairs, ECDSA signing and
+ * verification, ECDH, on the curve arithmetic of the kernel's ecc module
+ * (crypto/ecc.c: Debian's 6.1 builds no ECDSA signer).
+ *
+ * Signing follows FIPS 186-4 section 6.4 with the nonce of RFC 6979
+ * (HMAC-DRBG over the private key and the message hash), hedged with 32
+ * fresh random bytes as RFC 6979 section 3.6 allows: a weak random number
+ * generator cannot leak the key, and a fault cannot repeat a nonce for two
+ * messages. Where the private scalar or the nonce meet arithmetic:
+ *
+ * - R = k·G, d·G and the ECDH product run on ecc's Montgomery ladder
+ *   (crypto_ecdh_shared_secret(), with randomised projective coordinates,
+ *   and ecc_make_pub_key()), whose steps do not depend on the scalar's
+ *   bits;
+ * - the inverse of k is taken of k·b for a random b (vli_mod_inv() is a
+ *   binary GCD whose running time depends on its input), and s is
+ *   computed as (k·b)^-1 · (b·e + r·(b·d)), so the products only see
+ *   blinded values but the first, b·d;
+ * - the remaining variable-time steps work on public values only (the
+ *   verification's Shamir multiplication, the hash).
+ *
+ * The residual: vli_mod_mult_slow()'s reduction has a branch on the
+ * borrow of its trial subtractions; it sees d once, multiplied by b.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <crypto/ecdh.h>
+#include <crypto/hash.h>
+#include <crypto/internal/ecc.h>
+#include <crypto/sha2.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "sks.h"
+
+/**
+ * struct sks_ec_curve - a curve sks keys can be on.
+ * @id: SKS_EC_*.
+ * @ecc_id: the ecc module's ECC_CURVE_NIST_*.
+ * @ndigits: 64-bit digits of a scalar or coordinate.
+ * @nbytes: bytes of a scalar or coordinate.
+ * @hash: the RFC 6979 HMAC hash of the curve (SHA-256, SHA-384): index in
+ *	sks_ec_hash[].
+ */
+struct sks_ec_curve {
+	u32 id;
+	unsigned int ecc_id;
+	unsigned int ndigits;
+	unsigned int nbytes;
+	unsigned int hash;
+};
+
+static const struct sks_ec_curve sks_ec_curves[] = {
+	{ SKS_EC_P256, ECC_CURVE_NIST_P256, 4, 32, 0 },
+	{ SKS_EC_P384, ECC_CURVE_NIST_P384, 6, 48, 1 },
+};
+
+/* Unkeyed hash transforms: safe for concurrent use with on-stack descs. */
+static struct crypto_shash *sks_ec_hash[2];	/* sha256, sha384 */
+
+/**
+ * sks_ec_curve_of() - the curve of an EC key value.
+ * @obj_class: SKS_CKO_PRIVATE_KEY or SKS_CKO_PUBLIC_KEY.
+ * @len: the value's length: the scalar (32, 48) or the uncompressed point
+ *	(65, 97).
+ *
+ * Context: any.
+ * Return: the curve, or NULL.
+ */
+const struct sks_ec_curve *sks_ec_curve_of(u32 obj_class, u32 len)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(sks_ec_curves); i++) {
+		const struct sks_ec_curve *c = &sks_ec_curves[i];
+
+		if ((obj_class == SKS_CKO_PRIVATE_KEY && len == c->nbytes) ||
+		    (obj_class == SKS_CKO_PUBLIC_KEY &&
+		     len == 1 + 2 * c->nbytes))
+			return c;
+	}
+	return NULL;
+}
+
+/**
+ * sks_ec_curve_get() - a curve by its SKS_EC_* number.
+ * @id: SKS_EC_P256 or SKS_EC_P384.
+ *
+ * Context: any.
+ * Return: the curve, or NULL.
+ */
+const struct sks_ec_curve *sks_ec_curve_get(u32 id)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(sks_ec_curves); i++)
+		if (sks_ec_curves[i].id == id)
+			return &sks_ec_curves[i];
+	return NULL;
+}
+
+/**
+ * sks_ec_sizes() - the sizes of a curve's values.
+ * @c: the curve.
+ * @priv: out: bytes of a private scalar (may be NULL).
+ * @pub: out: bytes of an uncompressed public point (may be NULL).
+ *
+ * Context: any.
+ * Return: bytes of a raw r || s signature.
+ */
+u32 sks_ec_sizes(const struct sks_ec_curve *c, u32 *priv, u32 *pub)
+{
+	if (priv)
+		*priv = c->nbytes;
+	if (pub)
+		*pub = 1 + 2 * c->nbytes;
+	return 2 * c->nbytes;
+}
+
+/* ---- arithmetic modulo the group order n ---- */
+
+/* r = (a + b) mod n, a and b below n. */
+static void sks_ec_mod_add(u64 *r, const u64 *a, const u64 *b, const u64 *n,
+			   unsigned int nd)
+{
+	u64 t[ECC_MAX_DIGITS], carry = 0;
+	unsigned int i;
+
+	for (i = 0; i < nd; i++) {
+		u64 s = a[i] + b[i] + carry;
+
+		carry = carry ? s <= a[i] : s < a[i];
+		t[i] = s;
+	}
+	if (carry || vli_cmp(t, n, nd) >= 0)
+		vli_sub(t, t, n, nd);
+	memcpy(r, t, nd * sizeof(u64));
+	memzero_explicit(t, sizeof(t));
+}
+
+/* A value from big-endian bytes, reduced once modulo n (bits2int). */
+static void sks_ec_bits2int(const struct sks_ec_curve *c, const u64 *n,
+			    const u8 *h, size_t hlen, u64 *e)
+{
+	u8 buf[ECC_MAX_BYTES] = {};
+
+	if (hlen >= c->nbytes)	/* leftmost bits of a longer hash */
+		memcpy(buf, h, c->nbytes);
+	else			/* a shorter one, as a number */
+		memcpy(buf + c->nbytes - hlen, h, hlen);
+	vli_from_be64(e, buf, c->ndigits);
+	if (vli_cmp(e, n, c->ndigits) >= 0)
+		vli_sub(e, e, n, c->ndigits);
+	memzero_explicit(buf, sizeof(buf));
+}
+
+static void sks_ec_to_be(const struct sks_ec_curve *c, const u64 *v, u8 *out)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->ndigits; i++)
+		put_unaligned_be64(v[c->ndigits - 1 - i], out + 8 * i);
+}
+
+/* A random value in [1, n-1]. */
+static void sks_ec_random_scalar(const struct sks_ec_curve *c, const u64 *n,
+				 u64 *v)
+{
+	do {
+		get_random_bytes(v, c->nbytes);
+	} while (vli_is_zero(v, c->ndigits) || vli_cmp(v, n, c->ndigits) >= 0);
+}
+
+/* ---- HMAC over an unkeyed hash, for the RFC 6979 DRBG ---- */
+
+struct sks_ec_drbg {
+	struct crypto_shash *hash;
+	unsigned int hlen;
+	u8 k[SHA384_DIGEST_SIZE];
+	u8 v[SHA384_DIGEST_SIZE];
+};
+
+/* out = HMAC(d->k, parts...) (RFC 2104), with K shorter than a block. */
+static int sks_ec_hmac(struct sks_ec_drbg *d, const u8 *const *p,
+		       const size_t *len, unsigned int n, u8 *out)
+{
+	SHASH_DESC_ON_STACK(desc, d->hash);
+	unsigned int bs = crypto_shash_blocksize(d->hash), i;
+	u8 pad[SHA512_BLOCK_SIZE], inner[SHA384_DIGEST_SIZE];
+	int err;
+
+	desc->tfm = d->hash;
+	memset(pad, 0x36, bs);
+	for (i = 0; i < d->hlen; i++)
+		pad[i] ^= d->k[i];
+	err = crypto_shash_init(desc) ?: crypto_shash_update(desc, pad, bs);
+	for (i = 0; !err && i < n; i++)
+		err = crypto_shash_update(desc, p[i], len[i]);
+	err = err ?: crypto_shash_final(desc, inner);
+	for (i = 0; i < bs; i++)
+		pad[i] ^= 0x36 ^ 0x5c;
+	err = err ?: crypto_shash_init(desc) ?:
+	      crypto_shash_update(desc, pad, bs) ?:
+	      crypto_shash_finup(desc, inner, d->hlen, out);
+	shash_desc_zero(desc);
+	memzero_explicit(pad, sizeof(pad));
+	memzero_explicit(inner, sizeof(inner));
+	return err;
+}
+
+/* K = HMAC_K(V || sep || x || h || extra); V = HMAC_K(V) (RFC 6979 3.2). */
+static int sks_ec_drbg_update(struct sks_ec_drbg *d, u8 sep, const u8 *x,
+			      const u8 *h, size_t olen, const u8 *extra,
+			      size_t elen)
+{
+	const u8 *p[] = { d->v, &sep, x, h, extra };
+	size_t len[] = { d->hlen, 1, olen, olen, elen };
+	int err;
+
+	err = sks_ec_hmac(d, p, len, x ? 5 : 2, d->k);
+	return err ?: sks_ec_hmac(d, p, len, 1, d->v);
+}
+
+/*
+ * The RFC 6979 section 3.2 generator for private key @x (big-endian) and
+ * message hash @h (bits2octets of it), with @extra (RFC 6979 3.6 k';
+ * empty for the known answers).
+ */
+static int sks_ec_drbg_init(struct sks_ec_drbg *d,
+			    const struct sks_ec_curve *c, const u8 *x,
+			    const u8 *h, const u8 *extra, size_t elen)
+{
+	int err;
+
+	d->hash = sks_ec_hash[c->hash];
+	d->hlen = crypto_shash_digestsize(d->hash);
+	memset(d->v, 0x01, d->hlen);
+	memset(d->k, 0x00, d->hlen);
+	err = sks_ec_drbg_update(d, 0x00, x, h, c->nbytes, extra, elen);
+	return err ?: sks_ec_drbg_update(d, 0x01, x, h, c->nbytes, extra,
+					 elen);
+}
+
+/* The next candidate k (RFC 6979 3.2 step h), in [1, n-1]. */
+static int sks_ec_drbg_next(struct sks_ec_drbg *d, const struct sks_ec_curve *c,
+			    const u64 *n, u64 *k, bool retry)
+{
+	u8 t[ECC_MAX_BYTES + SHA384_DIGEST_SIZE];
+	const u8 *p[] = { d->v };
+	size_t len[] = { d->hlen };
+	unsigned int got;
+	int err = 0;
+
+	for (;;) {
+		if (retry) {	/* K = HMAC_K(V || 0x00); V = HMAC_K(V) */
+			err = sks_ec_drbg_update(d, 0x00, NULL, NULL, 0, NULL,
+						 0);
+			if (err)
+				break;
+		}
+		retry = true;
+		for (got = 0; !err && got < c->nbytes; got += d->hlen) {
+			err = sks_ec_hmac(d, p, len, 1, d->v);
+			memcpy(t + got, d->v, d->hlen);
+		}
+		if (err)
+			break;
+		vli_from_be64(k, t, c->ndigits);	/* qlen = 8 * nbytes */
+		if (!vli_is_zero(k, c->ndigits) &&
+		    vli_cmp(k, n, c->ndigits) < 0)
+			break;
+	}
+	memzero_explicit(t, sizeof(t));
+	return err;
+}
+
+/* ---- keys ---- */
+
+/**
+ * sks_ec_generate() - make a key pair.
+ * @c: the curve.
+ * @priv: out: the private scalar, big endian (@c's scalar size).
+ * @pub: out: the public point, uncompressed (0x04 || X || Y).
+ *
+ * The scalar is drawn from the kernel's random number generator by
+ * testing candidates (FIPS 186-4 B.4.2) against ecc's range [2, n-3]; the
+ * public point d·G is computed on the ladder and checked as SP 800-56A
+ * 5.6.2.1.3 asks.
+ *
+ * Context: process context, may sleep.
+ * Return: 0 or a negative errno.
+ */
+int sks_ec_generate(const struct sks_ec_curve *c, u8 *priv, u8 *pub)
+{
+	u64 d[ECC_MAX_DIGITS], q[2 * ECC_MAX_DIGITS];
+	unsigned int tries = 0;
+	int err;
+
+	do {
+		get_random_bytes(priv, c->nbytes);
+		err = sks_ec_check_priv(c, priv);
+	} while (err && ++tries < 64);
+	if (!err) {
+		memcpy(d, priv, c->nbytes);	/* big endian in memory */
+		err = ecc_make_pub_key(c->ecc_id, c->ndigits, d, q);
+	}
+	if (!err) {
+		pub[0] = 0x04;
+		memcpy(pub + 1, q, 2 * c->nbytes);
+	} else {
+		memzero_explicit(priv, c->nbytes);
+	}
+	memzero_explicit(d, sizeof(d));
+	return err;
+}
+
+/**
+ * sks_ec_check_priv() - check a private scalar.
+ * @c: the curve.
+ * @priv: big endian, @c's scalar size.
+ *
+ * Context: any.
+ * Return: 0, or -EINVAL outside [2, n-3] (ecc_is_key_valid()).
+ */
+int sks_ec_check_priv(const struct sks_ec_curve *c, const u8 *priv)
+{
+	u64 d[ECC_MAX_DIGITS];
+	int err;
+
+	vli_from_be64(d, priv, c->ndigits);
+	err = ecc_is_key_valid(c->ecc_id, c->ndigits, d, c->nbytes);
+	memzero_explicit(d, sizeof(d));
+	return err;
+}
+
+/* The public point @pub as an ecc point, fully checked (SP 800-56A). */
+static struct ecc_point *sks_ec_point(const struct sks_ec_curve *c,
+				      const u8 *pub)
+{
+	const struct ecc_curve *curve = ecc_get_curve(c->ecc_id);
+	struct ecc_point *q;
+
+	if (pub[0] != 0x04)
+		return ERR_PTR(-EINVAL);
+	q = ecc_alloc_point(c->ndigits);
+	if (!q)
+		return ERR_PTR(-ENOMEM);
+	vli_from_be64(q->x, pub + 1, c->ndigits);
+	vli_from_be64(q->y, pub + 1 + c->nbytes, c->ndigits);
+	if (ecc_is_pubkey_valid_full(curve, q)) {
+		ecc_free_point(q);
+		return ERR_PTR(-EINVAL);
+	}
+	return q;
+}
+
+/**
+ * sks_ec_check_pub() - check a public point (SP 800-56A 5.6.2.3.3: on the
+ * curve, in range, not the identity, of order n).
+ * @c: the curve.
+ * @pub: 0x04 || X || Y.
+ *
+ * Context: process context, may sleep.
+ * Return: 0, -EINVAL or -ENOMEM.
+ */
+int sks_ec_check_pub(const struct sks_ec_curve *c, const u8 *pub)
+{
+	struct ecc_point *q = sks_ec_point(c, pub);
+
+	if (IS_ERR(q))
+		return PTR_ERR(q);
+	ecc_free_point(q);
+	return 0;
+}
+
+/* ---- ECDSA ---- */
+
+/*
+ * ECDSA with nonce @k: r || s into @sig (FIPS 186-4 6.4). -EAGAIN if r
+ * or s is 0 (the next nonce is needed).
+ */
+static int sks_ecdsa_sign_k(const struct sks_ec_curve *c, const u64 *d,
+			    const u64 *e, const u64 *k, u8 *sig)
+{
+	const struct ecc_curve *curve = ecc_get_curve(c->ecc_id);
+	u64 b[ECC_MAX_DIGITS], kb[ECC_MAX_DIGITS], t[ECC_MAX_DIGITS];
+	u64 r[ECC_MAX_DIGITS], u[ECC_MAX_DIGITS], ks[ECC_MAX_DIGITS];
+	u64 g[2 * ECC_MAX_DIGITS], rx[ECC_MAX_DIGITS];
+	unsigned int nd = c->ndigits;
+	int err;
+
+	/*
+	 * x(R), R = k·G, on the ladder with randomised projective
+	 * coordinates (the ECDH primitive: k and G big endian in memory).
+	 */
+	sks_ec_to_be(c, k, (u8 *)ks);
+	sks_ec_to_be(c, curve->g.x, (u8 *)g);
+	sks_ec_to_be(c, curve->g.y, (u8 *)g + c->nbytes);
+	err = crypto_ecdh_shared_secret(c->ecc_id, nd, ks, g, rx);
+	if (err)
+		goto out;
+	vli_from_be64(r, rx, nd);
+	if (vli_cmp(r, curve->n, nd) >= 0)
+		vli_sub(r, r, curve->n, nd);
+	if (vli_is_zero(r, nd)) {
+		err = -EAGAIN;
+		goto out;
+	}
+	/* s = (k·b)^-1 · (b·e + r·(b·d)) = k^-1 · (e + r·d) */
+	sks_ec_random_scalar(c, curve->n, b);
+	vli_mod_mult_slow(kb, k, b, curve->n, nd);
+	vli_mod_inv(kb, kb, curve->n, nd);
+	vli_mod_mult_slow(t, b, d, curve->n, nd);
+	vli_mod_mult_slow(t, t, r, curve->n, nd);
+	vli_mod_mult_slow(u, b, e, curve->n, nd);
+	sks_ec_mod_add(u, u, t, curve->n, nd);
+	vli_mod_mult_slow(u, kb, u, curve->n, nd);
+	if (vli_is_zero(u, nd)) {
+		err = -EAGAIN;
+		goto out;
+	}
+	sks_ec_to_be(c, r, sig);
+	sks_ec_to_be(c, u, sig + c->nbytes);
+out:
+	memzero_explicit(b, sizeof(b));
+	memzero_explicit(kb, sizeof(kb));
+	memzero_explicit(t, sizeof(t));
+	memzero_explicit(u, sizeof(u));
+	memzero_explicit(ks, sizeof(ks));
+	memzero_explicit(rx, sizeof(rx));
+	return err;
+}
+
+/**
+ * sks_ecdsa_sign() - ECDSA signature of a message hash.
+ * @c: the curve.
+ * @priv: the private scalar, big endian.
+ * @h: the hash (or any prehashed input, CKM_ECDSA), 1..64 bytes.
+ * @hlen: its length.
+ * @hedge: mix 32 fresh random bytes into the RFC 6979 nonce (always, but
+ *	for the power-up known answers).
+ * @sig: out: r || s, big endian, 2 * the scalar size.
+ *
+ * Context: process context, may sleep.
+ * Return: 0 or a negative errno.
+ */
+int sks_ecdsa_sign(const struct sks_ec_curve *c, const u8 *priv, const u8 *h,
+		   size_t hlen, bool hedge, u8 *sig)
+{
+	const struct ecc_curve *curve = ecc_get_curve(c->ecc_id);
+	u64 d[ECC_MAX_DIGITS], e[ECC_MAX_DIGITS], k[ECC_MAX_DIGITS];
+	u8 h1[ECC_MAX_BYTES], extra[32];
+	struct sks_ec_drbg drbg;
+	unsigned int tries;
+	int err;
+
+	if (!hlen || hlen > SHA512_DIGEST_SIZE)
+		return -EINVAL;
+	vli_from_be64(d, priv, c->ndigits);
+	sks_ec_bits2int(c, curve->n, h, hlen, e);
+	sks_ec_to_be(c, e, h1);		/* bits2octets(h) */
+	if (hedge)
+		get_random_bytes(extra, sizeof(extra));
+	err = sks_ec_drbg_init(&drbg, c, priv, h1, extra, hedge ? 32 : 0);
+	for (tries = 0; !err && tries < 64; tries++) {
+		err = sks_ec_drbg_next(&drbg, c, curve->n, k, tries);
+		if (!err)
+			err = sks_ecdsa_sign_k(c, d, e, k, sig);
+		if (err != -EAGAIN)
+			break;
+		err = 0;
+	}
+	memzero_explicit(d, sizeof(d));
+	memzero_explicit(k, sizeof(k));
+	memzero_explicit(h1, sizeof(h1));
+	memzero_explicit(extra, sizeof(extra));
+	memzero_explicit(&drbg, sizeof(drbg));
+	return err;
+}
+
+/**
+ * sks_ecdsa_verify() - check an ECDSA signature (FIPS 186-4 6.4.2).
+ * @c: the curve.
+ * @pub: the public point, uncompressed.
+ * @h: the message hash (as for sks_ecdsa_sign()).
+ * @hlen: its length.
+ * @sig: r || s, big endian.
+ *
+ * Context: process context, may sleep.
+ * Return: 0 if it verifies, -EBADMSG if not, -EINVAL for a bad public
+ * point or hash length, -ENOMEM.
+ */
+int sks_ecdsa_verify(const struct sks_ec_curve *c, const u8 *pub, const u8 *h,
+		     size_t hlen, const u8 *sig)
+{
+	const struct ecc_curve *curve = ecc_get_curve(c->ecc_id);
+	u64 r[ECC_MAX_DIGITS], s[ECC_MAX_DIGITS], e[ECC_MAX_DIGITS];
+	u64 w[ECC_MAX_DIGITS], u1[ECC_MAX_DIGITS], u2[ECC_MAX_DIGITS];
+	unsigned int nd = c->ndigits;
+	struct ecc_point *q, *x;
+	int err = -EBADMSG;
+
+	if (!hlen || hlen > SHA512_DIGEST_SIZE)
+		return -EINVAL;
+	q = sks_ec_point(c, pub);
+	if (IS_ERR(q))
+		return PTR_ERR(q);
+	x = ecc_alloc_point(nd);
+	if (!x) {
+		ecc_free_point(q);
+		return -ENOMEM;
+	}
+	vli_from_be64(r, sig, nd);
+	vli_from_be64(s, sig + c->nbytes, nd);
+	if (vli_is_zero(r, nd) || vli_cmp(r, curve->n, nd) >= 0 ||
+	    vli_is_zero(s, nd) || vli_cmp(s, curve->n, nd) >= 0)
+		goto out;
+	sks_ec_bits2int(c, curve->n, h, hlen, e);
+	vli_mod_inv(w, s, curve->n, nd);
+	vli_mod_mult_slow(u1, e, w, curve->n, nd);
+	vli_mod_mult_slow(u2, r, w, curve->n, nd);
+	ecc_point_mult_shamir(x, u1, &curve->g, u2, q, curve);
+	if (ecc_point_is_zero(x))
+		goto out;
+	if (vli_cmp(x->x, curve->n, nd) >= 0)
+		vli_sub(x->x, x->x, curve->n, nd);
+	if (!vli_cmp(x->x, r, nd))
+		err = 0;
+out:
+	ecc_free_point(x);
+	ecc_free_point(q);
+	return err;
+}
+
+/**
+ * sks_ecdh() - the ECDH shared secret Z (SP 800-56A 5.7.1.2).
+ * @c: the curve.
+ * @priv: our private scalar, big endian.
+ * @peer: the peer's public point, uncompressed; fully checked.
+ * @z: out: the x coordinate of d·Q, big endian (the scalar size).
+ *
+ * Context: process context, may sleep.
+ * Return: 0, -EINVAL (a bad peer point, or the identity) or -ENOMEM.
+ */
+int sks_ecdh(const struct sks_ec_curve *c, const u8 *priv, const u8 *peer,
+	     u8 *z)
+{
+	u64 d[ECC_MAX_DIGITS], q[2 * ECC_MAX_DIGITS], s[ECC_MAX_DIGITS];
+	int err;
+
+	err = sks_ec_check_pub(c, peer);
+	if (err)
+		return err;
+	memcpy(d, priv, c->nbytes);		/* big endian in memory */
+	memcpy(q, peer + 1, 2 * c->nbytes);
+	err = crypto_ecdh_shared_secret(c->ecc_id, c->ndigits, d, q, s);
+	if (!err)
+		memcpy(z, s, c->nbytes);
+	else
+		err = -EINVAL;
+	memzero_explicit(d, sizeof(d));
+	memzero_explicit(s, sizeof(s));
+	return err;
+}
+
+/**
+ * sks_ec_hash_msg() - hash a message for CKM_ECDSA_SHA256/SHA384.
+ * @sha384: SHA-384, else SHA-256.
+ * @msg: the message.
+ * @len: its length.
+ * @out: out: the digest.
+ *
+ * Context: process context.
+ * Return: the digest length, or a negative errno.
+ */
+int sks_ec_hash_msg(bool sha384, const u8 *msg, size_t len, u8 *out)
+{
+	struct crypto_shash *tfm = sks_ec_hash[sha384];
+	int err = crypto_shash_tfm_digest(tfm, msg, len, out);
+
+	return err ?: (int)crypto_shash_digestsize(tfm);
+}
+
+/**
+ * sks_ec_kdf() - the ANSI X9.63 KDF of CKD_SHA256_KDF / CKD_SHA384_KDF
+ * (SEC 1 3.6.1): Hash(Z || counter || SharedInfo) blocks.
+ * @sha384: SHA-384, else SHA-256.
+ * @z: the shared secret.
+ * @zlen: its length.
+ * @info: the shared data, or NULL.
+ * @ilen: its length.
+ * @out: out: the key.
+ * @olen: its length.
+ *
+ * Context: process context.
+ * Return: 0 or a negative errno.
+ */
+int sks_ec_kdf(bool sha384, const u8 *z, size_t zlen, const u8 *info,
+	       size_t ilen, u8 *out, size_t olen)
+{
+	struct crypto_shash *tfm = sks_ec_hash[sha384];
+	SHASH_DESC_ON_STACK(desc, tfm);
+	u8 block[SHA384_DIGEST_SIZE];
+	unsigned int hlen = crypto_shash_digestsize(tfm);
+	__be32 counter;
+	size_t done;
+	u32 i = 1;
+	int err = 0;
+
+	desc->tfm = tfm;
+	for (done = 0; !err && done < olen; done += hlen, i++) {
+		counter = cpu_to_be32(i);
+		err = crypto_shash_init(desc) ?:
+		      crypto_shash_update(desc, z, zlen) ?:
+		      crypto_shash_update(desc, (u8 *)&counter, 4) ?:
+		      crypto_shash_update(desc, info, ilen) ?:
+		      crypto_shash_final(desc, block);
+		if (!err)
+			memcpy(out + done, block, min_t(size_t, hlen,
+							olen - done));
+	}
+	shash_desc_zero(desc);
+	memzero_explicit(block, sizeof(block));
+	return err;
+}
+
+/**
+ * sks_ecdsa_to_der() - an r || s signature as an ECDSA-Sig-Value (DER,
+ * RFC 3279 section 2.2.3).
+ * @raw: r || s.
+ * @n: the size of r (and of s).
+ * @der: out: room for 2 * n + 9 bytes.
+ *
+ * Context: any.
+ * Return: bytes written.
+ */
+u32 sks_ecdsa_to_der(const u8 *raw, u32 n, u8 *der)
+{
+	u32 len[2], skip[2], body, i, off;
+	bool pad[2];
+
+	for (i = 0; i < 2; i++) {
+		const u8 *v = raw + i * n;
+
+		for (skip[i] = 0; skip[i] < n - 1 && !v[skip[i]]; skip[i]++)
+			;
+		pad[i] = v[skip[i]] & 0x80;
+		len[i] = n - skip[i] + pad[i];
+	}
+	body = 4 + len[0] + len[1];
+	off = 0;
+	der[off++] = 0x30;
+	if (body > 127)
+		der[off++] = 0x81;
+	der[off++] = body;
+	for (i = 0; i < 2; i++) {
+		der[off++] = 0x02;
+		der[off++] = len[i];
+		if (pad[i])
+			der[off++] = 0;
+		memcpy(der + off, raw + i * n + skip[i], n - skip[i]);
+		off += n - skip[i];
+	}
+	return off;
+}
+
+/* One DER INTEGER into a big-endian field of @n bytes. */
+static int sks_der_int(const u8 **p, const u8 *end, u8 *out, u32 n)
+{
+	u32 len;
+
+	if (end - *p < 2 || (*p)[0] != 0x02)
+		return -EBADMSG;
+	len = (*p)[1];
+	*p += 2;
+	if (!len || len > 127 || end - *p < len)
+		return -EBADMSG;
+	if ((*p)[0] & 0x80)
+		return -EBADMSG;	/* negative */
+	if (len > 1 && !(*p)[0] && !((*p)[1] & 0x80))
+		return -EBADMSG;	/* not minimal */
+	if (!(*p)[0] && len > 1) {
+		(*p)++;
+		len--;
+	}
+	if (len > n)
+		return -EBADMSG;
+	memset(out, 0, n - len);
+	memcpy(out + n - len, *p, len);
+	*p += len;
+	return 0;
+}
+
+/**
+ * sks_ecdsa_from_der() - an ECDSA-Sig-Value (DER) as r || s.
+ * @der: the DER signature.
+ * @dlen: its length.
+ * @n: the size of r (and of s).
+ * @raw: out: r || s.
+ *
+ * Only strict DER is taken (minimal lengths and integers, nothing after).
+ *
+ * Context: any.
+ * Return: 0, or -EBADMSG.
+ */
+int sks_ecdsa_from_der(const u8 *der, u32 dlen, u32 n, u8 *raw)
+{
+	const u8 *p = der, *end = der + dlen;
+	u32 body;
+
+	if (dlen < 8 || *p++ != 0x30)
+		return -EBADMSG;
+	body = *p++;
+	if (body == 0x81) {
+		body = *p++;
+		if (body < 128)
+			return -EBADMSG;
+	} else if (body > 127) {
+		return -EBADMSG;
+	}
+	if (body != end - p)
+		return -EBADMSG;
+	if (sks_der_int(&p, end, raw, n) || sks_der_int(&p, end, raw + n, n))
+		return -EBADMSG;
+	return p == end ? 0 : -EBADMSG;
+}
+
+/* ---- power-up known answers (RFC 6979 A.2.5, A.2.6: "sample") ---- */
+
+static const u8 kat_p256_d[] = {
+	0xc9, 0xaf, 0xa9, 0xd8, 0x45, 0xba, 0x75, 0x16,
+	0x6b, 0x5c, 0x21, 0x57, 0x67, 0xb1, 0xd6, 0x93,
+	0x4e, 0x50, 0xc3, 0xdb, 0x36, 0xe8, 0x9b, 0x12,
+	0x7b, 0x8a, 0x62, 0x2b, 0x12, 0x0f, 0x67, 0x21,
+};
+
+static const u8 kat_p256_sig[] = {
+	0xef, 0xd4, 0x8b, 0x2a, 0xac, 0xb6, 0xa8, 0xfd,
+	0x11, 0x40, 0xdd, 0x9c, 0xd4, 0x5e, 0x81, 0xd6,
+	0x9d, 0x2c, 0x87, 0x7b, 0x56, 0xaa, 0xf9, 0x91,
+	0xc3, 0x4d, 0x0e, 0xa8, 0x4e, 0xaf, 0x37, 0x16,
+	0xf7, 0xcb, 0x1c, 0x94, 0x2d, 0x65, 0x7c, 0x41,
+	0xd4, 0x36, 0xc7, 0xa1, 0xb6, 0xe2, 0x9f, 0x65,
+	0xf3, 0xe9, 0x00, 0xdb, 0xb9, 0xaf, 0xf4, 0x06,
+	0x4d, 0xc4, 0xab, 0x2f, 0x84, 0x3a, 0xcd, 0xa8,
+};
+
+static int sks_ec_kat_one(const struct sks_ec_curve *c, const u8 *d,
+			  const u8 *want, bool sha384)
+{
+	u8 h[SHA384_DIGEST_SIZE], pub[1 + 2 * ECC_MAX_BYTES];
+	u8 sig[2 * ECC_MAX_BYTES];
+	u64 dv[ECC_MAX_DIGITS], q[2 * ECC_MAX_DIGITS];
+	int hlen, err;
+
+	hlen = sks_ec_hash_msg(sha384, "sample", 6, h);
+	if (hlen < 0)
+		return hlen;
+	err = sks_ecdsa_sign(c, d, h, hlen, false, sig);
+	if (!err && memcmp(sig, want, 2 * c->nbytes))
+		err = -EBADMSG;
+	memcpy(dv, d, c->nbytes);
+	err = err ?: ecc_make_pub_key(c->ecc_id, c->ndigits, dv, q);
+	if (!err) {
+		pub[0] = 0x04;
+		memcpy(pub + 1, q, 2 * c->nbytes);
+		err = sks_ecdsa_verify(c, pub, h, hlen, sig);
+		sig[5] ^= 1;	/* a changed signature must fail */
+		if (!err && sks_ecdsa_verify(c, pub, h, hlen, sig) != -EBADMSG)
+			err = -EINVAL;
+	}
+	memzero_explicit(dv, sizeof(dv));
+	return err;
+}
+
+static const u8 kat_p384_d[] = {
+	0x6b, 0x9d, 0x3d, 0xad, 0x2e, 0x1b, 0x8c, 0x1c,
+	0x05, 0xb1, 0x98, 0x75, 0xb6, 0x65, 0x9f, 0x4d,
+	0xe2, 0x3c, 0x3b, 0x66, 0x7b, 0xf2, 0x97, 0xba,
+	0x9a, 0xa4, 0x77, 0x40, 0x78, 0x71, 0x37, 0xd8,
+	0x96, 0xd5, 0x72, 0x4e, 0x4c, 0x70, 0xa8, 0x25,
+	0xf8, 0x72, 0xc9, 0xea, 0x60, 0xd2, 0xed, 0xf5,
+};
+
+static const u8 kat_p384_sig[] = {
+	0x94, 0xed, 0xbb, 0x92, 0xa5, 0xec, 0xb8, 0xaa,
+	0xd4, 0x73, 0x6e, 0x56, 0xc6, 0x91, 0x91, 0x6b,
+	0x3f, 0x88, 0x14, 0x06, 0x66, 0xce, 0x9f, 0xa7,
+	0x3d, 0x64, 0xc4, 0xea, 0x95, 0xad, 0x13, 0x3c,
+	0x81, 0xa6, 0x48, 0x15, 0x2e, 0x44, 0xac, 0xf9,
+	0x6e, 0x36, 0xdd, 0x1e, 0x80, 0xfa, 0xbe, 0x46,
+	0x99, 0xef, 0x4a, 0xeb, 0x15, 0xf1, 0x78, 0xce,
+	0xa1, 0xfe, 0x40, 0xdb, 0x26, 0x03, 0x13, 0x8f,
+	0x13, 0x0e, 0x74, 0x0a, 0x19, 0x62, 0x45, 0x26,
+	0x20, 0x3b, 0x63, 0x51, 0xd0, 0xa3, 0xa9, 0x4f,
+	0xa3, 0x29, 0xc1, 0x45, 0x78, 0x6e, 0x67, 0x9e,
+	0x7b, 0x82, 0xc7, 0x1a, 0x38, 0x62, 0x8a, 0xc8,
+};
+
+/**
+ * sks_ec_selftest() - the ECDSA known answers of RFC 6979 (P-256 with
+ * SHA-256 and P-384 with SHA-384, message "sample", without hedging),
+ * verified back, and a changed signature refused.
+ *
+ * Context: process context (module init).
+ * Return: 0 or a negative errno.
+ */
+int sks_ec_selftest(void)
+{
+	int err;
+
+	err = sks_ec_kat_one(&sks_ec_curves[0], kat_p256_d, kat_p256_sig,
+			     false);
+	return err ?: sks_ec_kat_one(&sks_ec_curves[1], kat_p384_d,
+				     kat_p384_sig, true);
+}
+
+/**
+ * sks_ec_init() - allocate the hash transforms of EC operations.
+ *
+ * Context: module init.
+ * Return: 0 or a negative errno.
+ */
+int sks_ec_init(void)
+{
+	static const char *const names[] = { "sha256", "sha384" };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		sks_ec_hash[i] = crypto_alloc_shash(names[i], 0, 0);
+		if (IS_ERR(sks_ec_hash[i])) {
+			int err = PTR_ERR(sks_ec_hash[i]);
+
+			sks_ec_hash[i] = NULL;
+			sks_ec_exit();
+			return err;
+		}
+	}
+	return 0;
+}
+
+/**
+ * sks_ec_exit() - free what sks_ec_init() made.
+ *
+ * Context: module exit.
+ */
+void sks_ec_exit(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(sks_ec_hash); i++) {
+		crypto_free_shash(sks_ec_hash[i]);
+		sks_ec_hash[i] = NULL;
+	}
+}
