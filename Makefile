@@ -11,7 +11,8 @@
 #   make vm-run SCRIPT=/abs/path/script.sh   run a script in the test VM
 #   make bench      benchmarks in the test VM
 #   make install    (PREFIX=/usr/local, DESTDIR=) module, library, header,
-#                   pkg-config file, skscm, man pages, udev rule
+#                   pkg-config file, skscm, sks-state, man pages, udev rules,
+#                   the sks-state unit (not enabled), /var/lib/sks
 #   make uninstall
 #   make clean
 #
@@ -244,6 +245,8 @@ LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 MANDIR ?= $(PREFIX)/share/man
 UDEVDIR ?= /etc/udev/rules.d
+SYSTEMDUNITDIR ?= /etc/systemd/system
+STATEDIR ?= /var/lib/sks
 INSTALL_MOD_DIR ?= updates
 # (Debian's headers carry the upstream version in kernel.release: take the
 # release the module is built for from utsrelease.h.)
@@ -274,6 +277,14 @@ install-user:
 	install -m 0644 lib/sks.h $(DESTDIR)$(INCLUDEDIR)/sks.h
 	install -m 0644 include/uapi/linux/sks.h $(DESTDIR)$(INCLUDEDIR)/linux/sks.h
 	install -m 0644 scripts/60-sks.rules $(DESTDIR)$(UDEVDIR)/60-sks.rules
+	sed -e 's|@BINDIR@|$(BINDIR)|g' scripts/61-sks-state.rules.in \
+		>$(DESTDIR)$(UDEVDIR)/61-sks-state.rules
+	chmod 0644 $(DESTDIR)$(UDEVDIR)/61-sks-state.rules
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
+	sed -e 's|@BINDIR@|$(BINDIR)|g' scripts/sks-state.service.in \
+		>$(DESTDIR)$(SYSTEMDUNITDIR)/sks-state.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/sks-state.service
+	install -d -m 0700 $(DESTDIR)$(STATEDIR)
 	for m in $(MANPAGES); do \
 		s=$${m##*.}; install -d $(DESTDIR)$(MANDIR)/man$$s; \
 		install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/; \
@@ -282,6 +293,7 @@ install-user:
 		getent group sks >/dev/null || groupadd --system sks; \
 		ldconfig; depmod -a $(MOD_KVER) 2>/dev/null || true; \
 		udevadm control --reload 2>/dev/null || true; \
+		systemctl daemon-reload 2>/dev/null || true; \
 	fi
 
 uninstall:
@@ -291,7 +303,8 @@ uninstall:
 		$(DESTDIR)$(LIBDIR)/libsks.so $(DESTDIR)$(LIBDIR)/libsks.a \
 		$(DESTDIR)$(LIBDIR)/pkgconfig/libsks.pc
 	rm -f $(DESTDIR)$(INCLUDEDIR)/sks.h $(DESTDIR)$(INCLUDEDIR)/linux/sks.h
-	rm -f $(DESTDIR)$(UDEVDIR)/60-sks.rules
+	rm -f $(DESTDIR)$(UDEVDIR)/60-sks.rules $(DESTDIR)$(UDEVDIR)/61-sks-state.rules
+	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/sks-state.service
 	rm -f $(foreach m,$(MANPAGES),$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m)))
 	rm -f $(DESTDIR)/lib/modules/$(MOD_KVER)/$(INSTALL_MOD_DIR)/sks.ko*
 	@[ -n "$(DESTDIR)" ] || { ldconfig; depmod -a $(MOD_KVER) 2>/dev/null || true; }
