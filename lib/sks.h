@@ -1370,8 +1370,9 @@ int sks_state_load_file(struct sks_hsm *hsm, const char *path,
  *
  * Refused without touching anything if DIR/hsm.rec belongs to another HSM
  * (its serial number differs: the state was not loaded, or the directory
- * is another machine's; CKR_STATE_FOREIGN, EXDEV) or is damaged
- * (CKR_DATA_INVALID, EBADMSG).
+ * is another machine's; CKR_STATE_FOREIGN, EXDEV) or is damaged and not
+ * this HSM's (CKR_DATA_INVALID, EBADMSG). A damaged hsm.rec that names
+ * this HSM is replaced.
  *
  * Return: 0, or -1 (errno: EUCLEAN if a slot record could not be saved
  * (SKS_DIR_FAILED in @report; the old HSM record stays), EBUSY if slots

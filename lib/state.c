@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <kcapi.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -381,6 +382,17 @@ static int parse_hsm_rec(const uint8_t *buf, size_t len, struct hsm_rec *h)
 	return 0;
 }
 
+/* Is the record's SHA-256 checksum (its last 32 bytes) right? */
+static bool hsm_rec_sum_ok(const uint8_t *buf, size_t len)
+{
+	uint8_t sum[HREC_SUM_LEN];
+
+	return len > HREC_SUM_LEN &&
+	       kcapi_md_sha256(buf, len - HREC_SUM_LEN, sum, sizeof(sum)) ==
+	       (ssize_t)sizeof(sum) &&
+	       !memcmp(sum, buf + len - HREC_SUM_LEN, sizeof(sum));
+}
+
 static const struct listed *hsm_rec_find(const struct hsm_rec *h, uint32_t num)
 {
 	uint32_t i;
@@ -688,7 +700,13 @@ static int check_owner(struct save_ctx *c, uint64_t serial)
 		free(buf);
 		return sks_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
 	}
-	if (parse_hsm_rec(buf, len, h)) {
+	/*
+	 * Damaged but of this HSM (its serial number is the one the HSM took
+	 * from it at load): the save replaces it. Damaged otherwise: whose
+	 * it is cannot be told, and it is left for the operator.
+	 */
+	if (parse_hsm_rec(buf, len, h) ||
+	    (!hsm_rec_sum_ok(buf, len) && h->serial != serial)) {
 		report(c->r, SKS_DIR_FAILED, -1, SKS_CKR_DATA_INVALID, HSM_FILE,
 		       "%s is damaged: nothing saved (see \"Recovery\" in docs/durability.md)",
 		       HSM_FILE);
