@@ -137,8 +137,9 @@ esac
 
 qemu_cmd "$accel" "$mode"
 start=$(date +%s)
+# (the console line by line, as it comes: tests watch it to cut the power)
 timeout -s KILL "$timeout" "${QEMU[@]}" -initrd "$initrd" \
-	-serial stdio -serial "file:$results" </dev/null | tr -d '\r'
+	-serial stdio -serial "file:$results" </dev/null | stdbuf -oL tr -d '\r'
 qrc=${PIPESTATUS[0]}
 secs=$(( $(date +%s) - start ))
 

@@ -8,9 +8,15 @@
  * sks-state under valgrind.
  *
  * The same binary runs the guest half of tests/durable_test.sh (two boots
- * on one disk, the state kept by the VM's uevent handler, no manual save):
- *   durable_test boot1 DIR    make the slots, keep what boot 2 checks in DIR
- *   durable_test boot2 DIR    check them after the reboot
+ * on one disk, the state kept by the VM's uevent handler, no manual save)
+ * and of tests/powercut_test.sh:
+ *   durable_test boot1 FILE            make the slots, keep what boot 2
+ *                                      checks in FILE
+ *   durable_test boot2 FILE            check them after the reboot
+ *   durable_test boot2-reloaded FILE   and after rmmod, modprobe
+ *   durable_test powercut-loop         change, wait for the save, again
+ *   durable_test powercut-check SAVED CHANGED
+ *                                      the state after a power cut
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -928,7 +934,7 @@ static int boot2(const char *file)
 	struct sks_archive_restore ar;
 	struct sks_session_info si;
 	struct sks_hsm_info hi = {};
-	int ctl, fd, bk, s, n = 0;
+	int ctl, fd, bk, s, n = 0, err;
 	bool ok;
 	__u32 h;
 	FILE *f;
@@ -1004,10 +1010,13 @@ static int boot2(const char *file)
 
 	/* auto-activation for the rmmod/modprobe that follows */
 	fd = bk_open(b.v0);
-	tap(fd >= 0 && !add_logon_key(AUTO_DESC, "durable test key material") &&
-	    !ioctl(fd, SKS_IOC_LOGOUT, &(struct sks_simple){}) &&
-	    !bk_login(fd, SKS_ROLE_SO, PART_SO) &&
-	    !ioctl(fd, SKS_IOC_AUTO_ACTIVATION, &aa), "boot2.auto_activation_set");
+	err = fd < 0 ? -errno : add_logon_key(AUTO_DESC, "durable test key material");
+	if (!err)
+		err = bk_login(fd, SKS_ROLE_SO, PART_SO);
+	if (!err && ioctl(fd, SKS_IOC_AUTO_ACTIVATION, &aa))
+		err = -errno;
+	if (!tap(!err, "boot2.auto_activation_set"))
+		printf("# errno %d, result 0x%x\n", -err, aa.result);
 	close(fd);
 	close(ctl);
 	return tap_failed;
@@ -1036,6 +1045,111 @@ static int boot2_reloaded(const char *file)
 	return tap_failed;
 }
 
+/* ---- the guest half of tests/powercut_test.sh ---- */
+
+#define PC_SLOT		0	/* the partition that grows */
+#define PC_CHURN	1	/* a slot made and deleted over and over */
+
+/*
+ * The objects of slot PC_SLOT, after a CO login: 0 and *@k if their
+ * labels are exactly "n-1" ... "n-k", else -1.
+ */
+static int pc_objects(int fd, int *k)
+{
+	static __u32 h[4096];
+	static bool seen[4096];
+	struct sks_find_objects f = { .handles = PTR(h), .count = 4096 };
+	__u32 i;
+	int n;
+
+	if (ioctl(fd, SKS_IOC_FIND_OBJECTS, &f))
+		return -1;
+	memset(seen, 0, sizeof(seen));
+	for (i = 0; i < f.count; i++) {
+		struct sks_get_attrs g = { .handle = h[i] };
+		char label[SKS_OBJ_LABEL_MAX + 1] = "";
+
+		if (ioctl(fd, SKS_IOC_GET_ATTRS, &g))
+			return -1;
+		memcpy(label, g.attrs.label, g.attrs.label_len);
+		if (sscanf(label, "n-%d", &n) != 1 || n < 1 ||
+		    n > (int)f.count || seen[n])
+			return -1;
+		seen[n] = true;
+	}
+	*k = f.count;
+	return 0;
+}
+
+/*
+ * Make a change, wait until the state directory holds it, say so; over
+ * and over, until the power is cut. Each change adds object "n-<i>" to
+ * slot PC_SLOT and makes or deletes slot PC_CHURN.
+ */
+static int powercut_loop(void)
+{
+	struct sks_simple lo = {};
+	int ctl, fd, k, i, s;
+	__u32 h;
+	char label[16];
+
+	ctl = bk_ctl();
+	if (ctl < 0)
+		return 1;
+	fd = bk_open(PC_SLOT);
+	if (fd < 0) {	/* the first boot */
+		fd = bk_partition(ctl, SKS_SLOT_V0, "powercut", &s);
+		if (fd < 0 || s != PC_SLOT || ioctl(fd, SKS_IOC_LOGOUT, &lo))
+			return 1;
+	}
+	if (bk_login(fd, SKS_ROLE_CO, PART_CO) || pc_objects(fd, &k))
+		return 1;
+	if (system("/sks/vm-uevent settle"))
+		return 1;
+	printf("SAVE-LOOP-START %d\n", k);
+	fflush(stdout);
+	for (i = k + 1; ; i++) {
+		snprintf(label, sizeof(label), "n-%d", i);
+		printf("CHANGE %d\n", i);
+		fflush(stdout);
+		if (bk_data(fd, true, label, label, strlen(label), &h))
+			return 1;
+		s = bk_open(PC_CHURN);
+		if (s >= 0) {
+			close(s);
+			bk_delete(ctl, PC_CHURN);
+		} else {
+			s = bk_create(ctl, SKS_SLOT_V0, NULL, NULL, 0);
+			if (s != PC_CHURN)
+				return 1;
+		}
+		if (system("/sks/vm-uevent settle"))
+			return 1;
+		printf("SAVED %d\n", i);
+		fflush(stdout);
+	}
+}
+
+/*
+ * After a power cut: the partition holds exactly objects 1..k, with k at
+ * least what was saved (@saved) and at most what was changed (@changed).
+ */
+static int powercut_check(int saved, int changed)
+{
+	int fd, k = -1;
+	bool ok;
+
+	fd = bk_open(PC_SLOT);
+	ok = fd >= 0 && deactivated(PC_SLOT) &&
+	     !bk_login(fd, SKS_ROLE_CO, PART_CO) && !pc_objects(fd, &k);
+	printf("# partition: %d objects (saved before the cut: %d, changed: %d)\n",
+	       k, saved, changed);
+	tap(ok && k >= saved && k <= changed, "powercut.old_or_new_state");
+	if (fd >= 0)
+		close(fd);
+	return tap_failed;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "boot1"))
@@ -1044,5 +1158,9 @@ int main(int argc, char **argv)
 		return boot2(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "boot2-reloaded"))
 		return boot2_reloaded(argv[2]);
+	if (argc == 2 && !strcmp(argv[1], "powercut-loop"))
+		return powercut_loop();
+	if (argc == 4 && !strcmp(argv[1], "powercut-check"))
+		return powercut_check(atoi(argv[2]), atoi(argv[3]));
 	return test_harness_run(argc, argv);
 }
