@@ -195,11 +195,18 @@ _check-debug: userspace
 
 # The walkthrough checks secrets a few dozen times: it loads sks with a
 # PBKDF2 cost of 20000 iterations (0.4 s per secret in the emulated VM)
-# instead of the production 600000 (13 s there), and says so.
+# instead of the production 600000 (13 s there), and says so. The VM has
+# a disk for the HSM's state: after the walkthrough it boots again on it
+# (scripts/demo-reboot.sh).
 demo: deps
 	@$(MAKE) --no-print-directory initramfs
-	@SKSVM_MODPARAMS=$${SKSVM_MODPARAMS-pbkdf2_iterations=20000} \
-		scripts/vm.sh run $(TOP)/scripts/demo.sh
+	@disk=$$(mktemp -u $(B)/demo-disk.XXXXXX) && \
+	 export VM_DISK=$$disk \
+		SKSVM_MODPARAMS=$${SKSVM_MODPARAMS-pbkdf2_iterations=20000} && \
+	 scripts/vm.sh run $(TOP)/scripts/demo.sh && \
+	 printf '\n\n======== Reboot ========\n' && \
+	 scripts/vm.sh run $(TOP)/scripts/demo-reboot.sh; \
+	 rc=$$?; rm -f $$disk; exit $$rc
 
 vm: deps
 	@$(MAKE) --no-print-directory initramfs
