@@ -17,6 +17,8 @@
  *   durable_test powercut-loop         change, wait for the save, again
  *   durable_test powercut-check SAVED CHANGED
  *                                      the state after a power cut
+ * and measures for scripts/state-bench.sh:
+ *   durable_test bench DIR ROUNDS OBJECTS
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -31,6 +33,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/sks.h>
@@ -1150,6 +1153,98 @@ static int powercut_check(int saved, int changed)
 	return tap_failed;
 }
 
+/* ---- figures: scripts/state-bench.sh ---- */
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/*
+ * The cost of one save after one change of a small partition (the median
+ * of @rounds), and the load and activation of a partition of @objects
+ * token objects, in DIR.
+ */
+static int bench(const char *dir, int rounds, int objects)
+{
+	struct sks_hsm *hsm = sks_hsm_open(NULL);
+	struct sks_state_report *r = NULL;
+	double t, *ms = calloc(rounds, sizeof(*ms)), load, act;
+	int ctl, fd, s, i, j;
+	char label[32];
+	__u32 h;
+
+	ctl = bk_ctl();
+	fd = bk_partition(ctl, SKS_SLOT_V0, "bench", &s);
+	if (!hsm || !ms || fd < 0 || sks_state_save_dir(hsm, dir, 0, NULL))
+		return 1;
+	for (i = 0; i < rounds; i++) {
+		snprintf(label, sizeof(label), "small-%d", i);
+		if (bk_data(fd, true, label, "v", 1, &h))
+			return 1;
+		t = now_ms();
+		if (sks_state_save_dir(hsm, dir, 0, NULL))
+			return 1;
+		ms[i] = now_ms() - t;
+	}
+	for (i = 0; i < rounds; i++)	/* sort: the median */
+		for (j = i + 1; j < rounds; j++)
+			if (ms[j] < ms[i]) {
+				t = ms[i];
+				ms[i] = ms[j];
+				ms[j] = t;
+			}
+	printf("save after one change of a partition of %d objects: median %.1f ms, min %.1f, max %.1f (%d saves)\n",
+	       rounds, ms[rounds / 2], ms[0], ms[rounds - 1], rounds);
+	close(fd);
+
+	fd = bk_partition(ctl, SKS_SLOT_V0, "bench-big", &s);
+	for (i = 0; fd >= 0 && i < objects; i++) {
+		snprintf(label, sizeof(label), "object-%d", i);
+		if (bk_data(fd, true, label, label, strlen(label), &h))
+			return 1;
+	}
+	close(fd);
+	close(ctl);
+	t = now_ms();
+	if (sks_state_save_dir(hsm, dir, 0, &r))
+		return 1;
+	printf("save of the partition of %d token objects: %.0f ms, %s\n", objects,
+	       now_ms() - t, sks_state_report_get_text(r, 0));
+	sks_state_report_free(r);
+	if (reopen(&hsm))
+		return 1;
+	t = now_ms();
+	if (sks_state_load_dir(hsm, dir, 0, NULL))
+		return 1;
+	load = now_ms() - t;
+	fd = bk_open(s);
+	t = now_ms();
+	if (fd < 0 || bk_login(fd, SKS_ROLE_CO, PART_CO) ||
+	    bk_nobjects(fd) != objects)
+		return 1;
+	act = now_ms() - t;
+	close(fd);
+	printf("load of the directory (HSM record, 2 slots, one of %d token objects): %.0f ms\n",
+	       objects, load);
+	printf("activation of that partition (CO login: unwrap, decrypt, %d objects): %.0f ms\n",
+	       objects, act);
+	/* the same login again (active now): the PBKDF2 of the secret alone */
+	fd = bk_open(s);
+	t = now_ms();
+	if (fd < 0 || bk_login(fd, SKS_ROLE_CO, PART_CO))
+		return 1;
+	printf("a Crypto Officer login of an active partition (the PBKDF2 alone): %.0f ms\n",
+	       now_ms() - t);
+	close(fd);
+	sks_hsm_close(hsm);
+	free(ms);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "boot1"))
@@ -1158,6 +1253,8 @@ int main(int argc, char **argv)
 		return boot2(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "boot2-reloaded"))
 		return boot2_reloaded(argv[2]);
+	if (argc == 5 && !strcmp(argv[1], "bench"))
+		return bench(argv[2], atoi(argv[3]), atoi(argv[4]));
 	if (argc == 2 && !strcmp(argv[1], "powercut-loop"))
 		return powercut_loop();
 	if (argc == 4 && !strcmp(argv[1], "powercut-check"))
