@@ -24,18 +24,22 @@
 
 static u64 sks_now(void)
 {
-	return ktime_get_boottime_seconds();
+	return ktime_get_boottime_ns();
 }
 
-/* The lockout period after @failures failures, @limit of them allowed. */
+/*
+ * The lockout period after @failures failures, @limit of them allowed, in
+ * nanoseconds: a lockout lasts its full length, not up to the next
+ * second boundary.
+ */
 static u64 sks_lockout_period(u32 failures, u32 limit)
 {
 	u32 shift = failures - limit;
+	u64 secs = shift >= 32 ? SKS_LOCKOUT_MAX_SECS :
+		   min_t(u64, (u64)sks_lockout_secs << shift,
+			 SKS_LOCKOUT_MAX_SECS);
 
-	if (shift >= 32)
-		return SKS_LOCKOUT_MAX_SECS;
-	return min_t(u64, (u64)sks_lockout_secs << shift,
-		     SKS_LOCKOUT_MAX_SECS);
+	return secs * NSEC_PER_SEC;
 }
 
 /**
@@ -43,14 +47,16 @@ static u64 sks_lockout_period(u32 failures, u32 limit)
  * @l: the counter.
  *
  * Context: caller holds the lock of the state @l belongs to.
- * Return: seconds before a check of the secret is accepted again, 0 if
- * it is accepted now.
+ * Return: seconds before a check of the secret is accepted again, rounded
+ * up, 0 if it is accepted now.
  */
 u32 sks_lockout_left(const struct sks_lockout *l)
 {
 	u64 now = sks_now();
 
-	return l->until > now ? min_t(u64, l->until - now, U32_MAX) : 0;
+	return l->until > now ?
+	       min_t(u64, DIV_ROUND_UP_ULL(l->until - now, NSEC_PER_SEC),
+		     U32_MAX) : 0;
 }
 
 /**
@@ -88,7 +94,14 @@ void sks_lockout_resume(struct sks_lockout *l, u32 limit)
 		l->until = sks_now() + sks_lockout_period(l->failures, limit);
 }
 
-static void sks_lockout_reset(struct sks_lockout *l)
+/**
+ * sks_lockout_reset() - forget the failures of a counter (a right
+ * secret, or a wipe).
+ * @l: the counter.
+ *
+ * Context: caller holds the lock of the state @l belongs to.
+ */
+void sks_lockout_reset(struct sks_lockout *l)
 {
 	l->failures = 0;
 	l->until = 0;
@@ -167,6 +180,7 @@ void sks_partition_wipe_locked(struct sks_slot *slot)
 	sks_lockout_reset(&slot->so_lockout);
 	sks_lockout_reset(&slot->co_lockout);
 	sks_lockout_reset(&slot->cu_lockout);
+	sks_lockout_reset(&slot->sim_lockout);
 	sks_state_forget_locked(slot);
 	slot->initialized = false;
 	WRITE_ONCE(slot->epoch, slot->epoch + 1);

@@ -10,6 +10,7 @@
  */
 
 #include <crypto/aead.h>
+#include <crypto/sha2.h>
 #include <linux/random.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
@@ -121,8 +122,9 @@ static int sks_extract_collect(struct sks_session *sess, const u32 *handles,
  * @arg: struct sks_extract.
  * @ckr: out: result code.
  *
- * Order of checks: @count (1..SKS_MAX_EXTRACT), reading the handles,
- * login as CO (CKR_USER_NOT_LOGGED_IN), V1 partition
+ * Order of checks: @count (1..SKS_MAX_EXTRACT), reading the handles, the
+ * authorisation secrets (CKR_ARGUMENTS_BAD: more than SKS_SIM_AUTH_MAX,
+ * M not in 1..N, two equal; CKR_PIN_LEN_RANGE), login as CO (CKR_USER_NOT_LOGGED_IN), V1 partition
  * (CKR_FUNCTION_NOT_SUPPORTED), each handle in order (duplicates:
  * CKR_ARGUMENTS_BAD, unknown: CKR_OBJECT_HANDLE_INVALID, not
  * extractable: CKR_KEY_UNEXTRACTABLE), blob size above 64 KiB
@@ -138,6 +140,7 @@ int sks_ioc_extract(struct sks_session *sess, void *arg, u32 *ckr)
 {
 	struct sks_extract *ex = arg;
 	struct sks_slot *slot = sess->slot;
+	struct sks_sim_secrets *secrets = NULL;
 	struct sks_object **objs = NULL;
 	struct sks_smk *smk = NULL;
 	struct sks_blob_hdr hdr = {};
@@ -155,6 +158,17 @@ int sks_ioc_extract(struct sks_session *sess, void *arg, u32 *ckr)
 				  SKS_MAX_EXTRACT * sizeof(u32), ckr);
 	if (IS_ERR(handles))
 		return PTR_ERR(handles);
+	secrets = sks_sim_secrets_read(ex->auth, ex->auth_count, ckr);
+	if (IS_ERR(secrets)) {
+		err = PTR_ERR(secrets);
+		secrets = NULL;
+		goto out;
+	}
+	err = sks_sim_auth_check_new(secrets, ex->auth_subset, ckr);
+	if (err)
+		goto out;
+	if (secrets)
+		payload = sks_blob_auth_size(secrets->count);
 	objs = kcalloc(ex->count, sizeof(*objs), GFP_KERNEL_ACCOUNT);
 	if (!objs) {
 		err = sks_fail(ckr, SKS_CKR_HOST_MEMORY);
@@ -184,6 +198,7 @@ int sks_ioc_extract(struct sks_session *sess, void *arg, u32 *ckr)
 		goto out;
 	}
 	hdr.version = SKS_BLOB_VERSION;
+	hdr.flags = secrets ? SKS_BLOB_F_AUTH : 0;
 	hdr.count = ex->count;
 	hdr.payload_len = payload;
 	memcpy(hdr.fingerprint, smk->fingerprint, SKS_BLOB_FP_LEN);
@@ -191,6 +206,10 @@ int sks_ioc_extract(struct sks_session *sess, void *arg, u32 *ckr)
 	get_random_bytes(hdr.iv, sizeof(hdr.iv));
 	sks_blob_put_hdr(buf, &hdr);
 	off = SKS_BLOB_HDR_LEN;
+	if (secrets) {
+		sks_sim_auth_put(secrets, ex->auth_subset, buf + off);
+		off += sks_blob_auth_size(secrets->count);
+	}
 	for (i = 0; i < ex->count; i++) {
 		sks_object_to_rec(objs[i], &r);	/* usage count read atomically */
 		off += sks_blob_put_rec(buf + off, &r);
@@ -221,6 +240,7 @@ out:
 		sks_object_put(objs[i]);
 	kfree(objs);
 	sks_smk_put(smk);
+	sks_sim_secrets_free(secrets);
 	kfree(handles);
 	return err;
 }
@@ -254,12 +274,10 @@ out:
 }
 
 /* Decode and build every object of a decrypted blob (not yet visible). */
-static int sks_insert_build(struct sks_session *sess, const u8 *buf,
-			    const struct sks_blob_hdr *hdr,
+static int sks_insert_build(struct sks_session *sess, const u8 *p,
+			    const u8 *end, const struct sks_blob_hdr *hdr,
 			    struct sks_object **objs, u32 *ckr)
 {
-	const u8 *end = buf + SKS_BLOB_HDR_LEN + hdr->payload_len;
-	const u8 *p = buf + SKS_BLOB_HDR_LEN;
 	struct sks_blob_rec r;
 	size_t used;
 	u32 i;
@@ -321,22 +339,95 @@ static void sks_insert_undo(struct sks_slot *slot, struct sks_object **objs,
 	mutex_unlock(&slot->lock);
 }
 
+/*
+ * Read a blob from user space and check its header, as a CO of a V1
+ * partition. The buffer has room for the IV after the blob; free it with
+ * kfree_sensitive().
+ */
+static u8 *sks_blob_read(struct sks_session *sess, u64 ublob, u32 len,
+			 struct sks_blob_hdr *hdr, u32 *ckr)
+{
+	struct sks_slot *slot = sess->slot;
+	u8 *buf;
+	int err;
+
+	if (len > SKS_MAX_BLOB_SIZE)
+		return ERR_PTR(sks_fail(ckr, SKS_CKR_DATA_LEN_RANGE));
+	mutex_lock(&slot->lock);
+	err = sks_session_require(sess, true, ckr);
+	if (!err && slot->type != SKS_SLOT_V1)
+		err = sks_fail(ckr, SKS_CKR_FUNCTION_NOT_SUPPORTED);
+	mutex_unlock(&slot->lock);
+	if (err)
+		return ERR_PTR(err);
+
+	buf = kmalloc(len + SKS_BLOB_IV_LEN, GFP_KERNEL_ACCOUNT);
+	if (!buf)
+		return ERR_PTR(sks_fail(ckr, SKS_CKR_HOST_MEMORY));
+	if (copy_from_user(buf, u64_to_user_ptr(ublob), len))
+		err = sks_fail_errno(ckr, SKS_CKR_ARGUMENTS_BAD, -EFAULT);
+	else if (sks_blob_get_hdr(buf, len, hdr))
+		err = sks_fail(ckr, SKS_CKR_DATA_INVALID);
+	if (err) {
+		kfree_sensitive(buf);
+		return ERR_PTR(err);
+	}
+	return buf;
+}
+
+/*
+ * Decrypt a blob read by sks_blob_read() in place and check the secrets
+ * presented for it; *@recs and *@end bound its object records.
+ */
+static int sks_blob_unseal(struct sks_session *sess,
+			   const struct sks_blob_hdr *hdr, u8 *buf,
+			   const struct sks_sim_secrets *secrets,
+			   const u8 **recs, const u8 **end, u32 *ckr)
+{
+	struct sks_blob_auth auth, *a = NULL;
+	struct sks_smk *smk;
+	size_t used = 0;
+	int err;
+
+	smk = sks_insert_smk(sess, hdr, ckr);
+	if (IS_ERR(smk))
+		return PTR_ERR(smk);
+	err = sks_blob_crypt(sess, smk, hdr, buf, false);
+	sks_smk_put(smk);
+	if (err)
+		return sks_fail(ckr, err == -EBADMSG ?
+				SKS_CKR_ENCRYPTED_DATA_INVALID :
+				SKS_CKR_DEVICE_ERROR);
+	*recs = buf + SKS_BLOB_HDR_LEN;
+	*end = *recs + hdr->payload_len;
+	if (hdr->flags & SKS_BLOB_F_AUTH) {
+		if (sks_blob_get_auth(*recs, hdr->payload_len, &auth, &used))
+			return sks_fail(ckr, SKS_CKR_DATA_INVALID);
+		a = &auth;
+	}
+	*recs += used;
+	return sks_sim_auth_check(sess->slot, a, secrets, ckr);
+}
+
 /**
  * sks_ioc_insert() - SKS_IOC_INSERT: unwrap an SKS blob into session objects.
  * @sess: the session.
  * @arg: struct sks_insert.
  * @ckr: out: result code.
  *
- * Order of checks: blob length (above 64 KiB: CKR_DATA_LEN_RANGE),
+ * Order of checks: the authorisation secrets (CKR_ARGUMENTS_BAD,
+ * CKR_PIN_LEN_RANGE), blob length (above 64 KiB: CKR_DATA_LEN_RANGE),
  * login as CO on a V1 partition, reading the blob, header
  * (CKR_DATA_INVALID: magic, version, lengths, truncation, trailing
  * bytes), then a count query (@handles 0: CKR_OK, the header's count),
  * SMK fingerprint (CKR_SMK_ID_NOT_FOUND), authentication
- * (CKR_ENCRYPTED_DATA_INVALID), room for the handles
- * (CKR_BUFFER_TOO_SMALL, needed count in @count), records
- * (CKR_DATA_INVALID), capacity (CKR_DEVICE_MEMORY). Nothing is created
- * unless everything succeeds. Usage-limited keys share the count of the
- * partition's ledger entry of their key (sks_objects_publish_locked()).
+ * (CKR_ENCRYPTED_DATA_INVALID), the auth section (CKR_DATA_INVALID) and
+ * the secrets (sks_sim_auth_check(): CKR_ARGUMENTS_BAD, CKR_PIN_LOCKED,
+ * CKR_PIN_INCORRECT), room for the handles (CKR_BUFFER_TOO_SMALL, needed
+ * count in @count), records (CKR_DATA_INVALID), capacity
+ * (CKR_DEVICE_MEMORY). Nothing is created unless everything succeeds.
+ * Usage-limited keys share the count of the partition's ledger entry of
+ * their key (sks_objects_publish_locked()).
  *
  * Context: process context, may sleep; takes slot->lock and blob_lock.
  * Return: 0 or a negative errno.
@@ -345,52 +436,32 @@ int sks_ioc_insert(struct sks_session *sess, void *arg, u32 *ckr)
 {
 	struct sks_insert *in = arg;
 	struct sks_slot *slot = sess->slot;
+	struct sks_sim_secrets *secrets;
 	struct sks_object **objs = NULL;
-	struct sks_smk *smk = NULL;
 	struct sks_blob_hdr hdr = {};
 	u32 *handles = NULL, i, room = in->count;
+	const u8 *recs, *end;
 	u8 *buf;
-	int err;
+	int err = 0;
 
 	in->count = 0;
-	if (in->blob_len > SKS_MAX_BLOB_SIZE)
-		return sks_fail(ckr, SKS_CKR_DATA_LEN_RANGE);
-	mutex_lock(&slot->lock);
-	err = sks_session_require(sess, true, ckr);
-	if (!err && slot->type != SKS_SLOT_V1)
-		err = sks_fail(ckr, SKS_CKR_FUNCTION_NOT_SUPPORTED);
-	mutex_unlock(&slot->lock);
-	if (err)
-		return err;
-
-	buf = kmalloc(in->blob_len + SKS_BLOB_IV_LEN, GFP_KERNEL_ACCOUNT);
-	if (!buf)
-		return sks_fail(ckr, SKS_CKR_HOST_MEMORY);
-	if (copy_from_user(buf, u64_to_user_ptr(in->blob), in->blob_len)) {
-		err = sks_fail_errno(ckr, SKS_CKR_ARGUMENTS_BAD, -EFAULT);
-		goto out;
-	}
-	if (sks_blob_get_hdr(buf, in->blob_len, &hdr)) {
-		err = sks_fail(ckr, SKS_CKR_DATA_INVALID);
-		goto out;
+	if (in->reserved)
+		return sks_fail(ckr, SKS_CKR_ARGUMENTS_BAD);
+	secrets = sks_sim_secrets_read(in->auth, in->auth_count, ckr);
+	if (IS_ERR(secrets))
+		return PTR_ERR(secrets);
+	buf = sks_blob_read(sess, in->blob, in->blob_len, &hdr, ckr);
+	if (IS_ERR(buf)) {
+		sks_sim_secrets_free(secrets);
+		return PTR_ERR(buf);
 	}
 	if (!in->handles) {
 		in->count = hdr.count;	/* count query: nothing inserted */
 		goto out;
 	}
-	smk = sks_insert_smk(sess, &hdr, ckr);
-	if (IS_ERR(smk)) {
-		err = PTR_ERR(smk);
-		smk = NULL;
+	err = sks_blob_unseal(sess, &hdr, buf, secrets, &recs, &end, ckr);
+	if (err)
 		goto out;
-	}
-	err = sks_blob_crypt(sess, smk, &hdr, buf, false);
-	if (err) {
-		err = sks_fail(ckr, err == -EBADMSG ?
-			       SKS_CKR_ENCRYPTED_DATA_INVALID :
-			       SKS_CKR_DEVICE_ERROR);
-		goto out;
-	}
 	if (room < hdr.count) {
 		in->count = hdr.count;
 		err = sks_fail(ckr, SKS_CKR_BUFFER_TOO_SMALL);
@@ -403,7 +474,7 @@ int sks_ioc_insert(struct sks_session *sess, void *arg, u32 *ckr)
 		err = sks_fail(ckr, SKS_CKR_HOST_MEMORY);
 		goto out;
 	}
-	err = sks_insert_build(sess, buf, &hdr, objs, ckr);
+	err = sks_insert_build(sess, recs, end, &hdr, objs, ckr);
 	if (!err)
 		err = sks_insert_commit(sess, objs, hdr.count, handles, ckr);
 	if (err)
@@ -421,8 +492,179 @@ out:
 		sks_object_put(objs[i]);
 	kfree(objs);
 	kfree(handles);
-	sks_smk_put(smk);
 	kfree_sensitive(buf);
+	sks_sim_secrets_free(secrets);
+	return err;
+}
+
+/* The one key of a multi-sign blob, as an object that is never published. */
+static struct sks_object *sks_multi_sign_key(struct sks_session *sess,
+					     const struct sks_blob_hdr *hdr,
+					     const u8 *recs, const u8 *end,
+					     u32 *ckr)
+{
+	struct sks_slot *slot = sess->slot;
+	struct sks_object *obj;
+	struct sks_blob_rec r;
+	size_t used;
+	int err;
+
+	if (sks_blob_get_rec(recs, end - recs, hdr->version, &r, &used) ||
+	    recs + used != end)
+		return ERR_PTR(sks_fail(ckr, SKS_CKR_DATA_INVALID));
+	obj = sks_object_from_rec(sess->slot, &r, 0, ckr);
+	if (IS_ERR(obj) || !obj->usage_limit)
+		return obj;
+	/* its uses count in the partition's ledger, as an inserted copy's */
+	mutex_lock(&slot->lock);
+	err = sks_session_require(sess, true, ckr);
+	if (!err)
+		err = sks_ledger_bind_locked(slot, obj, ckr);
+	if (!err && obj->made && slot->used > slot->capacity) {
+		sks_ledger_unbind_all_locked(slot, &obj, 1);
+		err = sks_fail(ckr, SKS_CKR_DEVICE_MEMORY);
+	}
+	mutex_unlock(&slot->lock);
+	if (!err)
+		return obj;
+	sks_object_put(obj);
+	return ERR_PTR(err);
+}
+
+/* Sign every input; the uses are counted already. */
+static int sks_multi_sign_run(struct sks_object *key,
+			      const struct sks_multi_sign *ms,
+			      struct sks_multi_sign_item *items, u32 *ckr)
+{
+	u8 sig[SKS_SIG_MAX], *msg;
+	u32 i, len;
+	int err = 0;
+
+	msg = kvmalloc(SKS_MAX_DATA_SIZE, GFP_KERNEL_ACCOUNT);
+	if (!msg)
+		return sks_fail(ckr, SKS_CKR_HOST_MEMORY);
+	for (i = 0; i < ms->count && !err; i++) {
+		if (copy_from_user(msg, u64_to_user_ptr(items[i].data),
+				   items[i].data_len)) {
+			err = sks_fail_errno(ckr, SKS_CKR_ARGUMENTS_BAD, -EFAULT);
+			break;
+		}
+		err = sks_sign_obj(key, ms->mechanism, ms->flags, msg,
+				   items[i].data_len, sig, &len);
+		if (err) {
+			err = sks_fail(ckr, SKS_CKR_DEVICE_ERROR);
+			break;
+		}
+		if (copy_to_user(u64_to_user_ptr(items[i].sig), sig, len))
+			err = sks_fail_errno(ckr, SKS_CKR_ARGUMENTS_BAD, -EFAULT);
+		items[i].sig_len = len;
+		cond_resched();
+	}
+	memzero_explicit(sig, sizeof(sig));
+	kvfree(msg);
+	return err;
+}
+
+/**
+ * sks_ioc_multi_sign() - SKS_IOC_MULTI_SIGN: sign many inputs with the key
+ * of an SKS blob (Luna's CA_SIMMultiSign).
+ * @sess: the session.
+ * @arg: struct sks_multi_sign.
+ * @ckr: out: result code.
+ *
+ * Order of checks: @count (1..SKS_MAX_MULTI_SIGN: CKR_ARGUMENTS_BAD), the
+ * items (reading them; each @data_len: CKR_DATA_LEN_RANGE, CKM_ECDSA 1..64
+ * bytes), the secrets, then the blob as SKS_IOC_INSERT checks it (without
+ * its count query), one record (CKR_ARGUMENTS_BAD for a blob of several
+ * objects; CKR_DATA_INVALID for a bad record), the key against @mechanism
+ * and @flags (sks_sign_prepare()), every output's room
+ * (CKR_BUFFER_TOO_SMALL, each @sig_len set to the largest signature),
+ * the usage limit for @count uses (CKR_KEY_NOT_ACTIVE); then every input
+ * is signed. The items' @sig_len are written back on success and on
+ * CKR_BUFFER_TOO_SMALL.
+ *
+ * Context: process context, may sleep; takes slot->lock and blob_lock.
+ * Return: 0 or a negative errno.
+ */
+int sks_ioc_multi_sign(struct sks_session *sess, void *arg, u32 *ckr)
+{
+	struct sks_multi_sign *ms = arg;
+	struct sks_multi_sign_item *items;
+	struct sks_sim_secrets *secrets = NULL;
+	struct sks_object *key = NULL;
+	struct sks_blob_hdr hdr = {};
+	bool write_back = false;
+	const u8 *recs, *end;
+	u8 *buf = NULL;
+	u32 i, max;
+	int err = 0;
+
+	if (!ms->count || ms->count > SKS_MAX_MULTI_SIGN)
+		return sks_fail(ckr, SKS_CKR_ARGUMENTS_BAD);
+	items = sks_memdup_user(ms->items, ms->count * sizeof(*items),
+				SKS_MAX_MULTI_SIGN * sizeof(*items), ckr);
+	if (IS_ERR(items))
+		return PTR_ERR(items);
+	for (i = 0; i < ms->count && !err; i++)
+		if (ms->mechanism == SKS_CKM_ECDSA ?
+		    !items[i].data_len || items[i].data_len > SHA512_DIGEST_SIZE :
+		    items[i].data_len > SKS_MAX_DATA_SIZE)
+			err = sks_fail(ckr, SKS_CKR_DATA_LEN_RANGE);
+	if (err)
+		goto out;
+	secrets = sks_sim_secrets_read(ms->auth, ms->auth_count, ckr);
+	if (IS_ERR(secrets)) {
+		err = PTR_ERR(secrets);
+		secrets = NULL;
+		goto out;
+	}
+	buf = sks_blob_read(sess, ms->blob, ms->blob_len, &hdr, ckr);
+	if (IS_ERR(buf)) {
+		err = PTR_ERR(buf);
+		buf = NULL;
+		goto out;
+	}
+	err = sks_blob_unseal(sess, &hdr, buf, secrets, &recs, &end, ckr);
+	if (err)
+		goto out;
+	if (hdr.count != 1) {
+		err = sks_fail(ckr, SKS_CKR_ARGUMENTS_BAD);
+		goto out;
+	}
+	key = sks_multi_sign_key(sess, &hdr, recs, end, ckr);
+	if (IS_ERR(key)) {
+		err = PTR_ERR(key);
+		key = NULL;
+		goto out;
+	}
+	err = sks_sign_prepare(key, ms->mechanism, ms->flags, &max, ckr);
+	if (err)
+		goto out;
+	for (i = 0; i < ms->count; i++) {
+		if (items[i].sig_len < max) {
+			err = sks_fail(ckr, SKS_CKR_BUFFER_TOO_SMALL);
+			items[i].sig_len = max;
+		}
+	}
+	write_back = true;
+	if (err)
+		goto out;
+	if (!sks_object_count_uses(key, ms->count)) {
+		err = sks_fail(ckr, SKS_CKR_KEY_NOT_ACTIVE);
+		goto out;
+	}
+	if (key->usage_limit)	/* the ledger's count is durable */
+		sks_state_changed(sess->slot);
+	err = sks_multi_sign_run(key, ms, items, ckr);
+out:
+	if (write_back && copy_to_user(u64_to_user_ptr(ms->items), items,
+				       ms->count * sizeof(*items)))
+		err = sks_fail_errno(ckr, SKS_CKR_ARGUMENTS_BAD, -EFAULT);
+	if (key)
+		sks_object_put(key);
+	kfree_sensitive(buf);
+	sks_sim_secrets_free(secrets);
+	kfree(items);
 	return err;
 }
 

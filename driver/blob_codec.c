@@ -79,8 +79,9 @@ EXPORT_SYMBOL_IF_KUNIT(sks_blob_put_hdr);
  * @h: out: decoded header.
  *
  * Refuses a bad magic, an unknown version (1 and 2 are known) or header
- * length, unknown flags, an object count out of range and any length
- * mismatch (truncation or trailing bytes).
+ * length, unknown flags (version 2 knows SKS_BLOB_F_AUTH), an object
+ * count out of range and any length mismatch (truncation or trailing
+ * bytes).
  *
  * Context: any.
  * Return: 0, or -EBADMSG.
@@ -99,11 +100,14 @@ int sks_blob_get_hdr(const u8 *buf, size_t len, struct sks_blob_hdr *h)
 	h->flags = sks_get_le32(buf + HDR_FLAGS);
 	h->count = sks_get_le32(buf + HDR_COUNT);
 	h->payload_len = sks_get_le32(buf + HDR_PAYLOAD_LEN);
-	if (h->flags || !h->count || h->count > SKS_BLOB_MAX_COUNT)
+	if (h->flags & ~(h->version == SKS_BLOB_VERSION ? SKS_BLOB_F_AUTH : 0))
+		return -EBADMSG;
+	if (!h->count || h->count > SKS_BLOB_MAX_COUNT)
 		return -EBADMSG;
 	if (h->payload_len != len - SKS_BLOB_HDR_LEN - SKS_BLOB_TAG_LEN)
 		return -EBADMSG;
-	if (h->payload_len < (size_t)h->count * sks_blob_rec_fixed(h->version))
+	if (h->payload_len < (size_t)h->count * sks_blob_rec_fixed(h->version) +
+	    (h->flags & SKS_BLOB_F_AUTH ? sks_blob_auth_size(1) : 0))
 		return -EBADMSG;
 	memcpy(h->fingerprint, buf + HDR_FP, SKS_BLOB_FP_LEN);
 	memcpy(h->salt, buf + HDR_SALT, SKS_BLOB_SALT_LEN);
@@ -207,3 +211,47 @@ int sks_blob_get_rec(const u8 *buf, size_t len, u32 version,
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(sks_blob_get_rec);
+
+/**
+ * sks_blob_auth_size() - encoded size of an auth section.
+ * @n: number of verifiers.
+ *
+ * Context: any.
+ * Return: size in bytes.
+ */
+size_t sks_blob_auth_size(u32 n)
+{
+	return SKS_BLOB_AUTH_FIXED + (size_t)n * SKS_BLOB_AUTH_VERIFIER_LEN;
+}
+EXPORT_SYMBOL_IF_KUNIT(sks_blob_auth_size);
+
+/**
+ * sks_blob_get_auth() - parse the auth section at the start of a
+ * decrypted payload (header flag SKS_BLOB_F_AUTH).
+ * @buf: the payload.
+ * @len: its length.
+ * @a: out: the section, pointing into @buf.
+ * @used: out: its size.
+ *
+ * Context: any.
+ * Return: 0, or -EBADMSG (N or M out of range, reserved bytes set,
+ * truncated).
+ */
+int sks_blob_get_auth(const u8 *buf, size_t len, struct sks_blob_auth *a,
+		      size_t *used)
+{
+	if (len < SKS_BLOB_AUTH_FIXED)
+		return -EBADMSG;
+	a->n = sks_get_le16(buf);
+	a->m = sks_get_le16(buf + 2);
+	if (!a->n || a->n > SKS_BLOB_AUTH_MAX || !a->m || a->m > a->n ||
+	    sks_get_le32(buf + 4))
+		return -EBADMSG;
+	*used = sks_blob_auth_size(a->n);
+	if (*used > len)
+		return -EBADMSG;
+	a->key = buf + 8;
+	a->verifiers = buf + SKS_BLOB_AUTH_FIXED;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(sks_blob_get_auth);

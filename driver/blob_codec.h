@@ -42,12 +42,13 @@
 #define SKS_BLOB_LABEL_MAX	64
 #define SKS_BLOB_ID_MAX		64
 #define SKS_BLOB_VALUE_MAX	65536
+#define SKS_BLOB_AUTH_MAX	16	/* N */
 
 /**
  * struct sks_blob_hdr - decoded blob header (authenticated as AAD).
  * @version: format version (SKS_BLOB_VERSION, or SKS_BLOB_VERSION_1 when
  *	read); the records of the payload have the same version.
- * @flags: must be 0 in version 1.
+ * @flags: 0, or in version 2 SKS_BLOB_F_AUTH (an auth section first).
  * @count: number of object records in the payload.
  * @payload_len: length of the encrypted payload (tag excluded).
  * @fingerprint: fingerprint of the SMK the blob key was derived from.
@@ -98,7 +99,24 @@ struct sks_blob_rec {
 	const u8 *value;
 };
 
+/**
+ * struct sks_blob_auth - the decoded auth section of a blob.
+ * @n: number of verifiers, 1..SKS_BLOB_AUTH_MAX.
+ * @m: secrets needed, 1..@n.
+ * @key: the verifier key (HMAC-SHA-256).
+ * @verifiers: @n verifiers, pointing into the payload.
+ */
+struct sks_blob_auth {
+	u32 n;
+	u32 m;
+	const u8 *key;
+	const u8 *verifiers;
+};
+
 size_t sks_blob_rec_size(const struct sks_blob_rec *r);
+size_t sks_blob_auth_size(u32 n);
+int sks_blob_get_auth(const u8 *buf, size_t len, struct sks_blob_auth *a,
+		      size_t *used);
 void sks_blob_put_hdr(u8 *out, const struct sks_blob_hdr *h);
 int sks_blob_get_hdr(const u8 *buf, size_t len, struct sks_blob_hdr *h);
 size_t sks_blob_put_rec(u8 *out, const struct sks_blob_rec *r);

@@ -12,8 +12,6 @@
 
 #include "sks.h"
 
-#define SKS_ECDSA_DER_MAX	(2 * 48 + 9)	/* P-384 ECDSA-Sig-Value */
-
 /**
  * sks_ecdsa_mechanism() - whether a mechanism is one of ECDSA's.
  * @mechanism: a CKM_* value.
@@ -158,55 +156,103 @@ out:
 	return err;
 }
 
-/* Hash the message of @s as its mechanism asks; *@hlen gets its length. */
-static int sks_ecdsa_hash(const struct sks_sign *s, const u8 *msg, u8 *h,
+/* Hash @msg as @mechanism asks; *@hlen gets its length. */
+static int sks_ecdsa_hash(u32 mechanism, const u8 *msg, u32 len, u8 *h,
 			  size_t *hlen)
 {
 	int n;
 
-	if (s->mechanism == SKS_CKM_ECDSA) {
-		memcpy(h, msg, s->data_len);
-		*hlen = s->data_len;
+	if (mechanism == SKS_CKM_ECDSA) {
+		memcpy(h, msg, len);
+		*hlen = len;
 		return 0;
 	}
-	n = sks_ec_hash_msg(s->mechanism == SKS_CKM_ECDSA_SHA384, msg,
-			    s->data_len, h);
+	n = sks_ec_hash_msg(mechanism == SKS_CKM_ECDSA_SHA384, msg, len, h);
 	if (n < 0)
 		return n;
 	*hlen = n;
 	return 0;
 }
 
-/* Sign: the room check, the hash, one use, the signature, the copy out. */
-static int sks_ecdsa_sign_op(struct sks_session *sess, struct sks_object *obj,
-			     const struct sks_ec_curve *c, struct sks_sign *s,
-			     const u8 *msg, u32 room, u32 *ckr)
+/**
+ * sks_ecdsa_sig_max() - the largest signature of an EC key.
+ * @obj: an EC key.
+ * @der: DER (SKS_SIGN_DER) rather than r || s.
+ *
+ * Context: any.
+ * Return: bytes.
+ */
+u32 sks_ecdsa_sig_max(const struct sks_object *obj, bool der)
 {
-	u8 h[SHA512_DIGEST_SIZE], raw[96], der[SKS_ECDSA_DER_MAX];
-	bool want_der = s->flags & SKS_SIGN_DER;
-	u32 raw_len = sks_ec_sizes(c, NULL, NULL), len;
+	const struct sks_ec_curve *c = sks_ec_curve_of(obj->obj_class,
+						       obj->value_len);
+	u32 raw = sks_ec_sizes(c, NULL, NULL);
+
+	return der ? raw + 9 : raw;
+}
+
+/**
+ * sks_ecdsa_sign_obj() - sign with an EC private key; no use is counted.
+ * @obj: the key (class, type and CKA_SIGN checked by the caller).
+ * @mechanism: SKS_CKM_ECDSA (@msg is a hash of 1..64 bytes) or
+ *	SKS_CKM_ECDSA_SHA256/384.
+ * @der: write DER rather than r || s.
+ * @msg: the input.
+ * @len: its length.
+ * @sig: room for sks_ecdsa_sig_max() bytes.
+ * @sig_len: out: the signature's length.
+ *
+ * Context: process context, may sleep.
+ * Return: 0 or a negative errno.
+ */
+int sks_ecdsa_sign_obj(const struct sks_object *obj, u32 mechanism, bool der,
+		       const u8 *msg, u32 len, u8 *sig, u32 *sig_len)
+{
+	const struct sks_ec_curve *c = sks_ec_curve_of(obj->obj_class,
+						       obj->value_len);
+	u8 h[SHA512_DIGEST_SIZE], raw[96];
+	u32 raw_len = sks_ec_sizes(c, NULL, NULL);
 	size_t hlen;
 	int err;
 
-	err = sks_ecdsa_hash(s, msg, h, &hlen);
-	if (err)
-		return sks_fail(ckr, SKS_CKR_DEVICE_ERROR);
+	err = sks_ecdsa_hash(mechanism, msg, len, h, &hlen);
+	if (!err)
+		err = sks_ecdsa_sign(c, sks_obj_value(obj), h, hlen, true, raw);
+	if (!err && der) {
+		*sig_len = sks_ecdsa_to_der(raw, raw_len / 2, sig);
+	} else if (!err) {
+		memcpy(sig, raw, raw_len);
+		*sig_len = raw_len;
+	}
+	memzero_explicit(h, sizeof(h));
+	memzero_explicit(raw, sizeof(raw));
+	return err;
+}
+
+/* Sign: one use, the signature, the room check, the copy out. */
+static int sks_ecdsa_sign_op(struct sks_session *sess, struct sks_object *obj,
+			     struct sks_sign *s, const u8 *msg, u32 room,
+			     u32 *ckr)
+{
+	u8 sig[SKS_ECDSA_DER_MAX];
+	u32 len;
+	int err;
+
 	if (!sks_object_count_use(obj))
 		return sks_fail(ckr, SKS_CKR_KEY_NOT_ACTIVE);
 	if (obj->usage_limit)
 		sks_state_changed(sess->slot);
-	err = sks_ecdsa_sign(c, sks_obj_value(obj), h, hlen, true, raw);
+	err = sks_ecdsa_sign_obj(obj, s->mechanism, s->flags & SKS_SIGN_DER,
+				 msg, s->data_len, sig, &len);
 	if (err)
 		return sks_fail(ckr, SKS_CKR_DEVICE_ERROR);
-	len = want_der ? sks_ecdsa_to_der(raw, raw_len / 2, der) : raw_len;
 	if (room < len) {	/* a DER signature shorter than the maximum */
 		s->sig_len = len;
 		return sks_fail(ckr, SKS_CKR_BUFFER_TOO_SMALL);
 	}
-	if (copy_to_user(u64_to_user_ptr(s->sig), want_der ? der : raw, len))
+	if (copy_to_user(u64_to_user_ptr(s->sig), sig, len))
 		return sks_fail_errno(ckr, SKS_CKR_ARGUMENTS_BAD, -EFAULT);
 	s->sig_len = len;
-	memzero_explicit(h, sizeof(h));
 	return 0;
 }
 
@@ -233,7 +279,7 @@ static int sks_ecdsa_verify_op(struct sks_object *obj,
 	kfree(given);
 	if (err)
 		return err;
-	err = sks_ecdsa_hash(s, msg, h, &hlen);
+	err = sks_ecdsa_hash(s->mechanism, msg, s->data_len, h, &hlen);
 	if (err)
 		return sks_fail(ckr, SKS_CKR_DEVICE_ERROR);
 	if (!sks_object_count_use(obj))
@@ -286,8 +332,7 @@ int sks_ecdsa(struct sks_session *sess, struct sks_sign *s, bool sign,
 	if (IS_ERR(obj))
 		return PTR_ERR(obj);
 	c = sks_ec_curve_of(obj->obj_class, obj->value_len);
-	max = s->flags & SKS_SIGN_DER ? sks_ec_sizes(c, NULL, NULL) + 9 :
-	      sks_ec_sizes(c, NULL, NULL);
+	max = sks_ecdsa_sig_max(obj, s->flags & SKS_SIGN_DER);
 	if (sign && (!s->sig || room < max)) {
 		s->sig_len = max;
 		if (s->sig)
@@ -309,7 +354,7 @@ int sks_ecdsa(struct sks_session *sess, struct sks_sign *s, bool sign,
 		goto out;
 	}
 	if (sign)
-		err = sks_ecdsa_sign_op(sess, obj, c, s, msg, room, ckr);
+		err = sks_ecdsa_sign_op(sess, obj, s, msg, room, ckr);
 	else
 		err = sks_ecdsa_verify_op(obj, c, s, msg, ckr);
 out:

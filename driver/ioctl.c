@@ -200,6 +200,9 @@ int sks_handles_first_duplicate(const u32 *handles, u32 count, u32 *first)
  * @cmd: the full command (its _IOC_SIZE is the kernel's struct size).
  * @ver0: the struct's first published size (SKS_*_SIZE_VER0).
  * @valid_flags: flag bits accepted in the struct's first field.
+ * @len_off: offset of the struct's output length or count, which every
+ *	failure leaves 0 (the handlers do so for theirs, the dispatcher for
+ *	the flags it refuses), or 0 if it has none.
  * @sess_fn: handler of a slot ioctl (/dev/sksN), or NULL.
  * @hsm_fn: handler of a control ioctl (/dev/sks-control), or NULL.
  */
@@ -207,6 +210,7 @@ struct sks_ioctl_desc {
 	unsigned int cmd;
 	u32 ver0;
 	u32 valid_flags;
+	u32 len_off;
 	int (*sess_fn)(struct sks_session *sess, void *arg, u32 *ckr);
 	int (*hsm_fn)(struct sks_hsm *hsm, void *arg, u32 *ckr);
 };
@@ -222,6 +226,14 @@ struct sks_ioctl_desc {
 		.valid_flags = (_flags), ._kind = (_fn),		\
 	}
 
+/* The same, for a struct sks_<_type> with an output length <_len>. */
+#define SKS_IOCTL_LEN(_cmd, _struct, _flags, _kind, _fn, _type, _len)	\
+	[_IOC_NR(SKS_##_cmd)] = {					\
+		.cmd = SKS_##_cmd, .ver0 = SKS_##_struct##_SIZE_VER0,	\
+		.valid_flags = (_flags), ._kind = (_fn),		\
+		.len_off = offsetof(struct sks_##_type, _len),		\
+	}
+
 /*
  * Every ioctl, indexed by _IOC_NR: 0x00..0x0f on /dev/sks-control, the
  * rest on the slot devices (include/uapi/linux/sks.h groups them alike).
@@ -231,10 +243,11 @@ static const struct sks_ioctl_desc sks_ioctls[] = {
 	SKS_IOCTL(CTL_CREATE_SLOT, SLOT_CREATE, SKS_SLOT_CREATE_AT,
 		  hsm_fn, sks_ctl_create_slot),
 	SKS_IOCTL(CTL_DELETE_SLOT, SLOT_DELETE, 0, hsm_fn, sks_ctl_delete_slot),
-	SKS_IOCTL(CTL_LIST_SLOTS, SLOT_LIST, 0, hsm_fn, sks_ctl_list_slots),
+	SKS_IOCTL_LEN(CTL_LIST_SLOTS, SLOT_LIST, 0, hsm_fn, sks_ctl_list_slots,
+		      slot_list, count),
 	SKS_IOCTL(CTL_IMAGE_LOAD, IMAGE_LOAD, 0, hsm_fn, sks_ctl_image_load),
-	SKS_IOCTL(CTL_STATE_SAVE, STATE_SAVE, SKS_STATE_SAVE_HSM, hsm_fn,
-		  sks_ctl_state_save),
+	SKS_IOCTL_LEN(CTL_STATE_SAVE, STATE_SAVE, SKS_STATE_SAVE_HSM, hsm_fn,
+		      sks_ctl_state_save, state_save, record_len),
 	SKS_IOCTL(CTL_STATE_LOAD, STATE_LOAD, 0, hsm_fn, sks_ctl_state_load),
 	SKS_IOCTL(IOC_SESSION_INFO, SESSION_INFO, 0,
 		  sess_fn, sks_ioc_session_info),
@@ -251,21 +264,28 @@ static const struct sks_ioctl_desc sks_ioctls[] = {
 	SKS_IOCTL(IOC_CREATE_OBJECT, CREATE_OBJECT, 0,
 		  sess_fn, sks_ioc_create_object),
 	SKS_IOCTL(IOC_GET_ATTRS, GET_ATTRS, 0, sess_fn, sks_ioc_get_attrs),
-	SKS_IOCTL(IOC_GET_VALUE, GET_VALUE, 0, sess_fn, sks_ioc_get_value),
-	SKS_IOCTL(IOC_FIND_OBJECTS, FIND_OBJECTS, SKS_FIND_ALL,
-		  sess_fn, sks_ioc_find_objects),
+	SKS_IOCTL_LEN(IOC_GET_VALUE, GET_VALUE, 0, sess_fn, sks_ioc_get_value,
+		      get_value, len),
+	SKS_IOCTL_LEN(IOC_FIND_OBJECTS, FIND_OBJECTS, SKS_FIND_ALL,
+		      sess_fn, sks_ioc_find_objects, find_objects, count),
 	SKS_IOCTL(IOC_DESTROY_OBJECT, DESTROY_OBJECT, 0,
 		  sess_fn, sks_ioc_destroy_object),
 	SKS_IOCTL(IOC_GENERATE_KEY_PAIR, GENERATE_KEY_PAIR, 0, sess_fn,
 		  sks_ioc_generate_key_pair),
 	SKS_IOCTL(IOC_DERIVE_KEY, DERIVE_KEY, 0, sess_fn, sks_ioc_derive_key),
-	SKS_IOCTL(IOC_ENCRYPT, CRYPT, 0, sess_fn, sks_ioc_encrypt),
-	SKS_IOCTL(IOC_DECRYPT, CRYPT, 0, sess_fn, sks_ioc_decrypt),
-	SKS_IOCTL(IOC_SIGN, SIGN, SKS_SIGN_DER, sess_fn, sks_ioc_sign),
+	SKS_IOCTL_LEN(IOC_ENCRYPT, CRYPT, 0, sess_fn, sks_ioc_encrypt,
+		      crypt, out_len),
+	SKS_IOCTL_LEN(IOC_DECRYPT, CRYPT, 0, sess_fn, sks_ioc_decrypt,
+		      crypt, out_len),
+	SKS_IOCTL_LEN(IOC_SIGN, SIGN, SKS_SIGN_DER, sess_fn, sks_ioc_sign,
+		      sign, sig_len),
 	SKS_IOCTL(IOC_VERIFY, SIGN, SKS_SIGN_DER, sess_fn, sks_ioc_verify),
-	SKS_IOCTL(IOC_EXTRACT, EXTRACT, SKS_EXTRACT_DELETE,
-		  sess_fn, sks_ioc_extract),
-	SKS_IOCTL(IOC_INSERT, INSERT, 0, sess_fn, sks_ioc_insert),
+	SKS_IOCTL_LEN(IOC_EXTRACT, EXTRACT, SKS_EXTRACT_DELETE,
+		      sess_fn, sks_ioc_extract, extract, blob_len),
+	SKS_IOCTL_LEN(IOC_INSERT, INSERT, 0, sess_fn, sks_ioc_insert,
+		      insert, count),
+	SKS_IOCTL(IOC_MULTI_SIGN, MULTI_SIGN, SKS_SIGN_DER, sess_fn,
+		  sks_ioc_multi_sign),
 	SKS_IOCTL(IOC_SMK_ROLLOVER, SIMPLE,
 		  SKS_ROLLOVER_START | SKS_ROLLOVER_END,
 		  sess_fn, sks_ioc_smk_rollover),
@@ -274,13 +294,14 @@ static const struct sks_ioctl_desc sks_ioctls[] = {
 		  sess_fn, sks_ioc_archive_backup),
 	SKS_IOCTL(IOC_ARCHIVE_RESTORE, ARCHIVE_RESTORE, 0,
 		  sess_fn, sks_ioc_archive_restore),
-	SKS_IOCTL(IOC_ARCHIVE_LIST, ARCHIVE_LIST, 0,
-		  sess_fn, sks_ioc_archive_list),
+	SKS_IOCTL_LEN(IOC_ARCHIVE_LIST, ARCHIVE_LIST, 0,
+		      sess_fn, sks_ioc_archive_list, archive_list, count),
 	SKS_IOCTL(IOC_ARCHIVE_SHOW, ARCHIVE_SHOW, 0,
 		  sess_fn, sks_ioc_archive_show),
 	SKS_IOCTL(IOC_ARCHIVE_DELETE, ARCHIVE_SHOW, 0,
 		  sess_fn, sks_ioc_archive_delete),
-	SKS_IOCTL(IOC_IMAGE_SAVE, IMAGE_SAVE, 0, sess_fn, sks_ioc_image_save),
+	SKS_IOCTL_LEN(IOC_IMAGE_SAVE, IMAGE_SAVE, 0, sess_fn,
+		      sks_ioc_image_save, image_save, image_len),
 	SKS_IOCTL(IOC_BATCH, BATCH, SKS_BATCH_STOP_ON_ERROR,
 		  sess_fn, sks_ioc_batch),
 };
@@ -321,8 +342,11 @@ static void __maybe_unused sks_build_check_abi(void)
 	SKS_CHECK_ABI(destroy_object, DESTROY_OBJECT, 16);
 	SKS_CHECK_ABI(crypt, CRYPT, 64);
 	SKS_CHECK_ABI(sign, SIGN, 40);
-	SKS_CHECK_ABI(extract, EXTRACT, 32);
-	SKS_CHECK_ABI(insert, INSERT, 32);
+	SKS_CHECK_ABI(extract, EXTRACT, 48);
+	SKS_CHECK_ABI(insert, INSERT, 48);
+	SKS_CHECK_ABI(auth_secret, AUTH_SECRET, 16);
+	SKS_CHECK_ABI(multi_sign, MULTI_SIGN, 48);
+	SKS_CHECK_ABI(multi_sign_item, MULTI_SIGN_ITEM, 24);
 	SKS_CHECK_ABI(batch, BATCH, 40);
 	SKS_CHECK_ABI(batch_op, BATCH_OP, SKS_BATCH_OP_SIZE_VER0);
 	SKS_CHECK_ABI(archive_backup, ARCHIVE_BACKUP, 120);
@@ -349,7 +373,8 @@ static void __maybe_unused sks_build_check_abi(void)
  *
  * The struct is read with copy_struct_from_user() (zero-extended if short,
  * -E2BIG if longer with a non-zero tail, -EINVAL if smaller than the first
- * version). Unknown flag bits give -EINVAL. Once the struct was read, the
+ * version). Unknown flag bits give -EINVAL (and the output length, if
+ * the struct has one, 0). Once the struct was read, the
  * result code is written back into its second field on every return.
  * The kernel copy lives on the stack (SKS_IOCTL_MAX_SIZE bytes) and is
  * wiped before returning.
@@ -383,12 +408,15 @@ long sks_dispatch(struct sks_session *sess, struct sks_hsm *hsm,
 	if (ret)
 		goto out_wipe;
 
-	if (hdr[0] & ~d->valid_flags)
+	if (hdr[0] & ~d->valid_flags) {
 		ret = sks_fail(&ckr, SKS_CKR_ARGUMENTS_BAD);
-	else if (sess)
+		if (d->len_off)
+			memset((u8 *)hdr + d->len_off, 0, sizeof(u32));
+	} else if (sess) {
 		ret = d->sess_fn(sess, hdr, &ckr);
-	else
+	} else {
 		ret = d->hsm_fn(hsm, hdr, &ckr);
+	}
 	if (ret && ckr == SKS_CKR_OK)
 		ckr = sks_errno_ckr(ret);
 	hdr[1] = ckr;

@@ -74,20 +74,7 @@ static bool sks_object_exhausted(struct sks_object *obj)
  */
 bool sks_object_count_use(struct sks_object *obj)
 {
-	atomic64_t *count;
-	s64 c;
-
-	if (!obj->usage_limit) {
-		atomic64_inc(&obj->usage_count);
-		return true;
-	}
-	count = &obj->usage->count;
-	c = atomic64_read(count);
-	do {
-		if ((u64)c >= obj->usage_limit)
-			return false;
-	} while (!atomic64_try_cmpxchg(count, &c, c + 1));
-	return true;
+	return sks_object_count_uses(obj, 1);
 }
 
 /*
@@ -439,6 +426,97 @@ out_free:
 out_put:
 	sks_object_put(obj);
 	return err;
+}
+
+/**
+ * sks_sign_prepare() - check that a key may sign with a mechanism.
+ * @obj: the key.
+ * @mechanism: an HMAC or ECDSA mechanism (SKS_CKM_*).
+ * @flags: 0 or SKS_SIGN_DER (ECDSA only).
+ * @sig_max: out: the largest signature.
+ * @ckr: out: result code.
+ *
+ * Context: any.
+ * Return: 0, or -EINVAL with CKR_MECHANISM_INVALID, CKR_ARGUMENTS_BAD
+ * (SKS_SIGN_DER with HMAC) or CKR_KEY_TYPE_INCONSISTENT, -EPERM with
+ * CKR_KEY_FUNCTION_NOT_PERMITTED (no CKA_SIGN).
+ */
+int sks_sign_prepare(const struct sks_object *obj, u32 mechanism, u32 flags,
+		     u32 *sig_max, u32 *ckr)
+{
+	static const u32 hmac_len[] = { 32, 48, 64 };
+	bool ecdsa = sks_ecdsa_mechanism(mechanism);
+	int idx = sks_hmac_index(mechanism);
+
+	if (!ecdsa && idx < 0)
+		return sks_fail(ckr, SKS_CKR_MECHANISM_INVALID);
+	if (flags & ~(ecdsa ? SKS_SIGN_DER : 0))
+		return sks_fail(ckr, SKS_CKR_ARGUMENTS_BAD);
+	if (obj->obj_class != (ecdsa ? SKS_CKO_PRIVATE_KEY : SKS_CKO_SECRET_KEY) ||
+	    obj->key_type != (ecdsa ? SKS_CKK_EC : SKS_CKK_GENERIC_SECRET))
+		return sks_fail(ckr, SKS_CKR_KEY_TYPE_INCONSISTENT);
+	if (!(obj->flags & SKS_OBJ_SIGN))
+		return sks_fail(ckr, SKS_CKR_KEY_FUNCTION_NOT_PERMITTED);
+	*sig_max = ecdsa ? sks_ecdsa_sig_max(obj, flags & SKS_SIGN_DER) :
+		   hmac_len[idx];
+	return 0;
+}
+
+/**
+ * sks_sign_obj() - sign with a key checked by sks_sign_prepare(); no use
+ * is counted (the caller has).
+ * @obj: the key.
+ * @mechanism: as for sks_sign_prepare().
+ * @flags: as for sks_sign_prepare().
+ * @msg: the input (CKM_ECDSA: a hash of 1..64 bytes).
+ * @len: its length.
+ * @sig: room for the largest signature.
+ * @sig_len: out: the signature's length.
+ *
+ * Context: process context, may sleep.
+ * Return: 0 or a negative errno.
+ */
+int sks_sign_obj(struct sks_object *obj, u32 mechanism, u32 flags,
+		 const u8 *msg, u32 len, u8 *sig, u32 *sig_len)
+{
+	struct crypto_shash *tfm;
+
+	if (sks_ecdsa_mechanism(mechanism))
+		return sks_ecdsa_sign_obj(obj, mechanism, flags & SKS_SIGN_DER,
+					  msg, len, sig, sig_len);
+	tfm = sks_object_hmac(obj, sks_hmac_index(mechanism));
+	if (IS_ERR(tfm))
+		return PTR_ERR(tfm);
+	*sig_len = crypto_shash_digestsize(tfm);
+	return crypto_shash_tfm_digest(tfm, msg, len, sig);
+}
+
+/**
+ * sks_object_count_uses() - count @n uses of a key at once, or none.
+ * @obj: the key.
+ * @n: how many.
+ *
+ * As sks_object_count_use(), for all-or-nothing batches.
+ *
+ * Context: any.
+ * Return: false if fewer than @n uses are left (nothing counted).
+ */
+bool sks_object_count_uses(struct sks_object *obj, u32 n)
+{
+	atomic64_t *count;
+	s64 c;
+
+	if (!obj->usage_limit) {
+		atomic64_add(n, &obj->usage_count);
+		return true;
+	}
+	count = &obj->usage->count;
+	c = atomic64_read(count);
+	do {
+		if ((u64)c + n > obj->usage_limit)
+			return false;
+	} while (!atomic64_try_cmpxchg(count, &c, c + n));
+	return true;
 }
 
 /* HMAC or ECDSA, by mechanism; SKS_SIGN_DER is for ECDSA only. */

@@ -164,8 +164,6 @@ int sks_ioc_session_info(struct sks_session *sess, void *arg, u32 *ckr)
 	u32 flags = info->flags;
 	int err = 0;
 
-	if (info->reserved)
-		return sks_fail(ckr, SKS_CKR_ARGUMENTS_BAD);
 	memset(info, 0, sizeof(*info));
 	info->flags = flags;
 	mutex_lock(&slot->lock);
@@ -182,6 +180,8 @@ int sks_ioc_session_info(struct sks_session *sess, void *arg, u32 *ckr)
 	info->cu_failures = slot->cu_lockout.failures;
 	if (slot->type == SKS_SLOT_BACKUP)
 		info->lockout_secs = sks_lockout_left(&slot->so_lockout);
+	info->sim_failures = slot->sim_lockout.failures;
+	info->sim_lockout_secs = sks_lockout_left(&slot->sim_lockout);
 	info->serial = slot->serial;
 	memcpy(info->label, slot->label, sizeof(info->label));
 	info->capacity = slot->capacity;

@@ -71,8 +71,8 @@ struct sks_secret {
 /**
  * struct sks_lockout - the bad-attempt counter of one secret.
  * @failures: consecutive failed checks; reset by a right secret.
- * @until: time lockouts: CLOCK_BOOTTIME second until which every check
- *	is refused, 0 if none (see sks_lockout_fail_timed()).
+ * @until: time lockouts: CLOCK_BOOTTIME nanosecond until which every
+ *	check is refused, 0 if none (see sks_lockout_fail()).
  *
  * Protected by the lock of the state it protects (the slot's lock).
  */
@@ -224,6 +224,7 @@ struct sks_hsm;
  * @so_lockout: SO (Backup HSM: HSM SO) bad-attempt counter.
  * @co_lockout: Crypto Officer bad-attempt counter.
  * @cu_lockout: Crypto User bad-attempt counter.
+ * @sim_lockout: V1: bad-attempt counter of blob authorisation secrets.
  * @sessions: open sessions.
  * @used: bytes charged by objects, ledger entries (and, BACKUP, archives).
  * @objects: handle -> struct sks_object.
@@ -281,6 +282,7 @@ struct sks_slot {
 	struct sks_lockout so_lockout;	/* protected by lock */
 	struct sks_lockout co_lockout;	/* protected by lock */
 	struct sks_lockout cu_lockout;	/* protected by lock */
+	struct sks_lockout sim_lockout;	/* protected by lock */
 	unsigned int sessions;		/* protected by lock */
 	u64 used;			/* protected by lock */
 	struct xarray objects;		/* protected by lock (and xa_lock) */
@@ -421,6 +423,7 @@ int sks_ioc_session_info(struct sks_session *sess, void *arg, u32 *ckr);
 u32 sks_lockout_left(const struct sks_lockout *l);
 void sks_lockout_fail(struct sks_lockout *l, u32 limit);
 void sks_lockout_resume(struct sks_lockout *l, u32 limit);
+void sks_lockout_reset(struct sks_lockout *l);
 int sks_check_pin_len(u32 len, u32 *ckr);
 u8 *sks_copy_pin(u64 uptr, u32 len, u32 *ckr);
 int sks_check_secret(struct sks_slot *slot, u32 role, const u8 *pin,
@@ -476,6 +479,11 @@ int sks_ledger_restore_locked(struct sks_slot *slot,
 struct sks_object *sks_use_key(struct sks_session *sess, u32 handle,
 			       u32 obj_class, u32 key_type, u32 need, u32 *ckr);
 bool sks_object_count_use(struct sks_object *obj);
+bool sks_object_count_uses(struct sks_object *obj, u32 n);
+int sks_sign_prepare(const struct sks_object *obj, u32 mechanism, u32 flags,
+		     u32 *sig_max, u32 *ckr);
+int sks_sign_obj(struct sks_object *obj, u32 mechanism, u32 flags,
+		 const u8 *msg, u32 len, u8 *sig, u32 *sig_len);
 int sks_ioc_encrypt(struct sks_session *sess, void *arg, u32 *ckr);
 int sks_ioc_decrypt(struct sks_session *sess, void *arg, u32 *ckr);
 int sks_ioc_sign(struct sks_session *sess, void *arg, u32 *ckr);
@@ -485,6 +493,28 @@ int sks_ioc_batch(struct sks_session *sess, void *arg, u32 *ckr);
 /* blob.c */
 int sks_ioc_extract(struct sks_session *sess, void *arg, u32 *ckr);
 int sks_ioc_insert(struct sks_session *sess, void *arg, u32 *ckr);
+int sks_ioc_multi_sign(struct sks_session *sess, void *arg, u32 *ckr);
+
+/**
+ * struct sks_sim_secrets - authorisation secrets of an SKS blob, copied
+ * from user space (simauth.c); wiped when freed.
+ * @count: how many.
+ * @len: their lengths.
+ * @val: their bytes.
+ */
+struct sks_sim_secrets {
+	u32 count;
+	u32 len[SKS_SIM_AUTH_MAX];
+	u8 val[SKS_SIM_AUTH_MAX][SKS_PIN_MAX];
+};
+
+struct sks_blob_auth;
+struct sks_sim_secrets *sks_sim_secrets_read(u64 uptr, u32 count, u32 *ckr);
+void sks_sim_secrets_free(struct sks_sim_secrets *s);
+int sks_sim_auth_check_new(const struct sks_sim_secrets *s, u32 m, u32 *ckr);
+void sks_sim_auth_put(const struct sks_sim_secrets *s, u32 m, u8 *out);
+int sks_sim_auth_check(struct sks_slot *slot, const struct sks_blob_auth *a,
+		       const struct sks_sim_secrets *s, u32 *ckr);
 int sks_ioc_smk_rollover(struct sks_session *sess, void *arg, u32 *ckr);
 
 /* archive.c */
@@ -526,6 +556,11 @@ void sks_ec_exit(void);
 
 /* ecops.c */
 bool sks_ecdsa_mechanism(u32 mechanism);
+u32 sks_ecdsa_sig_max(const struct sks_object *obj, bool der);
+int sks_ecdsa_sign_obj(const struct sks_object *obj, u32 mechanism, bool der,
+		       const u8 *msg, u32 len, u8 *sig, u32 *sig_len);
+#define SKS_ECDSA_DER_MAX	(2 * 48 + 9)	/* P-384 ECDSA-Sig-Value */
+#define SKS_SIG_MAX		SKS_ECDSA_DER_MAX	/* HMAC: 64 */
 int sks_ecdsa(struct sks_session *sess, struct sks_sign *s, bool sign,
 	      u32 *ckr);
 int sks_ioc_generate_key_pair(struct sks_session *sess, void *arg, u32 *ckr);

@@ -505,10 +505,34 @@ static void sks_image_names(struct kunit *test)
 			SKS_IMAGE_NAME_LEN);
 }
 
+/* Version 2 carries the key of the domain ids; version 1 reads zeros. */
+static void sks_image_hsm_id_key(struct kunit *test)
+{
+	struct sks_image_hsm m = { .version = SKS_IMAGE_VERSION,
+				   .serial = 42, .capacity = 1 << 20 }, d;
+	u8 buf[SKS_IMAGE_HSM_LEN], zero[SKS_IMAGE_ID_KEY_LEN] = {};
+
+	strscpy(m.fw_version, "7.7.1", sizeof(m.fw_version));
+	memset(m.id_key, 0xd7, sizeof(m.id_key));
+	sks_image_put_hsm(buf, &m);
+	KUNIT_ASSERT_EQ(test, sks_image_get_hsm(buf, sizeof(buf),
+						SKS_IMAGE_VERSION, &d), 0);
+	KT_EXPECT_MEMEQ(test, d.id_key, m.id_key, sizeof(m.id_key));
+	/* a version 1 record has none, whatever follows it */
+	m.version = SKS_IMAGE_VERSION_1;
+	sks_image_put_hsm(buf, &m);
+	memset(d.id_key, 0xee, sizeof(d.id_key));
+	KUNIT_ASSERT_EQ(test, sks_image_get_hsm(buf, SKS_IMAGE_HSM_LEN_V1,
+						SKS_IMAGE_VERSION_1, &d), 0);
+	KT_EXPECT_MEMEQ(test, d.id_key, zero, sizeof(zero));
+	KUNIT_EXPECT_EQ(test, d.so_failures, 0U);
+}
+
 static struct kunit_case sks_image_cases[] = {
 	KUNIT_CASE(sks_image_header),
 	KUNIT_CASE(sks_image_header_version_1),
 	KUNIT_CASE(sks_image_hsm_record),
+	KUNIT_CASE(sks_image_hsm_id_key),
 	KUNIT_CASE(sks_image_archive_record),
 	KUNIT_CASE(sks_image_names),
 	{}
@@ -738,9 +762,44 @@ static void sks_pbkdf2_rejects(struct kunit *test)
 						64, 1, out, 32), 0);
 }
 
+/* HMAC-SHA256 of @msg under @key with a transform of its own. */
+static void kt_hmac(struct kunit *test, const u8 *key, size_t keylen,
+		    const char *msg, u8 *out)
+{
+	struct crypto_shash *tfm = crypto_alloc_shash("hmac(sha256)", 0, 0);
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(tfm));
+	KUNIT_ASSERT_EQ(test, crypto_shash_setkey(tfm, key, keylen), 0);
+	KUNIT_EXPECT_EQ(test, crypto_shash_tfm_digest(tfm, (const u8 *)msg,
+						      strlen(msg), out), 0);
+	crypto_free_shash(tfm);
+}
+
+/*
+ * Nothing derived from the password stays in the transform: afterwards
+ * it computes HMAC under an empty key, not under the password.
+ */
+static void sks_pbkdf2_leaves_no_secret_in_the_tfm(struct kunit *test)
+{
+	static const char msg[] = "what do ya want for nothing?";
+	struct crypto_shash *tfm = test->priv;
+	u8 out[32], after[32], empty[32], keyed[32];
+
+	KUNIT_ASSERT_EQ(test, sks_pbkdf2_sha256(tfm, (const u8 *)"password", 8,
+						(const u8 *)"salt", 4, 2, out,
+						32), 0);
+	KUNIT_ASSERT_EQ(test, crypto_shash_tfm_digest(tfm, (const u8 *)msg,
+						      strlen(msg), after), 0);
+	kt_hmac(test, (const u8 *)"", 0, msg, empty);
+	kt_hmac(test, (const u8 *)"password", 8, msg, keyed);
+	KT_EXPECT_MEMEQ(test, after, empty, sizeof(after));
+	KUNIT_EXPECT_NE(test, memcmp(after, keyed, sizeof(after)), 0);
+}
+
 static struct kunit_case sks_pbkdf2_cases[] = {
 	KUNIT_CASE(sks_pbkdf2_vectors),
 	KUNIT_CASE(sks_pbkdf2_rejects),
+	KUNIT_CASE(sks_pbkdf2_leaves_no_secret_in_the_tfm),
 	{}
 };
 

@@ -377,6 +377,7 @@ static void sks_state_trailer(struct sks_slot *slot, struct sks_rec_trailer *t,
 	t->so_failures = slot->so_lockout.failures;
 	t->co_failures = slot->co_lockout.failures;
 	t->cu_failures = slot->cu_lockout.failures;
+	t->sim_failures = slot->sim_lockout.failures;
 	t->generation = generation;
 	t->flags = slot->zeroized ? SKS_REC_ZEROIZED : 0;
 }
@@ -958,8 +959,10 @@ static struct sks_slot *sks_state_slot(struct sks_hsm *hsm,
 	slot->so_lockout.failures = t->so_failures;
 	slot->co_lockout.failures = t->co_failures;
 	slot->cu_lockout.failures = t->cu_failures;
+	slot->sim_lockout.failures = t->sim_failures;
 	if (h->type == SKS_SLOT_BACKUP)
 		sks_lockout_resume(&slot->so_lockout, SKS_MAX_HSM_SO_FAILURES);
+	sks_lockout_resume(&slot->sim_lockout, SKS_MAX_SIM_FAILURES);
 	slot->zeroized = t->flags & SKS_REC_ZEROIZED;
 	atomic64_set(&slot->generation, t->generation);
 	for (i = 0; i < h->nr_wraps; i++) {

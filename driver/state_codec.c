@@ -44,7 +44,7 @@
 #define T_CU		12
 #define T_GENERATION	SKS_REC_TRL_GENERATION
 #define T_FLAGS		24
-#define T_RESERVED	28
+#define T_SIM		28
 #define T_SUM		32
 
 /* Payload fixed part */
@@ -264,6 +264,7 @@ void sks_rec_put_trailer(u8 *out, const struct sks_rec_trailer *t)
 	sks_put_le32(out + T_CU, t->cu_failures);
 	sks_put_le64(out + T_GENERATION, t->generation);
 	sks_put_le32(out + T_FLAGS, t->flags);
+	sks_put_le32(out + T_SIM, t->sim_failures);
 	memcpy(out + T_SUM, t->sum, SKS_REC_SUM_LEN);
 }
 EXPORT_SYMBOL_IF_KUNIT(sks_rec_put_trailer);
@@ -282,6 +283,7 @@ void sks_rec_get_trailer(const u8 *buf, struct sks_rec_trailer *t)
 	t->cu_failures = sks_get_le32(buf + T_CU);
 	t->generation = sks_get_le64(buf + T_GENERATION);
 	t->flags = sks_get_le32(buf + T_FLAGS);
+	t->sim_failures = sks_get_le32(buf + T_SIM);
 	memcpy(t->sum, buf + T_SUM, SKS_REC_SUM_LEN);
 }
 EXPORT_SYMBOL_IF_KUNIT(sks_rec_get_trailer);

@@ -111,6 +111,7 @@ struct sks_rec_hdr {
  * @so_failures: the SO (HSM SO) bad-attempt counter.
  * @co_failures: the Crypto Officer bad-attempt counter.
  * @cu_failures: the Crypto User bad-attempt counter.
+ * @sim_failures: the blob authorisation bad-attempt counter.
  * @generation: the slot's state generation.
  * @flags: SKS_REC_ZEROIZED.
  * @sum: SHA-256 of every byte of the record before it, as stored.
@@ -119,6 +120,7 @@ struct sks_rec_trailer {
 	u32 so_failures;
 	u32 co_failures;
 	u32 cu_failures;
+	u32 sim_failures;
 	u64 generation;
 	u32 flags;
 	u8 sum[SKS_REC_SUM_LEN];

@@ -119,8 +119,9 @@ TEST_F(clone, append_replace_and_list)
 	ASSERT_EQ(0, ioctl(self->pfd, SKS_IOC_ARCHIVE_BACKUP, &ab));
 	EXPECT_EQ(1, ab.objects);
 	/* APPEND adds, with the archive's own user secret */
-	EXPECT_EQ(-EACCES, bk_backup(self->pfd, self->bslot, BK_SO, "other",
-				     "chosen", SKS_BACKUP_APPEND, &ab));
+	EXPECT_EQ(-EACCES, bk_backup(self->pfd, self->bslot, BK_SO,
+				     "other-secret", "chosen",
+				     SKS_BACKUP_APPEND, &ab));
 	ASSERT_EQ(0, bk_backup(self->pfd, self->bslot, BK_SO, BK_USER,
 			       "chosen", SKS_BACKUP_APPEND, &ab));
 	EXPECT_EQ(3, ab.objects);
@@ -140,6 +141,79 @@ TEST_F(clone, append_replace_and_list)
 	/* APPEND to a missing archive */
 	EXPECT_EQ(-ENOENT, bk_backup(self->pfd, self->bslot, BK_SO, BK_USER,
 				     "missing", SKS_BACKUP_APPEND, &ab));
+}
+
+/*
+ * Every handle list refuses a repeated handle with CKR_ARGUMENTS_BAD before
+ * doing anything: no archive, not even a check of the HSM SO secret.
+ */
+TEST_F(clone, repeated_handle_is_refused_before_anything)
+{
+	static const struct {
+		__u32 n;
+		__u32 idx[3];
+	} lists[] = {
+		{ 2, { 0, 0 } },
+		{ 3, { 0, 1, 0 } },
+		{ 3, { 1, 0, 1 } },
+	};
+	struct sks_archive_backup ab;
+	struct sks_session_info bi;
+	__u32 h[2], handles[3];
+	size_t i, k;
+
+	ASSERT_EQ(0, bk_data(self->pfd, true, "one", "1", 1, &h[0]));
+	ASSERT_EQ(0, bk_data(self->pfd, true, "two", "2", 1, &h[1]));
+	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+		for (k = 0; k < lists[i].n; k++)
+			handles[k] = h[lists[i].idx[k]];
+		memset(&ab, 0, sizeof(ab));
+		ab.backup_slot = self->bslot;
+		ab.so_secret = PTR(BK_SO);
+		ab.so_secret_len = strlen(BK_SO);
+		ab.user_secret = PTR(BK_USER);
+		ab.user_secret_len = strlen(BK_USER);
+		strcpy((char *)ab.name, "dups");
+		ab.count = lists[i].n;
+		ab.handles = PTR(handles);
+		EXPECT_EQ(-1, ioctl(self->pfd, SKS_IOC_ARCHIVE_BACKUP, &ab))
+			TH_LOG("list %zu", i);
+		EXPECT_EQ(EINVAL, errno);
+		EXPECT_EQ(SKS_CKR_ARGUMENTS_BAD, ab.result);
+		EXPECT_EQ(0, ab.objects);
+		/* checked first: a wrong HSM SO secret is not even looked at */
+		ab.so_secret = PTR("wrong-secret");
+		ab.so_secret_len = strlen("wrong-secret");
+		EXPECT_EQ(-1, ioctl(self->pfd, SKS_IOC_ARCHIVE_BACKUP, &ab));
+		EXPECT_EQ(SKS_CKR_ARGUMENTS_BAD, ab.result);
+	}
+	EXPECT_EQ(0, bk_count(self->bfd, BK_SO));
+	ASSERT_EQ(0, bk_info(self->bfd, &bi));
+	EXPECT_EQ(0, bi.so_failures);
+	EXPECT_EQ(0, bi.used);
+	/* APPEND with a repeated handle adds nothing either */
+	ASSERT_EQ(0, bk_backup(self->pfd, self->bslot, BK_SO, BK_USER, "dups",
+			       0, &ab));
+	EXPECT_EQ(2, ab.objects);
+	handles[0] = handles[1] = h[0];
+	memset(&ab, 0, sizeof(ab));
+	ab.flags = SKS_BACKUP_APPEND;
+	ab.backup_slot = self->bslot;
+	ab.so_secret = PTR(BK_SO);
+	ab.so_secret_len = strlen(BK_SO);
+	ab.user_secret = PTR(BK_USER);
+	ab.user_secret_len = strlen(BK_USER);
+	strcpy((char *)ab.name, "dups");
+	ab.count = 2;
+	ab.handles = PTR(handles);
+	EXPECT_EQ(-1, ioctl(self->pfd, SKS_IOC_ARCHIVE_BACKUP, &ab));
+	EXPECT_EQ(SKS_CKR_ARGUMENTS_BAD, ab.result);
+	{
+		struct sks_archive_show as;
+
+		ASSERT_EQ(0, bk_show(self->bfd, BK_SO, "dups", &as));
+		EXPECT_EQ(2, as.entry.objects);
+	}
 }
 
 /* A backup that does not fit fails cleanly. */
@@ -290,10 +364,10 @@ TEST_F(clone, image_roundtrip_and_tamper)
 	for (i = 0; i < (int)len; i += (i < 100 ? 7 : 97)) {
 		memcpy(bad, img, len);
 		bad[i] ^= 0x01;
-		EXPECT_GT(0, image_load(self->ctl, bad, len, BK_SO, &il))
+		/* damaged, with the right secret: never a wrong secret */
+		EXPECT_EQ(-EBADMSG, image_load(self->ctl, bad, len, BK_SO, &il))
 			TH_LOG("byte %d", i);
-		EXPECT_TRUE(il.result == SKS_CKR_DATA_INVALID ||
-			    il.result == SKS_CKR_PIN_INCORRECT);
+		EXPECT_EQ(SKS_CKR_DATA_INVALID, il.result) TH_LOG("byte %d", i);
 	}
 	memcpy(bad, img, len);
 	bad[len - 1] ^= 0x80;
@@ -307,7 +381,7 @@ TEST_F(clone, image_roundtrip_and_tamper)
 	bad[0] = 'X';
 	EXPECT_EQ(-EBADMSG, image_load(self->ctl, bad, len, BK_SO, &il));
 	bad[0] = img[0];
-	bad[4] = 2;	/* version */
+	bad[4] = 0x7f;	/* an unknown version */
 	EXPECT_EQ(-EBADMSG, image_load(self->ctl, bad, len, BK_SO, &il));
 	EXPECT_EQ(n, nr_slots(self->ctl));
 	free(bad);

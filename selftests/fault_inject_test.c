@@ -12,9 +12,9 @@
  * final check).
  *
  * Needs CONFIG_FAILSLAB, CONFIG_FAIL_PAGE_ALLOC and their debugfs files
- * (make check-debug); elsewhere it skips. It reloads sks with a small
+ * (make check-debug); elsewhere it skips. It reloads sks with the smallest
  * PBKDF2 iteration count to keep the many logins short, and loads it
- * again with its defaults at the end.
+ * again with the parameters it had at the end.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -469,17 +469,7 @@ static const struct op ops[] = {
 	{ "delete slot", prep_tslot, call_delete, nop, NULL },
 };
 
-/* ---- module reload, kernel log ---- */
-
-static int reload_sks(const char *params)
-{
-	char cmd[96];
-
-	if (syscall(SYS_delete_module, "sks", O_NONBLOCK))
-		return -errno;
-	snprintf(cmd, sizeof(cmd), "modprobe sks %s", params);
-	return system(cmd) ? -EIO : 0;
-}
+/* ---- kernel log ---- */
 
 static char *klog(void)
 {
@@ -512,6 +502,7 @@ static bool has_splat(const char *log, bool traces_too)
 
 FIXTURE(fault) {
 	struct world w;
+	char params[512];
 	bool reloaded;
 	bool ready;
 	char *log0;
@@ -535,7 +526,8 @@ FIXTURE_SETUP(fault)
 	    stat(FAIL_NTH, &st))
 		return;
 
-	err = reload_sks("pbkdf2_iterations=8");
+	ASSERT_EQ(0, rb_sks_params(self->params, sizeof(self->params)));
+	err = rb_load_sks("pbkdf2_iterations=1000");
 	if (err)
 		TH_LOG("sks not reloaded (%d): logins are slow", err);
 	self->reloaded = !err;
@@ -607,8 +599,8 @@ FIXTURE_TEARDOWN(fault)
 	free(w->img);
 	free(w->out);
 	free(self->log0);
-	if (self->reloaded && reload_sks(""))
-		TH_LOG("could not load sks again with its defaults");
+	if (self->reloaded && rb_load_sks(self->params))
+		TH_LOG("could not load sks again with %s", self->params);
 }
 
 /*
@@ -643,6 +635,7 @@ TEST(failed_calls_use_no_key_use)
 	EXPECT_EQ(EFAULT, errno);
 	EXPECT_EQ(0, uses(fd, aes));
 	c.in = PTR("data");
+	c.out_len = sizeof(out);	/* a failure left it 0 */
 	EXPECT_EQ(0, ioctl(fd, SKS_IOC_ENCRYPT, &c));
 	EXPECT_EQ(1, uses(fd, aes));
 
@@ -655,6 +648,7 @@ TEST(failed_calls_use_no_key_use)
 	EXPECT_EQ(EFAULT, errno);
 	EXPECT_EQ(0, uses(fd, hmac));
 	s.data = PTR("data");
+	s.sig_len = 32;
 	EXPECT_EQ(0, ioctl(fd, SKS_IOC_SIGN, &s));
 	EXPECT_EQ(1, uses(fd, hmac));
 

@@ -18,6 +18,7 @@
 #include <kcapi.h>
 
 #include "kselftest_harness.h"
+#include "robust_util.h"
 
 static int unhex(const char *s, unsigned char *out, size_t max)
 {
@@ -65,15 +66,18 @@ static int count_load_lines(void)
 }
 
 /*
- * Earlier tests may have reloaded the module: reload it once more and
- * check that exactly one more version line appears.
+ * Earlier tests may have reloaded the module: reload it once more (with
+ * the parameters it has) and check that exactly one more version line
+ * appears.
  */
 TEST(load_prints_one_version_line)
 {
 	int before = count_load_lines();
+	char params[512];
 
 	ASSERT_LT(0, before);
-	ASSERT_EQ(0, system("rmmod sks && modprobe sks"));
+	ASSERT_EQ(0, rb_sks_params(params, sizeof(params)));
+	ASSERT_EQ(0, rb_load_sks(params));
 	EXPECT_EQ(before + 1, count_load_lines());
 }
 

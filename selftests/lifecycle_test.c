@@ -381,12 +381,13 @@ static bool module_loaded(void)
 
 TEST(rmmod_with_open_files)
 {
-	char path[64], buf[64];
+	char path[64], buf[64], params[512];
 	int ctl, slot, fd, sysfd, err;
 	ssize_t n;
 
 	if (!module_loaded())
 		SKIP(return, "sks is not loaded");
+	ASSERT_EQ(0, rb_sks_params(params, sizeof(params)));
 	/* /dev/sks-control open: refused */
 	ctl = bk_ctl();
 	ASSERT_LE(0, ctl);
@@ -426,8 +427,8 @@ TEST(rmmod_with_open_files)
 	close(sysfd);
 	EXPECT_NE(0, access(SKS_CONTROL_DEVICE, F_OK));
 
-	/* load it again for the rest of the run */
-	ASSERT_EQ(0, system("modprobe sks"));
+	/* load it again for the rest of the run, as it was */
+	ASSERT_EQ(0, rb_load_sks(params));
 	ASSERT_TRUE(module_loaded());
 	EXPECT_EQ(0, module_works());
 }

@@ -6,7 +6,10 @@
 #ifndef ROBUST_UTIL_H
 #define ROBUST_UTIL_H
 
+#include <dirent.h>
 #include <stdarg.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <time.h>
 
 #include "backup_util.h"
@@ -244,6 +247,88 @@ static inline int rb_write_file(const char *path, const char *fmt, ...)
 	n = write(fd, buf, strlen(buf));
 	close(fd);
 	return n < 0 ? -errno : 0;
+}
+
+/* ---- loading sks with other module parameters ---- */
+
+/*
+ * The parameters sks is loaded with now, as "name=value ..." for
+ * rb_load_sks() (serial left out: every load picks its own). Returns 0 or
+ * -errno.
+ */
+static inline int rb_sks_params(char *buf, size_t len)
+{
+	char path[300], val[64];
+	struct dirent *de;
+	size_t used = 0;
+	DIR *d;
+
+	buf[0] = 0;
+	d = opendir("/sys/module/sks/parameters");
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.' || !strcmp(de->d_name, "serial"))
+			continue;
+		snprintf(path, sizeof(path), "/sys/module/sks/parameters/%s",
+			 de->d_name);
+		if (rb_read_file(path, val, sizeof(val)) <= 0)
+			continue;
+		val[strcspn(val, "\n")] = 0;
+		used += snprintf(buf + used, used < len ? len - used : 0,
+				 "%s%s=%s", used ? " " : "", de->d_name, val);
+	}
+	closedir(d);
+	return used < len ? 0 : -ENAMETOOLONG;
+}
+
+/* Unload sks (waiting a little for files closed a moment ago); 0 or -errno. */
+static inline int rb_unload_sks(void)
+{
+	int i;
+
+	for (i = 0; i < 50; i++) {
+		if (!syscall(SYS_delete_module, "sks", O_NONBLOCK) ||
+		    errno == ENOENT)
+			return 0;
+		if (errno != EWOULDBLOCK && errno != EBUSY)
+			return -errno;
+		usleep(100000);
+	}
+	return -EBUSY;
+}
+
+/*
+ * Load sks again with exactly @params (finit_module: no modprobe.d, no
+ * parameters of an earlier load). Returns 0, or -errno of the load (the
+ * module refuses a parameter out of range with -EINVAL; then it is not
+ * loaded).
+ */
+static inline int rb_load_sks(const char *params)
+{
+	char path[128], cmd[300];
+	struct utsname u;
+	int fd, err, i;
+
+	err = rb_unload_sks();
+	if (err)
+		return err;
+	if (uname(&u))
+		return -errno;
+	snprintf(path, sizeof(path), "/lib/modules/%s/extra/sks.ko", u.release);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		err = syscall(SYS_finit_module, fd, params, 0) ? -errno : 0;
+		close(fd);
+	} else {
+		snprintf(cmd, sizeof(cmd), "modprobe sks %s", params);
+		err = system(cmd) ? -EIO : 0;
+	}
+	if (err)
+		return err;
+	for (i = 0; i < 50 && access(SKS_CONTROL_DEVICE, F_OK); i++)
+		usleep(20000);
+	return 0;
 }
 
 #endif /* ROBUST_UTIL_H */

@@ -2,11 +2,18 @@
 /*
  * SKS extract and insert: round trip, size limits, every corrupted byte,
  * truncation, trailing bytes, foreign SMK, SMK rollover end to end.
+ * Blobs are format version 2: 64 fixed bytes per record (a key id).
  */
 #include <stdlib.h>
 
+#include <linux/sks_format.h>
+
 #include "kselftest_harness.h"
 #include "sks_test_util.h"
+
+#define HDR	SKS_BLOB_HDR_LEN
+#define REC	64	/* fixed part of a record, version 2 */
+#define TAG	SKS_BLOB_TAG_LEN
 
 static const uint8_t key16[16] = {
 	0xc4, 0x19, 0x7e, 0x52, 0xa0, 0x3b, 0xd6, 0x88,
@@ -93,7 +100,7 @@ TEST_F(blob, round_trip)
 
 	/* size query */
 	ASSERT_EQ(0, extract(self->fd, h, 2, NULL, &len, 0, &res));
-	EXPECT_EQ(80 + 48 + 3 + 16 + 48 + 4 + 7 + 16, len);
+	EXPECT_EQ(HDR + REC + 3 + 16 + REC + 4 + 7 + TAG, len);
 	len = 10;
 	EXPECT_EQ(-EOVERFLOW, extract(self->fd, h, 2, blob, &len, 0, &res));
 	EXPECT_EQ(SKS_CKR_BUFFER_TOO_SMALL, res);
@@ -211,13 +218,20 @@ TEST_F(blob, every_corruption_is_refused)
 	EXPECT_EQ(SKS_CKR_DATA_LEN_RANGE, res);
 	EXPECT_EQ(-EFAULT, insert(self->fd, NULL, len, out, &n, &res));
 	/* unknown version */
+	EXPECT_EQ(SKS_BLOB_VERSION, sks_get_le16(blob + SKS_BLOB_OFF_VERSION));
 	memcpy(bad, blob, len);
-	bad[4] = 2;
+	bad[4] = 3;
 	EXPECT_EQ(-EBADMSG, insert(self->fd, bad, len, out, &n, &res));
 	EXPECT_EQ(SKS_CKR_DATA_INVALID, res);
+	/* relabelled as version 1: the header is authenticated */
+	bad[4] = 1;
+	EXPECT_EQ(-EBADMSG, insert(self->fd, bad, len, out, &n, &res));
+	EXPECT_EQ(SKS_CKR_ENCRYPTED_DATA_INVALID, res);
 	/* nothing was created */
 	EXPECT_EQ(before, count_objects(self->fd));
-	/* the original still inserts */
+	/* the original still inserts (a failure left the count 0) */
+	EXPECT_EQ(0, n);
+	n = 4;
 	EXPECT_EQ(0, insert(self->fd, blob, len, out, &n, &res));
 }
 
@@ -236,6 +250,8 @@ TEST_F(blob, foreign_smk)
 	ASSERT_EQ(0, extract(fd2, &h, 1, blob, &len, 0, NULL));
 	EXPECT_EQ(-ENOKEY, insert(self->fd, blob, len, out, &n, &res));
 	EXPECT_EQ(SKS_CKR_SMK_ID_NOT_FOUND, res);
+	EXPECT_EQ(0, n);
+	n = 4;
 	EXPECT_EQ(0, insert(fd2, blob, len, out, &n, &res));
 	close(fd2);
 	sks_slot_del(self->ctl, slot2);
@@ -247,14 +263,16 @@ TEST_F(blob, size_limit_64k)
 	uint32_t h[2], out[2], n = 2, len, res;
 	struct sks_destroy_object d = {};
 
-	/* one object: 80 + 48 + 4 ("data") + value + 16 */
-	h[0] = sks_import_data(self->fd, v, 65388, SKS_OBJ_EXTRACTABLE);
+	/* one object: header + record + 4 ("data") + value + tag */
+	h[0] = sks_import_data(self->fd, v, SKS_MAX_BLOB_SIZE - HDR - REC - 4 - TAG,
+			       SKS_OBJ_EXTRACTABLE);
 	len = sizeof(blob);
 	ASSERT_EQ(0, extract(self->fd, h, 1, blob, &len, 0, &res));
 	EXPECT_EQ(SKS_MAX_BLOB_SIZE, len);
 	ASSERT_EQ(0, insert(self->fd, blob, len, out, &n, &res));
 	EXPECT_EQ(1, n);
-	h[0] = sks_import_data(self->fd, v, 65389, SKS_OBJ_EXTRACTABLE);
+	h[0] = sks_import_data(self->fd, v, SKS_MAX_BLOB_SIZE - HDR - REC - 4 - TAG + 1,
+			       SKS_OBJ_EXTRACTABLE);
 	len = 0;
 	EXPECT_EQ(-EMSGSIZE, extract(self->fd, h, 1, NULL, &len, 0, &res));
 	EXPECT_EQ(SKS_CKR_DATA_LEN_RANGE, res);
@@ -264,13 +282,17 @@ TEST_F(blob, size_limit_64k)
 
 	/* two objects, at and just over the limit */
 	h[0] = sks_import_data(self->fd, v, 32768, SKS_OBJ_EXTRACTABLE);
-	h[1] = sks_import_data(self->fd, v, 32568, SKS_OBJ_EXTRACTABLE);
+	h[1] = sks_import_data(self->fd, v,
+			       SKS_MAX_BLOB_SIZE - HDR - 2 * (REC + 4) - TAG - 32768,
+			       SKS_OBJ_EXTRACTABLE);
 	len = sizeof(blob);
 	ASSERT_EQ(0, extract(self->fd, h, 2, blob, &len, 0, &res));
 	EXPECT_EQ(SKS_MAX_BLOB_SIZE, len);
 	d.handle = h[1];
 	ASSERT_EQ(0, sks_ioc(self->fd, SKS_IOC_DESTROY_OBJECT, &d));
-	h[1] = sks_import_data(self->fd, v, 32569, SKS_OBJ_EXTRACTABLE);
+	h[1] = sks_import_data(self->fd, v,
+			       SKS_MAX_BLOB_SIZE - HDR - 2 * (REC + 4) - TAG - 32767,
+			       SKS_OBJ_EXTRACTABLE);
 	len = sizeof(blob);
 	EXPECT_EQ(-EMSGSIZE, extract(self->fd, h, 2, blob, &len, 0, &res));
 	EXPECT_EQ(SKS_CKR_DATA_LEN_RANGE, res);

@@ -77,7 +77,8 @@ TEST_F(ctl, hsm_info)
 	EXPECT_EQ(0, strncmp((char *)info.firmware, "7.7.", 4));
 	EXPECT_EQ(SKS_MAX_SLOTS, info.max_slots);
 	EXPECT_EQ(SKS_MAX_BLOB_SIZE, info.max_blob_size);
-	EXPECT_LT(0, info.pbkdf2_iterations);
+	EXPECT_LE(SKS_KDF_ITERATIONS_MIN, info.pbkdf2_iterations);
+	EXPECT_GE(SKS_KDF_ITERATIONS_MAX, info.pbkdf2_iterations);
 }
 
 TEST_F(ctl, create_delete_and_sysfs)
@@ -292,9 +293,12 @@ TEST_F(ctl, list_slots)
 	EXPECT_EQ(2, seen);
 	l.entry_size = 8;
 	EXPECT_EQ(-EINVAL, sks_ioc(self->ctl, SKS_CTL_LIST_SLOTS, &l));
+	EXPECT_EQ(0, l.count);	/* a failure leaves no count */
 	l.entry_size = sizeof(e[0]);
 	l.entries = 8;
+	l.count = SKS_MAX_SLOTS;
 	EXPECT_EQ(-EFAULT, sks_ioc(self->ctl, SKS_CTL_LIST_SLOTS, &l));
+	EXPECT_EQ(SKS_CKR_ARGUMENTS_BAD, l.result);
 }
 
 /* Argument errors win over the missing capability. */

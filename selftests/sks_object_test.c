@@ -278,12 +278,16 @@ TEST_F(obj, gcm_matches_kernel_crypto_api)
 	c.handle = h;
 	c.in_len = 8;
 	EXPECT_EQ(-EMSGSIZE, sks_ioc(self->fd, SKS_IOC_DECRYPT, &c));
+	EXPECT_EQ(SKS_CKR_ENCRYPTED_DATA_LEN_RANGE, c.result);
 	c.in_len = SKS_MAX_DATA_SIZE + 17;
 	EXPECT_EQ(-EMSGSIZE, sks_ioc(self->fd, SKS_IOC_DECRYPT, &c));
-	EXPECT_EQ(SKS_CKR_DATA_LEN_RANGE, c.result);
+	EXPECT_EQ(SKS_CKR_ENCRYPTED_DATA_LEN_RANGE, c.result);
+	EXPECT_EQ(0, c.out_len);	/* a failure leaves no length */
 	c.in_len = 32;
 	c.in = 8;
+	c.out_len = sizeof(pt);
 	EXPECT_EQ(-EFAULT, sks_ioc(self->fd, SKS_IOC_DECRYPT, &c));
+	EXPECT_EQ(SKS_CKR_ARGUMENTS_BAD, c.result);
 }
 
 TEST_F(obj, hmac_matches_kernel_crypto_api)

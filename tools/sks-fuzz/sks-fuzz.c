@@ -143,7 +143,7 @@ struct stats {
 	uint64_t extra_calls[X_EXTRA];
 	uint64_t opens, open_fail, closes, rw_calls;
 	uint64_t open_err[ERRNO_MAX];
-	uint64_t slots_created, slots_deleted, reprovisioned;
+	uint64_t slots_created, slots_deleted, reprovisioned, healed;
 	uint64_t blobs_learned, images_learned, handles_learned;
 	uint64_t result_mismatch;
 	uint32_t live[NR_LIVE];		/* slot numbers of V0, V1, Backup */
@@ -502,7 +502,7 @@ static uint32_t sample_copy(struct worker *w, struct sample *s, uint8_t *p,
 
 		/*
 		 * An image's PBKDF2 iteration count (bytes 12..15) is left
-		 * alone: up to 2^24 iterations are valid, minutes of work
+		 * alone: up to 10^7 iterations are valid, minutes of work
 		 * under emulation.
 		 */
 		if (image && at >= 12 && at < 16)
@@ -1432,6 +1432,37 @@ static void replace_live(uint32_t slot)
 	}
 }
 
+/*
+ * Random wrong secrets reach the bad-attempt limits of the provisioned
+ * slots: a locked CO or CU, a partition zeroized by ten wrong SO secrets,
+ * a Backup HSM whose SO is locked out for minutes. Such a slot no longer
+ * lets calls reach deep paths: replace it with a fresh one.
+ */
+static void heal(struct worker *w)
+{
+	const uint32_t stuck = SKS_STATE_CO_LOCKED | SKS_STATE_CU_LOCKED |
+			       SKS_STATE_SO_LOCKED | SKS_STATE_ZEROIZED;
+	struct sks_session_info si = { 0 };
+	struct sks_slot_delete d = { 0 };
+	int fd, err;
+
+	d.slot = __atomic_load_n(&st->live[rnd(&w->rng, NR_LIVE)],
+				 __ATOMIC_RELAXED);
+	fd = open_slot(d.slot);
+	if (fd < 0)
+		return;
+	err = xioctl(fd, SKS_IOC_SESSION_INFO, &si);
+	close(fd);
+	if (err || (!(si.state & stuck) && (si.type == SKS_SLOT_BACKUP ||
+					     (si.state & SKS_STATE_INITIALIZED))))
+		return;
+	if (xioctl(proc.fds[0], SKS_CTL_DELETE_SLOT, &d))
+		return;
+	INC(st->healed);
+	forget_slot(d.slot);
+	replace_live(d.slot);
+}
+
 /* Close and reopen one of the process's descriptors. */
 static void reopen(struct worker *w)
 {
@@ -1531,6 +1562,8 @@ static void *worker_main(void *arg)
 			churn(w);
 		else if (x < 25)
 			do_rw(w);
+		else if (x < 27)
+			heal(w);
 		else
 			do_ioctl(w);
 		n++;
@@ -1726,9 +1759,11 @@ static void report(double secs, int procs, int threads)
 	       st->extra_calls[X_BAD_SHAPE]);
 	printf("sks-fuzz: opens %" PRIu64 " (%" PRIu64 " failed), closes %" PRIu64
 	       ", read/write/mmap %" PRIu64 ", slots created %" PRIu64
-	       ", deleted %" PRIu64 ", re-provisioned %" PRIu64 "\n",
+	       ", deleted %" PRIu64 ", re-provisioned %" PRIu64
+	       " (%" PRIu64 " locked or zeroized)\n",
 	       st->opens, st->open_fail, st->closes, st->rw_calls,
-	       st->slots_created, st->slots_deleted, st->reprovisioned);
+	       st->slots_created, st->slots_deleted, st->reprovisioned,
+	       st->healed);
 	printf("sks-fuzz: failed opens:");
 	for (i = 0; i < ERRNO_MAX; i++)
 		if (st->open_err[i])

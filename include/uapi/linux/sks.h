@@ -59,6 +59,9 @@
 #define SKS_MAX_BLOB_SIZE	65536	/* one SKS blob, header and tag included */
 #define SKS_MAX_DATA_SIZE	65536	/* data object value, one crypto input */
 #define SKS_MAX_EXTRACT		1024	/* objects per extract/insert */
+#define SKS_SIM_AUTH_MAX	16	/* N: authorisation secrets of a blob */
+#define SKS_MAX_MULTI_SIGN	1024	/* inputs of one SKS_IOC_MULTI_SIGN */
+#define SKS_MAX_REWRAP		1024	/* blobs of one SKS_IOC_REWRAP */
 #define SKS_GENERIC_SECRET_MIN	1	/* CKK_GENERIC_SECRET value bytes */
 #define SKS_GENERIC_SECRET_MAX	512	/* longer HMAC keys are hashed (RFC 2104) */
 
@@ -95,10 +98,17 @@
  *   dictionary-attack lockout does. The period starts at the module
  *   parameter lockout_secs (default SKS_LOCKOUT_SECS).
  *
+ * - Authorisation secrets of SKS blobs (M of N, struct sks_extract):
+ *   SKS_MAX_SIM_FAILURES consecutive wrong secrets presented to a
+ *   partition (at SKS_IOC_INSERT or SKS_IOC_MULTI_SIGN, whichever blob)
+ *   start the same doubling time lockout for every blob authorisation of
+ *   that partition; logins are not affected.
+ *
  * The counters are kept with the state they protect (a Backup HSM's in its
  * image) and reported by SKS_IOC_SESSION_INFO and SKS_IOC_ARCHIVE_LIST.
  */
 #define SKS_MAX_LOGIN_FAILURES	10
+#define SKS_MAX_SIM_FAILURES	10
 #define SKS_MAX_SO_FAILURES	10
 #define SKS_MAX_HSM_SO_FAILURES	3
 #define SKS_LOCKOUT_SECS	60
@@ -400,7 +410,9 @@ struct sks_slot_list {
  * @cu_failures: out: consecutive failed Crypto User logins.
  * @lockout_secs: out: Backup HSM: seconds left of an HSM SO lockout
  *	(SKS_STATE_SO_LOCKED), else 0.
- * @reserved: must be 0.
+ * @sim_failures: out: V1: consecutive wrong blob authorisation secrets
+ *	(struct sks_insert).
+ * @sim_lockout_secs: out: V1: seconds left of their lockout, else 0.
  */
 struct sks_session_info {
 	__u32 flags;
@@ -419,7 +431,8 @@ struct sks_session_info {
 	__u32 co_failures;
 	__u32 cu_failures;
 	__u32 lockout_secs;
-	__u64 reserved;
+	__u32 sim_failures;
+	__u32 sim_lockout_secs;
 };
 
 #define SKS_SESSION_INFO_SIZE_VER0	112	/* first published size */
@@ -434,8 +447,9 @@ struct sks_session_info {
  * bad-attempt limit), and then every object (also other sessions'
  * session objects), the SMKs (primary and rollover), the Crypto Officer
  * and Crypto User secrets and the usage ledger are wiped, and every
- * session of the partition is logged out, before the new SO secret,
- * label, domain and SMK are set.
+ * session of the partition is logged out, before the new label, domain
+ * and SMK are set. The SO secret stays (as in C_InitToken, where pPin is
+ * the current SO PIN); SKS_IOC_CHANGE_PIN changes it.
  * @flags: must be 0.
  * @result: out: CKR_* code.
  * @so_pin: pointer to the partition SO secret.
@@ -702,6 +716,40 @@ struct sks_destroy_object {
 
 #define SKS_DESTROY_OBJECT_SIZE_VER0	16	/* first published size */
 
+/* struct sks_set_attrs.flags: which attributes to change */
+#define SKS_SET_LABEL		(1U << 0)	/* CKA_LABEL */
+#define SKS_SET_ID		(1U << 1)	/* CKA_ID */
+#define SKS_SET_FLAGS		(1U << 2)	/* the boolean attributes */
+
+/**
+ * struct sks_set_attrs - SKS_IOC_SET_ATTRS: change attributes of an object
+ * (C_SetAttributeValue; logged in as CO, as every change of a partition
+ * needs; CKR_USER_NOT_LOGGED_IN otherwise).
+ *
+ * What may change follows PKCS#11 v2.40 section 4.4 (Table 10, footnote
+ * 8) and section 4.7 (Table 25, footnotes 9 and 11): the label and id;
+ * SKS_OBJ_ENCRYPT, DECRYPT, SIGN, VERIFY, DERIVE within what the key's
+ * type allows (CKR_TEMPLATE_INCONSISTENT); SKS_OBJ_SENSITIVE only from off
+ * to on, SKS_OBJ_EXTRACTABLE only from on to off; SKS_OBJ_TOKEN and
+ * SKS_OBJ_PRIVATE never (CKR_ATTRIBUTE_READ_ONLY). Nothing changes
+ * unless every requested change is allowed.
+ * @flags: SKS_SET_* bits, at least one.
+ * @result: out: CKR_* code.
+ * @handle: the object.
+ * @reserved: must be 0.
+ * @attrs: the new values of the attributes named by @flags (label and
+ *	label_len, id and id_len, flags); every other field must be 0.
+ */
+struct sks_set_attrs {
+	__u32 flags;
+	__u32 result;
+	__u32 handle;
+	__u32 reserved;
+	struct sks_obj_attrs attrs;
+};
+
+#define SKS_SET_ATTRS_SIZE_VER0		184	/* first published size */
+
 /**
  * struct sks_crypt - SKS_IOC_ENCRYPT and SKS_IOC_DECRYPT with AES-GCM.
  * Encrypt: the device picks a random @iv and returns it; @out receives
@@ -755,9 +803,10 @@ struct sks_crypt {
  * kernel. Signatures are r || s (PKCS#11's form, 64 or 96 bytes), or an
  * ECDSA-Sig-Value in DER (RFC 3279 2.2.3) with SKS_SIGN_DER. Nonces are
  * RFC 6979's, hedged with fresh randomness (RFC 6979 section 3.6).
- * @flags: must be 0.
+ * @flags: 0 or SKS_SIGN_DER (ECDSA only).
  * @result: out: CKR_* code.
- * @handle: generic secret key handle.
+ * @handle: the key: a generic secret (HMAC), an EC private (ECDSA sign)
+ *	or public key (ECDSA verify).
  * @mechanism: SKS_CKM_SHA256_HMAC, SKS_CKM_SHA384_HMAC,
  *	SKS_CKM_SHA512_HMAC, SKS_CKM_ECDSA, SKS_CKM_ECDSA_SHA256 or
  *	SKS_CKM_ECDSA_SHA384.
@@ -854,6 +903,21 @@ struct sks_derive_key {
 #define SKS_EXTRACT_DELETE	(1U << 0)	/* destroy objects once extracted */
 
 /**
+ * struct sks_auth_secret - one authorisation secret of an SKS blob (an
+ * entry of Luna's ppbAuthSecretList, authForm CKA_SIM_PASSWORD).
+ * @secret: pointer to the secret's bytes.
+ * @len: SKS_PIN_MIN..SKS_PIN_MAX (CKR_PIN_LEN_RANGE).
+ * @reserved: must be 0.
+ */
+struct sks_auth_secret {
+	__u64 secret;
+	__u32 len;
+	__u32 reserved;
+};
+
+#define SKS_AUTH_SECRET_SIZE_VER0	16	/* first published size */
+
+/**
  * struct sks_extract - SKS_IOC_EXTRACT: wrap objects into one SKS blob
  * under the primary SMK (V1, CO).
  * @flags: SKS_EXTRACT_* bits.
@@ -865,6 +929,16 @@ struct sks_derive_key {
  * @blob_len: in: room at @blob; out: blob size (written or needed; also
  *	reported with CKR_DATA_LEN_RANGE when the blob would exceed
  *	SKS_MAX_BLOB_SIZE).
+ * @auth: pointer to @auth_count struct sks_auth_secret: the N secrets
+ *	that authorise the blob, pairwise different (CKR_ARGUMENTS_BAD), or
+ *	0 with @auth_count 0 for a blob any CO of a partition holding the
+ *	SMK can insert.
+ * @auth_count: N, 0..SKS_SIM_AUTH_MAX (Luna's ulAuthSecretCount).
+ * @auth_subset: M, 1..N, or 0 when N is 0 (ulAuthSubsetCount): how many
+ *	of the N secrets SKS_IOC_INSERT and SKS_IOC_MULTI_SIGN need. The
+ *	blob keeps a verifier of each secret (HMAC-SHA-256 under a random
+ *	per-blob key) inside its encrypted payload, never the secrets
+ *	(docs/blob-format.md).
  */
 struct sks_extract {
 	__u32 flags;
@@ -873,6 +947,9 @@ struct sks_extract {
 	__u64 blob;
 	__u32 count;
 	__u32 blob_len;
+	__u64 auth;
+	__u32 auth_count;
+	__u32 auth_subset;
 };
 
 #define SKS_EXTRACT_SIZE_VER0	32	/* first published size */
@@ -897,6 +974,14 @@ struct sks_extract {
  *	inserted).
  * @blob_len: blob size.
  * @count: in: room at @handles; out: objects in the blob.
+ * @auth: pointer to @auth_count struct sks_auth_secret, or 0.
+ * @auth_count: for a blob extracted with M of N secrets: M or more of
+ *	them, each a different one of the N. After the blob has been
+ *	authenticated: fewer than M, or secrets for a blob that has none,
+ *	CKR_ARGUMENTS_BAD; during a lockout CKR_PIN_LOCKED (nothing
+ *	checked); a secret that is none of the N (or repeats one already
+ *	matched) CKR_PIN_INCORRECT, counted (SKS_MAX_SIM_FAILURES).
+ * @reserved: must be 0.
  */
 struct sks_insert {
 	__u32 flags;
@@ -905,9 +990,120 @@ struct sks_insert {
 	__u64 handles;
 	__u32 blob_len;
 	__u32 count;
+	__u64 auth;
+	__u32 auth_count;
+	__u32 reserved;
 };
 
 #define SKS_INSERT_SIZE_VER0	32	/* first published size */
+
+/**
+ * struct sks_multi_sign_item - one input of SKS_IOC_MULTI_SIGN.
+ * @data: pointer to the input.
+ * @sig: pointer to room for its signature.
+ * @data_len: 0..SKS_MAX_DATA_SIZE (CKR_DATA_LEN_RANGE).
+ * @sig_len: in: room at @sig; out: signature length.
+ */
+struct sks_multi_sign_item {
+	__u64 data;
+	__u64 sig;
+	__u32 data_len;
+	__u32 sig_len;
+};
+
+#define SKS_MULTI_SIGN_ITEM_SIZE_VER0	24	/* first published size */
+
+/**
+ * struct sks_multi_sign - SKS_IOC_MULTI_SIGN: sign many inputs with the
+ * one key an SKS blob holds, without making it an object (Luna's
+ * CA_SIMMultiSign; V1, CO).
+ *
+ * The blob is checked as by SKS_IOC_INSERT (with its M of N secrets) and
+ * must hold exactly one key that may sign with @mechanism
+ * (CKR_KEY_TYPE_INCONSISTENT, CKR_KEY_FUNCTION_NOT_PERMITTED). Every
+ * output buffer is checked before anything is signed: one too small gives
+ * CKR_BUFFER_TOO_SMALL with the needed length in its @sig_len and no
+ * signature made. A usage-limited key counts one use per input, in the
+ * partition's usage ledger; when the limit would be passed nothing is
+ * signed (CKR_KEY_NOT_ACTIVE).
+ * @flags: 0 or SKS_SIGN_DER (ECDSA).
+ * @result: out: CKR_* code.
+ * @mechanism: as for SKS_IOC_SIGN.
+ * @count: inputs, 1..SKS_MAX_MULTI_SIGN.
+ * @blob: pointer to the blob.
+ * @auth: pointer to @auth_count struct sks_auth_secret, or 0.
+ * @items: pointer to @count struct sks_multi_sign_item.
+ * @blob_len: blob size, at most SKS_MAX_BLOB_SIZE.
+ * @auth_count: as for struct sks_insert.
+ */
+struct sks_multi_sign {
+	__u32 flags;
+	__u32 result;
+	__u32 mechanism;
+	__u32 count;
+	__u64 blob;
+	__u64 auth;
+	__u64 items;
+	__u32 blob_len;
+	__u32 auth_count;
+};
+
+#define SKS_MULTI_SIGN_SIZE_VER0	48	/* first published size */
+
+/**
+ * struct sks_rewrap_item - one blob of SKS_IOC_REWRAP.
+ * @in: pointer to the blob, made under the primary or the rollover SMK.
+ * @out: pointer to room for the new blob, or 0 to ask its size.
+ * @in_len: its length, at most SKS_MAX_BLOB_SIZE.
+ * @out_len: in: room at @out; out: the new blob's length (@in_len, or
+ *	more for a blob of format version 1, whose records grow).
+ * @result: out: CKR_OK, or the code of this blob's failure.
+ * @reserved: must be 0.
+ */
+struct sks_rewrap_item {
+	__u64 in;
+	__u64 out;
+	__u32 in_len;
+	__u32 out_len;
+	__u32 result;
+	__u32 reserved;
+};
+
+#define SKS_REWRAP_ITEM_SIZE_VER0	32	/* first published size */
+
+/**
+ * struct sks_rewrap - SKS_IOC_REWRAP: re-encrypt SKS blobs under the
+ * primary SMK (V1, CO), e.g. every stored blob after
+ * SKS_ROLLOVER_START, before SKS_ROLLOVER_END.
+ *
+ * Each blob is checked as SKS_IOC_INSERT checks it (length, header, SMK
+ * fingerprint, authentication, records), but its keys never become
+ * objects and no authorisation secret is needed: a blob's auth section
+ * (M of N verifiers) goes into the new blob unchanged. The new blob has
+ * a fresh salt and IV, format version 2, and for a usage-limited key the
+ * larger of the blob's use count and the partition's usage ledger's.
+ * First every @out_len is checked against the size of the new blob
+ * (from the headers: CKR_BUFFER_TOO_SMALL, each item's @out_len set;
+ * with every @out 0 a size query, CKR_OK); then the blobs are rewrapped
+ * in order. The first blob that fails stops the call: its @result says
+ * why and the call's @result is the same; outputs written before it are
+ * valid blobs, but a caller should treat the batch as failed (one
+ * transaction per call).
+ * @flags: must be 0.
+ * @result: out: CKR_* code.
+ * @items: pointer to @count struct sks_rewrap_item.
+ * @count: 1..SKS_MAX_REWRAP.
+ * @done: out: blobs rewrapped (all of them on success).
+ */
+struct sks_rewrap {
+	__u32 flags;
+	__u32 result;
+	__u64 items;
+	__u32 count;
+	__u32 done;
+};
+
+#define SKS_REWRAP_SIZE_VER0		24	/* first published size */
 
 /* struct sks_batch_op.op */
 #define SKS_BATCH_ENCRYPT	1	/* as SKS_IOC_ENCRYPT */
@@ -1371,7 +1567,7 @@ struct sks_auto_activation {
 #define SKS_CTL_STATE_SAVE	_IOWR(SKS_IOC_MAGIC, 0x05, struct sks_state_save)
 #define SKS_CTL_STATE_LOAD	_IOWR(SKS_IOC_MAGIC, 0x06, struct sks_state_load)
 
-/* /dev/sksN: session and roles 0x10..0x17, objects 0x18..0x1f */
+/* /dev/sksN: session and roles 0x10..0x16, objects 0x17..0x1f */
 #define SKS_IOC_SESSION_INFO	_IOWR(SKS_IOC_MAGIC, 0x10, struct sks_session_info)
 #define SKS_IOC_PARTITION_INIT	_IOWR(SKS_IOC_MAGIC, 0x11, struct sks_partition_init)
 #define SKS_IOC_LOGIN		_IOWR(SKS_IOC_MAGIC, 0x12, struct sks_login)
@@ -1379,6 +1575,7 @@ struct sks_auto_activation {
 #define SKS_IOC_INIT_ROLE	_IOWR(SKS_IOC_MAGIC, 0x14, struct sks_init_role)
 #define SKS_IOC_CHANGE_PIN	_IOWR(SKS_IOC_MAGIC, 0x15, struct sks_change_pin)
 #define SKS_IOC_AUTO_ACTIVATION	_IOWR(SKS_IOC_MAGIC, 0x16, struct sks_auto_activation)
+#define SKS_IOC_SET_ATTRS	_IOWR(SKS_IOC_MAGIC, 0x17, struct sks_set_attrs)
 #define SKS_IOC_GENERATE_KEY	_IOWR(SKS_IOC_MAGIC, 0x18, struct sks_generate_key)
 #define SKS_IOC_CREATE_OBJECT	_IOWR(SKS_IOC_MAGIC, 0x19, struct sks_create_object)
 #define SKS_IOC_GET_ATTRS	_IOWR(SKS_IOC_MAGIC, 0x1a, struct sks_get_attrs)
@@ -1396,6 +1593,8 @@ struct sks_auto_activation {
 #define SKS_IOC_EXTRACT		_IOWR(SKS_IOC_MAGIC, 0x28, struct sks_extract)
 #define SKS_IOC_INSERT		_IOWR(SKS_IOC_MAGIC, 0x29, struct sks_insert)
 #define SKS_IOC_SMK_ROLLOVER	_IOWR(SKS_IOC_MAGIC, 0x2a, struct sks_simple)
+#define SKS_IOC_MULTI_SIGN	_IOWR(SKS_IOC_MAGIC, 0x2b, struct sks_multi_sign)
+#define SKS_IOC_REWRAP		_IOWR(SKS_IOC_MAGIC, 0x2c, struct sks_rewrap)
 
 /* /dev/sksN: Backup HSM archives and images 0x30..0x37, batches 0x38 */
 #define SKS_IOC_ARCHIVE_BACKUP	_IOWR(SKS_IOC_MAGIC, 0x30, struct sks_archive_backup)

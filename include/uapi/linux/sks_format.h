@@ -27,6 +27,17 @@
 #define SKS_BLOB_OFF_SALT	36	/* 32 bytes */
 #define SKS_BLOB_OFF_IV		68	/* 12 bytes */
 
+/*
+ * Header flag SKS_BLOB_F_AUTH: the blob needs M of N authorisation
+ * secrets; its plaintext payload starts with the auth section:
+ * __u16 N, __u16 M, __u32 0, a 32-byte verifier key, N 32-byte verifiers,
+ * then the object records.
+ */
+#define SKS_BLOB_F_AUTH		(1U << 0)
+#define SKS_BLOB_AUTH_FIXED	40
+#define SKS_BLOB_AUTH_KEY_LEN	32
+#define SKS_BLOB_AUTH_VERIFIER_LEN	32
+
 /* ---- state records: the header fields read before any key ---- */
 #define SKS_REC_MAGIC		"SKSR"	/* a slot record */
 #define SKS_HREC_MAGIC		"SKSH"	/* the HSM record */
