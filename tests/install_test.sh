@@ -53,7 +53,7 @@ soname=$(readelf -d "$dest/usr/lib/libsks.so.0.1.0" | sed -n 's/.*SONAME.*\[\(.*
 check $? "soname_is_libsks.so.0"
 
 r=0
-for m in man1/skscm.1 man3/libsks.3 man4/sks.4; do
+for m in man1/skscm.1 man3/libsks.3 man4/sks.4 man8/sks-state.8; do
 	[ -s "$dest/usr/share/man/$m" ] || { echo "# missing $m"; r=1; }
 done
 check $r "man_pages"
