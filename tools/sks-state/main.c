@@ -369,6 +369,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	cmd = argv[optind];
+	setvbuf(stdout, NULL, _IOLBF, 0);	/* a log file follows each line */
 	if (uevent) {
 		use_syslog = true;
 		openlog("sks-state", LOG_PID, LOG_DAEMON);
