@@ -1368,11 +1368,11 @@ int sks_state_load_file(struct sks_hsm *hsm, const char *path,
  * this call began and saves its changes too (uevent handlers use it, so
  * that a burst of changes runs at most two saves).
  *
- * Refused without touching anything if DIR/hsm.rec belongs to another HSM
- * (its serial number differs: the state was not loaded, or the directory
- * is another machine's; CKR_STATE_FOREIGN, EXDEV) or is damaged and not
- * this HSM's (CKR_DATA_INVALID, EBADMSG). A damaged hsm.rec that names
- * this HSM is replaced.
+ * Refused without touching anything if DIR/hsm.rec names another HSM
+ * (its serial number differs: the state was not loaded, the directory is
+ * another machine's, or the serial number is damaged; CKR_STATE_FOREIGN,
+ * EXDEV) or is not an HSM record at all (CKR_DATA_INVALID, EBADMSG). An
+ * hsm.rec that names this HSM is replaced, even if damaged since.
  *
  * Return: 0, or -1 (errno: EUCLEAN if a slot record could not be saved
  * (SKS_DIR_FAILED in @report; the old HSM record stays), EBUSY if slots

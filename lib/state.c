@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <kcapi.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -382,17 +381,6 @@ static int parse_hsm_rec(const uint8_t *buf, size_t len, struct hsm_rec *h)
 	return 0;
 }
 
-/* Is the record's SHA-256 checksum (its last 32 bytes) right? */
-static bool hsm_rec_sum_ok(const uint8_t *buf, size_t len)
-{
-	uint8_t sum[HREC_SUM_LEN];
-
-	return len > HREC_SUM_LEN &&
-	       kcapi_md_sha256(buf, len - HREC_SUM_LEN, sum, sizeof(sum)) ==
-	       (ssize_t)sizeof(sum) &&
-	       !memcmp(sum, buf + len - HREC_SUM_LEN, sizeof(sum));
-}
-
 static const struct listed *hsm_rec_find(const struct hsm_rec *h, uint32_t num)
 {
 	uint32_t i;
@@ -701,21 +689,20 @@ static int check_owner(struct save_ctx *c, uint64_t serial)
 		return sks_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
 	}
 	/*
-	 * Damaged but of this HSM (its serial number is the one the HSM took
-	 * from it at load): the save replaces it. Damaged otherwise: whose
-	 * it is cannot be told, and it is left for the operator.
+	 * Only its form and serial number count (its checksum is the
+	 * driver's to check): one that names this HSM, the serial number
+	 * the HSM took from it at load, is replaced even if damaged since.
 	 */
-	if (parse_hsm_rec(buf, len, h) ||
-	    (!hsm_rec_sum_ok(buf, len) && h->serial != serial)) {
+	if (parse_hsm_rec(buf, len, h)) {
 		report(c->r, SKS_DIR_FAILED, -1, SKS_CKR_DATA_INVALID, HSM_FILE,
 		       "%s is damaged: nothing saved (see \"Recovery\" in docs/durability.md)",
 		       HSM_FILE);
 		ret = sks_fail(EBADMSG, SKS_CKR_DATA_INVALID);
 	} else if (h->serial != serial) {
 		report(c->r, SKS_DIR_FAILED, -1, SKS_CKR_STATE_FOREIGN, HSM_FILE,
-		       "%s is the state of HSM %" PRIu64 ", this HSM is %" PRIu64
-		       ": nothing saved (load the state first, or move the directory away)",
-		       HSM_FILE, h->serial, serial);
+		       "%s names HSM %" PRIu64 ", this HSM is %" PRIu64
+		       ": nothing saved (the state was not loaded, the directory is another HSM's, or %s is damaged: see \"Recovery\" in docs/durability.md)",
+		       HSM_FILE, h->serial, serial, HSM_FILE);
 		ret = sks_fail(EXDEV, SKS_CKR_STATE_FOREIGN);
 	}
 	free(h);

@@ -532,7 +532,7 @@ TEST_F(dir, a_damaged_hsm_record_loads_nothing_and_stops_saves)
 	close(ctl);
 	ASSERT_EQ(0, save(self->hsm, self->dir, &self->r));
 	next_report(&self->r);
-	ASSERT_EQ(0, flip(self->dir, "hsm.rec", 10));	/* its serial number */
+	ASSERT_EQ(0, flip(self->dir, "hsm.rec", 1));	/* its magic */
 	n = read_file(self->dir, "hsm.rec", before, sizeof(before));
 	ASSERT_LT(0, n);
 	ASSERT_EQ(0, reopen(&self->hsm));
