@@ -37,23 +37,6 @@
 
 #include "sks.h"
 
-/**
- * struct sks_ec_curve - a curve sks keys can be on.
- * @id: SKS_EC_*.
- * @ecc_id: the ecc module's ECC_CURVE_NIST_*.
- * @ndigits: 64-bit digits of a scalar or coordinate.
- * @nbytes: bytes of a scalar or coordinate.
- * @hash: the RFC 6979 HMAC hash of the curve (SHA-256, SHA-384): index in
- *	sks_ec_hash[].
- */
-struct sks_ec_curve {
-	u32 id;
-	unsigned int ecc_id;
-	unsigned int ndigits;
-	unsigned int nbytes;
-	unsigned int hash;
-};
-
 static const struct sks_ec_curve sks_ec_curves[] = {
 	{ SKS_EC_P256, ECC_CURVE_NIST_P256, 4, 32, 0 },
 	{ SKS_EC_P384, ECC_CURVE_NIST_P384, 6, 48, 1 },
@@ -122,25 +105,6 @@ u32 sks_ec_sizes(const struct sks_ec_curve *c, u32 *priv, u32 *pub)
 }
 
 /* ---- arithmetic modulo the group order n ---- */
-
-/* r = (a + b) mod n, a and b below n. */
-static void sks_ec_mod_add(u64 *r, const u64 *a, const u64 *b, const u64 *n,
-			   unsigned int nd)
-{
-	u64 t[ECC_MAX_DIGITS], carry = 0;
-	unsigned int i;
-
-	for (i = 0; i < nd; i++) {
-		u64 s = a[i] + b[i] + carry;
-
-		carry = carry ? s <= a[i] : s < a[i];
-		t[i] = s;
-	}
-	if (carry || vli_cmp(t, n, nd) >= 0)
-		vli_sub(t, t, n, nd);
-	memcpy(r, t, nd * sizeof(u64));
-	memzero_explicit(t, sizeof(t));
-}
 
 /* A value from big-endian bytes, reduced once modulo n (bits2int). */
 static void sks_ec_bits2int(const struct sks_ec_curve *c, const u64 *n,
@@ -287,7 +251,7 @@ static int sks_ec_drbg_next(struct sks_ec_drbg *d, const struct sks_ec_curve *c,
  * @pub: out: the public point, uncompressed (0x04 || X || Y).
  *
  * The scalar is drawn from the kernel's random number generator by
- * testing candidates (FIPS 186-4 B.4.2) against ecc's range [2, n-3]; the
+ * testing candidates (FIPS 186-4 B.4.2) against [1, n-1]; the
  * public point d·G is computed on the ladder and checked as SP 800-56A
  * 5.6.2.1.3 asks.
  *
@@ -303,11 +267,12 @@ int sks_ec_generate(const struct sks_ec_curve *c, u8 *priv, u8 *pub)
 	do {
 		get_random_bytes(priv, c->nbytes);
 		err = sks_ec_check_priv(c, priv);
-	} while (err && ++tries < 64);
-	if (!err) {
-		memcpy(d, priv, c->nbytes);	/* big endian in memory */
-		err = ecc_make_pub_key(c->ecc_id, c->ndigits, d, q);
-	}
+		if (!err) {
+			memcpy(d, priv, c->nbytes);	/* big endian */
+			/* -EAGAIN: 1, n-2 or n-1, which the ladder cannot */
+			err = ecc_make_pub_key(c->ecc_id, c->ndigits, d, q);
+		}
+	} while ((err == -EINVAL || err == -EAGAIN) && ++tries < 64);
 	if (!err) {
 		pub[0] = 0x04;
 		memcpy(pub + 1, q, 2 * c->nbytes);
@@ -323,16 +288,22 @@ int sks_ec_generate(const struct sks_ec_curve *c, u8 *priv, u8 *pub)
  * @c: the curve.
  * @priv: big endian, @c's scalar size.
  *
+ * The range is SP 800-56A 5.6.1.2.1's and FIPS 186-4 B.4's, [1, n-1]
+ * (ecc_is_key_valid() would refuse 1, n-2 and n-1, valid keys).
+ *
  * Context: any.
- * Return: 0, or -EINVAL outside [2, n-3] (ecc_is_key_valid()).
+ * Return: 0, or -EINVAL outside [1, n-1].
  */
 int sks_ec_check_priv(const struct sks_ec_curve *c, const u8 *priv)
 {
+	const struct ecc_curve *curve = ecc_get_curve(c->ecc_id);
 	u64 d[ECC_MAX_DIGITS];
-	int err;
+	int err = 0;
 
 	vli_from_be64(d, priv, c->ndigits);
-	err = ecc_is_key_valid(c->ecc_id, c->ndigits, d, c->nbytes);
+	if (vli_is_zero(d, c->ndigits) ||
+	    vli_cmp(d, curve->n, c->ndigits) >= 0)
+		err = -EINVAL;
 	memzero_explicit(d, sizeof(d));
 	return err;
 }
@@ -401,6 +372,8 @@ static int sks_ecdsa_sign_k(const struct sks_ec_curve *c, const u64 *d,
 	sks_ec_to_be(c, curve->g.x, (u8 *)g);
 	sks_ec_to_be(c, curve->g.y, (u8 *)g + c->nbytes);
 	err = crypto_ecdh_shared_secret(c->ecc_id, nd, ks, g, rx);
+	if (err == -EFAULT)	/* k is 1, n-2 or n-1: the ladder's edges */
+		err = -EAGAIN;
 	if (err)
 		goto out;
 	vli_from_be64(r, rx, nd);
@@ -503,6 +476,7 @@ int sks_ecdsa_verify(const struct sks_ec_curve *c, const u8 *pub, const u8 *h,
 	unsigned int nd = c->ndigits;
 	struct ecc_point *q, *x;
 	int err = -EBADMSG;
+	bool fast;
 
 	if (!hlen || hlen > SHA512_DIGEST_SIZE)
 		return -EINVAL;
@@ -523,8 +497,17 @@ int sks_ecdsa_verify(const struct sks_ec_curve *c, const u8 *pub, const u8 *h,
 	vli_mod_inv(w, s, curve->n, nd);
 	vli_mod_mult_slow(u1, e, w, curve->n, nd);
 	vli_mod_mult_slow(u2, r, w, curve->n, nd);
-	ecc_point_mult_shamir(x, u1, &curve->g, u2, q, curve);
-	if (ecc_point_is_zero(x))
+	/*
+	 * ecc's Shamir multiplication cannot add equal or opposite points:
+	 * Q = ±G, or an intermediate sum meeting the point it adds, leave
+	 * it at (0, 0). The complete formulas take those cases (and a sum
+	 * that really is the point at infinity, which fails below).
+	 */
+	fast = vli_cmp(q->x, curve->g.x, nd);
+	if (fast)
+		ecc_point_mult_shamir(x, u1, &curve->g, u2, q, curve);
+	if ((!fast || ecc_point_is_zero(x)) &&
+	    !sks_ecp_mul2(curve, u1, u2, q, x->x, x->y))
 		goto out;
 	if (vli_cmp(x->x, curve->n, nd) >= 0)
 		vli_sub(x->x, x->x, curve->n, nd);
@@ -534,6 +517,53 @@ out:
 	ecc_free_point(x);
 	ecc_free_point(q);
 	return err;
+}
+
+/*
+ * ecc's ladder cannot take every input: it divides by the input point's x
+ * at its end (so Q with x = 0 gives (0, 0)), and it fails for the scalars
+ * 1, n-2 and n-1 (ecc_is_key_valid() keeps keys out of them; SP 800-56A
+ * allows them). d·Q = (d/2 mod n)·(2Q), and 2Q has x != 0 (the other
+ * point with x = 0 is -Q); 1·Q, (n-1)·Q = -Q and (n-2)·Q = -2Q share x
+ * with Q or 2Q. All of this is on public values but for the scalar, which
+ * only takes these paths when it is one of the three edge values.
+ * @d: the scalar, little-endian digits; may be changed.
+ * @p: the peer's point; may be changed.
+ * Return: 1 if @z holds x(d·Q) already, 0 if the ladder is to compute
+ * d·Q from the changed @d and @p, or a negative errno.
+ */
+static int sks_ecdh_edges(const struct sks_ec_curve *c, u64 *d,
+			  struct ecc_point *p, u8 *z)
+{
+	const struct ecc_curve *curve = ecc_get_curve(c->ecc_id);
+	u64 half[ECC_MAX_DIGITS], t[ECC_MAX_DIGITS], one[ECC_MAX_DIGITS] = {};
+	unsigned int nd = c->ndigits, i;
+
+	one[0] = 1;
+	if (vli_is_zero(p->x, nd)) {
+		if (!sks_ecp_double(curve, p, p->x, p->y))
+			return -EINVAL;
+		/* half = (n + 1) / 2, the inverse of 2 modulo n */
+		vli_sub(half, curve->n, one, nd);
+		for (i = 0; i < nd; i++)
+			half[i] = half[i] >> 1 |
+				  (i + 1 < nd ? half[i + 1] << 63 : 0);
+		sks_ec_mod_add(half, half, one, curve->n, nd);
+		vli_mod_mult_slow(d, d, half, curve->n, nd);
+	}
+	vli_sub(t, curve->n, d, nd);		/* n - d */
+	if (!vli_cmp(d, one, nd) || !vli_cmp(t, one, nd)) {
+		sks_ec_to_be(c, p->x, z);	/* ±Q */
+		return 1;
+	}
+	one[0] = 2;
+	if (!vli_cmp(t, one, nd)) {		/* -2Q */
+		if (!sks_ecp_double(curve, p, t, half))
+			return -EINVAL;
+		sks_ec_to_be(c, t, z);
+		return 1;
+	}
+	return 0;
 }
 
 /**
@@ -550,19 +580,32 @@ int sks_ecdh(const struct sks_ec_curve *c, const u8 *priv, const u8 *peer,
 	     u8 *z)
 {
 	u64 d[ECC_MAX_DIGITS], q[2 * ECC_MAX_DIGITS], s[ECC_MAX_DIGITS];
+	u64 dbe[ECC_MAX_DIGITS];
+	struct ecc_point *p;
 	int err;
 
-	err = sks_ec_check_pub(c, peer);
-	if (err)
-		return err;
-	memcpy(d, priv, c->nbytes);		/* big endian in memory */
-	memcpy(q, peer + 1, 2 * c->nbytes);
-	err = crypto_ecdh_shared_secret(c->ecc_id, c->ndigits, d, q, s);
+	p = sks_ec_point(c, peer);		/* fully checked */
+	if (IS_ERR(p))
+		return PTR_ERR(p);
+	vli_from_be64(d, priv, c->ndigits);
+	err = sks_ecdh_edges(c, d, p, z);
+	if (err) {
+		ecc_free_point(p);
+		memzero_explicit(d, sizeof(d));
+		return err < 0 ? err : 0;
+	}
+	/* crypto_ecdh_shared_secret() takes big endian bytes */
+	sks_ec_to_be(c, d, (u8 *)dbe);
+	sks_ec_to_be(c, p->x, (u8 *)q);
+	sks_ec_to_be(c, p->y, (u8 *)q + c->nbytes);
+	ecc_free_point(p);
+	err = crypto_ecdh_shared_secret(c->ecc_id, c->ndigits, dbe, q, s);
 	if (!err)
 		memcpy(z, s, c->nbytes);
 	else
 		err = -EINVAL;
 	memzero_explicit(d, sizeof(d));
+	memzero_explicit(dbe, sizeof(dbe));
 	memzero_explicit(s, sizeof(s));
 	return err;
 }
@@ -727,96 +770,6 @@ int sks_ecdsa_from_der(const u8 *der, u32 dlen, u32 n, u8 *raw)
 	if (sks_der_int(&p, end, raw, n) || sks_der_int(&p, end, raw + n, n))
 		return -EBADMSG;
 	return p == end ? 0 : -EBADMSG;
-}
-
-/* ---- power-up known answers (RFC 6979 A.2.5, A.2.6: "sample") ---- */
-
-static const u8 kat_p256_d[] = {
-	0xc9, 0xaf, 0xa9, 0xd8, 0x45, 0xba, 0x75, 0x16,
-	0x6b, 0x5c, 0x21, 0x57, 0x67, 0xb1, 0xd6, 0x93,
-	0x4e, 0x50, 0xc3, 0xdb, 0x36, 0xe8, 0x9b, 0x12,
-	0x7b, 0x8a, 0x62, 0x2b, 0x12, 0x0f, 0x67, 0x21,
-};
-
-static const u8 kat_p256_sig[] = {
-	0xef, 0xd4, 0x8b, 0x2a, 0xac, 0xb6, 0xa8, 0xfd,
-	0x11, 0x40, 0xdd, 0x9c, 0xd4, 0x5e, 0x81, 0xd6,
-	0x9d, 0x2c, 0x87, 0x7b, 0x56, 0xaa, 0xf9, 0x91,
-	0xc3, 0x4d, 0x0e, 0xa8, 0x4e, 0xaf, 0x37, 0x16,
-	0xf7, 0xcb, 0x1c, 0x94, 0x2d, 0x65, 0x7c, 0x41,
-	0xd4, 0x36, 0xc7, 0xa1, 0xb6, 0xe2, 0x9f, 0x65,
-	0xf3, 0xe9, 0x00, 0xdb, 0xb9, 0xaf, 0xf4, 0x06,
-	0x4d, 0xc4, 0xab, 0x2f, 0x84, 0x3a, 0xcd, 0xa8,
-};
-
-static int sks_ec_kat_one(const struct sks_ec_curve *c, const u8 *d,
-			  const u8 *want, bool sha384)
-{
-	u8 h[SHA384_DIGEST_SIZE], pub[1 + 2 * ECC_MAX_BYTES];
-	u8 sig[2 * ECC_MAX_BYTES];
-	u64 dv[ECC_MAX_DIGITS], q[2 * ECC_MAX_DIGITS];
-	int hlen, err;
-
-	hlen = sks_ec_hash_msg(sha384, "sample", 6, h);
-	if (hlen < 0)
-		return hlen;
-	err = sks_ecdsa_sign(c, d, h, hlen, false, sig);
-	if (!err && memcmp(sig, want, 2 * c->nbytes))
-		err = -EBADMSG;
-	memcpy(dv, d, c->nbytes);
-	err = err ?: ecc_make_pub_key(c->ecc_id, c->ndigits, dv, q);
-	if (!err) {
-		pub[0] = 0x04;
-		memcpy(pub + 1, q, 2 * c->nbytes);
-		err = sks_ecdsa_verify(c, pub, h, hlen, sig);
-		sig[5] ^= 1;	/* a changed signature must fail */
-		if (!err && sks_ecdsa_verify(c, pub, h, hlen, sig) != -EBADMSG)
-			err = -EINVAL;
-	}
-	memzero_explicit(dv, sizeof(dv));
-	return err;
-}
-
-static const u8 kat_p384_d[] = {
-	0x6b, 0x9d, 0x3d, 0xad, 0x2e, 0x1b, 0x8c, 0x1c,
-	0x05, 0xb1, 0x98, 0x75, 0xb6, 0x65, 0x9f, 0x4d,
-	0xe2, 0x3c, 0x3b, 0x66, 0x7b, 0xf2, 0x97, 0xba,
-	0x9a, 0xa4, 0x77, 0x40, 0x78, 0x71, 0x37, 0xd8,
-	0x96, 0xd5, 0x72, 0x4e, 0x4c, 0x70, 0xa8, 0x25,
-	0xf8, 0x72, 0xc9, 0xea, 0x60, 0xd2, 0xed, 0xf5,
-};
-
-static const u8 kat_p384_sig[] = {
-	0x94, 0xed, 0xbb, 0x92, 0xa5, 0xec, 0xb8, 0xaa,
-	0xd4, 0x73, 0x6e, 0x56, 0xc6, 0x91, 0x91, 0x6b,
-	0x3f, 0x88, 0x14, 0x06, 0x66, 0xce, 0x9f, 0xa7,
-	0x3d, 0x64, 0xc4, 0xea, 0x95, 0xad, 0x13, 0x3c,
-	0x81, 0xa6, 0x48, 0x15, 0x2e, 0x44, 0xac, 0xf9,
-	0x6e, 0x36, 0xdd, 0x1e, 0x80, 0xfa, 0xbe, 0x46,
-	0x99, 0xef, 0x4a, 0xeb, 0x15, 0xf1, 0x78, 0xce,
-	0xa1, 0xfe, 0x40, 0xdb, 0x26, 0x03, 0x13, 0x8f,
-	0x13, 0x0e, 0x74, 0x0a, 0x19, 0x62, 0x45, 0x26,
-	0x20, 0x3b, 0x63, 0x51, 0xd0, 0xa3, 0xa9, 0x4f,
-	0xa3, 0x29, 0xc1, 0x45, 0x78, 0x6e, 0x67, 0x9e,
-	0x7b, 0x82, 0xc7, 0x1a, 0x38, 0x62, 0x8a, 0xc8,
-};
-
-/**
- * sks_ec_selftest() - the ECDSA known answers of RFC 6979 (P-256 with
- * SHA-256 and P-384 with SHA-384, message "sample", without hedging),
- * verified back, and a changed signature refused.
- *
- * Context: process context (module init).
- * Return: 0 or a negative errno.
- */
-int sks_ec_selftest(void)
-{
-	int err;
-
-	err = sks_ec_kat_one(&sks_ec_curves[0], kat_p256_d, kat_p256_sig,
-			     false);
-	return err ?: sks_ec_kat_one(&sks_ec_curves[1], kat_p384_d,
-				     kat_p384_sig, true);
 }
 
 /**

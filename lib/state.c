@@ -22,19 +22,13 @@
 #include "internal.h"
 
 /*
- * What this file reads of a record without keys (the driver's format,
- * docs/durability.md): a slot record's header and trailer, and the HSM
- * record, which is not secret.
+ * What this file reads of a record without keys: a slot record's header
+ * and trailer (<linux/sks_format.h>), and the HSM record, which is not
+ * secret (docs/durability.md; its layout is the driver's,
+ * driver/state_codec.c).
  */
-#define REC_MAGIC		"SKSR"
-#define REC_OFF_HSM_SERIAL	16	/* __u64 */
-#define REC_OFF_SERIAL		24	/* __u64 */
-#define REC_OFF_NUM		32	/* __u32 */
-#define REC_HDR_LEN		448
-#define REC_TRAILER_LEN		64
+#define REC_MIN_LEN		(448 + SKS_REC_TRAILER_LEN)	/* header, trailer */
 #define REC_TRL_MAGIC		"SKST"
-#define REC_TRL_GENERATION	16	/* __u64, in the trailer */
-#define HREC_MAGIC		"SKSH"
 #define HREC_VERSION		1
 #define HREC_OFF_VERSION	4	/* __u16 */
 #define HREC_OFF_SERIAL		8	/* __u64 */
@@ -51,11 +45,6 @@
 #define REJECTED		"rejected"
 #define SAVE_ROUNDS		8	/* starts over at most this often */
 
-static uint64_t get_le64(const uint8_t *p)
-{
-	return sks_get_le32(p) | (uint64_t)sks_get_le32(p + 4) << 32;
-}
-
 /* ---- records in memory ---- */
 
 /* SKS_CTL_STATE_SAVE into a malloc'd buffer: size query, then the record. */
@@ -67,7 +56,7 @@ static void *save_record(struct sks_hsm *hsm, unsigned int slot, uint32_t flags,
 	uint32_t room = 0;
 
 	if (!len) {
-		sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 		return NULL;
 	}
 	/* again if the record grew between the size query and the copy */
@@ -90,7 +79,7 @@ static void *save_record(struct sks_hsm *hsm, unsigned int slot, uint32_t flags,
 		/* zeroed: memcheck cannot see the driver fill it */
 		buf = calloc(1, room ? room : 1);
 		if (!buf) {
-			sks_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
+			sks_lib_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
 			return NULL;
 		}
 	}
@@ -133,9 +122,9 @@ SKS_API int sks_state_load_record(struct sks_hsm *hsm, const void *record,
 	struct sks_state_load req;
 
 	if (!record || !len)
-		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		return sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 	if (len > SKS_STATE_MAX_SIZE)
-		return sks_fail(EMSGSIZE, SKS_CKR_DATA_LEN_RANGE);
+		return sks_lib_fail(EMSGSIZE, SKS_CKR_DATA_LEN_RANGE);
 	memset(&req, 0, sizeof(req));
 	req.record = (uintptr_t)record;
 	req.record_len = len;
@@ -162,21 +151,21 @@ static int read_file_at(int dfd, const char *name, uint8_t **buf, size_t *len)
 	*len = 0;
 	fd = openat(dfd, name, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return sks_fail(errno, SKS_CKR_DEVICE_ERROR);
+		return sks_lib_fail(errno, SKS_CKR_DEVICE_ERROR);
 	if (fstat(fd, &st)) {
 		err = errno;
 		close(fd);
-		return sks_fail(err, SKS_CKR_DEVICE_ERROR);
+		return sks_lib_fail(err, SKS_CKR_DEVICE_ERROR);
 	}
 	if (!S_ISREG(st.st_mode) || st.st_size > SKS_STATE_MAX_SIZE) {
 		close(fd);
-		return sks_fail(S_ISREG(st.st_mode) ? EMSGSIZE : EINVAL,
+		return sks_lib_fail(S_ISREG(st.st_mode) ? EMSGSIZE : EINVAL,
 				SKS_CKR_DATA_LEN_RANGE);
 	}
 	p = malloc(st.st_size ? st.st_size : 1);
 	if (!p) {
 		close(fd);
-		return sks_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
+		return sks_lib_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
 	}
 	while (done < (size_t)st.st_size) {
 		ssize_t n = read(fd, p + done, st.st_size - done);
@@ -187,7 +176,7 @@ static int read_file_at(int dfd, const char *name, uint8_t **buf, size_t *len)
 			err = n ? errno : EIO;	/* shrank while read */
 			close(fd);
 			free(p);
-			return sks_fail(err, SKS_CKR_DEVICE_ERROR);
+			return sks_lib_fail(err, SKS_CKR_DEVICE_ERROR);
 		}
 		done += n;
 	}
@@ -207,7 +196,7 @@ SKS_API int sks_state_load_file(struct sks_hsm *hsm, const char *path,
 	int ret;
 
 	if (!path || !*path)
-		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		return sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 	if (read_file_at(AT_FDCWD, path, &buf, &len))
 		return -1;
 	ret = sks_state_load_record(hsm, buf, len, slot, generation, status);
@@ -222,7 +211,7 @@ SKS_API int sks_session_set_auto_activation(struct sks_session *session,
 	size_t n = keydesc ? strnlen(keydesc, SKS_KEYDESC_MAX + 1) : 0;
 
 	if (keydesc && (!n || n > SKS_KEYDESC_MAX))
-		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		return sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 	memset(&req, 0, sizeof(req));
 	if (keydesc) {
 		req.flags = SKS_AUTO_ACTIVATION_ON;
@@ -360,10 +349,10 @@ static int parse_hsm_rec(const uint8_t *buf, size_t len, struct hsm_rec *h)
 {
 	uint32_t i;
 
-	if (len < HREC_FIXED + HREC_SUM_LEN || memcmp(buf, HREC_MAGIC, 4) ||
+	if (len < HREC_FIXED + HREC_SUM_LEN || memcmp(buf, SKS_HREC_MAGIC, 4) ||
 	    sks_get_le16(buf + HREC_OFF_VERSION) != HREC_VERSION)
 		return -1;
-	h->serial = get_le64(buf + HREC_OFF_SERIAL);
+	h->serial = sks_get_le64(buf + HREC_OFF_SERIAL);
 	h->nr_slots = sks_get_le32(buf + HREC_OFF_NR_SLOTS);
 	if (h->nr_slots > SKS_MAX_SLOTS ||
 	    len != HREC_FIXED + (size_t)h->nr_slots * HREC_SLOT_LEN +
@@ -373,8 +362,8 @@ static int parse_hsm_rec(const uint8_t *buf, size_t len, struct hsm_rec *h)
 		const uint8_t *p = buf + HREC_FIXED + i * HREC_SLOT_LEN;
 
 		h->slots[i].num = sks_get_le32(p);
-		h->slots[i].serial = get_le64(p + 8);
-		h->slots[i].generation = get_le64(p + 16);
+		h->slots[i].serial = sks_get_le64(p + 8);
+		h->slots[i].generation = sks_get_le64(p + 16);
 		if (h->slots[i].num >= SKS_MAX_SLOTS)
 			return -1;
 	}
@@ -414,7 +403,7 @@ static int pread_all(int fd, uint8_t *p, size_t len, off_t off)
  */
 static int peek_at(int dfd, const char *name, struct peek *pk)
 {
-	uint8_t hdr[REC_OFF_NUM + 4], trl[REC_TRAILER_LEN];
+	uint8_t hdr[SKS_REC_OFF_NUM + 4], trl[SKS_REC_TRAILER_LEN];
 	struct stat st;
 	int fd, ok;
 
@@ -423,18 +412,18 @@ static int peek_at(int dfd, const char *name, struct peek *pk)
 	if (fd < 0)
 		return -1;
 	ok = !fstat(fd, &st) && S_ISREG(st.st_mode) &&
-	     st.st_size >= REC_HDR_LEN + REC_TRAILER_LEN &&
+	     st.st_size >= REC_MIN_LEN &&
 	     !pread_all(fd, hdr, sizeof(hdr), 0) &&
-	     !pread_all(fd, trl, sizeof(trl), st.st_size - REC_TRAILER_LEN) &&
-	     !memcmp(hdr, REC_MAGIC, 4) && !memcmp(trl, REC_TRL_MAGIC, 4);
+	     !pread_all(fd, trl, sizeof(trl), st.st_size - SKS_REC_TRAILER_LEN) &&
+	     !memcmp(hdr, SKS_REC_MAGIC, 4) && !memcmp(trl, REC_TRL_MAGIC, 4);
 	close(fd);
 	if (!ok)
 		return 0;
 	pk->slot = true;
-	pk->num = sks_get_le32(hdr + REC_OFF_NUM);
-	pk->hsm_serial = get_le64(hdr + REC_OFF_HSM_SERIAL);
-	pk->serial = get_le64(hdr + REC_OFF_SERIAL);
-	pk->generation = get_le64(trl + REC_TRL_GENERATION);
+	pk->num = sks_get_le32(hdr + SKS_REC_OFF_NUM);
+	pk->hsm_serial = sks_get_le64(hdr + SKS_REC_OFF_HSM_SERIAL);
+	pk->serial = sks_get_le64(hdr + SKS_REC_OFF_SERIAL);
+	pk->generation = sks_get_le64(trl + SKS_REC_TRL_GENERATION);
 	return 0;
 }
 
@@ -647,12 +636,12 @@ static int open_dir(const char *dir, bool make)
 	int dfd;
 
 	if (!dir || !*dir)
-		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		return sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 	if (make && mkdir(dir, 0700) && errno != EEXIST)
-		return sks_fail(errno, SKS_CKR_DEVICE_ERROR);
+		return sks_lib_fail(errno, SKS_CKR_DEVICE_ERROR);
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
-		return sks_fail(errno, SKS_CKR_DEVICE_ERROR);
+		return sks_lib_fail(errno, SKS_CKR_DEVICE_ERROR);
 	return dfd;
 }
 
@@ -686,7 +675,7 @@ static int check_owner(struct save_ctx *c, uint64_t serial)
 	h = malloc(sizeof(*h));
 	if (!h) {
 		free(buf);
-		return sks_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
+		return sks_lib_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
 	}
 	/*
 	 * Only its form and serial number count (its checksum is the
@@ -697,13 +686,13 @@ static int check_owner(struct save_ctx *c, uint64_t serial)
 		report(c->r, SKS_DIR_FAILED, -1, SKS_CKR_DATA_INVALID, HSM_FILE,
 		       "%s is damaged: nothing saved (see \"Recovery\" in docs/durability.md)",
 		       HSM_FILE);
-		ret = sks_fail(EBADMSG, SKS_CKR_DATA_INVALID);
+		ret = sks_lib_fail(EBADMSG, SKS_CKR_DATA_INVALID);
 	} else if (h->serial != serial) {
 		report(c->r, SKS_DIR_FAILED, -1, SKS_CKR_STATE_FOREIGN, HSM_FILE,
 		       "%s names HSM %" PRIu64 ", this HSM is %" PRIu64
 		       ": nothing saved (the state was not loaded, the directory is another HSM's, or %s is damaged: see \"Recovery\" in docs/durability.md)",
 		       HSM_FILE, h->serial, serial, HSM_FILE);
-		ret = sks_fail(EXDEV, SKS_CKR_STATE_FOREIGN);
+		ret = sks_lib_fail(EXDEV, SKS_CKR_STATE_FOREIGN);
 	}
 	free(h);
 	free(buf);
@@ -765,8 +754,8 @@ static enum save_step save_slot(struct save_ctx *c, const struct listed *e,
 		       sks_strerror(ckr));
 		return SAVE_FAILED;
 	}
-	if (len < REC_HDR_LEN + REC_TRAILER_LEN ||
-	    get_le64(rec + REC_OFF_SERIAL) != e->serial) {
+	if (len < REC_MIN_LEN ||
+	    sks_get_le64(rec + SKS_REC_OFF_SERIAL) != e->serial) {
 		free(rec);
 		return SAVE_AGAIN;	/* deleted and made again meanwhile */
 	}
@@ -828,7 +817,7 @@ static enum save_step save_round(struct save_ctx *c, struct hsm_rec *h,
 		return SAVE_FAILED;
 	if (parse_hsm_rec(hrec, len, h)) {
 		free(hrec);
-		sks_fail(EPROTO, SKS_CKR_STATE_UNSUPPORTED);
+		sks_lib_fail(EPROTO, SKS_CKR_STATE_UNSUPPORTED);
 		return SAVE_FAILED;
 	}
 	if (first_round && check_owner(c, h->serial))
@@ -852,7 +841,7 @@ static enum save_step save_round(struct save_ctx *c, struct hsm_rec *h,
 	}
 	if (step == SAVE_FAILED) {
 		/* the old HSM record stays: it lists no file we could not write */
-		sks_fail(EUCLEAN, SKS_CKR_DEVICE_ERROR);
+		sks_lib_fail(EUCLEAN, SKS_CKR_DEVICE_ERROR);
 		goto failed;
 	}
 	/* a slot made or deleted since the HSM record was taken: again */
@@ -882,7 +871,7 @@ static struct sks_state_report *report_new(void)
 	struct sks_state_report *r = calloc(1, sizeof(*r));
 
 	if (!r)
-		sks_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
+		sks_lib_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
 	return r;
 }
 
@@ -903,7 +892,7 @@ static int report_out(struct sks_state_report *r,
 	else
 		sks_state_report_free(r);
 	if (ret)
-		return sks_fail(err, ckr);
+		return sks_lib_fail(err, ckr);
 	sks_set_result(SKS_CKR_OK);
 	return 0;
 }
@@ -921,7 +910,7 @@ SKS_API int sks_state_save_dir(struct sks_hsm *hsm, const char *dir,
 	if (out)
 		*out = NULL;
 	if (flags & ~(SKS_SAVE_DIR_ALL | SKS_SAVE_DIR_COALESCE))
-		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		return sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 	c.dfd = open_dir(dir, true);
 	if (c.dfd < 0)
 		return -1;
@@ -935,12 +924,12 @@ SKS_API int sks_state_save_dir(struct sks_hsm *hsm, const char *dir,
 			sks_set_result(SKS_CKR_OK);
 			return out && !*out ? -1 : 0;
 		}
-		return sks_fail(err, SKS_CKR_DEVICE_ERROR);
+		return sks_lib_fail(err, SKS_CKR_DEVICE_ERROR);
 	}
 	c.r = report_new();
 	h = malloc(sizeof(*h));
 	if (!c.r || !h) {
-		sks_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
+		sks_lib_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
 		step = SAVE_FAILED;
 	} else {
 		remove_temporaries(c.dfd);
@@ -948,7 +937,7 @@ SKS_API int sks_state_save_dir(struct sks_hsm *hsm, const char *dir,
 	for (round = 0; step == SAVE_AGAIN && round < SAVE_ROUNDS; round++)
 		step = save_round(&c, h, !round);
 	if (step == SAVE_AGAIN)
-		sks_fail(EBUSY, SKS_CKR_OPERATION_ACTIVE);
+		sks_lib_fail(EBUSY, SKS_CKR_OPERATION_ACTIVE);
 	free(h);
 	err = errno;
 	close(lfd);
@@ -1158,7 +1147,7 @@ static int load_all(struct load_ctx *c, struct hsm_rec *h)
 		       "the HSM has slots of another serial number" :
 		       sks_strerror(ckr));
 		free(buf);
-		return sks_fail(sks_result_errno(ckr), ckr);
+		return sks_lib_fail(sks_result_errno(ckr), ckr);
 	}
 	free(buf);
 	report(c->r, SKS_DIR_LOADED, -1, SKS_CKR_OK, HSM_FILE,
@@ -1182,7 +1171,7 @@ SKS_API int sks_state_load_dir(struct sks_hsm *hsm, const char *dir,
 	if (out)
 		*out = NULL;
 	if (flags)
-		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		return sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 	c.dfd = open_dir(dir, false);
 	if (c.dfd < 0)
 		return -1;
@@ -1190,12 +1179,12 @@ SKS_API int sks_state_load_dir(struct sks_hsm *hsm, const char *dir,
 	if (lfd < 0) {
 		err = errno;
 		close(c.dfd);
-		return sks_fail(err, SKS_CKR_DEVICE_ERROR);
+		return sks_lib_fail(err, SKS_CKR_DEVICE_ERROR);
 	}
 	c.r = report_new();
 	h = malloc(sizeof(*h));
 	if (!c.r || !h) {
-		ret = sks_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
+		ret = sks_lib_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
 	} else {
 		remove_temporaries(c.dfd);
 		ret = load_all(&c, h);
@@ -1204,7 +1193,7 @@ SKS_API int sks_state_load_dir(struct sks_hsm *hsm, const char *dir,
 			       "syncing the state directory: %s",
 			       strerror(errno));
 		if (!ret && c.r->problems)
-			ret = sks_fail(EUCLEAN, SKS_CKR_DATA_INVALID);
+			ret = sks_lib_fail(EUCLEAN, SKS_CKR_DATA_INVALID);
 	}
 	free(h);
 	err = errno;
