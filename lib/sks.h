@@ -1265,7 +1265,9 @@ int sks_hsm_load_image_file(struct sks_hsm *hsm, const char *path,
  * state directory (/var/lib/sks by default) current:
  *
  *   DIR/hsm.rec          the HSM record
- *   DIR/slot-<N>.rec     the record of slot N
+ *   DIR/slot-<N>-<serial>.rec  the record of slot N (serial number
+ *                        <serial>: a slot number used again by a new slot
+ *                        never overwrites the file of the old one)
  *   DIR/orphans/         records no HSM record lists (never loaded
  *                        automatically, never deleted)
  *   DIR/rejected/        records the driver refused, or older than the
@@ -1386,7 +1388,7 @@ int sks_state_load_file(struct sks_hsm *hsm, const char *path,
  * generation (every slot with SKS_SAVE_DIR_ALL); fsyncs DIR; writes the
  * HSM record if it differs from DIR/hsm.rec; then removes the files of
  * slots it does not list. The first save into a directory without
- * hsm.rec writes the HSM record first too, so that the HSM's serial
+ * hsm.rec first writes one that lists no slot, so that the HSM's serial
  * number is on disk before any slot record.
  *
  * Concurrent changes: a slot made or deleted while the call runs (the
@@ -1501,7 +1503,7 @@ int sks_state_report_get_slot(const struct sks_state_report *report,
  * @report: report.
  * @index: below sks_state_report_get_count().
  *
- * Return: its name in the state directory ("slot-3.rec",
+ * Return: its name in the state directory ("slot-3-123456789012.rec",
  * "orphans/slot-3-123456789012-g5.rec"), "" if none; valid as long as
  * @report.
  */
@@ -1521,7 +1523,7 @@ uint32_t sks_state_report_get_result(const struct sks_state_report *report,
 
 /**
  * sks_state_report_get_text() - an event in words, one line without a
- * newline ("slot 3: slot-3.rec holds generation 4, the HSM record lists
+ * newline ("slot 3: slot-3-123456789012.rec holds generation 4, the HSM record lists
  * 6: not loaded, moved to rejected/slot-3-...").
  * @report: report.
  * @index: below sks_state_report_get_count().

@@ -16,8 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <linux/if_alg.h>
 
 #include "internal.h"
 
@@ -370,14 +373,16 @@ static int parse_hsm_rec(const uint8_t *buf, size_t len, struct hsm_rec *h)
 	return 0;
 }
 
-static const struct listed *hsm_rec_find(const struct hsm_rec *h, uint32_t num)
+/* Does @h list slot @num with serial number @serial? */
+static bool hsm_rec_lists(const struct hsm_rec *h, uint32_t num,
+			  uint64_t serial)
 {
 	uint32_t i;
 
 	for (i = 0; i < h->nr_slots; i++)
-		if (h->slots[i].num == num)
-			return &h->slots[i];
-	return NULL;
+		if (h->slots[i].num == num && h->slots[i].serial == serial)
+			return true;
+	return false;
 }
 
 static int pread_all(int fd, uint8_t *p, size_t len, off_t off)
@@ -501,30 +506,52 @@ static void remove_temporaries(int dfd)
 	closedir(d);
 }
 
-/* Is @name "slot-<N>.rec"? Then *@num = N. */
-static bool slot_file_name(const char *name, uint32_t *num)
+/*
+ * A slot's file is named by its number and serial number, so that a slot
+ * number used again by a new slot never overwrites the file of the slot
+ * it had before, which the HSM record on disk may still list.
+ */
+static void slot_file(char *name, size_t len, uint32_t num, uint64_t serial)
 {
-	unsigned int n;
-	int end = 0;
+	snprintf(name, len, "slot-%u-%" PRIu64 ".rec", num, serial);
+}
 
-	if (sscanf(name, "slot-%u.rec%n", &n, &end) != 1 ||
-	    (size_t)end != strlen(name) || n >= SKS_MAX_SLOTS ||
-	    (n && name[5] == '0'))
+/* Is @name "slot-<N>-<serial>.rec"? Then its number and serial. */
+static bool slot_file_name(const char *name, uint32_t *num, uint64_t *serial)
+{
+	char check[64];
+	unsigned long long sn;
+	unsigned int n;
+
+	if (sscanf(name, "slot-%u-%llu.rec", &n, &sn) != 2 ||
+	    n >= SKS_MAX_SLOTS)
+		return false;
+	slot_file(check, sizeof(check), n, sn);
+	if (strcmp(check, name))	/* one spelling only */
 		return false;
 	*num = n;
+	*serial = sn;
 	return true;
 }
 
-/* The slot numbers that have a file: bit N of *@mask. */
-static int slot_files(int dfd, uint32_t *mask)
-{
-	struct dirent *de;
+struct slot_file {
 	uint32_t num;
+	uint64_t serial;
+};
+
+/* The slot files in @dfd: a malloc'd array of *@n (0 or -1 with errno). */
+static int slot_files(int dfd, struct slot_file **files, size_t *n)
+{
+	struct slot_file *f = NULL, *more;
+	struct dirent *de;
+	size_t room = 0;
+	uint32_t num;
+	uint64_t serial;
 	DIR *d;
 	int fd;
 
-	static_assert(SKS_MAX_SLOTS <= 32, "a slot mask is a uint32_t");
-	*mask = 0;
+	*files = NULL;
+	*n = 0;
 	fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
@@ -533,10 +560,25 @@ static int slot_files(int dfd, uint32_t *mask)
 		close(fd);
 		return -1;
 	}
-	while ((de = readdir(d)))
-		if (slot_file_name(de->d_name, &num))
-			*mask |= 1U << num;
+	while ((de = readdir(d))) {
+		if (!slot_file_name(de->d_name, &num, &serial))
+			continue;
+		if (*n == room) {
+			room = room ? 2 * room : 16;
+			more = realloc(f, room * sizeof(*f));
+			if (!more) {
+				free(f);
+				closedir(d);
+				errno = ENOMEM;
+				return -1;
+			}
+			f = more;
+		}
+		f[*n].num = num;
+		f[(*n)++].serial = serial;
+	}
 	closedir(d);
+	*files = f;
 	return 0;
 }
 
@@ -713,6 +755,48 @@ static int write_hsm_file(struct save_ctx *c, const uint8_t *buf, size_t len,
 	return 0;
 }
 
+/* SHA-256 through the kernel (AF_ALG): 0, or -1 where there is none. */
+static int sha256(const uint8_t *in, size_t len, uint8_t *out)
+{
+	struct sockaddr_alg sa = { .salg_family = AF_ALG };
+	int tfm, op, ret = -1;
+
+	strcpy((char *)sa.salg_type, "hash");
+	strcpy((char *)sa.salg_name, "sha256");
+	tfm = socket(AF_ALG, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (tfm < 0)
+		return -1;
+	if (!bind(tfm, (struct sockaddr *)&sa, sizeof(sa))) {
+		op = accept4(tfm, NULL, NULL, SOCK_CLOEXEC);
+		if (op >= 0) {
+			if (write(op, in, len) == (ssize_t)len &&
+			    read(op, out, HREC_SUM_LEN) == HREC_SUM_LEN)
+				ret = 0;
+			close(op);
+		}
+	}
+	close(tfm);
+	return ret;
+}
+
+/*
+ * The first save into a directory: an HSM record that lists no slot, so
+ * that the HSM's serial number is on disk before any slot record while
+ * hsm.rec lists no slot whose file is not written yet. Made from the
+ * driver's record @hrec (its fixed part, no slots, a new checksum);
+ * without SHA-256 in the kernel, the save goes on without it.
+ */
+static int write_identity(struct save_ctx *c, const uint8_t *hrec)
+{
+	uint8_t rec[HREC_FIXED + HREC_SUM_LEN];
+
+	memcpy(rec, hrec, HREC_FIXED);
+	memset(rec + HREC_OFF_NR_SLOTS, 0, 4);
+	if (sha256(rec, HREC_FIXED, rec + HREC_FIXED))
+		return 0;
+	return write_hsm_file(c, rec, sizeof(rec), 0);
+}
+
 /* Does DIR/hsm.rec hold exactly @buf? */
 static bool hsm_file_is(struct save_ctx *c, const uint8_t *buf, size_t len)
 {
@@ -731,14 +815,14 @@ static bool hsm_file_is(struct save_ctx *c, const uint8_t *buf, size_t len)
 static enum save_step save_slot(struct save_ctx *c, const struct listed *e,
 				uint64_t hsm_serial, bool *wrote)
 {
-	char name[32];
+	char name[64];
 	struct peek pk;
 	uint64_t gen;
 	size_t len;
 	uint8_t *rec;
 	uint32_t ckr;
 
-	snprintf(name, sizeof(name), "slot-%u.rec", e->num);
+	slot_file(name, sizeof(name), e->num, e->serial);
 	if (!(c->flags & SKS_SAVE_DIR_ALL) && !peek_at(c->dfd, name, &pk) &&
 	    pk.slot && pk.num == e->num && pk.hsm_serial == hsm_serial &&
 	    pk.serial == e->serial && pk.generation == e->generation)
@@ -776,29 +860,36 @@ static enum save_step save_slot(struct save_ctx *c, const struct listed *e,
 /* Remove the files of this HSM's slots that @h does not list. */
 static int remove_deleted(struct save_ctx *c, const struct hsm_rec *h)
 {
-	uint32_t mask, num;
+	struct slot_file *f;
 	bool removed = false;
 	struct peek pk;
-	char name[32];
+	char name[64];
+	size_t n, i;
+	int ret = 0;
 
-	if (slot_files(c->dfd, &mask))
+	if (slot_files(c->dfd, &f, &n))
 		return -1;
-	for (num = 0; num < SKS_MAX_SLOTS; num++) {
-		if (!(mask & 1U << num) || hsm_rec_find(h, num))
+	for (i = 0; i < n && !ret; i++) {
+		if (hsm_rec_lists(h, f[i].num, f[i].serial))
 			continue;
-		snprintf(name, sizeof(name), "slot-%u.rec", num);
+		slot_file(name, sizeof(name), f[i].num, f[i].serial);
 		/* another HSM's file, or not a record: the load sets it aside */
 		if (peek_at(c->dfd, name, &pk) || !pk.slot ||
-		    pk.hsm_serial != h->serial)
+		    pk.hsm_serial != h->serial || pk.serial != f[i].serial)
 			continue;
-		if (unlinkat(c->dfd, name, 0))
-			return -1;
+		if (unlinkat(c->dfd, name, 0)) {
+			ret = -1;
+			break;
+		}
 		removed = true;
-		report(c->r, SKS_DIR_REMOVED, num, SKS_CKR_OK, name,
+		report(c->r, SKS_DIR_REMOVED, f[i].num, SKS_CKR_OK, name,
 		       "slot %u (serial %" PRIu64 ") no longer exists: %s removed",
-		       num, pk.serial, name);
+		       f[i].num, f[i].serial, name);
 	}
-	return removed ? sync_dir(c->dfd) : 0;
+	free(f);
+	if (!ret && removed)
+		ret = sync_dir(c->dfd);
+	return ret;
 }
 
 /* One round of a save; SAVE_AGAIN if the slots changed under it. */
@@ -823,7 +914,7 @@ static enum save_step save_round(struct save_ctx *c, struct hsm_rec *h,
 	if (first_round && check_owner(c, h->serial))
 		goto failed;
 	/* a new directory gets the HSM's serial number before any slot */
-	if (!c->have_hsm_file && write_hsm_file(c, hrec, len, h->nr_slots))
+	if (!c->have_hsm_file && write_identity(c, hrec))
 		goto failed;
 	for (i = 0; i < h->nr_slots; i++) {
 		s = save_slot(c, &h->slots[i], h->serial, &wrote);
@@ -1018,13 +1109,13 @@ static int load_file_at(struct load_ctx *c, const char *name,
 /* Load one slot the HSM record lists. */
 static void load_listed(struct load_ctx *c, const struct listed *e)
 {
-	char name[32], why[200];
+	char name[64], why[200];
 	unsigned int got;
 	uint32_t status, ckr;
 	struct peek pk;
 	uint64_t gen;
 
-	snprintf(name, sizeof(name), "slot-%u.rec", e->num);
+	slot_file(name, sizeof(name), e->num, e->serial);
 	if (peek_at(c->dfd, name, &pk)) {
 		if (errno == ENOENT)
 			report(c->r, SKS_DIR_MISSING, e->num, SKS_CKR_OK, name,
@@ -1055,9 +1146,8 @@ static void load_listed(struct load_ctx *c, const struct listed *e)
 	if (pk.slot && (pk.serial != e->serial || pk.num != e->num)) {
 		snprintf(why, sizeof(why),
 			 "%s holds slot %u serial %" PRIu64
-			 ", the HSM record lists serial %" PRIu64
-			 " (a power cut after the slot was made again)",
-			 name, pk.num, pk.serial, e->serial);
+			 ", not the slot its name says",
+			 name, pk.num, pk.serial);
 		set_aside(c, name, e->num, &pk, ORPHANS, SKS_DIR_ORPHAN,
 			  SKS_CKR_OK, why);
 		report(c->r, SKS_DIR_MISSING, e->num, SKS_CKR_OK, "",
@@ -1092,19 +1182,22 @@ static void load_listed(struct load_ctx *c, const struct listed *e)
 /* Set aside every slot record @h does not list (NULL: no HSM record). */
 static void load_unlisted(struct load_ctx *c, const struct hsm_rec *h)
 {
-	uint32_t mask, num;
+	struct slot_file *f;
 	struct peek pk;
-	char name[32];
+	char name[64];
+	size_t n, i;
+	uint32_t num;
 
-	if (slot_files(c->dfd, &mask)) {
+	if (slot_files(c->dfd, &f, &n)) {
 		report(c->r, SKS_DIR_FAILED, -1, SKS_CKR_DEVICE_ERROR, "",
 		       "listing the state directory: %s", strerror(errno));
 		return;
 	}
-	for (num = 0; num < SKS_MAX_SLOTS; num++) {
-		if (!(mask & 1U << num) || (h && hsm_rec_find(h, num)))
+	for (i = 0; i < n; i++) {
+		num = f[i].num;
+		if (h && hsm_rec_lists(h, num, f[i].serial))
 			continue;
-		snprintf(name, sizeof(name), "slot-%u.rec", num);
+		slot_file(name, sizeof(name), num, f[i].serial);
 		if (peek_at(c->dfd, name, &pk))
 			continue;	/* gone meanwhile */
 		/* saved in this boot (the HSM record is being written) */
@@ -1115,6 +1208,7 @@ static void load_unlisted(struct load_ctx *c, const struct hsm_rec *h)
 			  "the HSM record does not list it (a power cut between the save of a new slot and that of the HSM record, or before the file of a deleted slot was removed)" :
 			  "there is no HSM record");
 	}
+	free(f);
 }
 
 /* Load DIR/hsm.rec, then what it lists; -1 only if hsm.rec fails. */
