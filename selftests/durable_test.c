@@ -798,6 +798,115 @@ TEST_F_TIMEOUT(dir, sks_state_runs_clean_under_valgrind, 600)
 	EXPECT_EQ(0, system(cmd));
 }
 
+/* printf into a new string: every %s is the same @dir. */
+static char *cm_fmt_dir(const char *fmt, const char *dir)
+{
+	char *s;
+
+	if (asprintf(&s, fmt, dir, dir) < 0)
+		return NULL;
+	return s;
+}
+
+static int add_logon_key(const char *desc, const char *payload);
+
+/* Run skscm on @script; its transcript in *@out (free it). 0 or -1. */
+static int skscm_run(const char *script, char **out)
+{
+	static char buf[1 << 16];
+	char path[] = "/tmp/durable-skscm.XXXXXX", cmd[128];
+	size_t n = 0, got;
+	FILE *f;
+	int fd;
+
+	*out = NULL;
+	fd = mkstemp(path);
+	if (fd < 0 || write(fd, script, strlen(script)) != (ssize_t)strlen(script))
+		return -1;
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "skscm -continue -f %s 2>&1", path);
+	f = popen(cmd, "r");
+	while (f && n < sizeof(buf) - 1 &&
+	       (got = fread(buf + n, 1, sizeof(buf) - 1 - n, f)) > 0)
+		n += got;
+	buf[n] = 0;
+	if (f)
+		pclose(f);
+	unlink(path);
+	*out = strdup(buf);
+	return *out ? 0 : -1;
+}
+
+#define EXPECT_OUT(out, text) \
+	EXPECT_NE(NULL, strstr(out, text)) TH_LOG("no \"%s\" in:\n%s", text, out)
+
+/* skscm's hsm save, hsm load, the state in slot list, policy 23. */
+TEST_F(dir, skscm_saves_loads_and_sets_auto_activation)
+{
+	char *script, *out;
+
+	script = cm_fmt_dir("partition create -type v1\n"
+			    "partition init -slot 0 -label cm -domain d -password so-secret-1 -force\n"
+			    "slot set -slot 0\n"
+			    "role login -name so -password so-secret-1\n"
+			    "role init -name co -password co-secret-1\n"
+			    "partition changepolicy -policy 23 -value 1 -keydesc sks:no-such-key\n"
+			    "partition changepolicy -policy 22 -value 1\n"
+			    "hsm save -dir %s\n"
+			    "hsm save -dir %s\n", self->dir);
+	ASSERT_EQ(0, skscm_run(script, &out));
+	EXPECT_OUT(out, "No logon key \"sks:no-such-key\" in your keyrings");
+	EXPECT_OUT(out, "Only policy 23 (auto-activation) can be changed.");
+	EXPECT_OUT(out, "HSM record saved (1 slot)");
+	EXPECT_OUT(out, "Saved the HSM's state to");
+	EXPECT_OUT(out, "is current: nothing to save.");
+	free(out);
+	free(script);
+
+	/* with a logon key: the partition comes back active */
+	ASSERT_EQ(0, add_logon_key("sks:durable-skscm", "skscm test key material"));
+	ASSERT_EQ(0, skscm_run("slot set -slot 0\n"
+			       "role login -name so -password so-secret-1\n"
+			       "partition changepolicy -policy 23 -value 1 -keydesc sks:durable-skscm\n"
+			       "slot list\n", &out));
+	EXPECT_OUT(out, "Policy 23 (auto-activation) set to 1 on slot 0");
+	EXPECT_OUT(out, "State ->\t\tinitialized, auto-activation, CO set");
+	free(out);
+	ASSERT_EQ(0, save(self->hsm, self->dir, NULL));
+	ASSERT_EQ(0, reopen(&self->hsm));
+	script = cm_fmt_dir("hsm load -dir %s\nslot list\n", self->dir);
+	ASSERT_EQ(0, skscm_run(script, &out));
+	EXPECT_OUT(out, "slot 0 loaded (serial");
+	EXPECT_OUT(out, "active (auto-activation)");
+	EXPECT_OUT(out, "State ->\t\tinitialized, auto-activation");
+	free(out);
+	free(script);
+
+	/* policy off: deactivated after the next load, and slot list says so */
+	ASSERT_EQ(0, skscm_run("slot set -slot 0\n"
+			       "role login -name so -password so-secret-1\n"
+			       "partition changepolicy -policy 23 -value 0\n", &out));
+	EXPECT_OUT(out, "Policy 23 (auto-activation) set to 0 on slot 0");
+	free(out);
+	ASSERT_EQ(0, save(self->hsm, self->dir, NULL));
+	ASSERT_EQ(0, reopen(&self->hsm));
+	script = cm_fmt_dir("hsm load -dir %s\nhsm load -dir %s\nslot list\n"
+			    "partition show -slot 0\n", self->dir);
+	ASSERT_EQ(0, skscm_run(script, &out));
+	EXPECT_OUT(out, "deactivated until its Crypto Officer or SO logs in");
+	EXPECT_OUT(out, "is loaded already");
+	EXPECT_OUT(out, "State ->\t\tinitialized, deactivated");
+	free(out);
+	free(script);
+	/* a record set aside, by hand */
+	ASSERT_EQ(0, reopen(&self->hsm));
+	script = cm_fmt_dir("hsm load -file %s/no-such.rec\n", self->dir);
+	ASSERT_EQ(0, skscm_run(script, &out));
+	EXPECT_OUT(out, "Error: Cannot load");
+	free(out);
+	free(script);
+}
+
 /* ---- the guest half of tests/durable_test.sh ---- */
 
 #define REC_TEXT	"boot 1 record: invoice 2026-0042, 1250.00 EUR"
