@@ -96,6 +96,8 @@ cat /run/sks-state.log
 skscm -c "slot list" | tee slots.out
 grep -q 'Label ->.*twoboot$' slots.out
 grep -q 'Configuration ->.*Backup HSM' slots.out
+# both deactivated until a secret opens them
+[ "$(grep -c 'State ->.*deactivated' slots.out)" = 2 ]
 name=$(cat archive.name)
 skscm <<X | tee boot2.out
 partition archive list -slot 1 -password bk-secret-1
