@@ -11,7 +11,8 @@
 #   make vm-run SCRIPT=/abs/path/script.sh   run a script in the test VM
 #   make bench      benchmarks in the test VM
 #   make install    (PREFIX=/usr/local, DESTDIR=) module, library, header,
-#                   pkg-config file, skscm, man pages, udev rule
+#                   pkg-config file, skscm, sks-state, man pages, udev rules,
+#                   the sks-state unit (not enabled), /var/lib/sks
 #   make uninstall
 #   make clean
 #
@@ -53,6 +54,7 @@ TOOL_NAMES := $(sort $(TOOL_NAMES))
 TOOLS := $(addprefix $(B)/tools/,$(TOOL_NAMES))
 # The libraries of each tool: TOOL_LIBS_<name>.
 TOOL_LIBS_skscm := $(LIB_LINK) -lreadline
+TOOL_LIBS_sks-state := $(LIB_LINK)
 TOOL_LIBS_sks-bench := $(LIB_LINK) -lkcapi -lcrypto -ldl -lpthread
 TOOL_LIBS_sks-fuzz := -lpthread
 
@@ -154,7 +156,8 @@ $(B)/tests/%: tests/%.c $$(TEST_SRCS_$$*) $(wildcard tests/*.h) $(UAPI) \
 # ---- test VM ---------------------------------------------------------------
 
 $(INITRAMFS): driver/sks.ko $(LIB_TARGETS) $(TOOLS) $(SELFTESTS) \
-		scripts/mkinitramfs.sh scripts/vm-init scripts/vm-check.sh
+		scripts/mkinitramfs.sh scripts/vm-init scripts/vm-check.sh \
+		scripts/vm-uevent
 	scripts/mkinitramfs.sh $(VM_KVER) driver/sks.ko $@ \
 		$(B)/lib $(B)/tools $(B)/selftests
 
@@ -213,11 +216,18 @@ _check-debug: userspace
 
 # The walkthrough checks secrets a few dozen times: it loads sks with a
 # PBKDF2 cost of 20000 iterations (0.4 s per secret in the emulated VM)
-# instead of the production 600000 (13 s there), and says so.
+# instead of the production 600000 (13 s there), and says so. The VM has
+# a disk for the HSM's state: after the walkthrough it boots again on it
+# (scripts/demo-reboot.sh).
 demo: deps
 	@$(MAKE) --no-print-directory initramfs
-	@SKSVM_MODPARAMS=$${SKSVM_MODPARAMS-pbkdf2_iterations=20000} \
-		scripts/vm.sh run $(TOP)/scripts/demo.sh
+	@disk=$$(mktemp -u $(B)/demo-disk.XXXXXX) && \
+	 export VM_DISK=$$disk \
+		SKSVM_MODPARAMS=$${SKSVM_MODPARAMS-pbkdf2_iterations=20000} && \
+	 scripts/vm.sh run $(TOP)/scripts/demo.sh && \
+	 printf '\n\n======== Reboot ========\n' && \
+	 scripts/vm.sh run $(TOP)/scripts/demo-reboot.sh; \
+	 rc=$$?; rm -f $$disk; exit $$rc
 
 vm: deps
 	@$(MAKE) --no-print-directory initramfs
@@ -263,6 +273,8 @@ LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 MANDIR ?= $(PREFIX)/share/man
 UDEVDIR ?= /etc/udev/rules.d
+SYSTEMDUNITDIR ?= /etc/systemd/system
+STATEDIR ?= /var/lib/sks
 INSTALL_MOD_DIR ?= updates
 # (Debian's headers carry the upstream version in kernel.release: take the
 # release the module is built for from utsrelease.h.)
@@ -293,6 +305,14 @@ install-user:
 	install -m 0644 lib/sks.h $(DESTDIR)$(INCLUDEDIR)/sks.h
 	install -m 0644 include/uapi/linux/sks.h $(DESTDIR)$(INCLUDEDIR)/linux/sks.h
 	install -m 0644 scripts/60-sks.rules $(DESTDIR)$(UDEVDIR)/60-sks.rules
+	sed -e 's|@BINDIR@|$(BINDIR)|g' scripts/61-sks-state.rules.in \
+		>$(DESTDIR)$(UDEVDIR)/61-sks-state.rules
+	chmod 0644 $(DESTDIR)$(UDEVDIR)/61-sks-state.rules
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
+	sed -e 's|@BINDIR@|$(BINDIR)|g' scripts/sks-state.service.in \
+		>$(DESTDIR)$(SYSTEMDUNITDIR)/sks-state.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/sks-state.service
+	install -d -m 0700 $(DESTDIR)$(STATEDIR)
 	for m in $(MANPAGES); do \
 		s=$${m##*.}; install -d $(DESTDIR)$(MANDIR)/man$$s; \
 		install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/; \
@@ -301,6 +321,7 @@ install-user:
 		getent group sks >/dev/null || groupadd --system sks; \
 		ldconfig; depmod -a $(MOD_KVER) 2>/dev/null || true; \
 		udevadm control --reload 2>/dev/null || true; \
+		systemctl daemon-reload 2>/dev/null || true; \
 	fi
 
 uninstall:
@@ -310,7 +331,8 @@ uninstall:
 		$(DESTDIR)$(LIBDIR)/libsks.so $(DESTDIR)$(LIBDIR)/libsks.a \
 		$(DESTDIR)$(LIBDIR)/pkgconfig/libsks.pc
 	rm -f $(DESTDIR)$(INCLUDEDIR)/sks.h $(DESTDIR)$(INCLUDEDIR)/linux/sks.h
-	rm -f $(DESTDIR)$(UDEVDIR)/60-sks.rules
+	rm -f $(DESTDIR)$(UDEVDIR)/60-sks.rules $(DESTDIR)$(UDEVDIR)/61-sks-state.rules
+	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/sks-state.service
 	rm -f $(foreach m,$(MANPAGES),$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m)))
 	rm -f $(DESTDIR)/lib/modules/$(MOD_KVER)/$(INSTALL_MOD_DIR)/sks.ko*
 	@[ -n "$(DESTDIR)" ] || { ldconfig; depmod -a $(MOD_KVER) 2>/dev/null || true; }

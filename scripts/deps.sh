@@ -20,6 +20,7 @@ linux-source-6.1	/usr/src/linux-source-6.1.tar.xz
 qemu-system-x86		/usr/bin/qemu-system-x86_64
 busybox-static		/usr/share/doc/busybox-static
 cpio			/usr/bin/cpio
+e2fsprogs		/sbin/mkfs.ext4
 kmod			/usr/bin/kmod
 libkcapi-dev		/usr/include/kcapi.h
 libreadline-dev		/usr/include/readline/readline.h

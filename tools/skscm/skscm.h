@@ -217,7 +217,7 @@ struct sks_session *cm_backup_hsm_login(struct cm_state *st,
 /* cmd_help.c */
 cm_handler cm_help, cm_exit;
 /* cmd_hsm.c */
-cm_handler cm_hsm_show;
+cm_handler cm_hsm_show, cm_hsm_save, cm_hsm_load;
 /* cmd_slot.c */
 cm_handler cm_slot_list, cm_slot_set;
 /* cmd_role.c */
@@ -225,7 +225,8 @@ cm_handler cm_role_login, cm_role_logout, cm_role_init, cm_role_changepw,
 	   cm_role_show;
 /* cmd_partition.c */
 cm_handler cm_partition_create, cm_partition_init, cm_partition_delete,
-	   cm_partition_show, cm_partition_contents, cm_partition_smkrollover;
+	   cm_partition_show, cm_partition_contents, cm_partition_smkrollover,
+	   cm_partition_changepolicy;
 /* cmd_archive.c */
 cm_handler cm_archive_backup, cm_archive_restore, cm_archive_list,
 	   cm_archive_show, cm_archive_delete;

@@ -64,6 +64,12 @@ static const struct cm_opt_def extract_opts[] = {
 	{ "handles", VAL }, { "all", FLAG }, { "file", VAL },
 	{ "delete", FLAG }, { NULL, 0 } };
 static const struct cm_opt_def file_opts[] = { { "file", VAL }, { NULL, 0 } };
+static const struct cm_opt_def hsave_opts[] = {
+	{ "dir", VAL }, { "all", FLAG }, { NULL, 0 } };
+static const struct cm_opt_def hload_opts[] = {
+	{ "dir", VAL }, { "file", VAL }, { NULL, 0 } };
+static const struct cm_opt_def policy_opts[] = {
+	{ "policy", VAL }, { "value", VAL }, { "keydesc", VAL }, { NULL, 0 } };
 static const struct cm_opt_def crypt_opts[] = {
 	{ "handle", VAL }, { "in", VAL }, { "out", VAL }, { "aad", VAL },
 	{ NULL, 0 } };
@@ -82,6 +88,16 @@ const struct cm_cmd_def cm_commands[] = {
 	{ { "quit" }, cm_exit, no_opts, NULL, "Leave skscm.", "quit" },
 	{ { "hsm", "show" }, cm_hsm_show, no_opts, NULL,
 	  "Show the HSM: serial number, firmware, slots.", "hsm show" },
+	{ { "hsm", "save" }, cm_hsm_save, hsave_opts, NULL,
+	  "Save the HSM's state (sealed records of every slot) to its state directory now.",
+	  "hsm save [-dir <dir>] [-all]\n"
+	  "    (default /var/lib/sks, which the udev rule keeps current after every change;\n"
+	  "    -all: every slot, even unchanged ones)" },
+	{ { "hsm", "load" }, cm_hsm_load, hload_opts, NULL,
+	  "Load the HSM's state: the HSM record, then every slot it lists, deactivated.",
+	  "hsm load [-dir <dir>] | -file <record>\n"
+	  "    (default /var/lib/sks, which the udev rule loads at boot; -file: one record\n"
+	  "    set aside in orphans/ or rejected/)" },
 	{ { "slot", "list" }, cm_slot_list, no_opts, NULL,
 	  "List the slots: partitions and Backup HSMs.", "slot list" },
 	{ { "slot", "set" }, cm_slot_set, slot_opts, NULL,
@@ -121,6 +137,12 @@ const struct cm_cmd_def cm_commands[] = {
 	  "Start or end an SMK rollover on the current SKS partition.",
 	  "partition smkrollover -start | -end [-force]\n"
 	  "    (-end destroys the old SMK: blobs still under it never insert again)" },
+	{ { "partition", "changepolicy" }, cm_partition_changepolicy,
+	  policy_opts, NULL,
+	  "As partition SO, change a partition policy: 23, auto-activation.",
+	  "partition changepolicy -policy 23 -value <1|0> [-keydesc <logon key description>]\n"
+	  "    (1: the partition comes back active after a load while that logon key\n"
+	  "    is in the kernel keyring, e.g. keyctl add logon sks:payments <secret> @u)" },
 	{ { "partition", "archive", "backup" }, cm_archive_backup, backup_opts,
 	  NULL, "Back up the current partition to a Backup HSM (SKS: the SMK only).",
 	  "partition archive backup -slot <backup hsm> [-partition <name> (V0 only)]\n"
