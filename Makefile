@@ -37,7 +37,9 @@ CPPFLAGS += -I$(TOP)/include/uapi -I$(TOP)/lib -D_GNU_SOURCE
 TEST_CFLAGS := $(WFLAGS) -Wno-unused-parameter -isystem $(B)/ksft
 LDFLAGS += -Wl,--as-needed
 
-# libsks
+# libsks; its key repository's databases: libsqlite3 and libpq
+REPO_CFLAGS := -I/usr/include/postgresql
+REPO_LIBS := -lsqlite3 -lpq
 LIB_SRCS := $(wildcard lib/*.c)
 LIB_OBJS := $(patsubst lib/%.c,$(B)/lib/obj/%.o,$(LIB_SRCS))
 LIB_SOVER := 0
@@ -62,6 +64,8 @@ HOSTSCRIPTS := $(wildcard tests/*_test.sh)
 TEST_LIBS := $(LIB_LINK) -lkcapi -lpthread
 # extra libraries of one test: TEST_LIBS_<name>
 TEST_LIBS_ec_test := -lcrypto
+# The repository's tests reach into libsks (static) and its databases.
+TEST_LIBS_repo_test := $(LIB_A) $(REPO_LIBS)
 
 UAPI := $(wildcard include/uapi/linux/sks.h)
 INITRAMFS := $(B)/vm/initramfs.cpio
@@ -98,12 +102,12 @@ vm-module:
 
 $(B)/lib/obj/%.o: lib/%.c $(wildcard lib/*.h) $(UAPI)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(REPO_CFLAGS) $(CFLAGS) $(WFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
 
 $(LIB_SO): $(LIB_OBJS) lib/libsks.map
 	$(CC) $(CFLAGS) -shared -Wl,-soname,libsks.so.$(LIB_SOVER) \
 		-Wl,--version-script=lib/libsks.map -Wl,-z,defs $(LDFLAGS) \
-		-o $@ $(LIB_OBJS) -lkcapi -lpthread
+		-o $@ $(LIB_OBJS) -lkcapi -lpthread $(REPO_LIBS)
 	ln -sf libsks.so.$(LIB_VER) $(B)/lib/libsks.so.$(LIB_SOVER)
 	ln -sf libsks.so.$(LIB_SOVER) $(B)/lib/libsks.so
 
@@ -129,7 +133,8 @@ $(B)/selftests/%: selftests/%.c $(wildcard selftests/*.h) $(UAPI) $(LIB_TARGETS)
 
 $(B)/tests/%: tests/%.c $(wildcard tests/*.h) $(UAPI) $(LIB_TARGETS)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< $(TEST_LIBS)
+	$(CC) $(CPPFLAGS) $(REPO_CFLAGS) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< \
+		$(TEST_LIBS_$*) $(TEST_LIBS)
 
 # ---- test VM ---------------------------------------------------------------
 
@@ -271,6 +276,7 @@ install-user:
 		-e 's|@VERSION@|$(LIB_VER)|' lib/libsks.pc.in \
 		>$(DESTDIR)$(LIBDIR)/pkgconfig/libsks.pc
 	install -m 0644 lib/sks.h $(DESTDIR)$(INCLUDEDIR)/sks.h
+	install -m 0644 lib/sks_repo.h $(DESTDIR)$(INCLUDEDIR)/sks_repo.h
 	install -m 0644 include/uapi/linux/sks.h $(DESTDIR)$(INCLUDEDIR)/linux/sks.h
 	install -m 0644 scripts/60-sks.rules $(DESTDIR)$(UDEVDIR)/60-sks.rules
 	for m in $(MANPAGES); do \
@@ -289,7 +295,7 @@ uninstall:
 		$(DESTDIR)$(LIBDIR)/libsks.so.$(LIB_SOVER) \
 		$(DESTDIR)$(LIBDIR)/libsks.so $(DESTDIR)$(LIBDIR)/libsks.a \
 		$(DESTDIR)$(LIBDIR)/pkgconfig/libsks.pc
-	rm -f $(DESTDIR)$(INCLUDEDIR)/sks.h $(DESTDIR)$(INCLUDEDIR)/linux/sks.h
+	rm -f $(DESTDIR)$(INCLUDEDIR)/sks.h $(DESTDIR)$(INCLUDEDIR)/sks_repo.h $(DESTDIR)$(INCLUDEDIR)/linux/sks.h
 	rm -f $(DESTDIR)$(UDEVDIR)/60-sks.rules
 	rm -f $(foreach m,$(MANPAGES),$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m)))
 	rm -f $(DESTDIR)/lib/modules/$(MOD_KVER)/$(INSTALL_MOD_DIR)/sks.ko*
