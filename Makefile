@@ -66,6 +66,7 @@ TEST_LIBS := $(LIB_LINK) -lkcapi -lpthread
 TEST_LIBS_ec_test := -lcrypto
 # The repository's tests reach into libsks (static) and its databases.
 TEST_LIBS_repo_test := $(LIB_A) $(REPO_LIBS)
+TEST_LIBS_repo_rollover_test := -lsqlite3
 
 UAPI := $(wildcard include/uapi/linux/sks.h)
 INITRAMFS := $(B)/vm/initramfs.cpio
