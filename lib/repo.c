@@ -1024,7 +1024,7 @@ SKS_API int sks_repo_rewrap(struct sks_repo *repo, struct sks_session *session,
 		sks_session_desc_free(desc);
 		snprintf(repo->msg, sizeof(repo->msg),
 			 "no SMK rollover runs on the session's partition");
-		return sks_fail(ENOKEY, SKS_CKR_KEY_HANDLE_INVALID);
+		return sks_fail(ENOKEY, SKS_CKR_SMK_ID_NOT_FOUND);
 	}
 	memcpy(old_fp, sks_session_desc_get_rollover_fingerprint(desc), sizeof(old_fp));
 	memcpy(new_fp, sks_session_desc_get_smk_fingerprint(desc), sizeof(new_fp));

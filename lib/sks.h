@@ -952,7 +952,7 @@ uint32_t *sks_blob_insert(struct sks_session *session,
  * @refused: out (may be NULL): on failure, the index in @set of the blob
  *	the kernel refused (sks_last_result() says why: e.g.
  *	CKR_ENCRYPTED_DATA_INVALID for a damaged blob,
- *	CKR_KEY_HANDLE_INVALID for one under neither SMK), or SIZE_MAX if
+ *	CKR_SMK_ID_NOT_FOUND for one under neither SMK), or SIZE_MAX if
  *	the call failed as a whole (not logged in, no memory, ...).
  *
  * Each new blob has a fresh salt and IV, the same objects, usage counts

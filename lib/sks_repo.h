@@ -380,7 +380,7 @@ typedef int (*sks_repo_progress_fn)(const struct sks_repo_progress *progress,
  * blob) is reported and left as it is; the others go on.
  *
  * Return: 0 when the walk finished or @fn stopped it, or -1 (ENOKEY with
- * SKS_CKR_KEY_HANDLE_INVALID if no rollover SMK is present; a failure of
+ * SKS_CKR_SMK_ID_NOT_FOUND if no rollover SMK is present; a failure of
  * the kernel as a whole or of the database).
  */
 int sks_repo_rewrap(struct sks_repo *repo, struct sks_session *session,

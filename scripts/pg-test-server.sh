@@ -36,7 +36,7 @@ start)
 	while :; do
 		port=$((20000 + ($$ * 7 + tries * 7919) % 30000))
 		if as_user "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-			-o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c max_connections=20 -c shared_buffers=32MB" \
+			-o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=${SKS_PG_FSYNC:-off} -c max_connections=20 -c shared_buffers=32MB" \
 			start >/dev/null 2>&1; then
 			break
 		fi

@@ -18,7 +18,7 @@ rc=0
 echo "The key repository on the host ($(nproc) CPUs), no kernel:"
 "$bench" --fake --keys "$n" --group 1 --txn 1000 --sample 10000 \
 	--repo "$tmp/repo.db" || rc=1
-url=$("$top/scripts/pg-test-server.sh" start "$tmp/pg") || exit 1
+url=$(SKS_PG_FSYNC=on "$top/scripts/pg-test-server.sh" start "$tmp/pg") || exit 1
 "$bench" --fake --keys "$n" --group 1 --txn 1000 --sample 10000 \
 	--repo "$url/postgres" || rc=1
 echo
