@@ -53,7 +53,7 @@ static int pg_open(struct sks_repo *repo, const char *where, uint32_t flags)
 	(void)flags;
 	if (!c) {
 		errno = ENOMEM;
-		return sks_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
+		return sks_lib_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
 	}
 	repo->db = c;
 	if (PQstatus(c) != CONNECTION_OK)
@@ -118,7 +118,7 @@ static int pg_run(struct sks_repo *repo, int id, const char *sql,
 	int rows, n;
 
 	if (np > PG_MAX_PARAMS)
-		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		return sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 	for (int i = 0; i < np; i++) {
 		formats[i] = 1;
 		switch (params[i].type) {

@@ -87,7 +87,7 @@ static sqlite3_stmt *lite_prepare(struct sks_repo *repo, int id,
 		return st;
 	text = strdup(sql);
 	if (!text) {
-		sks_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
+		sks_lib_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
 		return NULL;
 	}
 	for (char *c = text; *c; c++)

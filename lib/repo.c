@@ -157,7 +157,7 @@ int sks_repo_db_fail(struct sks_repo *repo, const char *fmt, ...)
 	va_end(ap);
 	if (repo->in_txn)
 		repo->txn_failed = 1;
-	return sks_fail(EIO, SKS_CKR_DEVICE_ERROR);
+	return sks_lib_fail(EIO, SKS_CKR_DEVICE_ERROR);
 }
 
 /* ---- opening and the schema ---------------------------------------------- */
@@ -178,7 +178,7 @@ static void rollback_quietly(struct sks_repo *repo)
 	memcpy(msg, repo->msg, sizeof(msg));
 	repo->be->exec(repo, "ROLLBACK");
 	memcpy(repo->msg, msg, sizeof(msg));
-	sks_fail(err, ckr);
+	sks_lib_fail(err, ckr);
 }
 
 /* Bring the schema to @target in one transaction. */
@@ -197,7 +197,7 @@ static int migrate(struct sks_repo *repo, unsigned int target, uint32_t flags)
 	if (empty && !(flags & SKS_REPO_CREATE)) {
 		snprintf(repo->msg, sizeof(repo->msg),
 			 "no sks repository here (create one with SKS_REPO_CREATE)");
-		sks_fail(ENOENT, SKS_CKR_TOKEN_NOT_RECOGNIZED);
+		sks_lib_fail(ENOENT, SKS_CKR_TOKEN_NOT_RECOGNIZED);
 		goto fail;
 	}
 	if (!empty && run(repo, Q_VERSION, NULL, 0, int_row, &v))
@@ -206,7 +206,7 @@ static int migrate(struct sks_repo *repo, unsigned int target, uint32_t flags)
 		snprintf(repo->msg, sizeof(repo->msg),
 			 "schema version %lld is not one this library knows (newest: %d)",
 			 (long long)v, SKS_REPO_SCHEMA_VERSION);
-		sks_fail(EPROTO, SKS_CKR_DEVICE_ERROR);
+		sks_lib_fail(EPROTO, SKS_CKR_DEVICE_ERROR);
 		goto fail;
 	}
 	for (; v < target; v++)
@@ -229,12 +229,12 @@ struct sks_repo *sks_repo_open_version(const char *where, uint32_t flags,
 	open_msg[0] = '\0';
 	if (!where || !*where || (flags & ~SKS_REPO_CREATE) || !version ||
 	    version > SKS_REPO_SCHEMA_VERSION) {
-		sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 		return NULL;
 	}
 	repo = calloc(1, sizeof(*repo));
 	if (!repo) {
-		sks_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
+		sks_lib_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
 		return NULL;
 	}
 	repo->be = is_pg(where) ? &sks_repo_pg : &sks_repo_sqlite;
@@ -246,7 +246,7 @@ struct sks_repo *sks_repo_open_version(const char *where, uint32_t flags,
 		if (repo->db)
 			repo->be->close(repo);
 		free(repo);
-		sks_fail(err, ckr);
+		sks_lib_fail(err, ckr);
 		return NULL;
 	}
 	sks_set_result(SKS_CKR_OK);
@@ -296,9 +296,9 @@ SKS_API unsigned int sks_repo_get_schema_version(const struct sks_repo *repo)
 SKS_API int sks_repo_begin(struct sks_repo *repo)
 {
 	if (!repo)
-		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		return sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 	if (repo->in_txn)
-		return sks_fail(EBUSY, SKS_CKR_OPERATION_ACTIVE);
+		return sks_lib_fail(EBUSY, SKS_CKR_OPERATION_ACTIVE);
 	if (repo->be->exec(repo, repo->be->begin_sql))
 		return -1;
 	repo->in_txn = 1;
@@ -310,14 +310,14 @@ SKS_API int sks_repo_begin(struct sks_repo *repo)
 SKS_API int sks_repo_commit(struct sks_repo *repo)
 {
 	if (!repo || !repo->in_txn)
-		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		return sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 	repo->in_txn = 0;
 	if (repo->txn_failed) {
 		/* (PostgreSQL would turn the COMMIT into a ROLLBACK anyway) */
 		repo->be->exec(repo, "ROLLBACK");
 		snprintf(repo->msg, sizeof(repo->msg),
 			 "a statement of the transaction failed: rolled back");
-		return sks_fail(EIO, SKS_CKR_DEVICE_ERROR);
+		return sks_lib_fail(EIO, SKS_CKR_DEVICE_ERROR);
 	}
 	if (repo->be->exec(repo, "COMMIT")) {
 		rollback_quietly(repo);
@@ -330,7 +330,7 @@ SKS_API int sks_repo_commit(struct sks_repo *repo)
 SKS_API int sks_repo_rollback(struct sks_repo *repo)
 {
 	if (!repo || !repo->in_txn)
-		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		return sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 	repo->in_txn = 0;
 	if (repo->be->exec(repo, "ROLLBACK"))
 		return -1;
@@ -376,9 +376,9 @@ static int set_summary(const struct sks_blob_set *set, uint8_t *fp,
 		const uint8_t *b = sks_blob_set_get_blob(set, i, &len);
 
 		if (!b || sks_blob_get_fingerprint(b, len, f))
-			return sks_fail(EBADMSG, SKS_CKR_DATA_INVALID);
+			return sks_lib_fail(EBADMSG, SKS_CKR_DATA_INVALID);
 		if (i && memcmp(f, fp, sizeof(f)))
-			return sks_fail(EBADMSG, SKS_CKR_DATA_INVALID);
+			return sks_lib_fail(EBADMSG, SKS_CKR_DATA_INVALID);
 		memcpy(fp, f, sizeof(f));
 		*objects += sks_blob_get_object_count(b, len);
 		*bytes += len;
@@ -413,12 +413,12 @@ SKS_API int sks_repo_store(struct sks_repo *repo, const char *name,
 
 	if (!repo || !name || !blobs || (flags & ~SKS_REPO_REPLACE) ||
 	    key_id_len > SKS_OBJ_ID_MAX || (key_id_len && !key_id))
-		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		return sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 	nlen = strlen(name);
 	if (!nlen || nlen > SKS_REPO_NAME_MAX ||
 	    (label && strlen(label) > SKS_REPO_NAME_MAX) ||
 	    !sks_blob_set_get_count(blobs))
-		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		return sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 	if (set_summary(blobs, fp, &objects, &bytes))
 		return -1;
 	if (own_begin(repo, &own))
@@ -438,7 +438,7 @@ SKS_API int sks_repo_store(struct sks_repo *repo, const char *name,
 		if (!failed && eid < 0) {
 			snprintf(repo->msg, sizeof(repo->msg),
 				 "an entry named '%s' exists", name);
-			sks_fail(EEXIST, SKS_CKR_FUNCTION_FAILED);
+			sks_lib_fail(EEXIST, SKS_CKR_FUNCTION_FAILED);
 			failed = -1;
 		}
 		pid[0] = v_int(eid);
@@ -492,14 +492,14 @@ static int entry_from_row(struct sks_repo_entry *e, const struct repo_val *c,
 {
 	memset(e, 0, sizeof(*e));
 	if (n < 11 || c[4].type != REPO_BLOB || c[4].len != SKS_FINGERPRINT_LEN)
-		return sks_fail(EIO, SKS_CKR_DEVICE_ERROR);
+		return sks_lib_fail(EIO, SKS_CKR_DEVICE_ERROR);
 	e->id = c[0].i;
 	e->name = dup_text(&c[1]);
 	e->label = dup_text(&c[2]);
 	e->key_id = malloc(c[3].len ? c[3].len : 1);
 	if (!e->name || !e->label || !e->key_id) {
 		entry_clear(e);
-		return sks_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
+		return sks_lib_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
 	}
 	if (c[3].len)
 		memcpy(e->key_id, c[3].p, c[3].len);
@@ -534,7 +534,7 @@ static int page_row(void *arg, const struct repo_val *cols, int ncols)
 static int blob_row(void *arg, const struct repo_val *cols, int ncols)
 {
 	if (ncols < 2 || cols[1].type != REPO_BLOB)
-		return sks_fail(EIO, SKS_CKR_DEVICE_ERROR);
+		return sks_lib_fail(EIO, SKS_CKR_DEVICE_ERROR);
 	return sks_blob_set_add(arg, cols[1].p, cols[1].len);
 }
 
@@ -552,7 +552,7 @@ static int entry_load_blobs(struct sks_repo *repo, struct sks_repo_entry *e)
 		snprintf(repo->msg, sizeof(repo->msg),
 			 "entry '%s' has %zu of its %u blobs", e->name,
 			 sks_blob_set_get_count(e->set), e->blobs);
-		return sks_fail(EBADMSG, SKS_CKR_DATA_INVALID);
+		return sks_lib_fail(EBADMSG, SKS_CKR_DATA_INVALID);
 	}
 	return 0;
 }
@@ -584,7 +584,7 @@ static int key_param(unsigned int by, const void *key, size_t key_len,
 		*v = v_blob(key, SKS_FINGERPRINT_LEN);
 		return 0;
 	}
-	return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+	return sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 }
 
 /* Up to @room entries after id @after that match. */
@@ -621,7 +621,7 @@ SKS_API struct sks_repo_entry *sks_repo_fetch(struct sks_repo *repo,
 
 	if (!repo || by == SKS_REPO_ALL || by == SKS_REPO_BY_FINGERPRINT ||
 	    key_param(by, key, key_len, &k)) {
-		sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 		return NULL;
 	}
 	if (read_page(repo, by, &k, 0, got, 2, &n))
@@ -632,15 +632,15 @@ SKS_API struct sks_repo_entry *sks_repo_fetch(struct sks_repo *repo,
 		while (n)
 			entry_clear(&got[--n]);
 		if (found)
-			sks_fail(ENOTUNIQ, SKS_CKR_ARGUMENTS_BAD);
+			sks_lib_fail(ENOTUNIQ, SKS_CKR_ARGUMENTS_BAD);
 		else
-			sks_fail(ENOENT, SKS_CKR_OBJECT_HANDLE_INVALID);
+			sks_lib_fail(ENOENT, SKS_CKR_OBJECT_HANDLE_INVALID);
 		return NULL;
 	}
 	e = malloc(sizeof(*e));
 	if (!e) {
 		entry_clear(&got[0]);
-		sks_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
+		sks_lib_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
 		return NULL;
 	}
 	*e = got[0];
@@ -659,7 +659,7 @@ SKS_API int sks_repo_count(struct sks_repo *repo, unsigned int by,
 	struct repo_val k;
 
 	if (!repo || !count || by > SKS_REPO_BY_FINGERPRINT)
-		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		return sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 	if (by == SKS_REPO_ALL) {
 		if (run(repo, Q_COUNT_ALL, NULL, 0, int_row, &n))
 			return -1;
@@ -682,7 +682,7 @@ SKS_API int sks_repo_delete(struct sks_repo *repo, unsigned int by,
 
 	if (!repo || by == SKS_REPO_ALL || by > SKS_REPO_BY_FINGERPRINT ||
 	    key_param(by, key, key_len, &k))
-		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		return sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 	if (own_begin(repo, &own))
 		return -1;
 	if (own_end(repo, own, run(repo, Q_DELETE_BY + (int)by - 1, &k, 1,
@@ -691,7 +691,7 @@ SKS_API int sks_repo_delete(struct sks_repo *repo, unsigned int by,
 	if (count)
 		*count = n;
 	if (!n)
-		return sks_fail(ENOENT, SKS_CKR_OBJECT_HANDLE_INVALID);
+		return sks_lib_fail(ENOENT, SKS_CKR_OBJECT_HANDLE_INVALID);
 	sks_set_result(SKS_CKR_OK);
 	return 0;
 }
@@ -706,12 +706,12 @@ SKS_API struct sks_repo_iter *sks_repo_list(struct sks_repo *repo,
 
 	if (!repo || by > SKS_REPO_BY_FINGERPRINT ||
 	    (flags & ~SKS_REPO_WITH_BLOBS)) {
-		sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 		return NULL;
 	}
 	it = calloc(1, sizeof(*it));
 	if (!it) {
-		sks_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
+		sks_lib_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
 		return NULL;
 	}
 	it->repo = repo;
@@ -726,7 +726,7 @@ SKS_API struct sks_repo_iter *sks_repo_list(struct sks_repo *repo,
 		it->key_copy = malloc(it->key.len + 1);
 		if (!it->key_copy) {
 			free(it);
-			sks_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
+			sks_lib_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
 			return NULL;
 		}
 		if (it->key.type != REPO_INT && it->key.len)
@@ -751,7 +751,7 @@ SKS_API int sks_repo_iter_next(struct sks_repo_iter *it,
 	struct sks_repo_entry *e;
 
 	if (!it || !entry)
-		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		return sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 	*entry = NULL;
 	if (it->next >= it->count && !it->end) {
 		iter_clear_page(it);
@@ -1011,7 +1011,7 @@ SKS_API int sks_repo_rewrap(struct sks_repo *repo, struct sks_session *session,
 	int ret = -1;
 
 	if (!repo || !session || repo->in_txn)
-		return sks_fail(repo && repo->in_txn ? EBUSY : EINVAL,
+		return sks_lib_fail(repo && repo->in_txn ? EBUSY : EINVAL,
 				repo && repo->in_txn ? SKS_CKR_OPERATION_ACTIVE :
 						       SKS_CKR_ARGUMENTS_BAD);
 	if (!batch)
@@ -1024,7 +1024,7 @@ SKS_API int sks_repo_rewrap(struct sks_repo *repo, struct sks_session *session,
 		sks_session_desc_free(desc);
 		snprintf(repo->msg, sizeof(repo->msg),
 			 "no SMK rollover runs on the session's partition");
-		return sks_fail(ENOKEY, SKS_CKR_SMK_ID_NOT_FOUND);
+		return sks_lib_fail(ENOKEY, SKS_CKR_SMK_ID_NOT_FOUND);
 	}
 	memcpy(old_fp, sks_session_desc_get_rollover_fingerprint(desc), sizeof(old_fp));
 	memcpy(new_fp, sks_session_desc_get_smk_fingerprint(desc), sizeof(new_fp));
@@ -1037,7 +1037,7 @@ SKS_API int sks_repo_rewrap(struct sks_repo *repo, struct sks_session *session,
 	page = calloc(batch, sizeof(*page));
 	ok = calloc(batch, 1);
 	if (!page || !ok) {
-		sks_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
+		sks_lib_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
 		goto out;
 	}
 	while (!rs.stop) {

@@ -22,7 +22,7 @@ static int rewrap_chunk(struct sks_session *s, const struct sks_blob_set *set,
 	int ret = -1;
 
 	if (!items)
-		return sks_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
+		return sks_lib_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
 	for (size_t i = 0; i < n; i++) {
 		size_t len;
 		const uint8_t *b = sks_blob_set_get_blob(set, first + i, &len);
@@ -38,14 +38,14 @@ static int rewrap_chunk(struct sks_session *s, const struct sks_blob_set *set,
 		goto blame;
 	for (size_t i = 0; i < n; i++) {
 		if (!items[i].out_len || items[i].out_len > SKS_MAX_BLOB_SIZE) {
-			sks_fail(EIO, SKS_CKR_GENERAL_ERROR);
+			sks_lib_fail(EIO, SKS_CKR_GENERAL_ERROR);
 			goto out;
 		}
 		total += items[i].out_len;
 	}
 	room = malloc(total);
 	if (!room) {
-		sks_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
+		sks_lib_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -90,7 +90,7 @@ SKS_API struct sks_blob_set *sks_blob_rewrap(struct sks_session *session,
 		refused = &dummy;
 	*refused = SIZE_MAX;
 	if (!session || !set || !(count = sks_blob_set_get_count(set))) {
-		sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 		return NULL;
 	}
 	out = sks_blob_set_new();
@@ -106,7 +106,7 @@ SKS_API struct sks_blob_set *sks_blob_rewrap(struct sks_session *session,
 			int err = errno;
 
 			sks_blob_set_free(out);
-			sks_fail(err, ckr);
+			sks_lib_fail(err, ckr);
 			return NULL;
 		}
 	}
