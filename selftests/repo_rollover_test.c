@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -484,6 +485,93 @@ TEST(a_damaged_entry_is_reported_and_a_changed_one_left_to_its_writer)
 	}
 	EXPECT_EQ(-1, check_key(&p, 5));	/* damaged, and its SMK gone */
 	sks_blob_set_free(m.old);
+	part_close(&p);
+}
+
+/* Extract key @h with 2 of 2 authorisation secrets into @blob. */
+static const char *const custodians[] = { "custodian-one", "custodian-two" };
+
+static int auth_extract(struct sks_session *s, uint32_t h, uint8_t *blob,
+			uint32_t *len)
+{
+	struct sks_auth_secret a[2] = {
+		{ .secret = (uintptr_t)custodians[0], .len = 13 },
+		{ .secret = (uintptr_t)custodians[1], .len = 13 },
+	};
+	struct sks_extract ex = {
+		.handles = (uintptr_t)&h, .count = 1, .blob = (uintptr_t)blob,
+		.blob_len = *len, .auth = (uintptr_t)a, .auth_count = 2,
+		.auth_subset = 2,
+	};
+
+	if (ioctl(sks_session_get_fd(s), SKS_IOC_EXTRACT, &ex))
+		return -errno;
+	*len = ex.blob_len;
+	return 0;
+}
+
+static int auth_insert(struct sks_session *s, const uint8_t *blob, size_t len,
+		       unsigned int secrets, uint32_t *h)
+{
+	struct sks_auth_secret a[2] = {
+		{ .secret = (uintptr_t)custodians[0], .len = 13 },
+		{ .secret = (uintptr_t)custodians[1], .len = 13 },
+	};
+	struct sks_insert in = {
+		.blob = (uintptr_t)blob, .blob_len = (uint32_t)len,
+		.handles = (uintptr_t)h, .count = 1,
+		.auth = secrets ? (uintptr_t)a : 0, .auth_count = secrets,
+	};
+
+	return ioctl(sks_session_get_fd(s), SKS_IOC_INSERT, &in) ? -errno : 0;
+}
+
+TEST(an_m_of_n_blob_keeps_its_secrets_through_the_repository_and_rewrap)
+{
+	uint8_t blob[1024], text[REC_LEN], got[REC_LEN];
+	uint8_t old_fp[16], new_fp[16];
+	uint32_t len = sizeof(blob), h, hh;
+	struct sks_repo_progress pr;
+	struct sks_blob_set *set = sks_blob_set_new();
+	struct sks_repo_entry *e;
+	struct sks_attrs *a = sks_attrs_new();
+	struct record rec;
+	const uint8_t *b;
+	size_t n = sizeof(rec.ct), blen;
+	struct part p;
+
+	ASSERT_EQ(0, part_open(&p, "mofn"));
+	ASSERT_NE(NULL, a);
+	sks_attrs_set_value_len(a, 32);
+	sks_attrs_set_flags(a, SKS_OBJ_PRIVATE | SKS_OBJ_EXTRACTABLE |
+			    SKS_OBJ_ENCRYPT | SKS_OBJ_DECRYPT);
+	ASSERT_EQ(0, sks_object_generate(p.s, SKS_CKM_AES_KEY_GEN, a, &h));
+	record_text(1, text);
+	ASSERT_EQ(0, sks_crypto_encrypt(p.s, h, NULL, 0, text, REC_LEN, rec.iv,
+					rec.ct, &n));
+	ASSERT_EQ(0, auth_extract(p.s, h, blob, &len));
+	ASSERT_EQ(0, sks_blob_set_add(set, blob, len));
+	ASSERT_EQ(0, sks_repo_store(p.repo, "guarded", NULL, NULL, 0, set, 0, NULL))
+		TH_LOG("%s", sks_repo_get_message(p.repo));
+	ASSERT_EQ(0, sks_session_smk_rollover(p.s, SKS_ROLLOVER_START));
+	fingerprints(p.s, new_fp, old_fp);
+	ASSERT_EQ(0, sks_repo_rewrap(p.repo, p.s, 0, NULL, NULL, &pr));
+	EXPECT_EQ(1, pr.done);
+	ASSERT_EQ(0, sks_session_smk_rollover(p.s, SKS_ROLLOVER_END));
+	e = sks_repo_fetch(p.repo, SKS_REPO_BY_NAME, "guarded", 0);
+	ASSERT_NE(NULL, e);
+	EXPECT_EQ(0, memcmp(new_fp, sks_repo_entry_get_fingerprint(e), 16));
+	b = sks_blob_set_get_blob(sks_repo_entry_get_blobs(e), 0, &blen);
+	/* still 2 of 2: without the secrets, refused */
+	EXPECT_EQ(-EINVAL, auth_insert(p.s, b, blen, 0, &hh));
+	ASSERT_EQ(0, auth_insert(p.s, b, blen, 2, &hh));
+	n = sizeof(got);
+	ASSERT_EQ(0, sks_crypto_decrypt(p.s, hh, NULL, 0, rec.iv, rec.ct,
+					sizeof(rec.ct), got, &n));
+	EXPECT_EQ(0, memcmp(text, got, REC_LEN));
+	sks_repo_entry_free(e);
+	sks_blob_set_free(set);
+	sks_attrs_free(a);
 	part_close(&p);
 }
 
