@@ -85,6 +85,7 @@ TEST_LIBS_stress_test := -lpthread
 # The repository's tests reach into libsks (static) and its databases.
 TEST_LIBS_repo_test := $(LIB_A) $(REPO_LIBS)
 TEST_LIBS_repo_rollover_test := -lsqlite3
+TEST_LIBS_repo_state_test := -lsqlite3
 
 UAPI := $(wildcard include/uapi/linux/sks.h)
 INITRAMFS := $(B)/vm/initramfs.cpio
