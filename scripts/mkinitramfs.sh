@@ -22,11 +22,11 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 mods=/lib/modules/$kver
 
 # Kernel crypto modules the driver and the tests use (Debian builds them as
-# modules), and virtio-blk for a VM_DISK; their dependencies are resolved
+# modules), and virtio-blk and ext4 for a VM_DISK; their dependencies are resolved
 # from modules.dep below.
 kmods='gcm ghash-generic ghash-clmulni-intel aesni-intel ctr sha512_generic
 sha512-ssse3 sha256-ssse3 algif_aead algif_hash algif_skcipher algif_rng
-crypto_user virtio_pci virtio_blk ecc'
+crypto_user virtio_pci virtio_blk ecc ext4 crc32c_generic crc32c-intel'
 
 root=$(mktemp -d "${TMPDIR:-/tmp}/sks-initramfs.XXXXXX")
 trap 'rm -rf "$root"' EXIT
