@@ -854,6 +854,7 @@ sks_repo_entry_get_blobs(const struct sks_repo_entry *e)
 struct rewrap_state {
 	struct sks_repo *repo;
 	struct sks_session *session;
+	const struct repo_kernel *k;
 	const uint8_t *old_fp, *new_fp;
 	struct sks_repo_progress prog;
 	sks_repo_progress_fn fn;
@@ -973,7 +974,7 @@ static int rewrap_batch(struct rewrap_state *rs, struct sks_repo_entry *batch,
 			sks_blob_set_free(in);
 			return 0;
 		}
-		out = sks_blob_rewrap(rs->session, in, &refused);
+		out = rs->k->rewrap(rs->session, in, &refused);
 		sks_blob_set_free(in);
 		if (out) {
 			ret = rewrap_commit(rs, batch, n, ok, out);
@@ -996,39 +997,70 @@ static int rewrap_batch(struct rewrap_state *rs, struct sks_repo_entry *batch,
 	}
 }
 
+/* The kernel's side: the partition's two SMKs. */
+static int kernel_fps(struct sks_session *session, uint8_t *primary,
+		      uint8_t *rollover)
+{
+	struct sks_session_desc *desc = sks_session_get_desc(session);
+	int ret = 1;
+
+	if (!desc)
+		return -1;
+	if (sks_session_desc_get_rollover_fingerprint(desc) &&
+	    sks_session_desc_get_smk_fingerprint(desc)) {
+		memcpy(rollover, sks_session_desc_get_rollover_fingerprint(desc),
+		       SKS_FINGERPRINT_LEN);
+		memcpy(primary, sks_session_desc_get_smk_fingerprint(desc),
+		       SKS_FINGERPRINT_LEN);
+		ret = 0;
+	}
+	sks_session_desc_free(desc);
+	return ret;
+}
+
+static const struct repo_kernel the_kernel = {
+	.fps = kernel_fps,
+	.rewrap = sks_blob_rewrap,
+};
+
 SKS_API int sks_repo_rewrap(struct sks_repo *repo, struct sks_session *session,
 			    size_t batch, sks_repo_progress_fn fn, void *arg,
 			    struct sks_repo_progress *progress)
 {
-	struct rewrap_state rs = { .repo = repo, .session = session, .fn = fn,
-				   .arg = arg };
-	struct sks_session_desc *desc = NULL;
+	if (!session)
+		return sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+	return sks_repo_rewrap_with(repo, session, &the_kernel, batch, fn, arg,
+				    progress);
+}
+
+int sks_repo_rewrap_with(struct sks_repo *repo, struct sks_session *session,
+			 const struct repo_kernel *k, size_t batch,
+			 sks_repo_progress_fn fn, void *arg,
+			 struct sks_repo_progress *progress)
+{
+	struct rewrap_state rs = { .repo = repo, .session = session, .k = k,
+				   .fn = fn, .arg = arg };
 	struct sks_repo_entry *page = NULL;
 	uint8_t old_fp[SKS_FINGERPRINT_LEN], new_fp[SKS_FINGERPRINT_LEN];
 	struct repo_val key;
 	char *ok = NULL;
 	int64_t last = 0;
-	int ret = -1;
+	int ret = -1, none;
 
-	if (!repo || !session || repo->in_txn)
+	if (!repo || repo->in_txn)
 		return sks_lib_fail(repo && repo->in_txn ? EBUSY : EINVAL,
 				repo && repo->in_txn ? SKS_CKR_OPERATION_ACTIVE :
 						       SKS_CKR_ARGUMENTS_BAD);
 	if (!batch)
 		batch = 256;
-	desc = sks_session_get_desc(session);
-	if (!desc)
+	none = k->fps(session, new_fp, old_fp);
+	if (none < 0)
 		return -1;
-	if (!sks_session_desc_get_rollover_fingerprint(desc) ||
-	    !sks_session_desc_get_smk_fingerprint(desc)) {
-		sks_session_desc_free(desc);
+	if (none) {
 		snprintf(repo->msg, sizeof(repo->msg),
 			 "no SMK rollover runs on the session's partition");
 		return sks_lib_fail(ENOKEY, SKS_CKR_SMK_ID_NOT_FOUND);
 	}
-	memcpy(old_fp, sks_session_desc_get_rollover_fingerprint(desc), sizeof(old_fp));
-	memcpy(new_fp, sks_session_desc_get_smk_fingerprint(desc), sizeof(new_fp));
-	sks_session_desc_free(desc);
 	rs.old_fp = old_fp;
 	rs.new_fp = new_fp;
 	key = v_blob(old_fp, sizeof(old_fp));

@@ -72,6 +72,24 @@ int sks_repo_db_fail(struct sks_repo *repo, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /*
+ * What sks_repo_rewrap() asks of the kernel: the session's partition's
+ * primary and rollover SMK fingerprints (0; 1 if no rollover runs; -1),
+ * and sks_blob_rewrap(). The tests give a stand-in.
+ */
+struct repo_kernel {
+	int (*fps)(struct sks_session *session, uint8_t *primary,
+		   uint8_t *rollover);
+	struct sks_blob_set *(*rewrap)(struct sks_session *session,
+				       const struct sks_blob_set *set,
+				       size_t *refused);
+};
+
+int sks_repo_rewrap_with(struct sks_repo *repo, struct sks_session *session,
+			 const struct repo_kernel *k, size_t batch,
+			 sks_repo_progress_fn fn, void *arg,
+			 struct sks_repo_progress *progress);
+
+/*
  * For the tests (static library only): open at schema version @version
  * (1..SKS_REPO_SCHEMA_VERSION) instead of the current one, and run any
  * SQL on the connection.
