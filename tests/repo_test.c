@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -23,6 +24,7 @@
 #include <sks.h>
 #include <sks_repo.h>
 #include <linux/sks_format.h>
+#include "../lib/internal.h"
 #include "../lib/repo.h"
 
 static char tmpdir[256];
@@ -46,6 +48,8 @@ static uint8_t *make_blob(uint8_t fp, uint32_t count, uint32_t payload,
 	sks_put_le32(b + SKS_BLOB_OFF_COUNT, count);
 	sks_put_le32(b + SKS_BLOB_OFF_PAYLOAD, payload);
 	memset(b + SKS_BLOB_OFF_FP, fp, SKS_FINGERPRINT_LEN);
+	if (payload)
+		b[SKS_BLOB_HDR_LEN] = 0;	/* (0xee: the fake kernel refuses it) */
 	*len = n;
 	return b;
 }
@@ -562,6 +566,331 @@ TEST_F(repo, everything_is_there_after_reopening)
 	EXPECT_EQ(30, sks_repo_entry_get_object_count(e));
 	sks_repo_entry_free(e);
 	sks_blob_set_free(a);
+}
+
+/* ---- the rewrap, against a stand-in for the kernel ----------------------
+ *
+ * The partition's primary SMK is 0xbb.., its rollover SMK 0xaa..; the fake
+ * SKS_IOC_REWRAP moves a blob under either to 0xbb.., changes its sealed
+ * part (as a fresh salt and IV would), refuses one under another SMK and
+ * one whose sealed part starts with 0xee, and counts the blobs it saw.
+ */
+static int fake_no_rollover;
+static unsigned long fake_blobs;
+
+static int fake_fps(struct sks_session *s, uint8_t *prim, uint8_t *roll)
+{
+	(void)s;
+	memset(prim, 0xbb, SKS_FINGERPRINT_LEN);
+	memset(roll, 0xaa, SKS_FINGERPRINT_LEN);
+	return fake_no_rollover;
+}
+
+static struct sks_blob_set *fake_rewrap(struct sks_session *s,
+					const struct sks_blob_set *in,
+					size_t *refused)
+{
+	struct sks_blob_set *out = sks_blob_set_new();
+
+	(void)s;
+	*refused = SIZE_MAX;
+	for (size_t i = 0; out && i < sks_blob_set_get_count(in); i++) {
+		size_t len;
+		const uint8_t *b = sks_blob_set_get_blob(in, i, &len);
+		uint8_t copy[SKS_MAX_BLOB_SIZE];
+
+		fake_blobs++;
+		if ((b[SKS_BLOB_OFF_FP] != 0xaa && b[SKS_BLOB_OFF_FP] != 0xbb) ||
+		    b[SKS_BLOB_HDR_LEN] == 0xee) {
+			sks_blob_set_free(out);
+			*refused = i;
+			sks_lib_fail(EBADMSG, b[SKS_BLOB_HDR_LEN] == 0xee ?
+				     SKS_CKR_ENCRYPTED_DATA_INVALID :
+				     SKS_CKR_SMK_ID_NOT_FOUND);
+			return NULL;
+		}
+		memcpy(copy, b, len);
+		memset(copy + SKS_BLOB_OFF_FP, 0xbb, SKS_FINGERPRINT_LEN);
+		copy[len - 1] ^= 0x5a;	/* a new tag */
+		if (sks_blob_set_add(out, copy, len)) {
+			sks_blob_set_free(out);
+			return NULL;
+		}
+	}
+	return out;
+}
+
+static const struct repo_kernel fake_kernel = {
+	.fps = fake_fps,
+	.rewrap = fake_rewrap,
+};
+
+/* @n entries "e<i>" under the rollover SMK, entry i with 1 + i % 3 blobs. */
+static int fill_old(struct sks_repo *r, int n)
+{
+	if (sks_repo_begin(r))
+		return -1;
+	for (int i = 0; i < n; i++) {
+		struct sks_blob_set *set = make_set(0xaa, 1 + i % 3, 2, 200);
+		char name[32];
+		int rc;
+
+		snprintf(name, sizeof(name), "e%d", i);
+		rc = !set || sks_repo_store(r, name, i % 2 ? "odd" : "even", NULL,
+					    0, set, 0, NULL);
+		sks_blob_set_free(set);
+		if (rc) {
+			sks_repo_rollback(r);
+			return -1;
+		}
+	}
+	return sks_repo_commit(r);
+}
+
+/* Every entry under the primary SMK, header and all, sealed part changed once. */
+static int all_rewrapped(struct sks_repo *r, int n)
+{
+	struct sks_repo_iter *it = sks_repo_list(r, SKS_REPO_ALL, NULL, 0,
+						 SKS_REPO_WITH_BLOBS);
+	const struct sks_repo_entry *e;
+	int seen = 0, good = 0;
+
+	while (it && !sks_repo_iter_next(it, &e) && e) {
+		const struct sks_blob_set *set = sks_repo_entry_get_blobs(e);
+		int ok = !memcmp(FP_B, sks_repo_entry_get_fingerprint(e), 16) &&
+			 sks_blob_set_get_count(set) ==
+				 sks_repo_entry_get_blob_count(e);
+
+		for (size_t i = 0; ok && i < sks_blob_set_get_count(set); i++) {
+			uint8_t fp[16];
+			size_t len;
+			const uint8_t *b = sks_blob_set_get_blob(set, i, &len);
+
+			ok = !sks_blob_get_fingerprint(b, len, fp) && !memcmp(fp, FP_B, 16);
+		}
+		seen++;
+		good += ok;
+	}
+	sks_repo_iter_free(it);
+	return seen == n && good == n;
+}
+
+static int batches_seen;
+
+static int count_batches(const struct sks_repo_progress *pr, void *arg)
+{
+	(void)arg;
+	batches_seen += !pr->failed_name;
+	return 0;
+}
+
+TEST_F(repo, rewrap_moves_every_entry_in_batches)
+{
+	enum { N = 300 };
+	struct sks_repo_progress pr;
+	struct sks_repo_entry *e;
+	uint64_t n;
+
+	OPEN(self);
+	ASSERT_EQ(0, fill_old(self->r, N));
+	fake_blobs = 0;
+	ASSERT_EQ(0, sks_repo_rewrap_with(self->r, NULL, &fake_kernel, 16,
+					  count_batches, NULL, &pr))
+		TH_LOG("%s", sks_repo_get_message(self->r));
+	EXPECT_EQ(N, pr.total);
+	EXPECT_EQ(N, pr.done);
+	EXPECT_EQ(0, pr.failed);
+	EXPECT_EQ(0, pr.skipped);
+	EXPECT_EQ((N + 15) / 16, batches_seen);
+	EXPECT_EQ(N / 3 * (1 + 2 + 3), fake_blobs);
+	EXPECT_TRUE(all_rewrapped(self->r, N));
+	ASSERT_EQ(0, sks_repo_count(self->r, SKS_REPO_BY_FINGERPRINT, FP_A, 0, &n));
+	EXPECT_EQ(0, n);
+	/* labels, names, sizes stay; updated is set */
+	e = sks_repo_fetch(self->r, SKS_REPO_BY_NAME, "e5", 0);
+	ASSERT_NE(NULL, e);
+	EXPECT_STREQ("odd", sks_repo_entry_get_label(e));
+	EXPECT_EQ(3, sks_repo_entry_get_blob_count(e));
+	EXPECT_EQ(6, sks_repo_entry_get_object_count(e));
+	EXPECT_EQ(3 * (SKS_BLOB_HDR_LEN + 200 + SKS_BLOB_TAG_LEN),
+		  sks_repo_entry_get_size(e));
+	sks_repo_entry_free(e);
+	/* nothing left: a second run does nothing */
+	fake_blobs = 0;
+	ASSERT_EQ(0, sks_repo_rewrap_with(self->r, NULL, &fake_kernel, 16, NULL,
+					  NULL, &pr));
+	EXPECT_EQ(0, pr.total);
+	EXPECT_EQ(0, fake_blobs);
+}
+
+static int stop_after(const struct sks_repo_progress *pr, void *arg)
+{
+	return !pr->failed_name && pr->done >= *(uint64_t *)arg;
+}
+
+TEST_F(repo, a_stopped_rewrap_resumes_and_rewraps_nothing_twice)
+{
+	enum { N = 120 };
+	struct sks_repo_progress pr;
+	uint64_t stop = 20, n, blobs = N / 3 * 6;
+
+	OPEN(self);
+	ASSERT_EQ(0, fill_old(self->r, N));
+	fake_blobs = 0;
+	ASSERT_EQ(0, sks_repo_rewrap_with(self->r, NULL, &fake_kernel, 10,
+					  stop_after, &stop, &pr));
+	EXPECT_EQ(20, pr.done);
+	ASSERT_EQ(0, sks_repo_count(self->r, SKS_REPO_BY_FINGERPRINT, FP_A, 0, &n));
+	EXPECT_EQ(N - 20, n);
+	/* another connection, as after a restart */
+	sks_repo_close(self->r);
+	OPEN(self);
+	ASSERT_EQ(0, sks_repo_rewrap_with(self->r, NULL, &fake_kernel, 10, NULL,
+					  NULL, &pr));
+	EXPECT_EQ(N - 20, pr.total);
+	EXPECT_EQ(N - 20, pr.done);
+	EXPECT_EQ(blobs, fake_blobs);	/* every blob through the kernel once */
+	EXPECT_TRUE(all_rewrapped(self->r, N));
+}
+
+struct meddle {
+	const char *where;
+	int replaced;
+	char failed[16];
+	uint32_t result;
+};
+
+/* When e4 is refused, someone else replaces e6 (read, not yet written). */
+static int meddle(const struct sks_repo_progress *pr, void *arg)
+{
+	struct meddle *m = arg;
+	struct sks_blob_set *set;
+	struct sks_repo *other;
+
+	if (!pr->failed_name || m->replaced)
+		return 0;
+	snprintf(m->failed, sizeof(m->failed), "%s", pr->failed_name);
+	m->result = pr->failed_result;
+	other = sks_repo_open(m->where, 0);
+	set = make_set(0xaa, 1, 1, 50);
+	if (other && set && !sks_repo_store(other, "e6", "new", NULL, 0, set,
+					    SKS_REPO_REPLACE, NULL))
+		m->replaced = 1;
+	sks_blob_set_free(set);
+	sks_repo_close(other);
+	return 0;
+}
+
+TEST_F(repo, a_refused_entry_is_named_and_a_changed_one_left_to_its_writer)
+{
+	struct sks_repo_progress pr;
+	struct meddle m = { .where = self->where };
+	struct sks_blob_set *bad = make_set(0xaa, 2, 1, 100);
+	struct sks_blob_set *foreign = make_set(0xcc, 1, 1, 100);
+	struct sks_repo_entry *e;
+	uint8_t *b;
+	size_t len;
+	uint64_t n;
+
+	OPEN(self);
+	ASSERT_EQ(0, fill_old(self->r, 10));
+	/* e4's second blob damaged; e8 under an SMK the partition lacks */
+	b = (uint8_t *)sks_blob_set_get_blob(bad, 1, &len);
+	b[SKS_BLOB_HDR_LEN] = 0xee;
+	ASSERT_EQ(0, sks_repo_store(self->r, "e4", "bad", NULL, 0, bad,
+				    SKS_REPO_REPLACE, NULL));
+	ASSERT_EQ(0, sks_repo_store(self->r, "e8", "foreign", NULL, 0, foreign,
+				    SKS_REPO_REPLACE, NULL));
+	ASSERT_EQ(0, sks_repo_rewrap_with(self->r, NULL, &fake_kernel, 0, meddle,
+					  &m, &pr));
+	EXPECT_STREQ("e4", m.failed);
+	EXPECT_EQ(SKS_CKR_ENCRYPTED_DATA_INVALID, m.result);
+	EXPECT_EQ(1, m.replaced);
+	EXPECT_EQ(9, pr.total);		/* e8 is not the rollover SMK's */
+	EXPECT_EQ(1, pr.failed);
+	EXPECT_EQ(1, pr.skipped);
+	EXPECT_EQ(7, pr.done);
+	e = sks_repo_fetch(self->r, SKS_REPO_BY_NAME, "e6", 0);
+	ASSERT_NE(NULL, e);
+	EXPECT_STREQ("new", sks_repo_entry_get_label(e));
+	EXPECT_EQ(1, sks_repo_entry_get_blob_count(e));
+	EXPECT_EQ(0, memcmp(FP_A, sks_repo_entry_get_fingerprint(e), 16));
+	sks_repo_entry_free(e);
+	ASSERT_EQ(0, sks_repo_count(self->r, SKS_REPO_BY_FINGERPRINT, FP_A, 0, &n));
+	EXPECT_EQ(2, n);	/* e4 (refused) and e6 (its writer's) */
+	/* the next run takes e6 */
+	ASSERT_EQ(0, sks_repo_rewrap_with(self->r, NULL, &fake_kernel, 0, NULL,
+					  NULL, &pr));
+	EXPECT_EQ(2, pr.total);
+	EXPECT_EQ(1, pr.done);
+	EXPECT_EQ(1, pr.failed);
+	sks_blob_set_free(bad);
+	sks_blob_set_free(foreign);
+}
+
+TEST_F(repo, two_rewraps_at_once_commit_each_entry_once)
+{
+	enum { N = 400 };
+	int fds[2][2];
+	pid_t pid[2];
+	uint64_t done[2] = { 0, 0 }, n;
+
+	OPEN(self);
+	ASSERT_EQ(0, fill_old(self->r, N));
+	sks_repo_close(self->r);
+	self->r = NULL;
+	for (int i = 0; i < 2; i++) {
+		ASSERT_EQ(0, pipe(fds[i]));
+		pid[i] = fork();
+		ASSERT_LE(0, pid[i]);
+		if (!pid[i]) {
+			struct sks_repo *r = sks_repo_open(self->where, 0);
+			struct sks_repo_progress pr = { 0 };
+
+			if (!r || sks_repo_rewrap_with(r, NULL, &fake_kernel, 8,
+						       NULL, NULL, &pr))
+				_exit(1);
+			if (write(fds[i][1], &pr.done, sizeof(pr.done)) != sizeof(pr.done))
+				_exit(1);
+			sks_repo_close(r);
+			_exit(0);
+		}
+		close(fds[i][1]);
+	}
+	for (int i = 0; i < 2; i++) {
+		int st;
+
+		ASSERT_EQ(pid[i], waitpid(pid[i], &st, 0));
+		EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+		EXPECT_EQ(sizeof(done[i]), read(fds[i][0], &done[i], sizeof(done[i])));
+		close(fds[i][0]);
+	}
+	TH_LOG("%llu + %llu entries", (unsigned long long)done[0],
+	       (unsigned long long)done[1]);
+	EXPECT_EQ(N, done[0] + done[1]);	/* each committed once */
+	OPEN(self);
+	EXPECT_TRUE(all_rewrapped(self->r, N));
+	ASSERT_EQ(0, sks_repo_count(self->r, SKS_REPO_BY_FINGERPRINT, FP_A, 0, &n));
+	EXPECT_EQ(0, n);
+}
+
+TEST_F(repo, no_rewrap_without_a_rollover_or_inside_a_transaction)
+{
+	OPEN(self);
+	ASSERT_EQ(0, fill_old(self->r, 3));
+	fake_no_rollover = 1;
+	EXPECT_EQ(-1, sks_repo_rewrap_with(self->r, NULL, &fake_kernel, 0, NULL,
+					   NULL, NULL));
+	EXPECT_EQ(ENOKEY, errno);
+	EXPECT_EQ(SKS_CKR_SMK_ID_NOT_FOUND, sks_last_result());
+	fake_no_rollover = 0;
+	ASSERT_EQ(0, sks_repo_begin(self->r));
+	EXPECT_EQ(-1, sks_repo_rewrap_with(self->r, NULL, &fake_kernel, 0, NULL,
+					   NULL, NULL));
+	EXPECT_EQ(EBUSY, errno);
+	ASSERT_EQ(0, sks_repo_rollback(self->r));
+	EXPECT_EQ(-1, sks_repo_rewrap(self->r, NULL, 0, NULL, NULL, NULL));
+	EXPECT_EQ(EINVAL, errno);
 }
 
 TEST(a_database_that_cannot_be_reached_is_an_error_with_a_message)
