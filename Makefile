@@ -82,6 +82,7 @@ TEST_LIBS_lockout_test := -lpthread
 TEST_LIBS_races_test := -lpthread
 TEST_LIBS_security_test := -lpthread
 TEST_LIBS_stress_test := -lpthread
+TEST_LIBS_wycheproof_test := -lcrypto -ljson-c
 # The repository's tests reach into libsks (static) and its databases.
 TEST_LIBS_repo_test := $(LIB_A) $(REPO_LIBS)
 TEST_LIBS_repo_rollover_test := -lsqlite3
