@@ -257,6 +257,7 @@ const struct repo_backend sks_repo_pg = {
 	.close = pg_close,
 	.exec = pg_exec,
 	.run = pg_run,
+	.read_begin_sql = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
 	.begin_sql = "BEGIN",
 	.migrate = pg_migrate,
 	.is_empty = pg_is_empty,

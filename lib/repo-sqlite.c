@@ -249,6 +249,7 @@ const struct repo_backend sks_repo_sqlite = {
 	.close = lite_close,
 	.exec = lite_exec,
 	.run = lite_run,
+	.read_begin_sql = "BEGIN",
 	.begin_sql = "BEGIN IMMEDIATE",
 	.migrate = lite_migrate,
 	.is_empty = lite_is_empty,

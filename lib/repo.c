@@ -538,7 +538,10 @@ static int blob_row(void *arg, const struct repo_val *cols, int ncols)
 	return sks_blob_set_add(arg, cols[1].p, cols[1].len);
 }
 
-/* Read @e's blobs; EBADMSG if one is malformed or some are missing. */
+/*
+ * Read @e's blobs: EBADMSG if one is malformed; ESTALE if they are not as
+ * many as @e says (the entry changed since its row was read).
+ */
 static int entry_load_blobs(struct sks_repo *repo, struct sks_repo_entry *e)
 {
 	struct repo_val p[] = { v_int(e->id) };
@@ -552,7 +555,7 @@ static int entry_load_blobs(struct sks_repo *repo, struct sks_repo_entry *e)
 		snprintf(repo->msg, sizeof(repo->msg),
 			 "entry '%s' has %zu of its %u blobs", e->name,
 			 sks_blob_set_get_count(e->set), e->blobs);
-		return sks_lib_fail(EBADMSG, SKS_CKR_DATA_INVALID);
+		return sks_lib_fail(ESTALE, SKS_CKR_DATA_INVALID);
 	}
 	return 0;
 }
@@ -611,44 +614,66 @@ static int read_page(struct sks_repo *repo, unsigned int by,
 	return ret;
 }
 
+/*
+ * The one entry that matches, with its blobs, read in one snapshot (a
+ * read transaction of our own unless the application has one open).
+ */
+static struct sks_repo_entry *fetch_one(struct sks_repo *repo, unsigned int by,
+					const struct repo_val *k)
+{
+	struct sks_repo_entry got[2], *e = NULL;
+	int own = !repo->in_txn;
+	size_t n = 0;
+
+	if (own && repo->be->exec(repo, repo->be->read_begin_sql))
+		return NULL;
+	if (read_page(repo, by, k, 0, got, 2, &n))
+		goto out;
+	if (n != 1) {
+		if (n)
+			sks_lib_fail(ENOTUNIQ, SKS_CKR_ARGUMENTS_BAD);
+		else
+			sks_lib_fail(ENOENT, SKS_CKR_OBJECT_HANDLE_INVALID);
+		goto out;
+	}
+	e = malloc(sizeof(*e));
+	if (!e) {
+		sks_lib_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
+		goto out;
+	}
+	*e = got[0];
+	n = 0;
+	if (entry_load_blobs(repo, e)) {
+		sks_repo_entry_free(e);
+		e = NULL;
+	}
+out:
+	while (n)
+		entry_clear(&got[--n]);
+	if (own) {
+		if (e)
+			repo->be->exec(repo, "COMMIT");	/* (read only) */
+		else
+			rollback_quietly(repo);
+	}
+	return e;
+}
+
 SKS_API struct sks_repo_entry *sks_repo_fetch(struct sks_repo *repo,
 					      unsigned int by, const void *key,
 					      size_t key_len)
 {
-	struct sks_repo_entry got[2], *e;
+	struct sks_repo_entry *e;
 	struct repo_val k;
-	size_t n;
 
 	if (!repo || by == SKS_REPO_ALL || by == SKS_REPO_BY_FINGERPRINT ||
 	    key_param(by, key, key_len, &k)) {
 		sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 		return NULL;
 	}
-	if (read_page(repo, by, &k, 0, got, 2, &n))
-		return NULL;
-	if (n != 1) {
-		size_t found = n;
-
-		while (n)
-			entry_clear(&got[--n]);
-		if (found)
-			sks_lib_fail(ENOTUNIQ, SKS_CKR_ARGUMENTS_BAD);
-		else
-			sks_lib_fail(ENOENT, SKS_CKR_OBJECT_HANDLE_INVALID);
-		return NULL;
-	}
-	e = malloc(sizeof(*e));
-	if (!e) {
-		entry_clear(&got[0]);
-		sks_lib_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
-		return NULL;
-	}
-	*e = got[0];
-	if (entry_load_blobs(repo, e)) {
-		sks_repo_entry_free(e);
-		return NULL;
-	}
-	sks_set_result(SKS_CKR_OK);
+	e = fetch_one(repo, by, &k);
+	if (e)
+		sks_set_result(SKS_CKR_OK);
 	return e;
 }
 
@@ -769,8 +794,22 @@ SKS_API int sks_repo_iter_next(struct sks_repo_iter *it,
 	}
 	e = &it->page[it->next++];
 	if ((it->flags & SKS_REPO_WITH_BLOBS) && !e->set &&
-	    entry_load_blobs(it->repo, e))
-		return -1;
+	    entry_load_blobs(it->repo, e)) {
+		struct repo_val id = v_int(e->id);
+		struct sks_repo_entry *again;
+
+		if (errno != ESTALE)
+			return -1;
+		/* changed meanwhile: as it is now, or gone */
+		again = fetch_one(it->repo, SKS_REPO_BY_ID, &id);
+		if (!again && errno != ENOENT)
+			return -1;
+		entry_clear(e);
+		if (!again)
+			return sks_repo_iter_next(it, entry);
+		*e = *again;
+		free(again);
+	}
 	*entry = e;
 	sks_set_result(SKS_CKR_OK);
 	return 0;
@@ -1090,9 +1129,13 @@ int sks_repo_rewrap_with(struct sks_repo *repo, struct sks_session *session,
 		for (size_t i = 0; i < take; i++) {
 			ok[i] = 1;
 			if (entry_load_blobs(repo, &page[i])) {
+				ok[i] = 0;
+				if (errno == ESTALE) {
+					rs.prog.skipped++;	/* changed meanwhile */
+					continue;
+				}
 				if (errno != EBADMSG)
 					goto out_page;
-				ok[i] = 0;
 				refused_entry(&rs, &page[i], sks_last_result());
 			}
 		}

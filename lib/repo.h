@@ -43,6 +43,8 @@ struct repo_backend {
 		   void *arg);
 	/* The statement that starts a write transaction. */
 	const char *begin_sql;
+	/* The one that starts a read transaction: one snapshot of it all. */
+	const char *read_begin_sql;
 	/* The schema migrations: migrate[v] takes version v to v + 1. */
 	const char *const *migrate;
 	/* Whether a database has no sks tables yet: 1, 0, or -1. */

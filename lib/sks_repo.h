@@ -197,6 +197,10 @@ int sks_repo_store(struct sks_repo *repo, const char *name, const char *label,
  * @key: the name, label (NUL terminated), id (int64_t) or key id.
  * @key_len: bytes at @key for SKS_REPO_BY_KEY_ID (ignored otherwise).
  *
+ * The entry and its blobs are read in one snapshot (a read transaction),
+ * so a concurrent store never gives the blobs of one version with the
+ * metadata of another.
+ *
  * Return: a new entry, to be released with sks_repo_entry_free(), or NULL
  * (ENOENT if nothing matches, ENOTUNIQ if a label or key id matches more
  * than one entry: list them with sks_repo_list()).
@@ -216,7 +220,8 @@ struct sks_repo_entry *sks_repo_fetch(struct sks_repo *repo, unsigned int by,
  * @flags: 0 (metadata only) or SKS_REPO_WITH_BLOBS.
  *
  * Entries stored or changed during the walk may or may not be seen; none
- * is seen twice.
+ * is seen twice; an entry's blobs are those of its metadata (an entry
+ * found changed is read again).
  *
  * Return: a new walk, to be released with sks_repo_iter_free(), or NULL.
  */
