@@ -17,6 +17,41 @@
 
 #include "skscm.h"
 
+/*
+ * -repo as shown to the operator: a password in a connection URI
+ * ("postgresql://user:secret@host", "?password=secret") becomes "***".
+ */
+static const char *shown(const struct cm_parsed *p)
+{
+	static char buf[1024];
+	const char *where = cm_get(p, "repo");
+	char *at, *colon, *pw, *end;
+
+	if (!where)
+		return "";
+	snprintf(buf, sizeof(buf), "%s", where);
+	colon = strstr(buf, "://");
+	at = colon ? strchr(colon + 3, '@') : NULL;
+	if (at) {
+		char *c = memchr(colon + 3, ':', (size_t)(at - colon - 3));
+
+		if (c && at - c > 1) {
+			memmove(c + 4, at, strlen(at) + 1);
+			memcpy(c + 1, "***", 3);
+		}
+	}
+	pw = strstr(buf, "password=");
+	if (pw) {
+		pw += 9;
+		end = pw + strcspn(pw, "&");
+		if (end - pw > 0 && (size_t)(pw - buf) + 3 + strlen(end) < sizeof(buf)) {
+			memmove(pw + 3, end, strlen(end) + 1);
+			memcpy(pw, "***", 3);
+		}
+	}
+	return buf;
+}
+
 /* Open the repository of -repo (created by sks store only). */
 static struct sks_repo *repo_open(const struct cm_parsed *p, uint32_t flags,
 				  uint32_t *ckr)
@@ -25,7 +60,7 @@ static struct sks_repo *repo_open(const struct cm_parsed *p, uint32_t flags,
 	struct sks_repo *r = sks_repo_open(where, flags);
 
 	if (!r)
-		*ckr = cm_failed("Cannot open the key repository %s: %s.", where,
+		*ckr = cm_failed("Cannot open the key repository %s: %s.", shown(p),
 				 sks_repo_get_message(NULL));
 	return r;
 }
@@ -129,7 +164,7 @@ uint32_t cm_sks_store(struct cm_state *st, const struct cm_parsed *p)
 	cm_para("Stored %zu object(s) in %zu SKS blob(s), %zu bytes, as entry '%s' (id %" PRId64 ")\n"
 		"of the %s repository %s.",
 		sks_blob_set_get_object_count(set), sks_blob_set_get_count(set),
-		set_bytes(set), name, id, sks_repo_get_backend(r), cm_get(p, "repo"));
+		set_bytes(set), name, id, sks_repo_get_backend(r), shown(p));
 	/* -delete: the objects go once their blobs are committed. */
 	for (size_t i = 0; del && i < n; i++)
 		if (sks_object_destroy(s, h[i]) && ckr == CKR_OK)
@@ -345,11 +380,11 @@ uint32_t cm_sks_list(struct cm_state *st, const struct cm_parsed *p)
 	}
 	if (!known)
 		cm_para("The %s repository %s holds %" PRIu64 " entr%s.",
-			sks_repo_get_backend(r), cm_get(p, "repo"), all, all == 1 ? "y" : "ies");
+			sks_repo_get_backend(r), shown(p), all, all == 1 ? "y" : "ies");
 	else
 		cm_para("The %s repository %s holds %" PRIu64 " entr%s: %" PRIu64 " under the primary SMK\n"
 			"of slot %u, %" PRIu64 " under its rollover SMK, %" PRIu64 " under other SMKs.",
-			sks_repo_get_backend(r), cm_get(p, "repo"), all, all == 1 ? "y" : "ies",
+			sks_repo_get_backend(r), shown(p), all, all == 1 ? "y" : "ies",
 			np, st->slot, nr, all - np - nr);
 out:
 	sks_repo_iter_free(it);
@@ -516,7 +551,7 @@ uint32_t cm_sks_rewrap(struct cm_state *st, const struct cm_parsed *p)
 	sigaddset(&block, SIGINT);
 	sigprocmask(SIG_BLOCK, &block, &old);
 	cm_para("Rewrapping the entries of %s under the rollover SMK of slot %u (Ctrl-C stops\n"
-		"after the batch being written; run the command again to go on).", where, st->slot);
+		"after the batch being written; run the command again to go on).", shown(p), st->slot);
 	v.t0 = mono();
 	rc = sks_repo_rewrap(r, s, (size_t)batch, on_progress, &v, &pr);
 	if (rc)
@@ -540,12 +575,12 @@ uint32_t cm_sks_rewrap(struct cm_state *st, const struct cm_parsed *p)
 			ckr = repo_failed(r, "Counting the entries failed");
 	} else if (left) {
 		cm_para("%" PRIu64 " entr%s of %s %s still under the rollover SMK.%s", left,
-			left == 1 ? "y" : "ies", where, left == 1 ? "is" : "are",
+			left == 1 ? "y" : "ies", shown(p), left == 1 ? "is" : "are",
 			pr.failed ? " Entries refused above cannot be\nrewrapped: look at them before ending the rollover." :
 				    " Run the command again to go on.");
 	} else {
 		cm_para("No entry of %s is under the rollover SMK: 'partition smkrollover -end -repo %s'\n"
-			"may end the rollover.", where, where);
+			"may end the rollover.", shown(p), shown(p));
 	}
 	sks_repo_close(r);
 	if (ckr != CKR_OK)
@@ -570,7 +605,6 @@ uint32_t cm_repo_rollover_check(struct cm_state *st, const struct cm_parsed *p,
 {
 	struct sks_session_desc *d = sks_session_get_desc(s);
 	uint8_t rfp[SKS_FINGERPRINT_LEN];
-	const char *where = cm_get(p, "repo");
 	uint32_t ckr = CKR_OK;
 	struct sks_repo *r;
 	uint64_t n = 0;
@@ -592,18 +626,18 @@ uint32_t cm_repo_rollover_check(struct cm_state *st, const struct cm_parsed *p,
 		ckr = repo_failed(r, "Counting the entries failed");
 		cm_para("The rollover was not ended: the repository could not be checked.");
 	} else if (!n) {
-		cm_para("The repository %s has no entry under the rollover SMK.", where);
+		cm_para("The repository %s has no entry under the rollover SMK.", shown(p));
 	} else if (!cm_has(p, "force")) {
 		printf("\nError: %" PRIu64 " entr%s of the repository %s %s still under the rollover SMK:\n"
 		       "ending the rollover would destroy the only SMK that opens %s. Rewrap %s\n"
 		       "with 'sks rewrap -repo %s' first, or give -force to end the rollover all\n"
-		       "the same.\n", n, n == 1 ? "y" : "ies", where, n == 1 ? "is" : "are",
-		       n == 1 ? "it" : "them", n == 1 ? "it" : "them", where);
+		       "the same.\n", n, n == 1 ? "y" : "ies", shown(p), n == 1 ? "is" : "are",
+		       n == 1 ? "it" : "them", n == 1 ? "it" : "them", shown(p));
 		ckr = SKS_CKR_FUNCTION_FAILED;
 	} else {
 		cm_para("CAUTION: %" PRIu64 " entr%s of the repository %s %s still under the rollover SMK.\n"
 			"Ending the rollover destroys that SMK: %s can never be inserted again.",
-			n, n == 1 ? "y" : "ies", where, n == 1 ? "is" : "are",
+			n, n == 1 ? "y" : "ies", shown(p), n == 1 ? "is" : "are",
 			n == 1 ? "it" : "they");
 	}
 	sks_repo_close(r);
