@@ -109,8 +109,10 @@ static void whole_blob(const u8 *data, size_t size)
 		return;
 	FUZZ_CHECK(size >= SKS_BLOB_HDR_LEN + SKS_BLOB_TAG_LEN &&
 		   size <= SKS_BLOB_MAX_LEN);
+	/* (version 2 knows one flag: SKS_BLOB_F_AUTH, an M-of-N section) */
 	FUZZ_CHECK((h.version == SKS_BLOB_VERSION ||
-		    h.version == SKS_BLOB_VERSION_1) && !h.flags);
+		    h.version == SKS_BLOB_VERSION_1) &&
+		   !(h.flags & ~(h.version == SKS_BLOB_VERSION ? SKS_BLOB_F_AUTH : 0U)));
 	FUZZ_CHECK(h.count >= 1 && h.count <= SKS_BLOB_MAX_COUNT);
 	FUZZ_CHECK((size_t)h.payload_len + SKS_BLOB_HDR_LEN +
 		   SKS_BLOB_TAG_LEN == size);
