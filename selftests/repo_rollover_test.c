@@ -2,8 +2,9 @@
 /*
  * An SMK rollover of keys kept in a key repository (libsks's sks_repo_*,
  * an SQLite file here): keys generated, used, extracted in groups and
- * stored; the rollover started; every entry rewrapped (sks_repo_rewrap(),
- * SKS_IOC_REWRAP) in batches; the old SMK gone; a sample of keys fetched,
+ * stored; the rollover started; skscm's "partition smkrollover -end -repo"
+ * refused; every entry rewrapped (sks_repo_rewrap(), SKS_IOC_REWRAP) in
+ * batches; the same end accepted; a sample of keys fetched,
  * inserted and used on what they encrypted before. And the rewrap killed
  * at random points, resumed until done, with nothing lost or doubled.
  */
@@ -215,6 +216,40 @@ static void fingerprints(struct sks_session *s, uint8_t *prim, uint8_t *roll)
 	sks_session_desc_free(d);
 }
 
+/*
+ * skscm's "partition smkrollover -end -repo" on @p's slot, "proceed" typed
+ * at its question: its transcript in @out (room @room). Its exit status.
+ */
+static int skscm_end(struct part *p, char *out, size_t room)
+{
+	char cmd[512];
+	size_t n;
+	FILE *f;
+	int st;
+
+	snprintf(cmd, sizeof(cmd),
+		 "echo proceed | skscm -c 'slot set -slot %u' "
+		 "-c 'role login -name Crypto Officer -password " CO_PW "' "
+		 "-c 'partition smkrollover -end -repo %s' 2>&1",
+		 p->slot, p->db);
+	f = popen(cmd, "r");
+	if (!f)
+		return -1;
+	n = fread(out, 1, room - 1, f);
+	out[n] = '\0';
+	st = pclose(f);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static int rollover_running(struct sks_session *s)
+{
+	struct sks_session_desc *d = sks_session_get_desc(s);
+	int r = d && (sks_session_desc_get_state(d) & SKS_STATE_SMK_ROLLOVER);
+
+	sks_session_desc_free(d);
+	return r;
+}
+
 static int batches;
 
 static int count_batches(const struct sks_repo_progress *pr, void *arg)
@@ -233,6 +268,7 @@ TEST(ten_thousand_keys_roll_over_through_the_repository)
 	uint64_t n, all;
 	struct part p;
 	time_t t0 = time(NULL);
+	char out[8192];
 
 	ASSERT_EQ(0, part_open(&p, "tenk")) TH_LOG("%s", sks_repo_get_message(NULL));
 	ASSERT_EQ(0, fill(&p, KEYS, GROUP)) TH_LOG("%s", sks_repo_get_message(p.repo));
@@ -246,7 +282,13 @@ TEST(ten_thousand_keys_roll_over_through_the_repository)
 	fingerprints(p.s, new_fp, old_fp);
 	ASSERT_NE(0, memcmp(new_fp, old_fp, 16));
 	ASSERT_EQ(0, sks_repo_count(p.repo, SKS_REPO_BY_FINGERPRINT, old_fp, 0, &n));
-	EXPECT_EQ(KEYS / GROUP, n);	/* what would stop the rollover's end */
+	EXPECT_EQ(KEYS / GROUP, n);
+	/* the operator's end of the rollover is refused: 200 entries need it */
+	EXPECT_NE(0, skscm_end(&p, out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "Error: 200 entries of the repository"))
+		TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "CKR_FUNCTION_FAILED"));
+	EXPECT_TRUE(rollover_running(p.s));
 
 	t0 = time(NULL);
 	ASSERT_EQ(0, sks_repo_rewrap(p.repo, p.s, 16, count_batches, NULL, &pr))
@@ -267,7 +309,11 @@ TEST(ten_thousand_keys_roll_over_through_the_repository)
 	EXPECT_EQ(0, pr.total);
 	EXPECT_EQ(0, pr.done);
 
-	ASSERT_EQ(0, sks_session_smk_rollover(p.s, SKS_ROLLOVER_END));
+	/* and now the operator's end goes through */
+	EXPECT_EQ(0, skscm_end(&p, out, sizeof(out))) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "has no entry under the rollover SMK"));
+	EXPECT_NE(NULL, strstr(out, "SMK rollover ended: the old SMK was destroyed."));
+	ASSERT_FALSE(rollover_running(p.s));
 	fingerprints(p.s, new_fp, none);
 	srand((unsigned int)time(NULL));
 	for (int i = 0; i < SAMPLE; i++) {
