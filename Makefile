@@ -38,7 +38,9 @@ CPPFLAGS += -I$(TOP)/include/uapi -I$(TOP)/lib -D_GNU_SOURCE
 TEST_CFLAGS := $(WFLAGS) -Wno-unused-parameter -isystem $(B)/ksft
 LDFLAGS += -Wl,--as-needed
 
-# libsks
+# libsks; its key repository's databases: libsqlite3 and libpq
+REPO_CFLAGS := -I/usr/include/postgresql
+REPO_LIBS := -lsqlite3 -lpq
 LIB_SRCS := $(wildcard lib/*.c)
 LIB_OBJS := $(patsubst lib/%.c,$(B)/lib/obj/%.o,$(LIB_SRCS))
 LIB_SOVER := 0
@@ -57,6 +59,7 @@ TOOL_LIBS_skscm := $(LIB_LINK) -lreadline
 TOOL_LIBS_sks-state := $(LIB_LINK)
 TOOL_LIBS_sks-bench := $(LIB_LINK) -lkcapi -lcrypto -ldl -lpthread
 TOOL_LIBS_sks-fuzz := -lpthread
+TOOL_LIBS_sks-repo-bench := $(LIB_LINK)
 
 # selftests/*_test.c run in the VM; tests/*_test.c run on the host.
 SELFTESTS := $(patsubst selftests/%.c,$(B)/selftests/%,$(wildcard selftests/*_test.c))
@@ -82,6 +85,10 @@ TEST_LIBS_races_test := -lpthread
 TEST_LIBS_security_test := -lpthread
 TEST_LIBS_stress_test := -lpthread
 TEST_LIBS_wycheproof_test := -lcrypto -ljson-c
+# The repository's tests reach into libsks (static) and its databases.
+TEST_LIBS_repo_test := $(LIB_A) $(REPO_LIBS)
+TEST_LIBS_repo_rollover_test := -lsqlite3
+TEST_LIBS_repo_state_test := -lsqlite3
 
 UAPI := $(wildcard include/uapi/linux/sks.h)
 INITRAMFS := $(B)/vm/initramfs.cpio
@@ -118,12 +125,12 @@ vm-module:
 
 $(B)/lib/obj/%.o: lib/%.c $(wildcard lib/*.h) $(UAPI)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(REPO_CFLAGS) $(CFLAGS) $(WFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
 
 $(LIB_SO): $(LIB_OBJS) lib/libsks.map
 	$(CC) $(CFLAGS) -shared -Wl,-soname,libsks.so.$(LIB_SOVER) \
 		-Wl,--version-script=lib/libsks.map -Wl,-z,defs $(LDFLAGS) \
-		-o $@ $(LIB_OBJS)
+		-o $@ $(LIB_OBJS) $(REPO_LIBS)
 	ln -sf libsks.so.$(LIB_VER) $(B)/lib/libsks.so.$(LIB_SOVER)
 	ln -sf libsks.so.$(LIB_SOVER) $(B)/lib/libsks.so
 
@@ -150,7 +157,7 @@ $(B)/selftests/%: selftests/%.c $(wildcard selftests/*.h) $(UAPI) $(LIB_TARGETS)
 $(B)/tests/%: tests/%.c $$(TEST_SRCS_$$*) $(wildcard tests/*.h) $(UAPI) \
 		$(LIB_TARGETS)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< \
+	$(CC) $(CPPFLAGS) $(REPO_CFLAGS) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< \
 		$(filter %.c,$(TEST_SRCS_$*)) $(TEST_LIBS_$*) $(TEST_LIBS)
 
 # ---- test VM ---------------------------------------------------------------
@@ -238,9 +245,12 @@ vm-run: deps
 	@$(MAKE) --no-print-directory -s initramfs >/dev/null
 	@scripts/vm.sh run $(SCRIPT)
 
+# The repository alone (no kernel) on the host first: 1,000,000 entries in
+# an SQLite file and in a PostgreSQL server of its own; then the VM.
 bench: deps
 	@$(MAKE) --no-print-directory initramfs
-	@scripts/vm.sh run $(TOP)/scripts/bench.sh
+	@LD_LIBRARY_PATH=$(B)/lib scripts/repo-bench-host.sh $(B)/tools/sks-repo-bench
+	@VM_TIMEOUT=$${VM_TIMEOUT:-5400} scripts/vm.sh run $(TOP)/scripts/bench.sh
 
 # ---- lint ------------------------------------------------------------------
 
@@ -303,6 +313,7 @@ install-user:
 		-e 's|@VERSION@|$(LIB_VER)|' lib/libsks.pc.in \
 		>$(DESTDIR)$(LIBDIR)/pkgconfig/libsks.pc
 	install -m 0644 lib/sks.h $(DESTDIR)$(INCLUDEDIR)/sks.h
+	install -m 0644 lib/sks_repo.h $(DESTDIR)$(INCLUDEDIR)/sks_repo.h
 	install -m 0644 include/uapi/linux/sks.h $(DESTDIR)$(INCLUDEDIR)/linux/sks.h
 	install -m 0644 scripts/60-sks.rules $(DESTDIR)$(UDEVDIR)/60-sks.rules
 	sed -e 's|@BINDIR@|$(BINDIR)|g' scripts/61-sks-state.rules.in \
@@ -330,7 +341,7 @@ uninstall:
 		$(DESTDIR)$(LIBDIR)/libsks.so.$(LIB_SOVER) \
 		$(DESTDIR)$(LIBDIR)/libsks.so $(DESTDIR)$(LIBDIR)/libsks.a \
 		$(DESTDIR)$(LIBDIR)/pkgconfig/libsks.pc
-	rm -f $(DESTDIR)$(INCLUDEDIR)/sks.h $(DESTDIR)$(INCLUDEDIR)/linux/sks.h
+	rm -f $(DESTDIR)$(INCLUDEDIR)/sks.h $(DESTDIR)$(INCLUDEDIR)/sks_repo.h $(DESTDIR)$(INCLUDEDIR)/linux/sks.h
 	rm -f $(DESTDIR)$(UDEVDIR)/60-sks.rules $(DESTDIR)$(UDEVDIR)/61-sks-state.rules
 	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/sks-state.service
 	rm -f $(foreach m,$(MANPAGES),$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m)))

@@ -980,6 +980,29 @@ struct sks_blob_set *sks_blob_extract(struct sks_session *session,
 uint32_t *sks_blob_insert(struct sks_session *session,
 			  const struct sks_blob_set *set, size_t *count);
 
+/**
+ * sks_blob_rewrap() - make blobs under the primary or rollover SMK anew
+ * under the primary SMK (SKS_IOC_REWRAP), without their keys becoming
+ * objects.
+ * @session: session on a V1 partition, logged in as CO.
+ * @set: the blobs, any number (SKS_MAX_REWRAP per kernel call).
+ * @refused: out (may be NULL): on failure, the index in @set of the blob
+ *	the kernel refused (sks_last_result() says why: e.g.
+ *	CKR_ENCRYPTED_DATA_INVALID for a damaged blob,
+ *	CKR_SMK_ID_NOT_FOUND for one under neither SMK), or SIZE_MAX if
+ *	the call failed as a whole (not logged in, no memory, ...).
+ *
+ * Each new blob has a fresh salt and IV, the same objects, usage counts
+ * and M-of-N auth section, in the same order. All or nothing: on failure
+ * no new blob is returned.
+ *
+ * Return: a new set of as many blobs, to be released with
+ * sks_blob_set_free(), or NULL.
+ */
+struct sks_blob_set *sks_blob_rewrap(struct sks_session *session,
+				     const struct sks_blob_set *set,
+				     size_t *refused);
+
 /* ---------------------------------------------------------------------- */
 /* Backup HSM archives                                                    */
 /* ---------------------------------------------------------------------- */

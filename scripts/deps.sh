@@ -41,6 +41,9 @@ libp11-kit-dev		/usr/include/p11-kit-1/p11-kit/pkcs11.h
 softhsm2		/usr/lib/softhsm/libsofthsm2.so
 clang-14		/usr/bin/clang-14
 libclang-rt-14-dev	/usr/share/doc/libclang-rt-14-dev
+libsqlite3-dev		/usr/include/sqlite3.h
+libpq-dev		/usr/include/postgresql/libpq-fe.h
+postgresql-15		/usr/lib/postgresql/15/bin/postgres
 '
 
 missing=$(printf '%s\n' "$want" | while read -r pkg path; do

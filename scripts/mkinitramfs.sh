@@ -27,7 +27,7 @@ mods=/lib/modules/$kver
 # from modules.dep below.
 kmods='gcm ghash-generic ghash-clmulni-intel aesni-intel ctr sha512_generic
 sha512-ssse3 sha256-ssse3 algif_aead algif_hash algif_skcipher algif_rng
-crypto_user virtio_pci virtio_blk ecc crc32c-intel ext4'
+crypto_user virtio_pci virtio_blk ecc ext4 crc32c_generic crc32c-intel'
 
 root=$(mktemp -d "${TMPDIR:-/tmp}/sks-initramfs.XXXXXX")
 trap 'rm -rf "$root"' EXIT

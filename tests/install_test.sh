@@ -36,8 +36,8 @@ r=0
 for f in /usr/bin/skscm /usr/bin/sks-state /usr/lib/libsks.so.0.1.0; do
 	mode_is "$f" 755 || { echo "# $f: $(stat -c %a "$dest$f" 2>&1)"; r=1; }
 done
-for f in /usr/include/sks.h /usr/include/linux/sks.h /usr/lib/libsks.a \
-	 /usr/lib/pkgconfig/libsks.pc /etc/udev/rules.d/60-sks.rules \
+for f in /usr/include/sks.h /usr/include/sks_repo.h /usr/include/linux/sks.h \
+	 /usr/lib/libsks.a /usr/lib/pkgconfig/libsks.pc /etc/udev/rules.d/60-sks.rules \
 	 /etc/udev/rules.d/61-sks-state.rules /etc/systemd/system/sks-state.service; do
 	mode_is "$f" 644 || { echo "# $f: $(stat -c %a "$dest$f" 2>&1)"; r=1; }
 done
@@ -53,7 +53,7 @@ soname=$(readelf -d "$dest/usr/lib/libsks.so.0.1.0" | sed -n 's/.*SONAME.*\[\(.*
 check $? "soname_is_libsks.so.0"
 
 r=0
-for m in man1/skscm.1 man3/libsks.3 man4/sks.4 man8/sks-state.8; do
+for m in man1/skscm.1 man3/libsks.3 man3/sks_repo.3 man4/sks.4 man8/sks-state.8; do
 	[ -s "$dest/usr/share/man/$m" ] || { echo "# missing $m"; r=1; }
 done
 check $r "man_pages"
@@ -79,19 +79,22 @@ check $r "pkg_config_cflags_libs"
 cat >"$dest/prog.c" <<'EOT'
 #include <stdio.h>
 #include <sks.h>
+#include <sks_repo.h>
 
-int main(void)
+int main(int argc, char **argv)
 {
 	const char *name = sks_result_name(SKS_CKR_SESSION_CLOSED);
+	struct sks_repo *r = argc > 1 ? sks_repo_open(argv[1], SKS_REPO_CREATE) : NULL;
 
-	printf("%s\n", name ? name : "(null)");
-	return !name;
+	printf("%s %s\n", name ? name : "(null)", r ? sks_repo_get_backend(r) : "-");
+	sks_repo_close(r);
+	return !name || !r;
 }
 EOT
 # shellcheck disable=SC2086
 cc -Wall -Wextra -Werror -o "$dest/prog" "$dest/prog.c" $flags 2>&1 | sed 's/^/# /'
-out=$(LD_LIBRARY_PATH=$dest/usr/lib "$dest/prog" 2>&1)
-[ "$out" = CKR_SESSION_CLOSED ]
+out=$(LD_LIBRARY_PATH=$dest/usr/lib "$dest/prog" "$dest/repo.db" 2>&1)
+[ "$out" = "CKR_SESSION_CLOSED sqlite" ]
 r=$?; echo "# prog: $out"
 check $r "program_builds_and_links_against_installed_library"
 exit $fail

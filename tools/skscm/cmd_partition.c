@@ -235,9 +235,16 @@ uint32_t cm_partition_smkrollover(struct cm_state *st, const struct cm_parsed *p
 
 	if (start == end)
 		return cm_syntax("Give exactly one of -start and -end.");
+	if (start && cm_get(p, "repo"))
+		return cm_syntax("Option -repo goes with -end.");
 	s = cm_current(st, &ckr);
 	if (!s)
 		return ckr;
+	if (end && cm_get(p, "repo") && rollover_running(s)) {
+		ckr = cm_repo_rollover_check(st, p, s);
+		if (ckr != CKR_OK)
+			return ckr;
+	}
 	if (end && rollover_running(s)) {
 		cm_para("You are about to end the SMK rollover on slot %u.\n"
 			"The old (rollover) SMK will be destroyed: SKS blobs still under it will never\n"

@@ -10,7 +10,8 @@
  *   table.c      every command once: words, handler, options, help
  *   common.c     output, questions, options and sessions the handlers share
  *   file.c       files read and written by the commands
- *   cmd_*.c      the handlers, one file per command group
+ *   cmd_*.c      the handlers, one file per command group (cmd_repo.c:
+ *                the key repository's sks store, fetch, list and rewrap)
  */
 #ifndef SKSCM_H
 #define SKSCM_H
@@ -206,6 +207,20 @@ uint32_t cm_image_autosave(struct cm_state *st, unsigned int slot);
 /* cmd_backuphsm.c: CKR_OK if @slot is a Backup HSM; else said. */
 uint32_t cm_backup_hsm_check(struct cm_state *st, unsigned int slot);
 
+/*
+ * cmd_sks.c: the blobs of a group file, or NULL with *@ckr set and said
+ * (unreadable, not blobs, no blob).
+ */
+struct sks_blob_set *cm_load_blobs(const char *file, uint32_t *ckr);
+
+/*
+ * cmd_repo.c: partition smkrollover -end -repo: CKR_OK when the repository
+ * has no entry under @s's rollover SMK, or -force was given (a CAUTION
+ * names the count); else said, and the refusal's result.
+ */
+uint32_t cm_repo_rollover_check(struct cm_state *st, const struct cm_parsed *p,
+				struct sks_session *s);
+
 /* cmd_backuphsm.c: check -slot is a Backup HSM, and get its SO password. */
 struct sks_session *cm_backup_hsm_login(struct cm_state *st,
 					const struct cm_parsed *p,
@@ -237,6 +252,8 @@ cm_handler cm_backuphsm_create, cm_backuphsm_image_save,
 cm_handler cm_key_generate, cm_key_import, cm_key_show, cm_key_delete;
 /* cmd_sks.c */
 cm_handler cm_sks_extract, cm_sks_insert, cm_sks_identify;
+/* cmd_repo.c */
+cm_handler cm_sks_store, cm_sks_fetch, cm_sks_list, cm_sks_rewrap;
 /* cmd_crypto.c */
 cm_handler cm_crypto_encrypt, cm_crypto_decrypt, cm_crypto_sign,
 	   cm_crypto_verify;

@@ -28,7 +28,8 @@ static const struct cm_opt_def pinit_opts[] = {
 static const struct cm_opt_def pdelete_opts[] = {
 	{ "slot", VAL }, { "force", FLAG }, { NULL, 0 } };
 static const struct cm_opt_def rollover_opts[] = {
-	{ "start", FLAG }, { "end", FLAG }, { "force", FLAG }, { NULL, 0 } };
+	{ "start", FLAG }, { "end", FLAG }, { "force", FLAG }, { "repo", VAL },
+	{ NULL, 0 } };
 static const struct cm_opt_def backup_opts[] = {
 	{ "slot", VAL }, { "partition", VAL }, { "password", PW },
 	{ "userpassword", PW }, { "objects", VAL }, { "append", FLAG },
@@ -70,6 +71,19 @@ static const struct cm_opt_def hload_opts[] = {
 	{ "dir", VAL }, { "file", VAL }, { NULL, 0 } };
 static const struct cm_opt_def policy_opts[] = {
 	{ "policy", VAL }, { "value", VAL }, { "keydesc", VAL }, { NULL, 0 } };
+static const struct cm_opt_def store_opts[] = {
+	{ "repo", VAL }, { "name", VAL }, { "file", VAL }, { "handles", VAL },
+	{ "all", FLAG }, { "label", VAL }, { "id", VAL }, { "replace", FLAG },
+	{ "delete", FLAG }, { NULL, 0 } };
+static const struct cm_opt_def fetch_opts[] = {
+	{ "repo", VAL }, { "name", VAL }, { "entry", VAL }, { "label", VAL },
+	{ "file", VAL }, { "insert", FLAG }, { NULL, 0 } };
+static const struct cm_opt_def list_opts[] = {
+	{ "repo", VAL }, { "name", VAL }, { "label", VAL }, { "rollover", FLAG },
+	{ "primary", FLAG }, { "count", FLAG }, { NULL, 0 } };
+static const struct cm_opt_def rewrap_opts[] = {
+	{ "repo", VAL }, { "file", VAL }, { "out", VAL }, { "batch", VAL },
+	{ NULL, 0 } };
 static const struct cm_opt_def crypt_opts[] = {
 	{ "handle", VAL }, { "in", VAL }, { "out", VAL }, { "aad", VAL },
 	{ NULL, 0 } };
@@ -135,8 +149,9 @@ const struct cm_cmd_def cm_commands[] = {
 	{ { "partition", "smkrollover" }, cm_partition_smkrollover,
 	  rollover_opts, NULL,
 	  "Start or end an SMK rollover on the current SKS partition.",
-	  "partition smkrollover -start | -end [-force]\n"
-	  "    (-end destroys the old SMK: blobs still under it never insert again)" },
+	  "partition smkrollover -start | -end [-repo <file|postgresql://...>] [-force]\n"
+	  "    (-end destroys the old SMK: blobs still under it never insert again;\n"
+	  "    with -repo it refuses while the repository has entries under it)" },
 	{ { "partition", "changepolicy" }, cm_partition_changepolicy,
 	  policy_opts, NULL,
 	  "As partition SO, change a partition policy: 23, auto-activation.",
@@ -205,6 +220,21 @@ const struct cm_cmd_def cm_commands[] = {
 	{ { "sks", "identify" }, cm_sks_identify, file_opts, "file",
 	  "Show which SMK (fingerprint) each blob of a file needs.",
 	  "sks identify [-file] <file>" },
+	{ { "sks", "store" }, cm_sks_store, store_opts, NULL,
+	  "Store SKS blobs (a group file, or objects extracted now) as one entry of a key repository.",
+	  "sks store -repo <file|postgresql://...> -name <name> (-file <file> | -handles <h,h,...> | -all)\n"
+	  "          [-label <label>] [-id <hex>] [-replace] [-delete]" },
+	{ { "sks", "fetch" }, cm_sks_fetch, fetch_opts, NULL,
+	  "Fetch an entry of a key repository into a group file, or insert it into the current slot.",
+	  "sks fetch -repo <file|postgresql://...> (-name <name> | -entry <id> | -label <label>)\n"
+	  "          (-file <file> | -insert)" },
+	{ { "sks", "list" }, cm_sks_list, list_opts, NULL,
+	  "List the entries of a key repository and the SMK each needs.",
+	  "sks list -repo <file|postgresql://...> [-name <name> | -label <label> | -rollover | -primary]\n"
+	  "         [-count]" },
+	{ { "sks", "rewrap" }, cm_sks_rewrap, rewrap_opts, NULL,
+	  "During an SMK rollover, rewrap every entry of a key repository (or a group file) under the new SMK.",
+	  "sks rewrap -repo <file|postgresql://...> [-batch <entries>] | -file <file> [-out <file>]" },
 	{ { "crypto", "encrypt" }, cm_crypto_encrypt, crypt_opts, NULL,
 	  "AES-GCM encrypt a file with a key in the slot (output: IV, ciphertext, tag).",
 	  "crypto encrypt -handle <h> -in <file> -out <file> [-aad <text>]" },
