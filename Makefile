@@ -70,6 +70,7 @@ TEST_LIBS_libsks_test := $(LIB_A)
 TEST_SRCS_skscm_parse_test := $(filter-out tools/skscm/main.c,$(wildcard tools/skscm/*.[ch]))
 TEST_LIBS_skscm_parse_test := -lreadline -lcrypto
 TEST_LIBS_ec_test := -lcrypto
+TEST_LIBS_skscm_ec_test := -lcrypto
 TEST_LIBS_libsks_ec_test := -lcrypto
 TEST_LIBS_foundation_test := -lkcapi
 TEST_LIBS_kdf_cost_test := -lkcapi

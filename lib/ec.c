@@ -202,6 +202,9 @@ SKS_API int sks_ec_sign(struct sks_session *session, uint32_t key,
 	s.data_len = len;
 	s.sig = (uintptr_t)sig;
 	s.sig_len = sks_room(sig, *sig_len);
+	/* Memcheck cannot see the driver fill it: defined bytes. */
+	if (sig)
+		memset(sig, 0, s.sig_len);
 	ret = sks_do_ioctl(session->fd, SKS_IOC_SIGN, &s);
 	return sks_sized(ret, sig, s.sig_len, sig_len);
 }
@@ -284,6 +287,8 @@ SKS_API int sks_ec_get_point(struct sks_session *session, uint32_t key,
 	gv.handle = key;
 	gv.buf = (uintptr_t)point;
 	gv.len = sks_room(point, *len);
+	if (point)
+		memset(point, 0, gv.len);
 	ret = sks_do_ioctl(session->fd, SKS_IOC_GET_VALUE, &gv);
 	return sks_sized(ret, point, gv.len, len);
 }

@@ -57,6 +57,11 @@ static ECDSA_SIG *sks_sign_sig(const unsigned char *dgst, int dlen,
 		signer.ckr = sks_last_result();
 		return NULL;
 	}
+	/* OpenSSL sized its buffer for the public key's curve. */
+	if (slen != 2 * signer.n) {
+		signer.ckr = SKS_CKR_KEY_TYPE_INCONSISTENT;
+		return NULL;
+	}
 	signer.ckr = CKR_OK;
 	out = ECDSA_SIG_new();
 	br = BN_bin2bn(sig, slen / 2, NULL);
@@ -90,8 +95,11 @@ static EVP_PKEY *sks_pkey(struct sks_session *s, uint32_t priv, uint32_t pub,
 		return NULL;
 	}
 	*meth = EC_KEY_METHOD_new(EC_KEY_get_default_method());
-	if (!*meth)
-		goto fail;
+	if (!*meth) {
+		cm_para("Error: OpenSSL is out of memory.");
+		*ckr = SKS_CKR_HOST_MEMORY;
+		return NULL;
+	}
 	EC_KEY_METHOD_get_sign(*meth, &sign, NULL, NULL);
 	EC_KEY_METHOD_set_sign(*meth, sign, NULL, sks_sign_sig);
 	ec = EC_KEY_new_by_curve_name(len == 65 ? NID_X9_62_prime256v1 :
@@ -191,7 +199,7 @@ static uint32_t x509_begin(struct cm_state *st, const struct cm_parsed *p,
 			   struct x509_job *j)
 {
 	const char *subject = cm_get(p, "subject");
-	uint32_t ckr = CKR_OK;
+	uint32_t ckr = CKR_OK, curve, pcurve;
 	unsigned long long v;
 	struct sks_attrs *a;
 
@@ -221,12 +229,23 @@ static uint32_t x509_begin(struct cm_state *st, const struct cm_parsed *p,
 		cm_para("Error: Object %u is not an EC private key.", j->priv);
 		return SKS_CKR_KEY_TYPE_INCONSISTENT;
 	}
-	j->md = sks_attrs_get_ec_curve(a) == SKS_EC_P384 ? EVP_sha384() :
-							  EVP_sha256();
+	curve = sks_attrs_get_ec_curve(a);
+	j->md = curve == SKS_EC_P384 ? EVP_sha384() : EVP_sha256();
 	sks_attrs_free(a);
 	if (!cm_has(p, "pubhandle") &&
 	    cm_ec_public_of(j->s, j->priv, &j->pub, &ckr))
 		return ckr;
+	a = sks_object_get_attrs(j->s, j->pub);
+	if (!a)
+		return cm_failed_why("The public key cannot be read");
+	pcurve = sks_attrs_get_class(a) == SKS_CKO_PUBLIC_KEY ?
+		 sks_attrs_get_ec_curve(a) : 0;
+	sks_attrs_free(a);
+	if (pcurve != curve) {
+		cm_para("Error: Object %u is not an EC public key on %s, the curve of private key %u: they are not a pair.",
+			j->pub, sks_ec_curve_name(curve), j->priv);
+		return SKS_CKR_KEY_TYPE_INCONSISTENT;
+	}
 	j->pk = sks_pkey(j->s, j->priv, j->pub, &j->meth, &ckr);
 	return j->pk ? CKR_OK : ckr;
 }
@@ -234,7 +253,9 @@ static uint32_t x509_begin(struct cm_state *st, const struct cm_parsed *p,
 static void x509_end(struct x509_job *j)
 {
 	EVP_PKEY_free(j->pk);
-	EC_KEY_METHOD_free(j->meth);
+	/* (OpenSSL's EC_KEY_METHOD_free() does not take NULL.) */
+	if (j->meth)
+		EC_KEY_METHOD_free(j->meth);
 	X509_NAME_free(j->subject);
 }
 
