@@ -753,6 +753,8 @@ int sks_crypto_decrypt(struct sks_session *session, uint32_t key,
  * @session: session.
  * @key: key handle.
  * @mechanism: SKS_CKM_SHA256_HMAC, SKS_CKM_SHA384_HMAC or SKS_CKM_SHA512_HMAC.
+ *	(The driver takes the ECDSA mechanisms here too, with an EC private
+ *	key, and gives r || s; sks_ec_sign() is the EC call, DER included.)
  * @data: message.
  * @len: its length.
  * @mac: out: the MAC; NULL to query its length.
