@@ -55,7 +55,7 @@ TOOL_NAMES := $(patsubst tools/%/,%,$(dir $(wildcard tools/*/*.c)))
 TOOL_NAMES := $(sort $(TOOL_NAMES))
 TOOLS := $(addprefix $(B)/tools/,$(TOOL_NAMES))
 # The libraries of each tool: TOOL_LIBS_<name>.
-TOOL_LIBS_skscm := $(LIB_LINK) -lreadline
+TOOL_LIBS_skscm := $(LIB_LINK) -lreadline -lcrypto
 TOOL_LIBS_sks-state := $(LIB_LINK)
 TOOL_LIBS_sks-bench := $(LIB_LINK) -lkcapi -lcrypto -ldl -lpthread
 TOOL_LIBS_sks-fuzz := -lpthread
@@ -73,8 +73,10 @@ TEST_LIBS_libsks_test := $(LIB_A)
 # Sources a host test is built with besides its own: TEST_SRCS_<name>.
 # skscm's parser is tested against skscm's own table and handlers.
 TEST_SRCS_skscm_parse_test := $(filter-out tools/skscm/main.c,$(wildcard tools/skscm/*.[ch]))
-TEST_LIBS_skscm_parse_test := -lreadline
+TEST_LIBS_skscm_parse_test := -lreadline -lcrypto
 TEST_LIBS_ec_test := -lcrypto
+TEST_LIBS_skscm_ec_test := -lcrypto
+TEST_LIBS_libsks_ec_test := -lcrypto
 TEST_LIBS_foundation_test := -lkcapi
 TEST_LIBS_kdf_cost_test := -lkcapi
 TEST_LIBS_sks_object_test := -lkcapi

@@ -11,7 +11,7 @@
 
 /* Room of a caller's buffer as the driver takes it: more than 4 GiB is
  * simply enough. */
-static uint32_t room(const void *buf, size_t len)
+uint32_t sks_room(const void *buf, size_t len)
 {
 	if (!buf)
 		return 0;
@@ -25,7 +25,7 @@ static uint32_t room(const void *buf, size_t len)
  * before the convention did, CKR_BUFFER_TOO_SMALL. @needed is the length
  * the driver reported; *@len receives it, or 0 after any other failure.
  */
-static int sized(int ret, const void *buf, uint32_t needed, size_t *len)
+int sks_sized(int ret, const void *buf, uint32_t needed, size_t *len)
 {
 	if (!ret) {
 		*len = needed;
@@ -69,9 +69,9 @@ static int crypt(struct sks_session *session, unsigned long cmd, uint32_t key,
 	c.in = (uintptr_t)in;
 	c.in_len = in_len;
 	c.out = (uintptr_t)out;
-	c.out_len = room(out, *out_len);
+	c.out_len = sks_room(out, *out_len);
 	ret = sks_do_ioctl(session->fd, cmd, &c);
-	ret = sized(ret, out, c.out_len, out_len);
+	ret = sks_sized(ret, out, c.out_len, out_len);
 	if (!ret && out && cmd == SKS_IOC_ENCRYPT)
 		memcpy(iv, c.iv, SKS_GCM_IV_LEN);
 	return ret;
@@ -122,9 +122,9 @@ SKS_API int sks_crypto_sign(struct sks_session *session, uint32_t key,
 	s.data = (uintptr_t)data;
 	s.data_len = len;
 	s.sig = (uintptr_t)mac;
-	s.sig_len = room(mac, *mac_len);
+	s.sig_len = sks_room(mac, *mac_len);
 	ret = sks_do_ioctl(session->fd, SKS_IOC_SIGN, &s);
-	return sized(ret, mac, s.sig_len, mac_len);
+	return sks_sized(ret, mac, s.sig_len, mac_len);
 }
 
 SKS_API int sks_crypto_verify(struct sks_session *session, uint32_t key,
@@ -164,7 +164,7 @@ static int batch_op_to_raw(const struct sks_crypto_op *op,
 	raw->in_len = op->in_len;
 	raw->out = (uintptr_t)op->out;
 	raw->out_len = op->type == SKS_BATCH_VERIFY ? op->out_len :
-		       room(op->out, op->out_len);
+		       sks_room(op->out, op->out_len);
 	return 0;
 }
 

@@ -144,6 +144,8 @@ SKS_API const char *sks_strerror(uint32_t ckr)
 		{ SKS_CKR_USER_PIN_NOT_INITIALIZED, "role not initialized" },
 		{ SKS_CKR_USER_TYPE_INVALID, "role invalid" },
 		{ SKS_CKR_USER_ANOTHER_ALREADY_LOGGED_IN, "another role is logged in" },
+		{ SKS_CKR_DOMAIN_PARAMS_INVALID,
+		  "domain parameters invalid (another curve, or none sks has)" },
 		{ SKS_CKR_BUFFER_TOO_SMALL, "buffer too small" },
 		{ SKS_CKR_SMK_ID_NOT_FOUND, "no SMK with the blob's fingerprint" },
 		{ SKS_CKR_KEY_NOT_ACTIVE, "key not active (usage limit reached)" },

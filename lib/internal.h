@@ -52,6 +52,17 @@ size_t sks_blob_plan(const size_t *blob_len, size_t n, size_t overhead,
 		     size_t max_len, size_t max_count, size_t *groups,
 		     size_t *too_big);
 
+/* The room of a caller's buffer as an ioctl takes it (0 for NULL). */
+uint32_t sks_room(const void *buf, size_t len);
+
+/*
+ * The variable-size output convention of <sks.h> applied to an ioctl's
+ * answer: @ret is sks_do_ioctl()'s, @buf the caller's output buffer (NULL:
+ * a size query), @needed the length the driver reported. Sets *@len and
+ * returns 0 or -1 as that convention says.
+ */
+int sks_sized(int ret, const void *buf, uint32_t needed, size_t *len);
+
 /* Wipe secrets (not optimised away). */
 void sks_wipe(void *p, size_t len);
 

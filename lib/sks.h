@@ -13,6 +13,9 @@
  *   struct sks_archive_info one archive partition of a Backup HSM
  *   struct sks_archives     the archives of a Backup HSM
  *
+ * EC identity keys (key pairs, ECDSA, ECDH, public keys as DER and PEM)
+ * are used through handles and byte buffers: see "EC identity keys".
+ *
  * Backup HSM images are plain byte buffers (malloc) or files.
  *
  * Error convention (the same for every function of this library)
@@ -30,7 +33,8 @@
  *
  * Variable-size output (the same for every function that writes into a
  * caller's buffer whose room it takes and returns through a size_t
- * pointer: sks_crypto_encrypt(), sks_crypto_decrypt(), sks_crypto_sign();
+ * pointer: sks_crypto_encrypt(), sks_crypto_decrypt(), sks_crypto_sign(),
+ * sks_ec_sign(), sks_ec_get_point() and the EC codecs;
  * PKCS#11 v2.40 section 5.2)
  *   - A NULL buffer is a size query: the call returns 0 and puts the needed
  *     length in *len. No operation runs and no key use is counted.
@@ -749,6 +753,8 @@ int sks_crypto_decrypt(struct sks_session *session, uint32_t key,
  * @session: session.
  * @key: key handle.
  * @mechanism: SKS_CKM_SHA256_HMAC, SKS_CKM_SHA384_HMAC or SKS_CKM_SHA512_HMAC.
+ *	(The driver takes the ECDSA mechanisms here too, with an EC private
+ *	key, and gives r || s; sks_ec_sign() is the EC call, DER included.)
  * @data: message.
  * @len: its length.
  * @mac: out: the MAC; NULL to query its length.
@@ -841,6 +847,255 @@ struct sks_crypto_op {
  */
 int sks_crypto_batch(struct sks_session *session, struct sks_crypto_op *ops,
 		     size_t count, uint32_t flags, size_t *done);
+
+/* ---------------------------------------------------------------------- */
+/* EC identity keys: P-256 and P-384 key pairs, ECDSA, ECDH (lib/ec.c)     */
+/* ---------------------------------------------------------------------- */
+
+/*
+ * An EC key pair is two objects: a CKO_PUBLIC_KEY whose value is the
+ * uncompressed point 04 || X || Y (SEC 1 2.3.3; 65 bytes on P-256, 97 on
+ * P-384; readable by anyone who may see the object) and a CKO_PRIVATE_KEY
+ * whose value, the scalar d, never leaves the kernel but inside SKS blobs
+ * and archives. The curve is named by SKS_EC_P256 or SKS_EC_P384 and
+ * follows from the value's length (sks_attrs_get_ec_curve()).
+ *
+ * Public keys travel as a DER SubjectPublicKeyInfo (RFC 5480 2: algorithm
+ * id-ecPublicKey, parameters namedCurve secp256r1 or secp384r1, the point
+ * uncompressed in the BIT STRING) or its PEM form (RFC 7468 13, label
+ * "PUBLIC KEY"), which is what OpenSSL reads and writes. The codecs below
+ * are plain byte work: they check the form of a point, not that it lies on
+ * its curve; the driver checks that fully (SP 800-56A 5.6.2.3.3) when the
+ * point is imported (sks_object_create()) or used (sks_ec_derive()).
+ *
+ * ECDSA signatures are r || s, each as many bytes as the curve's order
+ * (64 or 96: PKCS#11's form), or with SKS_SIGN_DER an ECDSA-Sig-Value in
+ * DER (RFC 3279 2.2.3: SEQUENCE { r INTEGER, s INTEGER }, as X.509, CMS
+ * and OpenSSL's dgst use).
+ */
+
+/* Longest uncompressed point (P-384). */
+#define SKS_EC_POINT_MAX_LEN	97
+/* Longest SubjectPublicKeyInfo of a P-384 key (23-byte header + point). */
+#define SKS_EC_SPKI_MAX_LEN	120
+/*
+ * Room that always holds an ECDSA signature: the driver asks for r || s
+ * plus 9 bytes for DER (a P-384 DER signature is at most 104 bytes; raw
+ * r || s at most 96).
+ */
+#define SKS_ECDSA_SIG_MAX_LEN	105
+
+/**
+ * sks_ec_generate_key_pair() - make an EC key pair in the kernel
+ * (SKS_CKM_EC_KEY_PAIR_GEN, FIPS 186-4 B.4.2); both objects or neither.
+ * @session: session logged in as Crypto Officer.
+ * @curve: SKS_EC_P256 or SKS_EC_P384.
+ * @pub_attrs: the public key's label, id and flags (SKS_OBJ_VERIFY,
+ *	SKS_OBJ_PRIVATE, ...), or NULL for SKS_OBJ_VERIFY |
+ *	SKS_OBJ_EXTRACTABLE | SKS_OBJ_PRIVATE and no label or id.
+ * @priv_attrs: the private key's label, id, flags (SKS_OBJ_SIGN,
+ *	SKS_OBJ_DERIVE, SKS_OBJ_SENSITIVE, SKS_OBJ_EXTRACTABLE, ...) and
+ *	usage limit, or NULL for SKS_OBJ_SIGN | SKS_OBJ_DERIVE |
+ *	SKS_OBJ_SENSITIVE | SKS_OBJ_EXTRACTABLE | SKS_OBJ_PRIVATE.
+ * @pub: out: the public key's handle.
+ * @priv: out: the private key's handle.
+ *
+ * The class, key type and value length of @pub_attrs and @priv_attrs are
+ * not used: the call sends SKS_CKO_PUBLIC_KEY and SKS_CKO_PRIVATE_KEY,
+ * SKS_CKK_EC, and lets the kernel set the value lengths.
+ *
+ * Return: 0 or -1 (CKR_DOMAIN_PARAMS_INVALID for an unknown @curve, CKR_TEMPLATE_INCONSISTENT for flags an EC key of that
+ * class may not have, CKR_USER_NOT_LOGGED_IN without a CO login).
+ */
+int sks_ec_generate_key_pair(struct sks_session *session, uint32_t curve,
+			     const struct sks_attrs *pub_attrs,
+			     const struct sks_attrs *priv_attrs,
+			     uint32_t *pub, uint32_t *priv);
+
+/**
+ * sks_ec_sign() - ECDSA signature with an EC private key in the slot.
+ * @session: session logged in as CO or CU.
+ * @key: the private key's handle (SKS_OBJ_SIGN; one use counted).
+ * @mechanism: SKS_CKM_ECDSA_SHA256 or SKS_CKM_ECDSA_SHA384 (the kernel
+ *	hashes @data, 0..SKS_MAX_DATA_SIZE bytes), or SKS_CKM_ECDSA (@data is
+ *	a hash the caller made, 1..64 bytes, truncated to the curve's size
+ *	as FIPS 186-4 6.4 says).
+ * @flags: 0 (r || s) or SKS_SIGN_DER (ECDSA-Sig-Value, RFC 3279 2.2.3).
+ * @data: the message or the hash.
+ * @len: its length.
+ * @sig: out: the signature; NULL to query its length.
+ * @sig_len: in: room at @sig (SKS_ECDSA_SIG_MAX_LEN is always enough);
+ *	out: the signature's length (a DER signature's varies: a size query
+ *	gives the longest), or 0 after any other failure.
+ *
+ * Nonces are RFC 6979's, hedged with fresh randomness (RFC 6979 3.6): two
+ * signatures of one message differ. Variable-size output as described at
+ * the top of this header.
+ *
+ * Return: 0 or -1 (EOVERFLOW with CKR_BUFFER_TOO_SMALL if @sig is too
+ * small; CKR_KEY_TYPE_INCONSISTENT for a key that is not an EC private
+ * key; CKR_KEY_FUNCTION_NOT_PERMITTED without SKS_OBJ_SIGN; CKR_DATA_LEN_RANGE
+ * for a message above SKS_MAX_DATA_SIZE or a hash of 0 or more than 64
+ * bytes; CKR_KEY_NOT_ACTIVE once a usage limit is used up).
+ */
+int sks_ec_sign(struct sks_session *session, uint32_t key, uint32_t mechanism,
+		uint32_t flags, const void *data, size_t len, void *sig,
+		size_t *sig_len);
+
+/**
+ * sks_ec_verify() - check an ECDSA signature with an EC public key in the
+ * slot.
+ * @session: session; a public key object needs no login.
+ * @key: the public key's handle (SKS_OBJ_VERIFY).
+ * @mechanism: as for sks_ec_sign().
+ * @flags: 0 (@sig is r || s) or SKS_SIGN_DER (@sig is strict DER: no BER
+ *	long forms, no superfluous leading zeros, no trailing bytes).
+ * @data: the message or the hash.
+ * @len: its length.
+ * @sig: the signature.
+ * @sig_len: its length.
+ *
+ * Return: 0 if the signature is valid; -1 otherwise (CKR_SIGNATURE_INVALID
+ * for a wrong one, r or s outside 1..n-1, or DER that is not the one strict
+ * encoding; CKR_SIGNATURE_LEN_RANGE for r || s of the wrong length).
+ */
+int sks_ec_verify(struct sks_session *session, uint32_t key,
+		  uint32_t mechanism, uint32_t flags, const void *data,
+		  size_t len, const void *sig, size_t sig_len);
+
+/**
+ * sks_ec_derive() - a new secret key from an EC private key and a peer's
+ * public key (SKS_CKM_ECDH1_DERIVE: ECDH as SP 800-56A 5.7.1.2, then the
+ * KDF).
+ * @session: session logged in as Crypto Officer.
+ * @base: the private key's handle (SKS_OBJ_DERIVE; one use counted).
+ * @kdf: SKS_CKD_NULL (the key is the leading bytes of the shared secret
+ *	Z), SKS_CKD_SHA256_KDF or SKS_CKD_SHA384_KDF (ANSI X9.63 / SEC 1
+ *	3.6.1 over Z and @shared).
+ * @peer: the peer's uncompressed point on the base key's curve (65 or 97
+ *	bytes; sks_ec_spki_to_point() and sks_ec_pem_to_point() make it
+ *	from the peer's public key).
+ * @peer_len: its length.
+ * @shared: the KDF's SharedInfo, or NULL (always NULL with SKS_CKD_NULL).
+ * @shared_len: its length, 0..SKS_MAX_DATA_SIZE.
+ * @attrs: the new key: class SKS_CKO_SECRET_KEY, key type SKS_CKK_AES (16,
+ *	24 or 32 bytes) or SKS_CKK_GENERIC_SECRET, its value length
+ *	(sks_attrs_set_value_len(); with SKS_CKD_NULL at most the size of
+ *	Z: 32 or 48), flags, label, id, usage limit.
+ * @handle: out: the new key's handle.
+ *
+ * Return: 0 or -1 (CKR_DOMAIN_PARAMS_INVALID for a point of another curve;
+ * CKR_ARGUMENTS_BAD for one that is not on the curve; CKR_KEY_FUNCTION_NOT_PERMITTED
+ * without SKS_OBJ_DERIVE).
+ */
+int sks_ec_derive(struct sks_session *session, uint32_t base, uint32_t kdf,
+		  const void *peer, size_t peer_len, const void *shared,
+		  size_t shared_len, const struct sks_attrs *attrs,
+		  uint32_t *handle);
+
+/**
+ * sks_ec_get_point() - read an EC public key's point.
+ * @session: session that may see the object.
+ * @key: the public key's handle.
+ * @point: out: 04 || X || Y; NULL to query its length.
+ * @len: in: room at @point (SKS_EC_POINT_MAX_LEN is always enough); out:
+ *	the point's length (65 or 97), or 0 after any other failure.
+ *
+ * Variable-size output as described at the top of this header.
+ *
+ * Return: 0 or -1 (CKR_KEY_TYPE_INCONSISTENT for an object that is not an
+ * EC public key; a private key's point cannot be read: read its public
+ * key's).
+ */
+int sks_ec_get_point(struct sks_session *session, uint32_t key, void *point,
+		     size_t *len);
+
+/**
+ * sks_attrs_get_ec_curve() - the curve of an EC key.
+ * @attrs: attributes read back with sks_object_get_attrs().
+ *
+ * Return: SKS_EC_P256 or SKS_EC_P384, or 0 if @attrs is not an EC public or
+ * private key of a known length.
+ */
+uint32_t sks_attrs_get_ec_curve(const struct sks_attrs *attrs);
+
+/**
+ * sks_ec_curve_name() - the NIST name of a curve for display.
+ * @curve: SKS_EC_P256 or SKS_EC_P384.
+ *
+ * Return: static string "P-256" or "P-384", or NULL for another value.
+ */
+const char *sks_ec_curve_name(uint32_t curve);
+
+/**
+ * sks_ec_point_to_spki() - a public point as a DER SubjectPublicKeyInfo
+ * (RFC 5480 2: id-ecPublicKey, namedCurve, uncompressed point).
+ * @point: 04 || X || Y, 65 (P-256) or 97 (P-384) bytes.
+ * @len: its length.
+ * @der: out: the SubjectPublicKeyInfo (91 or 120 bytes); NULL to query its
+ *	length.
+ * @der_len: in: room at @der (SKS_EC_SPKI_MAX_LEN is always enough); out:
+ *	bytes written or needed, 0 after any other failure.
+ *
+ * Variable-size output as described at the top of this header.
+ *
+ * Return: 0 or -1 (EINVAL with CKR_ARGUMENTS_BAD for a @point that is not
+ * an uncompressed point of either length).
+ */
+int sks_ec_point_to_spki(const void *point, size_t len, void *der,
+			 size_t *der_len);
+
+/**
+ * sks_ec_spki_to_point() - the point of a DER SubjectPublicKeyInfo.
+ * @der: a SubjectPublicKeyInfo (RFC 5280 4.1.2.7) in DER.
+ * @der_len: its length (nothing may follow it).
+ * @point: out: 04 || X || Y; NULL to query its length.
+ * @len: in: room at @point (SKS_EC_POINT_MAX_LEN is always enough); out:
+ *	bytes written or needed, 0 after any other failure.
+ * @curve: out: SKS_EC_P256 or SKS_EC_P384 (may be NULL).
+ *
+ * Variable-size output as described at the top of this header.
+ *
+ * Return: 0 or -1 (EBADMSG with CKR_DATA_INVALID if @der is not a DER
+ * SubjectPublicKeyInfo, or its point is not as long as its curve's;
+ * EOPNOTSUPP with CKR_DOMAIN_PARAMS_INVALID for another algorithm than
+ * id-ecPublicKey, another curve than P-256 and P-384, explicit curve
+ * parameters, or a compressed point).
+ */
+int sks_ec_spki_to_point(const void *der, size_t der_len, void *point,
+			 size_t *len, uint32_t *curve);
+
+/**
+ * sks_ec_point_to_pem() - a public point as PEM text (RFC 7468 13:
+ * "-----BEGIN PUBLIC KEY-----", the SubjectPublicKeyInfo in base64 lines
+ * of 64 characters, "-----END PUBLIC KEY-----", each line ended by "\n").
+ * @point: 04 || X || Y, 65 or 97 bytes.
+ * @len: its length.
+ *
+ * Return: a new NUL terminated string (malloc) the caller frees with
+ * free(), or NULL (CKR_ARGUMENTS_BAD as sks_ec_point_to_spki() says;
+ * CKR_HOST_MEMORY).
+ */
+char *sks_ec_point_to_pem(const void *point, size_t len);
+
+/**
+ * sks_ec_pem_to_point() - the point of the first "PUBLIC KEY" PEM block
+ * of a text (RFC 7468 13; text before and after the block is ignored, as
+ * OpenSSL does).
+ * @pem: the text (need not be NUL terminated).
+ * @pem_len: its length.
+ * @point: out: 04 || X || Y; NULL to query its length.
+ * @len: in: room at @point; out: bytes written or needed, 0 after any
+ *	other failure.
+ * @curve: out: SKS_EC_P256 or SKS_EC_P384 (may be NULL).
+ *
+ * Variable-size output as described at the top of this header.
+ *
+ * Return: 0 or -1 (EBADMSG with CKR_DATA_INVALID if there is no such block
+ * or its base64 is broken; then as sks_ec_spki_to_point()).
+ */
+int sks_ec_pem_to_point(const char *pem, size_t pem_len, void *point,
+			size_t *len, uint32_t *curve);
 
 /* ---------------------------------------------------------------------- */
 /* SKS blobs and groups of blobs                                          */

@@ -85,7 +85,30 @@ echo
 echo "(the application stores keys.sks, record.enc and record.mac anywhere: they are encrypted)"
 ls -l keys.sks record.enc record.mac
 
-section "Back up the SMK to the Backup HSM (slot 5)"
+section "An identity: the organisation's P-256 key, its certificate request and certificate, signed in sks"
+cm <<EOF || fail "making the identity key and its certificate"
+slot set -slot 4
+role login -name Crypto Officer
+$CO_PW
+key generate -keytype ec -curve p256 -label acme-identity -id ac01
+key show -handle 1
+key csr -handle 2 -subject /CN=Acme Payments Identity/O=Acme Corp/C=DE -file $dir/acme.csr
+key selfsign -handle 2 -subject /CN=Acme Payments Identity/O=Acme Corp/C=DE -days 730 -file $dir/acme.crt
+sks extract -handles 1,2 -file identity.sks -delete
+EOF
+echo
+echo "(OpenSSL built the request and the certificate and the kernel signed them:"
+echo " the private key never left it, and now exists only inside identity.sks)"
+echo
+echo "\$ openssl req -in acme.csr -noout -verify -subject"
+openssl req -in acme.csr -noout -verify -subject 2>&1 || fail "OpenSSL refused the request"
+echo "\$ openssl x509 -in acme.crt -noout -subject -issuer -dates -ext basicConstraints,keyUsage"
+openssl x509 -in acme.crt -noout -subject -issuer -dates \
+	-ext basicConstraints,keyUsage || fail "OpenSSL cannot read the certificate"
+echo "\$ openssl verify -CAfile acme.crt acme.crt"
+openssl verify -CAfile acme.crt acme.crt || fail "OpenSSL refused the certificate"
+
+section "Back up the SMK to the Backup HSM (slot 5); its image file is saved after every change"
 cm <<EOF || fail "backing up the SMK"
 slot set -slot 4
 role login -name Crypto Officer
@@ -137,6 +160,28 @@ echo "\$ cat record.dec"
 cat record.dec
 cmp -s record.txt record.dec || fail "the decrypted record differs"
 
+section "The identity on the restored partition: the key inserted from its blob signs a document"
+printf 'Purchase order 2026-17: Acme Corp buys 10 widgets at 12.50 EUR.\n' >order.txt
+cm <<EOF || fail "signing with the restored identity"
+slot set -slot 6
+role login -name Crypto Officer
+$CO_PW
+sks insert -file identity.sks
+crypto sign -handle 2 -in order.txt -out order.sig -der
+EOF
+echo
+echo "(anyone checks the signature with the certificate alone: no HSM needed)"
+echo "\$ openssl x509 -in acme.crt -noout -pubkey >acme-pub.pem"
+openssl x509 -in acme.crt -noout -pubkey >acme-pub.pem
+echo "\$ openssl dgst -sha256 -verify acme-pub.pem -signature order.sig order.txt"
+openssl dgst -sha256 -verify acme-pub.pem -signature order.sig order.txt ||
+	fail "OpenSSL refused the signature"
+sed 's/10 widgets/90 widgets/' order.txt >forged.txt
+echo "\$ openssl dgst -sha256 -verify acme-pub.pem -signature order.sig forged.txt   # 10 -> 90 widgets"
+if openssl dgst -sha256 -verify acme-pub.pem -signature order.sig forged.txt; then
+	fail "a changed document verified"
+fi
+
 section "Troubleshooting: partition archive backup without logging in as Crypto Officer"
 if cm <<EOF
 slot set -slot 6
@@ -150,7 +195,9 @@ grep -q '^Command Result : 0xb0 (CKR_SESSION_CLOSED)$' $dir/last.out ||
 	fail "the not-logged-in backup did not end with CKR_SESSION_CLOSED"
 
 printf '\n\nThe SMK was backed up, restored onto a test partition, and the blobs\n'
-printf 'extracted before the backup were inserted and used there.\n'
+printf 'extracted before the backup were inserted and used there; the identity\n'
+printf 'key, made and certified in sks, signed a document there that OpenSSL\n'
+printf 'verifies with its certificate alone.\n'
 
 if [ -e /run/sks-state.loaded ]; then
 	section "What survives a reboot: the HSM's state, saved after every change"

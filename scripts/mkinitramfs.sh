@@ -120,8 +120,17 @@ p11=/usr/lib/softhsm/libsofthsm2.so
 mkdir -p "$root/usr/lib/softhsm"
 [ -f $p11 ] && cp $p11 "$root$p11"
 
+# OpenSSL's command line: the identity walkthrough (make demo) and its
+# tests check sks's requests, certificates and signatures with it.
+if [ -x /usr/bin/openssl ]; then
+	cp /usr/bin/openssl "$root/usr/bin/openssl"
+	mkdir -p "$root/usr/lib/ssl"
+	cp -L /usr/lib/ssl/openssl.cnf "$root/usr/lib/ssl/openssl.cnf" 2>/dev/null || true
+fi
+
 # Shared libraries of every dynamic binary we carry (kept at their host paths).
-find "$root/usr/local" "$root/sks" "$root/usr/lib/softhsm" -type f | while read -r f; do
+find "$root/usr/local" "$root/sks" "$root/usr/lib/softhsm" "$root/usr/bin" \
+	-type f | while read -r f; do
 	file=$(head -c 4 "$f" | od -An -c | tr -d ' ')
 	[ "$file" = "177ELF" ] || continue
 	LD_LIBRARY_PATH="$root/usr/local/lib" ldd "$f" 2>/dev/null |

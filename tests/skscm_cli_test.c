@@ -180,6 +180,81 @@ TEST(file_errors_name_their_cause)
 	}
 }
 
+TEST(ec_options_and_files_are_checked_before_the_device)
+{
+	char rsa[] = "/tmp/skscm-cli-rsa-XXXXXX", big[] = "/tmp/skscm-cli-XXXXXX";
+	char *cmd, *out = NULL;
+	int fd;
+
+	/* An RSA public key is no EC public key: said before any slot. */
+	fd = mkstemp(rsa);
+	ASSERT_LE(0, fd);
+	close(fd);
+	cmd = cm_fmt("openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:1024 2>/dev/null | "
+		     "openssl pkey -pubout -out %s 2>/dev/null", rsa);
+	ASSERT_EQ(0, system(cmd));
+	free(cmd);
+	fd = mkstemp(big);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ftruncate(fd, 65));
+	close(fd);
+	cmd = cm_fmt("key generate -keytype ec -curve p521\n"
+		     "key generate -keytype ec -length 32\n"
+		     "key generate -keytype rsa\n"
+		     "key import -keytype ecpublic -file %s\n"
+		     "key import -keytype ecpublic -file /nonexistent.pem\n"
+		     "key derive -mechanism ecdh -handle 2 -peer %s\n"
+		     "key derive -mechanism rsa -handle 2 -peer %s\n"
+		     "key derive -handle 2 -peer %s -kdf md5\n"
+		     "key derive -handle 2 -peer %s -kdf null -shareddata x\n"
+		     "key derive -handle 2 -peer %s -keytype ec\n"
+		     "crypto sign -handle 2 -mechanism ecdsa -in %s -out /tmp/x\n"
+		     "crypto sign -handle 2 -mechanism sha256 -der -in %s -out /tmp/x\n"
+		     "crypto sign -handle 2 -mechanism ecdsa-sha512 -in %s -out /tmp/x\n"
+		     "key csr -handle 2 -subject CN=x -file /tmp/x.csr\n"
+		     "key csr -handle 2 -file /tmp/x.csr\n"
+		     "key selfsign -handle 2 -subject /CN=x -days 0x -file /tmp/x.crt\n"
+		     "key exportpub -handle 2 -file /tmp\n",
+		     rsa, rsa, rsa, rsa, rsa, rsa, big, big, big);
+	batch("-continue", cmd, &out);
+	ASSERT_NE(NULL, out);
+	EXPECT_HAS(out, "Syntax Error: Option -curve must be p256 or p384.\n");
+	EXPECT_HAS(out, "Syntax Error: Option -length is not for EC keys: -curve says their size.\n");
+	EXPECT_HAS(out, "Syntax Error: Option -keytype must be aes, generic or ec.\n");
+	{
+		char *want = cm_fmt("skscm:> key import -keytype ecpublic -file %s\n"
+				    "\nError: %s is not an EC public key on P-256 or P-384 "
+				    "(PEM, DER SubjectPublicKeyInfo or an uncompressed point): "
+				    "another algorithm or curve, or a compressed point.\n"
+				    "\nCommand Result : 0x130 (CKR_DOMAIN_PARAMS_INVALID)\n",
+				    rsa, rsa);
+
+		EXPECT_HAS(out, want);
+		free(want);
+	}
+	EXPECT_HAS(out, "\nError: Cannot read /nonexistent.pem: No such file or directory.\n");
+	EXPECT_HAS(out, "Syntax Error: Option -mechanism must be ecdh.\n");
+	EXPECT_HAS(out, "Syntax Error: Option -kdf must be sha256 (ANSI X9.63 with SHA-256, the default), sha384 or null.\n");
+	EXPECT_HAS(out, "Syntax Error: Option -shareddata needs a KDF (-kdf sha256 or sha384).\n");
+	EXPECT_HAS(out, "Syntax Error: Option -keytype of a derived key must be aes or generic.\n");
+	{
+		char *want = cm_fmt("\nError: Cannot read %s: it is larger than 64 bytes.\n", big);
+
+		EXPECT_HAS(out, want);
+		free(want);
+	}
+	EXPECT_HAS(out, "Syntax Error: Option -der is for ECDSA signatures.\n");
+	EXPECT_HAS(out, "Syntax Error: Option -mechanism must be sha256, sha384, sha512 (HMAC), ecdsa-sha256, ecdsa-sha384 or ecdsa (the input is a hash).\n");
+	EXPECT_HAS(out, "Syntax Error: Option -subject takes /TYPE=value/... as OpenSSL does");
+	EXPECT_HAS(out, "Syntax Error: Options -handle <private key>, -subject </CN=...> and -file are required.\n");
+	EXPECT_HAS(out, "Syntax Error: Option -days needs a number of days (at most 36500).\n");
+	EXPECT_HAS(out, "\nError: Cannot write /tmp: Is a directory.\n");
+	unlink(rsa);
+	unlink(big);
+	free(cmd);
+	free(out);
+}
+
 TEST(script_that_is_a_directory_is_refused)
 {
 	char *out = NULL;

@@ -40,12 +40,19 @@ enum bench_case {
 	CASE_HMAC64,
 	CASE_CYCLE,
 	CASE_BATCH16,		/* 16 encryptions of 64 B */
+	CASE_ECDSA_SIGN,	/* ECDSA P-256 signature of a SHA-256 hash */
+	CASE_ECDSA_VERIFY,	/* ... and its verification */
 	CASE_COUNT,
 };
+
+/* The ECDSA cases sign BENCH_DIGEST bytes: a SHA-256 hash (CKM_ECDSA). */
+#define BENCH_DIGEST		32
+#define BENCH_ECDSA_SIG		64	/* P-256 r || s */
 
 struct kcapi_handle;
 struct evp_cipher_ctx_st;
 struct evp_mac_ctx_st;
+struct evp_pkey_ctx_st;
 
 /* One measuring thread and everything it owns, per implementation. */
 struct worker {
@@ -65,6 +72,8 @@ struct worker {
 	uint32_t blob1_len, blob100_len;
 	uint32_t ins[SKS_MAX_EXTRACT];	/* handles made by the last insert */
 	uint32_t nins;
+	uint32_t ecpub, ecpriv;		/* P-256 pair for ECDSA */
+	uint8_t ecsig[BENCH_ECDSA_SIG];	/* its signature of the digest */
 
 	/* AF_ALG through libkcapi */
 	struct kcapi_handle *gcm, *md;
@@ -73,11 +82,15 @@ struct worker {
 	/* OpenSSL */
 	struct evp_cipher_ctx_st *ectx, *dctx;
 	struct evp_mac_ctx_st *mctx;
+	struct evp_pkey_ctx_st *sctx, *vctx;	/* ECDSA P-256 sign, verify */
+	uint8_t osig[80];			/* DER signature to verify */
+	size_t osig_len;
 
 	/* SoftHSMv2 */
 	unsigned long p11s;		/* CK_SESSION_HANDLE */
 	unsigned long p11ins[BENCH_MANY];
 	unsigned long p11nins;
+	uint8_t p11sig[BENCH_ECDSA_SIG];
 
 	/* samples of the current run */
 	uint64_t *lat;			/* ns per op */

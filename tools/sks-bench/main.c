@@ -43,6 +43,8 @@ static const char *const case_names[CASE_COUNT] = {
 	[CASE_HMAC64] = "hmac-sha256 64 B",
 	[CASE_CYCLE] = "cycle ins+enc+del",
 	[CASE_BATCH16] = "16 x encrypt 64 B",
+	[CASE_ECDSA_SIGN] = "ecdsa p256 sign",
+	[CASE_ECDSA_VERIFY] = "ecdsa p256 verify",
 };
 
 static const struct bench_impl_ops *const impls[IMPL_COUNT] = {
@@ -284,7 +286,8 @@ static void run_impl(int impl, unsigned int li)
 		return;
 	for (c = 0; c < CASE_COUNT; c++)
 		for (ti = 0; ti < opt.nthreads; ti++)
-			run_case(impl, c, ti, li);
+			if (impls[impl]->op[c])	/* else: not applicable */
+				run_case(impl, c, ti, li);
 }
 
 /* ---- kernel memory per object ---- */
@@ -410,6 +413,12 @@ static void print_row(int impl, int c, unsigned int ti, unsigned int li)
 		       "n/a", "n/a", "n/a", impl_why[impl]);
 		return;
 	}
+	if (!impls[impl]->op[c]) {
+		printf("%-18s %-8s %3u %9s %11s %9s %9s   (n/a: %s)\n",
+		       case_names[c], impls[impl]->name, opt.threads[ti], objs,
+		       "n/a", "n/a", "n/a", impls[impl]->what[c]);
+		return;
+	}
 	if (!r->done || r->failed) {
 		printf("%-18s %-8s %3u %9s %11s %9s %9s\n", case_names[c],
 		       impls[impl]->name, opt.threads[ti], objs, "FAILED", "-",
@@ -500,6 +509,15 @@ static void print_targets(void)
 		target(what, s && b, s && b ? b->p50 / s->p50 : 0, "x",
 		       s && b && b->p50 <= 1.25 * s->p50);
 	}
+	s = t1 >= 0 ? row_ok(IMPL_SKS, CASE_ECDSA_SIGN, t1, 0) : NULL;
+	b = t1 >= 0 ? row_ok(IMPL_SOFTHSM, CASE_ECDSA_SIGN, t1, 0) : NULL;
+	target("ECDSA P-256 sign rate >= 2x SoftHSMv2's (1 thread)", s && b,
+	       s && b ? b->p50 / s->p50 : 0, "x",
+	       s && b && b->p50 >= 2 * s->p50);
+	b = t1 >= 0 ? row_ok(IMPL_OPENSSL, CASE_ECDSA_SIGN, t1, 0) : NULL;
+	target("ECDSA P-256 sign time <= 3x OpenSSL in-process (1 thread)",
+	       s && b, s && b ? s->p50 / b->p50 : 0, "x",
+	       s && b && s->p50 <= 3 * b->p50);
 	target("memory per session object - 32 key bytes <= 512 B (slab)",
 	       mem.objects > 0, mem.slab_per_obj - 32, " B",
 	       mem.slab_per_obj - 32 <= 512);

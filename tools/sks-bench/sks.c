@@ -283,6 +283,18 @@ static int sks_setup(int nworkers, struct worker *ws, char *why, size_t len)
 			return -1;
 		}
 	}
+	for (i = 0; i < nworkers; i++) {
+		struct worker *w = &ws[i];
+		size_t slen = sizeof(w->ecsig);
+
+		if (sks_ec_generate_key_pair(w->sess, SKS_EC_P256, NULL, NULL,
+					     &w->ecpub, &w->ecpriv) ||
+		    sks_ec_sign(w->sess, w->ecpriv, SKS_CKM_ECDSA, 0, w->in,
+				BENCH_DIGEST, w->ecsig, &slen)) {
+			snprintf(why, len, "EC key pair: %s", ckr());
+			return -1;
+		}
+	}
 	bench_sizes.blob1 = ws[0].blob1_len;
 	bench_sizes.blob100 = ws[0].blob100_len;
 	return 0;
@@ -412,6 +424,29 @@ static int sks_hmac64(struct worker *w)
 	return 0;
 }
 
+static int sks_ecdsa_sign(struct worker *w)
+{
+	uint8_t sig[BENCH_ECDSA_SIG];
+	size_t slen = sizeof(sig);
+
+	if (sks_ec_sign(w->sess, w->ecpriv, SKS_CKM_ECDSA, 0, w->in,
+			BENCH_DIGEST, sig, &slen)) {
+		bench_fail(w, "ECDSA sign: %s", ckr());
+		return -1;
+	}
+	return 0;
+}
+
+static int sks_ecdsa_verify(struct worker *w)
+{
+	if (sks_ec_verify(w->sess, w->ecpub, SKS_CKM_ECDSA, 0, w->in,
+			  BENCH_DIGEST, w->ecsig, sizeof(w->ecsig))) {
+		bench_fail(w, "ECDSA verify: %s", ckr());
+		return -1;
+	}
+	return 0;
+}
+
 static int sks_cycle(struct worker *w)
 {
 	uint32_t h, n;
@@ -443,6 +478,8 @@ const struct bench_impl_ops sks_impl = {
 		[CASE_HMAC64] = sks_hmac64,
 		[CASE_CYCLE] = sks_cycle,
 		[CASE_BATCH16] = sks_batch16,
+		[CASE_ECDSA_SIGN] = sks_ecdsa_sign,
+		[CASE_ECDSA_VERIFY] = sks_ecdsa_verify,
 	},
 	.post = {
 		[CASE_INSERT1] = sks_post_insert,
@@ -458,5 +495,7 @@ const struct bench_impl_ops sks_impl = {
 		[CASE_HMAC64] = "SKS_IOC_SIGN CKM_SHA256_HMAC, 32-byte key",
 		[CASE_CYCLE] = "insert 1-key blob, encrypt 4 KiB, destroy",
 		[CASE_BATCH16] = "one SKS_IOC_BATCH of 16 encryptions of 64 B",
+		[CASE_ECDSA_SIGN] = "SKS_IOC_SIGN CKM_ECDSA of a 32-byte hash, P-256 (driver/ec.c)",
+		[CASE_ECDSA_VERIFY] = "SKS_IOC_VERIFY CKM_ECDSA, P-256 public key",
 	},
 };

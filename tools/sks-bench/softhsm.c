@@ -7,7 +7,9 @@
  * extract = C_WrapKey (CKM_AES_KEY_WRAP_PAD) of one AES-256 key (100 keys:
  * 100 calls); insert = C_UnwrapKey of it (destroys untimed); encrypt =
  * C_EncryptInit + C_Encrypt (CKM_AES_GCM); HMAC = C_SignInit + C_Sign;
- * cycle = C_UnwrapKey -> C_EncryptInit + C_Encrypt 4 KiB -> C_DestroyObject.
+ * cycle = C_UnwrapKey -> C_EncryptInit + C_Encrypt 4 KiB -> C_DestroyObject;
+ * ECDSA = C_SignInit + C_Sign (C_VerifyInit + C_Verify) CKM_ECDSA of a
+ * 32-byte hash with a P-256 pair from C_GenerateKeyPair.
  */
 #include <dlfcn.h>
 #include <ftw.h>
@@ -30,6 +32,7 @@ static CK_SLOT_ID slot;
 static bool initialized;
 static char dir[64];
 static CK_OBJECT_HANDLE wrap_key, enc_key, mac_key, keys[BENCH_MANY];
+static CK_OBJECT_HANDLE ec_pub, ec_priv;	/* P-256, session objects */
 static CK_BYTE wrapped[64];
 static CK_ULONG wrapped_len;
 
@@ -71,6 +74,28 @@ static int gen(CK_SESSION_HANDLE s, CK_MECHANISM_TYPE mech, CK_KEY_TYPE type,
 
 	return f->C_GenerateKey(s, &m, t, sizeof(t) / sizeof(t[0]), h) ==
 	       CKR_OK ? 0 : -1;
+}
+
+/* A P-256 key pair (CKA_EC_PARAMS: the DER OID of prime256v1). */
+static int gen_ec(CK_SESSION_HANDLE s)
+{
+	static CK_BYTE p256[] = { 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d,
+				  0x03, 0x01, 0x07 };
+	CK_MECHANISM m = { CKM_EC_KEY_PAIR_GEN, NULL, 0 };
+	CK_ATTRIBUTE pub[] = {
+		{ CKA_EC_PARAMS, p256, sizeof(p256) },
+		{ CKA_TOKEN, &no, sizeof(no) },
+		{ CKA_VERIFY, &yes, sizeof(yes) },
+	};
+	CK_ATTRIBUTE priv[] = {
+		{ CKA_TOKEN, &no, sizeof(no) },
+		{ CKA_SENSITIVE, &yes, sizeof(yes) },
+		{ CKA_SIGN, &yes, sizeof(yes) },
+	};
+
+	return f->C_GenerateKeyPair(s, &m, pub, sizeof(pub) / sizeof(pub[0]),
+				    priv, sizeof(priv) / sizeof(priv[0]),
+				    &ec_pub, &ec_priv) == CKR_OK ? 0 : -1;
 }
 
 static int p11_global(CK_SESSION_HANDLE *s, char *why, size_t len)
@@ -167,10 +192,30 @@ static int p11_global(CK_SESSION_HANDLE *s, char *why, size_t len)
 		if (gen(*s, CKM_AES_KEY_GEN, CKK_AES, CKA_ENCRYPT, false,
 			&keys[i]))
 			return -1;
+	if (gen_ec(*s)) {
+		snprintf(why, len, "C_GenerateKeyPair CKM_EC_KEY_PAIR_GEN failed");
+		return -1;
+	}
 	wrapped_len = sizeof(wrapped);
 	rv = f->C_WrapKey(*s, &kwp, wrap_key, enc_key, wrapped, &wrapped_len);
 	if (rv != CKR_OK) {
 		snprintf(why, len, "C_WrapKey: 0x%lx", rv);
+		return -1;
+	}
+	return 0;
+}
+
+static int ecdsa_sign(struct worker *w, CK_BYTE *sig)
+{
+	CK_MECHANISM m = { CKM_ECDSA, NULL, 0 };
+	CK_ULONG n = BENCH_ECDSA_SIG;
+	CK_RV rv;
+
+	rv = f->C_SignInit(w->p11s, &m, ec_priv);
+	if (rv == CKR_OK)
+		rv = f->C_Sign(w->p11s, w->in, BENCH_DIGEST, sig, &n);
+	if (rv != CKR_OK) {
+		bench_fail(w, "C_Sign CKM_ECDSA: 0x%lx", rv);
 		return -1;
 	}
 	return 0;
@@ -188,6 +233,11 @@ static int p11_setup(int nworkers, struct worker *ws, char *why, size_t len)
 		if (f->C_OpenSession(slot, CKF_SERIAL_SESSION | CKF_RW_SESSION,
 				     NULL, NULL, &ws[i].p11s) != CKR_OK) {
 			snprintf(why, len, "C_OpenSession failed");
+			return -1;
+		}
+	for (i = 0; i < nworkers; i++)
+		if (ecdsa_sign(&ws[i], ws[i].p11sig)) {
+			snprintf(why, len, "%s", ws[i].err);
 			return -1;
 		}
 	return 0;
@@ -329,6 +379,27 @@ static int p11_hmac64(struct worker *w)
 	return 0;
 }
 
+static int p11_ecdsa_sign(struct worker *w)
+{
+	return ecdsa_sign(w, w->out);
+}
+
+static int p11_ecdsa_verify(struct worker *w)
+{
+	CK_MECHANISM m = { CKM_ECDSA, NULL, 0 };
+	CK_RV rv;
+
+	rv = f->C_VerifyInit(w->p11s, &m, ec_pub);
+	if (rv == CKR_OK)
+		rv = f->C_Verify(w->p11s, w->in, BENCH_DIGEST, w->p11sig,
+				 BENCH_ECDSA_SIG);
+	if (rv != CKR_OK) {
+		bench_fail(w, "C_Verify CKM_ECDSA: 0x%lx", rv);
+		return -1;
+	}
+	return 0;
+}
+
 static int p11_cycle(struct worker *w)
 {
 	CK_OBJECT_HANDLE h;
@@ -360,6 +431,8 @@ const struct bench_impl_ops softhsm_impl = {
 		[CASE_HMAC64] = p11_hmac64,
 		[CASE_CYCLE] = p11_cycle,
 		[CASE_BATCH16] = p11_batch16,
+		[CASE_ECDSA_SIGN] = p11_ecdsa_sign,
+		[CASE_ECDSA_VERIFY] = p11_ecdsa_verify,
 	},
 	.post = {
 		[CASE_INSERT1] = p11_post_insert,
@@ -375,5 +448,7 @@ const struct bench_impl_ops softhsm_impl = {
 		[CASE_HMAC64] = "C_SignInit + C_Sign CKM_SHA256_HMAC",
 		[CASE_CYCLE] = "C_UnwrapKey, C_Encrypt 4 KiB, C_DestroyObject",
 		[CASE_BATCH16] = "16 x (C_EncryptInit + C_Encrypt CKM_AES_GCM)",
+		[CASE_ECDSA_SIGN] = "C_SignInit + C_Sign CKM_ECDSA of a 32-byte hash, P-256",
+		[CASE_ECDSA_VERIFY] = "C_VerifyInit + C_Verify CKM_ECDSA, P-256",
 	},
 };

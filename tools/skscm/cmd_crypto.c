@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * skscm - crypto encrypt, decrypt, sign and verify: files through keys in
- * the slot.
+ * the slot (AES-GCM, HMAC; ECDSA in cmd_ec.c).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -75,42 +75,86 @@ out:
 	return ckr;
 }
 
-static int parse_mech(const struct cm_parsed *p, uint32_t *mech)
+/* -mechanism: 0, or -1 if @m is not a signing mechanism's name. */
+static int parse_mech(const char *m, uint32_t *mech)
 {
-	const char *m = cm_get(p, "mechanism");
+	static const struct { const char *name; uint32_t mech; } names[] = {
+		{ "sha256", SKS_CKM_SHA256_HMAC },
+		{ "sha384", SKS_CKM_SHA384_HMAC },
+		{ "sha512", SKS_CKM_SHA512_HMAC },
+		{ "ecdsa", SKS_CKM_ECDSA },
+		{ "ecdsa-sha256", SKS_CKM_ECDSA_SHA256 },
+		{ "ecdsa-sha384", SKS_CKM_ECDSA_SHA384 },
+	};
 
-	if (!m || !strcasecmp(m, "sha256"))
-		*mech = SKS_CKM_SHA256_HMAC;
-	else if (!strcasecmp(m, "sha384"))
-		*mech = SKS_CKM_SHA384_HMAC;
-	else if (!strcasecmp(m, "sha512"))
-		*mech = SKS_CKM_SHA512_HMAC;
-	else
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcasecmp(m, names[i].name)) {
+			*mech = names[i].mech;
+			return 0;
+		}
+	return -1;
+}
+
+/*
+ * The mechanism of a key given no -mechanism: ECDSA with the curve's hash
+ * for an EC key, HMAC-SHA-256 otherwise. 0, or -1 with the error said.
+ */
+static int default_mech(struct sks_session *s, uint32_t h, uint32_t *mech,
+			uint32_t *ckr)
+{
+	struct sks_attrs *a = sks_object_get_attrs(s, h);
+
+	if (!a) {
+		*ckr = cm_failed_why("The key cannot be read");
 		return -1;
+	}
+	switch (sks_attrs_get_ec_curve(a)) {
+	case SKS_EC_P256:
+		*mech = SKS_CKM_ECDSA_SHA256;
+		break;
+	case SKS_EC_P384:
+		*mech = SKS_CKM_ECDSA_SHA384;
+		break;
+	default:
+		*mech = SKS_CKM_SHA256_HMAC;
+	}
+	sks_attrs_free(a);
 	return 0;
 }
 
-/* HMAC: the signature file holds the MAC alone. */
-static uint32_t mac_file(struct cm_state *st, const struct cm_parsed *p,
-			 int sign)
+/* The largest document ECDSA signs here (hashed in skscm past 64 KiB). */
+#define DOC_MAX		(64UL << 20)
+/* The largest signature file read: any MAC or ECDSA signature is less. */
+#define SIG_FILE_MAX	1024
+
+/*
+ * HMAC (the signature file holds the MAC alone) or ECDSA (r || s, or DER
+ * with -der: cmd_ec.c).
+ */
+static uint32_t sign_file(struct cm_state *st, const struct cm_parsed *p,
+			  int sign)
 {
-	const char *in = cm_get(p, "in");
+	const char *in = cm_get(p, "in"), *m = cm_get(p, "mechanism");
 	const char *sigf = cm_get(p, sign ? "out" : "signature");
-	uint32_t ckr = CKR_OK, h, mech;
+	uint32_t ckr = CKR_OK, h, mech = 0;
 	uint8_t *data, *sig = NULL, mac[64];
 	struct sks_session *s;
-	size_t len, slen = sizeof(mac);
+	size_t len, slen = sizeof(mac), max;
 
 	if (cm_get_handle(p, &h) || !in || !sigf)
 		return cm_syntax("Options -handle, -in and -%s are required.",
 				 sign ? "out" : "signature");
-	if (parse_mech(p, &mech))
-		return cm_syntax("Option -mechanism must be sha256, sha384 or sha512.");
-	data = cm_read_file(in, SKS_MAX_DATA_SIZE, &len);
+	if (m && parse_mech(m, &mech))
+		return cm_syntax("Option -mechanism must be sha256, sha384, sha512 (HMAC), ecdsa-sha256, ecdsa-sha384 or ecdsa (the input is a hash).");
+	if (mech && !cm_is_ecdsa(mech) && cm_has(p, "der"))
+		return cm_syntax("Option -der is for ECDSA signatures.");
+	max = mech && !cm_is_ecdsa(mech) ? SKS_MAX_DATA_SIZE :
+	      mech == SKS_CKM_ECDSA ? 64 : DOC_MAX;
+	data = cm_read_file(in, max, &len);
 	if (!data)
-		return cm_read_error(in, errno, SKS_MAX_DATA_SIZE);
-	if (!sign && !(sig = cm_read_file(sigf, sizeof(mac), &slen))) {
-		ckr = cm_read_error(sigf, errno, sizeof(mac));
+		return cm_read_error(in, errno, max);
+	if (!sign && !(sig = cm_read_file(sigf, SIG_FILE_MAX, &slen))) {
+		ckr = cm_read_error(sigf, errno, SIG_FILE_MAX);
 		free(data);
 		return ckr;
 	}
@@ -119,11 +163,24 @@ static uint32_t mac_file(struct cm_state *st, const struct cm_parsed *p,
 		return cm_write_error(sigf, errno);
 	}
 	s = cm_current(st, &ckr);
-	if (!s)
+	if (!s || (!mech && default_mech(s, h, &mech, &ckr)))
 		goto out;
+	if (cm_is_ecdsa(mech)) {
+		ckr = cm_ecdsa_file(s, p, sign, h, mech, data, len, in, sigf,
+				    sig, slen);
+		goto out;
+	}
+	if (cm_has(p, "der")) {
+		ckr = cm_syntax("Option -der is for ECDSA signatures; key %u makes MACs.", h);
+		goto out;
+	}
+	if (len > SKS_MAX_DATA_SIZE) {
+		ckr = cm_read_error(in, EFBIG, SKS_MAX_DATA_SIZE);
+		goto out;
+	}
 	if (sign) {
 		if (sks_crypto_sign(s, h, mech, data, len, mac, &slen))
-			ckr = cm_failed("Signing failed.");
+			ckr = cm_failed_why("Signing failed");
 		else if (cm_write_file(sigf, mac, slen, NULL))
 			ckr = cm_write_error(sigf, errno);
 		else
@@ -131,7 +188,7 @@ static uint32_t mac_file(struct cm_state *st, const struct cm_parsed *p,
 				len, in, slen, sigf);
 	} else {
 		if (sks_crypto_verify(s, h, mech, data, len, sig, slen))
-			ckr = cm_failed("Signature verification failed.");
+			ckr = cm_failed_why("Signature verification failed");
 		else
 			cm_para("The signature is valid.");
 	}
@@ -153,10 +210,10 @@ uint32_t cm_crypto_decrypt(struct cm_state *st, const struct cm_parsed *p)
 
 uint32_t cm_crypto_sign(struct cm_state *st, const struct cm_parsed *p)
 {
-	return mac_file(st, p, 1);
+	return sign_file(st, p, 1);
 }
 
 uint32_t cm_crypto_verify(struct cm_state *st, const struct cm_parsed *p)
 {
-	return mac_file(st, p, 0);
+	return sign_file(st, p, 0);
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * skscm - key generate, import, show and delete (key list is partition
- * contents), and how an object is shown.
+ * contents), and how an object is shown. EC key pairs, public keys and
+ * ECDH are cmd_ec.c's; certificates cmd_x509.c's.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -23,7 +24,8 @@ static int parse_usage(const char *s, uint32_t *flags)
 	copy = strdup(s);
 	if (!copy)
 		return -1;
-	*flags &= ~(SKS_OBJ_ENCRYPT | SKS_OBJ_DECRYPT | SKS_OBJ_SIGN | SKS_OBJ_VERIFY);
+	*flags &= ~(SKS_OBJ_ENCRYPT | SKS_OBJ_DECRYPT | SKS_OBJ_SIGN |
+		    SKS_OBJ_VERIFY | SKS_OBJ_DERIVE);
 	for (tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
 		if (!strcasecmp(tok, "encrypt"))
 			*flags |= SKS_OBJ_ENCRYPT;
@@ -33,6 +35,8 @@ static int parse_usage(const char *s, uint32_t *flags)
 			*flags |= SKS_OBJ_SIGN;
 		else if (!strcasecmp(tok, "verify"))
 			*flags |= SKS_OBJ_VERIFY;
+		else if (!strcasecmp(tok, "derive"))
+			*flags |= SKS_OBJ_DERIVE;
 		else
 			ret = -1;
 	}
@@ -79,14 +83,27 @@ static struct sks_attrs *key_attrs(const struct cm_parsed *p, uint32_t *mech,
 		sks_attrs_set_key_type(a, SKS_CKK_GENERIC_SECRET);
 		flags |= SKS_OBJ_SIGN | SKS_OBJ_VERIFY;
 		sks_attrs_set_value_len(a, 32);
+	} else if (!strcasecmp(kt, "ec") && !cm_has(p, "file")) {
+		/* The private half; cm_ec_generate() makes the public one. */
+		*mech = SKS_CKM_EC_KEY_PAIR_GEN;
+		sks_attrs_set_class(a, SKS_CKO_PRIVATE_KEY);
+		sks_attrs_set_key_type(a, SKS_CKK_EC);
+		flags |= SKS_OBJ_SIGN | SKS_OBJ_DERIVE;
+	} else if ((!strcasecmp(kt, "ecpublic") || !strcasecmp(kt, "ecpub")) &&
+		   cm_has(p, "file")) {
+		*mech = SKS_CKM_EC_KEY_PAIR_GEN;
+		sks_attrs_set_class(a, SKS_CKO_PUBLIC_KEY);
+		sks_attrs_set_key_type(a, SKS_CKK_EC);
+		flags = SKS_OBJ_EXTRACTABLE | SKS_OBJ_VERIFY;
 	} else if (!strcasecmp(kt, "data") && cm_has(p, "file")) {
 		*mech = 0;
 		sks_attrs_set_class(a, SKS_CKO_DATA);
 		sks_attrs_set_key_type(a, SKS_CKK_NONE);
 		flags = SKS_OBJ_EXTRACTABLE;
 	} else {
-		*ckr = cm_syntax("Option -keytype must be aes or generic%s.",
-			      cm_has(p, "file") ? " or data" : "");
+		*ckr = cm_syntax("Option -keytype must be aes, generic%s.",
+				 cm_has(p, "file") ? ", ecpublic or data" :
+				 " or ec");
 		goto fail;
 	}
 	if (cm_has(p, "nonextractable"))
@@ -105,7 +122,7 @@ static struct sks_attrs *key_attrs(const struct cm_parsed *p, uint32_t *mech,
 		flags |= SKS_OBJ_PRIVATE;
 	}
 	if (parse_usage(cm_get(p, "usage"), &flags)) {
-		*ckr = cm_syntax("Option -usage takes encrypt, decrypt, sign and verify, comma separated.");
+		*ckr = cm_syntax("Option -usage takes encrypt, decrypt, sign, verify and derive, comma separated.");
 		goto fail;
 	}
 	sks_attrs_set_flags(a, flags);
@@ -149,6 +166,15 @@ uint32_t cm_key_generate(struct cm_state *st, const struct cm_parsed *p)
 	a = key_attrs(p, &mech, &ckr);
 	if (!a)
 		return ckr;
+	if (mech == SKS_CKM_EC_KEY_PAIR_GEN) {
+		ckr = cm_ec_generate(st, p, a);
+		sks_attrs_free(a);
+		return ckr;
+	}
+	if (cm_has(p, "curve")) {
+		sks_attrs_free(a);
+		return cm_syntax("Option -curve is for -keytype ec.");
+	}
 	s = cm_current(st, &ckr);
 	if (s && sks_object_generate(s, mech, a, &h))
 		ckr = cm_failed("Failed to generate the key.");
@@ -172,14 +198,28 @@ uint32_t cm_key_import(struct cm_state *st, const struct cm_parsed *p)
 	a = key_attrs(p, &mech, &ckr);
 	if (!a)
 		return ckr;
-	value = cm_read_file(file, SKS_MAX_DATA_SIZE, &len);
+	if (mech == SKS_CKM_EC_KEY_PAIR_GEN) {
+		/* An EC public key: PEM, DER or the point. */
+		uint32_t curve;
+
+		len = SKS_EC_POINT_MAX_LEN;
+		value = malloc(len);
+		if (!value || cm_load_point(file, value, &len, &curve, &ckr)) {
+			free(value);
+			sks_attrs_free(a);
+			return value ? ckr : cm_failed("Out of memory.");
+		}
+	} else {
+		value = cm_read_file(file, SKS_MAX_DATA_SIZE, &len);
+	}
 	if (!value) {
 		sks_attrs_free(a);
 		return cm_read_error(file, errno, SKS_MAX_DATA_SIZE);
 	}
 	s = cm_current(st, &ckr);
 	if (s && sks_object_create(s, a, value, len, &h))
-		ckr = cm_failed("Failed to import the %s.", mech ? "key" : "data object");
+		ckr = cm_failed_why(mech ? "Failed to import the key" :
+				    "Failed to import the data object");
 	else if (s)
 		cm_para("\tImported object handle: %u", h);
 	explicit_bzero(value, len);
@@ -197,6 +237,9 @@ static const char *key_type_name(const struct sks_attrs *a)
 		return "Symmetric Key (AES)";
 	case SKS_CKK_GENERIC_SECRET:
 		return "Symmetric Key (Generic Secret)";
+	case SKS_CKK_EC:
+		return sks_attrs_get_class(a) == SKS_CKO_PUBLIC_KEY ?
+		       "Public Key (EC)" : "Private Key (EC)";
 	default:
 		return "Unknown";
 	}
@@ -215,14 +258,19 @@ void cm_print_object(struct sks_session *s, uint32_t h)
 	f = sks_attrs_get_flags(a);
 	printf("\tLabel:\t\t%s\n", sks_attrs_get_label(a));
 	printf("\tHandle:\t\t%u\n", h);
-	printf("\tObject Type:\t%s, %u bytes\n", key_type_name(a),
-	       sks_attrs_get_value_len(a));
+	if (sks_attrs_get_ec_curve(a))
+		printf("\tObject Type:\t%s, %s\n", key_type_name(a),
+		       sks_ec_curve_name(sks_attrs_get_ec_curve(a)));
+	else
+		printf("\tObject Type:\t%s, %u bytes\n", key_type_name(a),
+		       sks_attrs_get_value_len(a));
 	printf("\tAccess:\t\t%s\n", f & SKS_OBJ_PRIVATE ?
 	       "private (Crypto Officer and Crypto User)" : "public");
-	printf("\tUsage:\t\t%s%s%s%s%s%s\n",
+	printf("\tUsage:\t\t%s%s%s%s%s%s%s\n",
 	       f & SKS_OBJ_ENCRYPT ? "encrypt " : "",
 	       f & SKS_OBJ_DECRYPT ? "decrypt " : "",
 	       f & SKS_OBJ_SIGN ? "sign " : "", f & SKS_OBJ_VERIFY ? "verify " : "",
+	       f & SKS_OBJ_DERIVE ? "derive " : "",
 	       f & SKS_OBJ_EXTRACTABLE ? "extractable " : "",
 	       f & SKS_OBJ_TOKEN ? "token" : "");
 	if (sks_attrs_get_usage_limit(a))
@@ -246,9 +294,12 @@ uint32_t cm_key_show(struct cm_state *st, const struct cm_parsed *p)
 	a = sks_object_get_attrs(s, h);
 	if (!a)
 		return cm_failed("Object %u cannot be read.", h);
-	sks_attrs_free(a);
 	putchar('\n');
 	cm_print_object(s, h);
+	if (sks_attrs_get_ec_curve(a) &&
+	    sks_attrs_get_class(a) == SKS_CKO_PUBLIC_KEY)
+		cm_print_ec_public(s, h);
+	sks_attrs_free(a);
 	return CKR_OK;
 }
 
@@ -268,4 +319,21 @@ uint32_t cm_key_delete(struct cm_state *st, const struct cm_parsed *p)
 	if (sks_object_destroy(s, h))
 		return cm_failed("Failed to destroy object %u.", h);
 	return CKR_OK;
+}
+
+uint32_t cm_key_derive_cmd(struct cm_state *st, const struct cm_parsed *p)
+{
+	uint32_t ckr = CKR_OK, mech;
+	struct sks_attrs *a;
+	const char *kt = cm_get(p, "keytype");
+
+	if (kt && strcasecmp(kt, "aes") && strcasecmp(kt, "generic") &&
+	    strcasecmp(kt, "hmac"))
+		return cm_syntax("Option -keytype of a derived key must be aes or generic.");
+	a = key_attrs(p, &mech, &ckr);
+	if (!a)
+		return ckr;
+	ckr = cm_key_derive(st, p, a);
+	sks_attrs_free(a);
+	return ckr;
 }

@@ -197,6 +197,52 @@ void cm_explain_role_failure(struct cm_state *st, unsigned int slot,
 /* cmd_key.c: one object's attributes. */
 void cm_print_object(struct sks_session *s, uint32_t h);
 
+/* cmd_ec.c: "Error: <what>: <the last result's text>." and the result. */
+uint32_t cm_failed_why(const char *what);
+
+/* cmd_ec.c: whether @mech is one of the ECDSA mechanisms. */
+int cm_is_ecdsa(uint32_t mech);
+
+/* cmd_ec.c: "p256" or "p384" (and their other names): 0, or -1. */
+int cm_parse_curve(const char *s, uint32_t *curve);
+
+/* cmd_ec.c: key generate -keytype ec, @priv the private key's template. */
+uint32_t cm_ec_generate(struct cm_state *st, const struct cm_parsed *p,
+			const struct sks_attrs *priv);
+
+/* cmd_ec.c: key derive with the new key's template @a. */
+uint32_t cm_key_derive(struct cm_state *st, const struct cm_parsed *p,
+		       struct sks_attrs *a);
+
+/*
+ * cmd_ec.c: the point of a public key file (PEM, DER SubjectPublicKeyInfo
+ * or a bare point; @len: in: room, out: length). 0, or -1 said, *@ckr set.
+ */
+int cm_load_point(const char *path, uint8_t *point, size_t *len,
+		  uint32_t *curve, uint32_t *ckr);
+
+/*
+ * cmd_ec.c: the public key of the pair of EC key @h (@h itself if it is
+ * public; else the one public key with its label and id). 0, or -1 said.
+ */
+int cm_ec_public_of(struct sks_session *s, uint32_t h, uint32_t *pub,
+		    uint32_t *ckr);
+
+/* cmd_ec.c: the PEM of EC public key @pub (malloc), or NULL said. */
+char *cm_ec_pem_of(struct sks_session *s, uint32_t pub, uint32_t *ckr);
+
+/* cmd_ec.c: key show's PEM of an EC public key. */
+void cm_print_ec_public(struct sks_session *s, uint32_t h);
+
+/*
+ * cmd_ec.c: ECDSA sign (write @sigf) or verify (@sig_in) of @data from
+ * file @in with key @h.
+ */
+uint32_t cm_ecdsa_file(struct sks_session *s, const struct cm_parsed *p,
+		       int sign, uint32_t h, uint32_t mech, const uint8_t *data,
+		       size_t len, const char *in, const char *sigf,
+		       const uint8_t *sig_in, size_t sig_in_len);
+
 /* cmd_backuphsm.c: what a Backup HSM's refusal of its SO secret means. */
 void cm_explain_hsm_so_failure(struct cm_state *st, unsigned int slot,
 			       uint32_t ckr);
@@ -249,7 +295,12 @@ cm_handler cm_archive_backup, cm_archive_restore, cm_archive_list,
 cm_handler cm_backuphsm_create, cm_backuphsm_image_save,
 	   cm_backuphsm_image_load, cm_backuphsm_attach, cm_backuphsm_detach;
 /* cmd_key.c */
-cm_handler cm_key_generate, cm_key_import, cm_key_show, cm_key_delete;
+cm_handler cm_key_generate, cm_key_import, cm_key_show, cm_key_delete,
+	   cm_key_derive_cmd;
+/* cmd_ec.c */
+cm_handler cm_key_exportpub;
+/* cmd_x509.c */
+cm_handler cm_key_csr, cm_key_selfsign;
 /* cmd_sks.c */
 cm_handler cm_sks_extract, cm_sks_insert, cm_sks_identify;
 /* cmd_repo.c */

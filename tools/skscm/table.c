@@ -52,13 +52,28 @@ static const struct cm_opt_def archive_opts[] = {
 static const struct cm_opt_def bcreate_opts[] = {
 	{ "firmware", VAL }, { "password", PW }, { "slot", VAL }, { NULL, 0 } };
 static const struct cm_opt_def keygen_opts[] = {
-	{ "keytype", VAL }, { "length", VAL }, { "label", VAL }, { "id", VAL },
+	{ "keytype", VAL }, { "curve", VAL }, { "length", VAL },
+	{ "label", VAL }, { "id", VAL },
 	{ "usage", VAL }, { "usagelimit", VAL }, { "nonextractable", FLAG },
 	{ "private", VAL }, { NULL, 0 } };
 static const struct cm_opt_def keyimport_opts[] = {
 	{ "keytype", VAL }, { "file", VAL }, { "label", VAL }, { "id", VAL },
 	{ "usage", VAL }, { "usagelimit", VAL }, { "nonextractable", FLAG },
 	{ "private", VAL }, { NULL, 0 } };
+static const struct cm_opt_def exportpub_opts[] = {
+	{ "handle", VAL }, { "file", VAL }, { NULL, 0 } };
+static const struct cm_opt_def derive_opts[] = {
+	{ "mechanism", VAL }, { "handle", VAL }, { "peer", VAL },
+	{ "kdf", VAL }, { "shareddata", VAL }, { "keytype", VAL },
+	{ "length", VAL }, { "label", VAL }, { "id", VAL }, { "usage", VAL },
+	{ "usagelimit", VAL }, { "nonextractable", FLAG }, { "private", VAL },
+	{ NULL, 0 } };
+static const struct cm_opt_def csr_opts[] = {
+	{ "handle", VAL }, { "pubhandle", VAL }, { "subject", VAL },
+	{ "file", VAL }, { NULL, 0 } };
+static const struct cm_opt_def selfsign_opts[] = {
+	{ "handle", VAL }, { "pubhandle", VAL }, { "subject", VAL },
+	{ "days", VAL }, { "serial", VAL }, { "file", VAL }, { NULL, 0 } };
 static const struct cm_opt_def handle_opts[] = {
 	{ "handle", VAL }, { "force", FLAG }, { NULL, 0 } };
 static const struct cm_opt_def extract_opts[] = {
@@ -89,10 +104,10 @@ static const struct cm_opt_def crypt_opts[] = {
 	{ NULL, 0 } };
 static const struct cm_opt_def sign_opts[] = {
 	{ "handle", VAL }, { "mechanism", VAL }, { "in", VAL },
-	{ "out", VAL }, { NULL, 0 } };
+	{ "out", VAL }, { "der", FLAG }, { NULL, 0 } };
 static const struct cm_opt_def verify_opts[] = {
 	{ "handle", VAL }, { "mechanism", VAL }, { "in", VAL },
-	{ "signature", VAL }, { NULL, 0 } };
+	{ "signature", VAL }, { "der", FLAG }, { NULL, 0 } };
 
 const struct cm_cmd_def cm_commands[] = {
 	{ { "help" }, cm_help, help_opts, "command",
@@ -197,18 +212,41 @@ const struct cm_cmd_def cm_commands[] = {
 	  "Stop saving a Backup HSM to its image file.",
 	  "backuphsm detach -slot <backup hsm>" },
 	{ { "key", "generate" }, cm_key_generate, keygen_opts, NULL,
-	  "Generate a secret key in the current slot.",
-	  "key generate -keytype <aes|generic> [-length <bytes>] [-label <l>] [-id <hex>]\n"
-	  "             [-usage <encrypt,decrypt,sign,verify>] [-usagelimit <n>] [-nonextractable]\n"
-	  "             [-private <1|0>] (1, the default: only CO and CU see it; 0: public)" },
+	  "Generate a secret key, or an EC key pair, in the current slot.",
+	  "key generate -keytype <aes|generic|ec> [-curve <p256|p384>] (ec; default p256)\n"
+	  "             [-length <bytes>] [-label <l>] [-id <hex>]\n"
+	  "             [-usage <encrypt,decrypt,sign,verify,derive>] [-usagelimit <n>] [-nonextractable]\n"
+	  "             [-private <1|0>] (1, the default: only CO and CU see it; 0: public)\n"
+	  "    (ec: the pair shares label and id; -usage and -usagelimit are the private key's:\n"
+	  "     sign and derive by default; the public key verifies)" },
 	{ { "key", "import" }, cm_key_import, keyimport_opts, NULL,
-	  "Import a key value (or, -keytype data, a data object) from a file.",
-	  "key import -keytype <aes|generic|data> -file <file> [-label <l>] [-id <hex>]\n"
-	  "           [-usage <...>] [-usagelimit <n>] [-nonextractable] [-private <1|0>]" },
+	  "Import a key value, an EC public key or (-keytype data) a data object from a file.",
+	  "key import -keytype <aes|generic|ecpublic|data> -file <file> [-label <l>] [-id <hex>]\n"
+	  "           [-usage <...>] [-usagelimit <n>] [-nonextractable] [-private <1|0>]\n"
+	  "    (ecpublic: PEM, DER SubjectPublicKeyInfo or an uncompressed point, P-256 or P-384)" },
 	{ { "key", "list" }, cm_partition_contents, no_opts, NULL,
 	  "List the objects visible in the current slot's session.", "key list" },
 	{ { "key", "show" }, cm_key_show, handle_opts, NULL,
-	  "Show an object's attributes.", "key show -handle <h>" },
+	  "Show an object's attributes (an EC public key: also the key, PEM).",
+	  "key show -handle <h>" },
+	{ { "key", "exportpub" }, cm_key_exportpub, exportpub_opts, NULL,
+	  "Write an EC public key to a file (PEM).",
+	  "key exportpub -handle <h> -file <file>\n"
+	  "    (-handle: the public key, or the private key of its pair)" },
+	{ { "key", "derive" }, cm_key_derive_cmd, derive_opts, NULL,
+	  "Derive a secret key by ECDH from an EC private key and a peer's public key.",
+	  "key derive -mechanism ecdh -handle <private key> -peer <public key file>\n"
+	  "           [-kdf <sha256|sha384|null>] [-shareddata <text>] [-keytype <aes|generic>]\n"
+	  "           [-length <bytes>] [-label <l>] [-id <hex>] [-usage <...>] [-usagelimit <n>]\n"
+	  "           [-nonextractable] [-private <1|0>]\n"
+	  "    (default: X9.63 KDF with SHA-256, an AES-256 key that encrypts and decrypts)" },
+	{ { "key", "csr" }, cm_key_csr, csr_opts, NULL,
+	  "Write a certificate signing request (PKCS#10, PEM) signed by an EC private key.",
+	  "key csr -handle <private key> -subject </CN=...> -file <file> [-pubhandle <h>]" },
+	{ { "key", "selfsign" }, cm_key_selfsign, selfsign_opts, NULL,
+	  "Write a self-signed X.509 certificate (PEM) signed by an EC private key.",
+	  "key selfsign -handle <private key> -subject </CN=...> -file <file> [-days <n>]\n"
+	  "             [-serial <n>] [-pubhandle <h>]" },
 	{ { "key", "delete" }, cm_key_delete, handle_opts, NULL,
 	  "Destroy an object.", "key delete -handle <h> [-force]" },
 	{ { "sks", "extract" }, cm_sks_extract, extract_opts, NULL,
@@ -242,11 +280,15 @@ const struct cm_cmd_def cm_commands[] = {
 	  "AES-GCM decrypt a file made by crypto encrypt.",
 	  "crypto decrypt -handle <h> -in <file> -out <file> [-aad <text>]" },
 	{ { "crypto", "sign" }, cm_crypto_sign, sign_opts, NULL,
-	  "HMAC a file with a generic secret key in the slot.",
-	  "crypto sign -handle <h> [-mechanism <sha256|sha384|sha512>] -in <file> -out <file>" },
+	  "Sign a file: HMAC with a generic secret key, ECDSA with an EC private key.",
+	  "crypto sign -handle <h> [-mechanism <m>] -in <file> -out <file> [-der]\n"
+	  "    (-mechanism: sha256, sha384, sha512 (HMAC); ecdsa-sha256, ecdsa-sha384, or ecdsa\n"
+	  "     whose input is a hash; default: the key's (HMAC sha256, ECDSA with the curve's hash);\n"
+	  "     -der: an ECDSA signature in DER, as OpenSSL's dgst, X.509 and CMS use)" },
 	{ { "crypto", "verify" }, cm_crypto_verify, verify_opts, NULL,
-	  "Check a file's HMAC made by crypto sign.",
-	  "crypto verify -handle <h> [-mechanism <sha256|sha384|sha512>] -in <file> -signature <file>" },
+	  "Check a file's HMAC or ECDSA signature.",
+	  "crypto verify -handle <h> [-mechanism <m>] -in <file> -signature <file> [-der]\n"
+	  "    (ECDSA: -handle is the public key)" },
 };
 
 const size_t cm_ncommands = sizeof(cm_commands) / sizeof(cm_commands[0]);
