@@ -51,17 +51,31 @@ LIB_LINK := $(if $(LIB_SRCS),-L$(B)/lib -lsks)
 TOOL_NAMES := $(patsubst tools/%/,%,$(dir $(wildcard tools/*/*.c)))
 TOOL_NAMES := $(sort $(TOOL_NAMES))
 TOOLS := $(addprefix $(B)/tools/,$(TOOL_NAMES))
-TOOL_LIBS := $(LIB_LINK) -lkcapi -lreadline -lpthread
-# extra libraries of one tool: TOOL_LIBS_<name>
-TOOL_LIBS_sks-bench := -lcrypto -ldl
+# The libraries of each tool: TOOL_LIBS_<name>.
+TOOL_LIBS_skscm := $(LIB_LINK) -lreadline
+TOOL_LIBS_sks-bench := $(LIB_LINK) -lkcapi -lcrypto -ldl -lpthread
+TOOL_LIBS_sks-fuzz := -lpthread
 
 # selftests/*_test.c run in the VM; tests/*_test.c run on the host.
 SELFTESTS := $(patsubst selftests/%.c,$(B)/selftests/%,$(wildcard selftests/*_test.c))
 HOSTTESTS := $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/*_test.c))
 HOSTSCRIPTS := $(wildcard tests/*_test.sh)
-TEST_LIBS := $(LIB_LINK) -lkcapi -lpthread
-# extra libraries of one test: TEST_LIBS_<name>
+# Every test may call libsks (--as-needed drops it where one does not);
+# TEST_LIBS_<name> adds what one test needs besides, first.
+TEST_LIBS := $(LIB_LINK)
+# sks_blob_plan() is internal to libsks: its test links the static library.
+TEST_LIBS_libsks_test := $(LIB_A)
+# Sources a host test is built with besides its own: TEST_SRCS_<name>.
+# skscm's parser is tested against skscm's own table and handlers.
+TEST_SRCS_skscm_parse_test := $(filter-out tools/skscm/main.c,$(wildcard tools/skscm/*.[ch]))
+TEST_LIBS_skscm_parse_test := -lreadline
 TEST_LIBS_ec_test := -lcrypto
+TEST_LIBS_foundation_test := -lkcapi
+TEST_LIBS_sks_object_test := -lkcapi
+TEST_LIBS_state_test := -lkcapi
+TEST_LIBS_lifecycle_test := -lpthread
+TEST_LIBS_security_test := -lpthread
+TEST_LIBS_stress_test := -lpthread
 
 UAPI := $(wildcard include/uapi/linux/sks.h)
 INITRAMFS := $(B)/vm/initramfs.cpio
@@ -103,7 +117,7 @@ $(B)/lib/obj/%.o: lib/%.c $(wildcard lib/*.h) $(UAPI)
 $(LIB_SO): $(LIB_OBJS) lib/libsks.map
 	$(CC) $(CFLAGS) -shared -Wl,-soname,libsks.so.$(LIB_SOVER) \
 		-Wl,--version-script=lib/libsks.map -Wl,-z,defs $(LDFLAGS) \
-		-o $@ $(LIB_OBJS) -lkcapi -lpthread
+		-o $@ $(LIB_OBJS)
 	ln -sf libsks.so.$(LIB_VER) $(B)/lib/libsks.so.$(LIB_SOVER)
 	ln -sf libsks.so.$(LIB_SOVER) $(B)/lib/libsks.so
 
@@ -120,16 +134,18 @@ $(B)/lib/libsks.pc: lib/libsks.pc.in
 $(B)/tools/%: $$(wildcard tools/%/*.c tools/%/*.h) $(LIB_TARGETS)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WFLAGS) $(LDFLAGS) -o $@ \
-		$(filter %.c,$^) $(TOOL_LIBS) $(TOOL_LIBS_$*)
+		$(filter %.c,$^) $(TOOL_LIBS_$*)
 
 $(B)/selftests/%: selftests/%.c $(wildcard selftests/*.h) $(UAPI) $(LIB_TARGETS)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< $(TEST_LIBS) \
-		$(TEST_LIBS_$*)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< \
+		$(TEST_LIBS_$*) $(TEST_LIBS)
 
-$(B)/tests/%: tests/%.c $(wildcard tests/*.h) $(UAPI) $(LIB_TARGETS)
+$(B)/tests/%: tests/%.c $$(TEST_SRCS_$$*) $(wildcard tests/*.h) $(UAPI) \
+		$(LIB_TARGETS)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< $(TEST_LIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< \
+		$(filter %.c,$(TEST_SRCS_$*)) $(TEST_LIBS_$*) $(TEST_LIBS)
 
 # ---- test VM ---------------------------------------------------------------
 

@@ -24,7 +24,7 @@ static int name_ok(const char *name)
 	return n >= 1 && n <= SKS_ARCHIVE_NAME_MAX;
 }
 
-SKS_API int sks_archive_backup_objects(struct sks_session *session,
+SKS_API int sks_session_backup_objects(struct sks_session *session,
 				       unsigned int backup_slot,
 				       const char *so_secret,
 				       const char *user_secret,
@@ -40,7 +40,7 @@ SKS_API int sks_archive_backup_objects(struct sks_session *session,
 	    (name && !name_ok(name)) || (count && !handles) ||
 	    count > SKS_MAX_EXTRACT ||
 	    (name_out && name_out_len <= SKS_ARCHIVE_NAME_MAX))
-		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		return sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 	memset(&b, 0, sizeof(b));
 	b.flags = flags;
 	b.backup_slot = backup_slot;
@@ -64,18 +64,18 @@ SKS_API int sks_archive_backup_objects(struct sks_session *session,
 	return 0;
 }
 
-SKS_API int sks_archive_backup(struct sks_session *session,
+SKS_API int sks_session_backup(struct sks_session *session,
 			       unsigned int backup_slot, const char *so_secret,
 			       const char *user_secret, const char *name,
 			       uint32_t flags, char *name_out,
 			       size_t name_out_len)
 {
-	return sks_archive_backup_objects(session, backup_slot, so_secret,
+	return sks_session_backup_objects(session, backup_slot, so_secret,
 					  user_secret, name, flags, NULL, 0,
 					  name_out, name_out_len, NULL);
 }
 
-SKS_API int sks_archive_restore(struct sks_session *session,
+SKS_API int sks_session_restore(struct sks_session *session,
 				unsigned int backup_slot,
 				const char *user_secret, const char *name,
 				uint32_t *status, uint32_t *objects)
@@ -84,7 +84,7 @@ SKS_API int sks_archive_restore(struct sks_session *session,
 
 	if (!secret_ok(user_secret) || !name || !*name ||
 	    strlen(name) > SKS_ARCHIVE_NAME_MAX)
-		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		return sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 	memset(&r, 0, sizeof(r));
 	r.backup_slot = backup_slot;
 	r.user_secret = (uintptr_t)user_secret;
@@ -114,7 +114,7 @@ struct sks_archive_info {
 	unsigned int lockout_secs;
 };
 
-struct sks_archive_list_info {
+struct sks_archives {
 	size_t count;
 	struct sks_archive_info *archives;
 };
@@ -135,16 +135,16 @@ static void info_from_entry(struct sks_archive_info *i,
 	i->lockout_secs = e->lockout_secs;
 }
 
-SKS_API struct sks_archive_list_info *
-sks_archive_list(struct sks_session *backup, const char *so_secret)
+SKS_API struct sks_archives *
+sks_backup_list_archives(struct sks_session *backup, const char *so_secret)
 {
-	struct sks_archive_list_info *list = NULL;
+	struct sks_archives *list = NULL;
 	struct sks_archive_entry *entries = NULL;
 	struct sks_archive_list req;
 	uint32_t room = 0;
 
 	if (!secret_ok(so_secret)) {
-		sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 		return NULL;
 	}
 	/* Ask for the count, then read; retry if archives appeared. */
@@ -183,14 +183,14 @@ sks_archive_list(struct sks_session *backup, const char *so_secret)
 	return list;
 
 nomem:
-	sks_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
+	sks_lib_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
 fail:
-	sks_archive_list_free(list);
+	sks_archives_free(list);
 	free(entries);
 	return NULL;
 }
 
-SKS_API void sks_archive_list_free(struct sks_archive_list_info *list)
+SKS_API void sks_archives_free(struct sks_archives *list)
 {
 	if (!list)
 		return;
@@ -199,17 +199,16 @@ SKS_API void sks_archive_list_free(struct sks_archive_list_info *list)
 }
 
 SKS_API size_t
-sks_archive_list_get_count(const struct sks_archive_list_info *list)
+sks_archives_get_count(const struct sks_archives *list)
 {
 	return list->count;
 }
 
 SKS_API const struct sks_archive_info *
-sks_archive_list_get_archive(const struct sks_archive_list_info *list,
-			     size_t index)
+sks_archives_get_archive(const struct sks_archives *list, size_t index)
 {
 	if (index >= list->count) {
-		sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 		return NULL;
 	}
 	return &list->archives[index];
@@ -221,7 +220,7 @@ static int archive_by_name(struct sks_session *backup, unsigned long cmd,
 			   struct sks_archive_show *req)
 {
 	if (!secret_ok(so_secret) || !name_ok(name))
-		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		return sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 	memset(req, 0, sizeof(*req));
 	req->so_secret = (uintptr_t)so_secret;
 	req->so_secret_len = strlen(so_secret);
@@ -229,9 +228,9 @@ static int archive_by_name(struct sks_session *backup, unsigned long cmd,
 	return sks_do_ioctl(backup->fd, cmd, req);
 }
 
-SKS_API struct sks_archive_info *sks_archive_show(struct sks_session *backup,
-						  const char *so_secret,
-						  const char *name)
+SKS_API struct sks_archive_info *
+sks_backup_get_archive_info(struct sks_session *backup, const char *so_secret,
+			    const char *name)
 {
 	struct sks_archive_show req;
 	struct sks_archive_info *info;
@@ -241,15 +240,15 @@ SKS_API struct sks_archive_info *sks_archive_show(struct sks_session *backup,
 		return NULL;
 	info = malloc(sizeof(*info));
 	if (!info) {
-		sks_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
+		sks_lib_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
 		return NULL;
 	}
 	info_from_entry(info, &req.entry);
 	return info;
 }
 
-SKS_API int sks_archive_delete(struct sks_session *backup,
-			       const char *so_secret, const char *name)
+SKS_API int sks_backup_delete_archive(struct sks_session *backup,
+				      const char *so_secret, const char *name)
 {
 	struct sks_archive_show req;
 

@@ -15,7 +15,7 @@ SKS_API struct sks_attrs *sks_attrs_new(void)
 	struct sks_attrs *a = calloc(1, sizeof(*a));
 
 	if (!a) {
-		sks_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
+		sks_lib_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
 		return NULL;
 	}
 	a->raw.obj_class = SKS_CKO_SECRET_KEY;
@@ -77,7 +77,7 @@ SKS_API int sks_attrs_set_label(struct sks_attrs *attrs, const char *label)
 	size_t len = label ? strlen(label) : 0;
 
 	if (len > SKS_OBJ_LABEL_MAX)
-		return sks_fail(EINVAL, SKS_CKR_ATTRIBUTE_VALUE_INVALID);
+		return sks_lib_fail(EINVAL, SKS_CKR_ATTRIBUTE_VALUE_INVALID);
 	memset(attrs->raw.label, 0, sizeof(attrs->raw.label));
 	memcpy(attrs->raw.label, label, len);
 	attrs->raw.label_len = len;
@@ -90,7 +90,7 @@ SKS_API int sks_attrs_set_label(struct sks_attrs *attrs, const char *label)
 SKS_API int sks_attrs_set_id(struct sks_attrs *attrs, const void *id, size_t len)
 {
 	if (len > SKS_OBJ_ID_MAX || (len && !id))
-		return sks_fail(EINVAL, SKS_CKR_ATTRIBUTE_VALUE_INVALID);
+		return sks_lib_fail(EINVAL, SKS_CKR_ATTRIBUTE_VALUE_INVALID);
 	memset(attrs->raw.id, 0, sizeof(attrs->raw.id));
 	if (len)
 		memcpy(attrs->raw.id, id, len);

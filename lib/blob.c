@@ -23,20 +23,21 @@ struct sks_blob_set {
 };
 
 /*
- * Check the fixed header; returns the whole blob's length or 0. Versions 1
- * and 2 share the header: only the records inside the sealed payload,
- * which the library never sees, differ.
+ * Check the fixed header; returns the whole blob's length or 0. The two
+ * versions the driver reads (SKS_BLOB_VERSION, 2, and SKS_BLOB_VERSION_1)
+ * share the header: only the records inside the sealed payload, which the
+ * library never sees, differ.
  */
 static size_t header_length(const uint8_t *p, size_t avail)
 {
 	uint32_t payload, count;
 	uint16_t version;
 
-	if (avail < SKS_BLOB_HEADER_LEN || memcmp(p, SKS_BLOB_MAGIC_STR, 4))
+	if (avail < SKS_BLOB_HDR_LEN || memcmp(p, SKS_BLOB_MAGIC, 4))
 		return 0;
 	version = sks_get_le16(p + SKS_BLOB_OFF_VERSION);
-	if ((version != SKS_BLOB_VERSION_1 && version != SKS_BLOB_VERSION_2) ||
-	    sks_get_le16(p + SKS_BLOB_OFF_HDR_LEN) != SKS_BLOB_HEADER_LEN ||
+	if ((version != SKS_BLOB_VERSION && version != SKS_BLOB_VERSION_1) ||
+	    sks_get_le16(p + SKS_BLOB_OFF_HDR_LEN) != SKS_BLOB_HDR_LEN ||
 	    sks_get_le32(p + SKS_BLOB_OFF_FLAGS))
 		return 0;
 	count = sks_get_le32(p + SKS_BLOB_OFF_COUNT);
@@ -58,7 +59,7 @@ SKS_API size_t sks_blob_get_length(const void *buf, size_t len)
 	size_t n = buf ? header_length(buf, len) : 0;
 
 	if (!n)
-		sks_fail(EBADMSG, SKS_CKR_DATA_INVALID);
+		sks_lib_fail(EBADMSG, SKS_CKR_DATA_INVALID);
 	else
 		sks_set_result(SKS_CKR_OK);
 	return n;
@@ -68,7 +69,7 @@ SKS_API int sks_blob_get_fingerprint(const void *blob, size_t len,
 				     uint8_t *fingerprint)
 {
 	if (!blob_ok(blob, len) || !fingerprint)
-		return sks_fail(EBADMSG, SKS_CKR_DATA_INVALID);
+		return sks_lib_fail(EBADMSG, SKS_CKR_DATA_INVALID);
 	memcpy(fingerprint, (const uint8_t *)blob + SKS_BLOB_OFF_FP,
 	       SKS_FINGERPRINT_LEN);
 	sks_set_result(SKS_CKR_OK);
@@ -78,7 +79,7 @@ SKS_API int sks_blob_get_fingerprint(const void *blob, size_t len,
 SKS_API size_t sks_blob_get_object_count(const void *blob, size_t len)
 {
 	if (!blob_ok(blob, len)) {
-		sks_fail(EBADMSG, SKS_CKR_DATA_INVALID);
+		sks_lib_fail(EBADMSG, SKS_CKR_DATA_INVALID);
 		return 0;
 	}
 	sks_set_result(SKS_CKR_OK);
@@ -90,7 +91,7 @@ SKS_API struct sks_blob_set *sks_blob_set_new(void)
 	struct sks_blob_set *set = calloc(1, sizeof(*set));
 
 	if (!set) {
-		sks_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
+		sks_lib_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
 		return NULL;
 	}
 	sks_set_result(SKS_CKR_OK);
@@ -115,7 +116,7 @@ static int set_take(struct sks_blob_set *set, uint8_t *data, size_t len)
 		struct sks_blob *b = realloc(set->blobs, room * sizeof(*b));
 
 		if (!b)
-			return sks_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
+			return sks_lib_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
 		set->blobs = b;
 		set->room = room;
 	}
@@ -131,10 +132,10 @@ SKS_API int sks_blob_set_add(struct sks_blob_set *set, const void *blob,
 	uint8_t *copy;
 
 	if (!blob_ok(blob, len))
-		return sks_fail(EBADMSG, SKS_CKR_DATA_INVALID);
+		return sks_lib_fail(EBADMSG, SKS_CKR_DATA_INVALID);
 	copy = malloc(len);
 	if (!copy)
-		return sks_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
+		return sks_lib_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
 	memcpy(copy, blob, len);
 	if (set_take(set, copy, len)) {
 		free(copy);
@@ -152,7 +153,7 @@ SKS_API struct sks_blob_set *sks_blob_set_from_buffer(const void *buf,
 	size_t off = 0;
 
 	if (len && !buf) {
-		sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 		return NULL;
 	}
 	set = sks_blob_set_new();
@@ -163,7 +164,7 @@ SKS_API struct sks_blob_set *sks_blob_set_from_buffer(const void *buf,
 
 		if (!n || n > len - off) {
 			sks_blob_set_free(set);
-			sks_fail(EBADMSG, SKS_CKR_DATA_INVALID);
+			sks_lib_fail(EBADMSG, SKS_CKR_DATA_INVALID);
 			return NULL;
 		}
 		if (sks_blob_set_add(set, p + off, n)) {
@@ -185,7 +186,7 @@ SKS_API const uint8_t *sks_blob_set_get_blob(const struct sks_blob_set *set,
 					     size_t index, size_t *len)
 {
 	if (index >= set->count) {
-		sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 		return NULL;
 	}
 	if (len)
@@ -214,8 +215,8 @@ SKS_API int sks_blob_set_write_fd(const struct sks_blob_set *set, int fd)
 			if (n < 0 && errno == EINTR)
 				continue;
 			if (n <= 0)
-				return sks_fail(n < 0 ? errno : EIO,
-						SKS_CKR_GENERAL_ERROR);
+				return sks_lib_fail(n < 0 ? errno : EIO,
+						    SKS_CKR_GENERAL_ERROR);
 			p += n;
 			left -= n;
 		}
@@ -244,7 +245,7 @@ static int extract_size(struct sks_session *s, const uint32_t *handles,
 	      e.blob_len > SKS_MAX_BLOB_SIZE))
 		return -1;
 	if (!e.blob_len)
-		return sks_fail(EIO, SKS_CKR_GENERAL_ERROR);
+		return sks_lib_fail(EIO, SKS_CKR_GENERAL_ERROR);
 	*size = e.blob_len;
 	sks_set_result(SKS_CKR_OK);
 	return 0;
@@ -258,7 +259,7 @@ static int extract_one(struct sks_session *s, const uint32_t *handles,
 	uint8_t *buf = calloc(1, size);
 
 	if (!buf)
-		return sks_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
+		return sks_lib_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
 	memset(&e, 0, sizeof(e));
 	e.handles = (uintptr_t)handles;
 	e.count = count;
@@ -281,14 +282,14 @@ SKS_API struct sks_blob_set *sks_blob_extract(struct sks_session *session,
 	size_t start = 0, bad;
 
 	if (!handles || !count || (flags & ~SKS_EXTRACT_DELETE)) {
-		sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 		return NULL;
 	}
 	sizes = calloc(count, sizeof(*sizes));
 	groups = calloc(count, sizeof(*groups));
 	set = sks_blob_set_new();
 	if (!sizes || !groups || !set) {
-		sks_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
+		sks_lib_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
 		goto fail;
 	}
 	for (size_t i = 0; i < count; i++)
@@ -302,7 +303,7 @@ SKS_API struct sks_blob_set *sks_blob_extract(struct sks_session *session,
 		if (!sks_blob_plan(sizes + start, count - start,
 				   SKS_BLOB_OVERHEAD, SKS_MAX_BLOB_SIZE,
 				   SKS_MAX_EXTRACT, groups, &bad)) {
-			sks_fail(EMSGSIZE, SKS_CKR_DATA_LEN_RANGE);
+			sks_lib_fail(EMSGSIZE, SKS_CKR_DATA_LEN_RANGE);
 			goto fail;
 		}
 		k = groups[0];
@@ -312,7 +313,7 @@ SKS_API struct sks_blob_set *sks_blob_extract(struct sks_session *session,
 			if (size <= SKS_MAX_BLOB_SIZE)
 				break;
 			if (k == 1) {
-				sks_fail(EMSGSIZE, SKS_CKR_DATA_LEN_RANGE);
+				sks_lib_fail(EMSGSIZE, SKS_CKR_DATA_LEN_RANGE);
 				goto fail;
 			}
 			k--;	/* the driver's format costs more than planned */
@@ -340,7 +341,7 @@ fail:
 		sks_blob_set_free(set);
 		free(sizes);
 		free(groups);
-		sks_fail(err, ckr);
+		sks_lib_fail(err, ckr);
 	}
 	return NULL;
 }
@@ -353,14 +354,14 @@ SKS_API uint32_t *sks_blob_insert(struct sks_session *session,
 	uint32_t *handles;
 
 	if (!set) {
-		sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 		return NULL;
 	}
 	for (size_t i = 0; i < set->count; i++)
 		total += sks_get_le32(set->blobs[i].data + SKS_BLOB_OFF_COUNT);
 	handles = calloc(total ? total : 1, sizeof(*handles));
 	if (!handles) {
-		sks_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
+		sks_lib_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
 		return NULL;
 	}
 	for (size_t i = 0; i < set->count; i++) {
@@ -384,7 +385,7 @@ SKS_API uint32_t *sks_blob_insert(struct sks_session *session,
 			for (size_t j = 0; j < done; j++)
 				sks_object_destroy(session, handles[j]);
 			free(handles);
-			sks_fail(err, ckr);
+			sks_lib_fail(err, ckr);
 			return NULL;
 		}
 		done += ins.count;

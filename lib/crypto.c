@@ -4,6 +4,7 @@
  * AES-GCM encryption and decryption, HMAC signing and verification.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -51,12 +52,12 @@ static int crypt(struct sks_session *session, unsigned long cmd, uint32_t key,
 	int ret;
 
 	if (!out_len)
-		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		return sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 	/* Lengths the ioctl can carry; the driver judges their range. */
 	if (!session || !iv || aad_len > UINT32_MAX || in_len > UINT32_MAX ||
 	    (aad_len && !aad) || (in_len && !in)) {
 		*out_len = 0;
-		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		return sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 	}
 	memset(&c, 0, sizeof(c));
 	c.handle = key;
@@ -95,7 +96,7 @@ SKS_API int sks_crypto_decrypt(struct sks_session *session, uint32_t key,
 	if (!iv) {
 		if (out_len)
 			*out_len = 0;
-		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		return sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 	}
 	memcpy(nonce, iv, sizeof(nonce));
 	return crypt(session, SKS_IOC_DECRYPT, key, aad, aad_len, nonce, in,
@@ -110,10 +111,10 @@ SKS_API int sks_crypto_sign(struct sks_session *session, uint32_t key,
 	int ret;
 
 	if (!mac_len)
-		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		return sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 	if (!session || len > UINT32_MAX || (len && !data)) {
 		*mac_len = 0;
-		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		return sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 	}
 	memset(&s, 0, sizeof(s));
 	s.handle = key;
@@ -134,7 +135,7 @@ SKS_API int sks_crypto_verify(struct sks_session *session, uint32_t key,
 
 	if (!session || len > UINT32_MAX || (len && !data) || !mac ||
 	    mac_len > UINT32_MAX)
-		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		return sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 	memset(&s, 0, sizeof(s));
 	s.handle = key;
 	s.mechanism = mechanism;
@@ -145,22 +146,63 @@ SKS_API int sks_crypto_verify(struct sks_session *session, uint32_t key,
 	return sks_do_ioctl(session->fd, SKS_IOC_VERIFY, &s);
 }
 
+/* The driver's descriptor of @op; 0, or -1 for a length it cannot carry. */
+static int batch_op_to_raw(const struct sks_crypto_op *op,
+			   struct sks_batch_op *raw)
+{
+	if (op->aad_len > UINT32_MAX || op->in_len > UINT32_MAX ||
+	    (op->type == SKS_BATCH_VERIFY && op->out_len > UINT32_MAX))
+		return -1;
+	raw->op = op->type;
+	raw->result = op->result;
+	raw->handle = op->key;
+	raw->mechanism = op->mechanism;
+	memcpy(raw->iv, op->iv, sizeof(raw->iv));
+	raw->aad_len = op->aad_len;
+	raw->aad = (uintptr_t)op->aad;
+	raw->in = (uintptr_t)op->in;
+	raw->in_len = op->in_len;
+	raw->out = (uintptr_t)op->out;
+	raw->out_len = op->type == SKS_BATCH_VERIFY ? op->out_len :
+		       room(op->out, op->out_len);
+	return 0;
+}
+
 SKS_API int sks_crypto_batch(struct sks_session *session,
-			     struct sks_batch_op *ops, size_t count,
+			     struct sks_crypto_op *ops, size_t count,
 			     uint32_t flags, size_t *done)
 {
+	struct sks_batch_op *raw;
 	struct sks_batch b;
+	int ret;
 
 	if (!session || !ops || !count || count > SKS_BATCH_MAX_OPS)
-		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		return sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+	raw = calloc(count, sizeof(*raw));
+	if (!raw)
+		return sks_lib_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
+	for (size_t i = 0; i < count; i++)
+		if (batch_op_to_raw(&ops[i], &raw[i])) {
+			free(raw);
+			return sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		}
 	memset(&b, 0, sizeof(b));
 	b.flags = flags;
-	b.ops = (uintptr_t)ops;
+	b.ops = (uintptr_t)raw;
 	b.count = count;
-	b.op_size = sizeof(*ops);
+	b.op_size = sizeof(*raw);
 	if (done)
 		*done = 0;
-	if (sks_do_ioctl(session->fd, SKS_IOC_BATCH, &b))
+	ret = sks_do_ioctl(session->fd, SKS_IOC_BATCH, &b);
+	/* The first b.done operations ran: their outcome back. */
+	for (size_t i = 0; !ret && i < b.done && i < count; i++) {
+		ops[i].result = raw[i].result;
+		memcpy(ops[i].iv, raw[i].iv, sizeof(ops[i].iv));
+		if (ops[i].type != SKS_BATCH_VERIFY)
+			ops[i].out_len = raw[i].out_len;
+	}
+	free(raw);
+	if (ret)
 		return -1;
 	if (done)
 		*done = b.done;

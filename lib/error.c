@@ -16,7 +16,7 @@ void sks_set_result(uint32_t ckr)
 	last_result = ckr;
 }
 
-int sks_fail(int err, uint32_t ckr)
+int sks_lib_fail(int err, uint32_t ckr)
 {
 	last_result = ckr;
 	errno = err;

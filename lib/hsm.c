@@ -22,16 +22,17 @@ SKS_API struct sks_hsm *sks_hsm_open(const char *path)
 
 	hsm = calloc(1, sizeof(*hsm));
 	if (!hsm) {
-		sks_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
+		sks_lib_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
 		return NULL;
 	}
 	hsm->fd = open(path ? path : SKS_CONTROL_DEVICE, O_RDWR | O_CLOEXEC);
 	if (hsm->fd < 0) {
 		err = errno;
 		free(hsm);
-		sks_fail(err, err == ENOENT ? SKS_CKR_TOKEN_NOT_PRESENT :
-			      err == EACCES || err == EPERM ?
-			      SKS_CKR_USER_NOT_LOGGED_IN : SKS_CKR_DEVICE_ERROR);
+		sks_lib_fail(err,
+			     err == ENOENT ? SKS_CKR_TOKEN_NOT_PRESENT :
+			     err == EACCES || err == EPERM ?
+			     SKS_CKR_USER_NOT_LOGGED_IN : SKS_CKR_DEVICE_ERROR);
 		return NULL;
 	}
 	sks_set_result(SKS_CKR_OK);
@@ -73,22 +74,25 @@ SKS_API int sks_hsm_get_firmware(struct sks_hsm *hsm, char *buf, size_t size)
 	size_t len;
 
 	if (!buf || !size)
-		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		return sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 	if (hsm_info(hsm, &info))
 		return -1;
 	len = strnlen((const char *)info.firmware, sizeof(info.firmware));
 	if (len >= size)
-		return sks_fail(EOVERFLOW, SKS_CKR_BUFFER_TOO_SMALL);
+		return sks_lib_fail(EOVERFLOW, SKS_CKR_BUFFER_TOO_SMALL);
 	memcpy(buf, info.firmware, len);
 	buf[len] = '\0';
 	return 0;
 }
 
-/* Create a slot: at number @want, or the lowest free one (SKS_SLOT_ANY). */
+/* create_slot()'s @want for "the lowest free slot number". */
+#define LOWEST_FREE_SLOT	UINT32_MAX
+
+/* Create a slot: at number @want, or the lowest free one (LOWEST_FREE_SLOT). */
 static int create_slot(struct sks_hsm *hsm, struct sks_slot_create *c,
 		       unsigned int want, unsigned int *slot)
 {
-	if (want != SKS_SLOT_ANY) {
+	if (want != LOWEST_FREE_SLOT) {
 		c->flags |= SKS_SLOT_CREATE_AT;
 		c->slot = want;
 	}
@@ -106,7 +110,7 @@ static int create_partition(struct sks_hsm *hsm, unsigned int want,
 	struct sks_slot_create c;
 
 	if (type != SKS_SLOT_V0 && type != SKS_SLOT_V1)
-		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		return sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 	memset(&c, 0, sizeof(c));
 	c.type = type;
 	c.capacity = capacity;
@@ -120,7 +124,7 @@ static int create_backup(struct sks_hsm *hsm, unsigned int want,
 	struct sks_slot_create c;
 
 	if (!so_secret || (firmware && strlen(firmware) >= SKS_FW_VERSION_LEN))
-		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		return sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 	memset(&c, 0, sizeof(c));
 	c.type = SKS_SLOT_BACKUP;
 	if (firmware)
@@ -133,28 +137,28 @@ static int create_backup(struct sks_hsm *hsm, unsigned int want,
 SKS_API int sks_hsm_create_partition(struct sks_hsm *hsm, unsigned int type,
 				     uint64_t capacity, unsigned int *slot)
 {
-	return create_partition(hsm, SKS_SLOT_ANY, type, capacity, slot);
+	return create_partition(hsm, LOWEST_FREE_SLOT, type, capacity, slot);
 }
 
 SKS_API int sks_hsm_create_partition_at(struct sks_hsm *hsm, unsigned int slot,
 					unsigned int type, uint64_t capacity)
 {
-	if (slot == SKS_SLOT_ANY)
-		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+	if (slot == LOWEST_FREE_SLOT)
+		return sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 	return create_partition(hsm, slot, type, capacity, NULL);
 }
 
 SKS_API int sks_hsm_create_backup(struct sks_hsm *hsm, const char *firmware,
 				  const char *so_secret, unsigned int *slot)
 {
-	return create_backup(hsm, SKS_SLOT_ANY, firmware, so_secret, slot);
+	return create_backup(hsm, LOWEST_FREE_SLOT, firmware, so_secret, slot);
 }
 
 SKS_API int sks_hsm_create_backup_at(struct sks_hsm *hsm, unsigned int slot,
 				     const char *firmware, const char *so_secret)
 {
-	if (slot == SKS_SLOT_ANY)
-		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+	if (slot == LOWEST_FREE_SLOT)
+		return sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 	return create_backup(hsm, slot, firmware, so_secret, NULL);
 }
 

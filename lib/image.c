@@ -21,15 +21,15 @@ static int image_secret_ok(const char *s)
 	return n >= 1 && n <= SKS_PIN_MAX;
 }
 
-SKS_API void *sks_image_save(struct sks_session *backup,
-			     const char *so_secret, size_t *len)
+SKS_API void *sks_backup_save_image(struct sks_session *backup,
+				    const char *so_secret, size_t *len)
 {
 	struct sks_image_save req;
 	void *buf = NULL;
 	uint32_t room = 0;
 
 	if (!image_secret_ok(so_secret) || !len) {
-		sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 		return NULL;
 	}
 	/* Size query, then the image; again if archives appeared. */
@@ -51,7 +51,7 @@ SKS_API void *sks_image_save(struct sks_session *backup,
 		/* Zeroed: memcheck cannot see the driver fill it. */
 		buf = calloc(1, room ? room : 1);
 		if (!buf) {
-			sks_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
+			sks_lib_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
 			return NULL;
 		}
 	}
@@ -101,9 +101,9 @@ SKS_API int sks_image_write_file(const char *path, const void *image,
 	char *tmp;
 
 	if (!path || !*path || (!image && len))
-		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		return sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 	if (asprintf(&tmp, "%s.tmpXXXXXX", path) < 0)
-		return sks_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
+		return sks_lib_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
 		goto fail;
@@ -119,7 +119,7 @@ SKS_API int sks_image_write_file(const char *path, const void *image,
 		goto fail;
 	free(tmp);
 	if (sync_dir_of(path))
-		return sks_fail(errno, SKS_CKR_DEVICE_ERROR);
+		return sks_lib_fail(errno, SKS_CKR_DEVICE_ERROR);
 	sks_set_result(SKS_CKR_OK);
 	return 0;
 fail:
@@ -129,19 +129,19 @@ fail:
 	if (created)
 		unlink(tmp);
 	free(tmp);
-	return sks_fail(err, SKS_CKR_DEVICE_ERROR);
+	return sks_lib_fail(err, SKS_CKR_DEVICE_ERROR);
 }
 
-SKS_API int sks_image_save_file(struct sks_session *backup,
-				const char *so_secret, const char *path)
+SKS_API int sks_backup_save_image_file(struct sks_session *backup,
+				       const char *so_secret, const char *path)
 {
 	size_t len;
 	void *image;
 	int ret;
 
 	if (!path || !*path)
-		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
-	image = sks_image_save(backup, so_secret, &len);
+		return sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+	image = sks_backup_save_image(backup, so_secret, &len);
 	if (!image)
 		return -1;
 	ret = sks_image_write_file(path, image, len);
@@ -156,9 +156,9 @@ SKS_API int sks_hsm_load_image(struct sks_hsm *hsm, const void *image,
 	struct sks_image_load req;
 
 	if (!image_secret_ok(so_secret) || !image || len > SKS_IMAGE_MAX_SIZE)
-		return sks_fail(len > SKS_IMAGE_MAX_SIZE ? EMSGSIZE : EINVAL,
-				len > SKS_IMAGE_MAX_SIZE ?
-				SKS_CKR_DATA_LEN_RANGE : SKS_CKR_ARGUMENTS_BAD);
+		return len > SKS_IMAGE_MAX_SIZE ?
+		       sks_lib_fail(EMSGSIZE, SKS_CKR_DATA_LEN_RANGE) :
+		       sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 	memset(&req, 0, sizeof(req));
 	req.image = (uintptr_t)image;
 	req.image_len = len;
@@ -183,16 +183,17 @@ SKS_API int sks_hsm_load_image_file(struct sks_hsm *hsm, const char *path,
 	int fd, err, ret;
 
 	if (!path)
-		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		return sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return sks_fail(errno, errno == ENOENT ?
-				SKS_CKR_ARGUMENTS_BAD : SKS_CKR_DEVICE_ERROR);
+		return sks_lib_fail(errno, errno == ENOENT ?
+				    SKS_CKR_ARGUMENTS_BAD :
+				    SKS_CKR_DEVICE_ERROR);
 	/* One byte more than an image may have: a larger file is refused. */
 	buf = malloc(SKS_IMAGE_MAX_SIZE + 1);
 	if (!buf) {
 		close(fd);
-		return sks_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
+		return sks_lib_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
 	}
 	while (len <= SKS_IMAGE_MAX_SIZE) {
 		n = read(fd, buf + len, SKS_IMAGE_MAX_SIZE + 1 - len);
@@ -202,7 +203,7 @@ SKS_API int sks_hsm_load_image_file(struct sks_hsm *hsm, const char *path,
 			err = errno;
 			close(fd);
 			free(buf);
-			return sks_fail(err, SKS_CKR_DEVICE_ERROR);
+			return sks_lib_fail(err, SKS_CKR_DEVICE_ERROR);
 		}
 		if (!n)
 			break;
@@ -211,7 +212,7 @@ SKS_API int sks_hsm_load_image_file(struct sks_hsm *hsm, const char *path,
 	close(fd);
 	if (len > SKS_IMAGE_MAX_SIZE) {
 		free(buf);
-		return sks_fail(EMSGSIZE, SKS_CKR_DATA_LEN_RANGE);
+		return sks_lib_fail(EMSGSIZE, SKS_CKR_DATA_LEN_RANGE);
 	}
 	ret = sks_hsm_load_image(hsm, buf, len, so_secret, slot, serial);
 	free(buf);

@@ -8,22 +8,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <linux/sks_format.h>
+
 #include "sks.h"
 
 #define SKS_API __attribute__((visibility("default")))
 
-/* Blob format (docs/blob-format.md): fixed header, payload, GCM tag. */
-#define SKS_BLOB_MAGIC_STR	"SKSB"
-#define SKS_BLOB_VERSION_1	1
-#define SKS_BLOB_VERSION_2	2	/* same header; key id in the records */
-#define SKS_BLOB_HEADER_LEN	80
-#define SKS_BLOB_OVERHEAD	(SKS_BLOB_HEADER_LEN + SKS_GCM_TAG_LEN)
-#define SKS_BLOB_OFF_VERSION	4
-#define SKS_BLOB_OFF_HDR_LEN	6
-#define SKS_BLOB_OFF_FLAGS	8
-#define SKS_BLOB_OFF_COUNT	12
-#define SKS_BLOB_OFF_PAYLOAD	16
-#define SKS_BLOB_OFF_FP		20
+/*
+ * The blob layout (docs/blob-format.md) and the little-endian helpers are
+ * the driver's: <linux/sks_format.h>. A blob is its fixed header, the
+ * sealed payload and the GCM tag; this is the part that does not depend
+ * on the objects in it.
+ */
+#define SKS_BLOB_OVERHEAD	(SKS_BLOB_HDR_LEN + SKS_BLOB_TAG_LEN)
 
 struct sks_session {
 	int fd;
@@ -33,7 +30,7 @@ struct sks_session {
 void sks_set_result(uint32_t ckr);
 
 /* Fail with @err and the matching result @ckr: returns -1. */
-int sks_fail(int err, uint32_t ckr);
+int sks_lib_fail(int err, uint32_t ckr);
 
 /*
  * Issue an sks ioctl whose argument starts with "__u32 flags; __u32 result;".
@@ -55,21 +52,7 @@ size_t sks_blob_plan(const size_t *blob_len, size_t n, size_t overhead,
 		     size_t max_len, size_t max_count, size_t *groups,
 		     size_t *too_big);
 
-static inline uint32_t sks_get_le32(const uint8_t *p)
-{
-	return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-static inline uint16_t sks_get_le16(const uint8_t *p)
-{
-	return p[0] | (uint16_t)(p[1] << 8);
-}
-
 /* Wipe secrets (not optimised away). */
 void sks_wipe(void *p, size_t len);
-
-/* Slot number meaning "the lowest free one" when creating a slot. */
-#define SKS_SLOT_ANY	0xffffffffU
 
 #endif /* __LIBSKS_INTERNAL_H__ */

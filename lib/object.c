@@ -16,7 +16,7 @@ SKS_API int sks_object_generate(struct sks_session *session, uint32_t mechanism,
 	struct sks_generate_key g;
 
 	if (!attrs)
-		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		return sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 	memset(&g, 0, sizeof(g));
 	g.mechanism = mechanism;
 	g.attrs = attrs->raw;
@@ -35,7 +35,7 @@ SKS_API int sks_object_create(struct sks_session *session,
 	struct sks_create_object c;
 
 	if (!attrs || len > SKS_MAX_DATA_SIZE || (len && !value))
-		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		return sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 	memset(&c, 0, sizeof(c));
 	c.attrs = attrs->raw;
 	c.attrs.usage_count = 0;
@@ -89,14 +89,14 @@ SKS_API void *sks_object_get_value(struct sks_session *session,
 		/* Zeroed: memcheck cannot see the driver fill it. */
 		buf = calloc(1, room);
 		if (!buf) {
-			sks_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
+			sks_lib_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
 			return NULL;
 		}
 	}
 	if (!buf) {
 		buf = malloc(1);
 		if (!buf) {
-			sks_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
+			sks_lib_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
 			return NULL;
 		}
 	}
@@ -114,7 +114,7 @@ SKS_API uint32_t *sks_object_find(struct sks_session *session,
 	uint32_t room = 0;
 
 	if ((match && !tmpl) || (match & ~SKS_FIND_ALL)) {
-		sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 		return NULL;
 	}
 	for (;;) {
@@ -137,14 +137,14 @@ SKS_API uint32_t *sks_object_find(struct sks_session *session,
 		room = f.count + 16;
 		handles = calloc(room, sizeof(*handles));
 		if (!handles) {
-			sks_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
+			sks_lib_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
 			return NULL;
 		}
 	}
 	if (!handles) {
 		handles = calloc(1, sizeof(*handles));
 		if (!handles) {
-			sks_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
+			sks_lib_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
 			return NULL;
 		}
 	}

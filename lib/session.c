@@ -37,20 +37,21 @@ SKS_API struct sks_session *sks_session_open_path(const char *path)
 	int err;
 
 	if (!path) {
-		sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 		return NULL;
 	}
 	s = calloc(1, sizeof(*s));
 	if (!s) {
-		sks_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
+		sks_lib_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
 		return NULL;
 	}
 	s->fd = open(path, O_RDWR | O_CLOEXEC);
 	if (s->fd < 0) {
 		err = errno;
 		free(s);
-		sks_fail(err, err == ENOENT || err == ENXIO || err == ENODEV ?
-			      SKS_CKR_TOKEN_NOT_PRESENT : SKS_CKR_DEVICE_ERROR);
+		sks_lib_fail(err,
+			     err == ENOENT || err == ENXIO || err == ENODEV ?
+			     SKS_CKR_TOKEN_NOT_PRESENT : SKS_CKR_DEVICE_ERROR);
 		return NULL;
 	}
 	sks_set_result(SKS_CKR_OK);
@@ -96,7 +97,7 @@ SKS_API struct sks_session_desc *sks_session_get_desc(struct sks_session *sessio
 		return NULL;
 	d = calloc(1, sizeof(*d));
 	if (!d) {
-		sks_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
+		sks_lib_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
 		return NULL;
 	}
 	d->slot = info.slot;
@@ -230,7 +231,7 @@ SKS_API int sks_session_init_partition(struct sks_session *session,
 	if (!pin_ok(so_pin) || !domain ||
 	    strnlen(domain, SKS_DOMAIN_MAX + 1) > SKS_DOMAIN_MAX ||
 	    (label && strlen(label) > SKS_LABEL_LEN))
-		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		return sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 	memset(&p, 0, sizeof(p));
 	p.so_pin = (uintptr_t)so_pin;
 	p.so_pin_len = strlen(so_pin);
@@ -247,7 +248,7 @@ SKS_API int sks_session_login(struct sks_session *session, uint32_t role,
 	struct sks_login l;
 
 	if (!pin_ok(pin))
-		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		return sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 	memset(&l, 0, sizeof(l));
 	l.role = role;
 	l.pin = (uintptr_t)pin;
@@ -269,7 +270,7 @@ SKS_API int sks_session_init_role(struct sks_session *session, uint32_t role,
 	struct sks_init_role r;
 
 	if (!pin_ok(pin))
-		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		return sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 	memset(&r, 0, sizeof(r));
 	r.role = role;
 	r.pin = (uintptr_t)pin;
@@ -283,7 +284,7 @@ SKS_API int sks_session_change_pin(struct sks_session *session, uint32_t role,
 	struct sks_change_pin c;
 
 	if (!pin_ok(old_pin) || !pin_ok(new_pin))
-		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		return sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 	memset(&c, 0, sizeof(c));
 	c.role = role;
 	c.old_pin = (uintptr_t)old_pin;
@@ -299,7 +300,7 @@ SKS_API int sks_session_smk_rollover(struct sks_session *session,
 	struct sks_simple s;
 
 	if (flags != SKS_ROLLOVER_START && flags != SKS_ROLLOVER_END)
-		return sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		return sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 	memset(&s, 0, sizeof(s));
 	s.flags = flags;
 	return sks_do_ioctl(session->fd, SKS_IOC_SMK_ROLLOVER, &s);

@@ -5,12 +5,13 @@
  * Objects
  *   struct sks_hsm          the HSM's control device (/dev/sks-control)
  *   struct sks_slot_info    one slot as listed by the control device
+ *   struct sks_slots        the slots of the HSM
  *   struct sks_session      an open session on a slot (/dev/sksN)
  *   struct sks_session_desc a snapshot of a session's slot and login state
  *   struct sks_attrs        object attributes (template or read back)
  *   struct sks_blob_set     an ordered set of SKS blobs (one extracted group)
  *   struct sks_archive_info one archive partition of a Backup HSM
- *   struct sks_archive_list_info  the archives of a Backup HSM
+ *   struct sks_archives     the archives of a Backup HSM
  *
  * Backup HSM images are plain byte buffers (malloc) or files.
  *
@@ -39,8 +40,8 @@
  *   - Success: *len is the number of bytes written.
  *   - Any other failure: *len is 0.
  *   Functions that return variable-size output in memory they allocate
- *   (sks_object_get_value(), sks_object_find(), sks_image_save(), the
- *   lists) size it themselves; sks_hsm_get_firmware() fills a string of
+ *   (sks_object_get_value(), sks_object_find(), sks_backup_save_image(),
+ *   the lists) size it themselves; sks_hsm_get_firmware() fills a string of
  *   at most SKS_FW_VERSION_LEN bytes and fails with EOVERFLOW
  *   (SKS_CKR_BUFFER_TOO_SMALL) in less room.
  *
@@ -70,13 +71,13 @@ extern "C" {
 
 struct sks_hsm;
 struct sks_slot_info;
-struct sks_slot_list_info;
+struct sks_slots;
 struct sks_session;
 struct sks_session_desc;
 struct sks_attrs;
 struct sks_blob_set;
 struct sks_archive_info;
-struct sks_archive_list_info;
+struct sks_archives;
 
 /* ---------------------------------------------------------------------- */
 /* Result codes and version                                               */
@@ -232,33 +233,33 @@ int sks_hsm_delete_slot(struct sks_hsm *hsm, unsigned int slot);
  * sks_hsm_list_slots() - list the slots, lowest number first.
  * @hsm: HSM handle.
  *
- * Return: a new list, to be released with sks_slot_list_free(), or NULL.
+ * Return: a new list, to be released with sks_slots_free(), or NULL.
  */
-struct sks_slot_list_info *sks_hsm_list_slots(struct sks_hsm *hsm);
+struct sks_slots *sks_hsm_list_slots(struct sks_hsm *hsm);
 
 /**
- * sks_slot_list_free() - free a slot list and the entries it owns.
+ * sks_slots_free() - free a slot list and the entries it owns.
  * @list: list from sks_hsm_list_slots(), or NULL.
  */
-void sks_slot_list_free(struct sks_slot_list_info *list);
+void sks_slots_free(struct sks_slots *list);
 
 /**
- * sks_slot_list_get_count() - number of slots in a list.
+ * sks_slots_get_count() - number of slots in a list.
  * @list: slot list.
  *
  * Return: the count.
  */
-size_t sks_slot_list_get_count(const struct sks_slot_list_info *list);
+size_t sks_slots_get_count(const struct sks_slots *list);
 
 /**
- * sks_slot_list_get_slot() - one slot of a list.
+ * sks_slots_get_slot() - one slot of a list.
  * @list: slot list.
  * @index: 0..count-1.
  *
  * Return: the entry, owned by @list, or NULL if @index is out of range.
  */
 const struct sks_slot_info *
-sks_slot_list_get_slot(const struct sks_slot_list_info *list, size_t index);
+sks_slots_get_slot(const struct sks_slots *list, size_t index);
 
 /** sks_slot_info_get_number() - slot number N of /dev/sksN. @info: entry. */
 unsigned int sks_slot_info_get_number(const struct sks_slot_info *info);
@@ -782,27 +783,63 @@ int sks_crypto_verify(struct sks_session *session, uint32_t key,
 		      const void *mac, size_t mac_len);
 
 /**
+ * struct sks_crypto_op - one operation of sks_crypto_batch(). Fill @type,
+ * @key, @mechanism, the pointers and lengths (and @iv for a decryption)
+ * and leave the rest zero; each operation behaves as the single ioctl of
+ * its type (SKS_IOC_ENCRYPT, ...) would.
+ * @type: SKS_BATCH_ENCRYPT, SKS_BATCH_DECRYPT, SKS_BATCH_SIGN or
+ *	SKS_BATCH_VERIFY.
+ * @key: key handle.
+ * @mechanism: SKS_CKM_AES_GCM for encrypt and decrypt; SKS_CKM_SHA256_HMAC,
+ *	SKS_CKM_SHA384_HMAC or SKS_CKM_SHA512_HMAC for sign and verify.
+ * @iv: encrypt: out: the SKS_GCM_IV_LEN byte nonce the device chose;
+ *	decrypt: the nonce; sign and verify: zero.
+ * @aad: encrypt and decrypt: additional authenticated data (may be NULL
+ *	if @aad_len is 0); sign and verify: NULL.
+ * @aad_len: its length; sign and verify: 0.
+ * @in: plaintext, ciphertext followed by the tag, or message.
+ * @in_len: its length.
+ * @out: encrypt, decrypt and sign: the output buffer, NULL to query the
+ *	length; verify: the MAC to check.
+ * @out_len: encrypt, decrypt and sign: in: room at @out; out: bytes
+ *	written, or needed (size query: SKS_CKR_OK; too little room:
+ *	SKS_CKR_BUFFER_TOO_SMALL). Verify: the length of the MAC at @out.
+ * @result: out: the operation's SKS_CKR_* code. Operations that did not
+ *	run (after a failure with SKS_BATCH_STOP_ON_ERROR) keep their
+ *	@result, @iv and @out_len as they were.
+ */
+struct sks_crypto_op {
+	uint32_t type;
+	uint32_t key;
+	uint32_t mechanism;
+	uint8_t iv[SKS_GCM_IV_LEN];
+	const void *aad;
+	size_t aad_len;
+	const void *in;
+	size_t in_len;
+	void *out;
+	size_t out_len;
+	uint32_t result;
+};
+
+/**
  * sks_crypto_batch() - run many encrypt, decrypt, sign and verify
  * operations in one call (SKS_IOC_BATCH).
  * @session: session, logged in as CO or CU.
- * @ops: @count descriptors (struct sks_batch_op in <linux/sks.h>): fill
- *	@op, @handle, @mechanism, the pointers and lengths (and @iv for a
- *	decryption), leave everything else zero. Each gets its own @result
- *	(an SKS_CKR_* code), and @iv and @out_len as the single ioctl would
- *	return them: an @out of 0 is a size query (SKS_CKR_OK and the
- *	needed length), too little room gives SKS_CKR_BUFFER_TOO_SMALL and
- *	the needed length.
+ * @ops: @count operations; each gets its own @result, and @iv and
+ *	@out_len as the single call would return them.
  * @count: 1..SKS_BATCH_MAX_OPS; the inputs (in_len + aad_len) add up to
  *	at most SKS_BATCH_MAX_BYTES.
  * @flags: 0, or SKS_BATCH_STOP_ON_ERROR to stop after the first failed
  *	operation.
- * @done: out, may be NULL: operations run.
+ * @done: out, may be NULL: operations run (the first @done of @ops).
  *
  * Return: the number of operations that failed (0: all succeeded; see
  * each @result), or -1 if the batch was refused as a whole and nothing
- * ran (sks_last_result() says why).
+ * ran (sks_last_result() says why: CKR_ARGUMENTS_BAD also for a length
+ * above 4 GiB, CKR_HOST_MEMORY).
  */
-int sks_crypto_batch(struct sks_session *session, struct sks_batch_op *ops,
+int sks_crypto_batch(struct sks_session *session, struct sks_crypto_op *ops,
 		     size_t count, uint32_t flags, size_t *done);
 
 /* ---------------------------------------------------------------------- */
@@ -948,7 +985,7 @@ uint32_t *sks_blob_insert(struct sks_session *session,
 /* ---------------------------------------------------------------------- */
 
 /**
- * sks_archive_backup() - back up the session's partition to a Backup HSM.
+ * sks_session_backup() - back up the session's partition to a Backup HSM.
  * @session: session on the partition, logged in as Crypto Officer.
  * @backup_slot: slot number of the Backup HSM.
  * @so_secret: the Backup HSM's SO secret.
@@ -963,13 +1000,13 @@ uint32_t *sks_blob_insert(struct sks_session *session,
  *
  * Return: 0 or -1.
  */
-int sks_archive_backup(struct sks_session *session, unsigned int backup_slot,
+int sks_session_backup(struct sks_session *session, unsigned int backup_slot,
 		       const char *so_secret, const char *user_secret,
 		       const char *name, uint32_t flags, char *name_out,
 		       size_t name_out_len);
 
 /**
- * sks_archive_restore() - restore an archive onto the session's partition.
+ * sks_session_restore() - restore an archive onto the session's partition.
  * @session: session on the partition, logged in as Crypto Officer.
  * @backup_slot: slot number of the Backup HSM.
  * @user_secret: the archive's user secret.
@@ -982,13 +1019,13 @@ int sks_archive_backup(struct sks_session *session, unsigned int backup_slot,
  *
  * Return: 0 or -1.
  */
-int sks_archive_restore(struct sks_session *session, unsigned int backup_slot,
+int sks_session_restore(struct sks_session *session, unsigned int backup_slot,
 			const char *user_secret, const char *name,
 			uint32_t *status, uint32_t *objects);
 
 /**
- * sks_archive_backup_objects() - back up chosen objects of a V0 partition
- * (or, like sks_archive_backup(), a V1 partition's SMK) to a Backup HSM.
+ * sks_session_backup_objects() - back up chosen objects of a V0 partition
+ * (or, like sks_session_backup(), a V1 partition's SMK) to a Backup HSM.
  * @session: session on the partition, logged in as Crypto Officer.
  * @backup_slot: slot number of the Backup HSM.
  * @so_secret: the Backup HSM's SO secret.
@@ -1010,7 +1047,7 @@ int sks_archive_restore(struct sks_session *session, unsigned int backup_slot,
  *
  * Return: 0 or -1.
  */
-int sks_archive_backup_objects(struct sks_session *session,
+int sks_session_backup_objects(struct sks_session *session,
 			       unsigned int backup_slot, const char *so_secret,
 			       const char *user_secret, const char *name,
 			       uint32_t flags, const uint32_t *handles,
@@ -1018,45 +1055,45 @@ int sks_archive_backup_objects(struct sks_session *session,
 			       size_t name_out_len, uint32_t *objects);
 
 /**
- * sks_archive_list() - list the archives of a Backup HSM, oldest first.
+ * sks_backup_list_archives() - list the archives of a Backup HSM, oldest
+ * first.
  * @backup: session on the Backup HSM slot (no login: the SO secret
  *	authenticates each call).
  * @so_secret: the Backup HSM's SO secret.
  *
- * Return: a new list, to be released with sks_archive_list_free(), or NULL
+ * Return: a new list, to be released with sks_archives_free(), or NULL
  * (CKR_PIN_INCORRECT for a wrong secret, CKR_FUNCTION_NOT_SUPPORTED if
  * @backup is not on a Backup HSM).
  */
-struct sks_archive_list_info *sks_archive_list(struct sks_session *backup,
-					       const char *so_secret);
+struct sks_archives *sks_backup_list_archives(struct sks_session *backup,
+					      const char *so_secret);
 
 /**
- * sks_archive_list_free() - free an archive list and the entries it owns.
- * @list: list from sks_archive_list(), or NULL.
+ * sks_archives_free() - free an archive list and the entries it owns.
+ * @list: list from sks_backup_list_archives(), or NULL.
  */
-void sks_archive_list_free(struct sks_archive_list_info *list);
+void sks_archives_free(struct sks_archives *list);
 
 /**
- * sks_archive_list_get_count() - number of archives in a list.
+ * sks_archives_get_count() - number of archives in a list.
  * @list: archive list.
  *
  * Return: the count.
  */
-size_t sks_archive_list_get_count(const struct sks_archive_list_info *list);
+size_t sks_archives_get_count(const struct sks_archives *list);
 
 /**
- * sks_archive_list_get_archive() - one archive of a list.
+ * sks_archives_get_archive() - one archive of a list.
  * @list: archive list.
  * @index: 0..count-1.
  *
  * Return: the entry, owned by @list, or NULL if @index is out of range.
  */
 const struct sks_archive_info *
-sks_archive_list_get_archive(const struct sks_archive_list_info *list,
-			     size_t index);
+sks_archives_get_archive(const struct sks_archives *list, size_t index);
 
 /**
- * sks_archive_show() - describe one archive of a Backup HSM.
+ * sks_backup_get_archive_info() - describe one archive of a Backup HSM.
  * @backup: session on the Backup HSM slot.
  * @so_secret: the Backup HSM's SO secret.
  * @name: archive name.
@@ -1064,27 +1101,28 @@ sks_archive_list_get_archive(const struct sks_archive_list_info *list,
  * Return: a new description, to be released with sks_archive_info_free(),
  * or NULL (CKR_TOKEN_NOT_RECOGNIZED if there is no such archive).
  */
-struct sks_archive_info *sks_archive_show(struct sks_session *backup,
-					  const char *so_secret,
-					  const char *name);
+struct sks_archive_info *
+sks_backup_get_archive_info(struct sks_session *backup, const char *so_secret,
+			    const char *name);
 
 /**
- * sks_archive_info_free() - free a description from sks_archive_show().
+ * sks_archive_info_free() - free a description from
+ * sks_backup_get_archive_info().
  * @info: description, or NULL. (Entries of a list belong to the list.)
  */
 void sks_archive_info_free(struct sks_archive_info *info);
 
 /**
- * sks_archive_delete() - delete an archive of a Backup HSM (its SMK and
- * objects are wiped).
+ * sks_backup_delete_archive() - delete an archive of a Backup HSM (its SMK
+ * and objects are wiped).
  * @backup: session on the Backup HSM slot.
  * @so_secret: the Backup HSM's SO secret.
  * @name: archive name.
  *
  * Return: 0 or -1 (CKR_TOKEN_NOT_RECOGNIZED if there is no such archive).
  */
-int sks_archive_delete(struct sks_session *backup, const char *so_secret,
-		       const char *name);
+int sks_backup_delete_archive(struct sks_session *backup,
+			      const char *so_secret, const char *name);
 
 /**
  * sks_archive_info_get_name() - archive name.
@@ -1145,7 +1183,8 @@ sks_archive_info_get_lockout_secs(const struct sks_archive_info *info);
 /* ---------------------------------------------------------------------- */
 
 /**
- * sks_image_save() - seal a Backup HSM's whole contents into an image.
+ * sks_backup_save_image() - seal a Backup HSM's whole contents into an
+ * image.
  * @backup: session on the Backup HSM slot.
  * @so_secret: the Backup HSM's SO secret (the image key derives from it).
  * @len: out: image length.
@@ -1153,8 +1192,8 @@ sks_archive_info_get_lockout_secs(const struct sks_archive_info *info);
  * Return: a new buffer (malloc) holding the image, that the caller frees
  * with free(), or NULL (CKR_PIN_INCORRECT for a wrong secret).
  */
-void *sks_image_save(struct sks_session *backup, const char *so_secret,
-		     size_t *len);
+void *sks_backup_save_image(struct sks_session *backup, const char *so_secret,
+			    size_t *len);
 
 /**
  * sks_image_write_file() - write bytes to a file atomically.
@@ -1172,15 +1211,16 @@ void *sks_image_save(struct sks_session *backup, const char *so_secret,
 int sks_image_write_file(const char *path, const void *image, size_t len);
 
 /**
- * sks_image_save_file() - sks_image_save() then sks_image_write_file().
+ * sks_backup_save_image_file() - sks_backup_save_image() then
+ * sks_image_write_file().
  * @backup: session on the Backup HSM slot.
  * @so_secret: the Backup HSM's SO secret.
  * @path: image file to create or replace atomically.
  *
  * Return: 0 or -1 (nothing is written if the image cannot be made).
  */
-int sks_image_save_file(struct sks_session *backup, const char *so_secret,
-			const char *path);
+int sks_backup_save_image_file(struct sks_session *backup,
+			       const char *so_secret, const char *path);
 
 /**
  * sks_hsm_load_image() - create a Backup HSM slot from an image

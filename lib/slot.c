@@ -21,14 +21,14 @@ struct sks_slot_info {
 	uint64_t used;
 };
 
-struct sks_slot_list_info {
+struct sks_slots {
 	size_t count;
 	struct sks_slot_info *slots;
 };
 
-SKS_API struct sks_slot_list_info *sks_hsm_list_slots(struct sks_hsm *hsm)
+SKS_API struct sks_slots *sks_hsm_list_slots(struct sks_hsm *hsm)
 {
-	struct sks_slot_list_info *list = NULL;
+	struct sks_slots *list = NULL;
 	struct sks_slot_entry *entries = NULL;
 	struct sks_slot_list req;
 	int fd = sks_hsm_get_fd(hsm);
@@ -50,7 +50,7 @@ SKS_API struct sks_slot_list_info *sks_hsm_list_slots(struct sks_hsm *hsm)
 		room = req.count + 4;
 		entries = calloc(room, sizeof(*entries));
 		if (!entries) {
-			sks_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
+			sks_lib_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
 			return NULL;
 		}
 	}
@@ -81,14 +81,14 @@ SKS_API struct sks_slot_list_info *sks_hsm_list_slots(struct sks_hsm *hsm)
 	return list;
 
 nomem:
-	sks_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
+	sks_lib_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
 fail:
-	sks_slot_list_free(list);
+	sks_slots_free(list);
 	free(entries);
 	return NULL;
 }
 
-SKS_API void sks_slot_list_free(struct sks_slot_list_info *list)
+SKS_API void sks_slots_free(struct sks_slots *list)
 {
 	if (!list)
 		return;
@@ -96,16 +96,16 @@ SKS_API void sks_slot_list_free(struct sks_slot_list_info *list)
 	free(list);
 }
 
-SKS_API size_t sks_slot_list_get_count(const struct sks_slot_list_info *list)
+SKS_API size_t sks_slots_get_count(const struct sks_slots *list)
 {
 	return list->count;
 }
 
 SKS_API const struct sks_slot_info *
-sks_slot_list_get_slot(const struct sks_slot_list_info *list, size_t index)
+sks_slots_get_slot(const struct sks_slots *list, size_t index)
 {
 	if (index >= list->count) {
-		sks_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+		sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 		return NULL;
 	}
 	return &list->slots[index];

@@ -43,13 +43,13 @@ FIXTURE_TEARDOWN(v1)
 
 TEST_F(v1, slot_is_listed_and_described)
 {
-	struct sks_slot_list_info *list = sks_hsm_list_slots(self->hsm);
+	struct sks_slots *list = sks_hsm_list_slots(self->hsm);
 	struct sks_session_desc *d;
 	int found = 0;
 
 	ASSERT_NE(NULL, list);
-	for (size_t i = 0; i < sks_slot_list_get_count(list); i++) {
-		const struct sks_slot_info *e = sks_slot_list_get_slot(list, i);
+	for (size_t i = 0; i < sks_slots_get_count(list); i++) {
+		const struct sks_slot_info *e = sks_slots_get_slot(list, i);
 
 		if (sks_slot_info_get_number(e) == self->slot) {
 			found = 1;
@@ -58,7 +58,7 @@ TEST_F(v1, slot_is_listed_and_described)
 		}
 	}
 	EXPECT_EQ(1, found);
-	sks_slot_list_free(list);
+	sks_slots_free(list);
 
 	d = sks_session_get_desc(self->s);
 	ASSERT_NE(NULL, d);
@@ -409,6 +409,112 @@ TEST_F(v1, failure_counters_are_reported)
 	EXPECT_EQ(2, sks_session_desc_get_co_failures(d));
 	sks_session_desc_free(d);
 	sks_session_close(s2);
+}
+
+#define UNTOUCHED	0xdeadbeefU	/* result of an operation not run */
+
+static void crypto_op(struct sks_crypto_op *op, uint32_t type, uint32_t key,
+		      const void *in, size_t len, void *out, size_t room)
+{
+	memset(op, 0, sizeof(*op));
+	op->type = type;
+	op->result = UNTOUCHED;
+	op->key = key;
+	op->mechanism = type == SKS_BATCH_ENCRYPT || type == SKS_BATCH_DECRYPT ?
+			SKS_CKM_AES_GCM : SKS_CKM_SHA256_HMAC;
+	op->in = in;
+	op->in_len = len;
+	op->out = out;
+	op->out_len = room;
+}
+
+/* sks_crypto_batch(): a result per operation, a count of failures. */
+TEST_F(v1, crypto_batch_reports_each_operation)
+{
+	uint32_t aes = make_key(self->s, SKS_CKK_AES, SKS_OBJ_ENCRYPT, 0);
+	uint32_t mac = make_key(self->s, SKS_CKK_GENERIC_SECRET, SKS_OBJ_SIGN, 0);
+	uint8_t msg[100], ct[2][100 + SKS_GCM_TAG_LEN], sig[64];
+	struct sks_crypto_op ops[3];
+	size_t done = 99;
+
+	ASSERT_NE(0, aes);
+	ASSERT_NE(0, mac);
+	memset(msg, 'a', sizeof(msg));
+	crypto_op(&ops[0], SKS_BATCH_ENCRYPT, aes, msg, 100, ct[0],
+		  sizeof(ct[0]));
+	crypto_op(&ops[1], SKS_BATCH_SIGN, mac, msg, 100, sig, sizeof(sig));
+	crypto_op(&ops[2], SKS_BATCH_ENCRYPT, 0x7fffff00, msg, 100, ct[1],
+		  sizeof(ct[1]));
+	EXPECT_EQ(1, sks_crypto_batch(self->s, ops, 3, 0, &done));
+	EXPECT_EQ(3, done);
+	EXPECT_EQ(SKS_CKR_OK, ops[0].result);
+	EXPECT_EQ(SKS_CKR_OK, ops[1].result);
+	EXPECT_EQ(SKS_CKR_KEY_HANDLE_INVALID, ops[2].result);
+	EXPECT_EQ(0, sks_crypto_batch(self->s, ops, 2, 0, NULL));
+	EXPECT_EQ(-1, sks_crypto_batch(self->s, ops, 0, 0, &done));
+	EXPECT_EQ(SKS_CKR_ARGUMENTS_BAD, sks_last_result());
+	EXPECT_EQ(-1, sks_crypto_batch(self->s, ops, 2, 1U << 5, &done));
+	EXPECT_EQ(SKS_CKR_ARGUMENTS_BAD, sks_last_result());
+	EXPECT_EQ(0, done);
+}
+
+/*
+ * What the library carries to the driver and back: the nonce and the
+ * length an operation returns, the MAC a verification reads, size
+ * queries, and operations not run left as they were.
+ */
+TEST_F(v1, crypto_batch_carries_nonces_lengths_and_macs)
+{
+	uint32_t aes = make_key(self->s, SKS_CKK_AES,
+				SKS_OBJ_ENCRYPT | SKS_OBJ_DECRYPT, 0);
+	uint32_t mac = make_key(self->s, SKS_CKK_GENERIC_SECRET,
+				SKS_OBJ_SIGN | SKS_OBJ_VERIFY, 0);
+	uint8_t msg[64], ct[64 + SKS_GCM_TAG_LEN], pt[64], sig[64];
+	struct sks_crypto_op ops[3];
+	size_t done;
+
+	ASSERT_NE(0, aes);
+	ASSERT_NE(0, mac);
+	memset(msg, 'm', sizeof(msg));
+	crypto_op(&ops[0], SKS_BATCH_ENCRYPT, aes, msg, 64, ct, sizeof(ct));
+	ops[0].aad = "aad";
+	ops[0].aad_len = 3;
+	crypto_op(&ops[1], SKS_BATCH_SIGN, mac, msg, 64, sig, sizeof(sig));
+	crypto_op(&ops[2], SKS_BATCH_SIGN, mac, msg, 64, NULL, 0);
+	ASSERT_EQ(0, sks_crypto_batch(self->s, ops, 3, 0, &done));
+	EXPECT_EQ(64 + SKS_GCM_TAG_LEN, ops[0].out_len);
+	EXPECT_EQ(32, ops[1].out_len);
+	EXPECT_EQ(SKS_CKR_OK, ops[2].result);	/* a size query */
+	EXPECT_EQ(32, ops[2].out_len);
+
+	/* The nonce the encryption chose decrypts; the MAC verifies. */
+	crypto_op(&ops[2], SKS_BATCH_DECRYPT, aes, ct, ops[0].out_len, pt,
+		  sizeof(pt));
+	memcpy(ops[2].iv, ops[0].iv, SKS_GCM_IV_LEN);
+	ops[2].aad = "aad";
+	ops[2].aad_len = 3;
+	crypto_op(&ops[1], SKS_BATCH_VERIFY, mac, msg, 64, sig, 32);
+	crypto_op(&ops[0], SKS_BATCH_VERIFY, mac, msg, 63, sig, 32);
+	EXPECT_EQ(1, sks_crypto_batch(self->s, ops, 3, 0, &done));
+	EXPECT_EQ(SKS_CKR_SIGNATURE_INVALID, ops[0].result);
+	EXPECT_EQ(SKS_CKR_OK, ops[1].result);
+	EXPECT_EQ(32, ops[1].out_len);
+	EXPECT_EQ(SKS_CKR_OK, ops[2].result);
+	EXPECT_EQ(64, ops[2].out_len);
+	EXPECT_EQ(0, memcmp(pt, msg, 64));
+
+	/* Stopped after the first failure: the rest keep their fields. */
+	ops[1].result = UNTOUCHED;
+	ops[2].result = UNTOUCHED;
+	ops[2].out_len = 7;
+	ops[2].out = NULL;
+	EXPECT_EQ(1, sks_crypto_batch(self->s, ops, 3, SKS_BATCH_STOP_ON_ERROR,
+				      &done));
+	EXPECT_EQ(1, done);
+	EXPECT_EQ(SKS_CKR_SIGNATURE_INVALID, ops[0].result);
+	EXPECT_EQ(UNTOUCHED, ops[1].result);
+	EXPECT_EQ(UNTOUCHED, ops[2].result);
+	EXPECT_EQ(7, ops[2].out_len);
 }
 
 TEST_HARNESS_MAIN

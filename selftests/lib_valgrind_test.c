@@ -74,9 +74,9 @@ static int exercise(void)
 	struct sks_hsm *hsm = sks_hsm_open(NULL);
 	struct sks_session *s = NULL, *b = NULL, *lb = NULL;
 	struct sks_blob_set *set = NULL, *back = NULL, *bad = NULL;
-	struct sks_archive_list_info *al = NULL;
+	struct sks_archives *al = NULL;
 	struct sks_archive_info *ai = NULL;
-	struct sks_slot_list_info *sl = NULL;
+	struct sks_slots *sl = NULL;
 	struct sks_session_desc *d = NULL;
 	uint8_t mac[64] = { 0 }, *buf = NULL, *copy = NULL, *value = NULL;
 	unsigned int v1 = ~0U, bk = ~0U, loaded = ~0U;
@@ -139,41 +139,41 @@ static int exercise(void)
 
 	/* The Backup HSM: backup, list, show, delete, images. */
 	CHECK(!sks_hsm_create_backup(hsm, NULL, BK_PW, &bk));
-	CHECK(!sks_archive_backup(s, bk, BK_PW, US_PW, NULL, 0, name, sizeof(name)));
+	CHECK(!sks_session_backup(s, bk, BK_PW, US_PW, NULL, 0, name, sizeof(name)));
 	b = sks_session_open(bk);
 	CHECK(b);
-	CHECK(!sks_archive_list(b, "wrong-secret"));
-	al = sks_archive_list(b, BK_PW);
-	CHECK(al && sks_archive_list_get_count(al) == 1);
-	CHECK(!strcmp(name, sks_archive_info_get_name(sks_archive_list_get_archive(al, 0))));
-	ai = sks_archive_show(b, BK_PW, name);
+	CHECK(!sks_backup_list_archives(b, "wrong-secret"));
+	al = sks_backup_list_archives(b, BK_PW);
+	CHECK(al && sks_archives_get_count(al) == 1);
+	CHECK(!strcmp(name, sks_archive_info_get_name(sks_archives_get_archive(al, 0))));
+	ai = sks_backup_get_archive_info(b, BK_PW, name);
 	CHECK(ai && sks_archive_info_get_smk_fingerprint(ai));
 	d = sks_session_get_desc(s);
 	CHECK(d && !memcmp(sks_session_desc_get_smk_fingerprint(d),
 			   sks_archive_info_get_smk_fingerprint(ai), SKS_FINGERPRINT_LEN));
-	CHECK(!sks_archive_show(b, BK_PW, "no-such-archive"));
-	image = sks_image_save(b, BK_PW, &len);
+	CHECK(!sks_backup_get_archive_info(b, BK_PW, "no-such-archive"));
+	image = sks_backup_save_image(b, BK_PW, &len);
 	CHECK(image && len > 88);
-	CHECK(!sks_image_save(b, "wrong-secret", &len));
-	CHECK(!sks_image_save_file(b, BK_PW, IMG));
+	CHECK(!sks_backup_save_image(b, "wrong-secret", &len));
+	CHECK(!sks_backup_save_image_file(b, BK_PW, IMG));
 	CHECK(sks_hsm_load_image_file(hsm, IMG, "wrong-secret", NULL, NULL));
 	CHECK(sks_last_result() == SKS_CKR_PIN_INCORRECT);
 	CHECK(!sks_hsm_load_image_file(hsm, IMG, BK_PW, &loaded, NULL));
 	lb = sks_session_open(loaded);
-	CHECK(lb && !sks_archive_delete(lb, BK_PW, name));
-	CHECK(sks_archive_delete(lb, BK_PW, name));
+	CHECK(lb && !sks_backup_delete_archive(lb, BK_PW, name));
+	CHECK(sks_backup_delete_archive(lb, BK_PW, name));
 	sl = sks_hsm_list_slots(hsm);
-	CHECK(sl && sks_slot_list_get_count(sl) >= 3);
+	CHECK(sl && sks_slots_get_count(sl) >= 3);
 	ret = 0;
 out:
 	if (fd >= 0)
 		close(fd);
 	unlink(GROUP);
 	unlink(IMG);
-	sks_slot_list_free(sl);
+	sks_slots_free(sl);
 	sks_session_desc_free(d);
 	sks_archive_info_free(ai);
-	sks_archive_list_free(al);
+	sks_archives_free(al);
 	free(image);
 	free(found);
 	free(copy);

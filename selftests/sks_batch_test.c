@@ -3,11 +3,10 @@
  * SKS_IOC_BATCH: many encrypt, decrypt, sign and verify operations in one
  * call. Success against the single ioctls, per-operation failures and
  * SKS_BATCH_STOP_ON_ERROR, bounds (count, op_size, total bytes), reserved
- * fields and flags, descriptor sizes, and the libsks wrapper.
+ * fields and flags, and descriptor sizes. (The libsks wrapper is tested
+ * in lib_sks_test.c.)
  */
 #include <stdlib.h>
-
-#include <sks.h>
 
 #include "kselftest_harness.h"
 #include "sks_test_util.h"
@@ -400,45 +399,6 @@ TEST_F(batch, needs_a_login)
 	ASSERT_EQ(0, sks_login_as(self->fd, SKS_ROLE_CU, SKS_CU_PIN, NULL));
 	ASSERT_EQ(0, run(self->fd, &b, &op, 1, sizeof(op)));
 	EXPECT_EQ(SKS_CKR_OK, op.result);
-}
-
-TEST_F(batch, libsks_wrapper)
-{
-	struct sks_session *s;
-	struct sks_batch_op ops[3];
-	struct sks_obj_attrs a;
-	size_t done = 99;
-	int64_t aes, mac;
-
-	/* session objects are the session's own: make keys through it */
-	s = sks_session_open(self->slot);
-	ASSERT_NE(NULL, s);
-	ASSERT_EQ(0, sks_session_login(s, SKS_ROLE_CO, SKS_CO_PIN));
-	aes = sks_import_aes(sks_session_get_fd(s), aes_key, 32,
-			     SKS_OBJ_ENCRYPT);
-	ASSERT_LT(0, aes);
-	sks_attrs_set(&a, SKS_CKO_SECRET_KEY, SKS_CKK_GENERIC_SECRET,
-		      SKS_OBJ_SIGN, 32, "mac");
-	mac = sks_import(sks_session_get_fd(s), &a, aes_key, NULL);
-	ASSERT_LT(0, mac);
-	op_encrypt(&ops[0], aes, self->msg[0], 100, self->ct[0],
-		   sizeof(self->ct[0]));
-	op_mac(&ops[1], SKS_BATCH_SIGN, mac, self->msg[0], 100,
-	       self->sig, sizeof(self->sig));
-	op_encrypt(&ops[2], 0x7fffff00, self->msg[0], 100, self->ct[1],
-		   sizeof(self->ct[1]));
-	EXPECT_EQ(1, sks_crypto_batch(s, ops, 3, 0, &done));
-	EXPECT_EQ(3, done);
-	EXPECT_EQ(SKS_CKR_OK, ops[0].result);
-	EXPECT_EQ(SKS_CKR_OK, ops[1].result);
-	EXPECT_EQ(SKS_CKR_KEY_HANDLE_INVALID, ops[2].result);
-	EXPECT_EQ(0, sks_crypto_batch(s, ops, 2, 0, NULL));
-	EXPECT_EQ(-1, sks_crypto_batch(s, ops, 0, 0, &done));
-	EXPECT_EQ(SKS_CKR_ARGUMENTS_BAD, sks_last_result());
-	EXPECT_EQ(-1, sks_crypto_batch(s, ops, 2, 1U << 5, &done));
-	EXPECT_EQ(SKS_CKR_ARGUMENTS_BAD, sks_last_result());
-	EXPECT_EQ(0, done);
-	sks_session_close(s);
 }
 
 TEST_HARNESS_MAIN

@@ -70,19 +70,19 @@ static unsigned int keep(FIXTURE_DATA(arch) *self, unsigned int slot)
 /* The number the next new slot gets: the lowest free one. */
 static unsigned int lowest_free(struct sks_hsm *hsm)
 {
-	struct sks_slot_list_info *l = sks_hsm_list_slots(hsm);
+	struct sks_slots *l = sks_hsm_list_slots(hsm);
 	unsigned int n = ~0U;
 	int used[SKS_MAX_SLOTS] = { 0 };
 
 	if (!l)
 		return ~0U;
-	for (size_t i = 0; i < sks_slot_list_get_count(l); i++) {
-		unsigned int s = sks_slot_info_get_number(sks_slot_list_get_slot(l, i));
+	for (size_t i = 0; i < sks_slots_get_count(l); i++) {
+		unsigned int s = sks_slot_info_get_number(sks_slots_get_slot(l, i));
 
 		if (s < SKS_MAX_SLOTS)
 			used[s] = 1;
 	}
-	sks_slot_list_free(l);
+	sks_slots_free(l);
 	for (unsigned int i = 0; i < SKS_MAX_SLOTS && n == ~0U; i++)
 		if (!used[i])
 			n = i;
@@ -94,7 +94,7 @@ static int lib_backup(unsigned int slot, unsigned int bk, const char *name,
 		      uint32_t flags, char *name_out)
 {
 	struct sks_session *s = cm_co(slot);
-	int ret = s ? sks_archive_backup(s, bk, BK_PW, US_PW, name, flags,
+	int ret = s ? sks_session_backup(s, bk, BK_PW, US_PW, name, flags,
 					 name_out, SKS_ARCHIVE_NAME_MAX + 1) : -1;
 
 	sks_session_close(s);
@@ -141,7 +141,7 @@ static unsigned int slot_after(const char *out, const char *marker)
 TEST_F(arch, backup_transcript_word_for_word)
 {
 	char *script, *want, name[SKS_ARCHIVE_NAME_MAX + 1], date[32];
-	struct sks_archive_list_info *l;
+	struct sks_archives *l;
 	struct sks_session_desc *d;
 	struct sks_session *b, *s;
 	unsigned long long serial;
@@ -157,12 +157,12 @@ TEST_F(arch, backup_transcript_word_for_word)
 
 	b = sks_session_open(self->bk);
 	ASSERT_NE(NULL, b);
-	l = sks_archive_list(b, BK_PW);
+	l = sks_backup_list_archives(b, BK_PW);
 	ASSERT_NE(NULL, l);
-	ASSERT_EQ(1, sks_archive_list_get_count(l));
+	ASSERT_EQ(1, sks_archives_get_count(l));
 	snprintf(name, sizeof(name), "%s",
-		 sks_archive_info_get_name(sks_archive_list_get_archive(l, 0)));
-	sks_archive_list_free(l);
+		 sks_archive_info_get_name(sks_archives_get_archive(l, 0)));
+	sks_archives_free(l);
 	sks_session_close(b);
 
 	/* The name: the source partition's serial and a UTC time stamp. */
@@ -641,7 +641,7 @@ TEST_F(arch, image_save_load_wrong_secret_tamper_truncate)
 TEST_F(arch, attached_image_is_saved_after_every_change)
 {
 	char name[SKS_ARCHIVE_NAME_MAX + 1], *script, *want, *img;
-	struct sks_archive_list_info *l;
+	struct sks_archives *l;
 	struct sks_session *b;
 	unsigned int loaded;
 
@@ -675,12 +675,12 @@ TEST_F(arch, attached_image_is_saved_after_every_change)
 	keep(self, loaded);
 	b = sks_session_open(loaded);
 	ASSERT_NE(NULL, b);
-	l = sks_archive_list(b, BK_PW);
+	l = sks_backup_list_archives(b, BK_PW);
 	ASSERT_NE(NULL, l);
-	ASSERT_EQ(1, sks_archive_list_get_count(l));
+	ASSERT_EQ(1, sks_archives_get_count(l));
 	snprintf(name, sizeof(name), "%s",
-		 sks_archive_info_get_name(sks_archive_list_get_archive(l, 0)));
-	sks_archive_list_free(l);
+		 sks_archive_info_get_name(sks_archives_get_archive(l, 0)));
+	sks_archives_free(l);
 	sks_session_close(b);
 
 	/* Load with -attach (the new slot gets the lowest free number),

@@ -313,7 +313,7 @@ TEST_F(ops, archive_user_failures_are_listed)
 	struct sks_session *s = cm_co(self->v1);
 
 	ASSERT_NE(NULL, s);
-	ASSERT_EQ(0, sks_archive_backup(s, self->bk, BK_PW, US_PW, NULL, 0, name,
+	ASSERT_EQ(0, sks_session_backup(s, self->bk, BK_PW, US_PW, NULL, 0, name,
 					sizeof(name)));
 	sks_session_close(s);
 	EXPECT_EQ(1, RUN("slot set -slot %u\nrole login -name co -password " CO_PW "\n"

@@ -276,10 +276,10 @@ static inline struct sks_session *cm_co(unsigned int slot)
 static inline int cm_archives(unsigned int slot)
 {
 	struct sks_session *b = sks_session_open(slot);
-	struct sks_archive_list_info *l = b ? sks_archive_list(b, BK_PW) : NULL;
-	int n = l ? (int)sks_archive_list_get_count(l) : -1;
+	struct sks_archives *l = b ? sks_backup_list_archives(b, BK_PW) : NULL;
+	int n = l ? (int)sks_archives_get_count(l) : -1;
 
-	sks_archive_list_free(l);
+	sks_archives_free(l);
 	sks_session_close(b);
 	return n;
 }
@@ -287,10 +287,10 @@ static inline int cm_archives(unsigned int slot)
 /* Number of slots of the HSM, or -1. */
 static inline int cm_slots(struct sks_hsm *hsm)
 {
-	struct sks_slot_list_info *l = sks_hsm_list_slots(hsm);
-	int n = l ? (int)sks_slot_list_get_count(l) : -1;
+	struct sks_slots *l = sks_hsm_list_slots(hsm);
+	int n = l ? (int)sks_slots_get_count(l) : -1;
 
-	sks_slot_list_free(l);
+	sks_slots_free(l);
 	return n;
 }
 

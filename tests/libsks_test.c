@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The packing decision behind libsks's multi-blob extraction, and the
- * blob header parsing behind "sks identify", on hand-made inputs.
+ * blob header parsing behind "sks identify", on hand-made inputs. Linked
+ * with the static libsks: sks_blob_plan() is internal to the library.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -10,8 +11,7 @@
 
 #include "kselftest_harness.h"
 
-#include "../lib/blob-plan.c"
-#include <sks.h>
+#include "../lib/internal.h"
 
 #define OV SKS_BLOB_OVERHEAD
 #define MAX SKS_MAX_BLOB_SIZE
@@ -125,7 +125,7 @@ TEST(blob_header_fingerprint_and_count)
 
 	ASSERT_NE(NULL, b);
 	memset(want, 0xab, sizeof(want));
-	EXPECT_EQ(len, sks_blob_get_length(b, SKS_BLOB_HEADER_LEN));
+	EXPECT_EQ(len, sks_blob_get_length(b, SKS_BLOB_HDR_LEN));
 	ASSERT_EQ(0, sks_blob_get_fingerprint(b, len, fp));
 	EXPECT_EQ(0, memcmp(fp, want, sizeof(fp)));
 	EXPECT_EQ(2, sks_blob_get_object_count(b, len));
@@ -156,7 +156,7 @@ TEST(blob_format_2_header_is_read_like_version_1)
 	ASSERT_NE(NULL, b);
 	b[4] = 2;
 	memset(want, 0xcd, sizeof(want));
-	EXPECT_EQ(len, sks_blob_get_length(b, SKS_BLOB_HEADER_LEN));
+	EXPECT_EQ(len, sks_blob_get_length(b, SKS_BLOB_HDR_LEN));
 	EXPECT_EQ(SKS_CKR_OK, sks_last_result());
 	ASSERT_EQ(0, sks_blob_get_fingerprint(b, len, fp));
 	EXPECT_EQ(0, memcmp(fp, want, sizeof(fp)));

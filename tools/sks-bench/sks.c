@@ -377,17 +377,17 @@ static int sks_enc4k(struct worker *w)
 /* BENCH_BATCH encryptions of 64 B in one SKS_IOC_BATCH (sks_crypto_batch()). */
 static int sks_batch16(struct worker *w)
 {
-	struct sks_batch_op ops[BENCH_BATCH];
+	struct sks_crypto_op ops[BENCH_BATCH];
 	int i, failed;
 
 	memset(ops, 0, sizeof(ops));
 	for (i = 0; i < BENCH_BATCH; i++) {
-		ops[i].op = SKS_BATCH_ENCRYPT;
-		ops[i].handle = w->aes;
+		ops[i].type = SKS_BATCH_ENCRYPT;
+		ops[i].key = w->aes;
 		ops[i].mechanism = SKS_CKM_AES_GCM;
-		ops[i].in = (uintptr_t)w->in;
+		ops[i].in = w->in;
 		ops[i].in_len = BENCH_SMALL;
-		ops[i].out = (uintptr_t)(w->out + i * 128);
+		ops[i].out = w->out + i * 128;
 		ops[i].out_len = 128;
 	}
 	failed = sks_crypto_batch(w->sess, ops, BENCH_BATCH, 0, NULL);

@@ -7,6 +7,7 @@
 #define SKSCM_PARSE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define CM_MAX_WORDS	3
 #define CM_MAX_OPTS	16
@@ -23,9 +24,20 @@ struct cm_opt_def {
 	int takes_value;	/* CM_FLAG, CM_VAL, CM_OPT or CM_SECRET */
 };
 
+struct cm_state;
+struct cm_parsed;
+
+/*
+ * A command's handler: runs the command as parsed into @p, prints its
+ * messages and returns the PKCS#11 result that closes the command
+ * ("Command Result : ..."). One file per command group (cmd_*.c).
+ */
+typedef uint32_t cm_handler(struct cm_state *st, const struct cm_parsed *p);
+
+/* One command: its words, its handler, its options and its help. */
 struct cm_cmd_def {
 	const char *words[CM_MAX_WORDS + 1];	/* NULL terminated */
-	int id;
+	cm_handler *run;
 	const struct cm_opt_def *opts;		/* {NULL} terminated */
 	const char *positional;	/* option that bare words fill, or NULL */
 	const char *summary;
@@ -102,7 +114,7 @@ char *cm_mask_secrets(const struct cm_cmd_def *table, size_t n,
 
 #define CM_MASK "********"
 
-/* The command table of skscm (table.c). */
+/* The command table of skscm (table.c): every command, in help order. */
 extern const struct cm_cmd_def cm_commands[];
 extern const size_t cm_ncommands;
 
