@@ -47,6 +47,12 @@ LIB_A := $(B)/lib/libsks.a
 LIB_TARGETS := $(if $(LIB_SRCS),$(LIB_SO) $(LIB_A) $(B)/lib/libsks.pc)
 LIB_LINK := $(if $(LIB_SRCS),-L$(B)/lib -lsks)
 
+# the PKCS#11 module: libsks-pkcs11.so, libsks linked in statically
+P11_SRCS := $(wildcard pkcs11/*.c)
+P11_OBJS := $(patsubst pkcs11/%.c,$(B)/pkcs11/obj/%.o,$(P11_SRCS))
+P11_SO := $(if $(P11_SRCS),$(B)/pkcs11/libsks-pkcs11.so)
+P11_CPPFLAGS := -I/usr/include/p11-kit-1
+
 # tools/<name>/*.c -> build/tools/<name>
 TOOL_NAMES := $(patsubst tools/%/,%,$(dir $(wildcard tools/*/*.c)))
 TOOL_NAMES := $(sort $(TOOL_NAMES))
@@ -82,7 +88,7 @@ INITRAMFS := $(B)/vm/initramfs.cpio
 DEPS_STAMP := $(B)/kver
 
 .PHONY: install uninstall install-module install-user print-kdir
-.PHONY: all module userspace lib tools selftests hosttests deps check demo \
+.PHONY: all module userspace lib pkcs11 tools selftests hosttests deps check demo \
 	check-debug _check-debug \
 	lint vm vm-run bench clean _check _demo _vm _vm-run _lint _bench \
 	vm-module initramfs
@@ -93,8 +99,9 @@ all: deps
 deps:
 	@scripts/deps.sh $(B)
 
-userspace: lib tools selftests hosttests
+userspace: lib pkcs11 tools selftests hosttests
 lib: $(LIB_TARGETS)
+pkcs11: $(P11_SO)
 tools: $(TOOLS)
 selftests: $(SELFTESTS)
 hosttests: $(HOSTTESTS)
@@ -127,6 +134,18 @@ $(LIB_A): $(LIB_OBJS)
 
 $(B)/lib/libsks.pc: lib/libsks.pc.in
 	sed -e 's|@PREFIX@|$(or $(PREFIX),/usr/local)|' -e 's|@VERSION@|$(LIB_VER)|' $< >$@
+
+# ---- the PKCS#11 module ------------------------------------------------------
+
+$(B)/pkcs11/obj/%.o: pkcs11/%.c $(wildcard pkcs11/*.h) lib/sks.h $(UAPI)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(P11_CPPFLAGS) $(CFLAGS) $(WFLAGS) -fPIC \
+		-fvisibility=hidden -c -o $@ $<
+
+$(P11_SO): $(P11_OBJS) pkcs11/sks-pkcs11.map $(LIB_A)
+	$(CC) $(CFLAGS) -shared -Wl,-soname,libsks-pkcs11.so \
+		-Wl,--version-script=pkcs11/sks-pkcs11.map -Wl,-z,defs \
+		$(LDFLAGS) -o $@ $(P11_OBJS) $(LIB_A) -lkcapi -lpthread
 
 # ---- tools and tests -------------------------------------------------------
 
