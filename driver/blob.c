@@ -26,13 +26,21 @@ static_assert(SKS_BLOB_FP_LEN == SKS_FINGERPRINT_LEN);
 static_assert(SKS_BLOB_MAX_LEN == SKS_MAX_BLOB_SIZE);
 static_assert(SKS_BLOB_MAX_COUNT == SKS_MAX_EXTRACT);
 
-/*
- * Encrypt or decrypt @buf (a whole blob: header as AAD, payload, tag) in
- * place with the key derived from @smk and the header's salt, using the
- * session's AEAD transform.
+/**
+ * sks_blob_crypt() - encrypt or decrypt a whole blob in place.
+ * @sess: the session, whose AEAD transform is used.
+ * @smk: the SMK the blob key is derived from.
+ * @hdr: the blob's header (salt, IV, payload length).
+ * @buf: the blob: header as AAD, payload, tag, and SKS_BLOB_IV_LEN bytes
+ *	of room after it for the IV.
+ * @enc: encrypt (writes the tag) or decrypt (checks it).
+ *
+ * Context: process context, may sleep; takes sess->blob_lock.
+ * Return: 0, -EBADMSG (decrypt: the tag does not match) or another
+ * negative errno.
  */
-static int sks_blob_crypt(struct sks_session *sess, struct sks_smk *smk,
-			  const struct sks_blob_hdr *hdr, u8 *buf, bool enc)
+int sks_blob_crypt(struct sks_session *sess, struct sks_smk *smk,
+		   const struct sks_blob_hdr *hdr, u8 *buf, bool enc)
 {
 	u8 info[sizeof(sks_blob_info) - 1 + SKS_BLOB_SALT_LEN];
 	struct aead_request *req;
@@ -339,13 +347,21 @@ static void sks_insert_undo(struct sks_slot *slot, struct sks_object **objs,
 	mutex_unlock(&slot->lock);
 }
 
-/*
- * Read a blob from user space and check its header, as a CO of a V1
- * partition. The buffer has room for the IV after the blob; free it with
- * kfree_sensitive().
+/**
+ * sks_blob_read() - read a blob from user space and check its header.
+ * @sess: the session: a CO of a V1 partition (CKR_USER_NOT_LOGGED_IN,
+ *	CKR_FUNCTION_NOT_SUPPORTED).
+ * @ublob: user pointer to the blob.
+ * @len: its length (above SKS_MAX_BLOB_SIZE: CKR_DATA_LEN_RANGE).
+ * @hdr: out: the decoded header (CKR_DATA_INVALID if it is none).
+ * @ckr: out: result code.
+ *
+ * Context: process context, may sleep; takes slot->lock.
+ * Return: the blob with room for the IV after it (free with
+ * kfree_sensitive()), or an ERR_PTR.
  */
-static u8 *sks_blob_read(struct sks_session *sess, u64 ublob, u32 len,
-			 struct sks_blob_hdr *hdr, u32 *ckr)
+u8 *sks_blob_read(struct sks_session *sess, u64 ublob, u32 len,
+		  struct sks_blob_hdr *hdr, u32 *ckr)
 {
 	struct sks_slot *slot = sess->slot;
 	u8 *buf;
@@ -375,16 +391,25 @@ static u8 *sks_blob_read(struct sks_session *sess, u64 ublob, u32 len,
 	return buf;
 }
 
-/*
- * Decrypt a blob read by sks_blob_read() in place and check the secrets
- * presented for it; *@recs and *@end bound its object records.
+/**
+ * sks_blob_unseal() - decrypt a blob read by sks_blob_read() in place.
+ * @sess: the session.
+ * @hdr: its header.
+ * @buf: the blob.
+ * @auth: out: its auth section (@auth->n 0 if it has none).
+ * @recs: out: the first object record.
+ * @end: out: the end of the records.
+ * @ckr: out: result code.
+ *
+ * Context: process context, may sleep; takes slot->lock and blob_lock.
+ * Return: 0, or -ENOKEY (CKR_SMK_ID_NOT_FOUND), -EBADMSG
+ * (CKR_ENCRYPTED_DATA_INVALID; CKR_DATA_INVALID for a bad auth section),
+ * -EIO (CKR_DEVICE_ERROR), or the session's errors.
  */
-static int sks_blob_unseal(struct sks_session *sess,
-			   const struct sks_blob_hdr *hdr, u8 *buf,
-			   const struct sks_sim_secrets *secrets,
-			   const u8 **recs, const u8 **end, u32 *ckr)
+int sks_blob_unseal(struct sks_session *sess, const struct sks_blob_hdr *hdr,
+		    u8 *buf, struct sks_blob_auth *auth, const u8 **recs,
+		    const u8 **end, u32 *ckr)
 {
-	struct sks_blob_auth auth, *a = NULL;
 	struct sks_smk *smk;
 	size_t used = 0;
 	int err;
@@ -400,13 +425,38 @@ static int sks_blob_unseal(struct sks_session *sess,
 				SKS_CKR_DEVICE_ERROR);
 	*recs = buf + SKS_BLOB_HDR_LEN;
 	*end = *recs + hdr->payload_len;
-	if (hdr->flags & SKS_BLOB_F_AUTH) {
-		if (sks_blob_get_auth(*recs, hdr->payload_len, &auth, &used))
-			return sks_fail(ckr, SKS_CKR_DATA_INVALID);
-		a = &auth;
-	}
+	auth->n = 0;
+	if ((hdr->flags & SKS_BLOB_F_AUTH) &&
+	    sks_blob_get_auth(*recs, hdr->payload_len, auth, &used))
+		return sks_fail(ckr, SKS_CKR_DATA_INVALID);
 	*recs += used;
-	return sks_sim_auth_check(sess->slot, a, secrets, ckr);
+	return 0;
+}
+
+/**
+ * sks_blob_open() - decrypt a blob and check the secrets presented for it
+ * (sks_blob_unseal(), then sks_sim_auth_check()).
+ * @sess: the session.
+ * @hdr: the blob's header.
+ * @buf: the blob.
+ * @secrets: the secrets presented, or NULL.
+ * @recs: out: the first object record.
+ * @end: out: the end of the records.
+ * @ckr: out: result code.
+ *
+ * Context: process context, may sleep; takes slot->lock and blob_lock.
+ * Return: 0 or a negative errno.
+ */
+int sks_blob_open(struct sks_session *sess, const struct sks_blob_hdr *hdr,
+		  u8 *buf, const struct sks_sim_secrets *secrets,
+		  const u8 **recs, const u8 **end, u32 *ckr)
+{
+	struct sks_blob_auth auth;
+	int err;
+
+	err = sks_blob_unseal(sess, hdr, buf, &auth, recs, end, ckr);
+	return err ?: sks_sim_auth_check(sess->slot, auth.n ? &auth : NULL,
+					 secrets, ckr);
 }
 
 /**
@@ -459,7 +509,7 @@ int sks_ioc_insert(struct sks_session *sess, void *arg, u32 *ckr)
 		in->count = hdr.count;	/* count query: nothing inserted */
 		goto out;
 	}
-	err = sks_blob_unseal(sess, &hdr, buf, secrets, &recs, &end, ckr);
+	err = sks_blob_open(sess, &hdr, buf, secrets, &recs, &end, ckr);
 	if (err)
 		goto out;
 	if (room < hdr.count) {
@@ -494,177 +544,6 @@ out:
 	kfree(handles);
 	kfree_sensitive(buf);
 	sks_sim_secrets_free(secrets);
-	return err;
-}
-
-/* The one key of a multi-sign blob, as an object that is never published. */
-static struct sks_object *sks_multi_sign_key(struct sks_session *sess,
-					     const struct sks_blob_hdr *hdr,
-					     const u8 *recs, const u8 *end,
-					     u32 *ckr)
-{
-	struct sks_slot *slot = sess->slot;
-	struct sks_object *obj;
-	struct sks_blob_rec r;
-	size_t used;
-	int err;
-
-	if (sks_blob_get_rec(recs, end - recs, hdr->version, &r, &used) ||
-	    recs + used != end)
-		return ERR_PTR(sks_fail(ckr, SKS_CKR_DATA_INVALID));
-	obj = sks_object_from_rec(sess->slot, &r, 0, ckr);
-	if (IS_ERR(obj) || !obj->usage_limit)
-		return obj;
-	/* its uses count in the partition's ledger, as an inserted copy's */
-	mutex_lock(&slot->lock);
-	err = sks_session_require(sess, true, ckr);
-	if (!err)
-		err = sks_ledger_bind_locked(slot, obj, ckr);
-	if (!err && obj->made && slot->used > slot->capacity) {
-		sks_ledger_unbind_all_locked(slot, &obj, 1);
-		err = sks_fail(ckr, SKS_CKR_DEVICE_MEMORY);
-	}
-	mutex_unlock(&slot->lock);
-	if (!err)
-		return obj;
-	sks_object_put(obj);
-	return ERR_PTR(err);
-}
-
-/* Sign every input; the uses are counted already. */
-static int sks_multi_sign_run(struct sks_object *key,
-			      const struct sks_multi_sign *ms,
-			      struct sks_multi_sign_item *items, u32 *ckr)
-{
-	u8 sig[SKS_SIG_MAX], *msg;
-	u32 i, len;
-	int err = 0;
-
-	msg = kvmalloc(SKS_MAX_DATA_SIZE, GFP_KERNEL_ACCOUNT);
-	if (!msg)
-		return sks_fail(ckr, SKS_CKR_HOST_MEMORY);
-	for (i = 0; i < ms->count && !err; i++) {
-		if (copy_from_user(msg, u64_to_user_ptr(items[i].data),
-				   items[i].data_len)) {
-			err = sks_fail_errno(ckr, SKS_CKR_ARGUMENTS_BAD, -EFAULT);
-			break;
-		}
-		err = sks_sign_obj(key, ms->mechanism, ms->flags, msg,
-				   items[i].data_len, sig, &len);
-		if (err) {
-			err = sks_fail(ckr, SKS_CKR_DEVICE_ERROR);
-			break;
-		}
-		if (copy_to_user(u64_to_user_ptr(items[i].sig), sig, len))
-			err = sks_fail_errno(ckr, SKS_CKR_ARGUMENTS_BAD, -EFAULT);
-		items[i].sig_len = len;
-		cond_resched();
-	}
-	memzero_explicit(sig, sizeof(sig));
-	kvfree(msg);
-	return err;
-}
-
-/**
- * sks_ioc_multi_sign() - SKS_IOC_MULTI_SIGN: sign many inputs with the key
- * of an SKS blob (Luna's CA_SIMMultiSign).
- * @sess: the session.
- * @arg: struct sks_multi_sign.
- * @ckr: out: result code.
- *
- * Order of checks: @count (1..SKS_MAX_MULTI_SIGN: CKR_ARGUMENTS_BAD), the
- * items (reading them; each @data_len: CKR_DATA_LEN_RANGE, CKM_ECDSA 1..64
- * bytes), the secrets, then the blob as SKS_IOC_INSERT checks it (without
- * its count query), one record (CKR_ARGUMENTS_BAD for a blob of several
- * objects; CKR_DATA_INVALID for a bad record), the key against @mechanism
- * and @flags (sks_sign_prepare()), every output's room
- * (CKR_BUFFER_TOO_SMALL, each @sig_len set to the largest signature),
- * the usage limit for @count uses (CKR_KEY_NOT_ACTIVE); then every input
- * is signed. The items' @sig_len are written back on success and on
- * CKR_BUFFER_TOO_SMALL.
- *
- * Context: process context, may sleep; takes slot->lock and blob_lock.
- * Return: 0 or a negative errno.
- */
-int sks_ioc_multi_sign(struct sks_session *sess, void *arg, u32 *ckr)
-{
-	struct sks_multi_sign *ms = arg;
-	struct sks_multi_sign_item *items;
-	struct sks_sim_secrets *secrets = NULL;
-	struct sks_object *key = NULL;
-	struct sks_blob_hdr hdr = {};
-	bool write_back = false;
-	const u8 *recs, *end;
-	u8 *buf = NULL;
-	u32 i, max;
-	int err = 0;
-
-	if (!ms->count || ms->count > SKS_MAX_MULTI_SIGN)
-		return sks_fail(ckr, SKS_CKR_ARGUMENTS_BAD);
-	items = sks_memdup_user(ms->items, ms->count * sizeof(*items),
-				SKS_MAX_MULTI_SIGN * sizeof(*items), ckr);
-	if (IS_ERR(items))
-		return PTR_ERR(items);
-	for (i = 0; i < ms->count && !err; i++)
-		if (ms->mechanism == SKS_CKM_ECDSA ?
-		    !items[i].data_len || items[i].data_len > SHA512_DIGEST_SIZE :
-		    items[i].data_len > SKS_MAX_DATA_SIZE)
-			err = sks_fail(ckr, SKS_CKR_DATA_LEN_RANGE);
-	if (err)
-		goto out;
-	secrets = sks_sim_secrets_read(ms->auth, ms->auth_count, ckr);
-	if (IS_ERR(secrets)) {
-		err = PTR_ERR(secrets);
-		secrets = NULL;
-		goto out;
-	}
-	buf = sks_blob_read(sess, ms->blob, ms->blob_len, &hdr, ckr);
-	if (IS_ERR(buf)) {
-		err = PTR_ERR(buf);
-		buf = NULL;
-		goto out;
-	}
-	err = sks_blob_unseal(sess, &hdr, buf, secrets, &recs, &end, ckr);
-	if (err)
-		goto out;
-	if (hdr.count != 1) {
-		err = sks_fail(ckr, SKS_CKR_ARGUMENTS_BAD);
-		goto out;
-	}
-	key = sks_multi_sign_key(sess, &hdr, recs, end, ckr);
-	if (IS_ERR(key)) {
-		err = PTR_ERR(key);
-		key = NULL;
-		goto out;
-	}
-	err = sks_sign_prepare(key, ms->mechanism, ms->flags, &max, ckr);
-	if (err)
-		goto out;
-	for (i = 0; i < ms->count; i++) {
-		if (items[i].sig_len < max) {
-			err = sks_fail(ckr, SKS_CKR_BUFFER_TOO_SMALL);
-			items[i].sig_len = max;
-		}
-	}
-	write_back = true;
-	if (err)
-		goto out;
-	if (!sks_object_count_uses(key, ms->count)) {
-		err = sks_fail(ckr, SKS_CKR_KEY_NOT_ACTIVE);
-		goto out;
-	}
-	if (key->usage_limit)	/* the ledger's count is durable */
-		sks_state_changed(sess->slot);
-	err = sks_multi_sign_run(key, ms, items, ckr);
-out:
-	if (write_back && copy_to_user(u64_to_user_ptr(ms->items), items,
-				       ms->count * sizeof(*items)))
-		err = sks_fail_errno(ckr, SKS_CKR_ARGUMENTS_BAD, -EFAULT);
-	if (key)
-		sks_object_put(key);
-	kfree_sensitive(buf);
-	sks_sim_secrets_free(secrets);
-	kfree(items);
 	return err;
 }
 

@@ -259,6 +259,9 @@ static const struct sks_ioctl_desc sks_ioctls[] = {
 	SKS_IOCTL(IOC_CHANGE_PIN, CHANGE_PIN, 0, sess_fn, sks_ioc_change_pin),
 	SKS_IOCTL(IOC_AUTO_ACTIVATION, AUTO_ACTIVATION, SKS_AUTO_ACTIVATION_ON,
 		  sess_fn, sks_ioc_auto_activation),
+	SKS_IOCTL(IOC_SET_ATTRS, SET_ATTRS,
+		  SKS_SET_LABEL | SKS_SET_ID | SKS_SET_FLAGS,
+		  sess_fn, sks_ioc_set_attrs),
 	SKS_IOCTL(IOC_GENERATE_KEY, GENERATE_KEY, 0,
 		  sess_fn, sks_ioc_generate_key),
 	SKS_IOCTL(IOC_CREATE_OBJECT, CREATE_OBJECT, 0,
@@ -286,6 +289,7 @@ static const struct sks_ioctl_desc sks_ioctls[] = {
 		      insert, count),
 	SKS_IOCTL(IOC_MULTI_SIGN, MULTI_SIGN, SKS_SIGN_DER, sess_fn,
 		  sks_ioc_multi_sign),
+	SKS_IOCTL(IOC_REWRAP, REWRAP, 0, sess_fn, sks_ioc_rewrap),
 	SKS_IOCTL(IOC_SMK_ROLLOVER, SIMPLE,
 		  SKS_ROLLOVER_START | SKS_ROLLOVER_END,
 		  sess_fn, sks_ioc_smk_rollover),
@@ -340,6 +344,7 @@ static void __maybe_unused sks_build_check_abi(void)
 	SKS_CHECK_ABI(get_value, GET_VALUE, 24);
 	SKS_CHECK_ABI(find_objects, FIND_OBJECTS, 192);
 	SKS_CHECK_ABI(destroy_object, DESTROY_OBJECT, 16);
+	SKS_CHECK_ABI(set_attrs, SET_ATTRS, 184);
 	SKS_CHECK_ABI(crypt, CRYPT, 64);
 	SKS_CHECK_ABI(sign, SIGN, 40);
 	SKS_CHECK_ABI(extract, EXTRACT, 48);
@@ -347,6 +352,8 @@ static void __maybe_unused sks_build_check_abi(void)
 	SKS_CHECK_ABI(auth_secret, AUTH_SECRET, 16);
 	SKS_CHECK_ABI(multi_sign, MULTI_SIGN, 48);
 	SKS_CHECK_ABI(multi_sign_item, MULTI_SIGN_ITEM, 24);
+	SKS_CHECK_ABI(rewrap, REWRAP, 24);
+	SKS_CHECK_ABI(rewrap_item, REWRAP_ITEM, 32);
 	SKS_CHECK_ABI(batch, BATCH, 40);
 	SKS_CHECK_ABI(batch_op, BATCH_OP, SKS_BATCH_OP_SIZE_VER0);
 	SKS_CHECK_ABI(archive_backup, ARCHIVE_BACKUP, 120);

@@ -101,6 +101,36 @@ static struct sks_usage *sks_ledger_find_locked(struct sks_slot *slot,
 }
 
 /**
+ * sks_ledger_carry() - the use count a copy of a key carries on: the
+ * larger of its own and the partition's ledger's.
+ * @slot: the partition.
+ * @key_id: the key's ledger id.
+ * @limit: the key's usage limit.
+ * @count: in: the copy's count; out: the count to carry.
+ * @ckr: out: result code.
+ *
+ * Context: process context; takes slot->lock.
+ * Return: 0, or -EBADMSG (CKR_DATA_INVALID: the ledger knows the key id
+ * with another limit).
+ */
+int sks_ledger_carry(struct sks_slot *slot, const u8 *key_id, u64 limit,
+		     u64 *count, u32 *ckr)
+{
+	struct rb_node **link, *parent;
+	struct sks_usage *u;
+	int err = 0;
+
+	mutex_lock(&slot->lock);
+	u = sks_ledger_find_locked(slot, key_id, &link, &parent);
+	if (u && u->limit != limit)
+		err = sks_fail(ckr, SKS_CKR_DATA_INVALID);
+	else if (u)
+		*count = max_t(u64, *count, atomic64_read(&u->count));
+	mutex_unlock(&slot->lock);
+	return err;
+}
+
+/**
  * sks_ledger_bind_locked() - bind a usage-limited object that is not
  * visible yet to the ledger entry of its key.
  * @slot: the partition.

@@ -478,23 +478,12 @@ struct sks_object *sks_object_from_rec(struct sks_slot *slot,
 				       const struct sks_blob_rec *r, u32 flags,
 				       u32 *ckr)
 {
-	struct sks_obj_attrs a = {};
+	struct sks_obj_attrs a;
 	u8 key_id[SKS_KEY_ID_LEN];
 	struct sks_object *obj;
 
-	a.obj_class = r->class;
-	a.key_type = r->key_type;
-	a.flags = r->flags | flags;
-	a.value_len = r->value_len;
-	a.usage_limit = r->usage_limit;
-	a.usage_count = r->usage_count;
-	a.label_len = r->label_len;
-	a.id_len = r->id_len;
-	memcpy(a.label, r->label, r->label_len);
-	memcpy(a.id, r->id, r->id_len);
-	if (sks_object_validate(slot, &a, true, ckr) ||
-	    sks_object_check_value(&a, r->value, ckr))
-		return ERR_PTR(sks_fail(ckr, SKS_CKR_DATA_INVALID));
+	if (sks_rec_attrs(slot, r, flags, &a, ckr))
+		return ERR_PTR(-EBADMSG);
 	if (r->version == SKS_BLOB_VERSION_1 && r->usage_limit)
 		sks_legacy_key_id(r, key_id);
 	else
@@ -502,6 +491,38 @@ struct sks_object *sks_object_from_rec(struct sks_slot *slot,
 	obj = sks_object_new(&a, r->value, key_id, ckr);
 	memzero_explicit(key_id, sizeof(key_id));
 	return obj;
+}
+
+/**
+ * sks_rec_attrs() - the attributes of a record of a blob or an archive,
+ * checked as a new object's.
+ * @slot: the partition it is meant for.
+ * @r: the record.
+ * @flags: flags to add (SKS_OBJ_TOKEN for archive restores).
+ * @a: out: the attributes.
+ * @ckr: out: result code.
+ *
+ * Context: process context.
+ * Return: 0, or -EBADMSG with CKR_DATA_INVALID.
+ */
+int sks_rec_attrs(struct sks_slot *slot, const struct sks_blob_rec *r,
+		  u32 flags, struct sks_obj_attrs *a, u32 *ckr)
+{
+	memset(a, 0, sizeof(*a));
+	a->obj_class = r->class;
+	a->key_type = r->key_type;
+	a->flags = r->flags | flags;
+	a->value_len = r->value_len;
+	a->usage_limit = r->usage_limit;
+	a->usage_count = r->usage_count;
+	a->label_len = r->label_len;
+	a->id_len = r->id_len;
+	memcpy(a->label, r->label, r->label_len);
+	memcpy(a->id, r->id, r->id_len);
+	if (sks_object_validate(slot, a, true, ckr) ||
+	    sks_object_check_value(a, r->value, ckr))
+		return sks_fail(ckr, SKS_CKR_DATA_INVALID);
+	return 0;
 }
 
 /* Create, charge and publish one object; takes slot->lock. */
@@ -848,4 +869,145 @@ int sks_ioc_destroy_object(struct sks_session *sess, void *arg, u32 *ckr)
 		return PTR_ERR(obj);
 	sks_object_put(obj);
 	return 0;
+}
+
+/* The attributes of @old with the changes of @sa applied, if allowed. */
+static int sks_set_attrs_apply(struct sks_slot *slot,
+			       const struct sks_object *old,
+			       const struct sks_set_attrs *sa,
+			       struct sks_obj_attrs *a, u32 *ckr)
+{
+	const struct sks_obj_attrs *n = &sa->attrs;
+	u32 changed;
+
+	sks_object_attrs(old, a);
+	if (sa->flags & SKS_SET_LABEL) {
+		memset(a->label, 0, sizeof(a->label));
+		a->label_len = n->label_len;
+		memcpy(a->label, n->label, min_t(u32, n->label_len,
+						 sizeof(a->label)));
+	}
+	if (sa->flags & SKS_SET_ID) {
+		memset(a->id, 0, sizeof(a->id));
+		a->id_len = n->id_len;
+		memcpy(a->id, n->id, min_t(u32, n->id_len, sizeof(a->id)));
+	}
+	if (sa->flags & SKS_SET_FLAGS) {
+		changed = a->flags ^ n->flags;
+		/* PKCS#11 v2.40 4.4 footnote 8, 4.7 footnotes 9 and 11 */
+		if ((changed & (SKS_OBJ_TOKEN | SKS_OBJ_PRIVATE)) ||
+		    (changed & SKS_OBJ_SENSITIVE & ~n->flags) ||
+		    (changed & SKS_OBJ_EXTRACTABLE & n->flags))
+			return sks_fail(ckr, SKS_CKR_ATTRIBUTE_READ_ONLY);
+		a->flags = n->flags;
+	}
+	return sks_object_validate(slot, a, true, ckr);
+}
+
+/* Whether every attribute @sa does not name is zero, as the ABI says. */
+static bool sks_set_attrs_clean(const struct sks_set_attrs *sa)
+{
+	const struct sks_obj_attrs *n = &sa->attrs;
+
+	if (n->obj_class || n->key_type || n->value_len || n->usage_limit ||
+	    n->usage_count)
+		return false;
+	if (!(sa->flags & SKS_SET_LABEL) &&
+	    (n->label_len || memchr_inv(n->label, 0, sizeof(n->label))))
+		return false;
+	if (!(sa->flags & SKS_SET_ID) &&
+	    (n->id_len || memchr_inv(n->id, 0, sizeof(n->id))))
+		return false;
+	return (sa->flags & SKS_SET_FLAGS) || !n->flags;
+}
+
+/*
+ * Put @new in the place of the visible object @old: same handle, owner
+ * and use count; the partition's reference of @old is dropped.
+ */
+static void sks_object_replace_locked(struct sks_slot *slot,
+				      struct sks_object *old,
+				      struct sks_object *new)
+{
+	lockdep_assert_held(&slot->lock);
+	new->handle = old->handle;
+	new->owner = old->owner;
+	if (old->bound) {
+		new->usage = old->usage;
+		kref_get(&new->usage->ref);
+		new->bound = true;
+	} else {
+		atomic64_set(&new->usage_count,
+			     atomic64_read(&old->usage_count));
+	}
+	/* replacing a present entry allocates nothing */
+	xa_store(&slot->objects, old->handle, new, GFP_KERNEL);
+	if (old->owner)
+		list_replace_init(&old->sess_node, &new->sess_node);
+	slot->used += (s64)new->charge - old->charge;
+	if (!new->owner)	/* a token object: durable */
+		sks_state_changed(slot);
+	sks_object_put(old);
+}
+
+/**
+ * sks_ioc_set_attrs() - SKS_IOC_SET_ATTRS: change an object's label, id
+ * or boolean attributes (C_SetAttributeValue).
+ * @sess: the session.
+ * @arg: struct sks_set_attrs.
+ * @ckr: out: result code.
+ *
+ * Order of checks: @flags (at least one), @reserved and every attribute
+ * not named being 0 (CKR_ARGUMENTS_BAD), login as CO, the handle
+ * (CKR_OBJECT_HANDLE_INVALID), then PKCS#11's rules: CKA_TOKEN and
+ * CKA_PRIVATE never change, CKA_SENSITIVE only to true, CKA_EXTRACTABLE
+ * only to false (CKR_ATTRIBUTE_READ_ONLY); the result must be a valid
+ * object (label and id lengths: CKR_ARGUMENTS_BAD; flags the type does
+ * not allow: CKR_TEMPLATE_INCONSISTENT), and a longer label or id must
+ * fit the partition (CKR_DEVICE_MEMORY). The object is replaced by a copy
+ * with the new attributes under the same handle; operations already
+ * running finish with the old attributes.
+ *
+ * Context: process context, may sleep; takes slot->lock.
+ * Return: 0 or a negative errno.
+ */
+int sks_ioc_set_attrs(struct sks_session *sess, void *arg, u32 *ckr)
+{
+	struct sks_set_attrs *sa = arg;
+	struct sks_slot *slot = sess->slot;
+	struct sks_object *old, *new = NULL;
+	struct sks_obj_attrs a;
+	int err;
+
+	if (!sa->flags || sa->reserved || !sks_set_attrs_clean(sa))
+		return sks_fail(ckr, SKS_CKR_ARGUMENTS_BAD);
+	mutex_lock(&slot->lock);
+	old = sks_lookup(sess, sa->handle, true, ckr);
+	if (IS_ERR(old)) {
+		err = PTR_ERR(old);
+		old = NULL;
+		goto out;
+	}
+	err = sks_set_attrs_apply(slot, old, sa, &a, ckr);
+	if (err)
+		goto out;
+	new = sks_object_new(&a, sks_obj_value(old), old->usage_limit ?
+			     sks_obj_key_id(old) : NULL, ckr);
+	if (IS_ERR(new)) {
+		err = PTR_ERR(new);
+		new = NULL;
+		goto out;
+	}
+	if (slot->used - old->charge + new->charge > slot->capacity) {
+		err = sks_fail(ckr, SKS_CKR_DEVICE_MEMORY);
+		goto out;
+	}
+	sks_object_replace_locked(slot, old, new);
+	new = NULL;	/* the partition's now */
+out:
+	mutex_unlock(&slot->lock);
+	sks_object_put(new);
+	sks_object_put(old);
+	memzero_explicit(&a, sizeof(a));
+	return err;
 }

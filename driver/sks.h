@@ -453,6 +453,8 @@ struct sks_object *sks_object_get_locked(struct sks_session *sess, u32 handle);
 void sks_session_objects_destroy(struct sks_session *sess);
 void sks_slot_objects_destroy_locked(struct sks_slot *slot);
 void sks_object_to_rec(const struct sks_object *obj, struct sks_blob_rec *r);
+int sks_rec_attrs(struct sks_slot *slot, const struct sks_blob_rec *r,
+		  u32 flags, struct sks_obj_attrs *a, u32 *ckr);
 struct sks_object *sks_object_from_rec(struct sks_slot *slot,
 				       const struct sks_blob_rec *r, u32 flags,
 				       u32 *ckr);
@@ -462,11 +464,14 @@ int sks_ioc_get_attrs(struct sks_session *sess, void *arg, u32 *ckr);
 int sks_ioc_get_value(struct sks_session *sess, void *arg, u32 *ckr);
 int sks_ioc_find_objects(struct sks_session *sess, void *arg, u32 *ckr);
 int sks_ioc_destroy_object(struct sks_session *sess, void *arg, u32 *ckr);
+int sks_ioc_set_attrs(struct sks_session *sess, void *arg, u32 *ckr);
 
 /* ledger.c */
 const u8 *sks_obj_key_id(const struct sks_object *obj);
 void sks_legacy_key_id(const struct sks_blob_rec *r, u8 *key_id);
 void sks_ledger_put(struct sks_usage *u);
+int sks_ledger_carry(struct sks_slot *slot, const u8 *key_id, u64 limit,
+		     u64 *count, u32 *ckr);
 int sks_ledger_bind_locked(struct sks_slot *slot, struct sks_object *obj,
 			   u32 *ckr);
 void sks_ledger_unbind_all_locked(struct sks_slot *slot,
@@ -494,6 +499,20 @@ int sks_ioc_batch(struct sks_session *sess, void *arg, u32 *ckr);
 int sks_ioc_extract(struct sks_session *sess, void *arg, u32 *ckr);
 int sks_ioc_insert(struct sks_session *sess, void *arg, u32 *ckr);
 int sks_ioc_multi_sign(struct sks_session *sess, void *arg, u32 *ckr);
+int sks_ioc_rewrap(struct sks_session *sess, void *arg, u32 *ckr);
+struct sks_blob_hdr;
+struct sks_blob_auth;
+struct sks_sim_secrets;
+int sks_blob_crypt(struct sks_session *sess, struct sks_smk *smk,
+		   const struct sks_blob_hdr *hdr, u8 *buf, bool enc);
+u8 *sks_blob_read(struct sks_session *sess, u64 ublob, u32 len,
+		  struct sks_blob_hdr *hdr, u32 *ckr);
+int sks_blob_unseal(struct sks_session *sess, const struct sks_blob_hdr *hdr,
+		    u8 *buf, struct sks_blob_auth *auth, const u8 **recs,
+		    const u8 **end, u32 *ckr);
+int sks_blob_open(struct sks_session *sess, const struct sks_blob_hdr *hdr,
+		  u8 *buf, const struct sks_sim_secrets *secrets,
+		  const u8 **recs, const u8 **end, u32 *ckr);
 
 /**
  * struct sks_sim_secrets - authorisation secrets of an SKS blob, copied
@@ -508,7 +527,6 @@ struct sks_sim_secrets {
 	u8 val[SKS_SIM_AUTH_MAX][SKS_PIN_MAX];
 };
 
-struct sks_blob_auth;
 struct sks_sim_secrets *sks_sim_secrets_read(u64 uptr, u32 count, u32 *ckr);
 void sks_sim_secrets_free(struct sks_sim_secrets *s);
 int sks_sim_auth_check_new(const struct sks_sim_secrets *s, u32 m, u32 *ckr);
