@@ -32,7 +32,8 @@ KDIR ?= $(if $(wildcard $(RUNNING_KDIR)/Makefile),$(RUNNING_KDIR),$(VM_KDIR))
 CC ?= cc
 CFLAGS ?= -O2 -g
 WFLAGS := -Wall -Wextra -Werror
-CPPFLAGS += -I$(TOP)/include/uapi -I$(TOP)/lib -D_GNU_SOURCE
+CPPFLAGS += -I$(TOP)/include/uapi -I$(TOP)/lib -I/usr/include/p11-kit-1 \
+	-D_GNU_SOURCE
 # kselftest_harness.h's macros declare parameters a test need not use.
 TEST_CFLAGS := $(WFLAGS) -Wno-unused-parameter -isystem $(B)/ksft
 LDFLAGS += -Wl,--as-needed
@@ -51,7 +52,6 @@ LIB_LINK := $(if $(LIB_SRCS),-L$(B)/lib -lsks)
 P11_SRCS := $(wildcard pkcs11/*.c)
 P11_OBJS := $(patsubst pkcs11/%.c,$(B)/pkcs11/obj/%.o,$(P11_SRCS))
 P11_SO := $(if $(P11_SRCS),$(B)/pkcs11/libsks-pkcs11.so)
-P11_CPPFLAGS := -I/usr/include/p11-kit-1
 
 # tools/<name>/*.c -> build/tools/<name>
 TOOL_NAMES := $(patsubst tools/%/,%,$(dir $(wildcard tools/*/*.c)))
@@ -76,9 +76,11 @@ TEST_LIBS_libsks_test := $(LIB_A)
 TEST_SRCS_skscm_parse_test := $(filter-out tools/skscm/main.c,$(wildcard tools/skscm/*.[ch]))
 TEST_LIBS_skscm_parse_test := -lreadline
 TEST_LIBS_ec_test := -lcrypto
+TEST_LIBS_pkcs11_test := -lcrypto -ldl -lpthread
 TEST_LIBS_foundation_test := -lkcapi
 TEST_LIBS_sks_object_test := -lkcapi
 TEST_LIBS_state_test := -lkcapi
+TEST_LIBS_kdf_cost_test := -lkcapi
 TEST_LIBS_lifecycle_test := -lpthread
 TEST_LIBS_security_test := -lpthread
 TEST_LIBS_stress_test := -lpthread
@@ -139,7 +141,7 @@ $(B)/lib/libsks.pc: lib/libsks.pc.in
 
 $(B)/pkcs11/obj/%.o: pkcs11/%.c $(wildcard pkcs11/*.h) lib/sks.h $(UAPI)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(P11_CPPFLAGS) $(CFLAGS) $(WFLAGS) -fPIC \
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WFLAGS) -fPIC \
 		-fvisibility=hidden -c -o $@ $<
 
 $(P11_SO): $(P11_OBJS) pkcs11/sks-pkcs11.map $(LIB_A)
@@ -168,10 +170,10 @@ $(B)/tests/%: tests/%.c $$(TEST_SRCS_$$*) $(wildcard tests/*.h) $(UAPI) \
 
 # ---- test VM ---------------------------------------------------------------
 
-$(INITRAMFS): driver/sks.ko $(LIB_TARGETS) $(TOOLS) $(SELFTESTS) \
+$(INITRAMFS): driver/sks.ko $(LIB_TARGETS) $(P11_SO) $(TOOLS) $(SELFTESTS) \
 		scripts/mkinitramfs.sh scripts/vm-init scripts/vm-check.sh
 	scripts/mkinitramfs.sh $(VM_KVER) driver/sks.ko $@ \
-		$(B)/lib $(B)/tools $(B)/selftests
+		$(B)/lib $(B)/pkcs11 $(B)/tools $(B)/selftests
 
 # sks.ko has its own (kbuild) dependency tracking: always ask kbuild.
 initramfs: deps

@@ -11,6 +11,7 @@
 #   OUT     the cpio to write
 #   DIR...  build folders whose contents go in:
 #             */lib      -> /usr/local/lib     (libsks)
+#             */pkcs11   -> /usr/local/lib     (libsks-pkcs11.so)
 #             */tools    -> /usr/local/bin     (skscm, benchmarks)
 #             */selftests, */tests -> /sks/selftests (in-VM tests)
 #           plus every shared library they need, found with ldd.
@@ -85,7 +86,8 @@ depmod -b "$root" "$kver"
 for d in "$@"; do
 	[ -d "$d" ] || continue
 	case $d in
-	*/lib) cp -a "$d"/*.so* "$root/usr/local/lib/" 2>/dev/null || true ;;
+	*/lib|*/pkcs11)
+		cp -a "$d"/*.so* "$root/usr/local/lib/" 2>/dev/null || true ;;
 	*/tools)
 		find "$d" -maxdepth 1 -type f -perm -u+x \
 			-exec cp {} "$root/usr/local/bin/" \; ;;
