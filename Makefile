@@ -63,7 +63,10 @@ TOOL_LIBS_sks-bench := $(LIB_LINK) -lkcapi -lcrypto -ldl -lpthread
 TOOL_LIBS_sks-fuzz := -lpthread
 
 # selftests/*_test.c run in the VM; tests/*_test.c run on the host.
-SELFTESTS := $(patsubst selftests/%.c,$(B)/selftests/%,$(wildcard selftests/*_test.c))
+SELFTESTS := $(patsubst selftests/%.c,$(B)/selftests/%,$(wildcard selftests/*_test.c)) \
+	$(patsubst selftests/%.sh,$(B)/selftests/%,$(wildcard selftests/*_test.sh))
+# the Java client of the PKCS#11 module's tests (selftests/pkcs11_clients)
+P11_JAVA := $(B)/pkcs11-java/SksPkcs11Client.class
 HOSTTESTS := $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/*_test.c))
 HOSTSCRIPTS := $(wildcard tests/*_test.sh)
 # Every test may call libsks (--as-needed drops it where one does not);
@@ -106,7 +109,7 @@ userspace: lib pkcs11 tools selftests hosttests
 lib: $(LIB_TARGETS)
 pkcs11: $(P11_SO)
 tools: $(TOOLS)
-selftests: $(SELFTESTS)
+selftests: $(SELFTESTS) $(P11_JAVA)
 hosttests: $(HOSTTESTS)
 
 # ---- kernel module ---------------------------------------------------------
@@ -163,6 +166,17 @@ $(B)/selftests/%: selftests/%.c $(wildcard selftests/*.h) $(UAPI) $(LIB_TARGETS)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< \
 		$(TEST_LIBS_$*) $(TEST_LIBS)
 
+# shell selftests: the host's paths filled in (they read files over 9p)
+$(B)/selftests/%: selftests/%.sh
+	@mkdir -p $(@D)
+	sed -e 's|@TOP@|$(TOP)|g' -e 's|@BUILD@|$(B)|g' $< >$@.tmp
+	chmod 755 $@.tmp
+	mv $@.tmp $@
+
+$(P11_JAVA): selftests/pkcs11_clients/SksPkcs11Client.java
+	@mkdir -p $(@D)
+	javac -d $(@D) $<
+
 $(B)/tests/%: tests/%.c $$(TEST_SRCS_$$*) $(wildcard tests/*.h) $(UAPI) \
 		$(LIB_TARGETS)
 	@mkdir -p $(@D)
@@ -172,7 +186,8 @@ $(B)/tests/%: tests/%.c $$(TEST_SRCS_$$*) $(wildcard tests/*.h) $(UAPI) \
 # ---- test VM ---------------------------------------------------------------
 
 $(INITRAMFS): driver/sks.ko $(LIB_TARGETS) $(P11_SO) $(TOOLS) $(SELFTESTS) \
-		scripts/mkinitramfs.sh scripts/vm-init scripts/vm-check.sh
+		scripts/mkinitramfs.sh scripts/vm-init scripts/vm-check.sh \
+		scripts/vm-hostroot
 	scripts/mkinitramfs.sh $(VM_KVER) driver/sks.ko $@ \
 		$(B)/lib $(B)/pkcs11 $(B)/tools $(B)/selftests
 
