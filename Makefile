@@ -296,6 +296,9 @@ LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 MANDIR ?= $(PREFIX)/share/man
 UDEVDIR ?= /etc/udev/rules.d
+PKCS11DIR ?= $(LIBDIR)/pkcs11
+# p11-kit reads module files from this folder only (not under PREFIX)
+P11KIT_MODULES ?= /usr/share/p11-kit/modules
 INSTALL_MOD_DIR ?= updates
 # (Debian's headers carry the upstream version in kernel.release: take the
 # release the module is built for from utsrelease.h.)
@@ -326,6 +329,11 @@ install-user:
 	install -m 0644 lib/sks.h $(DESTDIR)$(INCLUDEDIR)/sks.h
 	install -m 0644 include/uapi/linux/sks.h $(DESTDIR)$(INCLUDEDIR)/linux/sks.h
 	install -m 0644 scripts/60-sks.rules $(DESTDIR)$(UDEVDIR)/60-sks.rules
+	install -d $(DESTDIR)$(PKCS11DIR) $(DESTDIR)$(P11KIT_MODULES)
+	install -m 0755 $(P11_SO) $(DESTDIR)$(PKCS11DIR)/libsks-pkcs11.so
+	sed -e 's|@PKCS11DIR@|$(PKCS11DIR)|' pkcs11/sks.module.in \
+		>$(DESTDIR)$(P11KIT_MODULES)/sks.module
+	chmod 0644 $(DESTDIR)$(P11KIT_MODULES)/sks.module
 	for m in $(MANPAGES); do \
 		s=$${m##*.}; install -d $(DESTDIR)$(MANDIR)/man$$s; \
 		install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/; \
@@ -344,6 +352,7 @@ uninstall:
 		$(DESTDIR)$(LIBDIR)/pkgconfig/libsks.pc
 	rm -f $(DESTDIR)$(INCLUDEDIR)/sks.h $(DESTDIR)$(INCLUDEDIR)/linux/sks.h
 	rm -f $(DESTDIR)$(UDEVDIR)/60-sks.rules
+	rm -f $(DESTDIR)$(PKCS11DIR)/libsks-pkcs11.so $(DESTDIR)$(P11KIT_MODULES)/sks.module
 	rm -f $(foreach m,$(MANPAGES),$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m)))
 	rm -f $(DESTDIR)/lib/modules/$(MOD_KVER)/$(INSTALL_MOD_DIR)/sks.ko*
 	@[ -n "$(DESTDIR)" ] || { ldconfig; depmod -a $(MOD_KVER) 2>/dev/null || true; }
