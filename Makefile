@@ -82,12 +82,16 @@ TEST_LIBS_ec_test := -lcrypto
 TEST_LIBS_pkcs11_test := -lcrypto -ldl -lpthread
 TEST_LIBS_pkcs11_sim_test := -ldl
 TEST_LIBS_foundation_test := -lkcapi
+TEST_LIBS_kdf_cost_test := -lkcapi
 TEST_LIBS_sks_object_test := -lkcapi
 TEST_LIBS_state_test := -lkcapi
 TEST_LIBS_kdf_cost_test := -lkcapi
 TEST_LIBS_lifecycle_test := -lpthread
+TEST_LIBS_lockout_test := -lpthread
+TEST_LIBS_races_test := -lpthread
 TEST_LIBS_security_test := -lpthread
 TEST_LIBS_stress_test := -lpthread
+TEST_LIBS_wycheproof_test := -lcrypto -ljson-c
 
 UAPI := $(wildcard include/uapi/linux/sks.h)
 INITRAMFS := $(B)/vm/initramfs.cpio

@@ -123,25 +123,6 @@ u32 sks_ec_sizes(const struct sks_ec_curve *c, u32 *priv, u32 *pub)
 
 /* ---- arithmetic modulo the group order n ---- */
 
-/* r = (a + b) mod n, a and b below n. */
-static void sks_ec_mod_add(u64 *r, const u64 *a, const u64 *b, const u64 *n,
-			   unsigned int nd)
-{
-	u64 t[ECC_MAX_DIGITS], carry = 0;
-	unsigned int i;
-
-	for (i = 0; i < nd; i++) {
-		u64 s = a[i] + b[i] + carry;
-
-		carry = carry ? s <= a[i] : s < a[i];
-		t[i] = s;
-	}
-	if (carry || vli_cmp(t, n, nd) >= 0)
-		vli_sub(t, t, n, nd);
-	memcpy(r, t, nd * sizeof(u64));
-	memzero_explicit(t, sizeof(t));
-}
-
 /* A value from big-endian bytes, reduced once modulo n (bits2int). */
 static void sks_ec_bits2int(const struct sks_ec_curve *c, const u64 *n,
 			    const u8 *h, size_t hlen, u64 *e)
@@ -287,7 +268,7 @@ static int sks_ec_drbg_next(struct sks_ec_drbg *d, const struct sks_ec_curve *c,
  * @pub: out: the public point, uncompressed (0x04 || X || Y).
  *
  * The scalar is drawn from the kernel's random number generator by
- * testing candidates (FIPS 186-4 B.4.2) against ecc's range [2, n-3]; the
+ * testing candidates (FIPS 186-4 B.4.2) against [1, n-1]; the
  * public point d·G is computed on the ladder and checked as SP 800-56A
  * 5.6.2.1.3 asks.
  *
@@ -303,11 +284,12 @@ int sks_ec_generate(const struct sks_ec_curve *c, u8 *priv, u8 *pub)
 	do {
 		get_random_bytes(priv, c->nbytes);
 		err = sks_ec_check_priv(c, priv);
-	} while (err && ++tries < 64);
-	if (!err) {
-		memcpy(d, priv, c->nbytes);	/* big endian in memory */
-		err = ecc_make_pub_key(c->ecc_id, c->ndigits, d, q);
-	}
+		if (!err) {
+			memcpy(d, priv, c->nbytes);	/* big endian */
+			/* -EAGAIN: 1, n-2 or n-1, which the ladder cannot */
+			err = ecc_make_pub_key(c->ecc_id, c->ndigits, d, q);
+		}
+	} while ((err == -EINVAL || err == -EAGAIN) && ++tries < 64);
 	if (!err) {
 		pub[0] = 0x04;
 		memcpy(pub + 1, q, 2 * c->nbytes);
@@ -323,16 +305,22 @@ int sks_ec_generate(const struct sks_ec_curve *c, u8 *priv, u8 *pub)
  * @c: the curve.
  * @priv: big endian, @c's scalar size.
  *
+ * The range is SP 800-56A 5.6.1.2.1's and FIPS 186-4 B.4's, [1, n-1]
+ * (ecc_is_key_valid() would refuse 1, n-2 and n-1, valid keys).
+ *
  * Context: any.
- * Return: 0, or -EINVAL outside [2, n-3] (ecc_is_key_valid()).
+ * Return: 0, or -EINVAL outside [1, n-1].
  */
 int sks_ec_check_priv(const struct sks_ec_curve *c, const u8 *priv)
 {
+	const struct ecc_curve *curve = ecc_get_curve(c->ecc_id);
 	u64 d[ECC_MAX_DIGITS];
-	int err;
+	int err = 0;
 
 	vli_from_be64(d, priv, c->ndigits);
-	err = ecc_is_key_valid(c->ecc_id, c->ndigits, d, c->nbytes);
+	if (vli_is_zero(d, c->ndigits) ||
+	    vli_cmp(d, curve->n, c->ndigits) >= 0)
+		err = -EINVAL;
 	memzero_explicit(d, sizeof(d));
 	return err;
 }
@@ -401,6 +389,8 @@ static int sks_ecdsa_sign_k(const struct sks_ec_curve *c, const u64 *d,
 	sks_ec_to_be(c, curve->g.x, (u8 *)g);
 	sks_ec_to_be(c, curve->g.y, (u8 *)g + c->nbytes);
 	err = crypto_ecdh_shared_secret(c->ecc_id, nd, ks, g, rx);
+	if (err == -EFAULT)	/* k is 1, n-2 or n-1: the ladder's edges */
+		err = -EAGAIN;
 	if (err)
 		goto out;
 	vli_from_be64(r, rx, nd);
@@ -503,6 +493,7 @@ int sks_ecdsa_verify(const struct sks_ec_curve *c, const u8 *pub, const u8 *h,
 	unsigned int nd = c->ndigits;
 	struct ecc_point *q, *x;
 	int err = -EBADMSG;
+	bool fast;
 
 	if (!hlen || hlen > SHA512_DIGEST_SIZE)
 		return -EINVAL;
@@ -523,8 +514,17 @@ int sks_ecdsa_verify(const struct sks_ec_curve *c, const u8 *pub, const u8 *h,
 	vli_mod_inv(w, s, curve->n, nd);
 	vli_mod_mult_slow(u1, e, w, curve->n, nd);
 	vli_mod_mult_slow(u2, r, w, curve->n, nd);
-	ecc_point_mult_shamir(x, u1, &curve->g, u2, q, curve);
-	if (ecc_point_is_zero(x))
+	/*
+	 * ecc's Shamir multiplication cannot add equal or opposite points:
+	 * Q = ±G, or an intermediate sum meeting the point it adds, leave
+	 * it at (0, 0). The complete formulas take those cases (and a sum
+	 * that really is the point at infinity, which fails below).
+	 */
+	fast = vli_cmp(q->x, curve->g.x, nd);
+	if (fast)
+		ecc_point_mult_shamir(x, u1, &curve->g, u2, q, curve);
+	if ((!fast || ecc_point_is_zero(x)) &&
+	    !sks_ecp_mul2(curve, u1, u2, q, x->x, x->y))
 		goto out;
 	if (vli_cmp(x->x, curve->n, nd) >= 0)
 		vli_sub(x->x, x->x, curve->n, nd);
@@ -534,6 +534,53 @@ out:
 	ecc_free_point(x);
 	ecc_free_point(q);
 	return err;
+}
+
+/*
+ * ecc's ladder cannot take every input: it divides by the input point's x
+ * at its end (so Q with x = 0 gives (0, 0)), and it fails for the scalars
+ * 1, n-2 and n-1 (ecc_is_key_valid() keeps keys out of them; SP 800-56A
+ * allows them). d·Q = (d/2 mod n)·(2Q), and 2Q has x != 0 (the other
+ * point with x = 0 is -Q); 1·Q, (n-1)·Q = -Q and (n-2)·Q = -2Q share x
+ * with Q or 2Q. All of this is on public values but for the scalar, which
+ * only takes these paths when it is one of the three edge values.
+ * @d: the scalar, little-endian digits; may be changed.
+ * @p: the peer's point; may be changed.
+ * Return: 1 if @z holds x(d·Q) already, 0 if the ladder is to compute
+ * d·Q from the changed @d and @p, or a negative errno.
+ */
+static int sks_ecdh_edges(const struct sks_ec_curve *c, u64 *d,
+			  struct ecc_point *p, u8 *z)
+{
+	const struct ecc_curve *curve = ecc_get_curve(c->ecc_id);
+	u64 half[ECC_MAX_DIGITS], t[ECC_MAX_DIGITS], one[ECC_MAX_DIGITS] = {};
+	unsigned int nd = c->ndigits, i;
+
+	one[0] = 1;
+	if (vli_is_zero(p->x, nd)) {
+		if (!sks_ecp_double(curve, p, p->x, p->y))
+			return -EINVAL;
+		/* half = (n + 1) / 2, the inverse of 2 modulo n */
+		vli_sub(half, curve->n, one, nd);
+		for (i = 0; i < nd; i++)
+			half[i] = half[i] >> 1 |
+				  (i + 1 < nd ? half[i + 1] << 63 : 0);
+		sks_ec_mod_add(half, half, one, curve->n, nd);
+		vli_mod_mult_slow(d, d, half, curve->n, nd);
+	}
+	vli_sub(t, curve->n, d, nd);		/* n - d */
+	if (!vli_cmp(d, one, nd) || !vli_cmp(t, one, nd)) {
+		sks_ec_to_be(c, p->x, z);	/* ±Q */
+		return 1;
+	}
+	one[0] = 2;
+	if (!vli_cmp(t, one, nd)) {		/* -2Q */
+		if (!sks_ecp_double(curve, p, t, half))
+			return -EINVAL;
+		sks_ec_to_be(c, t, z);
+		return 1;
+	}
+	return 0;
 }
 
 /**
@@ -550,19 +597,32 @@ int sks_ecdh(const struct sks_ec_curve *c, const u8 *priv, const u8 *peer,
 	     u8 *z)
 {
 	u64 d[ECC_MAX_DIGITS], q[2 * ECC_MAX_DIGITS], s[ECC_MAX_DIGITS];
+	u64 dbe[ECC_MAX_DIGITS];
+	struct ecc_point *p;
 	int err;
 
-	err = sks_ec_check_pub(c, peer);
-	if (err)
-		return err;
-	memcpy(d, priv, c->nbytes);		/* big endian in memory */
-	memcpy(q, peer + 1, 2 * c->nbytes);
-	err = crypto_ecdh_shared_secret(c->ecc_id, c->ndigits, d, q, s);
+	p = sks_ec_point(c, peer);		/* fully checked */
+	if (IS_ERR(p))
+		return PTR_ERR(p);
+	vli_from_be64(d, priv, c->ndigits);
+	err = sks_ecdh_edges(c, d, p, z);
+	if (err) {
+		ecc_free_point(p);
+		memzero_explicit(d, sizeof(d));
+		return err < 0 ? err : 0;
+	}
+	/* crypto_ecdh_shared_secret() takes big endian bytes */
+	sks_ec_to_be(c, d, (u8 *)dbe);
+	sks_ec_to_be(c, p->x, (u8 *)q);
+	sks_ec_to_be(c, p->y, (u8 *)q + c->nbytes);
+	ecc_free_point(p);
+	err = crypto_ecdh_shared_secret(c->ecc_id, c->ndigits, dbe, q, s);
 	if (!err)
 		memcpy(z, s, c->nbytes);
 	else
 		err = -EINVAL;
 	memzero_explicit(d, sizeof(d));
+	memzero_explicit(dbe, sizeof(dbe));
 	memzero_explicit(s, sizeof(s));
 	return err;
 }
@@ -801,10 +861,50 @@ static const u8 kat_p384_sig[] = {
 	0x7b, 0x82, 0xc7, 0x1a, 0x38, 0x62, 0x8a, 0xc8,
 };
 
+/* ---- ECDH known answer (Project Wycheproof ecdh_secp256r1, tcId 1) ---- */
+
+static const u8 kat_ecdh_d[] = {
+	0x06, 0x12, 0x46, 0x5c, 0x89, 0xa0, 0x23, 0xab,
+	0x17, 0x85, 0x5b, 0x0a, 0x6b, 0xce, 0xbf, 0xd3,
+	0xfe, 0xbb, 0x53, 0xae, 0xf8, 0x41, 0x38, 0x64,
+	0x7b, 0x53, 0x52, 0xe0, 0x2c, 0x10, 0xc3, 0x46,
+};
+
+static const u8 kat_ecdh_peer[] = {
+	0x04, 0x62, 0xd5, 0xbd, 0x33, 0x72, 0xaf, 0x75,
+	0xfe, 0x85, 0xa0, 0x40, 0x71, 0x5d, 0x0f, 0x50,
+	0x24, 0x28, 0xe0, 0x70, 0x46, 0x86, 0x8b, 0x0b,
+	0xfd, 0xfa, 0x61, 0xd7, 0x31, 0xaf, 0xe4, 0x4f,
+	0x26, 0xac, 0x33, 0x3a, 0x93, 0xa9, 0xe7, 0x0a,
+	0x81, 0xcd, 0x5a, 0x95, 0xb5, 0xbf, 0x8d, 0x13,
+	0x99, 0x0e, 0xb7, 0x41, 0xc8, 0xc3, 0x88, 0x72,
+	0xb4, 0xa0, 0x7d, 0x27, 0x5a, 0x01, 0x4e, 0x30,
+	0xcf,
+};
+
+static const u8 kat_ecdh_z[] = {
+	0x53, 0x02, 0x0d, 0x90, 0x8b, 0x02, 0x19, 0x32,
+	0x8b, 0x65, 0x8b, 0x52, 0x5f, 0x26, 0x78, 0x0e,
+	0x3a, 0xe1, 0x2b, 0xcd, 0x95, 0x2b, 0xb2, 0x5a,
+	0x93, 0xbc, 0x08, 0x95, 0xe1, 0x71, 0x42, 0x85,
+};
+
+static int sks_ec_kat_ecdh(void)
+{
+	u8 z[ECC_MAX_BYTES];
+	int err;
+
+	err = sks_ecdh(&sks_ec_curves[0], kat_ecdh_d, kat_ecdh_peer, z);
+	if (!err && memcmp(z, kat_ecdh_z, sizeof(kat_ecdh_z)))
+		err = -EBADMSG;
+	memzero_explicit(z, sizeof(z));
+	return err;
+}
+
 /**
  * sks_ec_selftest() - the ECDSA known answers of RFC 6979 (P-256 with
  * SHA-256 and P-384 with SHA-384, message "sample", without hedging),
- * verified back, and a changed signature refused.
+ * verified back, a changed signature refused, and an ECDH known answer.
  *
  * Context: process context (module init).
  * Return: 0 or a negative errno.
@@ -815,8 +915,9 @@ int sks_ec_selftest(void)
 
 	err = sks_ec_kat_one(&sks_ec_curves[0], kat_p256_d, kat_p256_sig,
 			     false);
-	return err ?: sks_ec_kat_one(&sks_ec_curves[1], kat_p384_d,
-				     kat_p384_sig, true);
+	err = err ?: sks_ec_kat_one(&sks_ec_curves[1], kat_p384_d,
+				    kat_p384_sig, true);
+	return err ?: sks_ec_kat_ecdh();
 }
 
 /**

@@ -574,6 +574,14 @@ void sks_ec_exit(void);
 
 /* ecops.c */
 bool sks_ecdsa_mechanism(u32 mechanism);
+struct ecc_curve;
+struct ecc_point;
+void sks_ec_mod_add(u64 *r, const u64 *a, const u64 *b, const u64 *m,
+		    unsigned int nd);
+bool sks_ecp_mul2(const struct ecc_curve *c, const u64 *u1, const u64 *u2,
+		  const struct ecc_point *q, u64 *rx, u64 *ry);
+bool sks_ecp_double(const struct ecc_curve *c, const struct ecc_point *p,
+		    u64 *rx, u64 *ry);
 u32 sks_ecdsa_sig_max(const struct sks_object *obj, bool der);
 int sks_ecdsa_sign_obj(const struct sks_object *obj, u32 mechanism, bool der,
 		       const u8 *msg, u32 len, u8 *sig, u32 *sig_len);

@@ -35,6 +35,7 @@ xz-utils		/usr/bin/xz
 gzip			/bin/gzip
 perl			/usr/bin/perl
 libssl-dev		/usr/include/openssl/evp.h
+libjson-c-dev		/usr/include/json-c/json.h
 libp11-kit-dev		/usr/include/p11-kit-1/p11-kit/pkcs11.h
 softhsm2		/usr/lib/softhsm/libsofthsm2.so
 opensc			/usr/bin/pkcs11-tool

@@ -313,6 +313,44 @@ TEST_F(ec, ecdsa_agrees_with_openssl_both_ways)
 	}
 }
 
+/* Messages of 0, 1, 64 and 65 536 bytes, signed each way, both curves. */
+TEST_F(ec, ecdsa_message_sizes_both_ways)
+{
+	static const __u32 sizes[] = { 0, 1, 64, 65536 };
+	static __u8 msg[65536];
+	__u8 pt[97], sig[96];
+	__u32 pub, priv, opub, len, sl, res, i, j;
+	EC_KEY *ok, *ossl;
+
+	for (i = 0; i < sizeof(msg); i++)
+		msg[i] = i * 131 + 7;
+	for (i = 0; i < 2; i++) {
+		const struct ec_curve *c = &ec_curves[i];
+
+		ASSERT_EQ(0, ec_pair(self->fd, c->id, SKS_OBJ_SIGN, 0, &pub,
+				     &priv));
+		len = sizeof(pt);
+		ASSERT_EQ(0, ec_point(self->fd, pub, pt, &len));
+		ok = ec_ossl_pub(c, pt, len);
+		ASSERT_NE(NULL, ok);
+		ossl = EC_KEY_new_by_curve_name(c->nid);
+		ASSERT_EQ(1, EC_KEY_generate_key(ossl));
+		ASSERT_EQ(0, ec_import_pub(self->fd, c, ossl, &opub));
+		for (j = 0; j < 4; j++) {
+			sl = sizeof(sig);
+			ASSERT_EQ(0, ec_sign(self->fd, priv, c->mech, 0, msg,
+					     sizes[j], sig, &sl, &res));
+			EXPECT_EQ(1, ec_ossl_verify(c, ok, msg, sizes[j], sig));
+			ASSERT_EQ(0, ec_ossl_sign(c, ossl, msg, sizes[j], sig));
+			EXPECT_EQ(0, ec_verify(self->fd, opub, c->mech, 0, msg,
+					       sizes[j], sig, 2 * c->n, &res));
+			TH_LOG("P-%u, %u bytes: both ways", 8 * c->n, sizes[j]);
+		}
+		EC_KEY_free(ossl);
+		EC_KEY_free(ok);
+	}
+}
+
 /* RFC 6979 A.2.5: a known signature verifies (and its public key imports). */
 TEST_F(ec, rfc6979_p256_signature_verifies)
 {
@@ -569,6 +607,36 @@ TEST_F(ec, a_key_pair_travels_in_a_blob_and_keeps_its_limit)
 	EXPECT_EQ(-EKEYEXPIRED, ec_sign(self->fd, got[1], SKS_CKM_ECDSA_SHA384,
 					0, "m", 1, sig, &sl, &res));
 	EXPECT_EQ(SKS_CKR_KEY_NOT_ACTIVE, res);
+}
+
+/* A blob holding a key pair: every byte flipped is refused, nothing made. */
+TEST_F(ec, every_flipped_byte_of_a_key_pair_blob_is_refused)
+{
+	const __u32 pf = SKS_OBJ_SIGN | SKS_OBJ_EXTRACTABLE | SKS_OBJ_SENSITIVE;
+	struct sks_extract ex = { .count = 2 };
+	struct sks_find_objects fo = {};
+	__u8 blob[2048];
+	__u32 h[2], got[2], i, refused = 0;
+
+	ASSERT_EQ(0, ec_pair(self->fd, SKS_EC_P256, pf, 0, &h[0], &h[1]));
+	ex.handles = PTR(h);
+	ex.blob = PTR(blob);
+	ex.blob_len = sizeof(blob);
+	ASSERT_EQ(0, ioctl(self->fd, SKS_IOC_EXTRACT, &ex));
+	for (i = 0; i < ex.blob_len; i++) {
+		struct sks_insert in = { .count = 2, .blob = PTR(blob),
+					 .blob_len = ex.blob_len,
+					 .handles = PTR(got) };
+
+		blob[i] ^= 0x80;
+		refused += ioctl(self->fd, SKS_IOC_INSERT, &in) == -1 &&
+			   in.result != SKS_CKR_OK;
+		blob[i] ^= 0x80;
+	}
+	EXPECT_EQ(ex.blob_len, refused);
+	ASSERT_EQ(0, ioctl(self->fd, SKS_IOC_FIND_OBJECTS, &fo));
+	EXPECT_EQ(2, fo.count);		/* only the pair itself */
+	TH_LOG("%u of %u flipped bytes refused", refused, ex.blob_len);
 }
 
 TEST_HARNESS_MAIN
