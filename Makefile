@@ -85,7 +85,6 @@ TEST_LIBS_foundation_test := -lkcapi
 TEST_LIBS_kdf_cost_test := -lkcapi
 TEST_LIBS_sks_object_test := -lkcapi
 TEST_LIBS_state_test := -lkcapi
-TEST_LIBS_kdf_cost_test := -lkcapi
 TEST_LIBS_lifecycle_test := -lpthread
 TEST_LIBS_lockout_test := -lpthread
 TEST_LIBS_races_test := -lpthread
