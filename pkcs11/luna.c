@@ -216,9 +216,9 @@ P11_API CK_RV CA_SIMInsert(CK_SESSION_HANDLE hSession,
 			   CK_OBJECT_HANDLE_PTR pHandleList)
 {
 	struct sks_auth_secret *auth = NULL;
-	uint32_t local[16], *hs = local;
 	struct sks_insert in;
 	struct p11_session *s;
+	uint32_t *hs;
 	CK_ULONG room, i;
 	CK_RV rv;
 
@@ -240,13 +240,12 @@ P11_API CK_RV CA_SIMInsert(CK_SESSION_HANDLE hSession,
 	room = pHandleList ? *pulHandleCount : 0;
 	if (room > SKS_MAX_EXTRACT)
 		room = SKS_MAX_EXTRACT;
-	if (room > sizeof(local) / sizeof(local[0])) {
-		hs = calloc(room, sizeof(*hs));
-		if (!hs) {
-			rv = CKR_HOST_MEMORY;
-			goto out;
-		}
-	}
+	/*
+	 * The driver's 32-bit handles go into the first half of the caller's
+	 * CK_OBJECT_HANDLE array and are widened in place, last first (the
+	 * k-th wide handle never overlaps a narrow one not yet read).
+	 */
+	hs = (uint32_t *)pHandleList;
 	memset(&in, 0, sizeof(in));
 	in.blob = (uintptr_t)pBlob;
 	in.blob_len = ulBlobSize;
@@ -259,25 +258,25 @@ P11_API CK_RV CA_SIMInsert(CK_SESSION_HANDLE hSession,
 		*pulHandleCount = in.count;
 	if (rv != CKR_OK || !pHandleList)
 		goto out;
+	for (i = in.count; i-- > 0;)
+		pHandleList[i] = hs[i];
 	for (i = 0; i < in.count; i++) {
-		rv = p11_obj_record(s->tok, hs[i], s->handle, NULL, NULL);
+		rv = p11_obj_record(s->tok, pHandleList[i], s->handle, NULL,
+				    NULL);
 		if (rv != CKR_OK)
 			break;
-		pHandleList[i] = hs[i];
 	}
 	if (rv != CKR_OK) {	/* all or nothing */
 		for (i = 0; i < in.count; i++) {
 			struct sks_destroy_object d;
 
 			memset(&d, 0, sizeof(d));
-			d.handle = hs[i];
+			d.handle = pHandleList[i];
 			p11_ioctl(s->drv->fd, SKS_IOC_DESTROY_OBJECT, &d);
-			p11_obj_forget(s->tok, hs[i]);
+			p11_obj_forget(s->tok, pHandleList[i]);
 		}
 	}
 out:
-	if (hs != local)
-		free(hs);
 	free(auth);
 	p11_session_put(s);
 	return rv;

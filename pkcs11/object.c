@@ -477,16 +477,28 @@ P11_API CK_RV C_DestroyObject(CK_SESSION_HANDLE hSession,
 	struct p11_session *s;
 	CK_RV rv;
 
+	struct p11_obj *o;
+	bool session_obj;
+
 	rv = p11_session_get(hSession, &s);
 	if (rv != CKR_OK)
 		return rv;
 	rv = p11_check_handle(hObject);
-	if (rv == CKR_OK)
+	if (rv != CKR_OK)
+		goto out;
+	/* a session object this module made needs no R/W check */
+	p11_lock(&s->tok->lock);
+	o = p11_map_get(&s->tok->objs, hObject);
+	session_obj = o && o->owner;
+	p11_unlock(&s->tok->lock);
+	if (!session_obj) {
 		rv = p11_obj_attrs(s, hObject, &a);
-	if (rv == CKR_OK)
-		rv = check_rw(s, &a);
+		if (rv == CKR_OK)
+			rv = check_rw(s, &a);
+	}
 	if (rv == CKR_OK)
 		rv = destroy(s, hObject);
+out:
 	p11_session_put(s);
 	return rv;
 }
