@@ -260,12 +260,7 @@ P11_API CK_RV CA_SIMInsert(CK_SESSION_HANDLE hSession,
 		goto out;
 	for (i = in.count; i-- > 0;)
 		pHandleList[i] = hs[i];
-	for (i = 0; i < in.count; i++) {
-		rv = p11_obj_record(s->tok, pHandleList[i], s->handle, NULL,
-				    NULL);
-		if (rv != CKR_OK)
-			break;
-	}
+	rv = p11_obj_record_owned(s->tok, pHandleList, in.count, s->handle);
 	if (rv != CKR_OK) {	/* all or nothing */
 		for (i = 0; i < in.count; i++) {
 			struct sks_destroy_object d;

@@ -68,6 +68,54 @@ CK_RV p11_obj_record(struct p11_token *tok, uint32_t handle,
 	return rv;
 }
 
+/**
+ * p11_obj_record_owned() - record new session objects of a session (an
+ * insert), under one lock.
+ * @tok: their token.
+ * @handles: the driver's handles.
+ * @n: how many.
+ * @owner: the session.
+ *
+ * Context: takes the token's lock.
+ * Return: CKR_OK or CKR_HOST_MEMORY (then none is recorded).
+ */
+CK_RV p11_obj_record_owned(struct p11_token *tok, const CK_OBJECT_HANDLE *handles,
+			   CK_ULONG n, CK_SESSION_HANDLE owner)
+{
+	CK_ULONG i;
+	CK_RV rv = CKR_OK;
+
+	p11_lock(&tok->lock);
+	for (i = 0; i < n && rv == CKR_OK; i++) {
+		struct p11_obj *o = p11_map_get(&tok->objs, handles[i]);
+
+		if (!o) {
+			o = malloc(sizeof(*o));
+			if (!o) {
+				rv = CKR_HOST_MEMORY;
+				break;
+			}
+			o->handle = handles[i];
+			o->have_attrs = false;
+			o->local = false;
+			o->keygen = 0;
+			o->extra = NULL;
+			o->nextra = 0;
+			rv = p11_map_put(&tok->objs, handles[i], o);
+			if (rv != CKR_OK) {
+				free(o);
+				break;
+			}
+		}
+		o->owner = owner;
+	}
+	if (rv != CKR_OK)
+		while (i-- > 0)
+			p11_obj_free(p11_map_del(&tok->objs, handles[i]));
+	p11_unlock(&tok->lock);
+	return rv;
+}
+
 /* Forget an object (destroyed). Context: takes the token's lock. */
 void p11_obj_forget(struct p11_token *tok, uint32_t handle)
 {

@@ -195,6 +195,9 @@ CK_RV p11_obj_attrs(struct p11_session *s, uint32_t handle,
 CK_RV p11_obj_record(struct p11_token *tok, uint32_t handle,
 		     CK_SESSION_HANDLE owner, const struct sks_obj_attrs *a,
 		     struct p11_obj **out);
+CK_RV p11_obj_record_owned(struct p11_token *tok,
+			   const CK_OBJECT_HANDLE *handles, CK_ULONG n,
+			   CK_SESSION_HANDLE owner);
 void p11_obj_forget(struct p11_token *tok, uint32_t handle);
 void p11_obj_free(struct p11_obj *o);
 void p11_objs_destroy_owned(struct p11_session *s, CK_SESSION_HANDLE owner,
