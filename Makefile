@@ -81,6 +81,7 @@ TEST_LIBS_skscm_parse_test := -lreadline
 TEST_LIBS_ec_test := -lcrypto
 TEST_LIBS_pkcs11_test := -lcrypto -ldl -lpthread
 TEST_LIBS_pkcs11_sim_test := -ldl
+TEST_LIBS_pkcs11_valgrind_test := -ldl
 TEST_LIBS_foundation_test := -lkcapi
 TEST_LIBS_kdf_cost_test := -lkcapi
 TEST_LIBS_sks_object_test := -lkcapi
