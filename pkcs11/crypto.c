@@ -79,6 +79,8 @@ static CK_RV out_room(void *out, CK_ULONG_PTR out_len, size_t need,
 
 /* ---- AES-GCM (current mechanisms section 2.12.3) ---- */
 
+static const uint8_t zero_iv[SKS_GCM_IV_LEN];
+
 static CK_RV gcm_init(struct p11_session *s, struct p11_op *op,
 		      CK_MECHANISM_PTR m, CK_OBJECT_HANDLE key, bool enc)
 {
@@ -193,7 +195,14 @@ static CK_RV gcm_run(struct p11_session *s, struct p11_op *op, bool enc,
 		ret = sks_crypto_encrypt(s->drv->ss, op->key, op->aad,
 					 op->aad_len, in, in_len, iv, out,
 					 &len);
-		if (!ret)
+		/*
+		 * The IV goes where C_EncryptInit's pIv pointed, if those 12
+		 * bytes still hold the zeros they held then: a caller that
+		 * freed its parameters after C_EncryptInit (against this
+		 * module's rule) most likely left other bytes there, and is
+		 * then not written to.
+		 */
+		if (!ret && !memcmp(op->iv_out, zero_iv, SKS_GCM_IV_LEN))
 			memcpy(op->iv_out, iv, SKS_GCM_IV_LEN);
 	} else {
 		ret = sks_crypto_decrypt(s->drv->ss, op->key, op->aad,

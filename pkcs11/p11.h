@@ -187,7 +187,6 @@ CK_RV p11_op_begin(struct p11_session *s, unsigned int kind);
 void p11_op_end(struct p11_session *s, unsigned int kind);
 void p11_op_reset(struct p11_op *op);
 bool p11_session_rw(const struct p11_session *s);
-bool p11_session_user(const struct p11_session *s);
 
 /* object.c */
 CK_RV p11_obj_attrs(struct p11_session *s, uint32_t handle,

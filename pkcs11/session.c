@@ -14,12 +14,6 @@ bool p11_session_rw(const struct p11_session *s)
 	return s->flags & CKF_RW_SESSION;
 }
 
-/* Whether the application is logged in as a user (CO or CU) here. */
-bool p11_session_user(const struct p11_session *s)
-{
-	return s->tok->logged_in && s->tok->role != CKU_SO;
-}
-
 /**
  * p11_session_get() - look a session up and lock its operation state.
  * @h: the session handle.

@@ -417,7 +417,6 @@ P11_API CK_RV C_GetTokenInfo(CK_SLOT_ID slotID, CK_TOKEN_INFO_PTR pInfo)
  * for generic secrets and HMAC (section 2.18 and 2.20..), bits for EC
  * (section 2.3).
  */
-static const CK_MECHANISM_INFO_PTR no_info = NULL;
 static const struct {
 	CK_MECHANISM_TYPE type;
 	CK_MECHANISM_INFO info;
@@ -468,7 +467,6 @@ P11_API CK_RV C_GetMechanismList(CK_SLOT_ID slotID,
 	CK_ULONG i;
 	CK_RV rv;
 
-	(void)no_info;
 	if (!p11_initialized())
 		return CKR_CRYPTOKI_NOT_INITIALIZED;
 	if (!pulCount)
@@ -620,16 +618,20 @@ P11_API CK_RV C_InitPIN(CK_SESSION_HANDLE hSession, CK_UTF8CHAR_PTR pPin,
 {
 	struct sks_init_role ir;
 	struct p11_session *s;
+	bool so;
 	CK_RV rv;
 
 	rv = p11_session_get(hSession, &s);
 	if (rv != CKR_OK)
 		return rv;
+	p11_lock(&s->tok->lock);
+	so = s->tok->logged_in && s->tok->role == CKU_SO;
+	p11_unlock(&s->tok->lock);
 	if (!pPin)
 		rv = CKR_ARGUMENTS_BAD;
 	else if (!p11_session_rw(s))
 		rv = CKR_SESSION_READ_ONLY;
-	else if (!s->tok->logged_in || s->tok->role != CKU_SO)
+	else if (!so)
 		rv = CKR_USER_NOT_LOGGED_IN;
 	else if (ulPinLen > SKS_PIN_MAX || ulPinLen < SKS_PIN_MIN)
 		rv = CKR_PIN_LEN_RANGE;
