@@ -340,7 +340,7 @@ static CK_RV read_value(struct p11_session *s, uint32_t handle, uint8_t **v,
 	rv = p11_ioctl(s->drv->fd, SKS_IOC_GET_VALUE, &gv);
 	if (rv != CKR_OK)
 		return rv;
-	*v = malloc(gv.len ? gv.len : 1);
+	*v = calloc(1, gv.len ? gv.len : 1);
 	if (!*v)
 		return CKR_HOST_MEMORY;
 	gv.buf = (uintptr_t)*v;

@@ -879,7 +879,7 @@ static CK_RV sig_run(struct p11_session *s, struct p11_op *op, bool sign,
 		     size_t sig_len)
 {
 	uint32_t mech = hashed ? SKS_CKM_ECDSA : op->sks_mech;
-	uint8_t mac[64];
+	uint8_t mac[64] = { 0 };	/* (memcheck: the driver writes it) */
 	size_t n = sizeof(mac);
 
 	if (sign) {

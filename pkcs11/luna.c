@@ -246,6 +246,8 @@ P11_API CK_RV CA_SIMInsert(CK_SESSION_HANDLE hSession,
 	 * k-th wide handle never overlaps a narrow one not yet read).
 	 */
 	hs = (uint32_t *)pHandleList;
+	if (hs)		/* (memcheck does not know the driver writes it) */
+		memset(hs, 0, room * sizeof(*hs));
 	memset(&in, 0, sizeof(in));
 	in.blob = (uintptr_t)pBlob;
 	in.blob_len = ulBlobSize;

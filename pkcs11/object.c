@@ -462,7 +462,7 @@ P11_API CK_RV C_CopyObject(CK_SESSION_HANDLE hSession,
 	rv = p11_ioctl(s->drv->fd, SKS_IOC_GET_VALUE, &gv);
 	if (rv != CKR_OK)
 		goto out;
-	v = malloc(gv.len ? gv.len : 1);
+	v = calloc(1, gv.len ? gv.len : 1);
 	if (!v) {
 		rv = CKR_HOST_MEMORY;
 		goto out;
@@ -940,13 +940,13 @@ P11_API CK_RV C_FindObjectsInit(CK_SESSION_HANDLE hSession,
 		goto done;
 	rv = p11_ioctl(s->drv->fd, SKS_IOC_FIND_OBJECTS, &fo);
 	while (rv == CKR_OK && fo.count) {
-		uint32_t *nh = realloc(hs, (fo.count + 16) * sizeof(*hs));
-
-		if (!nh) {
+		/* (zeroed: memcheck does not know the driver writes it) */
+		free(hs);
+		hs = calloc(fo.count + 16, sizeof(*hs));
+		if (!hs) {
 			rv = CKR_HOST_MEMORY;
 			break;
 		}
-		hs = nh;
 		fo.handles = (uintptr_t)hs;
 		fo.count += 16;
 		rv = p11_ioctl(s->drv->fd, SKS_IOC_FIND_OBJECTS, &fo);

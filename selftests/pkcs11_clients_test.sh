@@ -182,7 +182,7 @@ sed "s|@PKCS11DIR@|/usr/local/lib|" "$TOP/pkcs11/sks.module.in" \
 p11-kit list-modules >"$w/out" 2>&1
 if has "$w/out" "^sks: /usr/local/lib/libsks-pkcs11.so" &&
    has "$w/out" "library-manufacturer: sks" &&
-   has "$w/out" "label: tok$V0"; then
+   has "$w/out" "token: tok$V0"; then
 	ok "p11-kit list-modules shows the sks module and its tokens"
 else
 	bad "p11-kit list-modules"; sed 's/^/# /' "$w/out" | tail -30

@@ -69,6 +69,8 @@ static int exercise(void)
 	}
 	CHECK(p11t_user(&t, &h));
 	CHECK(t.f->C_OpenSession(t.slot, CKF_SERIAL_SESSION, NULL, NULL, &h2));
+	CHECK(t.f->C_FindObjectsInit(h2, NULL, 0));	/* left active */
+	CHECK(t.f->C_FindObjectsFinal(h2));
 	CHECK(p11t_aes(&t, h, 32, "aes", &aes));
 	CHECK(p11t_hmac_key(&t, h2, "valgrind-hmac-key", 17, "mac", &mac));
 	CHECK(t.f->C_GenerateKeyPair(h, &kp, pubt, 1, privt, 1, &pub, &priv));
@@ -111,7 +113,6 @@ static int exercise(void)
 	CHECK(t.f->C_FindObjectsInit(h, &subj, 1));
 	CHECK(t.f->C_FindObjects(h, found, 8, &n));
 	CHECK(t.f->C_FindObjectsFinal(h));
-	CHECK(t.f->C_FindObjectsInit(h2, NULL, 0));	/* left active */
 	/* Luna: 1 of 2, extract, insert, multi-sign */
 	blob_len = SKS_MAX_BLOB_SIZE;
 	CHECK(t.ca->CA_SIMExtract(h, 1, &mac, 2, 1, CKA_SIM_PASSWORD, sizes,
