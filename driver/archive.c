@@ -52,7 +52,7 @@ static int sks_archive_make_name(struct sks_slot *b, u64 serial, s64 now,
  * @handles (each once), or every token object if @count is 0. Returns a
  * kvcalloc'd array of references (*@nr of them). Caller holds S->lock.
  */
-static struct sks_object **sks_clone_take_locked(struct sks_session *sess,
+static struct sks_object **sks_clone_take_locked(struct sks_file_session *sess,
 						 const u32 *handles, u32 count,
 						 u32 *nr, u32 *ckr)
 {
@@ -105,7 +105,7 @@ err_put:
  * kvmalloc'd buffer of blob records (wipe with kvfree_sensitive()); an
  * ERR_PTR on failure.
  */
-static u8 *sks_clone_objects(struct sks_session *sess, const u32 *handles,
+static u8 *sks_clone_objects(struct sks_file_session *sess, const u32 *handles,
 			     u32 count, u32 *nr, u32 *len, u32 *ckr)
 {
 	struct sks_slot *s = sess->slot;
@@ -154,7 +154,7 @@ out_put:
  * Crypto Officer; a session that is not is, for the archive commands,
  * "closed" (CKR_SESSION_CLOSED, as Luna reports it).
  */
-static int sks_archive_session_check(struct sks_session *sess, u32 *ckr)
+static int sks_archive_session_check(struct sks_file_session *sess, u32 *ckr)
 {
 	struct sks_slot *s = sess->slot;
 	int err;
@@ -235,7 +235,7 @@ static int sks_backup_copy_args(const struct sks_archive_backup *ab,
  * archive @a: an SKS partition's SMK, or a V0 partition's objects; and its
  * domain. Caller holds B->auth_lock (not S->lock).
  */
-static int sks_backup_collect(struct sks_session *sess,
+static int sks_backup_collect(struct sks_file_session *sess,
 			      const struct sks_archive_backup *ab,
 			      const u32 *handles, struct sks_archive *a,
 			      u32 *ckr)
@@ -431,7 +431,7 @@ out:
  * B->lock (backup.h).
  * Return: 0 or a negative errno.
  */
-int sks_ioc_archive_backup(struct sks_session *sess, void *arg, u32 *ckr)
+int sks_ioc_archive_backup(struct sks_file_session *sess, void *arg, u32 *ckr)
 {
 	struct sks_archive_backup *ab = arg;
 	struct sks_slot *s = sess->slot, *b;
@@ -492,7 +492,7 @@ out_put:
 }
 
 /* Restore a cloning archive's objects as token objects, all or nothing. */
-static int sks_restore_objects(struct sks_session *sess, const u8 *buf,
+static int sks_restore_objects(struct sks_file_session *sess, const u8 *buf,
 			       u32 len, u32 nr, u32 *ckr)
 {
 	struct sks_slot *s = sess->slot;
@@ -621,7 +621,7 @@ static int sks_restore_collect(struct sks_slot *b, const u8 *name,
  * S->lock (one slot lock at a time).
  * Return: 0 or a negative errno.
  */
-int sks_ioc_archive_restore(struct sks_session *sess, void *arg, u32 *ckr)
+int sks_ioc_archive_restore(struct sks_file_session *sess, void *arg, u32 *ckr)
 {
 	struct sks_archive_restore *ar = arg;
 	struct sks_slot *s = sess->slot, *b;

@@ -375,7 +375,7 @@ static void sks_init_commit_locked(struct sks_slot *slot,
  * Context: process context, may sleep; takes auth_lock and slot->lock.
  * Return: 0 or a negative errno.
  */
-int sks_ioc_partition_init(struct sks_session *sess, void *arg, u32 *ckr)
+int sks_ioc_partition_init(struct sks_file_session *sess, void *arg, u32 *ckr)
 {
 	struct sks_partition_init *pi = arg;
 	struct sks_slot *slot = sess->slot;
@@ -440,7 +440,7 @@ out_pin:
 /* ---- logins ---- */
 
 /* Login preconditions; caller holds slot->lock. */
-static int sks_login_check(struct sks_session *sess, u32 role, u32 *ckr)
+static int sks_login_check(struct sks_file_session *sess, u32 role, u32 *ckr)
 {
 	struct sks_slot *slot = sess->slot;
 	u32 cur = sks_session_role(sess);
@@ -478,7 +478,7 @@ static bool sks_role_valid(u32 role)
  * Context: process context, may sleep; takes auth_lock and slot->lock.
  * Return: 0 or a negative errno.
  */
-int sks_ioc_login(struct sks_session *sess, void *arg, u32 *ckr)
+int sks_ioc_login(struct sks_file_session *sess, void *arg, u32 *ckr)
 {
 	struct sks_login *li = arg;
 	struct sks_slot *slot = sess->slot;
@@ -522,7 +522,7 @@ int sks_ioc_login(struct sks_session *sess, void *arg, u32 *ckr)
  * Context: process context; takes slot->lock.
  * Return: 0, -ENODEV (slot deleted), -EACCES (CKR_USER_NOT_LOGGED_IN).
  */
-int sks_ioc_logout(struct sks_session *sess, void *arg, u32 *ckr)
+int sks_ioc_logout(struct sks_file_session *sess, void *arg, u32 *ckr)
 {
 	struct sks_slot *slot = sess->slot;
 	int err = 0;
@@ -550,7 +550,7 @@ int sks_ioc_logout(struct sks_session *sess, void *arg, u32 *ckr)
  * Context: process context, may sleep; takes auth_lock and slot->lock.
  * Return: 0 or a negative errno.
  */
-int sks_ioc_init_role(struct sks_session *sess, void *arg, u32 *ckr)
+int sks_ioc_init_role(struct sks_file_session *sess, void *arg, u32 *ckr)
 {
 	struct sks_init_role *ir = arg;
 	struct sks_slot *slot = sess->slot;
@@ -613,7 +613,7 @@ out:
  * Return: 0 or a negative errno (-EACCES with CKR_PIN_INCORRECT if the
  * old secret is wrong).
  */
-int sks_ioc_change_pin(struct sks_session *sess, void *arg, u32 *ckr)
+int sks_ioc_change_pin(struct sks_file_session *sess, void *arg, u32 *ckr)
 {
 	struct sks_change_pin *cp = arg;
 	struct sks_slot *slot = sess->slot;

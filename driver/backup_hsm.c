@@ -358,7 +358,7 @@ int sks_backup_auth(struct sks_slot *b, const u8 *so, u32 len, u32 *ckr)
  * sks_backup_auth() with the secret at @uptr: the commands on a Backup
  * HSM's own session. On success b->auth_lock is held.
  */
-static int sks_backup_session_auth(struct sks_session *sess, u64 uptr,
+static int sks_backup_session_auth(struct sks_file_session *sess, u64 uptr,
 				   u32 len, u32 *ckr)
 {
 	u8 *so;
@@ -406,7 +406,7 @@ static void sks_archive_fill_entry(const struct sks_archive *a,
  * (CKR_TOKEN_NOT_PRESENT), -EOVERFLOW (CKR_BUFFER_TOO_SMALL, @count set),
  * -EFAULT, -ENOMEM.
  */
-int sks_ioc_archive_list(struct sks_session *sess, void *arg, u32 *ckr)
+int sks_ioc_archive_list(struct sks_file_session *sess, void *arg, u32 *ckr)
 {
 	struct sks_archive_list *al = arg;
 	struct sks_slot *b = sess->slot;
@@ -488,7 +488,7 @@ static int sks_archive_show_check(struct sks_archive_show *as, u32 *ckr)
  * Return: 0, -EINVAL, -EOPNOTSUPP, -EACCES, -EPERM, -ENODEV, -ENOENT
  * (CKR_TOKEN_NOT_RECOGNIZED: no such archive).
  */
-int sks_ioc_archive_show(struct sks_session *sess, void *arg, u32 *ckr)
+int sks_ioc_archive_show(struct sks_file_session *sess, void *arg, u32 *ckr)
 {
 	struct sks_archive_show *as = arg;
 	struct sks_slot *b = sess->slot;
@@ -525,7 +525,7 @@ int sks_ioc_archive_show(struct sks_session *sess, void *arg, u32 *ckr)
  * Context: process context, may sleep; takes auth_lock and lock.
  * Return: 0, -EINVAL, -EOPNOTSUPP, -EACCES, -EPERM, -ENODEV, -ENOENT.
  */
-int sks_ioc_archive_delete(struct sks_session *sess, void *arg, u32 *ckr)
+int sks_ioc_archive_delete(struct sks_file_session *sess, void *arg, u32 *ckr)
 {
 	struct sks_archive_show *as = arg;
 	struct sks_slot *b = sess->slot;

@@ -39,7 +39,7 @@ static_assert(SKS_BLOB_MAX_COUNT == SKS_MAX_EXTRACT);
  * Return: 0, -EBADMSG (decrypt: the tag does not match) or another
  * negative errno.
  */
-int sks_blob_crypt(struct sks_session *sess, struct sks_smk *smk,
+int sks_blob_crypt(struct sks_file_session *sess, struct sks_smk *smk,
 		   const struct sks_blob_hdr *hdr, u8 *buf, bool enc)
 {
 	u8 info[sizeof(sks_blob_info) - 1 + SKS_BLOB_SALT_LEN];
@@ -84,7 +84,7 @@ out_key:
 }
 
 /* Look up and check the objects to extract; returns the payload size. */
-static int sks_extract_collect(struct sks_session *sess, const u32 *handles,
+static int sks_extract_collect(struct sks_file_session *sess, const u32 *handles,
 			       u32 count, struct sks_object **objs,
 			       struct sks_smk **smk, size_t *payload, u32 *ckr)
 {
@@ -144,7 +144,7 @@ static int sks_extract_collect(struct sks_session *sess, const u32 *handles,
  * Context: process context, may sleep; takes slot->lock and blob_lock.
  * Return: 0 or a negative errno.
  */
-int sks_ioc_extract(struct sks_session *sess, void *arg, u32 *ckr)
+int sks_ioc_extract(struct sks_file_session *sess, void *arg, u32 *ckr)
 {
 	struct sks_extract *ex = arg;
 	struct sks_slot *slot = sess->slot;
@@ -254,7 +254,7 @@ out:
 }
 
 /* Find the SMK named by a blob header; takes a reference. */
-static struct sks_smk *sks_insert_smk(struct sks_session *sess,
+static struct sks_smk *sks_insert_smk(struct sks_file_session *sess,
 				      const struct sks_blob_hdr *hdr, u32 *ckr)
 {
 	struct sks_slot *slot = sess->slot;
@@ -282,7 +282,7 @@ out:
 }
 
 /* Decode and build every object of a decrypted blob (not yet visible). */
-static int sks_insert_build(struct sks_session *sess, const u8 *p,
+static int sks_insert_build(struct sks_file_session *sess, const u8 *p,
 			    const u8 *end, const struct sks_blob_hdr *hdr,
 			    struct sks_object **objs, u32 *ckr)
 {
@@ -308,7 +308,7 @@ static int sks_insert_build(struct sks_session *sess, const u8 *p,
 }
 
 /* Publish all objects or none; the partition takes its own references. */
-static int sks_insert_commit(struct sks_session *sess,
+static int sks_insert_commit(struct sks_file_session *sess,
 			     struct sks_object **objs, u32 count, u32 *handles,
 			     u32 *ckr)
 {
@@ -360,7 +360,7 @@ static void sks_insert_undo(struct sks_slot *slot, struct sks_object **objs,
  * Return: the blob with room for the IV after it (free with
  * kfree_sensitive()), or an ERR_PTR.
  */
-u8 *sks_blob_read(struct sks_session *sess, u64 ublob, u32 len,
+u8 *sks_blob_read(struct sks_file_session *sess, u64 ublob, u32 len,
 		  struct sks_blob_hdr *hdr, u32 *ckr)
 {
 	struct sks_slot *slot = sess->slot;
@@ -406,7 +406,7 @@ u8 *sks_blob_read(struct sks_session *sess, u64 ublob, u32 len,
  * (CKR_ENCRYPTED_DATA_INVALID; CKR_DATA_INVALID for a bad auth section),
  * -EIO (CKR_DEVICE_ERROR), or the session's errors.
  */
-int sks_blob_unseal(struct sks_session *sess, const struct sks_blob_hdr *hdr,
+int sks_blob_unseal(struct sks_file_session *sess, const struct sks_blob_hdr *hdr,
 		    u8 *buf, struct sks_blob_auth *auth, const u8 **recs,
 		    const u8 **end, u32 *ckr)
 {
@@ -447,7 +447,7 @@ int sks_blob_unseal(struct sks_session *sess, const struct sks_blob_hdr *hdr,
  * Context: process context, may sleep; takes slot->lock and blob_lock.
  * Return: 0 or a negative errno.
  */
-int sks_blob_open(struct sks_session *sess, const struct sks_blob_hdr *hdr,
+int sks_blob_open(struct sks_file_session *sess, const struct sks_blob_hdr *hdr,
 		  u8 *buf, const struct sks_sim_secrets *secrets,
 		  const u8 **recs, const u8 **end, u32 *ckr)
 {
@@ -482,7 +482,7 @@ int sks_blob_open(struct sks_session *sess, const struct sks_blob_hdr *hdr,
  * Context: process context, may sleep; takes slot->lock and blob_lock.
  * Return: 0 or a negative errno.
  */
-int sks_ioc_insert(struct sks_session *sess, void *arg, u32 *ckr)
+int sks_ioc_insert(struct sks_file_session *sess, void *arg, u32 *ckr)
 {
 	struct sks_insert *in = arg;
 	struct sks_slot *slot = sess->slot;
@@ -561,7 +561,7 @@ out:
  * Context: process context, may sleep; takes slot->lock.
  * Return: 0 or a negative errno.
  */
-int sks_ioc_smk_rollover(struct sks_session *sess, void *arg, u32 *ckr)
+int sks_ioc_smk_rollover(struct sks_file_session *sess, void *arg, u32 *ckr)
 {
 	struct sks_simple *ro = arg;
 	struct sks_slot *slot = sess->slot;

@@ -16,7 +16,7 @@
 #include "sks.h"
 
 /* The one key of a multi-sign blob, as an object that is never published. */
-static struct sks_object *sks_multi_sign_key(struct sks_session *sess,
+static struct sks_object *sks_multi_sign_key(struct sks_file_session *sess,
 					     const struct sks_blob_hdr *hdr,
 					     const u8 *recs, const u8 *end,
 					     u32 *ckr)
@@ -104,7 +104,7 @@ static int sks_multi_sign_run(struct sks_object *key,
  * Context: process context, may sleep; takes slot->lock and blob_lock.
  * Return: 0 or a negative errno.
  */
-int sks_ioc_multi_sign(struct sks_session *sess, void *arg, u32 *ckr)
+int sks_ioc_multi_sign(struct sks_file_session *sess, void *arg, u32 *ckr)
 {
 	struct sks_multi_sign *ms = arg;
 	struct sks_multi_sign_item *items;
@@ -187,7 +187,7 @@ out:
 }
 
 /* The primary SMK, with a reference, for a CO of a V1 partition. */
-static struct sks_smk *sks_rewrap_smk(struct sks_session *sess, u32 *ckr)
+static struct sks_smk *sks_rewrap_smk(struct sks_file_session *sess, u32 *ckr)
 {
 	struct sks_slot *slot = sess->slot;
 	struct sks_smk *smk = NULL;
@@ -239,7 +239,7 @@ static int sks_rewrap_size(const struct sks_rewrap_item *it, u32 *size,
  * the auth section), in format version 2, each checked as insert checks
  * it, usage-limited keys carrying the ledger's count if it is higher.
  */
-static int sks_rewrap_records(struct sks_session *sess,
+static int sks_rewrap_records(struct sks_file_session *sess,
 			      const struct sks_blob_hdr *hdr, const u8 *p,
 			      const u8 *end, u8 *out, size_t *len, u32 *ckr)
 {
@@ -277,7 +277,7 @@ static int sks_rewrap_records(struct sks_session *sess,
 }
 
 /* Rewrap one blob into @out (room for SKS_MAX_BLOB_SIZE + IV). */
-static int sks_rewrap_one(struct sks_session *sess, struct sks_smk *smk,
+static int sks_rewrap_one(struct sks_file_session *sess, struct sks_smk *smk,
 			  struct sks_rewrap_item *it, u8 *out, u32 *ckr)
 {
 	struct sks_blob_hdr hdr, nh;
@@ -354,7 +354,7 @@ out:
  * Context: process context, may sleep; takes slot->lock and blob_lock.
  * Return: 0 or a negative errno.
  */
-int sks_ioc_rewrap(struct sks_session *sess, void *arg, u32 *ckr)
+int sks_ioc_rewrap(struct sks_file_session *sess, void *arg, u32 *ckr)
 {
 	struct sks_rewrap *rw = arg;
 	struct sks_rewrap_item *items;

@@ -54,7 +54,7 @@ static int sks_pair_template(struct sks_slot *slot, struct sks_obj_attrs *a,
 }
 
 /* Make both objects of a pair, publish them together. */
-static int sks_pair_publish(struct sks_session *sess,
+static int sks_pair_publish(struct sks_file_session *sess,
 			    const struct sks_obj_attrs *pa, const u8 *pub,
 			    const struct sks_obj_attrs *qa, const u8 *priv,
 			    struct sks_generate_key_pair *kp, u32 *ckr)
@@ -102,7 +102,7 @@ static int sks_pair_publish(struct sks_session *sess,
  * Context: process context, may sleep; takes slot->lock.
  * Return: 0 or a negative errno.
  */
-int sks_ioc_generate_key_pair(struct sks_session *sess, void *arg, u32 *ckr)
+int sks_ioc_generate_key_pair(struct sks_file_session *sess, void *arg, u32 *ckr)
 {
 	struct sks_generate_key_pair *kp = arg;
 	struct sks_obj_attrs pa, qa;
@@ -230,7 +230,7 @@ int sks_ecdsa_sign_obj(const struct sks_object *obj, u32 mechanism, bool der,
 }
 
 /* Sign: one use, the signature, the room check, the copy out. */
-static int sks_ecdsa_sign_op(struct sks_session *sess, struct sks_object *obj,
+static int sks_ecdsa_sign_op(struct sks_file_session *sess, struct sks_object *obj,
 			     struct sks_sign *s, const u8 *msg, u32 room,
 			     u32 *ckr)
 {
@@ -309,7 +309,7 @@ static int sks_ecdsa_verify_op(struct sks_object *obj,
  * Context: process context, may sleep; no mutex.
  * Return: 0 or a negative errno.
  */
-int sks_ecdsa(struct sks_session *sess, struct sks_sign *s, bool sign,
+int sks_ecdsa(struct sks_file_session *sess, struct sks_sign *s, bool sign,
 	      u32 *ckr)
 {
 	const struct sks_ec_curve *c;
@@ -380,7 +380,7 @@ static int sks_derive_value(const struct sks_derive_key *dk, const u8 *z,
 	return err ? sks_fail(ckr, SKS_CKR_DEVICE_ERROR) : 0;
 }
 
-static int sks_derive_check(struct sks_session *sess, struct sks_derive_key *dk,
+static int sks_derive_check(struct sks_file_session *sess, struct sks_derive_key *dk,
 			    u32 *ckr)
 {
 	if (dk->mechanism != SKS_CKM_ECDH1_DERIVE)
@@ -412,7 +412,7 @@ static int sks_derive_check(struct sks_session *sess, struct sks_derive_key *dk,
  * Context: process context, may sleep; takes slot->lock.
  * Return: 0 or a negative errno.
  */
-int sks_ioc_derive_key(struct sks_session *sess, void *arg, u32 *ckr)
+int sks_ioc_derive_key(struct sks_file_session *sess, void *arg, u32 *ckr)
 {
 	struct sks_derive_key *dk = arg;
 	struct sks_slot *slot = sess->slot;

@@ -234,7 +234,7 @@ static int sks_image_seal(struct sks_slot *b, const u8 *so, u32 so_len,
  * Context: process context, may sleep; takes auth_lock and lock.
  * Return: 0 or a negative errno.
  */
-int sks_ioc_image_save(struct sks_session *sess, void *arg, u32 *ckr)
+int sks_ioc_image_save(struct sks_file_session *sess, void *arg, u32 *ckr)
 {
 	struct sks_image_save *is = arg;
 	struct sks_slot *b = sess->slot;

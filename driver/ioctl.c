@@ -211,7 +211,7 @@ struct sks_ioctl_desc {
 	u32 ver0;
 	u32 valid_flags;
 	u32 len_off;
-	int (*sess_fn)(struct sks_session *sess, void *arg, u32 *ckr);
+	int (*sess_fn)(struct sks_file_session *sess, void *arg, u32 *ckr);
 	int (*hsm_fn)(struct sks_hsm *hsm, void *arg, u32 *ckr);
 };
 
@@ -389,7 +389,7 @@ static void __maybe_unused sks_build_check_abi(void)
  * Context: process context, may sleep.
  * Return: 0 or a negative errno.
  */
-long sks_dispatch(struct sks_session *sess, struct sks_hsm *hsm,
+long sks_dispatch(struct sks_file_session *sess, struct sks_hsm *hsm,
 		  unsigned int cmd, unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;

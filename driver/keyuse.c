@@ -19,17 +19,13 @@
 
 #include "sks.h"
 
-static const char *const sks_hmac_algs[] = {
-	"hmac(sha256)", "hmac(sha384)", "hmac(sha512)",
-};
-
 /*
  * Look up a key for an operation without slot->lock: the role and slot
  * checks of sks_session_require(), then the handle under the xarray's
  * lock (see sks_object_remove_locked()). On success the caller owns a
  * reference.
  */
-static struct sks_object *sks_key_get(struct sks_session *sess, u32 handle,
+static struct sks_object *sks_key_get(struct sks_file_session *sess, u32 handle,
 				      u32 *ckr)
 {
 	struct xarray *xa = &sess->slot->objects;
@@ -90,12 +86,10 @@ static struct crypto_aead *sks_object_aead(struct sks_object *obj)
 
 	if (tfm)
 		return tfm;
-	tfm = crypto_alloc_aead("gcm(aes)", 0, 0);
+	tfm = sks_gcm_get();
 	if (IS_ERR(tfm))
 		return tfm;
 	err = crypto_aead_setkey(tfm, sks_obj_value(obj), obj->value_len);
-	if (!err)
-		err = crypto_aead_setauthsize(tfm, SKS_GCM_TAG_LEN);
 	if (err) {
 		crypto_free_aead(tfm);
 		return ERR_PTR(err);
@@ -103,7 +97,7 @@ static struct crypto_aead *sks_object_aead(struct sks_object *obj)
 	old = cmpxchg(&obj->aead, NULL, tfm);
 	if (!old)
 		return tfm;
-	crypto_free_aead(tfm);
+	sks_gcm_put(tfm);
 	return old;
 }
 
@@ -116,7 +110,7 @@ static struct crypto_shash *sks_object_hmac(struct sks_object *obj, int idx)
 
 	if (tfm)
 		return tfm;
-	tfm = crypto_alloc_shash(sks_hmac_algs[idx], 0, 0);
+	tfm = sks_hmac_get(idx);
 	if (IS_ERR(tfm))
 		return tfm;
 	err = crypto_shash_setkey(tfm, sks_obj_value(obj), obj->value_len);
@@ -127,7 +121,7 @@ static struct crypto_shash *sks_object_hmac(struct sks_object *obj, int idx)
 	old = cmpxchg(&obj->hmac[idx], NULL, tfm);
 	if (!old)
 		return tfm;
-	crypto_free_shash(tfm);
+	sks_hmac_put(idx, tfm);
 	return old;
 }
 
@@ -150,7 +144,7 @@ static struct crypto_shash *sks_object_hmac(struct sks_object *obj, int idx)
  * Context: process context; no mutex (see sks_key_get()).
  * Return: the key with a reference for the caller, or an ERR_PTR.
  */
-struct sks_object *sks_use_key(struct sks_session *sess, u32 handle,
+struct sks_object *sks_use_key(struct sks_file_session *sess, u32 handle,
 			       u32 obj_class, u32 key_type, u32 need, u32 *ckr)
 {
 	struct sks_object *obj;
@@ -210,14 +204,14 @@ static int sks_crypt_check_len(const struct sks_crypt *c, bool enc, u32 *ckr)
 	return 0;
 }
 
-static int sks_crypt(struct sks_session *sess, struct sks_crypt *c, bool enc,
+static int sks_crypt(struct sks_file_session *sess, struct sks_crypt *c, bool enc,
 		     u32 *ckr)
 {
 	u32 outlen, room = c->out_len;
 	struct crypto_aead *tfm;
 	struct sks_object *obj;
 	struct aead_request *req;
-	size_t reqsize;
+	size_t reqsize, bufsize;
 	u8 *buf, *iv;
 	int err;
 
@@ -233,11 +227,6 @@ static int sks_crypt(struct sks_session *sess, struct sks_crypt *c, bool enc,
 			  enc ? SKS_OBJ_ENCRYPT : SKS_OBJ_DECRYPT, ckr);
 	if (IS_ERR(obj))
 		return PTR_ERR(obj);
-	tfm = sks_object_aead(obj);
-	if (IS_ERR(tfm)) {
-		err = sks_fail(ckr, SKS_CKR_DEVICE_ERROR);
-		goto out_put;
-	}
 	if (!c->out) {
 		c->out_len = outlen;	/* size query: nothing runs */
 		goto out_put;
@@ -247,10 +236,16 @@ static int sks_crypt(struct sks_session *sess, struct sks_crypt *c, bool enc,
 		err = sks_fail(ckr, SKS_CKR_BUFFER_TOO_SMALL);
 		goto out_put;
 	}
+	tfm = sks_object_aead(obj);
+	if (IS_ERR(tfm)) {
+		err = sks_fail(ckr, SKS_CKR_DEVICE_ERROR);
+		goto out_put;
+	}
 
 	reqsize = sks_gcm_req_size(tfm);
-	req = kmalloc(reqsize + c->aad_len + c->in_len + SKS_GCM_TAG_LEN +
-		      SKS_GCM_IV_LEN, GFP_KERNEL_ACCOUNT);
+	bufsize = reqsize + c->aad_len + c->in_len + SKS_GCM_TAG_LEN +
+		  SKS_GCM_IV_LEN;
+	req = sks_opbuf_get(bufsize);
 	if (!req) {
 		err = sks_fail(ckr, SKS_CKR_HOST_MEMORY);
 		goto out_put;
@@ -290,7 +285,7 @@ static int sks_crypt(struct sks_session *sess, struct sks_crypt *c, bool enc,
 		memcpy(c->iv, iv, SKS_GCM_IV_LEN);
 	c->out_len = outlen;
 out_free:
-	kfree_sensitive(req);
+	sks_opbuf_put(req, bufsize);
 out_put:
 	sks_object_put(obj);
 	return err;
@@ -313,7 +308,7 @@ out_put:
  * Context: process context, may sleep; no mutex (see sks_key_get()).
  * Return: 0 or a negative errno.
  */
-int sks_ioc_encrypt(struct sks_session *sess, void *arg, u32 *ckr)
+int sks_ioc_encrypt(struct sks_file_session *sess, void *arg, u32 *ckr)
 {
 	return sks_crypt(sess, arg, true, ckr);
 }
@@ -332,7 +327,7 @@ int sks_ioc_encrypt(struct sks_session *sess, void *arg, u32 *ckr)
  * Context: process context, may sleep; no mutex (see sks_key_get()).
  * Return: 0 or a negative errno.
  */
-int sks_ioc_decrypt(struct sks_session *sess, void *arg, u32 *ckr)
+int sks_ioc_decrypt(struct sks_file_session *sess, void *arg, u32 *ckr)
 {
 	return sks_crypt(sess, arg, false, ckr);
 }
@@ -351,7 +346,7 @@ static int sks_hmac_index(u32 mechanism)
 	}
 }
 
-static int sks_mac(struct sks_session *sess, struct sks_sign *s, bool sign,
+static int sks_mac(struct sks_file_session *sess, struct sks_sign *s, bool sign,
 		   u32 *ckr)
 {
 	struct crypto_shash *tfm;
@@ -520,7 +515,7 @@ bool sks_object_count_uses(struct sks_object *obj, u32 n)
 }
 
 /* HMAC or ECDSA, by mechanism; SKS_SIGN_DER is for ECDSA only. */
-static int sks_sign_verify(struct sks_session *sess, struct sks_sign *s,
+static int sks_sign_verify(struct sks_file_session *sess, struct sks_sign *s,
 			   bool sign, u32 *ckr)
 {
 	if (sks_ecdsa_mechanism(s->mechanism))
@@ -544,7 +539,7 @@ static int sks_sign_verify(struct sks_session *sess, struct sks_sign *s,
  * Context: process context, may sleep; no mutex (see sks_key_get()).
  * Return: 0 or a negative errno.
  */
-int sks_ioc_sign(struct sks_session *sess, void *arg, u32 *ckr)
+int sks_ioc_sign(struct sks_file_session *sess, void *arg, u32 *ckr)
 {
 	return sks_sign_verify(sess, arg, true, ckr);
 }
@@ -561,7 +556,7 @@ int sks_ioc_sign(struct sks_session *sess, void *arg, u32 *ckr)
  * Context: process context, may sleep; no mutex (see sks_key_get()).
  * Return: 0 or a negative errno.
  */
-int sks_ioc_verify(struct sks_session *sess, void *arg, u32 *ckr)
+int sks_ioc_verify(struct sks_file_session *sess, void *arg, u32 *ckr)
 {
 	return sks_sign_verify(sess, arg, false, ckr);
 }
@@ -606,7 +601,7 @@ static int sks_batch_read(const struct sks_batch *b, struct sks_batch_op *ops,
 }
 
 /* Run one operation as its own ioctl would; returns its CKR_* code. */
-static u32 sks_batch_run(struct sks_session *sess, struct sks_batch_op *op)
+static u32 sks_batch_run(struct sks_file_session *sess, struct sks_batch_op *op)
 {
 	u32 ckr = SKS_CKR_OK;
 	int err;
@@ -658,7 +653,7 @@ static u32 sks_batch_run(struct sks_session *sess, struct sks_batch_op *op)
  * or a negative errno for a refused batch (-EFAULT if a descriptor
  * cannot be written back).
  */
-int sks_ioc_batch(struct sks_session *sess, void *arg, u32 *ckr)
+int sks_ioc_batch(struct sks_file_session *sess, void *arg, u32 *ckr)
 {
 	struct sks_batch *b = arg;
 	u8 __user *uops = u64_to_user_ptr(b->ops);

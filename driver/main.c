@@ -160,8 +160,10 @@ static int __init sks_init(void)
 		goto err_ec;
 
 	hsm = kzalloc(sizeof(*hsm), GFP_KERNEL);
-	if (!hsm)
-		return -ENOMEM;
+	if (!hsm) {
+		err = -ENOMEM;
+		goto err_ec;
+	}
 	mutex_init(&hsm->slots_lock);
 	hsm->serial = serial;
 	if (!hsm->serial)
@@ -191,6 +193,7 @@ err_free:
 	kfree(hsm);
 err_ec:
 	sks_ec_exit();
+	sks_pools_exit();
 	return err;
 }
 
@@ -202,6 +205,7 @@ static void __exit sks_exit(void)
 	sks_slots_exit(hsm);
 	kfree(hsm);
 	sks_ec_exit();
+	sks_pools_exit();
 }
 
 module_init(sks_init);

@@ -41,7 +41,7 @@ static u32 sks_role_bit(u32 role)
  * Context: any; under slot->lock or locklessly (READ_ONCE()).
  * Return: SKS_ROLE_SO, SKS_ROLE_CO, SKS_ROLE_CU or SKS_ROLE_NONE.
  */
-u32 sks_session_role(struct sks_session *sess)
+u32 sks_session_role(struct sks_file_session *sess)
 {
 	u32 role = READ_ONCE(sess->role);
 
@@ -50,7 +50,7 @@ u32 sks_session_role(struct sks_session *sess)
 	return role;
 }
 
-static int sks_session_check_role(struct sks_session *sess, bool co_only,
+static int sks_session_check_role(struct sks_file_session *sess, bool co_only,
 				  u32 *ckr)
 {
 	struct sks_slot *slot = sess->slot;
@@ -78,7 +78,7 @@ static int sks_session_check_role(struct sks_session *sess, bool co_only,
  * Context: any.
  * Return: true if logged in as CO or CU.
  */
-bool sks_session_sees_private(struct sks_session *sess)
+bool sks_session_sees_private(struct sks_file_session *sess)
 {
 	return sks_role_bit(sks_session_role(sess)) & (SKS_R_CO | SKS_R_CU);
 }
@@ -94,7 +94,7 @@ bool sks_session_sees_private(struct sks_session *sess)
  * (CKR_FUNCTION_NOT_SUPPORTED on a Backup HSM) or -ENOKEY
  * (CKR_PARTITION_DEACTIVATED: loaded and not activated yet).
  */
-int sks_session_require_partition(struct sks_session *sess, u32 *ckr)
+int sks_session_require_partition(struct sks_file_session *sess, u32 *ckr)
 {
 	if (READ_ONCE(sess->slot->dead))
 		return sks_fail(ckr, SKS_CKR_TOKEN_NOT_PRESENT);
@@ -119,7 +119,7 @@ int sks_session_require_partition(struct sks_session *sess, u32 *ckr)
  * Context: caller holds sess->slot->lock.
  * Return: 0 or a negative errno.
  */
-int sks_session_require(struct sks_session *sess, bool co_only, u32 *ckr)
+int sks_session_require(struct sks_file_session *sess, bool co_only, u32 *ckr)
 {
 	lockdep_assert_held(&sess->slot->lock);
 	return sks_session_check_role(sess, co_only, ckr);
@@ -140,7 +140,7 @@ int sks_session_require(struct sks_session *sess, bool co_only, u32 *ckr)
  * Context: any.
  * Return: 0 or a negative errno, as sks_session_require().
  */
-int sks_session_require_lockless(struct sks_session *sess, bool co_only,
+int sks_session_require_lockless(struct sks_file_session *sess, bool co_only,
 				 u32 *ckr)
 {
 	return sks_session_check_role(sess, co_only, ckr);
@@ -157,7 +157,7 @@ int sks_session_require_lockless(struct sks_session *sess, bool co_only,
  * Context: process context; takes slot->lock.
  * Return: 0, or -ENODEV (slot deleted).
  */
-int sks_ioc_session_info(struct sks_session *sess, void *arg, u32 *ckr)
+int sks_ioc_session_info(struct sks_file_session *sess, void *arg, u32 *ckr)
 {
 	struct sks_session_info *info = arg;
 	struct sks_slot *slot = sess->slot;
@@ -201,7 +201,7 @@ static int sks_slot_open(struct inode *inode, struct file *file)
 {
 	struct sks_hsm *hsm = sks_hsm;
 	unsigned int num = iminor(inode);
-	struct sks_session *sess;
+	struct sks_file_session *sess;
 	struct sks_slot *slot;
 	int err = 0;
 
@@ -256,7 +256,7 @@ err_put:
 
 static int sks_slot_release_file(struct inode *inode, struct file *file)
 {
-	struct sks_session *sess = file->private_data;
+	struct sks_file_session *sess = file->private_data;
 	struct sks_slot *slot = sess->slot;
 
 	sks_session_objects_destroy(sess);

@@ -112,7 +112,9 @@ struct sks_smk {
 	u8 fingerprint[SKS_FINGERPRINT_LEN];
 };
 
-struct sks_session;
+struct sks_file_session;
+
+#define SKS_HMAC_ALGS	3	/* hmac(sha256), hmac(sha384), hmac(sha512) */
 
 /**
  * struct sks_object - a key or data object, kept small: an idle AES-256
@@ -122,7 +124,7 @@ struct sks_session;
  * @handle: index in sks_slot.objects.
  * @owner: owning session for session objects, NULL for token objects.
  *	Set once before the object is published.
- * @sess_node: entry in @owner's sks_session.objects; protected by
+ * @sess_node: entry in @owner's sks_file_session.objects; protected by
  *	sks_slot.lock.
  * @aead: AES keys: gcm(aes) keyed with the value, made on first use
  *	(sks_object_aead()); set once with cmpxchg(), then immutable.
@@ -148,11 +150,11 @@ struct sks_session;
 struct sks_object {
 	struct kref ref;
 	u32 handle;
-	struct sks_session *owner;
+	struct sks_file_session *owner;
 	struct list_head sess_node;
 	union {
 		struct crypto_aead *aead;
-		struct crypto_shash *hmac[3];
+		struct crypto_shash *hmac[SKS_HMAC_ALGS];
 	};
 	union {
 		atomic64_t usage_count;
@@ -307,7 +309,7 @@ struct sks_slot {
 };
 
 /**
- * struct sks_session - one open file of /dev/sksN.
+ * struct sks_file_session - one open file of /dev/sksN.
  * @slot: the slot (a reference is held).
  * @role: logged-in role or SKS_ROLE_NONE; written under slot->lock
  *	with WRITE_ONCE(), read under it or with READ_ONCE() (crypto path),
@@ -318,7 +320,7 @@ struct sks_slot {
  * @blob_lock: protects @blob_aead.
  * @blob_aead: gcm(aes) rekeyed per blob with the derived blob key.
  */
-struct sks_session {
+struct sks_file_session {
 	struct sks_slot *slot;
 	u32 role;
 	u32 epoch;
@@ -358,7 +360,7 @@ extern struct sks_hsm *sks_hsm;
 /* ioctl.c */
 int sks_fail(u32 *ckr, u32 code);
 int sks_fail_errno(u32 *ckr, u32 code, int err);
-long sks_dispatch(struct sks_session *sess, struct sks_hsm *hsm,
+long sks_dispatch(struct sks_file_session *sess, struct sks_hsm *hsm,
 		  unsigned int cmd, unsigned long arg);
 void *sks_memdup_user(u64 uptr, u32 len, u32 max, u32 *ckr);
 int sks_handles_first_duplicate(const u32 *handles, u32 count, u32 *first);
@@ -382,6 +384,14 @@ int sks_secret_check(struct crypto_shash *tfm, const struct sks_secret *s,
 int sks_gcm_buf(struct crypto_aead *tfm, const u8 *key, bool enc, u8 *buf,
 		size_t aad_len, size_t text_len, const u8 *iv);
 struct crypto_aead *sks_gcm_alloc(void);
+struct crypto_aead *sks_gcm_get(void);
+void sks_gcm_put(struct crypto_aead *tfm);
+struct crypto_shash *sks_hmac_get(int idx);
+void sks_hmac_put(int idx, struct crypto_shash *tfm);
+#define SKS_OPBUF_SIZE	16384	/* pooled operation buffers */
+void *sks_opbuf_get(size_t size);
+void sks_opbuf_put(void *buf, size_t size);
+void sks_pools_exit(void);
 struct sks_smk *sks_smk_create(void);
 struct sks_smk *sks_smk_import(const u8 *key);
 void sks_smk_put(struct sks_smk *smk);
@@ -411,13 +421,13 @@ int sks_ctl_delete_slot(struct sks_hsm *hsm, void *arg, u32 *ckr);
 int sks_ctl_list_slots(struct sks_hsm *hsm, void *arg, u32 *ckr);
 
 /* session.c */
-u32 sks_session_role(struct sks_session *sess);
-bool sks_session_sees_private(struct sks_session *sess);
-int sks_session_require_partition(struct sks_session *sess, u32 *ckr);
-int sks_session_require(struct sks_session *sess, bool co_only, u32 *ckr);
-int sks_session_require_lockless(struct sks_session *sess, bool co_only,
+u32 sks_session_role(struct sks_file_session *sess);
+bool sks_session_sees_private(struct sks_file_session *sess);
+int sks_session_require_partition(struct sks_file_session *sess, u32 *ckr);
+int sks_session_require(struct sks_file_session *sess, bool co_only, u32 *ckr);
+int sks_session_require_lockless(struct sks_file_session *sess, bool co_only,
 				 u32 *ckr);
-int sks_ioc_session_info(struct sks_session *sess, void *arg, u32 *ckr);
+int sks_ioc_session_info(struct sks_file_session *sess, void *arg, u32 *ckr);
 
 /* auth.c */
 u32 sks_lockout_left(const struct sks_lockout *l);
@@ -429,11 +439,11 @@ u8 *sks_copy_pin(u64 uptr, u32 len, u32 *ckr);
 int sks_check_secret(struct sks_slot *slot, u32 role, const u8 *pin,
 		     u32 len, u32 *ckr);
 void sks_partition_wipe_locked(struct sks_slot *slot);
-int sks_ioc_partition_init(struct sks_session *sess, void *arg, u32 *ckr);
-int sks_ioc_login(struct sks_session *sess, void *arg, u32 *ckr);
-int sks_ioc_logout(struct sks_session *sess, void *arg, u32 *ckr);
-int sks_ioc_init_role(struct sks_session *sess, void *arg, u32 *ckr);
-int sks_ioc_change_pin(struct sks_session *sess, void *arg, u32 *ckr);
+int sks_ioc_partition_init(struct sks_file_session *sess, void *arg, u32 *ckr);
+int sks_ioc_login(struct sks_file_session *sess, void *arg, u32 *ckr);
+int sks_ioc_logout(struct sks_file_session *sess, void *arg, u32 *ckr);
+int sks_ioc_init_role(struct sks_file_session *sess, void *arg, u32 *ckr);
+int sks_ioc_change_pin(struct sks_file_session *sess, void *arg, u32 *ckr);
 
 /* object.c */
 struct sks_blob_rec;
@@ -446,11 +456,11 @@ int sks_object_check_value(const struct sks_obj_attrs *a, const u8 *value,
 			   u32 *ckr);
 struct sks_object *sks_object_new(const struct sks_obj_attrs *a,
 				  const u8 *value, const u8 *key_id, u32 *ckr);
-int sks_objects_publish_locked(struct sks_slot *slot, struct sks_session *sess,
+int sks_objects_publish_locked(struct sks_slot *slot, struct sks_file_session *sess,
 			       struct sks_object **objs, u32 n, u32 *ckr);
 void sks_object_remove_locked(struct sks_slot *slot, struct sks_object *obj);
-struct sks_object *sks_object_get_locked(struct sks_session *sess, u32 handle);
-void sks_session_objects_destroy(struct sks_session *sess);
+struct sks_object *sks_object_get_locked(struct sks_file_session *sess, u32 handle);
+void sks_session_objects_destroy(struct sks_file_session *sess);
 void sks_slot_objects_destroy_locked(struct sks_slot *slot);
 void sks_object_to_rec(const struct sks_object *obj, struct sks_blob_rec *r);
 int sks_rec_attrs(struct sks_slot *slot, const struct sks_blob_rec *r,
@@ -458,13 +468,18 @@ int sks_rec_attrs(struct sks_slot *slot, const struct sks_blob_rec *r,
 struct sks_object *sks_object_from_rec(struct sks_slot *slot,
 				       const struct sks_blob_rec *r, u32 flags,
 				       u32 *ckr);
-int sks_ioc_generate_key(struct sks_session *sess, void *arg, u32 *ckr);
-int sks_ioc_create_object(struct sks_session *sess, void *arg, u32 *ckr);
-int sks_ioc_get_attrs(struct sks_session *sess, void *arg, u32 *ckr);
-int sks_ioc_get_value(struct sks_session *sess, void *arg, u32 *ckr);
-int sks_ioc_find_objects(struct sks_session *sess, void *arg, u32 *ckr);
-int sks_ioc_destroy_object(struct sks_session *sess, void *arg, u32 *ckr);
-int sks_ioc_set_attrs(struct sks_session *sess, void *arg, u32 *ckr);
+int sks_ioc_generate_key(struct sks_file_session *sess, void *arg, u32 *ckr);
+int sks_ioc_create_object(struct sks_file_session *sess, void *arg, u32 *ckr);
+int sks_ioc_get_attrs(struct sks_file_session *sess, void *arg, u32 *ckr);
+int sks_ioc_get_value(struct sks_file_session *sess, void *arg, u32 *ckr);
+int sks_ioc_find_objects(struct sks_file_session *sess, void *arg, u32 *ckr);
+int sks_ioc_destroy_object(struct sks_file_session *sess, void *arg, u32 *ckr);
+int sks_ioc_set_attrs(struct sks_file_session *sess, void *arg, u32 *ckr);
+struct sks_object *sks_lookup(struct sks_file_session *sess, u32 handle,
+			      bool co_only, u32 *ckr);
+bool sks_object_visible(struct sks_file_session *sess,
+			const struct sks_object *obj, bool priv);
+int sks_check_bytes(const u8 *buf, u32 len, u32 max);
 
 /* ledger.c */
 const u8 *sks_obj_key_id(const struct sks_object *obj);
@@ -481,7 +496,7 @@ int sks_ledger_restore_locked(struct sks_slot *slot,
 			      const struct sks_rec_ledger *l, u32 *ckr);
 
 /* keyuse.c */
-struct sks_object *sks_use_key(struct sks_session *sess, u32 handle,
+struct sks_object *sks_use_key(struct sks_file_session *sess, u32 handle,
 			       u32 obj_class, u32 key_type, u32 need, u32 *ckr);
 bool sks_object_count_use(struct sks_object *obj);
 bool sks_object_count_uses(struct sks_object *obj, u32 n);
@@ -489,28 +504,28 @@ int sks_sign_prepare(const struct sks_object *obj, u32 mechanism, u32 flags,
 		     u32 *sig_max, u32 *ckr);
 int sks_sign_obj(struct sks_object *obj, u32 mechanism, u32 flags,
 		 const u8 *msg, u32 len, u8 *sig, u32 *sig_len);
-int sks_ioc_encrypt(struct sks_session *sess, void *arg, u32 *ckr);
-int sks_ioc_decrypt(struct sks_session *sess, void *arg, u32 *ckr);
-int sks_ioc_sign(struct sks_session *sess, void *arg, u32 *ckr);
-int sks_ioc_verify(struct sks_session *sess, void *arg, u32 *ckr);
-int sks_ioc_batch(struct sks_session *sess, void *arg, u32 *ckr);
+int sks_ioc_encrypt(struct sks_file_session *sess, void *arg, u32 *ckr);
+int sks_ioc_decrypt(struct sks_file_session *sess, void *arg, u32 *ckr);
+int sks_ioc_sign(struct sks_file_session *sess, void *arg, u32 *ckr);
+int sks_ioc_verify(struct sks_file_session *sess, void *arg, u32 *ckr);
+int sks_ioc_batch(struct sks_file_session *sess, void *arg, u32 *ckr);
 
 /* blob.c */
-int sks_ioc_extract(struct sks_session *sess, void *arg, u32 *ckr);
-int sks_ioc_insert(struct sks_session *sess, void *arg, u32 *ckr);
-int sks_ioc_multi_sign(struct sks_session *sess, void *arg, u32 *ckr);
-int sks_ioc_rewrap(struct sks_session *sess, void *arg, u32 *ckr);
+int sks_ioc_extract(struct sks_file_session *sess, void *arg, u32 *ckr);
+int sks_ioc_insert(struct sks_file_session *sess, void *arg, u32 *ckr);
+int sks_ioc_multi_sign(struct sks_file_session *sess, void *arg, u32 *ckr);
+int sks_ioc_rewrap(struct sks_file_session *sess, void *arg, u32 *ckr);
 struct sks_blob_hdr;
 struct sks_blob_auth;
 struct sks_sim_secrets;
-int sks_blob_crypt(struct sks_session *sess, struct sks_smk *smk,
+int sks_blob_crypt(struct sks_file_session *sess, struct sks_smk *smk,
 		   const struct sks_blob_hdr *hdr, u8 *buf, bool enc);
-u8 *sks_blob_read(struct sks_session *sess, u64 ublob, u32 len,
+u8 *sks_blob_read(struct sks_file_session *sess, u64 ublob, u32 len,
 		  struct sks_blob_hdr *hdr, u32 *ckr);
-int sks_blob_unseal(struct sks_session *sess, const struct sks_blob_hdr *hdr,
+int sks_blob_unseal(struct sks_file_session *sess, const struct sks_blob_hdr *hdr,
 		    u8 *buf, struct sks_blob_auth *auth, const u8 **recs,
 		    const u8 **end, u32 *ckr);
-int sks_blob_open(struct sks_session *sess, const struct sks_blob_hdr *hdr,
+int sks_blob_open(struct sks_file_session *sess, const struct sks_blob_hdr *hdr,
 		  u8 *buf, const struct sks_sim_secrets *secrets,
 		  const u8 **recs, const u8 **end, u32 *ckr);
 
@@ -533,11 +548,11 @@ int sks_sim_auth_check_new(const struct sks_sim_secrets *s, u32 m, u32 *ckr);
 void sks_sim_auth_put(const struct sks_sim_secrets *s, u32 m, u8 *out);
 int sks_sim_auth_check(struct sks_slot *slot, const struct sks_blob_auth *a,
 		       const struct sks_sim_secrets *s, u32 *ckr);
-int sks_ioc_smk_rollover(struct sks_session *sess, void *arg, u32 *ckr);
+int sks_ioc_smk_rollover(struct sks_file_session *sess, void *arg, u32 *ckr);
 
 /* archive.c */
-int sks_ioc_archive_backup(struct sks_session *sess, void *arg, u32 *ckr);
-int sks_ioc_archive_restore(struct sks_session *sess, void *arg, u32 *ckr);
+int sks_ioc_archive_backup(struct sks_file_session *sess, void *arg, u32 *ckr);
+int sks_ioc_archive_restore(struct sks_file_session *sess, void *arg, u32 *ckr);
 
 /* backup_hsm.c */
 void sks_archives_destroy_locked(struct sks_slot *slot);
@@ -545,12 +560,28 @@ int sks_domain_set(struct crypto_shash *tfm, struct sks_secret *s,
 		   const u8 *domain, size_t len);
 void sks_domain_restore(struct sks_secret *s, const u8 *hash);
 bool sks_fw_supports_sks(const char *fw);
-int sks_ioc_archive_list(struct sks_session *sess, void *arg, u32 *ckr);
-int sks_ioc_archive_show(struct sks_session *sess, void *arg, u32 *ckr);
-int sks_ioc_archive_delete(struct sks_session *sess, void *arg, u32 *ckr);
+int sks_ioc_archive_list(struct sks_file_session *sess, void *arg, u32 *ckr);
+int sks_ioc_archive_show(struct sks_file_session *sess, void *arg, u32 *ckr);
+int sks_ioc_archive_delete(struct sks_file_session *sess, void *arg, u32 *ckr);
 
 /* ec.c */
-struct sks_ec_curve;
+/**
+ * struct sks_ec_curve - a curve sks keys can be on.
+ * @id: SKS_EC_*.
+ * @ecc_id: the ecc module's ECC_CURVE_NIST_*.
+ * @ndigits: 64-bit digits of a scalar or coordinate.
+ * @nbytes: bytes of a scalar or coordinate.
+ * @hash: the RFC 6979 HMAC hash of the curve (SHA-256, SHA-384): index in
+ *	sks_ec_hash[].
+ */
+struct sks_ec_curve {
+	u32 id;
+	unsigned int ecc_id;
+	unsigned int ndigits;
+	unsigned int nbytes;
+	unsigned int hash;
+};
+
 const struct sks_ec_curve *sks_ec_curve_of(u32 obj_class, u32 len);
 const struct sks_ec_curve *sks_ec_curve_get(u32 id);
 u32 sks_ec_sizes(const struct sks_ec_curve *c, u32 *priv, u32 *pub);
@@ -587,10 +618,10 @@ int sks_ecdsa_sign_obj(const struct sks_object *obj, u32 mechanism, bool der,
 		       const u8 *msg, u32 len, u8 *sig, u32 *sig_len);
 #define SKS_ECDSA_DER_MAX	(2 * 48 + 9)	/* P-384 ECDSA-Sig-Value */
 #define SKS_SIG_MAX		SKS_ECDSA_DER_MAX	/* HMAC: 64 */
-int sks_ecdsa(struct sks_session *sess, struct sks_sign *s, bool sign,
+int sks_ecdsa(struct sks_file_session *sess, struct sks_sign *s, bool sign,
 	      u32 *ckr);
-int sks_ioc_generate_key_pair(struct sks_session *sess, void *arg, u32 *ckr);
-int sks_ioc_derive_key(struct sks_session *sess, void *arg, u32 *ckr);
+int sks_ioc_generate_key_pair(struct sks_file_session *sess, void *arg, u32 *ckr);
+int sks_ioc_derive_key(struct sks_file_session *sess, void *arg, u32 *ckr);
 
 /* state.c */
 void sks_state_init(struct sks_slot *slot);
@@ -603,14 +634,14 @@ int sks_state_unlock(struct sks_slot *slot, u32 role, const u8 *pin, u32 len,
 		     bool *match, u32 *ckr);
 int sks_ctl_state_save(struct sks_hsm *hsm, void *arg, u32 *ckr);
 int sks_ctl_state_load(struct sks_hsm *hsm, void *arg, u32 *ckr);
-int sks_ioc_auto_activation(struct sks_session *sess, void *arg, u32 *ckr);
+int sks_ioc_auto_activation(struct sks_file_session *sess, void *arg, u32 *ckr);
 
 /* image.c */
 size_t sks_image_payload_size(struct sks_slot *b);
 void sks_image_encode(struct sks_slot *b, u8 *p);
 int sks_backup_state_open(struct sks_slot *b, const u8 *p, size_t len,
 			  u32 *ckr);
-int sks_ioc_image_save(struct sks_session *sess, void *arg, u32 *ckr);
+int sks_ioc_image_save(struct sks_file_session *sess, void *arg, u32 *ckr);
 int sks_ctl_image_load(struct sks_hsm *hsm, void *arg, u32 *ckr);
 
 #endif /* _SKS_H */
