@@ -78,6 +78,8 @@ TEST_LIBS_libsks_test := $(LIB_A)
 # skscm's parser is tested against skscm's own table and handlers.
 TEST_SRCS_skscm_parse_test := $(filter-out tools/skscm/main.c,$(wildcard tools/skscm/*.[ch]))
 TEST_LIBS_skscm_parse_test := -lreadline
+# the PKCS#11 module's handle map, with the module's helpers
+TEST_SRCS_pkcs11_map_test := pkcs11/util.c
 TEST_LIBS_ec_test := -lcrypto
 TEST_LIBS_pkcs11_test := -lcrypto -ldl -lpthread
 TEST_LIBS_pkcs11_sim_test := -ldl

@@ -56,29 +56,31 @@ void p11_mutex_free(struct p11_mutex *mx);
 void p11_lock(struct p11_mutex *mx);
 void p11_unlock(struct p11_mutex *mx);
 
-/* ---- a small hash map: 64-bit key (never 0 or ~0) -> pointer ---- */
+/* ---- a small hash map: 64-bit key (never 0) -> pointer ---- */
 
 struct p11_map {
 	uint64_t *keys;
 	void **vals;
 	size_t cap;		/* power of two, or 0 */
-	size_t n;		/* live entries */
-	size_t used;		/* live entries + tombstones */
+	size_t n;		/* entries */
+	size_t used;		/* entries (no tombstones: see p11_map_del) */
 };
 
 #define P11_MAP_EMPTY	0ULL
-#define P11_MAP_TOMB	(~0ULL)
 
 void *p11_map_get(const struct p11_map *m, uint64_t key);
 /* Returns CKR_OK or CKR_HOST_MEMORY; replaces an existing entry. */
 CK_RV p11_map_put(struct p11_map *m, uint64_t key, void *val);
-/* Returns the removed value or NULL. */
+/*
+ * Returns the removed value or NULL. Removal moves other entries: a loop
+ * over the slots that removes must look at the same slot again.
+ */
 void *p11_map_del(struct p11_map *m, uint64_t key);
 void p11_map_free(struct p11_map *m);
-/* Live entry at index i: m->keys[i] is neither EMPTY nor TOMB. */
+/* Whether slot i holds an entry. */
 static inline bool p11_map_live(const struct p11_map *m, size_t i)
 {
-	return m->keys[i] != P11_MAP_EMPTY && m->keys[i] != P11_MAP_TOMB;
+	return m->keys[i] != P11_MAP_EMPTY;
 }
 
 /* ---- tokens ---- */

@@ -197,6 +197,7 @@ void p11_drv_put(struct p11_token *tok, struct p11_drv *drv)
 		if (o->owner) {
 			p11_map_del(&tok->objs, o->handle);
 			p11_obj_free(o);
+			j--;	/* (another entry may have moved here) */
 		} else {
 			o->have_attrs = false;
 		}

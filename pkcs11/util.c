@@ -39,7 +39,7 @@ static CK_RV map_grow(struct p11_map *m)
 	size_t cap = m->cap ? m->cap : 16, i;
 	struct p11_map n = { 0 };
 
-	/* rehash into a table at most half full (tombstones dropped) */
+	/* rehash into a table at most a quarter full */
 	while (cap < 4 * (m->n + 1))
 		cap *= 2;
 	n.keys = calloc(cap, sizeof(*n.keys));
@@ -71,7 +71,7 @@ static CK_RV map_grow(struct p11_map *m)
 
 CK_RV p11_map_put(struct p11_map *m, uint64_t key, void *val)
 {
-	size_t i, tomb = SIZE_MAX;
+	size_t i;
 
 	if ((m->used + 1) * 2 > m->cap) {
 		CK_RV rv = map_grow(m);
@@ -84,38 +84,51 @@ CK_RV p11_map_put(struct p11_map *m, uint64_t key, void *val)
 			m->vals[i] = val;
 			return CKR_OK;
 		}
-		if (m->keys[i] == P11_MAP_TOMB && tomb == SIZE_MAX)
-			tomb = i;
 		if (m->keys[i] == P11_MAP_EMPTY)
 			break;
 	}
-	if (tomb != SIZE_MAX)
-		i = tomb;
-	else
-		m->used++;
 	m->keys[i] = key;
 	m->vals[i] = val;
 	m->n++;
+	m->used++;
 	return CKR_OK;
 }
 
+/*
+ * Removal shifts the entries of the probe chain after the hole back
+ * (Knuth's algorithm R for linear probing): no tombstones, so a map whose
+ * objects come and go (inserts and destroys) never needs rehashing.
+ */
 void *p11_map_del(struct p11_map *m, uint64_t key)
 {
-	size_t i;
+	size_t i, j, mask = m->cap - 1;
 	void *v;
 
 	if (!m->cap)
 		return NULL;
-	for (i = map_slot(key, m->cap);; i = (i + 1) & (m->cap - 1)) {
+	for (i = map_slot(key, m->cap);; i = (i + 1) & mask) {
 		if (m->keys[i] == key)
 			break;
 		if (m->keys[i] == P11_MAP_EMPTY)
 			return NULL;
 	}
 	v = m->vals[i];
-	m->keys[i] = P11_MAP_TOMB;
+	for (j = (i + 1) & mask; m->keys[j] != P11_MAP_EMPTY;
+	     j = (j + 1) & mask) {
+		size_t home = map_slot(m->keys[j], m->cap);
+
+		/* the entry at j may fill the hole at i if its home is not
+		 * cyclically in (i, j] */
+		if (i <= j ? (home <= i || home > j) : (home <= i && home > j)) {
+			m->keys[i] = m->keys[j];
+			m->vals[i] = m->vals[j];
+			i = j;
+		}
+	}
+	m->keys[i] = P11_MAP_EMPTY;
 	m->vals[i] = NULL;
 	m->n--;
+	m->used--;
 	return v;
 }
 
