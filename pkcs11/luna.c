@@ -246,13 +246,6 @@ P11_API CK_RV CA_SIMInsert(CK_SESSION_HANDLE hSession,
 	 * k-th wide handle never overlaps a narrow one not yet read).
 	 */
 	hs = (uint32_t *)pHandleList;
-	if (hs) {
-		/* (memcheck does not know the driver writes them: zeroed,
-		 * as many as the blob's header says it holds) */
-		size_t nobj = sks_blob_get_object_count(pBlob, ulBlobSize);
-
-		memset(hs, 0, (nobj && nobj < room ? nobj : room) * sizeof(*hs));
-	}
 	memset(&in, 0, sizeof(in));
 	in.blob = (uintptr_t)pBlob;
 	in.blob_len = ulBlobSize;

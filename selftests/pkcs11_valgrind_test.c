@@ -36,7 +36,8 @@ static int exercise(void)
 	CK_MECHANISM ecdsa = { CKM_ECDSA_SHA256, NULL, 0 };
 	CK_MECHANISM hmac = { CKM_SHA256_HMAC, NULL, 0 };
 	CK_MECHANISM sha = { CKM_SHA512, NULL, 0 };
-	CK_BYTE iv[12] = { 0 }, buf[4096], out[4200], pt[4200], sig[96];
+	CK_BYTE iv[12] = { 0 }, buf[4096], out[4200] = { 0 }, pt[4200] = { 0 };
+	CK_BYTE sig[96] = { 0 };
 	CK_GCM_PARAMS gp = { iv, 12, 96, (CK_BYTE_PTR)"aad", 3, 128 };
 	CK_MECHANISM gcm = { CKM_AES_GCM, &gp, sizeof(gp) };
 	CK_ATTRIBUTE pubt[] = { { CKA_EC_PARAMS, (void *)p256, sizeof(p256) } };
@@ -44,7 +45,7 @@ static int exercise(void)
 	CK_ATTRIBUTE point = { CKA_EC_POINT, buf, sizeof(buf) };
 	CK_ATTRIBUTE subj = { CKA_SUBJECT, "cn=x", 4 };
 	CK_ATTRIBUTE lab = { CKA_LABEL, "renamed", 7 };
-	CK_OBJECT_HANDLE aes, mac, pub, priv, derived, found[8], ins[4];
+	CK_OBJECT_HANDLE aes, mac, pub, priv, derived, found[8], ins[4] = { 0 };
 	CK_ECDH1_DERIVE_PARAMS dp;
 	CK_MECHANISM derive = { CKM_ECDH1_DERIVE, &dp, sizeof(dp) };
 	CK_KEY_TYPE gen = CKK_GENERIC_SECRET;
@@ -56,7 +57,8 @@ static int exercise(void)
 	CK_BYTE_PTR ins_data[1] = { buf }, sigs[1] = { sig };
 	CK_ULONG ins_len[1] = { 100 }, sig_len[1] = { sizeof(sig) };
 	CK_SESSION_HANDLE h, h2;
-	CK_BYTE *blob = malloc(SKS_MAX_BLOB_SIZE);
+	/* (zeroed: memcheck does not see the driver write into them) */
+	CK_BYTE *blob = calloc(1, SKS_MAX_BLOB_SIZE);
 	struct p11t t;
 	int ok = 0;
 
