@@ -40,6 +40,12 @@ openssl			/usr/bin/openssl
 libjson-c-dev		/usr/include/json-c/json.h
 libp11-kit-dev		/usr/include/p11-kit-1/p11-kit/pkcs11.h
 softhsm2		/usr/lib/softhsm/libsofthsm2.so
+opensc			/usr/bin/pkcs11-tool
+gnutls-bin		/usr/bin/p11tool
+python3-pykcs11		/usr/lib/python3/dist-packages/PyKCS11
+libengine-pkcs11-openssl	/usr/lib/x86_64-linux-gnu/engines-3/pkcs11.so
+p11-kit			/usr/bin/p11-kit
+openjdk-17-jdk-headless	/usr/lib/jvm/java-17-openjdk-amd64/bin/javac
 clang-14		/usr/bin/clang-14
 libclang-rt-14-dev	/usr/share/doc/libclang-rt-14-dev
 libsqlite3-dev		/usr/include/sqlite3.h

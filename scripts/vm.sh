@@ -87,6 +87,8 @@ qemu_cmd() {
 	if [ -n "${VM_PIDFILE:-}" ] && [ "$2" != probe ]; then
 		QEMU+=(-pidfile "$VM_PIDFILE")
 	fi
+	# the host's root, read-only, for Debian's programs (scripts/vm-hostroot)
+	QEMU+=(-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap")
 }
 
 # Pick the accelerator: KVM only when a probe boot with it really completes.

@@ -16,7 +16,7 @@ check() {
 mode_is() { [ "$(stat -c %a "$dest$1" 2>/dev/null)" = "$2" ]; }
 
 echo "TAP version 13"
-echo "1..10"
+echo "1..12"
 
 make -s -C "$top" install DESTDIR="$dest" PREFIX=/usr >"$dest.log" 2>&1
 r=$?; [ $r -ne 0 ] && sed 's/^/# /' "$dest.log" | tail -20
@@ -53,7 +53,8 @@ soname=$(readelf -d "$dest/usr/lib/libsks.so.0.1.0" | sed -n 's/.*SONAME.*\[\(.*
 check $? "soname_is_libsks.so.0"
 
 r=0
-for m in man1/skscm.1 man3/libsks.3 man3/sks_repo.3 man4/sks.4 man8/sks-state.8; do
+for m in man1/skscm.1 man3/libsks.3 man3/sks_repo.3 man4/sks.4 man7/sks-pkcs11.7 \
+	 man8/sks-state.8; do
 	[ -s "$dest/usr/share/man/$m" ] || { echo "# missing $m"; r=1; }
 done
 check $r "man_pages"
@@ -97,4 +98,17 @@ out=$(LD_LIBRARY_PATH=$dest/usr/lib "$dest/prog" "$dest/repo.db" 2>&1)
 [ "$out" = "CKR_SESSION_CLOSED sqlite" ]
 r=$?; echo "# prog: $out"
 check $r "program_builds_and_links_against_installed_library"
+# the PKCS#11 module and the p11-kit module file that names it
+p11=/usr/lib/pkcs11/libsks-pkcs11.so
+mode_is $p11 755 && mode_is /usr/share/p11-kit/modules/sks.module 644 &&
+grep -q "^module: $p11\$" "$dest/usr/share/p11-kit/modules/sks.module"
+check $? "pkcs11_module_and_p11kit_module_file"
+
+# it exports the PKCS#11 and Luna functions, and nothing of libsks
+syms=$(nm -D --defined-only "$dest$p11" 2>/dev/null | awk '{print $3}')
+echo "$syms" | grep -qx C_GetFunctionList && echo "$syms" | grep -qx CA_SIMInsert &&
+! echo "$syms" | grep -q '^sks_'
+check $? "pkcs11_module_exports_only_cryptoki"
+
+
 exit $fail
