@@ -370,10 +370,11 @@ static void sks_image_hsm_record(struct kunit *test)
 	memset(m.fw_version, '7', sizeof(m.fw_version));
 	sks_image_put_hsm(buf, &m);
 	KUNIT_EXPECT_EQ(test, sks_image_get_hsm(buf, sizeof(buf), v, &d), -EBADMSG);
-	strscpy(m.fw_version, "7.7\n", sizeof(m.fw_version));
+	strscpy_pad(m.fw_version, "7.7\n", sizeof(m.fw_version));
 	sks_image_put_hsm(buf, &m);
 	KUNIT_EXPECT_EQ(test, sks_image_get_hsm(buf, sizeof(buf), v, &d), -EBADMSG);
-	strscpy(m.fw_version, "7.7.1", sizeof(m.fw_version));
+	/* (padded: the '7's of the first case would be text after the NUL) */
+	strscpy_pad(m.fw_version, "7.7.1", sizeof(m.fw_version));
 	m.fw_version[7] = 'x';
 	sks_image_put_hsm(buf, &m);
 	KUNIT_EXPECT_EQ(test, sks_image_get_hsm(buf, sizeof(buf), v, &d), -EBADMSG);
