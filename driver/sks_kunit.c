@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * sks - KUnit tests of the driver's pure parts: the SKS blob codec, the
- * Backup HSM image codec, HKDF-SHA-256 (RFC 5869), PBKDF2-HMAC-SHA256 and
- * the firmware version gate of SKS backups. Built as sks_kunit.ko when
+ * sks - KUnit tests of the driver's pure parts: the SKS blob codec (with
+ * the auth section of M-of-N blobs), the Backup HSM image codec,
+ * HKDF-SHA-256 (RFC 5869), PBKDF2-HMAC-SHA256 and the firmware version
+ * gate of SKS backups. Built as sks_kunit.ko when
  * the kernel has CONFIG_KUNIT; sks.ko exports what is tested only then.
  */
 
@@ -140,7 +141,9 @@ static void sks_blob_rejects_bad_header(struct kunit *test)
 		{ 4, 0 },		/* version 0 */
 		{ 5, 1 },		/* version 0x101 */
 		{ 6, 81 },		/* header length */
-		{ 8, 1 },		/* flags */
+		{ 8, 2 },		/* an unknown flag */
+		{ 8, 3 },		/* SKS_BLOB_F_AUTH and an unknown one */
+		{ 11, 0x80 },		/* the highest flag bit */
 		{ 12, 0 },		/* count 0 (was 2) */
 		{ 13, 4 },		/* count above the maximum */
 		{ 16, 0 },		/* payload length */
@@ -228,12 +231,135 @@ static void sks_blob_reads_version_1(struct kunit *test)
 					       &d, &used), -EBADMSG);
 }
 
+/* ---- blob auth section (SKS_BLOB_F_AUTH) ---- */
+
+/*
+ * An auth section of @n verifiers, M @m, in @buf (room for 17 verifiers:
+ * a larger @n gets its fixed part only); returns its size.
+ */
+static size_t kt_auth(u8 *buf, u32 n, u32 m)
+{
+	size_t i, len = SKS_BLOB_AUTH_FIXED + min_t(u32, n, SKS_BLOB_AUTH_MAX + 1) *
+			SKS_BLOB_AUTH_VERIFIER_LEN;
+
+	for (i = 0; i < len; i++)
+		buf[i] = (u8)(0x40 + i);
+	sks_put_le16(buf, n);
+	sks_put_le16(buf + 2, m);
+	sks_put_le32(buf + 4, 0);
+	return len;
+}
+
+static void sks_blob_auth_good(struct kunit *test)
+{
+	struct sks_blob_auth a;
+	size_t len, used;
+	u8 *buf;
+
+	KUNIT_EXPECT_EQ(test, sks_blob_auth_size(0), (size_t)40);
+	KUNIT_EXPECT_EQ(test, sks_blob_auth_size(1), (size_t)72);
+	KUNIT_EXPECT_EQ(test, sks_blob_auth_size(16), (size_t)552);
+	buf = kunit_kzalloc(test, 1024, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+
+	/* 2 of 3, records after it: only the section is taken */
+	len = kt_auth(buf, 3, 2);
+	KUNIT_ASSERT_EQ(test, sks_blob_get_auth(buf, len + 100, &a, &used), 0);
+	KUNIT_EXPECT_EQ(test, a.n, 3U);
+	KUNIT_EXPECT_EQ(test, a.m, 2U);
+	KUNIT_EXPECT_EQ(test, used, sks_blob_auth_size(3));
+	KUNIT_EXPECT_PTR_EQ(test, a.key, (const u8 *)buf + 8);
+	KUNIT_EXPECT_PTR_EQ(test, a.verifiers,
+			    (const u8 *)buf + SKS_BLOB_AUTH_FIXED);
+	/* exactly the section, nothing after it */
+	KUNIT_EXPECT_EQ(test, sks_blob_get_auth(buf, len, &a, &used), 0);
+	/* the bounds: 1 of 1, 16 of 16, 1 of 16 */
+	len = kt_auth(buf, 1, 1);
+	KUNIT_EXPECT_EQ(test, sks_blob_get_auth(buf, len, &a, &used), 0);
+	len = kt_auth(buf, SKS_BLOB_AUTH_MAX, SKS_BLOB_AUTH_MAX);
+	KUNIT_EXPECT_EQ(test, sks_blob_get_auth(buf, len, &a, &used), 0);
+	KUNIT_EXPECT_EQ(test, used, (size_t)552);
+	len = kt_auth(buf, SKS_BLOB_AUTH_MAX, 1);
+	KUNIT_EXPECT_EQ(test, sks_blob_get_auth(buf, len, &a, &used), 0);
+}
+
+static void sks_blob_auth_rejects(struct kunit *test)
+{
+	struct sks_blob_auth a;
+	size_t len, used;
+	u8 *buf;
+	int i;
+
+	buf = kunit_kzalloc(test, 1024, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	/* N 0, N above 16, M 0, M above N */
+	kt_auth(buf, 0, 0);
+	KUNIT_EXPECT_EQ(test, sks_blob_get_auth(buf, 1024, &a, &used), -EBADMSG);
+	kt_auth(buf, SKS_BLOB_AUTH_MAX + 1, 1);
+	KUNIT_EXPECT_EQ(test, sks_blob_get_auth(buf, 1024, &a, &used), -EBADMSG);
+	kt_auth(buf, 0xffff, 1);
+	KUNIT_EXPECT_EQ(test, sks_blob_get_auth(buf, 1024, &a, &used), -EBADMSG);
+	len = kt_auth(buf, 3, 0);
+	KUNIT_EXPECT_EQ(test, sks_blob_get_auth(buf, len, &a, &used), -EBADMSG);
+	len = kt_auth(buf, 3, 4);
+	KUNIT_EXPECT_EQ(test, sks_blob_get_auth(buf, len, &a, &used), -EBADMSG);
+	/* any reserved byte set */
+	for (i = 4; i < 8; i++) {
+		len = kt_auth(buf, 3, 2);
+		buf[i] = 1;
+		KUNIT_EXPECT_EQ_MSG(test, sks_blob_get_auth(buf, len, &a, &used),
+				    -EBADMSG, "reserved byte %d", i);
+	}
+	/* truncated: in the verifiers, in the fixed part, empty */
+	len = kt_auth(buf, 3, 2);
+	KUNIT_EXPECT_EQ(test, sks_blob_get_auth(buf, len - 1, &a, &used),
+			-EBADMSG);
+	KUNIT_EXPECT_EQ(test, sks_blob_get_auth(buf, SKS_BLOB_AUTH_FIXED, &a,
+						&used), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, sks_blob_get_auth(buf, SKS_BLOB_AUTH_FIXED - 1,
+						&a, &used), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, sks_blob_get_auth(buf, 0, &a, &used), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, sks_blob_get_auth(buf, len, &a, &used), 0);
+}
+
+/* The header flag: version 2 only, and room for the section's N = 1. */
+static void sks_blob_auth_header_flag(struct kunit *test)
+{
+	struct sks_blob_hdr h = {
+		.version = SKS_BLOB_VERSION, .flags = SKS_BLOB_F_AUTH,
+		.count = 1,
+	};
+	size_t len;
+	u8 *buf;
+
+	buf = kunit_kzalloc(test, 1024, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	h.payload_len = SKS_BLOB_REC_FIXED + sks_blob_auth_size(1);
+	len = SKS_BLOB_HDR_LEN + h.payload_len + SKS_BLOB_TAG_LEN;
+	sks_blob_put_hdr(buf, &h);
+	KUNIT_ASSERT_EQ(test, sks_blob_get_hdr(buf, len, &h), 0);
+	KUNIT_EXPECT_EQ(test, h.flags, SKS_BLOB_F_AUTH);
+	/* one byte too few for a record and the smallest section */
+	h.payload_len--;
+	sks_blob_put_hdr(buf, &h);
+	KUNIT_EXPECT_EQ(test, sks_blob_get_hdr(buf, len - 1, &h), -EBADMSG);
+	/* format version 1 has no auth section */
+	h.version = SKS_BLOB_VERSION_1;
+	h.flags = SKS_BLOB_F_AUTH;
+	h.payload_len = SKS_BLOB_REC_FIXED + sks_blob_auth_size(1);
+	sks_blob_put_hdr(buf, &h);
+	KUNIT_EXPECT_EQ(test, sks_blob_get_hdr(buf, len, &h), -EBADMSG);
+}
+
 static struct kunit_case sks_blob_cases[] = {
 	KUNIT_CASE(sks_blob_round_trip),
 	KUNIT_CASE(sks_blob_rejects_length_errors),
 	KUNIT_CASE(sks_blob_rejects_bad_header),
 	KUNIT_CASE(sks_blob_rejects_bad_record),
 	KUNIT_CASE(sks_blob_reads_version_1),
+	KUNIT_CASE(sks_blob_auth_good),
+	KUNIT_CASE(sks_blob_auth_rejects),
+	KUNIT_CASE(sks_blob_auth_header_flag),
 	{}
 };
 
