@@ -463,7 +463,7 @@ static void sks_state_hdr_rejects(struct kunit *test)
 	u8 *buf;
 	int i;
 
-	for (i = 0; i < 14; i++) {
+	for (i = 0; i < 18; i++) {
 		kt_rec_hdr(&h);
 		switch (i) {
 		case 0:
@@ -507,6 +507,18 @@ static void sks_state_hdr_rejects(struct kunit *test)
 		case 12:	/* a control character in the description */
 			kt_wrap(&h.wraps[1], SKS_WRAP_AUTO);
 			memcpy(h.desc, "sks:\n", 5);
+			break;
+		case 13:	/* a PBKDF2 cost below the minimum */
+			h.wraps[0].iterations = SKS_KDF_ITERATIONS_MIN - 1;
+			break;
+		case 14:	/* above the maximum: a login of hours */
+			h.wraps[1].iterations = SKS_KDF_ITERATIONS_MAX + 1;
+			break;
+		case 15:
+			h.wraps[0].iterations = U32_MAX;
+			break;
+		case 16:	/* wraps without a payload */
+			h.payload_len = 0;
 			break;
 		default:	/* more wraps than a record has room for */
 			h.nr_wraps = SKS_REC_WRAPS + 1;
@@ -615,7 +627,7 @@ static void sks_state_payload(struct kunit *test)
 			-EBADMSG);
 	KUNIT_EXPECT_EQ(test, sks_rec_get_payload(buf, len, SKS_SLOT_BACKUP,
 						  &d), -EBADMSG);
-	for (i = 0; i < 7; i++) {
+	for (i = 0; i < 9; i++) {
 		struct sks_rec_payload q = p;
 
 		switch (i) {
@@ -636,6 +648,12 @@ static void sks_state_payload(struct kunit *test)
 			break;
 		case 5:
 			q.domain_set = 2;
+			break;
+		case 6:		/* a verifier's PBKDF2 cost out of bounds */
+			q.so.iterations = SKS_KDF_ITERATIONS_MIN - 1;
+			break;
+		case 7:
+			q.co.iterations = SKS_KDF_ITERATIONS_MAX + 1;
 			break;
 		default:	/* no domain, but its hash */
 			q.domain_set = 0;
