@@ -108,21 +108,6 @@ int sd_peek_at(int dfd, const char *name, struct peek *pk)
 	return 0;
 }
 
-static int write_all(int fd, const uint8_t *p, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= n;
-	}
-	return 0;
-}
-
 /*
  * Replace @name in @dfd atomically: a temporary file in the same
  * directory, written and fsynced, renamed over @name. The caller fsyncs
@@ -137,7 +122,7 @@ int sd_write_at(int dfd, const char *name, const void *buf, size_t len)
 	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -1;
-	if (write_all(fd, buf, len) || fsync(fd)) {
+	if (sks_write_all(fd, buf, len) || fsync(fd)) {
 		err = errno;
 		close(fd);
 		unlinkat(dfd, tmp, 0);
