@@ -97,7 +97,7 @@ skscm <<X
 partition delete -slot 4 -force
 partition delete -slot 5 -force
 X
-skscm -c "slot list" | grep -q 'No slots.'
+skscm -c "slot list" >slots.out; grep -q 'No slots.' slots.out
 sync
 EOF
 
@@ -108,7 +108,7 @@ mkdir -p /tmp/w && cd /tmp/w
 cp /mnt/disk/identity/* .
 test -s identity.sks
 cmp -s boot1.id /proc/sys/kernel/random/boot_id && { echo "same boot"; exit 1; }
-skscm -c "slot list" | grep -q 'No slots.'
+skscm -c "slot list" >slots.out; grep -q 'No slots.' slots.out
 name=$(cat archive.name)
 printf 'Purchase order 2026-17: Acme Corp buys 10 widgets at 12.50 EUR.\n' >order.txt
 skscm <<X | tee boot2.out

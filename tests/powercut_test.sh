@@ -62,7 +62,8 @@ for boot in $(seq 0 "$kills"); do
 	if [ "$boot" -lt "$kills" ]; then
 		# cut the power at a random moment of the loop (0.2 to 3 s in)
 		i=0
-		while ! grep -q '^SAVE-LOOP-START' "$log" && kill -0 "$vm" 2>/dev/null &&
+		while ! grep -q '^SAVE-LOOP-START' "$log" 2>/dev/null &&
+		      kill -0 "$vm" 2>/dev/null &&
 		      [ $i -lt 1200 ]; do
 			sleep 0.1
 			i=$((i + 1))
@@ -96,11 +97,21 @@ for boot in $(seq 0 "$kills"); do
 		result $r "powercut.boot${boot}_old_or_new_state"
 	fi
 	if [ "$boot" -lt "$kills" ]; then
-		s=$(sed -n 's/^SAVED \([0-9]*\)$/\1/p; s/^SAVE-LOOP-START \([0-9]*\)$/\1/p' "$log" | tail -n 1)
-		c=$(sed -n 's/^CHANGE \([0-9]*\)$/\1/p' "$log" | tail -n 1)
-		[ -n "$s" ] && saved=$s
-		[ -n "$c" ] && changed=$c || changed=$saved
-		echo "# boot $boot: power cut after change $changed (saved up to $saved)"
+		if grep -q '^SAVE-LOOP-START' "$log"; then
+			s=$(sed -n 's/^SAVED \([0-9]*\)$/\1/p; s/^SAVE-LOOP-START \([0-9]*\)$/\1/p' "$log" | tail -n 1)
+			c=$(sed -n 's/^CHANGE \([0-9]*\)$/\1/p' "$log" | tail -n 1)
+			[ -n "$s" ] && saved=$s
+			if [ -n "$c" ]; then
+				changed=$c
+			else
+				changed=$saved
+			fi
+			echo "# boot $boot: power cut after change $changed (saved up to $saved)"
+		else
+			# nothing changed in this boot: the disk still holds a
+			# state between $saved and $changed
+			echo "# boot $boot: the save loop never started"
+		fi
 	else
 		[ $rc -eq 0 ]
 		result $? powercut.last_boot_finishes
