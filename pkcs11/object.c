@@ -59,8 +59,11 @@ CK_RV p11_obj_record(struct p11_token *tok, uint32_t handle,
 	if (owner)
 		o->owner = owner;
 	if (a) {
+		/* a token object's attributes are not kept: another process
+		 * may change or destroy it, and the driver then gives its
+		 * handle to the next object made */
 		o->attrs = *a;
-		o->have_attrs = true;
+		o->have_attrs = !(a->flags & SKS_OBJ_TOKEN);
 	}
 	p11_unlock(&tok->lock);
 	if (out)
@@ -143,7 +146,8 @@ CK_RV p11_check_handle(CK_OBJECT_HANDLE h)
 
 /**
  * p11_obj_attrs() - the driver's attributes of an object, from the
- * module's cache or the driver (SKS_IOC_GET_ATTRS).
+ * module's cache (session objects: no other process sees them) or the
+ * driver (SKS_IOC_GET_ATTRS).
  * @s: a session (locked).
  * @handle: object handle.
  * @a: out.

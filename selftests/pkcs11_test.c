@@ -472,6 +472,93 @@ TEST_F(p11, set_attribute_value_follows_the_rules)
 		  F->C_SetAttributeValue(self->h, k, &cls, 1));
 }
 
+/*
+ * Another process changes, then destroys, a token object this process has
+ * looked at: this process sees the change and then the object gone (the
+ * module keeps no token object's attributes; the driver reuses handles).
+ * Returns 0 from the child when every call answered as expected.
+ */
+static int other_process(struct p11t *t, CK_OBJECT_HANDLE k, bool destroy)
+{
+	CK_ATTRIBUTE set[] = {
+		{ CKA_LABEL, "changed", 7 },
+		{ CKA_ENCRYPT, (void *)&p11t_false, 1 },
+	};
+	CK_SESSION_HANDLE h;
+	pid_t pid;
+	int status;
+
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		int bad = 0;
+
+		bad |= t->f->C_Initialize(NULL) != CKR_OK;
+		bad |= p11t_user(t, &h) != CKR_OK;
+		if (destroy)
+			bad |= t->f->C_DestroyObject(h, k) != CKR_OK;
+		else
+			bad |= t->f->C_SetAttributeValue(h, k, set, 2) != CKR_OK;
+		t->f->C_Finalize(NULL);
+		_exit(bad);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+TEST_F(p11, token_object_changed_by_another_process)
+{
+	CK_MECHANISM_TYPE kg = CKM_AES_KEY_GEN;
+	CK_MECHANISM m = { kg, NULL, 0 };
+	CK_ULONG len = 16;
+	CK_ATTRIBUTE tmpl[] = {
+		{ CKA_VALUE_LEN, &len, sizeof(len) },
+		{ CKA_TOKEN, (void *)&p11t_true, 1 },
+		{ CKA_LABEL, "tokenkey", 8 },
+		{ CKA_ENCRYPT, (void *)&p11t_true, 1 },
+	};
+	CK_BYTE iv[12] = { 0 };
+	CK_GCM_PARAMS gp = { iv, sizeof(iv), 96, NULL, 0, 128 };
+	CK_MECHANISM gcm = { CKM_AES_GCM, &gp, sizeof(gp) };
+	CK_BYTE pt[16] = { 1 }, ct[64];
+	CK_ULONG ctlen = sizeof(ct);
+	CK_BBOOL enc = CK_TRUE;
+	char lab[16];
+	CK_ATTRIBUTE get[] = {
+		{ CKA_LABEL, lab, sizeof(lab) },
+		{ CKA_ENCRYPT, &enc, 1 },
+	};
+	CK_OBJECT_HANDLE k;
+
+	if (variant->type != SKS_SLOT_V0)
+		SKIP(return, "token objects live on V0 partitions");
+	ASSERT_EQ(CKR_OK, F->C_GenerateKey(self->h, &m, tmpl, 4, &k));
+	/* this process uses the key and reads its attributes */
+	ASSERT_EQ(CKR_OK, F->C_EncryptInit(self->h, &gcm, k));
+	ASSERT_EQ(CKR_OK, F->C_Encrypt(self->h, pt, sizeof(pt), ct, &ctlen));
+	ASSERT_EQ(CKR_OK, F->C_GetAttributeValue(self->h, k, get, 2));
+	ASSERT_EQ(8, get[0].ulValueLen);
+	ASSERT_EQ(CK_TRUE, enc);
+
+	ASSERT_EQ(0, other_process(&self->t, k, false));
+	get[0].ulValueLen = sizeof(lab);
+	ASSERT_EQ(CKR_OK, F->C_GetAttributeValue(self->h, k, get, 2));
+	EXPECT_EQ(7, get[0].ulValueLen);
+	EXPECT_EQ(0, memcmp(lab, "changed", 7));
+	EXPECT_EQ(CK_FALSE, enc);
+	memset(iv, 0, sizeof(iv));
+	EXPECT_EQ(CKR_KEY_FUNCTION_NOT_PERMITTED,
+		  F->C_EncryptInit(self->h, &gcm, k));
+
+	ASSERT_EQ(0, other_process(&self->t, k, true));
+	get[0].ulValueLen = sizeof(lab);
+	EXPECT_EQ(CKR_OBJECT_HANDLE_INVALID,
+		  F->C_GetAttributeValue(self->h, k, get, 2));
+	EXPECT_EQ(CKR_KEY_HANDLE_INVALID, F->C_EncryptInit(self->h, &gcm, k));
+}
+
 TEST_F(p11, token_objects_need_rw_sessions_and_v0)
 {
 	CK_OBJECT_CLASS cls = CKO_DATA;
