@@ -96,6 +96,60 @@ TEST(luna_function_list_has_luna_layout)
 	dlclose(t.dl);
 }
 
+/* v3.0's interface calls, declared here (Debian 12's headers are v2.40) */
+struct v3_interface {
+	CK_CHAR *name;
+	CK_VOID_PTR list;
+	CK_FLAGS flags;
+};
+
+TEST(v3_get_interface_gives_the_v2_40_list)
+{
+	CK_RV (*gil)(struct v3_interface *, CK_ULONG_PTR);
+	CK_RV (*gi)(CK_UTF8CHAR_PTR, CK_VERSION_PTR, struct v3_interface **,
+		    CK_FLAGS);
+	CK_VERSION v240 = { 2, 40 }, v30 = { 3, 0 };
+	struct v3_interface list[2], *ip = NULL;
+	CK_ULONG n = 0;
+	struct p11t t;
+
+	ASSERT_EQ(0, p11t_load(&t));
+	gil = (CK_RV (*)(struct v3_interface *, CK_ULONG_PTR))
+		dlsym(t.dl, "C_GetInterfaceList");
+	gi = (CK_RV (*)(CK_UTF8CHAR_PTR, CK_VERSION_PTR,
+			struct v3_interface **, CK_FLAGS))
+		dlsym(t.dl, "C_GetInterface");
+	ASSERT_NE(NULL, (void *)gil);
+	ASSERT_NE(NULL, (void *)gi);
+	/* before C_Initialize, with the size queries of section 5.2 */
+	EXPECT_EQ(CKR_ARGUMENTS_BAD, gil(list, NULL));
+	ASSERT_EQ(CKR_OK, gil(NULL, &n));
+	EXPECT_EQ(1, n);
+	n = 0;
+	EXPECT_EQ(CKR_BUFFER_TOO_SMALL, gil(list, &n));
+	EXPECT_EQ(1, n);
+	n = 2;
+	ASSERT_EQ(CKR_OK, gil(list, &n));
+	ASSERT_EQ(1, n);
+	EXPECT_STREQ("PKCS 11", (char *)list[0].name);
+	EXPECT_EQ((void *)t.f, list[0].list);
+	EXPECT_EQ(CKR_ARGUMENTS_BAD, gi(NULL, NULL, NULL, 0));
+	ASSERT_EQ(CKR_OK, gi(NULL, NULL, &ip, 0));
+	EXPECT_EQ((void *)t.f, ip->list);
+	ip = NULL;
+	ASSERT_EQ(CKR_OK, gi((CK_UTF8CHAR_PTR)"PKCS 11", &v240, &ip, 0));
+	EXPECT_EQ((void *)t.f, ip->list);
+	EXPECT_EQ(2, ((CK_FUNCTION_LIST_PTR)ip->list)->version.major);
+	EXPECT_EQ(40, ((CK_FUNCTION_LIST_PTR)ip->list)->version.minor);
+	EXPECT_EQ(CKR_ARGUMENTS_BAD,
+		  gi((CK_UTF8CHAR_PTR)"PKCS 11", &v30, &ip, 0));
+	EXPECT_EQ(CKR_ARGUMENTS_BAD,
+		  gi((CK_UTF8CHAR_PTR)"Vendor X", NULL, &ip, 0));
+	/* CKF_INTERFACE_FORK_SAFE (1): not promised */
+	EXPECT_EQ(CKR_ARGUMENTS_BAD, gi(NULL, NULL, &ip, 1));
+	dlclose(t.dl);
+}
+
 /* ---- slots and tokens ---- */
 
 TEST_F(p11, slot_list_size_query_and_backup_hsms_left_out)
