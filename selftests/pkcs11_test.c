@@ -613,6 +613,69 @@ TEST_F(p11, token_object_changed_by_another_process)
 	EXPECT_EQ(CKR_KEY_HANDLE_INVALID, F->C_EncryptInit(self->h, &gcm, k));
 }
 
+/* C_EncryptInit's answer for @k, with a fresh zero IV */
+static CK_RV gcm_init_with(struct p11t *t, CK_SESSION_HANDLE h,
+			  CK_OBJECT_HANDLE k)
+{
+	static CK_BYTE iv[12];
+	CK_GCM_PARAMS gp = { iv, sizeof(iv), 96, NULL, 0, 128 };
+	CK_MECHANISM gcm = { CKM_AES_GCM, &gp, sizeof(gp) };
+	CK_BYTE ct[32];
+	CK_ULONG n = sizeof(ct);
+	CK_RV rv;
+
+	memset(iv, 0, sizeof(iv));
+	rv = t->f->C_EncryptInit(h, &gcm, k);
+	if (rv == CKR_OK && t->f->C_Encrypt(h, (CK_BYTE_PTR)"p", 1, ct, &n))
+		rv = CKR_GENERAL_ERROR;
+	return rv;
+}
+
+/*
+ * A session's Init calls keep the last key's attributes (p11_key_attrs):
+ * another session's change, destroy, re-use of the handle and C_Logout
+ * are seen at the next Init.
+ */
+TEST_F(p11, key_checks_see_other_sessions_changes)
+{
+	CK_ATTRIBUTE noenc = { CKA_ENCRYPT, (void *)&p11t_false, 1 };
+	CK_OBJECT_HANDLE k, k2, m = 0;
+	CK_SESSION_HANDLE h2;
+	int i;
+
+	ASSERT_EQ(CKR_OK, F->C_OpenSession(self->t.slot, CKF_SERIAL_SESSION,
+					   NULL, NULL, &h2));
+	ASSERT_EQ(CKR_OK, p11t_aes(&self->t, self->h, 16, "k", &k));
+	/* h2 uses the key twice (the second from its cache) */
+	ASSERT_EQ(CKR_OK, gcm_init_with(&self->t, h2, k));
+	ASSERT_EQ(CKR_OK, gcm_init_with(&self->t, h2, k));
+	ASSERT_EQ(CKR_OK, F->C_SetAttributeValue(self->h, k, &noenc, 1));
+	EXPECT_EQ(CKR_KEY_FUNCTION_NOT_PERMITTED,
+		  gcm_init_with(&self->t, h2, k));
+
+	ASSERT_EQ(CKR_OK, p11t_aes(&self->t, self->h, 16, "k2", &k2));
+	ASSERT_EQ(CKR_OK, gcm_init_with(&self->t, h2, k2));
+	ASSERT_EQ(CKR_OK, F->C_DestroyObject(self->h, k2));
+	EXPECT_EQ(CKR_KEY_HANDLE_INVALID, gcm_init_with(&self->t, h2, k2));
+	/* the driver gives k2's handle to a new object: an HMAC key */
+	for (i = 0; i < 4 && m != k2; i++)
+		ASSERT_EQ(CKR_OK, p11t_hmac_key(&self->t, self->h,
+						"reused-handle-key", 16,
+						"m", &m));
+	if (m == k2)
+		EXPECT_EQ(CKR_KEY_TYPE_INCONSISTENT,
+			  gcm_init_with(&self->t, h2, k2));
+
+	/* C_Logout destroys the private session key h2 has just used */
+	ASSERT_EQ(CKR_OK, p11t_aes(&self->t, self->h, 16, "k3", &k2));
+	ASSERT_EQ(CKR_OK, gcm_init_with(&self->t, h2, k2));
+	ASSERT_EQ(CKR_OK, F->C_Logout(self->h));
+	EXPECT_NE(CKR_OK, gcm_init_with(&self->t, h2, k2));
+	/* and C_CloseAllSessions leaves no session to ask */
+	ASSERT_EQ(CKR_OK, F->C_CloseAllSessions(self->t.slot));
+	EXPECT_EQ(CKR_SESSION_HANDLE_INVALID, gcm_init_with(&self->t, h2, k));
+}
+
 TEST_F(p11, token_objects_need_rw_sessions_and_v0)
 {
 	CK_OBJECT_CLASS cls = CKO_DATA;
