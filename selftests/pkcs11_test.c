@@ -504,6 +504,52 @@ TEST_F(p11, data_objects_and_find_on_any_attribute)
 	EXPECT_EQ(0, count_objects(&self->t, self->h, &byapp, 1));
 }
 
+TEST_F(p11, copy_object_and_object_size)
+{
+	CK_OBJECT_CLASS cls = CKO_DATA;
+	CK_OBJECT_HANDLE d, c, k;
+	CK_ATTRIBUTE data[] = {
+		{ CKA_CLASS, &cls, sizeof(cls) },
+		{ CKA_LABEL, "original", 8 },
+		{ CKA_VALUE, "0123456789", 10 },
+	};
+	CK_ATTRIBUTE relabel = { CKA_LABEL, "copy", 4 };
+	CK_ATTRIBUTE newval = { CKA_VALUE, "x", 1 };
+	char lab[16], v[16];
+	CK_ATTRIBUTE get[] = {
+		{ CKA_LABEL, lab, sizeof(lab) },
+		{ CKA_VALUE, v, sizeof(v) },
+	};
+	CK_ULONG sd = 0, sk = 0;
+
+	ASSERT_EQ(CKR_OK, F->C_CreateObject(self->h, data, 3, &d));
+	ASSERT_EQ(CKR_OK, F->C_GetObjectSize(self->h, d, &sd));
+	EXPECT_LE(10, sd);
+	EXPECT_EQ(CKR_ARGUMENTS_BAD, F->C_GetObjectSize(self->h, d, NULL));
+	EXPECT_EQ(CKR_OBJECT_HANDLE_INVALID,
+		  F->C_GetObjectSize(self->h, 0, &sk));
+	/* a copy with a new label: the value comes along, the original stays */
+	ASSERT_EQ(CKR_OK, F->C_CopyObject(self->h, d, &relabel, 1, &c));
+	EXPECT_NE(d, c);
+	ASSERT_EQ(CKR_OK, F->C_GetAttributeValue(self->h, c, get, 2));
+	EXPECT_EQ(4, get[0].ulValueLen);
+	EXPECT_EQ(0, memcmp(lab, "copy", 4));
+	EXPECT_EQ(10, get[1].ulValueLen);
+	EXPECT_EQ(0, memcmp(v, "0123456789", 10));
+	get[0].ulValueLen = sizeof(lab);
+	get[1].ulValueLen = sizeof(v);
+	ASSERT_EQ(CKR_OK, F->C_GetAttributeValue(self->h, d, get, 2));
+	EXPECT_EQ(8, get[0].ulValueLen);
+	EXPECT_EQ(CKR_ATTRIBUTE_READ_ONLY,
+		  F->C_CopyObject(self->h, d, &newval, 1, &c));
+	/* secret keys are not copyable */
+	ASSERT_EQ(CKR_OK, p11t_aes(&self->t, self->h, 32, "k", &k));
+	ASSERT_EQ(CKR_OK, F->C_GetObjectSize(self->h, k, &sk));
+	EXPECT_LE(32, sk);
+	EXPECT_EQ(CKR_ACTION_PROHIBITED,
+		  F->C_CopyObject(self->h, k, &relabel, 1, &c));
+}
+
 TEST_F(p11, set_attribute_value_follows_the_rules)
 {
 	CK_OBJECT_HANDLE k;
