@@ -48,7 +48,7 @@ static CK_RV check_key(struct p11_session *s, CK_OBJECT_HANDLE h,
 
 	if (p11_check_handle(h) != CKR_OK)
 		return CKR_KEY_HANDLE_INVALID;
-	rv = p11_obj_attrs(s, h, a);
+	rv = p11_key_attrs(s, h, a);
 	if (rv == CKR_OBJECT_HANDLE_INVALID)
 		return CKR_KEY_HANDLE_INVALID;
 	if (rv != CKR_OK)

@@ -424,3 +424,93 @@ P11_API CK_RV C_GetFunctionList(CK_FUNCTION_LIST_PTR_PTR ppFunctionList)
 	*ppFunctionList = &function_list;
 	return CKR_OK;
 }
+
+/* ---- v3.0's interfaces ---- */
+
+/*
+ * Debian 12's p11-kit headers are v2.40: the v3.0 interface type is
+ * declared here as the OASIS v3.0 header has it (a later header that has
+ * it defines CKF_INTERFACE_FORK_SAFE).
+ */
+#ifndef CKF_INTERFACE_FORK_SAFE
+typedef struct CK_INTERFACE {
+	CK_CHAR *pInterfaceName;
+	CK_VOID_PTR pFunctionList;
+	CK_FLAGS flags;
+} CK_INTERFACE;
+typedef CK_INTERFACE *CK_INTERFACE_PTR;
+typedef CK_INTERFACE_PTR *CK_INTERFACE_PTR_PTR;
+#endif
+
+/* The one interface: "PKCS 11" with the v2.40 function list (its version
+ * field says 2.40, so a v3.0 application calls no v3.0 function). */
+static CK_INTERFACE interfaces[] = {
+	{ (CK_CHAR *)"PKCS 11", &function_list, 0 },
+};
+
+#define N_INTERFACES (sizeof(interfaces) / sizeof(interfaces[0]))
+
+/**
+ * C_GetInterfaceList() - the interfaces of the module (PKCS#11 v3.0
+ * section 5.4); callable before C_Initialize.
+ * @pInterfacesList: out, or NULL for the count.
+ * @pulCount: in: room; out: the count.
+ *
+ * Return: CKR_OK, CKR_BUFFER_TOO_SMALL, CKR_ARGUMENTS_BAD.
+ */
+P11_API CK_RV C_GetInterfaceList(CK_INTERFACE_PTR pInterfacesList,
+				 CK_ULONG_PTR pulCount)
+{
+	size_t i;
+
+	if (!pulCount)
+		return CKR_ARGUMENTS_BAD;
+	if (!pInterfacesList) {
+		*pulCount = N_INTERFACES;
+		return CKR_OK;
+	}
+	if (*pulCount < N_INTERFACES) {
+		*pulCount = N_INTERFACES;
+		return CKR_BUFFER_TOO_SMALL;
+	}
+	for (i = 0; i < N_INTERFACES; i++)
+		pInterfacesList[i] = interfaces[i];
+	*pulCount = N_INTERFACES;
+	return CKR_OK;
+}
+
+/**
+ * C_GetInterface() - one interface by name, version and flags (PKCS#11
+ * v3.0 section 5.4); callable before C_Initialize.
+ * @pInterfaceName: "PKCS 11", or NULL for the default (the same).
+ * @pVersion: the version wanted (2.40), or NULL for any.
+ * @ppInterface: out: the module's interface (static: never free it).
+ * @flags: flags the interface must have (it has none).
+ *
+ * Return: CKR_OK, CKR_ARGUMENTS_BAD (also: no such interface).
+ */
+P11_API CK_RV C_GetInterface(CK_UTF8CHAR_PTR pInterfaceName,
+			     CK_VERSION_PTR pVersion,
+			     CK_INTERFACE_PTR_PTR ppInterface, CK_FLAGS flags)
+{
+	size_t i;
+
+	if (!ppInterface)
+		return CKR_ARGUMENTS_BAD;
+	for (i = 0; i < N_INTERFACES; i++) {
+		const CK_FUNCTION_LIST *fl = interfaces[i].pFunctionList;
+
+		if (pInterfaceName &&
+		    strcmp((const char *)pInterfaceName,
+			   (const char *)interfaces[i].pInterfaceName))
+			continue;
+		if (pVersion && (pVersion->major != fl->version.major ||
+				 pVersion->minor != fl->version.minor))
+			continue;
+		if ((interfaces[i].flags & flags) != flags)
+			continue;
+		*ppInterface = &interfaces[i];
+		return CKR_OK;
+	}
+	return CKR_ARGUMENTS_BAD;
+}

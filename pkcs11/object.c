@@ -59,8 +59,11 @@ CK_RV p11_obj_record(struct p11_token *tok, uint32_t handle,
 	if (owner)
 		o->owner = owner;
 	if (a) {
+		/* a token object's attributes are not kept: another process
+		 * may change or destroy it, and the driver then gives its
+		 * handle to the next object made */
 		o->attrs = *a;
-		o->have_attrs = true;
+		o->have_attrs = !(a->flags & SKS_OBJ_TOKEN);
 	}
 	p11_unlock(&tok->lock);
 	if (out)
@@ -116,11 +119,26 @@ CK_RV p11_obj_record_owned(struct p11_token *tok, const CK_OBJECT_HANDLE *handle
 	return rv;
 }
 
+/*
+ * The module's records of the token changed (an object destroyed or
+ * changed, the login, the driver file): every session's key cache
+ * (p11_key_attrs()) misses from now on. Called after the change, under
+ * the token's lock: a session that reads the new generation then reads
+ * the new records (it takes the lock on its miss); one that read the old
+ * generation misses at its next look.
+ * Context: the caller holds the token's lock.
+ */
+void p11_objs_changed(struct p11_token *tok)
+{
+	__atomic_add_fetch(&tok->gen, 1, __ATOMIC_RELEASE);
+}
+
 /* Forget an object (destroyed). Context: takes the token's lock. */
 void p11_obj_forget(struct p11_token *tok, uint32_t handle)
 {
 	p11_lock(&tok->lock);
 	p11_obj_free(p11_map_del(&tok->objs, handle));
+	p11_objs_changed(tok);
 	p11_unlock(&tok->lock);
 }
 
@@ -133,6 +151,7 @@ void p11_objs_uncache(struct p11_token *tok)
 	for (i = 0; i < tok->objs.cap; i++)
 		if (p11_map_live(&tok->objs, i))
 			((struct p11_obj *)tok->objs.vals[i])->have_attrs = false;
+	p11_objs_changed(tok);
 }
 
 /* Object handles are the driver's: 32 bits, never 0. */
@@ -142,8 +161,39 @@ CK_RV p11_check_handle(CK_OBJECT_HANDLE h)
 }
 
 /**
+ * p11_key_attrs() - p11_obj_attrs() for the key of an operation, through
+ * the session's one-entry cache (no lock while nothing changed on the
+ * token: the token's generation says so). Session objects only, as in
+ * p11_obj_attrs(): a token object is asked of the driver every time.
+ * @s: the session (locked).
+ * @handle: the key.
+ * @a: out.
+ *
+ * Return: as p11_obj_attrs().
+ */
+CK_RV p11_key_attrs(struct p11_session *s, uint32_t handle,
+		    struct sks_obj_attrs *a)
+{
+	unsigned long gen = __atomic_load_n(&s->tok->gen, __ATOMIC_ACQUIRE);
+	CK_RV rv;
+
+	if (handle && s->kc_handle == handle && s->kc_gen == gen) {
+		*a = s->kc_attrs;
+		return CKR_OK;
+	}
+	rv = p11_obj_attrs(s, handle, a);
+	if (rv == CKR_OK && !(a->flags & SKS_OBJ_TOKEN)) {
+		s->kc_handle = handle;
+		s->kc_gen = gen;
+		s->kc_attrs = *a;
+	}
+	return rv;
+}
+
+/**
  * p11_obj_attrs() - the driver's attributes of an object, from the
- * module's cache or the driver (SKS_IOC_GET_ATTRS).
+ * module's cache (session objects: no other process sees them) or the
+ * driver (SKS_IOC_GET_ATTRS).
  * @s: a session (locked).
  * @handle: object handle.
  * @a: out.
@@ -744,6 +794,7 @@ P11_API CK_RV C_SetAttributeValue(CK_SESSION_HANDLE hSession,
 		o->have_attrs = false;
 		rv = p11_obj_set_extra(o, &t);
 	}
+	p11_objs_changed(s->tok);
 	p11_unlock(&s->tok->lock);
 	if (!o && t.nextra) {
 		rv = p11_obj_record(s->tok, hObject, 0, NULL, &o);

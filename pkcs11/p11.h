@@ -113,6 +113,8 @@ struct p11_token {
 	bool logged_in;
 	CK_USER_TYPE role;
 	struct p11_map objs;		/* driver handle -> struct p11_obj */
+	unsigned long gen;		/* atomic: grows when a cached
+					 * attribute set may have gone stale */
 };
 
 /* ---- sessions and their operations ---- */
@@ -150,12 +152,16 @@ struct p11_session {
 	struct p11_drv *drv;		/* a reference on the token's */
 	CK_FLAGS flags;			/* CKF_SERIAL_SESSION [| CKF_RW_SESSION] */
 	struct p11_mutex lock;		/* the operation state below */
-	unsigned int refs;		/* under p11.lock */
+	unsigned int refs;		/* atomic; taken under p11.lock */
 	bool closed;
 	unsigned int active;		/* enum p11_op_kind bits */
 	CK_OBJECT_HANDLE *found;	/* C_FindObjects results */
 	size_t nfound, pos;
 	struct p11_op enc, dec, dig, sign, ver;
+	/* the last key an Init call looked at (p11_key_attrs) */
+	uint32_t kc_handle;
+	unsigned long kc_gen;
+	struct sks_obj_attrs kc_attrs;
 };
 
 /* ---- the module ---- */
@@ -205,6 +211,9 @@ void p11_objs_destroy_owned(struct p11_session *s, CK_SESSION_HANDLE owner,
 			    bool private_only);
 void p11_objs_uncache(struct p11_token *tok);
 CK_RV p11_check_handle(CK_OBJECT_HANDLE h);
+CK_RV p11_key_attrs(struct p11_session *s, uint32_t handle,
+		    struct sks_obj_attrs *a);
+void p11_objs_changed(struct p11_token *tok);
 
 /* util.c */
 CK_RV p11_ioctl(int fd, unsigned long cmd, void *arg);

@@ -32,7 +32,7 @@ CK_RV p11_session_get(CK_SESSION_HANDLE h, struct p11_session **s)
 	p11_lock(&p11.lock);
 	x = h ? p11_map_get(&p11.sessions, h) : NULL;
 	if (x)
-		x->refs++;
+		__atomic_add_fetch(&x->refs, 1, __ATOMIC_RELAXED);
 	p11_unlock(&p11.lock);
 	if (!x)
 		return CKR_SESSION_HANDLE_INVALID;
@@ -73,13 +73,10 @@ static void session_free(struct p11_session *s)
 /* Unlock and drop a reference from p11_session_get(). */
 void p11_session_put(struct p11_session *s)
 {
-	bool last;
-
 	p11_unlock(&s->lock);
-	p11_lock(&p11.lock);
-	last = --s->refs == 0;
-	p11_unlock(&p11.lock);
-	if (last)
+	/* the table holds a reference while the session is open: the last
+	 * one goes after C_CloseSession, and nothing can find it then */
+	if (__atomic_sub_fetch(&s->refs, 1, __ATOMIC_ACQ_REL) == 0)
 		session_free(s);
 }
 
@@ -234,7 +231,8 @@ static void session_close(struct p11_session *s)
 	if (!s->closed) {
 		p11_map_del(&p11.sessions, s->handle);
 		s->closed = true;
-		s->refs--;	/* the table's; the caller's remains */
+		/* the table's reference; the caller's remains */
+		__atomic_sub_fetch(&s->refs, 1, __ATOMIC_ACQ_REL);
 		drop = true;
 	}
 	p11_unlock(&p11.lock);

@@ -202,6 +202,7 @@ void p11_drv_put(struct p11_token *tok, struct p11_drv *drv)
 			o->have_attrs = false;
 		}
 	}
+	p11_objs_changed(tok);
 	p11_unlock(&tok->lock);
 	sks_session_close(drv->ss);
 	free(drv);
@@ -598,6 +599,7 @@ P11_API CK_RV C_InitToken(CK_SLOT_ID slotID, CK_UTF8CHAR_PTR pPin,
 			if (p11_map_live(&tok->objs, j))
 				p11_obj_free(tok->objs.vals[j]);
 		p11_map_free(&tok->objs);
+		p11_objs_changed(tok);
 		p11_unlock(&tok->lock);
 	}
 	return rv;

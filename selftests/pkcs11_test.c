@@ -96,6 +96,60 @@ TEST(luna_function_list_has_luna_layout)
 	dlclose(t.dl);
 }
 
+/* v3.0's interface calls, declared here (Debian 12's headers are v2.40) */
+struct v3_interface {
+	CK_CHAR *name;
+	CK_VOID_PTR list;
+	CK_FLAGS flags;
+};
+
+TEST(v3_get_interface_gives_the_v2_40_list)
+{
+	CK_RV (*gil)(struct v3_interface *, CK_ULONG_PTR);
+	CK_RV (*gi)(CK_UTF8CHAR_PTR, CK_VERSION_PTR, struct v3_interface **,
+		    CK_FLAGS);
+	CK_VERSION v240 = { 2, 40 }, v30 = { 3, 0 };
+	struct v3_interface list[2], *ip = NULL;
+	CK_ULONG n = 0;
+	struct p11t t;
+
+	ASSERT_EQ(0, p11t_load(&t));
+	gil = (CK_RV (*)(struct v3_interface *, CK_ULONG_PTR))
+		dlsym(t.dl, "C_GetInterfaceList");
+	gi = (CK_RV (*)(CK_UTF8CHAR_PTR, CK_VERSION_PTR,
+			struct v3_interface **, CK_FLAGS))
+		dlsym(t.dl, "C_GetInterface");
+	ASSERT_NE(NULL, (void *)gil);
+	ASSERT_NE(NULL, (void *)gi);
+	/* before C_Initialize, with the size queries of section 5.2 */
+	EXPECT_EQ(CKR_ARGUMENTS_BAD, gil(list, NULL));
+	ASSERT_EQ(CKR_OK, gil(NULL, &n));
+	EXPECT_EQ(1, n);
+	n = 0;
+	EXPECT_EQ(CKR_BUFFER_TOO_SMALL, gil(list, &n));
+	EXPECT_EQ(1, n);
+	n = 2;
+	ASSERT_EQ(CKR_OK, gil(list, &n));
+	ASSERT_EQ(1, n);
+	EXPECT_STREQ("PKCS 11", (char *)list[0].name);
+	EXPECT_EQ((void *)t.f, list[0].list);
+	EXPECT_EQ(CKR_ARGUMENTS_BAD, gi(NULL, NULL, NULL, 0));
+	ASSERT_EQ(CKR_OK, gi(NULL, NULL, &ip, 0));
+	EXPECT_EQ((void *)t.f, ip->list);
+	ip = NULL;
+	ASSERT_EQ(CKR_OK, gi((CK_UTF8CHAR_PTR)"PKCS 11", &v240, &ip, 0));
+	EXPECT_EQ((void *)t.f, ip->list);
+	EXPECT_EQ(2, ((CK_FUNCTION_LIST_PTR)ip->list)->version.major);
+	EXPECT_EQ(40, ((CK_FUNCTION_LIST_PTR)ip->list)->version.minor);
+	EXPECT_EQ(CKR_ARGUMENTS_BAD,
+		  gi((CK_UTF8CHAR_PTR)"PKCS 11", &v30, &ip, 0));
+	EXPECT_EQ(CKR_ARGUMENTS_BAD,
+		  gi((CK_UTF8CHAR_PTR)"Vendor X", NULL, &ip, 0));
+	/* CKF_INTERFACE_FORK_SAFE (1): not promised */
+	EXPECT_EQ(CKR_ARGUMENTS_BAD, gi(NULL, NULL, &ip, 1));
+	dlclose(t.dl);
+}
+
 /* ---- slots and tokens ---- */
 
 TEST_F(p11, slot_list_size_query_and_backup_hsms_left_out)
@@ -450,6 +504,52 @@ TEST_F(p11, data_objects_and_find_on_any_attribute)
 	EXPECT_EQ(0, count_objects(&self->t, self->h, &byapp, 1));
 }
 
+TEST_F(p11, copy_object_and_object_size)
+{
+	CK_OBJECT_CLASS cls = CKO_DATA;
+	CK_OBJECT_HANDLE d, c, k;
+	CK_ATTRIBUTE data[] = {
+		{ CKA_CLASS, &cls, sizeof(cls) },
+		{ CKA_LABEL, "original", 8 },
+		{ CKA_VALUE, "0123456789", 10 },
+	};
+	CK_ATTRIBUTE relabel = { CKA_LABEL, "copy", 4 };
+	CK_ATTRIBUTE newval = { CKA_VALUE, "x", 1 };
+	char lab[16], v[16];
+	CK_ATTRIBUTE get[] = {
+		{ CKA_LABEL, lab, sizeof(lab) },
+		{ CKA_VALUE, v, sizeof(v) },
+	};
+	CK_ULONG sd = 0, sk = 0;
+
+	ASSERT_EQ(CKR_OK, F->C_CreateObject(self->h, data, 3, &d));
+	ASSERT_EQ(CKR_OK, F->C_GetObjectSize(self->h, d, &sd));
+	EXPECT_LE(10, sd);
+	EXPECT_EQ(CKR_ARGUMENTS_BAD, F->C_GetObjectSize(self->h, d, NULL));
+	EXPECT_EQ(CKR_OBJECT_HANDLE_INVALID,
+		  F->C_GetObjectSize(self->h, 0, &sk));
+	/* a copy with a new label: the value comes along, the original stays */
+	ASSERT_EQ(CKR_OK, F->C_CopyObject(self->h, d, &relabel, 1, &c));
+	EXPECT_NE(d, c);
+	ASSERT_EQ(CKR_OK, F->C_GetAttributeValue(self->h, c, get, 2));
+	EXPECT_EQ(4, get[0].ulValueLen);
+	EXPECT_EQ(0, memcmp(lab, "copy", 4));
+	EXPECT_EQ(10, get[1].ulValueLen);
+	EXPECT_EQ(0, memcmp(v, "0123456789", 10));
+	get[0].ulValueLen = sizeof(lab);
+	get[1].ulValueLen = sizeof(v);
+	ASSERT_EQ(CKR_OK, F->C_GetAttributeValue(self->h, d, get, 2));
+	EXPECT_EQ(8, get[0].ulValueLen);
+	EXPECT_EQ(CKR_ATTRIBUTE_READ_ONLY,
+		  F->C_CopyObject(self->h, d, &newval, 1, &c));
+	/* secret keys are not copyable */
+	ASSERT_EQ(CKR_OK, p11t_aes(&self->t, self->h, 32, "k", &k));
+	ASSERT_EQ(CKR_OK, F->C_GetObjectSize(self->h, k, &sk));
+	EXPECT_LE(32, sk);
+	EXPECT_EQ(CKR_ACTION_PROHIBITED,
+		  F->C_CopyObject(self->h, k, &relabel, 1, &c));
+}
+
 TEST_F(p11, set_attribute_value_follows_the_rules)
 {
 	CK_OBJECT_HANDLE k;
@@ -470,6 +570,156 @@ TEST_F(p11, set_attribute_value_follows_the_rules)
 	cls.ulValueLen = sizeof(c);
 	EXPECT_EQ(CKR_ATTRIBUTE_READ_ONLY,
 		  F->C_SetAttributeValue(self->h, k, &cls, 1));
+}
+
+/*
+ * Another process changes, then destroys, a token object this process has
+ * looked at: this process sees the change and then the object gone (the
+ * module keeps no token object's attributes; the driver reuses handles).
+ * Returns 0 from the child when every call answered as expected.
+ */
+static int other_process(struct p11t *t, CK_OBJECT_HANDLE k, bool destroy)
+{
+	CK_ATTRIBUTE set[] = {
+		{ CKA_LABEL, "changed", 7 },
+		{ CKA_ENCRYPT, (void *)&p11t_false, 1 },
+	};
+	CK_SESSION_HANDLE h;
+	pid_t pid;
+	int status;
+
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		int bad = 0;
+
+		bad |= t->f->C_Initialize(NULL) != CKR_OK;
+		bad |= p11t_user(t, &h) != CKR_OK;
+		if (destroy)
+			bad |= t->f->C_DestroyObject(h, k) != CKR_OK;
+		else
+			bad |= t->f->C_SetAttributeValue(h, k, set, 2) != CKR_OK;
+		t->f->C_Finalize(NULL);
+		_exit(bad);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+TEST_F(p11, token_object_changed_by_another_process)
+{
+	CK_MECHANISM_TYPE kg = CKM_AES_KEY_GEN;
+	CK_MECHANISM m = { kg, NULL, 0 };
+	CK_ULONG len = 16;
+	CK_ATTRIBUTE tmpl[] = {
+		{ CKA_VALUE_LEN, &len, sizeof(len) },
+		{ CKA_TOKEN, (void *)&p11t_true, 1 },
+		{ CKA_LABEL, "tokenkey", 8 },
+		{ CKA_ENCRYPT, (void *)&p11t_true, 1 },
+	};
+	CK_BYTE iv[12] = { 0 };
+	CK_GCM_PARAMS gp = { iv, sizeof(iv), 96, NULL, 0, 128 };
+	CK_MECHANISM gcm = { CKM_AES_GCM, &gp, sizeof(gp) };
+	CK_BYTE pt[16] = { 1 }, ct[64];
+	CK_ULONG ctlen = sizeof(ct);
+	CK_BBOOL enc = CK_TRUE;
+	char lab[16];
+	CK_ATTRIBUTE get[] = {
+		{ CKA_LABEL, lab, sizeof(lab) },
+		{ CKA_ENCRYPT, &enc, 1 },
+	};
+	CK_OBJECT_HANDLE k;
+
+	if (variant->type != SKS_SLOT_V0)
+		SKIP(return, "token objects live on V0 partitions");
+	ASSERT_EQ(CKR_OK, F->C_GenerateKey(self->h, &m, tmpl, 4, &k));
+	/* this process uses the key and reads its attributes */
+	ASSERT_EQ(CKR_OK, F->C_EncryptInit(self->h, &gcm, k));
+	ASSERT_EQ(CKR_OK, F->C_Encrypt(self->h, pt, sizeof(pt), ct, &ctlen));
+	ASSERT_EQ(CKR_OK, F->C_GetAttributeValue(self->h, k, get, 2));
+	ASSERT_EQ(8, get[0].ulValueLen);
+	ASSERT_EQ(CK_TRUE, enc);
+
+	ASSERT_EQ(0, other_process(&self->t, k, false));
+	get[0].ulValueLen = sizeof(lab);
+	ASSERT_EQ(CKR_OK, F->C_GetAttributeValue(self->h, k, get, 2));
+	EXPECT_EQ(7, get[0].ulValueLen);
+	EXPECT_EQ(0, memcmp(lab, "changed", 7));
+	EXPECT_EQ(CK_FALSE, enc);
+	memset(iv, 0, sizeof(iv));
+	EXPECT_EQ(CKR_KEY_FUNCTION_NOT_PERMITTED,
+		  F->C_EncryptInit(self->h, &gcm, k));
+
+	ASSERT_EQ(0, other_process(&self->t, k, true));
+	get[0].ulValueLen = sizeof(lab);
+	EXPECT_EQ(CKR_OBJECT_HANDLE_INVALID,
+		  F->C_GetAttributeValue(self->h, k, get, 2));
+	EXPECT_EQ(CKR_KEY_HANDLE_INVALID, F->C_EncryptInit(self->h, &gcm, k));
+}
+
+/* C_EncryptInit's answer for @k, with a fresh zero IV */
+static CK_RV gcm_init_with(struct p11t *t, CK_SESSION_HANDLE h,
+			  CK_OBJECT_HANDLE k)
+{
+	static CK_BYTE iv[12];
+	CK_GCM_PARAMS gp = { iv, sizeof(iv), 96, NULL, 0, 128 };
+	CK_MECHANISM gcm = { CKM_AES_GCM, &gp, sizeof(gp) };
+	CK_BYTE ct[32];
+	CK_ULONG n = sizeof(ct);
+	CK_RV rv;
+
+	memset(iv, 0, sizeof(iv));
+	rv = t->f->C_EncryptInit(h, &gcm, k);
+	if (rv == CKR_OK && t->f->C_Encrypt(h, (CK_BYTE_PTR)"p", 1, ct, &n))
+		rv = CKR_GENERAL_ERROR;
+	return rv;
+}
+
+/*
+ * A session's Init calls keep the last key's attributes (p11_key_attrs):
+ * another session's change, destroy, re-use of the handle and C_Logout
+ * are seen at the next Init.
+ */
+TEST_F(p11, key_checks_see_other_sessions_changes)
+{
+	CK_ATTRIBUTE noenc = { CKA_ENCRYPT, (void *)&p11t_false, 1 };
+	CK_OBJECT_HANDLE k, k2, m = 0;
+	CK_SESSION_HANDLE h2;
+	int i;
+
+	ASSERT_EQ(CKR_OK, F->C_OpenSession(self->t.slot, CKF_SERIAL_SESSION,
+					   NULL, NULL, &h2));
+	ASSERT_EQ(CKR_OK, p11t_aes(&self->t, self->h, 16, "k", &k));
+	/* h2 uses the key twice (the second from its cache) */
+	ASSERT_EQ(CKR_OK, gcm_init_with(&self->t, h2, k));
+	ASSERT_EQ(CKR_OK, gcm_init_with(&self->t, h2, k));
+	ASSERT_EQ(CKR_OK, F->C_SetAttributeValue(self->h, k, &noenc, 1));
+	EXPECT_EQ(CKR_KEY_FUNCTION_NOT_PERMITTED,
+		  gcm_init_with(&self->t, h2, k));
+
+	ASSERT_EQ(CKR_OK, p11t_aes(&self->t, self->h, 16, "k2", &k2));
+	ASSERT_EQ(CKR_OK, gcm_init_with(&self->t, h2, k2));
+	ASSERT_EQ(CKR_OK, F->C_DestroyObject(self->h, k2));
+	EXPECT_EQ(CKR_KEY_HANDLE_INVALID, gcm_init_with(&self->t, h2, k2));
+	/* the driver gives k2's handle to a new object: an HMAC key */
+	for (i = 0; i < 4 && m != k2; i++)
+		ASSERT_EQ(CKR_OK, p11t_hmac_key(&self->t, self->h,
+						"reused-handle-key", 16,
+						"m", &m));
+	if (m == k2)
+		EXPECT_EQ(CKR_KEY_TYPE_INCONSISTENT,
+			  gcm_init_with(&self->t, h2, k2));
+
+	/* C_Logout destroys the private session key h2 has just used */
+	ASSERT_EQ(CKR_OK, p11t_aes(&self->t, self->h, 16, "k3", &k2));
+	ASSERT_EQ(CKR_OK, gcm_init_with(&self->t, h2, k2));
+	ASSERT_EQ(CKR_OK, F->C_Logout(self->h));
+	EXPECT_NE(CKR_OK, gcm_init_with(&self->t, h2, k2));
+	/* and C_CloseAllSessions leaves no session to ask */
+	ASSERT_EQ(CKR_OK, F->C_CloseAllSessions(self->t.slot));
+	EXPECT_EQ(CKR_SESSION_HANDLE_INVALID, gcm_init_with(&self->t, h2, k));
 }
 
 TEST_F(p11, token_objects_need_rw_sessions_and_v0)

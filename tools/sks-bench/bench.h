@@ -96,6 +96,8 @@ struct worker {
 	/* sks through its PKCS#11 module (CK_ULONG handles) */
 	unsigned long pks;		/* CK_SESSION_HANDLE */
 	unsigned long pk_aes, pk_hmac, pk_many[BENCH_MANY];
+	unsigned long pk_ecpub, pk_ecpriv;	/* P-256 pair for ECDSA */
+	uint8_t pk_sig[BENCH_ECDSA_SIG];	/* its signature of w->in */
 	unsigned long pk_ins[SKS_MAX_EXTRACT], pk_nins;
 	uint8_t *pk_blob1, *pk_blob100;
 	unsigned long pk_blob1_len, pk_blob100_len;

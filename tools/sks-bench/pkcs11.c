@@ -9,7 +9,9 @@
  * C_Encrypt (CKM_AES_GCM, device IV); HMAC = C_SignInit + C_Sign; cycle =
  * CA_SIMInsert -> C_EncryptInit + C_Encrypt 4 KiB -> C_DestroyObject;
  * 16 x encrypt = 16 x (C_EncryptInit + C_Encrypt): PKCS#11 has no batch
- * call, so that case is against libsks's one SKS_IOC_BATCH.
+ * call, so that case is against libsks's one SKS_IOC_BATCH; ECDSA =
+ * C_SignInit + C_Sign (C_VerifyInit + C_Verify) CKM_ECDSA of a 32-byte
+ * hash with a P-256 pair of session objects.
  */
 #include <dlfcn.h>
 #include <stdio.h>
@@ -43,6 +45,41 @@ static int gen(CK_SESSION_HANDLE s, bool hmac, CK_OBJECT_HANDLE *h)
 	};
 
 	return f->C_GenerateKey(s, &m, t, 3, h) == CKR_OK ? 0 : -1;
+}
+
+/* A P-256 key pair of session objects (CKA_EC_PARAMS: prime256v1's OID). */
+static int gen_ec(CK_SESSION_HANDLE s, CK_OBJECT_HANDLE *pub,
+		  CK_OBJECT_HANDLE *priv)
+{
+	static CK_BYTE p256[] = { 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d,
+				  0x03, 0x01, 0x07 };
+	CK_MECHANISM m = { CKM_EC_KEY_PAIR_GEN, NULL, 0 };
+	CK_ATTRIBUTE pubt[] = {
+		{ CKA_EC_PARAMS, p256, sizeof(p256) },
+		{ CKA_VERIFY, &yes, sizeof(yes) },
+	};
+	CK_ATTRIBUTE privt[] = {
+		{ CKA_SIGN, &yes, sizeof(yes) },
+	};
+
+	return f->C_GenerateKeyPair(s, &m, pubt, 2, privt, 1, pub, priv) ==
+	       CKR_OK ? 0 : -1;
+}
+
+static int ecdsa_sign(struct worker *w, CK_BYTE *sig)
+{
+	CK_MECHANISM m = { CKM_ECDSA, NULL, 0 };
+	CK_ULONG n = BENCH_ECDSA_SIG;
+	CK_RV rv;
+
+	rv = f->C_SignInit(w->pks, &m, w->pk_ecpriv);
+	if (rv == CKR_OK)
+		rv = f->C_Sign(w->pks, w->in, BENCH_DIGEST, sig, &n);
+	if (rv != CKR_OK) {
+		bench_fail(w, "C_Sign CKM_ECDSA: 0x%lx", rv);
+		return -1;
+	}
+	return 0;
 }
 
 static int p11_setup(int nworkers, struct worker *ws, char *why, size_t len)
@@ -114,6 +151,14 @@ static int p11_setup(int nworkers, struct worker *ws, char *why, size_t len)
 				      CK_FALSE, &w->pk_blob100_len,
 				      w->pk_blob100) != CKR_OK) {
 			snprintf(why, len, "CA_SIMExtract failed");
+			return -1;
+		}
+		if (gen_ec(w->pks, &w->pk_ecpub, &w->pk_ecpriv)) {
+			snprintf(why, len, "C_GenerateKeyPair failed");
+			return -1;
+		}
+		if (ecdsa_sign(w, w->pk_sig)) {
+			snprintf(why, len, "%s", w->err);
 			return -1;
 		}
 	}
@@ -276,6 +321,27 @@ static int p11_cycle(struct worker *w)
 	return err;
 }
 
+static int p11_ecdsa_sign(struct worker *w)
+{
+	return ecdsa_sign(w, w->out);
+}
+
+static int p11_ecdsa_verify(struct worker *w)
+{
+	CK_MECHANISM m = { CKM_ECDSA, NULL, 0 };
+	CK_RV rv;
+
+	rv = f->C_VerifyInit(w->pks, &m, w->pk_ecpub);
+	if (rv == CKR_OK)
+		rv = f->C_Verify(w->pks, w->in, BENCH_DIGEST, w->pk_sig,
+				 BENCH_ECDSA_SIG);
+	if (rv != CKR_OK) {
+		bench_fail(w, "C_Verify CKM_ECDSA: 0x%lx", rv);
+		return -1;
+	}
+	return 0;
+}
+
 const struct bench_impl_ops pkcs11_impl = {
 	.name = "pkcs11",
 	.setup = p11_setup,
@@ -290,6 +356,8 @@ const struct bench_impl_ops pkcs11_impl = {
 		[CASE_HMAC64] = p11_hmac64,
 		[CASE_CYCLE] = p11_cycle,
 		[CASE_BATCH16] = p11_batch16,
+		[CASE_ECDSA_SIGN] = p11_ecdsa_sign,
+		[CASE_ECDSA_VERIFY] = p11_ecdsa_verify,
 	},
 	.post = {
 		[CASE_INSERT1] = p11_post_insert,
@@ -305,5 +373,7 @@ const struct bench_impl_ops pkcs11_impl = {
 		[CASE_HMAC64] = "C_SignInit + C_Sign CKM_SHA256_HMAC",
 		[CASE_CYCLE] = "CA_SIMInsert, C_Encrypt 4 KiB, C_DestroyObject",
 		[CASE_BATCH16] = "16 x (C_EncryptInit + C_Encrypt): no batch in PKCS#11",
+		[CASE_ECDSA_SIGN] = "C_SignInit + C_Sign CKM_ECDSA of a 32-byte hash, P-256",
+		[CASE_ECDSA_VERIFY] = "C_VerifyInit + C_Verify CKM_ECDSA, P-256",
 	},
 };
