@@ -111,9 +111,9 @@ TEST(v3_get_interface_gives_the_v2_40_list)
 	CK_VERSION v240 = { 2, 40 }, v30 = { 3, 0 };
 	struct v3_interface list[2], *ip = NULL;
 	CK_ULONG n = 0;
-	struct p11t t;
+	struct st_p11 t;
 
-	ASSERT_EQ(0, p11t_load(&t));
+	ASSERT_EQ(0, st_p11_load(&t));
 	gil = (CK_RV (*)(struct v3_interface *, CK_ULONG_PTR))
 		dlsym(t.dl, "C_GetInterfaceList");
 	gi = (CK_RV (*)(CK_UTF8CHAR_PTR, CK_VERSION_PTR,
@@ -543,7 +543,7 @@ TEST_F(p11, copy_object_and_object_size)
 	EXPECT_EQ(CKR_ATTRIBUTE_READ_ONLY,
 		  F->C_CopyObject(self->h, d, &newval, 1, &c));
 	/* secret keys are not copyable */
-	ASSERT_EQ(CKR_OK, p11t_aes(&self->t, self->h, 32, "k", &k));
+	ASSERT_EQ(CKR_OK, st_p11_aes(&self->t, self->h, 32, "k", &k));
 	ASSERT_EQ(CKR_OK, F->C_GetObjectSize(self->h, k, &sk));
 	EXPECT_LE(32, sk);
 	EXPECT_EQ(CKR_ACTION_PROHIBITED,
@@ -578,11 +578,11 @@ TEST_F(p11, set_attribute_value_follows_the_rules)
  * module keeps no token object's attributes; the driver reuses handles).
  * Returns 0 from the child when every call answered as expected.
  */
-static int other_process(struct p11t *t, CK_OBJECT_HANDLE k, bool destroy)
+static int other_process(struct st_p11 *t, CK_OBJECT_HANDLE k, bool destroy)
 {
 	CK_ATTRIBUTE set[] = {
 		{ CKA_LABEL, "changed", 7 },
-		{ CKA_ENCRYPT, (void *)&p11t_false, 1 },
+		{ CKA_ENCRYPT, (void *)&st_p11_false, 1 },
 	};
 	CK_SESSION_HANDLE h;
 	pid_t pid;
@@ -595,7 +595,7 @@ static int other_process(struct p11t *t, CK_OBJECT_HANDLE k, bool destroy)
 		int bad = 0;
 
 		bad |= t->f->C_Initialize(NULL) != CKR_OK;
-		bad |= p11t_user(t, &h) != CKR_OK;
+		bad |= st_p11_user(t, &h) != CKR_OK;
 		if (destroy)
 			bad |= t->f->C_DestroyObject(h, k) != CKR_OK;
 		else
@@ -615,9 +615,9 @@ TEST_F(p11, token_object_changed_by_another_process)
 	CK_ULONG len = 16;
 	CK_ATTRIBUTE tmpl[] = {
 		{ CKA_VALUE_LEN, &len, sizeof(len) },
-		{ CKA_TOKEN, (void *)&p11t_true, 1 },
+		{ CKA_TOKEN, (void *)&st_p11_true, 1 },
 		{ CKA_LABEL, "tokenkey", 8 },
-		{ CKA_ENCRYPT, (void *)&p11t_true, 1 },
+		{ CKA_ENCRYPT, (void *)&st_p11_true, 1 },
 	};
 	CK_BYTE iv[12] = { 0 };
 	CK_GCM_PARAMS gp = { iv, sizeof(iv), 96, NULL, 0, 128 };
@@ -660,7 +660,7 @@ TEST_F(p11, token_object_changed_by_another_process)
 }
 
 /* C_EncryptInit's answer for @k, with a fresh zero IV */
-static CK_RV gcm_init_with(struct p11t *t, CK_SESSION_HANDLE h,
+static CK_RV gcm_init_with(struct st_p11 *t, CK_SESSION_HANDLE h,
 			  CK_OBJECT_HANDLE k)
 {
 	static CK_BYTE iv[12];
@@ -684,14 +684,14 @@ static CK_RV gcm_init_with(struct p11t *t, CK_SESSION_HANDLE h,
  */
 TEST_F(p11, key_checks_see_other_sessions_changes)
 {
-	CK_ATTRIBUTE noenc = { CKA_ENCRYPT, (void *)&p11t_false, 1 };
+	CK_ATTRIBUTE noenc = { CKA_ENCRYPT, (void *)&st_p11_false, 1 };
 	CK_OBJECT_HANDLE k, k2, m = 0;
 	CK_SESSION_HANDLE h2;
 	int i;
 
 	ASSERT_EQ(CKR_OK, F->C_OpenSession(self->t.slot, CKF_SERIAL_SESSION,
 					   NULL, NULL, &h2));
-	ASSERT_EQ(CKR_OK, p11t_aes(&self->t, self->h, 16, "k", &k));
+	ASSERT_EQ(CKR_OK, st_p11_aes(&self->t, self->h, 16, "k", &k));
 	/* h2 uses the key twice (the second from its cache) */
 	ASSERT_EQ(CKR_OK, gcm_init_with(&self->t, h2, k));
 	ASSERT_EQ(CKR_OK, gcm_init_with(&self->t, h2, k));
@@ -699,13 +699,13 @@ TEST_F(p11, key_checks_see_other_sessions_changes)
 	EXPECT_EQ(CKR_KEY_FUNCTION_NOT_PERMITTED,
 		  gcm_init_with(&self->t, h2, k));
 
-	ASSERT_EQ(CKR_OK, p11t_aes(&self->t, self->h, 16, "k2", &k2));
+	ASSERT_EQ(CKR_OK, st_p11_aes(&self->t, self->h, 16, "k2", &k2));
 	ASSERT_EQ(CKR_OK, gcm_init_with(&self->t, h2, k2));
 	ASSERT_EQ(CKR_OK, F->C_DestroyObject(self->h, k2));
 	EXPECT_EQ(CKR_KEY_HANDLE_INVALID, gcm_init_with(&self->t, h2, k2));
 	/* the driver gives k2's handle to a new object: an HMAC key */
 	for (i = 0; i < 4 && m != k2; i++)
-		ASSERT_EQ(CKR_OK, p11t_hmac_key(&self->t, self->h,
+		ASSERT_EQ(CKR_OK, st_p11_hmac_key(&self->t, self->h,
 						"reused-handle-key", 16,
 						"m", &m));
 	if (m == k2)
@@ -713,7 +713,7 @@ TEST_F(p11, key_checks_see_other_sessions_changes)
 			  gcm_init_with(&self->t, h2, k2));
 
 	/* C_Logout destroys the private session key h2 has just used */
-	ASSERT_EQ(CKR_OK, p11t_aes(&self->t, self->h, 16, "k3", &k2));
+	ASSERT_EQ(CKR_OK, st_p11_aes(&self->t, self->h, 16, "k3", &k2));
 	ASSERT_EQ(CKR_OK, gcm_init_with(&self->t, h2, k2));
 	ASSERT_EQ(CKR_OK, F->C_Logout(self->h));
 	EXPECT_NE(CKR_OK, gcm_init_with(&self->t, h2, k2));
