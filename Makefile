@@ -11,7 +11,8 @@
 #   make vm-run SCRIPT=/abs/path/script.sh   run a script in the test VM
 #   make bench      benchmarks in the test VM
 #   make install    (PREFIX=/usr/local, DESTDIR=) module, library, header,
-#                   pkg-config file, skscm, man pages, udev rule
+#                   pkg-config file, skscm, sks-state, man pages, udev rules,
+#                   the sks-state unit (not enabled), /var/lib/sks
 #   make uninstall
 #   make clean
 #
@@ -32,12 +33,15 @@ KDIR ?= $(if $(wildcard $(RUNNING_KDIR)/Makefile),$(RUNNING_KDIR),$(VM_KDIR))
 CC ?= cc
 CFLAGS ?= -O2 -g
 WFLAGS := -Wall -Wextra -Werror
-CPPFLAGS += -I$(TOP)/include/uapi -I$(TOP)/lib -D_GNU_SOURCE
+CPPFLAGS += -I$(TOP)/include/uapi -I$(TOP)/lib -I/usr/include/p11-kit-1 \
+	-D_GNU_SOURCE
 # kselftest_harness.h's macros declare parameters a test need not use.
 TEST_CFLAGS := $(WFLAGS) -Wno-unused-parameter -isystem $(B)/ksft
 LDFLAGS += -Wl,--as-needed
 
-# libsks
+# libsks; its key repository's databases: libsqlite3 and libpq
+REPO_CFLAGS := -I/usr/include/postgresql
+REPO_LIBS := -lsqlite3 -lpq
 LIB_SRCS := $(wildcard lib/*.c)
 LIB_OBJS := $(patsubst lib/%.c,$(B)/lib/obj/%.o,$(LIB_SRCS))
 LIB_SOVER := 0
@@ -47,17 +51,27 @@ LIB_A := $(B)/lib/libsks.a
 LIB_TARGETS := $(if $(LIB_SRCS),$(LIB_SO) $(LIB_A) $(B)/lib/libsks.pc)
 LIB_LINK := $(if $(LIB_SRCS),-L$(B)/lib -lsks)
 
+# the PKCS#11 module: libsks-pkcs11.so, libsks linked in statically
+P11_SRCS := $(wildcard pkcs11/*.c)
+P11_OBJS := $(patsubst pkcs11/%.c,$(B)/pkcs11/obj/%.o,$(P11_SRCS))
+P11_SO := $(if $(P11_SRCS),$(B)/pkcs11/libsks-pkcs11.so)
+
 # tools/<name>/*.c -> build/tools/<name>
 TOOL_NAMES := $(patsubst tools/%/,%,$(dir $(wildcard tools/*/*.c)))
 TOOL_NAMES := $(sort $(TOOL_NAMES))
 TOOLS := $(addprefix $(B)/tools/,$(TOOL_NAMES))
 # The libraries of each tool: TOOL_LIBS_<name>.
 TOOL_LIBS_skscm := $(LIB_LINK) -lreadline -lcrypto
+TOOL_LIBS_sks-state := $(LIB_LINK)
 TOOL_LIBS_sks-bench := $(LIB_LINK) -lkcapi -lcrypto -ldl -lpthread
 TOOL_LIBS_sks-fuzz := -lpthread
+TOOL_LIBS_sks-repo-bench := $(LIB_LINK)
 
 # selftests/*_test.c run in the VM; tests/*_test.c run on the host.
-SELFTESTS := $(patsubst selftests/%.c,$(B)/selftests/%,$(wildcard selftests/*_test.c))
+SELFTESTS := $(patsubst selftests/%.c,$(B)/selftests/%,$(wildcard selftests/*_test.c)) \
+	$(patsubst selftests/%.sh,$(B)/selftests/%,$(wildcard selftests/*_test.sh))
+# the Java client of the PKCS#11 module's tests (selftests/pkcs11_clients)
+P11_JAVA := $(B)/pkcs11-java/SksPkcs11Client.class
 HOSTTESTS := $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/*_test.c))
 HOSTSCRIPTS := $(wildcard tests/*_test.sh)
 # Every test may call libsks (--as-needed drops it where one does not);
@@ -72,6 +86,11 @@ TEST_LIBS_skscm_parse_test := -lreadline -lcrypto
 TEST_LIBS_ec_test := -lcrypto
 TEST_LIBS_skscm_ec_test := -lcrypto
 TEST_LIBS_libsks_ec_test := -lcrypto
+# the PKCS#11 module's handle map, with the module's helpers
+TEST_SRCS_pkcs11_map_test := pkcs11/util.c
+TEST_LIBS_pkcs11_test := -lcrypto -ldl -lpthread
+TEST_LIBS_pkcs11_sim_test := -ldl
+TEST_LIBS_pkcs11_valgrind_test := -ldl
 TEST_LIBS_foundation_test := -lkcapi
 TEST_LIBS_kdf_cost_test := -lkcapi
 TEST_LIBS_sks_object_test := -lkcapi
@@ -82,13 +101,17 @@ TEST_LIBS_races_test := -lpthread
 TEST_LIBS_security_test := -lpthread
 TEST_LIBS_stress_test := -lpthread
 TEST_LIBS_wycheproof_test := -lcrypto -ljson-c
+# The repository's tests reach into libsks (static) and its databases.
+TEST_LIBS_repo_test := $(LIB_A) $(REPO_LIBS)
+TEST_LIBS_repo_rollover_test := -lsqlite3
+TEST_LIBS_repo_state_test := -lsqlite3
 
 UAPI := $(wildcard include/uapi/linux/sks.h)
 INITRAMFS := $(B)/vm/initramfs.cpio
 DEPS_STAMP := $(B)/kver
 
 .PHONY: install uninstall install-module install-user print-kdir
-.PHONY: all module userspace lib tools selftests hosttests deps check demo \
+.PHONY: all module userspace lib pkcs11 tools selftests hosttests deps check demo \
 	check-debug _check-debug \
 	lint vm vm-run bench clean _check _demo _vm _vm-run _lint _bench \
 	vm-module initramfs
@@ -99,10 +122,11 @@ all: deps
 deps:
 	@scripts/deps.sh $(B)
 
-userspace: lib tools selftests hosttests
+userspace: lib pkcs11 tools selftests hosttests
 lib: $(LIB_TARGETS)
+pkcs11: $(P11_SO)
 tools: $(TOOLS)
-selftests: $(SELFTESTS)
+selftests: $(SELFTESTS) $(P11_JAVA)
 hosttests: $(HOSTTESTS)
 
 # ---- kernel module ---------------------------------------------------------
@@ -118,12 +142,12 @@ vm-module:
 
 $(B)/lib/obj/%.o: lib/%.c $(wildcard lib/*.h) $(UAPI)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(REPO_CFLAGS) $(CFLAGS) $(WFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
 
 $(LIB_SO): $(LIB_OBJS) lib/libsks.map
 	$(CC) $(CFLAGS) -shared -Wl,-soname,libsks.so.$(LIB_SOVER) \
 		-Wl,--version-script=lib/libsks.map -Wl,-z,defs $(LDFLAGS) \
-		-o $@ $(LIB_OBJS)
+		-o $@ $(LIB_OBJS) $(REPO_LIBS)
 	ln -sf libsks.so.$(LIB_VER) $(B)/lib/libsks.so.$(LIB_SOVER)
 	ln -sf libsks.so.$(LIB_SOVER) $(B)/lib/libsks.so
 
@@ -133,6 +157,18 @@ $(LIB_A): $(LIB_OBJS)
 
 $(B)/lib/libsks.pc: lib/libsks.pc.in
 	sed -e 's|@PREFIX@|$(or $(PREFIX),/usr/local)|' -e 's|@VERSION@|$(LIB_VER)|' $< >$@
+
+# ---- the PKCS#11 module ------------------------------------------------------
+
+$(B)/pkcs11/obj/%.o: pkcs11/%.c $(wildcard pkcs11/*.h) lib/sks.h $(UAPI)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WFLAGS) -fPIC \
+		-fvisibility=hidden -c -o $@ $<
+
+$(P11_SO): $(P11_OBJS) pkcs11/sks-pkcs11.map $(LIB_A)
+	$(CC) $(CFLAGS) -shared -Wl,-soname,libsks-pkcs11.so \
+		-Wl,--version-script=pkcs11/sks-pkcs11.map -Wl,-z,defs \
+		$(LDFLAGS) -o $@ $(P11_OBJS) $(LIB_A) -lkcapi -lpthread
 
 # ---- tools and tests -------------------------------------------------------
 
@@ -147,18 +183,30 @@ $(B)/selftests/%: selftests/%.c $(wildcard selftests/*.h) $(UAPI) $(LIB_TARGETS)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< \
 		$(TEST_LIBS_$*) $(TEST_LIBS)
 
+# shell selftests: the host's paths filled in (they read files over 9p)
+$(B)/selftests/%: selftests/%.sh
+	@mkdir -p $(@D)
+	sed -e 's|@TOP@|$(TOP)|g' -e 's|@BUILD@|$(B)|g' $< >$@.tmp
+	chmod 755 $@.tmp
+	mv $@.tmp $@
+
+$(P11_JAVA): selftests/pkcs11_clients/SksPkcs11Client.java
+	@mkdir -p $(@D)
+	javac -d $(@D) $<
+
 $(B)/tests/%: tests/%.c $$(TEST_SRCS_$$*) $(wildcard tests/*.h) $(UAPI) \
 		$(LIB_TARGETS)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< \
+	$(CC) $(CPPFLAGS) $(REPO_CFLAGS) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< \
 		$(filter %.c,$(TEST_SRCS_$*)) $(TEST_LIBS_$*) $(TEST_LIBS)
 
 # ---- test VM ---------------------------------------------------------------
 
-$(INITRAMFS): driver/sks.ko $(LIB_TARGETS) $(TOOLS) $(SELFTESTS) \
-		scripts/mkinitramfs.sh scripts/vm-init scripts/vm-check.sh
+$(INITRAMFS): driver/sks.ko $(LIB_TARGETS) $(P11_SO) $(TOOLS) $(SELFTESTS) \
+		scripts/mkinitramfs.sh scripts/vm-init scripts/vm-check.sh \
+		scripts/vm-uevent scripts/vm-hostroot
 	scripts/mkinitramfs.sh $(VM_KVER) driver/sks.ko $@ \
-		$(B)/lib $(B)/tools $(B)/selftests
+		$(B)/lib $(B)/pkcs11 $(B)/tools $(B)/selftests
 
 # sks.ko has its own (kbuild) dependency tracking: always ask kbuild.
 initramfs: deps
@@ -215,11 +263,18 @@ _check-debug: userspace
 
 # The walkthrough checks secrets a few dozen times: it loads sks with a
 # PBKDF2 cost of 20000 iterations (0.4 s per secret in the emulated VM)
-# instead of the production 600000 (13 s there), and says so.
+# instead of the production 600000 (13 s there), and says so. The VM has
+# a disk for the HSM's state: after the walkthrough it boots again on it
+# (scripts/demo-reboot.sh).
 demo: deps
 	@$(MAKE) --no-print-directory initramfs
-	@SKSVM_MODPARAMS=$${SKSVM_MODPARAMS-pbkdf2_iterations=20000} \
-		scripts/vm.sh run $(TOP)/scripts/demo.sh
+	@disk=$$(mktemp -u $(B)/demo-disk.XXXXXX) && \
+	 export VM_DISK=$$disk \
+		SKSVM_MODPARAMS=$${SKSVM_MODPARAMS-pbkdf2_iterations=20000} && \
+	 scripts/vm.sh run $(TOP)/scripts/demo.sh && \
+	 printf '\n\n======== Reboot ========\n' && \
+	 scripts/vm.sh run $(TOP)/scripts/demo-reboot.sh; \
+	 rc=$$?; rm -f $$disk; exit $$rc
 
 vm: deps
 	@$(MAKE) --no-print-directory initramfs
@@ -230,9 +285,12 @@ vm-run: deps
 	@$(MAKE) --no-print-directory -s initramfs >/dev/null
 	@scripts/vm.sh run $(SCRIPT)
 
+# The repository alone (no kernel) on the host first: 1,000,000 entries in
+# an SQLite file and in a PostgreSQL server of its own; then the VM.
 bench: deps
 	@$(MAKE) --no-print-directory initramfs
-	@scripts/vm.sh run $(TOP)/scripts/bench.sh
+	@LD_LIBRARY_PATH=$(B)/lib scripts/repo-bench-host.sh $(B)/tools/sks-repo-bench
+	@VM_TIMEOUT=$${VM_TIMEOUT:-5400} scripts/vm.sh run $(TOP)/scripts/bench.sh
 
 # ---- lint ------------------------------------------------------------------
 
@@ -265,6 +323,11 @@ LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 MANDIR ?= $(PREFIX)/share/man
 UDEVDIR ?= /etc/udev/rules.d
+SYSTEMDUNITDIR ?= /etc/systemd/system
+STATEDIR ?= /var/lib/sks
+PKCS11DIR ?= $(LIBDIR)/pkcs11
+# p11-kit reads module files from this folder only (not under PREFIX)
+P11KIT_MODULES ?= /usr/share/p11-kit/modules
 INSTALL_MOD_DIR ?= updates
 # (Debian's headers carry the upstream version in kernel.release: take the
 # release the module is built for from utsrelease.h.)
@@ -293,8 +356,22 @@ install-user:
 		-e 's|@VERSION@|$(LIB_VER)|' lib/libsks.pc.in \
 		>$(DESTDIR)$(LIBDIR)/pkgconfig/libsks.pc
 	install -m 0644 lib/sks.h $(DESTDIR)$(INCLUDEDIR)/sks.h
+	install -m 0644 lib/sks_repo.h $(DESTDIR)$(INCLUDEDIR)/sks_repo.h
 	install -m 0644 include/uapi/linux/sks.h $(DESTDIR)$(INCLUDEDIR)/linux/sks.h
 	install -m 0644 scripts/60-sks.rules $(DESTDIR)$(UDEVDIR)/60-sks.rules
+	sed -e 's|@BINDIR@|$(BINDIR)|g' scripts/61-sks-state.rules.in \
+		>$(DESTDIR)$(UDEVDIR)/61-sks-state.rules
+	chmod 0644 $(DESTDIR)$(UDEVDIR)/61-sks-state.rules
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
+	sed -e 's|@BINDIR@|$(BINDIR)|g' scripts/sks-state.service.in \
+		>$(DESTDIR)$(SYSTEMDUNITDIR)/sks-state.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/sks-state.service
+	install -d -m 0700 $(DESTDIR)$(STATEDIR)
+	install -d $(DESTDIR)$(PKCS11DIR) $(DESTDIR)$(P11KIT_MODULES)
+	install -m 0755 $(P11_SO) $(DESTDIR)$(PKCS11DIR)/libsks-pkcs11.so
+	sed -e 's|@PKCS11DIR@|$(PKCS11DIR)|' pkcs11/sks.module.in \
+		>$(DESTDIR)$(P11KIT_MODULES)/sks.module
+	chmod 0644 $(DESTDIR)$(P11KIT_MODULES)/sks.module
 	for m in $(MANPAGES); do \
 		s=$${m##*.}; install -d $(DESTDIR)$(MANDIR)/man$$s; \
 		install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/; \
@@ -303,6 +380,7 @@ install-user:
 		getent group sks >/dev/null || groupadd --system sks; \
 		ldconfig; depmod -a $(MOD_KVER) 2>/dev/null || true; \
 		udevadm control --reload 2>/dev/null || true; \
+		systemctl daemon-reload 2>/dev/null || true; \
 	fi
 
 uninstall:
@@ -311,8 +389,10 @@ uninstall:
 		$(DESTDIR)$(LIBDIR)/libsks.so.$(LIB_SOVER) \
 		$(DESTDIR)$(LIBDIR)/libsks.so $(DESTDIR)$(LIBDIR)/libsks.a \
 		$(DESTDIR)$(LIBDIR)/pkgconfig/libsks.pc
-	rm -f $(DESTDIR)$(INCLUDEDIR)/sks.h $(DESTDIR)$(INCLUDEDIR)/linux/sks.h
-	rm -f $(DESTDIR)$(UDEVDIR)/60-sks.rules
+	rm -f $(DESTDIR)$(INCLUDEDIR)/sks.h $(DESTDIR)$(INCLUDEDIR)/sks_repo.h $(DESTDIR)$(INCLUDEDIR)/linux/sks.h
+	rm -f $(DESTDIR)$(UDEVDIR)/60-sks.rules $(DESTDIR)$(UDEVDIR)/61-sks-state.rules
+	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/sks-state.service
+	rm -f $(DESTDIR)$(PKCS11DIR)/libsks-pkcs11.so $(DESTDIR)$(P11KIT_MODULES)/sks.module
 	rm -f $(foreach m,$(MANPAGES),$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m)))
 	rm -f $(DESTDIR)/lib/modules/$(MOD_KVER)/$(INSTALL_MOD_DIR)/sks.ko*
 	@[ -n "$(DESTDIR)" ] || { ldconfig; depmod -a $(MOD_KVER) 2>/dev/null || true; }

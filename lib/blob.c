@@ -36,9 +36,11 @@ static size_t header_length(const uint8_t *p, size_t avail)
 	if (avail < SKS_BLOB_HDR_LEN || memcmp(p, SKS_BLOB_MAGIC, 4))
 		return 0;
 	version = sks_get_le16(p + SKS_BLOB_OFF_VERSION);
+	/* (version 2 knows one flag: an M-of-N auth section leads the payload) */
 	if ((version != SKS_BLOB_VERSION && version != SKS_BLOB_VERSION_1) ||
 	    sks_get_le16(p + SKS_BLOB_OFF_HDR_LEN) != SKS_BLOB_HDR_LEN ||
-	    sks_get_le32(p + SKS_BLOB_OFF_FLAGS))
+	    (sks_get_le32(p + SKS_BLOB_OFF_FLAGS) &
+	     ~(version == SKS_BLOB_VERSION ? SKS_BLOB_F_AUTH : 0U)))
 		return 0;
 	count = sks_get_le32(p + SKS_BLOB_OFF_COUNT);
 	payload = sks_get_le32(p + SKS_BLOB_OFF_PAYLOAD);

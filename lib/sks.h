@@ -1235,6 +1235,29 @@ struct sks_blob_set *sks_blob_extract(struct sks_session *session,
 uint32_t *sks_blob_insert(struct sks_session *session,
 			  const struct sks_blob_set *set, size_t *count);
 
+/**
+ * sks_blob_rewrap() - make blobs under the primary or rollover SMK anew
+ * under the primary SMK (SKS_IOC_REWRAP), without their keys becoming
+ * objects.
+ * @session: session on a V1 partition, logged in as CO.
+ * @set: the blobs, any number (SKS_MAX_REWRAP per kernel call).
+ * @refused: out (may be NULL): on failure, the index in @set of the blob
+ *	the kernel refused (sks_last_result() says why: e.g.
+ *	CKR_ENCRYPTED_DATA_INVALID for a damaged blob,
+ *	CKR_SMK_ID_NOT_FOUND for one under neither SMK), or SIZE_MAX if
+ *	the call failed as a whole (not logged in, no memory, ...).
+ *
+ * Each new blob has a fresh salt and IV, the same objects, usage counts
+ * and M-of-N auth section, in the same order. All or nothing: on failure
+ * no new blob is returned.
+ *
+ * Return: a new set of as many blobs, to be released with
+ * sks_blob_set_free(), or NULL.
+ */
+struct sks_blob_set *sks_blob_rewrap(struct sks_session *session,
+				     const struct sks_blob_set *set,
+				     size_t *refused);
+
 /* ---------------------------------------------------------------------- */
 /* Backup HSM archives                                                    */
 /* ---------------------------------------------------------------------- */
@@ -1507,6 +1530,304 @@ int sks_hsm_load_image(struct sks_hsm *hsm, const void *image, size_t len,
 int sks_hsm_load_image_file(struct sks_hsm *hsm, const char *path,
 			    const char *so_secret, unsigned int *slot,
 			    uint64_t *serial);
+
+/* ---------------------------------------------------------------------- */
+/* Durable state: sealed state records and the state directory            */
+/* ---------------------------------------------------------------------- */
+
+/*
+ * The driver never writes files: it hands out one sealed record per slot
+ * and one HSM record (the HSM's serial number and the slots that exist,
+ * with their generations), and takes them back (docs/durability.md). The
+ * calls below move records between the driver and memory, and keep a
+ * state directory (/var/lib/sks by default) current:
+ *
+ *   DIR/hsm.rec          the HSM record
+ *   DIR/slot-<N>-<serial>.rec  the record of slot N (serial number
+ *                        <serial>: a slot number used again by a new slot
+ *                        never overwrites the file of the old one)
+ *   DIR/orphans/         records no HSM record lists (never loaded
+ *                        automatically, never deleted)
+ *   DIR/rejected/        records the driver refused, or older than the
+ *                        HSM record says (never deleted)
+ *   DIR/.lock, .queue    lock files (flock) that serialise savers and
+ *                        loaders of the directory
+ *
+ * Every file is written atomically (temporary file in DIR, write, fsync,
+ * rename, fsync of DIR): after a crash at any moment a file holds its old
+ * or its new contents. Slot records are written before the HSM record
+ * that lists them, and files of deleted slots are removed only after an
+ * HSM record that no longer lists them is on disk, so that the HSM record
+ * on disk never lists a slot whose file is missing or older than listed.
+ * All of these calls need CAP_SYS_ADMIN (the control device).
+ */
+
+struct sks_state_report;
+
+/* sks_state_save_dir() flags */
+#define SKS_SAVE_DIR_ALL	(1U << 0)	/* every slot, even unchanged */
+#define SKS_SAVE_DIR_COALESCE	(1U << 1)	/* see sks_state_save_dir() */
+
+/* What a state directory call did with one file: sks_state_report_get_kind() */
+enum sks_dir_event {
+	SKS_DIR_SAVED = 1,	/* a record written */
+	SKS_DIR_REMOVED,	/* the file of a deleted slot removed */
+	SKS_DIR_LOADED,		/* a record loaded (deactivated) */
+	SKS_DIR_LOADED_ACTIVE,	/* a record loaded and auto-activated */
+	SKS_DIR_PRESENT,	/* the slot is in the HSM already: not loaded */
+	/* problems: the call returns -1 (EUCLEAN) once it has done the rest */
+	SKS_DIR_MISSING,	/* the HSM record lists a slot without a file */
+	SKS_DIR_STALE,		/* a file older than the HSM record lists: rejected/ */
+	SKS_DIR_REJECTED,	/* the driver refused a record: moved to rejected/ */
+	SKS_DIR_ORPHAN,		/* a record no HSM record lists: moved to orphans/ */
+	SKS_DIR_FAILED,		/* a record could not be saved or written */
+};
+
+/**
+ * sks_state_save_slot() - the sealed state record of one slot.
+ * @hsm: HSM handle.
+ * @slot: slot number.
+ * @len: out: the record's length.
+ * @generation: out: the slot generation it holds (may be NULL).
+ *
+ * The record is encrypted under the slot's storage key, which it keeps
+ * only wrapped under keys derived from the SO and Crypto Officer secrets
+ * (and the auto-activation key): it is not secret, but useless without
+ * one of those.
+ *
+ * Return: a new buffer (malloc) that the caller frees with free(), or NULL
+ * (CKR_SLOT_ID_INVALID: no such slot).
+ */
+void *sks_state_save_slot(struct sks_hsm *hsm, unsigned int slot, size_t *len,
+			  uint64_t *generation);
+
+/**
+ * sks_state_save_hsm() - the HSM record: the HSM's serial number and the
+ * slots that exist, with their generations (not secret).
+ * @hsm: HSM handle.
+ * @len: out: the record's length.
+ * @generation: out: the HSM's generation, which grows whenever a slot is
+ *	made or deleted (may be NULL).
+ *
+ * Return: a new buffer (malloc) that the caller frees with free(), or NULL.
+ */
+void *sks_state_save_hsm(struct sks_hsm *hsm, size_t *len,
+			 uint64_t *generation);
+
+/**
+ * sks_state_load_record() - give a record back to the driver.
+ * @hsm: HSM handle.
+ * @record: an HSM record or a slot record.
+ * @len: its length (at most SKS_STATE_MAX_SIZE).
+ * @slot: out: the slot made (slot records; may be NULL).
+ * @generation: out: the record's generation (may be NULL).
+ * @status: out: SKS_STATE_LOADED_ACTIVE if the slot came back active
+ *	(auto-activation), else 0 (may be NULL).
+ *
+ * An HSM record sets the HSM's serial number (only while no slot exists).
+ * A slot record makes its slot, with its number, deactivated. Nothing is
+ * made unless the whole record is intact.
+ *
+ * Return: 0 or -1 (CKR_DATA_INVALID: damaged or truncated;
+ * CKR_STATE_UNSUPPORTED: an unknown format version; CKR_STATE_FOREIGN:
+ * another HSM's; CKR_FUNCTION_FAILED: the slot number is taken).
+ */
+int sks_state_load_record(struct sks_hsm *hsm, const void *record, size_t len,
+			  unsigned int *slot, uint64_t *generation,
+			  uint32_t *status);
+
+/**
+ * sks_state_load_file() - sks_state_load_record() from a file (to take
+ * back a record from DIR/orphans/ or DIR/rejected/ by hand).
+ * @hsm: HSM handle.
+ * @path: the record file.
+ * @slot: out: the slot made (may be NULL).
+ * @generation: out: the record's generation (may be NULL).
+ * @status: out: SKS_STATE_LOADED_* bits (may be NULL).
+ *
+ * Return: 0 or -1 (also for a file that cannot be read).
+ */
+int sks_state_load_file(struct sks_hsm *hsm, const char *path,
+			unsigned int *slot, uint64_t *generation,
+			uint32_t *status);
+
+/**
+ * sks_state_save_dir() - bring a state directory up to date.
+ * @hsm: HSM handle.
+ * @dir: the state directory (made, mode 0700, if missing; its parent must
+ *	exist).
+ * @flags: 0, or SKS_SAVE_DIR_* bits.
+ * @report: out: what was done, file by file, to be freed with
+ *	sks_state_report_free() (may be NULL; set on success and on failure
+ *	when the directory could be locked, else NULL).
+ *
+ * Under DIR/.lock (flock, exclusive): takes the HSM record; writes the
+ * record of every slot it lists whose file holds another serial number or
+ * generation (every slot with SKS_SAVE_DIR_ALL); fsyncs DIR; writes the
+ * HSM record if it differs from DIR/hsm.rec; then removes the files of
+ * slots it does not list. The first save into a directory without
+ * hsm.rec first writes one that lists no slot, so that the HSM's serial
+ * number is on disk before any slot record.
+ *
+ * Concurrent changes: a slot made or deleted while the call runs (the
+ * HSM's generation changed), or deleted before its record was taken,
+ * makes the call start over (a few times at most, then EBUSY), so that
+ * the HSM record it writes lists only slots whose files it wrote or found
+ * current. When the call returns 0, DIR holds every change made before
+ * the call began; changes made while it ran are saved by the next call
+ * (the driver's uevent for them starts one). A power cut before the next
+ * call returns leaves the last saved state: a slot deleted meanwhile is
+ * still listed and comes back at the next load (deactivated), as if it
+ * had been deleted after the power cut; a slot made meanwhile is not
+ * listed, and its file, if one was written, is an orphan at the next
+ * load. Neither a listed slot without its file nor a listed slot with an
+ * older file can come out of any interleaving or power cut.
+ *
+ * With SKS_SAVE_DIR_COALESCE the call returns 0 at once, doing nothing,
+ * if another call is already waiting for the lock: that one starts after
+ * this call began and saves its changes too (uevent handlers use it, so
+ * that a burst of changes runs at most two saves).
+ *
+ * Refused without touching anything if DIR/hsm.rec names another HSM
+ * (its serial number differs: the state was not loaded, the directory is
+ * another machine's, or the serial number is damaged; CKR_STATE_FOREIGN,
+ * EXDEV) or is not an HSM record at all (CKR_DATA_INVALID, EBADMSG). An
+ * hsm.rec that names this HSM is replaced, even if damaged since.
+ *
+ * Return: 0, or -1 (errno: EUCLEAN if a slot record could not be saved
+ * (SKS_DIR_FAILED in @report; the old HSM record stays), EBUSY if slots
+ * kept changing, or the errno of a failing file operation).
+ */
+int sks_state_save_dir(struct sks_hsm *hsm, const char *dir,
+		       unsigned int flags, struct sks_state_report **report);
+
+/**
+ * sks_state_load_dir() - load a state directory into an HSM that has no
+ * slots yet (at boot, or after the module was loaded).
+ * @hsm: HSM handle.
+ * @dir: the state directory.
+ * @flags: must be 0.
+ * @report: out: what was done, file by file, to be freed with
+ *	sks_state_report_free() (may be NULL).
+ *
+ * Under DIR/.lock: loads DIR/hsm.rec first (the HSM's serial number),
+ * then every slot it lists. A listed slot whose file is missing is
+ * reported (SKS_DIR_MISSING); a file older than the generation the HSM
+ * record lists (SKS_DIR_STALE) or refused by the driver
+ * (SKS_DIR_REJECTED) is moved to DIR/rejected/ and reported; a slot
+ * record the HSM record does not list (a power cut between the save of a
+ * new slot and that of the HSM record, or before the file of a deleted
+ * slot was removed) is moved to DIR/orphans/ and reported: none of these
+ * is ever loaded automatically or deleted (sks_state_load_file() takes
+ * one back by hand). A slot the HSM already has, with the same serial
+ * number, is left as it is (SKS_DIR_PRESENT): loading twice is harmless.
+ * A directory without hsm.rec (and without slot records) loads nothing.
+ *
+ * Return: 0 when everything listed was loaded (or present) and nothing
+ * was set aside; -1 with errno EUCLEAN when the rest was loaded but
+ * @report holds problems; -1 with another errno when DIR/hsm.rec could
+ * not be read or loaded (then nothing is loaded or moved: CKR_DATA_INVALID
+ * for a damaged one, CKR_STATE_UNSUPPORTED, CKR_FUNCTION_FAILED if the
+ * HSM has slots of another serial number).
+ */
+int sks_state_load_dir(struct sks_hsm *hsm, const char *dir,
+		       unsigned int flags, struct sks_state_report **report);
+
+/**
+ * sks_state_report_free() - free a report.
+ * @report: from sks_state_save_dir() or sks_state_load_dir(), or NULL.
+ */
+void sks_state_report_free(struct sks_state_report *report);
+
+/**
+ * sks_state_report_get_count() - the number of events in a report.
+ * @report: report.
+ *
+ * Return: the count; events are in the order they happened.
+ */
+size_t sks_state_report_get_count(const struct sks_state_report *report);
+
+/**
+ * sks_state_report_get_problems() - the number of problem events
+ * (SKS_DIR_MISSING and after) in a report.
+ * @report: report.
+ *
+ * Return: the count.
+ */
+size_t sks_state_report_get_problems(const struct sks_state_report *report);
+
+/**
+ * sks_state_report_get_kind() - what happened.
+ * @report: report.
+ * @index: below sks_state_report_get_count().
+ *
+ * Return: an enum sks_dir_event value.
+ */
+unsigned int sks_state_report_get_kind(const struct sks_state_report *report,
+				       size_t index);
+
+/**
+ * sks_state_report_get_slot() - the slot an event is about.
+ * @report: report.
+ * @index: below sks_state_report_get_count().
+ *
+ * Return: the slot number, or -1 for the HSM record.
+ */
+int sks_state_report_get_slot(const struct sks_state_report *report,
+			      size_t index);
+
+/**
+ * sks_state_report_get_file() - the file an event is about.
+ * @report: report.
+ * @index: below sks_state_report_get_count().
+ *
+ * Return: its name in the state directory ("slot-3-123456789012.rec",
+ * "orphans/slot-3-123456789012-g5.rec"), "" if none; valid as long as
+ * @report.
+ */
+const char *sks_state_report_get_file(const struct sks_state_report *report,
+				      size_t index);
+
+/**
+ * sks_state_report_get_result() - the driver's result code of an event.
+ * @report: report.
+ * @index: below sks_state_report_get_count().
+ *
+ * Return: the CKR_* code (SKS_CKR_OK if the driver was not involved or
+ * agreed).
+ */
+uint32_t sks_state_report_get_result(const struct sks_state_report *report,
+				     size_t index);
+
+/**
+ * sks_state_report_get_text() - an event in words, one line without a
+ * newline ("slot 3: slot-3-123456789012.rec holds generation 4, the HSM record lists
+ * 6: not loaded, moved to rejected/slot-3-...").
+ * @report: report.
+ * @index: below sks_state_report_get_count().
+ *
+ * Return: the text, valid as long as @report.
+ */
+const char *sks_state_report_get_text(const struct sks_state_report *report,
+				      size_t index);
+
+/**
+ * sks_session_set_auto_activation() - set or clear a partition's
+ * auto-activation policy (Luna partition policy 23); partition SO only.
+ * @session: session logged in as the partition SO.
+ * @keydesc: the description of a `logon` key in the caller's keyrings
+ *	("sks:payments"): from now on the partition's storage key is also
+ *	wrapped under a key derived from it, and a load finds it the same
+ *	way; NULL clears the policy.
+ *
+ * Whoever can make that key available to the loading process (root)
+ * activates the partition without a password (docs/durability.md).
+ *
+ * Return: 0 or -1 (CKR_KEY_HANDLE_INVALID: no such key;
+ * CKR_USER_NOT_LOGGED_IN: not the SO).
+ */
+int sks_session_set_auto_activation(struct sks_session *session,
+				    const char *keydesc);
 
 #ifdef __cplusplus
 }

@@ -20,6 +20,7 @@ linux-source-6.1	/usr/src/linux-source-6.1.tar.xz
 qemu-system-x86		/usr/bin/qemu-system-x86_64
 busybox-static		/usr/share/doc/busybox-static
 cpio			/usr/bin/cpio
+e2fsprogs		/sbin/mkfs.ext4
 kmod			/usr/bin/kmod
 libkcapi-dev		/usr/include/kcapi.h
 libreadline-dev		/usr/include/readline/readline.h
@@ -39,8 +40,17 @@ openssl			/usr/bin/openssl
 libjson-c-dev		/usr/include/json-c/json.h
 libp11-kit-dev		/usr/include/p11-kit-1/p11-kit/pkcs11.h
 softhsm2		/usr/lib/softhsm/libsofthsm2.so
+opensc			/usr/bin/pkcs11-tool
+gnutls-bin		/usr/bin/p11tool
+python3-pykcs11		/usr/lib/python3/dist-packages/PyKCS11
+libengine-pkcs11-openssl	/usr/lib/x86_64-linux-gnu/engines-3/pkcs11.so
+p11-kit			/usr/bin/p11-kit
+openjdk-17-jdk-headless	/usr/lib/jvm/java-17-openjdk-amd64/bin/javac
 clang-14		/usr/bin/clang-14
 libclang-rt-14-dev	/usr/share/doc/libclang-rt-14-dev
+libsqlite3-dev		/usr/include/sqlite3.h
+libpq-dev		/usr/include/postgresql/libpq-fe.h
+postgresql-15		/usr/lib/postgresql/15/bin/postgres
 '
 
 missing=$(printf '%s\n' "$want" | while read -r pkg path; do

@@ -11,6 +11,7 @@
 #   OUT     the cpio to write
 #   DIR...  build folders whose contents go in:
 #             */lib      -> /usr/local/lib     (libsks)
+#             */pkcs11   -> /usr/local/lib     (libsks-pkcs11.so)
 #             */tools    -> /usr/local/bin     (skscm, benchmarks)
 #             */selftests, */tests -> /sks/selftests (in-VM tests)
 #           plus every shared library they need, found with ldd.
@@ -22,11 +23,14 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 mods=/lib/modules/$kver
 
 # Kernel crypto modules the driver and the tests use (Debian builds them as
-# modules), and virtio-blk for a VM_DISK; their dependencies are resolved
+# modules), virtio-blk and ext4 for a VM_DISK (the state directory,
+# docs/durability.md), 9p and overlay for the host's root
+# (scripts/vm-hostroot); their dependencies are resolved
 # from modules.dep below.
 kmods='gcm ghash-generic ghash-clmulni-intel aesni-intel ctr sha512_generic
 sha512-ssse3 sha256-ssse3 algif_aead algif_hash algif_skcipher algif_rng
-crypto_user virtio_pci virtio_blk ecc'
+crypto_user virtio_pci virtio_blk ecc ext4 crc32c_generic crc32c-intel 9p
+9pnet_virtio overlay'
 
 root=$(mktemp -d "${TMPDIR:-/tmp}/sks-initramfs.XXXXXX")
 trap 'rm -rf "$root"' EXIT
@@ -85,7 +89,8 @@ depmod -b "$root" "$kver"
 for d in "$@"; do
 	[ -d "$d" ] || continue
 	case $d in
-	*/lib) cp -a "$d"/*.so* "$root/usr/local/lib/" 2>/dev/null || true ;;
+	*/lib|*/pkcs11)
+		cp -a "$d"/*.so* "$root/usr/local/lib/" 2>/dev/null || true ;;
 	*/tools)
 		find "$d" -maxdepth 1 -type f -perm -u+x \
 			-exec cp {} "$root/usr/local/bin/" \; ;;
@@ -143,9 +148,12 @@ done
 # /init and the in-VM test runner.
 cp "$top/scripts/vm-init" "$root/init"
 cp "$top/scripts/vm-check.sh" "$root/sks/vm-check.sh"
+cp "$top/scripts/vm-uevent" "$root/sks/vm-uevent"
+cp "$top/scripts/vm-hostroot" "$root/sks/hostroot"
 # (no udev in the VM: the security test reads the rule it would apply)
 cp "$top/scripts/60-sks.rules" "$root/sks/60-sks.rules"
-chmod 755 "$root/init" "$root/sks/vm-check.sh"
+chmod 755 "$root/init" "$root/sks/vm-check.sh" "$root/sks/vm-uevent" \
+	"$root/sks/hostroot"
 echo "root:x:0:0:root:/root:/bin/sh" >"$root/etc/passwd"
 echo "root:x:0:" >"$root/etc/group"
 echo "$kver" >"$root/sks/kver"

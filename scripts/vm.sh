@@ -17,8 +17,15 @@
 #   VM_SMP      virtual CPUs (default 2)
 #   VM_MEM      memory in MiB (default 1024)
 #   VM_KERNEL, VM_INITRD  boot this kernel image / initramfs instead
-#   VM_DISK     a file given to the guest as the raw disk /dev/vda (what the
-#               guest writes there outlives the VM: used by two-boot tests)
+#   VM_DISK     a file given to the guest as its disk /dev/vda: an ext4 file
+#               system (made here if the file is new: missing or all zeros;
+#               VM_DISK_SIZE, default 64M) that the guest mounts at /mnt/disk,
+#               with /var/lib/sks, the HSM's state directory, in it. The
+#               guest then loads the HSM's state when sks.ko loads and saves
+#               it on every change uevent, as the udev rule of "make
+#               install" does (docs/durability.md): what the guest writes
+#               outlives the VM (two-boot and power-cut tests)
+#   VM_PIDFILE  qemu writes its process id there (tests that cut the power)
 #   SKSVM_MODPARAMS  sks.ko parameters for run and shell, comma-separated
 #               (pbkdf2_iterations=1000,lockout_secs=2); check always loads
 #               sks with pbkdf2_iterations=1000 lockout_secs=1
@@ -29,7 +36,7 @@ build=${SKS_BUILD:-$top/build}
 mode=${1:-}
 
 usage() {
-	sed -n '6,23s/^# \{0,1\}//p' "$0" >&2
+	sed -n '6,31s/^# \{0,1\}//p' "$0" >&2
 	exit 2
 }
 case $mode in run|check|shell) ;; *) usage ;; esac
@@ -42,6 +49,26 @@ kernel=${VM_KERNEL:-/boot/vmlinuz-$kver}
 initrd=${VM_INITRD:-$build/vm/initramfs.cpio}
 [ -r "$initrd" ] || { echo "vm: $initrd missing (run make)" >&2; exit 2; }
 [ -r "$kernel" ] || { echo "vm: cannot read $kernel" >&2; exit 2; }
+
+# A new VM_DISK (missing, or all zeros as "truncate -s" leaves it) gets an
+# ext4 file system; any other file is used as it is.
+if [ -n "${VM_DISK:-}" ]; then
+	if [ ! -e "$VM_DISK" ]; then
+		truncate -s "${VM_DISK_SIZE:-64M}" "$VM_DISK" || exit 2
+	fi
+	if ! dumpe2fs -h "$VM_DISK" >/dev/null 2>&1; then
+		size=$(stat -c %s "$VM_DISK")
+		if [ "$size" -gt 0 ] && ! cmp -s -n "$size" "$VM_DISK" /dev/zero; then
+			echo "vm: $VM_DISK holds data but no ext4 file system: not touched" >&2
+			exit 2
+		fi
+		[ "$size" -gt 0 ] || truncate -s "${VM_DISK_SIZE:-64M}" "$VM_DISK"
+		mkfs.ext4 -q -F -L sks-vm -E nodiscard "$VM_DISK" || {
+			echo "vm: mkfs.ext4 $VM_DISK failed" >&2
+			exit 2
+		}
+	fi
+fi
 
 run=$(mktemp -d "${TMPDIR:-/tmp}/sks-vm.XXXXXX")
 trap 'rm -rf "$run"' EXIT
@@ -57,6 +84,11 @@ qemu_cmd() {
 	if [ -n "${VM_DISK:-}" ]; then
 		QEMU+=(-drive "file=$VM_DISK,format=raw,if=virtio")
 	fi
+	if [ -n "${VM_PIDFILE:-}" ] && [ "$2" != probe ]; then
+		QEMU+=(-pidfile "$VM_PIDFILE")
+	fi
+	# the host's root, read-only, for Debian's programs (scripts/vm-hostroot)
+	QEMU+=(-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap")
 }
 
 # Pick the accelerator: KVM only when a probe boot with it really completes.
@@ -107,8 +139,9 @@ esac
 
 qemu_cmd "$accel" "$mode"
 start=$(date +%s)
+# (the console line by line, as it comes: tests watch it to cut the power)
 timeout -s KILL "$timeout" "${QEMU[@]}" -initrd "$initrd" \
-	-serial stdio -serial "file:$results" </dev/null | tr -d '\r'
+	-serial stdio -serial "file:$results" </dev/null | stdbuf -oL tr -d '\r'
 qrc=${PIPESTATUS[0]}
 secs=$(( $(date +%s) - start ))
 

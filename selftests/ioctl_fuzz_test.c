@@ -3,8 +3,9 @@
  * Random ioctls for a bounded time (tools/sks-fuzz: every command with
  * random sizes, directions, flags, lengths, pointers, handles and slot
  * numbers, on the control and slot devices, several processes and threads,
- * with close/reopen and slot deletion), then: the kernel log has no splat,
- * the module still works, and every slot the fuzzer made is gone.
+ * with close/reopen and slot deletion), then: every command added since
+ * the fuzzer was written succeeded at least once, the kernel log has no
+ * splat, the module still works, and every slot the fuzzer made is gone.
  *
  * SKS_FUZZ_TIME (seconds, default 25) sets the length of the run.
  */
@@ -113,6 +114,50 @@ FIXTURE_TEARDOWN(fuzz)
 	close(self->ctl);
 }
 
+/*
+ * The commands added since the fuzzer was first written; each must have
+ * succeeded (CKR_OK) at least once when it was called often enough that
+ * its valid calls (40 %, some made wrong on purpose) had a fair chance:
+ * the fuzzer's generation for it reaches the driver's success path.
+ */
+static const char *const must_succeed[] = {
+	"CTL_STATE_SAVE", "CTL_STATE_LOAD", "IOC_AUTO_ACTIVATION",
+	"IOC_SET_ATTRS", "IOC_GENERATE_KEY_PAIR", "IOC_DERIVE_KEY",
+	"IOC_SIGN", "IOC_EXTRACT", "IOC_INSERT", "IOC_MULTI_SIGN",
+	"IOC_REWRAP", "IOC_BATCH",
+};
+
+#define MIN_CALLS_FOR_OK	100
+
+/* Commands of @line ("... NAME=calls/ok ...") that never succeeded. */
+static int count_never_ok(const char *line)
+{
+	unsigned long long calls, ok;
+	char key[64];
+	const char *p;
+	size_t i;
+	int bad = 0;
+
+	for (i = 0; i < ARRAY_SIZE(must_succeed); i++) {
+		snprintf(key, sizeof(key), " %s=", must_succeed[i]);
+		p = strstr(line, key);
+		if (!p || sscanf(p + strlen(key), "%llu/%llu", &calls,
+				 &ok) != 2) {
+			printf("# %s: not in the fuzzer's report\n",
+			       must_succeed[i]);
+			bad++;
+		} else if (calls < MIN_CALLS_FOR_OK) {
+			printf("# %s: only %llu calls, not judged\n",
+			       must_succeed[i], calls);
+		} else if (!ok) {
+			printf("# %s: %llu calls, none succeeded\n",
+			       must_succeed[i], calls);
+			bad++;
+		}
+	}
+	return bad;
+}
+
 /* 1: the fuzzer runs to its deadline and exits cleanly. */
 TEST_F_TIMEOUT(fuzz, random_ioctls_for_a_bounded_time, 400)
 {
@@ -122,6 +167,7 @@ TEST_F_TIMEOUT(fuzz, random_ioctls_for_a_bounded_time, 400)
 	char cmd[256], line[4096], marker[64];
 	unsigned long long calls = 0;
 	unsigned int distinct = 0, mismatches = 0;
+	int never_ok = -1;
 	int64_t before;
 	FILE *p;
 	int status;
@@ -144,6 +190,8 @@ TEST_F_TIMEOUT(fuzz, random_ioctls_for_a_bounded_time, 400)
 		sscanf(line, "sks-fuzz: %u distinct errnos", &distinct);
 		sscanf(line, "sks-fuzz: result-code mismatches %u",
 		       &mismatches);
+		if (!strncmp(line, "sks-fuzz: commands (calls/ok):", 30))
+			never_ok = count_never_ok(line);
 	}
 	status = pclose(p);
 	fflush(stdout);
@@ -154,6 +202,8 @@ TEST_F_TIMEOUT(fuzz, random_ioctls_for_a_bounded_time, 400)
 	EXPECT_LE(8, distinct);
 	/* CKR_OK in @result exactly when the call succeeded. */
 	EXPECT_EQ(0, mismatches);
+	/* The new commands' valid arguments do reach their success path. */
+	EXPECT_EQ(0, never_ok);
 }
 
 /* 2: no oops, warning or sanitizer report since the run started. */

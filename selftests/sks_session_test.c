@@ -32,27 +32,34 @@ FIXTURE_TEARDOWN(part)
 	close(self->ctl);
 }
 
-TEST_F(part, lifecycle)
+TEST_F(part, nothing_works_before_initialisation)
 {
-	struct sks_session_info info = {};
 	uint32_t res;
 
-	/* Nothing works before initialisation. */
 	EXPECT_EQ(-EACCES, sks_login_as(self->fd, SKS_ROLE_SO, SKS_SO_PIN, &res));
 	EXPECT_EQ(SKS_CKR_USER_PIN_NOT_INITIALIZED, res);
+	EXPECT_EQ(-EACCES, sks_login_as(self->fd, SKS_ROLE_CO, SKS_CO_PIN, &res));
+	EXPECT_EQ(SKS_CKR_USER_PIN_NOT_INITIALIZED, res);
+}
+
+TEST_F(part, reinitialisation_wants_the_current_so_secret)
+{
+	struct sks_partition_init pi = {
+		.so_pin = sks_ptr("not-the-so-secret"), .so_pin_len = 17,
+		.domain = sks_ptr(SKS_DOMAIN),
+		.domain_len = strlen(SKS_DOMAIN), .label = "again",
+	};
+
 	ASSERT_EQ(0, sks_part_init(self->fd, "lifecycle"));
-	/* initialised: PARTITION_INIT wants the current SO secret */
-	{
-		struct sks_partition_init pi = {
-			.so_pin = sks_ptr("not-the-so-secret"), .so_pin_len = 17,
-			.domain = sks_ptr(SKS_DOMAIN),
-			.domain_len = strlen(SKS_DOMAIN), .label = "again",
-		};
+	EXPECT_EQ(-EACCES, sks_ioc(self->fd, SKS_IOC_PARTITION_INIT, &pi));
+	EXPECT_EQ(SKS_CKR_PIN_INCORRECT, pi.result);
+}
 
-		EXPECT_EQ(-EACCES, sks_ioc(self->fd, SKS_IOC_PARTITION_INIT, &pi));
-		EXPECT_EQ(SKS_CKR_PIN_INCORRECT, pi.result);
-	}
+TEST_F(part, session_info_after_initialisation)
+{
+	struct sks_session_info info = {};
 
+	ASSERT_EQ(0, sks_part_init(self->fd, "lifecycle"));
 	ASSERT_EQ(0, sks_ioc(self->fd, SKS_IOC_SESSION_INFO, &info));
 	EXPECT_EQ(SKS_SLOT_V1, info.type);
 	EXPECT_EQ(SKS_ROLE_NONE, info.role);
@@ -61,11 +68,15 @@ TEST_F(part, lifecycle)
 	EXPECT_FALSE(info.state & SKS_STATE_CO_SET);
 	EXPECT_NE(0, info.smk_fingerprint[0] | info.smk_fingerprint[1] |
 		  info.smk_fingerprint[2] | info.smk_fingerprint[3]);
+}
 
-	/* CO not initialised yet */
+TEST_F(part, only_the_so_initialises_roles)
+{
+	uint32_t res;
+
+	ASSERT_EQ(0, sks_part_init(self->fd, "lifecycle"));
 	EXPECT_EQ(-EACCES, sks_login_as(self->fd, SKS_ROLE_CO, SKS_CO_PIN, &res));
 	EXPECT_EQ(SKS_CKR_USER_PIN_NOT_INITIALIZED, res);
-	/* Only the SO initialises roles */
 	EXPECT_EQ(-EACCES, sks_init_role_pin(self->fd, SKS_ROLE_CO, SKS_CO_PIN));
 	ASSERT_EQ(0, sks_login_as(self->fd, SKS_ROLE_SO, SKS_SO_PIN, NULL));
 	EXPECT_EQ(-EALREADY, sks_login_as(self->fd, SKS_ROLE_SO, SKS_SO_PIN, &res));
@@ -76,14 +87,26 @@ TEST_F(part, lifecycle)
 	EXPECT_EQ(-EINVAL, sks_init_role_pin(self->fd, SKS_ROLE_CO, "abc"));
 	ASSERT_EQ(0, sks_init_role_pin(self->fd, SKS_ROLE_CO, SKS_CO_PIN));
 	ASSERT_EQ(0, sks_init_role_pin(self->fd, SKS_ROLE_CU, SKS_CU_PIN));
-	/* The SO cannot make objects, and sees only public ones */
-	{
-		struct sks_find_objects fo = {};
+}
 
-		EXPECT_EQ(-EACCES, sks_import_data(self->fd, "x", 1, 0));
-		EXPECT_EQ(0, sks_ioc(self->fd, SKS_IOC_FIND_OBJECTS, &fo));
-		EXPECT_EQ(0, fo.count);
-	}
+TEST_F(part, the_so_makes_no_objects_and_sees_public_ones_only)
+{
+	struct sks_find_objects fo = {};
+
+	ASSERT_EQ(0, sks_part_init(self->fd, "lifecycle"));
+	ASSERT_EQ(0, sks_login_as(self->fd, SKS_ROLE_SO, SKS_SO_PIN, NULL));
+	EXPECT_EQ(-EACCES, sks_import_data(self->fd, "x", 1, 0));
+	EXPECT_EQ(0, sks_ioc(self->fd, SKS_IOC_FIND_OBJECTS, &fo));
+	EXPECT_EQ(0, fo.count);
+}
+
+TEST_F(part, logout_then_crypto_officer_login)
+{
+	struct sks_session_info info = {};
+
+	ASSERT_EQ(0, sks_part_init(self->fd, "lifecycle"));
+	ASSERT_EQ(0, sks_login_as(self->fd, SKS_ROLE_SO, SKS_SO_PIN, NULL));
+	ASSERT_EQ(0, sks_init_role_pin(self->fd, SKS_ROLE_CO, SKS_CO_PIN));
 	ASSERT_EQ(0, sks_logout(self->fd));
 	EXPECT_EQ(-EACCES, sks_logout(self->fd));
 	ASSERT_EQ(0, sks_login_as(self->fd, SKS_ROLE_CO, SKS_CO_PIN, NULL));

@@ -1,10 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Fuzz the blob and Backup HSM image parsers (driver/blob_codec.c, driver/image_codec.c,
-# built for user space from the module's own sources) with libFuzzer, for a
-# bounded time, after a plain regression run over the seed corpus. TAP out;
-# exits non-zero if anything failed.
+# Fuzz the blob, Backup HSM image and state record parsers
+# (driver/blob_codec.c, driver/image_codec.c, driver/state_codec.c, built for
+# user space from the module's own sources) with libFuzzer, for a bounded
+# time, after a plain regression run over the seed corpus. TAP out; exits
+# non-zero if anything failed.
 #
 #   FUZZ_TIME     seconds per fuzz target (default 20)
 #   FUZZ_RSS_MB   libFuzzer's -rss_limit_mb (default 2048)
@@ -19,7 +20,7 @@ out=$top/build/fuzz
 time=${FUZZ_TIME:-20}
 rss=${FUZZ_RSS_MB:-2048}
 cc=${FUZZ_CC:-$(command -v clang-14 || command -v clang || echo clang-14)}
-targets='blob image'
+targets='blob image state'
 n=0
 failed=0
 
@@ -62,27 +63,28 @@ done
 "$cc" $cflags $san -o "$out/mkseeds" "$top/tests/fuzz/mkseeds.c" $srcs \
 	>>"$out/build.log" 2>&1 || build_ok=0
 if [ $build_ok = 1 ]; then
-	ok "fuzz targets build from driver/blob_codec.c and driver/image_codec.c ($cc)"
+	ok "fuzz targets build from driver/blob_codec.c, image_codec.c and state_codec.c ($cc)"
 else
-	not_ok "fuzz targets build from driver/blob_codec.c and driver/image_codec.c ($cc)"
+	not_ok "fuzz targets build from driver/blob_codec.c, image_codec.c and state_codec.c ($cc)"
 	comment "$out/build.log"
 	echo "1..$n"
 	exit 1
 fi
 
 # 2: the seed generator (the module's encoders) runs clean.
-rm -rf "$out/seeds/blob" "$out/seeds/image"
-mkdir -p "$out/seeds/blob" "$out/seeds/image"
-if "$out/mkseeds" "$out/seeds/blob" "$out/seeds/image" >"$out/mkseeds.log" 2>&1
+rm -rf "$out/seeds/blob" "$out/seeds/image" "$out/seeds/state"
+mkdir -p "$out/seeds/blob" "$out/seeds/image" "$out/seeds/state"
+if "$out/mkseeds" "$out/seeds/blob" "$out/seeds/image" "$out/seeds/state" \
+	>"$out/mkseeds.log" 2>&1
 then
-	ok "seed generator encodes blobs and images without sanitizer errors"
+	ok "seed generator encodes blobs, images and state records without sanitizer errors"
 else
-	not_ok "seed generator encodes blobs and images without sanitizer errors"
+	not_ok "seed generator encodes blobs, images and state records without sanitizer errors"
 	comment "$out/mkseeds.log"
 fi
 
 for t in $targets; do
-	# 3, 4: every corpus file (checked-in and freshly generated) parses
+	# 3..5: every corpus file (checked-in and freshly generated) parses
 	# without a crash, a sanitizer report or a broken property.
 	log=$out/regress_$t.log
 	if "$out/run_$t" "$top/tests/fuzz/corpus/$t"/* "$out/seeds/$t"/* \
@@ -95,7 +97,7 @@ for t in $targets; do
 done
 
 for t in $targets; do
-	# 5, 6: bounded libFuzzer run over a copy of the corpus.
+	# 6..8: bounded libFuzzer run over a copy of the corpus.
 	corpus=$out/corpus/$t
 	log=$out/fuzz_$t.log
 	mkdir -p "$corpus"

@@ -177,6 +177,32 @@ TEST(blob_format_2_header_is_read_like_version_1)
 	free(b);
 }
 
+TEST(blob_with_an_m_of_n_section_is_well_formed_in_version_2_only)
+{
+	uint8_t fp[SKS_FINGERPRINT_LEN];
+	struct sks_blob_set *set = sks_blob_set_new();
+	size_t len;
+	uint8_t *b = make_blob(2, 400, 0xab, &len);
+
+	ASSERT_NE(NULL, b);
+	ASSERT_NE(NULL, set);
+	b[4] = 2;
+	b[SKS_BLOB_OFF_FLAGS] = SKS_BLOB_F_AUTH;
+	EXPECT_EQ(len, sks_blob_get_length(b, len));
+	EXPECT_EQ(0, sks_blob_get_fingerprint(b, len, fp));
+	EXPECT_EQ(0, sks_blob_set_add(set, b, len));
+	/* an unknown flag, or the flag on a version 1 blob: not a blob */
+	b[SKS_BLOB_OFF_FLAGS] = 2;
+	EXPECT_EQ(0, sks_blob_get_length(b, len));
+	b[SKS_BLOB_OFF_FLAGS] = SKS_BLOB_F_AUTH;
+	b[4] = 1;
+	EXPECT_EQ(0, sks_blob_get_length(b, len));
+	EXPECT_EQ(-1, sks_blob_set_add(set, b, len));
+	EXPECT_EQ(1, sks_blob_set_get_count(set));
+	sks_blob_set_free(set);
+	free(b);
+}
+
 TEST(blob_set_from_concatenated_buffer)
 {
 	size_t l1, l2, l3;

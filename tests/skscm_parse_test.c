@@ -139,7 +139,7 @@ TEST(ambiguous_prefixes_list_candidates)
 	EXPECT_EQ(-1, parse("s", &p));
 	EXPECT_STREQ("Ambiguous command 's': could be slot, sks.", p.err);
 	EXPECT_EQ(-1, parse("partition", &p));
-	EXPECT_STREQ("Incomplete command; choose one of: create, init, delete, show, contents, smkrollover, archive.",
+	EXPECT_STREQ("Incomplete command; choose one of: create, init, delete, show, contents, smkrollover, changepolicy, archive.",
 		     p.err);
 }
 

@@ -5,23 +5,27 @@
  *
  * The input is a whole blob (header || payload || tag) with the payload taken
  * as already decrypted: it goes through the same steps as SKS_IOC_INSERT
- * (sks_blob_get_hdr(), then hdr.count records with sks_blob_get_rec(), which
- * must end exactly at the tag). The record walk is also run on the payload
- * area regardless of the header, so that mutations which break the header
- * still reach the record parser.
+ * (sks_blob_get_hdr(); with the header flag SKS_BLOB_F_AUTH the auth section
+ * with sks_blob_get_auth(); then hdr.count records with sks_blob_get_rec(),
+ * which must end exactly at the tag). The auth and record parsers also run
+ * on the payload area regardless of the header, so that mutations which
+ * break the header still reach them.
  *
  * Properties checked besides memory safety:
  * - every length the parser returns stays inside the input;
  * - the encoding is canonical: re-encoding an accepted header and accepted
  *   records with sks_blob_put_hdr()/sks_blob_put_rec() gives back the input
  *   bytes exactly (encode(parse(x)) == x), and parsing the re-encoding
- *   gives the same record again.
+ *   gives the same record again; the same for the auth section (encoded
+ *   by blob_auth.h: the module writes it with its crypto);
+ * - a record or auth section one byte short never parses.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "blob_auth.h"
 #include "blob_codec.h"
 
 #define FUZZ_CHECK(cond)						\
@@ -97,10 +101,49 @@ static int walk(const u8 *p, size_t len, u32 count, u32 version)
 	return off == len ? 0 : -1;
 }
 
+/*
+ * The auth section at the start of a payload (@len bytes); its size in
+ * @used. Checks what an accepted section promises and its re-encoding.
+ */
+static int auth(const u8 *p, size_t len, size_t *used)
+{
+	struct sks_blob_auth a, a2;
+	size_t n, n2;
+	u8 *enc;
+
+	memset(&a, 0, sizeof(a));
+	memset(&a2, 0, sizeof(a2));
+	if (sks_blob_get_auth(p, len, &a, &n))
+		return -1;
+	FUZZ_CHECK(a.n >= 1 && a.n <= SKS_BLOB_AUTH_MAX);
+	FUZZ_CHECK(a.m >= 1 && a.m <= a.n);
+	FUZZ_CHECK(n == sks_blob_auth_size(a.n) && n <= len);
+	FUZZ_CHECK(a.key == p + 8);
+	FUZZ_CHECK(a.verifiers == p + SKS_BLOB_AUTH_FIXED);
+	FUZZ_CHECK(a.verifiers + (size_t)a.n * SKS_BLOB_AUTH_VERIFIER_LEN ==
+		   p + n);
+
+	enc = malloc(n);
+	FUZZ_CHECK(enc);
+	FUZZ_CHECK(put_auth(enc, a.n, a.m, 0, a.key, a.verifiers) == n);
+	FUZZ_CHECK(!memcmp(enc, p, n));
+	FUZZ_CHECK(!sks_blob_get_auth(enc, n, &a2, &n2) && n2 == n);
+	FUZZ_CHECK(a2.n == a.n && a2.m == a.m);
+	FUZZ_CHECK(!memcmp(a2.key, a.key, SKS_BLOB_AUTH_KEY_LEN));
+	FUZZ_CHECK(!memcmp(a2.verifiers, a.verifiers,
+			   (size_t)a.n * SKS_BLOB_AUTH_VERIFIER_LEN));
+	/* One byte short never parses. */
+	FUZZ_CHECK(sks_blob_get_auth(enc, n - 1, &a2, &n2));
+	free(enc);
+	*used = n;
+	return 0;
+}
+
 static void whole_blob(const u8 *data, size_t size)
 {
 	struct sks_blob_hdr h, h2;
 	u8 hdr[SKS_BLOB_HDR_LEN];
+	size_t used = 0;
 
 	/* (zeroed: the structs are compared whole, padding included) */
 	memset(&h, 0, sizeof(h));
@@ -109,11 +152,18 @@ static void whole_blob(const u8 *data, size_t size)
 		return;
 	FUZZ_CHECK(size >= SKS_BLOB_HDR_LEN + SKS_BLOB_TAG_LEN &&
 		   size <= SKS_BLOB_MAX_LEN);
-	FUZZ_CHECK((h.version == SKS_BLOB_VERSION ||
-		    h.version == SKS_BLOB_VERSION_1) && !h.flags);
+	FUZZ_CHECK(h.version == SKS_BLOB_VERSION ||
+		   h.version == SKS_BLOB_VERSION_1);
+	/* the auth section only in version 2; no other flag */
+	FUZZ_CHECK(!h.flags || (h.flags == SKS_BLOB_F_AUTH &&
+				h.version == SKS_BLOB_VERSION));
 	FUZZ_CHECK(h.count >= 1 && h.count <= SKS_BLOB_MAX_COUNT);
 	FUZZ_CHECK((size_t)h.payload_len + SKS_BLOB_HDR_LEN +
 		   SKS_BLOB_TAG_LEN == size);
+	FUZZ_CHECK(h.payload_len >= (size_t)h.count * (h.version ==
+		   SKS_BLOB_VERSION_1 ? SKS_BLOB_REC_FIXED_V1 :
+		   SKS_BLOB_REC_FIXED) +
+		   (h.flags ? sks_blob_auth_size(1) : 0));
 
 	sks_blob_put_hdr(hdr, &h);
 	FUZZ_CHECK(!memcmp(hdr, data, SKS_BLOB_HDR_LEN));
@@ -122,7 +172,14 @@ static void whole_blob(const u8 *data, size_t size)
 	/* Truncation and trailing bytes are refused. */
 	FUZZ_CHECK(sks_blob_get_hdr(data, size - 1, &h2));
 
-	walk(data + SKS_BLOB_HDR_LEN, h.payload_len, h.count, h.version);
+	/* As insert: the auth section first, then the records to the end. */
+	if (h.flags & SKS_BLOB_F_AUTH) {
+		if (auth(data + SKS_BLOB_HDR_LEN, h.payload_len, &used))
+			return;
+		FUZZ_CHECK(used <= h.payload_len);
+	}
+	walk(data + SKS_BLOB_HDR_LEN + used, h.payload_len - used, h.count,
+	     h.version);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -131,8 +188,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	whole_blob(data, size);
 
-	/* The record walk on its own, whatever the header says. */
+	/* The auth and record parsers on their own, whatever the header says. */
 	if (size >= SKS_BLOB_HDR_LEN + SKS_BLOB_TAG_LEN) {
+		size_t plen = size - SKS_BLOB_HDR_LEN - SKS_BLOB_TAG_LEN, used;
+
+		if (!auth(data + SKS_BLOB_HDR_LEN, plen, &used))
+			walk(data + SKS_BLOB_HDR_LEN + used, plen - used,
+			     SKS_BLOB_MAX_COUNT, SKS_BLOB_VERSION);
 		walk(data + SKS_BLOB_HDR_LEN,
 		     size - SKS_BLOB_HDR_LEN - SKS_BLOB_TAG_LEN,
 		     SKS_BLOB_MAX_COUNT, SKS_BLOB_VERSION);

@@ -26,6 +26,7 @@ enum bench_impl {
 	IMPL_AFALG,
 	IMPL_OPENSSL,
 	IMPL_SOFTHSM,
+	IMPL_PKCS11,		/* sks through libsks-pkcs11.so */
 	IMPL_COUNT,
 };
 
@@ -92,6 +93,13 @@ struct worker {
 	unsigned long p11nins;
 	uint8_t p11sig[BENCH_ECDSA_SIG];
 
+	/* sks through its PKCS#11 module (CK_ULONG handles) */
+	unsigned long pks;		/* CK_SESSION_HANDLE */
+	unsigned long pk_aes, pk_hmac, pk_many[BENCH_MANY];
+	unsigned long pk_ins[SKS_MAX_EXTRACT], pk_nins;
+	uint8_t *pk_blob1, *pk_blob100;
+	unsigned long pk_blob1_len, pk_blob100_len;
+
 	/* samples of the current run */
 	uint64_t *lat;			/* ns per op */
 	size_t n, cap;
@@ -121,7 +129,8 @@ struct bench_impl_ops {
 };
 
 extern const struct bench_impl_ops sks_impl, afalg_impl, openssl_impl,
-	softhsm_impl;
+	softhsm_impl, pkcs11_impl;
+extern const char *bench_pkcs11_path;
 
 /* sks.c: the partition and its filler objects. */
 int sks_bench_open(uint64_t capacity, char *why, size_t len);
@@ -129,6 +138,9 @@ void sks_bench_close(void);
 /* Fill the partition up to @target live objects; returns the count reached. */
 uint64_t sks_bench_fill(uint64_t target, char *why, size_t len);
 uint64_t sks_bench_live(void);
+/* The partition's slot number and Crypto Officer secret (pkcs11.c). */
+unsigned int sks_bench_slot(void);
+const char *sks_bench_co_pin(void);
 
 /* openssl.c: the ciphertexts the decrypting baselines use. */
 int bench_seal(struct worker *w);

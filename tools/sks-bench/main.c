@@ -52,6 +52,7 @@ static const struct bench_impl_ops *const impls[IMPL_COUNT] = {
 	[IMPL_AFALG] = &afalg_impl,
 	[IMPL_OPENSSL] = &openssl_impl,
 	[IMPL_SOFTHSM] = &softhsm_impl,
+	[IMPL_PKCS11] = &pkcs11_impl,
 };
 
 struct row {
@@ -431,6 +432,21 @@ static void print_row(int impl, int c, unsigned int ti, unsigned int li)
 	if (impl == IMPL_SKS)
 		printf(" %10s %10s %10s", ratio[IMPL_AFALG],
 		       ratio[IMPL_OPENSSL], ratio[IMPL_SOFTHSM]);
+	if (impl == IMPL_PKCS11) {
+		/* sks through PKCS#11: its time against libsks's, and
+		 * SoftHSMv2's time against its own */
+		const struct row *sr = &rows[IMPL_SKS][c][ti][0];
+		const struct row *hr = &rows[IMPL_SOFTHSM][c][ti][0];
+		char vs_sks[16] = "", vs_soft[16] = "";
+
+		if (sr->done && !sr->failed && sr->p50 > 0)
+			snprintf(vs_sks, sizeof(vs_sks), "%.2fx", r->p50 / sr->p50);
+		if (hr->done && !hr->failed && r->p50 > 0)
+			snprintf(vs_soft, sizeof(vs_soft), "%.2fx",
+				 hr->p50 / r->p50);
+		printf(" %10s %10s %10s  time/libsks %s", "", "", vs_soft,
+		       vs_sks);
+	}
 	printf("\n");
 }
 
@@ -484,6 +500,21 @@ static void print_targets(void)
 	target("SKS cycle speed >= 5x SoftHSMv2's (1 thread)", s && b,
 	       s && b ? b->p50 / s->p50 : 0, "x",
 	       s && b && b->p50 >= 5 * s->p50);
+	s = t1 >= 0 ? row_ok(IMPL_PKCS11, CASE_CYCLE, t1, 0) : NULL;
+	target("PKCS#11 cycle speed >= 5x SoftHSMv2's (1 thread)", s && b,
+	       s && b ? b->p50 / s->p50 : 0, "x",
+	       s && b && b->p50 >= 5 * s->p50);
+	for (c = 0; c < CASE_COUNT; c++) {
+		/* (PKCS#11 has no batch call: 16 calls against one ioctl) */
+		if (c == CASE_BATCH16)
+			continue;
+		s = t1 >= 0 ? row_ok(IMPL_PKCS11, c, t1, 0) : NULL;
+		b = t1 >= 0 ? row_ok(IMPL_SKS, c, t1, 0) : NULL;
+		snprintf(what, sizeof(what), "PKCS#11 time <= 1.15x libsks: %s",
+			 case_names[c]);
+		target(what, s && b, s && b ? s->p50 / b->p50 : 0, "x",
+		       s && b && s->p50 <= 1.15 * b->p50);
+	}
 	for (c = CASE_EXTRACT1; c <= CASE_INSERT1; c += 2) {
 		s = t1 >= 0 ? row_ok(IMPL_SKS, c, t1, 0) : NULL;
 		b = t1 >= 0 ? row_ok(IMPL_AFALG, c, t1, 0) : NULL;
@@ -602,9 +633,11 @@ static void usage(FILE *f)
 "      --softhsm PATH    SoftHSMv2 PKCS#11 module\n"
 "                        (default /usr/lib/softhsm/libsofthsm2.so)\n"
 "      --no-softhsm      skip the SoftHSMv2 baseline\n"
+"      --pkcs11 PATH     sks's PKCS#11 module\n"
+"                        (default /usr/local/lib/libsks-pkcs11.so)\n"
 "      --smoke           a few operations of every case (-n 3 -o 1,600)\n"
 "      --legend          describe every row's operation\n"
-"      --only LIST       only these of sks,af_alg,openssl,softhsm\n"
+"      --only LIST       only these of sks,af_alg,openssl,softhsm,pkcs11\n"
 "      --afalg-access M  heuristic, sendmsg or vmsplice (libkcapi)\n"
 "  -v, --verbose         progress on stderr\n");
 }
@@ -620,6 +653,7 @@ int main(int argc, char **argv)
 		{ "capacity", required_argument, NULL, 'c' },
 		{ "softhsm", required_argument, NULL, 'S' },
 		{ "no-softhsm", no_argument, NULL, 'N' },
+		{ "pkcs11", required_argument, NULL, 'P' },
 		{ "smoke", no_argument, NULL, 'm' },
 		{ "legend", no_argument, NULL, 'L' },
 		{ "only", required_argument, NULL, 'O' },
@@ -660,6 +694,9 @@ int main(int argc, char **argv)
 			break;
 		case 'N':
 			opt.softhsm = false;
+			break;
+		case 'P':
+			bench_pkcs11_path = optarg;
 			break;
 		case 'm':
 			opt.iterations = 3;
@@ -751,6 +788,12 @@ int main(int argc, char **argv)
 			continue;
 		}
 		why[0] = 0;
+		if (impl == IMPL_PKCS11 && access(bench_pkcs11_path, R_OK)) {
+			snprintf(impl_why[impl], sizeof(impl_why[impl]),
+				 "%s missing", bench_pkcs11_path);
+			failures++;
+			continue;
+		}
 		if (impls[impl]->setup(maxt, workers, why, sizeof(why))) {
 			snprintf(impl_why[impl], sizeof(impl_why[impl]),
 				 "set-up failed: %s", why);

@@ -181,6 +181,16 @@ void sks_bench_close(void)
 	free(fill_blob);
 }
 
+unsigned int sks_bench_slot(void)
+{
+	return slot;
+}
+
+const char *sks_bench_co_pin(void)
+{
+	return CO_PIN;
+}
+
 uint64_t sks_bench_live(void)
 {
 	return live;

@@ -7,8 +7,12 @@
  *   main.c   options, the processes and threads, the report, the cleanup
  *   table.c  every ioctl and the kind of each field of its argument
  *   args.c   argument generation: buffers, pointers, fields, samples
+ *   arrays.c pointers to structs and to arrays of structs that hold
+ *            pointers themselves (attributes, authorisation secrets,
+ *            multi-sign, rewrap and batch items), EC points, state records
  *   call.c   one call: an ioctl (or read, write, mmap) and what it taught
  *   setup.c  the provisioned slots, their churn, descriptors reopened
+ *   sha256.c the checksum of state records (a damaged record is resealed)
  */
 #ifndef SKS_FUZZ_H
 #define SKS_FUZZ_H
@@ -20,6 +24,7 @@
 #include <string.h>
 
 #include <linux/sks.h>
+#include <linux/sks_format.h>
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -30,6 +35,11 @@
 #define HSM_SO		"fuzz-hsm-so"
 #define USER_SECRET	"fuzz-user-secret"
 #define DOMAIN		"fuzz-domain"
+#define KEYDESC		"sks:fuzz"	/* logon key of the auto-activation */
+
+/* Authorisation secrets of M-of-N blobs: auth_secret(i), 0 <= i < 16. */
+#define NR_AUTH		SKS_SIM_AUTH_MAX
+extern const char *const auth_secrets[NR_AUTH];
 
 /* ---- random numbers --------------------------------------------------- */
 
@@ -100,6 +110,8 @@ static inline uint32_t rnd_len(struct rng *r, uint32_t max)
 
 #define NR_LIVE		3	/* the provisioned V0, V1 and Backup slots */
 
+#define MAX_CMDS	64	/* room in the per-command statistics */
+
 enum {
 	X_RANDOM_NR,	/* random nr in the 0xb5 type */
 	X_RANDOM_TYPE,	/* another type altogether */
@@ -111,12 +123,14 @@ enum {
 struct stats {
 	uint64_t calls, ok;
 	uint64_t err[ERRNO_MAX];
-	uint64_t cmd_calls[64], cmd_ok[64];
+	uint64_t cmd_calls[MAX_CMDS], cmd_ok[MAX_CMDS];
 	uint64_t extra_calls[X_EXTRA];
 	uint64_t opens, open_fail, closes, rw_calls;
 	uint64_t open_err[ERRNO_MAX];
 	uint64_t slots_created, slots_deleted, reprovisioned, healed;
 	uint64_t blobs_learned, images_learned, handles_learned;
+	uint64_t auth_blobs_learned, rewrapped_learned, points_learned;
+	uint64_t records_learned, sigs_learned;
 	uint64_t result_mismatch;
 	uint32_t live[NR_LIVE];		/* slot numbers of V0, V1, Backup */
 	uint32_t created;		/* other slots made by the workers */
@@ -131,15 +145,88 @@ extern struct stats *st;
 extern int verbose;
 extern bool preexisting[SKS_MAX_SLOTS];
 
-/* Blobs and images seen, for SKS_IOC_INSERT and SKS_CTL_IMAGE_LOAD. */
+/* Kinds of the handles learned: what a valid call may use them for. */
+enum hkind {
+	HK_ANY,		/* not known */
+	HK_AES,
+	HK_HMAC,	/* generic secret */
+	HK_DATA,
+	HK_PRIV256,	/* EC private keys, P-256 and P-384 */
+	HK_PRIV384,
+	HK_PUB256,	/* EC public keys */
+	HK_PUB384,
+	HK_NR
+};
+
+static inline bool hk_priv(int k)
+{
+	return k == HK_PRIV256 || k == HK_PRIV384;
+}
+
+static inline bool hk_pub(int k)
+{
+	return k == HK_PUB256 || k == HK_PUB384;
+}
+
+/*
+ * What a blob sample holds: its M of N authorisation secrets (indices into
+ * auth_secrets; n 0: none; AUTH_UNKNOWN: secrets the fuzzer cannot tell)
+ * and, for a blob of one object, the kind of its key.
+ */
+#define AUTH_UNKNOWN	0xff
+
+struct smeta {
+	uint8_t n, m;
+	uint8_t idx[NR_AUTH];
+	uint8_t kind;		/* enum hkind of the only object, else HK_ANY */
+	uint8_t count;		/* objects */
+};
+
+/*
+ * Blobs, images and state records seen, for SKS_IOC_INSERT,
+ * SKS_IOC_MULTI_SIGN, SKS_IOC_REWRAP, SKS_CTL_IMAGE_LOAD and
+ * SKS_CTL_STATE_LOAD.
+ */
 struct sample {
 	pthread_mutex_t lock;
 	uint32_t len;
+	struct smeta meta;
 	uint8_t buf[SKS_MAX_BLOB_SIZE];
 };
 
-#define NR_SAMPLES	4
-extern struct sample blobs[NR_SAMPLES], images[2];
+/* The first NR_FIXED blobs are the setup's; learned ones go after them. */
+#define NR_SAMPLES	10
+#define NR_FIXED	5
+#define NR_RECORDS	4
+extern struct sample blobs[NR_SAMPLES], images[2], records[NR_RECORDS];
+
+/* EC public keys (04 || X || Y) seen, per curve, for SKS_IOC_DERIVE_KEY. */
+#define NR_POINTS	4
+struct points {
+	pthread_mutex_t lock;
+	uint32_t n;
+	uint8_t p[NR_POINTS][97];
+};
+extern struct points points[2];	/* P-256, P-384 */
+
+static inline uint32_t point_len(int curve)	/* 0: P-256, 1: P-384 */
+{
+	return curve ? 97 : 65;
+}
+
+#define SKS_SIG_MAX_LEN	104	/* ECDSA P-384 in DER, the longest */
+
+/* A signature made, with what verifies it, for SKS_IOC_VERIFY. */
+struct sigsample {
+	pthread_mutex_t lock;
+	int fdidx;		/* descriptor the keys belong to, -1: none */
+	uint32_t handle;	/* the key that verifies it */
+	uint32_t mech, flags;
+	uint32_t dlen, slen;
+	uint8_t data[256];
+	uint8_t sig[SKS_SIG_MAX_LEN];
+};
+extern struct sigsample sigs[2];
 
 /* ---- command table (table.c) ------------------------------------------- */
 
@@ -160,6 +247,10 @@ enum kind {
 	K_BYTES,	/* fixed array: zeros, text or junk */
 	K_NAME,		/* archive name field */
 	K_ATTRS,	/* struct sks_obj_attrs */
+	K_CURVE,	/* u32 SKS_EC_* */
+	K_KDF,		/* u32 SKS_CKD_* */
+	K_AUTH_M,	/* u32 M of an extract (after its K_P_AUTH) */
+	K_OPSIZE,	/* u32 size of one batch descriptor */
 	/* u64 pointers; .len is the offset of their __u32 length (or -1) */
 	K_P_SECRET,	/* one of the setup's secrets, or junk; sane: */
 	K_P_PIN,	/*  the secret of the role at offset 8 */
@@ -174,6 +265,16 @@ enum kind {
 	K_P_OUT,	/* output buffer; the length is its room in bytes */
 	K_P_HOUT,	/* output handles; the length counts handles */
 	K_P_ENTRIES,	/* output entries; the length counts entries */
+	/* arrays.c: .len as above (a count, or the size of one struct) */
+	K_P_PUBATTRS,	/* struct sks_obj_attrs of an EC public key; .len: */
+	K_P_PRIVATTRS,	/*  the struct size both share (attrs_size) */
+	K_P_AUTH,	/* struct sks_auth_secret[]; .len: their count */
+	K_P_MSITEMS,	/* struct sks_multi_sign_item[]; .len: count */
+	K_P_RWITEMS,	/* struct sks_rewrap_item[]; .len: count */
+	K_P_BATCH,	/* struct sks_batch_op[]; .len: count, .unit: op_size */
+	K_P_POINT,	/* an EC public key seen before; .len: its length */
+	K_P_RECORD,	/* a state record seen before, maybe damaged */
+	K_P_KEYDESC,	/* a keyring key description */
 };
 
 struct field {
@@ -181,7 +282,7 @@ struct field {
 	int16_t size;
 	uint8_t kind;
 	int16_t len;	/* pointer kinds: offset of the paired length, or -1 */
-	int16_t unit;	/* K_P_ENTRIES: offset of the entry size field */
+	int16_t unit;	/* K_P_ENTRIES, K_P_BATCH: offset of the entry size */
 };
 
 struct cmd {
@@ -218,6 +319,17 @@ struct worker {
 	bool sane;		/* this call's argument is meant to be valid */
 	int fdtype;		/* slot type of the call's descriptor, or -1 */
 	int fdidx;		/* its index in the process's table, or -1 */
+	/* what this call's argument holds, for the fields after */
+	uint8_t hkind;		/* kind of the last handle picked */
+	uint8_t xkind;		/* extract: kind of its one handle */
+	struct smeta blob;	/* the blob sample picked, if any */
+	bool have_blob;
+	uint8_t auth_idx[NR_AUTH];	/* secrets passed (auth_secrets) */
+	uint32_t auth_n;
+	bool auth_known;	/* every secret passed is one of them */
+	struct smeta rw_meta[4];	/* rewrap: the inputs' samples */
+	int curve;		/* pair: 0 P-256, 1 P-384 */
+	uint8_t *argmem;	/* where the argument goes, if placed yet */
 };
 
 /*
@@ -228,6 +340,10 @@ struct worker {
 
 #define FD_HANDLES	8
 extern uint32_t fd_handles[NR_FDS][FD_HANDLES];
+extern uint8_t fd_hkinds[NR_FDS][FD_HANDLES];
+/* EC key pairs made on a descriptor: the public half verifies the other. */
+#define FD_PAIRS	4
+extern uint32_t fd_pairs[NR_FDS][FD_PAIRS][2];	/* public, private */
 
 extern uint8_t *unmapped;	/* a PROT_NONE region */
 
@@ -256,10 +372,36 @@ void *alloc_worker_mem(struct worker *w);
 uint8_t *take(struct worker *w, size_t len);
 uint64_t bad_pointer(struct worker *w, size_t len);
 void fill_random(struct worker *w, uint8_t *p, size_t len);
-void sample_put(struct sample *s, const void *p, uint32_t len);
-void learn_handle(struct worker *w, uint32_t h);
+void sample_put(struct sample *s, const void *p, uint32_t len,
+		const struct smeta *meta);
+uint32_t sample_copy(struct worker *w, struct sample *s, uint8_t *p,
+		     uint32_t room, bool image, struct smeta *meta);
+void learn_handle(struct worker *w, uint32_t h, int kind);
+uint32_t pick_handle(struct worker *w);
+uint32_t pick_handle_kind(struct worker *w, unsigned int mask);
+int attrs_kind(const struct sks_obj_attrs *a);
+void sane_attrs(struct worker *w, const struct cmd *c,
+		struct sks_obj_attrs *a, uint32_t mech);
+void random_attrs(struct worker *w, struct sks_obj_attrs *a);
 void fill_field(struct worker *w, const struct cmd *c,
 		const struct field *f, uint8_t *arg);
+uint64_t hostile(struct worker *w, uint8_t *buf, size_t len,
+		 const uint8_t *arg);
+uint32_t hostile_count(struct worker *w, uint32_t n, uint32_t max);
+
+/* ---- arrays.c ---- */
+
+void fill_struct_pointer(struct worker *w, const struct cmd *c,
+			 const struct field *f, uint8_t *arg);
+void sane_fixup(struct worker *w, const struct cmd *c, uint8_t *arg);
+void point_put(const uint8_t *p, uint32_t len);
+void sig_put(int fdidx, uint32_t handle, uint32_t mech, uint32_t flags,
+	     const uint8_t *data, uint32_t dlen, const uint8_t *sig,
+	     uint32_t slen);
+
+/* ---- sha256.c ---- */
+
+void sha256(const uint8_t *p, size_t len, uint8_t out[32]);
 
 /* ---- call.c ---- */
 
@@ -276,11 +418,17 @@ int xioctl(int fd, unsigned long nr, void *arg);
 int open_slot(uint32_t slot);
 int login_role(int fd, uint32_t role, const char *pin);
 int provision(int ctl, uint32_t type);
+void make_v1_samples(uint32_t slot);
+void restore_roles(int fd);
+void relogin(struct worker *w);
+void ensure_key(struct worker *w, int fd, unsigned int mask);
 void churn(struct worker *w);
 void heal(struct worker *w);
 void replace_live(uint32_t slot);
 void reopen(struct worker *w);
-void make_samples(void);
+void make_samples(int ctl);
+int32_t add_keydesc_key(void);
+void drop_keydesc_key(int32_t key);
 int64_t slot_map(int ctl);
 
 #endif /* SKS_FUZZ_H */

@@ -81,6 +81,8 @@ static void *worker_main(void *arg)
 			do_rw(w);
 		else if (x < 27)
 			heal(w);
+		else if (x < 57)
+			relogin(w);
 		else
 			do_ioctl(w);
 		n++;
@@ -170,8 +172,12 @@ static void report(double secs, int procs, int threads)
 			printf(" %s=%" PRIu64, strerrorname_np(i) ?: "?",
 			       st->open_err[i]);
 	printf("\nsks-fuzz: learned %" PRIu64 " handles, %" PRIu64
-	       " blobs, %" PRIu64 " images\n", st->handles_learned,
-	       st->blobs_learned, st->images_learned);
+	       " blobs (%" PRIu64 " with auth secrets, %" PRIu64
+	       " rewrapped), %" PRIu64 " images, %" PRIu64 " EC public keys, %"
+	       PRIu64 " state records, %" PRIu64 " signatures\n",
+	       st->handles_learned, st->blobs_learned, st->auth_blobs_learned,
+	       st->rewrapped_learned, st->images_learned, st->points_learned,
+	       st->records_learned, st->sigs_learned);
 	printf("sks-fuzz: result-code mismatches %" PRIu64, st->result_mismatch);
 	if (st->result_mismatch)
 		printf(" (first: %s returned %d errno %u with result %#x)",
@@ -197,6 +203,7 @@ int main(int argc, char **argv)
 {
 	int seconds = 20, procs = 2, threads = 3, keep = 0, opt, i, ctl, s;
 	int status, failed = 0, alive;
+	int32_t key;
 	uint64_t seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
 	struct timespec t0, t1;
 	struct sigaction sa;
@@ -247,6 +254,13 @@ int main(int argc, char **argv)
 		pthread_mutex_init(&blobs[i].lock, NULL);
 	for (i = 0; i < 2; i++)
 		pthread_mutex_init(&images[i].lock, NULL);
+	for (i = 0; i < NR_RECORDS; i++)
+		pthread_mutex_init(&records[i].lock, NULL);
+	for (i = 0; i < 2; i++) {
+		pthread_mutex_init(&points[i].lock, NULL);
+		pthread_mutex_init(&sigs[i].lock, NULL);
+		sigs[i].fdidx = -1;
+	}
 
 	ctl = open(SKS_CONTROL_DEVICE, O_RDWR | O_CLOEXEC);
 	if (ctl < 0) {
@@ -270,7 +284,10 @@ int main(int argc, char **argv)
 		}
 		st->live[i] = s;
 	}
-	make_samples();
+	key = add_keydesc_key();
+	if (key < 0)
+		fprintf(stderr, "sks-fuzz: setup: logon key %s: %m\n", KEYDESC);
+	make_samples(ctl);
 	printf("sks-fuzz: seed %#" PRIx64 ", slots V0 %u, V1 %u, Backup %u, %d s\n",
 	       seed, st->live[0], st->live[1], st->live[2], seconds);
 
@@ -329,6 +346,7 @@ int main(int argc, char **argv)
 		printf("sks-fuzz: slots kept\n");
 		return failed;
 	}
+	drop_keydesc_key(key);
 	/* Delete every slot that was not there before. */
 	after = slot_map(ctl);
 	if (after < 0) {

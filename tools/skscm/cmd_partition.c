@@ -235,9 +235,16 @@ uint32_t cm_partition_smkrollover(struct cm_state *st, const struct cm_parsed *p
 
 	if (start == end)
 		return cm_syntax("Give exactly one of -start and -end.");
+	if (start && cm_get(p, "repo"))
+		return cm_syntax("Option -repo goes with -end.");
 	s = cm_current(st, &ckr);
 	if (!s)
 		return ckr;
+	if (end && cm_get(p, "repo") && rollover_running(s)) {
+		ckr = cm_repo_rollover_check(st, p, s);
+		if (ckr != CKR_OK)
+			return ckr;
+	}
 	if (end && rollover_running(s)) {
 		cm_para("You are about to end the SMK rollover on slot %u.\n"
 			"The old (rollover) SMK will be destroyed: SKS blobs still under it will never\n"
@@ -264,5 +271,52 @@ uint32_t cm_partition_smkrollover(struct cm_state *st, const struct cm_parsed *p
 	}
 	cm_para(start ? "SMK rollover started: new blobs use the new SMK; blobs under the old SMK still insert." :
 			"SMK rollover ended: the old SMK was destroyed.");
+	return CKR_OK;
+}
+
+/* Luna's partition policy 23: auto-activation. */
+#define CM_POLICY_AUTO_ACTIVATION	23
+
+uint32_t cm_partition_changepolicy(struct cm_state *st, const struct cm_parsed *p)
+{
+	const char *desc = cm_get(p, "keydesc");
+	unsigned long long policy, value;
+	uint32_t ckr = CKR_OK;
+	struct sks_session *s;
+
+	if (cm_parse_uint(cm_get(p, "policy"), UINT32_MAX, &policy) ||
+	    cm_parse_uint(cm_get(p, "value"), 1, &value))
+		return cm_syntax("Give -policy <id> -value <0|1>.");
+	if (policy != CM_POLICY_AUTO_ACTIVATION)
+		return cm_syntax("Only policy %d (auto-activation) can be changed.",
+				 CM_POLICY_AUTO_ACTIVATION);
+	if (value && !desc)
+		return cm_syntax("Auto-activation needs -keydesc <description of a logon key>\n"
+				 "(keyctl add logon sks:<name> <secret> @u).");
+	if (!value && desc)
+		return cm_syntax("Option -keydesc goes with -value 1 only.");
+	s = cm_current(st, &ckr);
+	if (!s)
+		return ckr;
+	if (sks_session_set_auto_activation(s, value ? desc : NULL)) {
+		switch (sks_last_result()) {
+		case SKS_CKR_KEY_HANDLE_INVALID:
+			return cm_failed("No logon key \"%s\" in your keyrings: add it first\n"
+					 "(keyctl add logon %s <secret> @u).", desc, desc);
+		case SKS_CKR_USER_NOT_LOGGED_IN:
+			return cm_failed("Only the partition SO changes a policy: log in as SO first.");
+		default:
+			return cm_failed("Failed to change policy %d.",
+					 CM_POLICY_AUTO_ACTIVATION);
+		}
+	}
+	if (value)
+		cm_para("Policy 23 (auto-activation) set to 1 on slot %u: the partition comes back\n"
+			"active when it is loaded while the logon key \"%s\" is in the loader's\n"
+			"keyrings (sks-state load links root's user keyring). Whoever can put that\n"
+			"key there activates the partition without a password.", st->slot, desc);
+	else
+		cm_para("Policy 23 (auto-activation) set to 0 on slot %u: the partition stays\n"
+			"deactivated after a load until its Crypto Officer or SO logs in.", st->slot);
 	return CKR_OK;
 }

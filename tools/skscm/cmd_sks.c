@@ -75,7 +75,7 @@ out:
 /* A group file: any number of blobs back to back (at most this many bytes). */
 #define GROUP_FILE_MAX	((size_t)SKS_MAX_EXTRACT * SKS_MAX_BLOB_SIZE)
 
-static struct sks_blob_set *load_blobs(const char *file, uint32_t *ckr)
+struct sks_blob_set *cm_load_blobs(const char *file, uint32_t *ckr)
 {
 	struct sks_blob_set *set;
 	uint8_t *buf;
@@ -109,7 +109,7 @@ uint32_t cm_sks_insert(struct cm_state *st, const struct cm_parsed *p)
 
 	if (!file)
 		return cm_syntax("Option -file is required.");
-	set = load_blobs(file, &ckr);
+	set = cm_load_blobs(file, &ckr);
 	if (!set)
 		return ckr;
 	s = cm_current(st, &ckr);
@@ -142,7 +142,7 @@ uint32_t cm_sks_identify(struct cm_state *st, const struct cm_parsed *p)
 
 	if (!file)
 		return cm_syntax("Give the blob file: sks identify <file>.");
-	set = load_blobs(file, &ckr);
+	set = cm_load_blobs(file, &ckr);
 	if (!set)
 		return ckr;
 	if (st->have_slot && cm_session_on(st, st->slot))

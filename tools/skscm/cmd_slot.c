@@ -9,8 +9,10 @@
 
 void cm_print_state(uint32_t state)
 {
-	printf("\tState ->\t\t%s%s%s%s%s%s%s%s\n",
+	printf("\tState ->\t\t%s%s%s%s%s%s%s%s%s%s\n",
 	       state & SKS_STATE_INITIALIZED ? "initialized" : "not initialized",
+	       state & SKS_STATE_DEACTIVATED ? ", deactivated" : "",
+	       state & SKS_STATE_AUTO_ACTIVATION ? ", auto-activation" : "",
 	       state & SKS_STATE_ZEROIZED ? ", zeroized" : "",
 	       state & SKS_STATE_CO_SET ? ", CO set" : "",
 	       state & SKS_STATE_CU_SET ? ", CU set" : "",
@@ -49,7 +51,10 @@ uint32_t cm_slot_list(struct cm_state *st, const struct cm_parsed *p)
 		       sks_slot_type_name(sks_slot_info_get_type(s)));
 		if (sks_slot_info_get_type(s) != SKS_SLOT_BACKUP)
 			cm_print_state(sks_slot_info_get_state(s));
-		else if (num < SKS_MAX_SLOTS && st->image[num])
+		else if (sks_slot_info_get_state(s) & SKS_STATE_DEACTIVATED)
+			printf("\tState ->\t\tdeactivated\n");
+		if (sks_slot_info_get_type(s) == SKS_SLOT_BACKUP &&
+		    num < SKS_MAX_SLOTS && st->image[num])
 			printf("\tImage File ->\t\t%s\n", st->image[num]);
 	}
 	if (!n)

@@ -10,7 +10,8 @@
  *   table.c      every command once: words, handler, options, help
  *   common.c     output, questions, options and sessions the handlers share
  *   file.c       files read and written by the commands
- *   cmd_*.c      the handlers, one file per command group
+ *   cmd_*.c      the handlers, one file per command group (cmd_repo.c:
+ *                the key repository's sks store, fetch, list and rewrap)
  */
 #ifndef SKSCM_H
 #define SKSCM_H
@@ -252,6 +253,20 @@ uint32_t cm_image_autosave(struct cm_state *st, unsigned int slot);
 /* cmd_backuphsm.c: CKR_OK if @slot is a Backup HSM; else said. */
 uint32_t cm_backup_hsm_check(struct cm_state *st, unsigned int slot);
 
+/*
+ * cmd_sks.c: the blobs of a group file, or NULL with *@ckr set and said
+ * (unreadable, not blobs, no blob).
+ */
+struct sks_blob_set *cm_load_blobs(const char *file, uint32_t *ckr);
+
+/*
+ * cmd_repo.c: partition smkrollover -end -repo: CKR_OK when the repository
+ * has no entry under @s's rollover SMK, or -force was given (a CAUTION
+ * names the count); else said, and the refusal's result.
+ */
+uint32_t cm_repo_rollover_check(struct cm_state *st, const struct cm_parsed *p,
+				struct sks_session *s);
+
 /* cmd_backuphsm.c: check -slot is a Backup HSM, and get its SO password. */
 struct sks_session *cm_backup_hsm_login(struct cm_state *st,
 					const struct cm_parsed *p,
@@ -263,7 +278,7 @@ struct sks_session *cm_backup_hsm_login(struct cm_state *st,
 /* cmd_help.c */
 cm_handler cm_help, cm_exit;
 /* cmd_hsm.c */
-cm_handler cm_hsm_show;
+cm_handler cm_hsm_show, cm_hsm_save, cm_hsm_load;
 /* cmd_slot.c */
 cm_handler cm_slot_list, cm_slot_set;
 /* cmd_role.c */
@@ -271,7 +286,8 @@ cm_handler cm_role_login, cm_role_logout, cm_role_init, cm_role_changepw,
 	   cm_role_show;
 /* cmd_partition.c */
 cm_handler cm_partition_create, cm_partition_init, cm_partition_delete,
-	   cm_partition_show, cm_partition_contents, cm_partition_smkrollover;
+	   cm_partition_show, cm_partition_contents, cm_partition_smkrollover,
+	   cm_partition_changepolicy;
 /* cmd_archive.c */
 cm_handler cm_archive_backup, cm_archive_restore, cm_archive_list,
 	   cm_archive_show, cm_archive_delete;
@@ -287,6 +303,8 @@ cm_handler cm_key_exportpub;
 cm_handler cm_key_csr, cm_key_selfsign;
 /* cmd_sks.c */
 cm_handler cm_sks_extract, cm_sks_insert, cm_sks_identify;
+/* cmd_repo.c */
+cm_handler cm_sks_store, cm_sks_fetch, cm_sks_list, cm_sks_rewrap;
 /* cmd_crypto.c */
 cm_handler cm_crypto_encrypt, cm_crypto_decrypt, cm_crypto_sign,
 	   cm_crypto_verify;

@@ -28,7 +28,8 @@ static const struct cm_opt_def pinit_opts[] = {
 static const struct cm_opt_def pdelete_opts[] = {
 	{ "slot", VAL }, { "force", FLAG }, { NULL, 0 } };
 static const struct cm_opt_def rollover_opts[] = {
-	{ "start", FLAG }, { "end", FLAG }, { "force", FLAG }, { NULL, 0 } };
+	{ "start", FLAG }, { "end", FLAG }, { "force", FLAG }, { "repo", VAL },
+	{ NULL, 0 } };
 static const struct cm_opt_def backup_opts[] = {
 	{ "slot", VAL }, { "partition", VAL }, { "password", PW },
 	{ "userpassword", PW }, { "objects", VAL }, { "append", FLAG },
@@ -79,6 +80,25 @@ static const struct cm_opt_def extract_opts[] = {
 	{ "handles", VAL }, { "all", FLAG }, { "file", VAL },
 	{ "delete", FLAG }, { NULL, 0 } };
 static const struct cm_opt_def file_opts[] = { { "file", VAL }, { NULL, 0 } };
+static const struct cm_opt_def hsave_opts[] = {
+	{ "dir", VAL }, { "all", FLAG }, { NULL, 0 } };
+static const struct cm_opt_def hload_opts[] = {
+	{ "dir", VAL }, { "file", VAL }, { NULL, 0 } };
+static const struct cm_opt_def policy_opts[] = {
+	{ "policy", VAL }, { "value", VAL }, { "keydesc", VAL }, { NULL, 0 } };
+static const struct cm_opt_def store_opts[] = {
+	{ "repo", VAL }, { "name", VAL }, { "file", VAL }, { "handles", VAL },
+	{ "all", FLAG }, { "label", VAL }, { "id", VAL }, { "replace", FLAG },
+	{ "delete", FLAG }, { NULL, 0 } };
+static const struct cm_opt_def fetch_opts[] = {
+	{ "repo", VAL }, { "name", VAL }, { "entry", VAL }, { "label", VAL },
+	{ "file", VAL }, { "insert", FLAG }, { NULL, 0 } };
+static const struct cm_opt_def list_opts[] = {
+	{ "repo", VAL }, { "name", VAL }, { "label", VAL }, { "rollover", FLAG },
+	{ "primary", FLAG }, { "count", FLAG }, { NULL, 0 } };
+static const struct cm_opt_def rewrap_opts[] = {
+	{ "repo", VAL }, { "file", VAL }, { "out", VAL }, { "batch", VAL },
+	{ NULL, 0 } };
 static const struct cm_opt_def crypt_opts[] = {
 	{ "handle", VAL }, { "in", VAL }, { "out", VAL }, { "aad", VAL },
 	{ NULL, 0 } };
@@ -97,6 +117,16 @@ const struct cm_cmd_def cm_commands[] = {
 	{ { "quit" }, cm_exit, no_opts, NULL, "Leave skscm.", "quit" },
 	{ { "hsm", "show" }, cm_hsm_show, no_opts, NULL,
 	  "Show the HSM: serial number, firmware, slots.", "hsm show" },
+	{ { "hsm", "save" }, cm_hsm_save, hsave_opts, NULL,
+	  "Save the HSM's state (sealed records of every slot) to its state directory now.",
+	  "hsm save [-dir <dir>] [-all]\n"
+	  "    (default /var/lib/sks, which the udev rule keeps current after every change;\n"
+	  "    -all: every slot, even unchanged ones)" },
+	{ { "hsm", "load" }, cm_hsm_load, hload_opts, NULL,
+	  "Load the HSM's state: the HSM record, then every slot it lists, deactivated.",
+	  "hsm load [-dir <dir>] | -file <record>\n"
+	  "    (default /var/lib/sks, which the udev rule loads at boot; -file: one record\n"
+	  "    set aside in orphans/ or rejected/)" },
 	{ { "slot", "list" }, cm_slot_list, no_opts, NULL,
 	  "List the slots: partitions and Backup HSMs.", "slot list" },
 	{ { "slot", "set" }, cm_slot_set, slot_opts, NULL,
@@ -134,8 +164,15 @@ const struct cm_cmd_def cm_commands[] = {
 	{ { "partition", "smkrollover" }, cm_partition_smkrollover,
 	  rollover_opts, NULL,
 	  "Start or end an SMK rollover on the current SKS partition.",
-	  "partition smkrollover -start | -end [-force]\n"
-	  "    (-end destroys the old SMK: blobs still under it never insert again)" },
+	  "partition smkrollover -start | -end [-repo <file|postgresql://...>] [-force]\n"
+	  "    (-end destroys the old SMK: blobs still under it never insert again;\n"
+	  "    with -repo it refuses while the repository has entries under it)" },
+	{ { "partition", "changepolicy" }, cm_partition_changepolicy,
+	  policy_opts, NULL,
+	  "As partition SO, change a partition policy: 23, auto-activation.",
+	  "partition changepolicy -policy 23 -value <1|0> [-keydesc <logon key description>]\n"
+	  "    (1: the partition comes back active after a load while that logon key\n"
+	  "    is in the kernel keyring, e.g. keyctl add logon sks:payments <secret> @u)" },
 	{ { "partition", "archive", "backup" }, cm_archive_backup, backup_opts,
 	  NULL, "Back up the current partition to a Backup HSM (SKS: the SMK only).",
 	  "partition archive backup -slot <backup hsm> [-partition <name> (V0 only)]\n"
@@ -221,6 +258,21 @@ const struct cm_cmd_def cm_commands[] = {
 	{ { "sks", "identify" }, cm_sks_identify, file_opts, "file",
 	  "Show which SMK (fingerprint) each blob of a file needs.",
 	  "sks identify [-file] <file>" },
+	{ { "sks", "store" }, cm_sks_store, store_opts, NULL,
+	  "Store SKS blobs (a group file, or objects extracted now) as one entry of a key repository.",
+	  "sks store -repo <file|postgresql://...> -name <name> (-file <file> | -handles <h,h,...> | -all)\n"
+	  "          [-label <label>] [-id <hex>] [-replace] [-delete]" },
+	{ { "sks", "fetch" }, cm_sks_fetch, fetch_opts, NULL,
+	  "Fetch an entry of a key repository into a group file, or insert it into the current slot.",
+	  "sks fetch -repo <file|postgresql://...> (-name <name> | -entry <id> | -label <label>)\n"
+	  "          (-file <file> | -insert)" },
+	{ { "sks", "list" }, cm_sks_list, list_opts, NULL,
+	  "List the entries of a key repository and the SMK each needs.",
+	  "sks list -repo <file|postgresql://...> [-name <name> | -label <label> | -rollover | -primary]\n"
+	  "         [-count]" },
+	{ { "sks", "rewrap" }, cm_sks_rewrap, rewrap_opts, NULL,
+	  "During an SMK rollover, rewrap every entry of a key repository (or a group file) under the new SMK.",
+	  "sks rewrap -repo <file|postgresql://...> [-batch <entries>] | -file <file> [-out <file>]" },
 	{ { "crypto", "encrypt" }, cm_crypto_encrypt, crypt_opts, NULL,
 	  "AES-GCM encrypt a file with a key in the slot (output: IV, ciphertext, tag).",
 	  "crypto encrypt -handle <h> -in <file> -out <file> [-aad <text>]" },
