@@ -7,6 +7,7 @@
 #   make check      host unit tests + the selftests in the test VM
 #   make check-debug  the selftests on a KASAN/lockdep/kmemleak/UBSAN kernel
 #   make lint       checkpatch --strict, kernel-doc and sparse over the kernel code
+#                   (sks_kunit.c too: compiled, not linked)
 #   make vm         interactive shell in the test VM, module loaded
 #   make vm-run SCRIPT=/abs/path/script.sh   run a script in the test VM
 #   make bench      benchmarks in the test VM
@@ -295,6 +296,16 @@ bench: deps
 # ---- lint ------------------------------------------------------------------
 
 KERNEL_FILES = $(filter-out %.mod.c,$(wildcard driver/*.c driver/*.h include/uapi/linux/*.h))
+# sks_kunit.c is built only with CONFIG_KUNIT (driver/Kbuild), which Debian's
+# kernel lacks, so the sparse step never compiles it. Lint compiles its
+# object alone against the VM kernel's headers: <kunit/test.h> declares
+# KUnit whatever the config, and -DCONFIG_KUNIT=1 shows the preprocessor
+# what the debug kernel (CONFIG_KUNIT=y) shows it. The object is built in a
+# tree of symlinks, so no sks_kunit.ko lands beside sks.ko (the initramfs
+# would take it). It cannot be linked (Debian's vmlinux has no KUnit), so
+# lint checks instead that each sks_* function it calls is exported to it
+# (EXPORT_SYMBOL_IF_KUNIT), as modpost would on the debug kernel.
+KUNIT_CHECK := $(B)/kunit-check
 
 lint: deps
 	@$(MAKE) --no-print-directory _lint
@@ -314,6 +325,26 @@ _lint:
 		{ cat $(B)/sparse.log; exit 1; }
 	@if grep -E -q 'warning:|error:' $(B)/sparse.log; then \
 		cat $(B)/sparse.log; exit 1; fi; echo "  clean"
+	@echo "sks_kunit.c, sparse and W=1 (compiled, not linked: Debian's kernel has no KUnit):"
+	@rm -rf $(KUNIT_CHECK) && mkdir -p $(KUNIT_CHECK)/driver && \
+	 ln -s $(TOP)/Kbuild $(TOP)/include $(KUNIT_CHECK)/ && \
+	 ln -s $(addprefix $(TOP)/,$(wildcard driver/*.h) driver/sks_kunit.c \
+		driver/Kbuild) $(KUNIT_CHECK)/driver/ && \
+	 $(MAKE) -s -C $(VM_KDIR) M=$(KUNIT_CHECK) C=2 W=1 CONFIG_KUNIT=y \
+		KCFLAGS=-DCONFIG_KUNIT=1 driver/sks_kunit.o \
+		>$(B)/kunit-check.log 2>&1 || \
+		{ cat $(B)/kunit-check.log; exit 1; }
+	@if grep -E -q 'warning:|error:' $(B)/kunit-check.log; then \
+		cat $(B)/kunit-check.log; exit 1; fi
+	@test -s $(KUNIT_CHECK)/driver/sks_kunit.o || \
+		{ echo "  no sks_kunit.o was built"; exit 1; }
+	@bad=; for s in $$(nm -u $(KUNIT_CHECK)/driver/sks_kunit.o | \
+			awk '$$2 ~ /^sks_/ { print $$2 }'); do \
+		grep -q "^EXPORT_SYMBOL_IF_KUNIT($$s);" driver/*.c || bad="$$bad $$s"; \
+	 done; \
+	 if [ -n "$$bad" ]; then \
+		echo "  sks_kunit.c calls what sks.ko does not export to it:$$bad"; \
+		exit 1; fi; echo "  clean"
 
 # ---- install ---------------------------------------------------------------
 

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * sks - KUnit tests of the driver's pure parts: the SKS blob codec, the
- * Backup HSM image codec, HKDF-SHA-256 (RFC 5869), PBKDF2-HMAC-SHA256 and
- * the firmware version gate of SKS backups. Built as sks_kunit.ko when
+ * sks - KUnit tests of the driver's pure parts: the SKS blob codec (with
+ * the auth section of M-of-N blobs), the Backup HSM image codec, the
+ * durable state record codec, HKDF-SHA-256 (RFC 5869), PBKDF2-HMAC-SHA256
+ * and the firmware version gate of SKS backups. Built as sks_kunit.ko when
  * the kernel has CONFIG_KUNIT; sks.ko exports what is tested only then.
  */
 
@@ -15,6 +16,7 @@
 #include "blob_codec.h"
 #include "image_codec.h"
 #include "sks.h"
+#include "state_codec.h"
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 
@@ -140,7 +142,9 @@ static void sks_blob_rejects_bad_header(struct kunit *test)
 		{ 4, 0 },		/* version 0 */
 		{ 5, 1 },		/* version 0x101 */
 		{ 6, 81 },		/* header length */
-		{ 8, 1 },		/* flags */
+		{ 8, 2 },		/* an unknown flag */
+		{ 8, 3 },		/* SKS_BLOB_F_AUTH and an unknown one */
+		{ 11, 0x80 },		/* the highest flag bit */
 		{ 12, 0 },		/* count 0 (was 2) */
 		{ 13, 4 },		/* count above the maximum */
 		{ 16, 0 },		/* payload length */
@@ -228,18 +232,602 @@ static void sks_blob_reads_version_1(struct kunit *test)
 					       &d, &used), -EBADMSG);
 }
 
+/* ---- blob auth section (SKS_BLOB_F_AUTH) ---- */
+
+/*
+ * An auth section of @n verifiers, M @m, in @buf (room for 17 verifiers:
+ * a larger @n gets its fixed part only); returns its size.
+ */
+static size_t kt_auth(u8 *buf, u32 n, u32 m)
+{
+	size_t i, len = SKS_BLOB_AUTH_FIXED + min_t(u32, n, SKS_BLOB_AUTH_MAX + 1) *
+			SKS_BLOB_AUTH_VERIFIER_LEN;
+
+	for (i = 0; i < len; i++)
+		buf[i] = (u8)(0x40 + i);
+	sks_put_le16(buf, n);
+	sks_put_le16(buf + 2, m);
+	sks_put_le32(buf + 4, 0);
+	return len;
+}
+
+static void sks_blob_auth_good(struct kunit *test)
+{
+	struct sks_blob_auth a;
+	size_t len, used;
+	u8 *buf;
+
+	KUNIT_EXPECT_EQ(test, sks_blob_auth_size(0), (size_t)40);
+	KUNIT_EXPECT_EQ(test, sks_blob_auth_size(1), (size_t)72);
+	KUNIT_EXPECT_EQ(test, sks_blob_auth_size(16), (size_t)552);
+	buf = kunit_kzalloc(test, 1024, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+
+	/* 2 of 3, records after it: only the section is taken */
+	len = kt_auth(buf, 3, 2);
+	KUNIT_ASSERT_EQ(test, sks_blob_get_auth(buf, len + 100, &a, &used), 0);
+	KUNIT_EXPECT_EQ(test, a.n, 3U);
+	KUNIT_EXPECT_EQ(test, a.m, 2U);
+	KUNIT_EXPECT_EQ(test, used, sks_blob_auth_size(3));
+	KUNIT_EXPECT_PTR_EQ(test, a.key, (const u8 *)buf + 8);
+	KUNIT_EXPECT_PTR_EQ(test, a.verifiers,
+			    (const u8 *)buf + SKS_BLOB_AUTH_FIXED);
+	/* exactly the section, nothing after it */
+	KUNIT_EXPECT_EQ(test, sks_blob_get_auth(buf, len, &a, &used), 0);
+	/* the bounds: 1 of 1, 16 of 16, 1 of 16 */
+	len = kt_auth(buf, 1, 1);
+	KUNIT_EXPECT_EQ(test, sks_blob_get_auth(buf, len, &a, &used), 0);
+	len = kt_auth(buf, SKS_BLOB_AUTH_MAX, SKS_BLOB_AUTH_MAX);
+	KUNIT_EXPECT_EQ(test, sks_blob_get_auth(buf, len, &a, &used), 0);
+	KUNIT_EXPECT_EQ(test, used, (size_t)552);
+	len = kt_auth(buf, SKS_BLOB_AUTH_MAX, 1);
+	KUNIT_EXPECT_EQ(test, sks_blob_get_auth(buf, len, &a, &used), 0);
+}
+
+static void sks_blob_auth_rejects(struct kunit *test)
+{
+	struct sks_blob_auth a;
+	size_t len, used;
+	u8 *buf;
+	int i;
+
+	buf = kunit_kzalloc(test, 1024, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	/* N 0, N above 16, M 0, M above N */
+	kt_auth(buf, 0, 0);
+	KUNIT_EXPECT_EQ(test, sks_blob_get_auth(buf, 1024, &a, &used), -EBADMSG);
+	kt_auth(buf, SKS_BLOB_AUTH_MAX + 1, 1);
+	KUNIT_EXPECT_EQ(test, sks_blob_get_auth(buf, 1024, &a, &used), -EBADMSG);
+	kt_auth(buf, 0xffff, 1);
+	KUNIT_EXPECT_EQ(test, sks_blob_get_auth(buf, 1024, &a, &used), -EBADMSG);
+	len = kt_auth(buf, 3, 0);
+	KUNIT_EXPECT_EQ(test, sks_blob_get_auth(buf, len, &a, &used), -EBADMSG);
+	len = kt_auth(buf, 3, 4);
+	KUNIT_EXPECT_EQ(test, sks_blob_get_auth(buf, len, &a, &used), -EBADMSG);
+	/* any reserved byte set */
+	for (i = 4; i < 8; i++) {
+		len = kt_auth(buf, 3, 2);
+		buf[i] = 1;
+		KUNIT_EXPECT_EQ_MSG(test, sks_blob_get_auth(buf, len, &a, &used),
+				    -EBADMSG, "reserved byte %d", i);
+	}
+	/* truncated: in the verifiers, in the fixed part, empty */
+	len = kt_auth(buf, 3, 2);
+	KUNIT_EXPECT_EQ(test, sks_blob_get_auth(buf, len - 1, &a, &used),
+			-EBADMSG);
+	KUNIT_EXPECT_EQ(test, sks_blob_get_auth(buf, SKS_BLOB_AUTH_FIXED, &a,
+						&used), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, sks_blob_get_auth(buf, SKS_BLOB_AUTH_FIXED - 1,
+						&a, &used), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, sks_blob_get_auth(buf, 0, &a, &used), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, sks_blob_get_auth(buf, len, &a, &used), 0);
+}
+
+/* The header flag: version 2 only, and room for the section's N = 1. */
+static void sks_blob_auth_header_flag(struct kunit *test)
+{
+	struct sks_blob_hdr h = {
+		.version = SKS_BLOB_VERSION, .flags = SKS_BLOB_F_AUTH,
+		.count = 1,
+	};
+	size_t len;
+	u8 *buf;
+
+	buf = kunit_kzalloc(test, 1024, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	h.payload_len = SKS_BLOB_REC_FIXED + sks_blob_auth_size(1);
+	len = SKS_BLOB_HDR_LEN + h.payload_len + SKS_BLOB_TAG_LEN;
+	sks_blob_put_hdr(buf, &h);
+	KUNIT_ASSERT_EQ(test, sks_blob_get_hdr(buf, len, &h), 0);
+	KUNIT_EXPECT_EQ(test, h.flags, SKS_BLOB_F_AUTH);
+	/* one byte too few for a record and the smallest section */
+	h.payload_len--;
+	sks_blob_put_hdr(buf, &h);
+	KUNIT_EXPECT_EQ(test, sks_blob_get_hdr(buf, len - 1, &h), -EBADMSG);
+	/* format version 1 has no auth section */
+	h.version = SKS_BLOB_VERSION_1;
+	h.flags = SKS_BLOB_F_AUTH;
+	h.payload_len = SKS_BLOB_REC_FIXED + sks_blob_auth_size(1);
+	sks_blob_put_hdr(buf, &h);
+	KUNIT_EXPECT_EQ(test, sks_blob_get_hdr(buf, len, &h), -EBADMSG);
+}
+
 static struct kunit_case sks_blob_cases[] = {
 	KUNIT_CASE(sks_blob_round_trip),
 	KUNIT_CASE(sks_blob_rejects_length_errors),
 	KUNIT_CASE(sks_blob_rejects_bad_header),
 	KUNIT_CASE(sks_blob_rejects_bad_record),
 	KUNIT_CASE(sks_blob_reads_version_1),
+	KUNIT_CASE(sks_blob_auth_good),
+	KUNIT_CASE(sks_blob_auth_rejects),
+	KUNIT_CASE(sks_blob_auth_header_flag),
 	{}
 };
 
 static struct kunit_suite sks_blob_suite = {
 	.name = "sks_blob",
 	.test_cases = sks_blob_cases,
+};
+
+/* ---- state record codec ---- */
+
+static void kt_wrap(struct sks_rec_wrap *w, u32 kind)
+{
+	memset(w, 0, sizeof(*w));
+	w->kind = kind;
+	w->iterations = kind == SKS_WRAP_AUTO ? 0 : SKS_KDF_ITERATIONS_MIN;
+	memset(w->salt, 0x10 + kind, sizeof(w->salt));
+	memset(w->iv, 0x20 + kind, sizeof(w->iv));
+	memset(w->ct, 0x30 + kind, sizeof(w->ct));
+	memset(w->tag, 0x40 + kind, sizeof(w->tag));
+}
+
+/* A V1 partition's header: SO and CO wraps, a payload of 400 bytes. */
+static void kt_rec_hdr(struct sks_rec_hdr *h)
+{
+	memset(h, 0, sizeof(*h));
+	h->version = SKS_REC_VERSION;
+	h->type = SKS_SLOT_V1;
+	h->hsm_serial = 154000001;
+	h->serial = 154000101;
+	h->num = 5;
+	h->nr_wraps = 2;
+	h->capacity = 1 << 20;
+	h->payload_len = 400;
+	memcpy(h->label, "kunit", 5);
+	memcpy(h->fw_version, "7.7.1", 5);
+	memset(h->iv, 0x55, sizeof(h->iv));
+	kt_wrap(&h->wraps[0], SKS_WRAP_SO);
+	kt_wrap(&h->wraps[1], SKS_WRAP_CO);
+}
+
+/* The header encoded in a record of its size (+1 byte of room). */
+static u8 *kt_record(struct kunit *test, const struct sks_rec_hdr *h,
+		     size_t *len)
+{
+	u8 *buf;
+
+	*len = sks_rec_size(h);
+	buf = kunit_kzalloc(test, *len + 1, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	sks_rec_put_hdr(buf, h);
+	return buf;
+}
+
+static void sks_state_hdr_round_trip(struct kunit *test)
+{
+	struct sks_rec_hdr h, d;
+	size_t len;
+	u8 *buf;
+
+	kt_rec_hdr(&h);
+	buf = kt_record(test, &h, &len);
+	KUNIT_EXPECT_EQ(test, len, (size_t)SKS_REC_HDR_LEN + 400 +
+			SKS_REC_TAG_LEN + SKS_REC_TRAILER_LEN);
+	KUNIT_ASSERT_EQ(test, sks_rec_get_hdr(buf, len, &d), 0);
+	KUNIT_EXPECT_EQ(test, d.type, (u32)SKS_SLOT_V1);
+	KUNIT_EXPECT_EQ(test, d.hsm_serial, 154000001ULL);
+	KUNIT_EXPECT_EQ(test, d.serial, 154000101ULL);
+	KUNIT_EXPECT_EQ(test, d.num, 5U);
+	KUNIT_EXPECT_EQ(test, d.nr_wraps, 2U);
+	KUNIT_EXPECT_EQ(test, d.capacity, 1ULL << 20);
+	KUNIT_EXPECT_EQ(test, d.payload_len, 400U);
+	KT_EXPECT_MEMEQ(test, d.label, h.label, sizeof(h.label));
+	KT_EXPECT_MEMEQ(test, d.wraps, h.wraps, 2 * sizeof(h.wraps[0]));
+	KUNIT_EXPECT_EQ(test, d.wraps[2].kind, (u32)SKS_WRAP_NONE);
+	/* truncated, trailing byte */
+	KUNIT_EXPECT_EQ(test, sks_rec_get_hdr(buf, len - 1, &d), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, sks_rec_get_hdr(buf, len + 1, &d), -EBADMSG);
+	/* an uninitialised partition: no wraps, no payload, no tag */
+	h.nr_wraps = 0;
+	buf = kt_record(test, &h, &len);
+	KUNIT_EXPECT_EQ(test, len, (size_t)SKS_REC_HDR_LEN +
+			SKS_REC_TRAILER_LEN);
+	KUNIT_ASSERT_EQ(test, sks_rec_get_hdr(buf, len, &d), 0);
+	KUNIT_EXPECT_EQ(test, d.payload_len, 0U);
+	/* auto-activation: its wrap and its key description together */
+	kt_rec_hdr(&h);
+	h.nr_wraps = 3;
+	kt_wrap(&h.wraps[2], SKS_WRAP_AUTO);
+	memcpy(h.desc, "sks:kunit", 9);
+	buf = kt_record(test, &h, &len);
+	KUNIT_ASSERT_EQ(test, sks_rec_get_hdr(buf, len, &d), 0);
+	KT_EXPECT_MEMEQ(test, d.desc, "sks:kunit", 10);
+}
+
+static void sks_state_hdr_rejects(struct kunit *test)
+{
+	static const u16 off[] = { 6, 52, 55, 116, 184 + 84, 184 + 88 + 87 };
+	struct sks_rec_hdr h, d;
+	size_t len;
+	u8 *buf;
+	int i;
+
+	for (i = 0; i < 18; i++) {
+		kt_rec_hdr(&h);
+		switch (i) {
+		case 0:
+			h.flags = 1;
+			break;
+		case 1:
+			h.type = 3;
+			break;
+		case 2:
+			h.num = SKS_HREC_MAX_SLOTS;
+			break;
+		case 3:
+			h.capacity = 0;
+			break;
+		case 4:
+			h.capacity = (256ULL << 20) + 1;
+			break;
+		case 5:		/* two wraps of one kind */
+			kt_wrap(&h.wraps[1], SKS_WRAP_SO);
+			break;
+		case 6:		/* an SO wrap without a PBKDF2 count */
+			h.wraps[0].iterations = 0;
+			break;
+		case 7:		/* an auto wrap with one */
+			kt_wrap(&h.wraps[1], SKS_WRAP_AUTO);
+			h.wraps[1].iterations = 1000;
+			memcpy(h.desc, "sks:x", 5);
+			break;
+		case 8:		/* an auto wrap without a description */
+			kt_wrap(&h.wraps[1], SKS_WRAP_AUTO);
+			break;
+		case 9:		/* a description without an auto wrap */
+			memcpy(h.desc, "sks:x", 5);
+			break;
+		case 10:	/* a wrap of no known kind */
+			h.wraps[1].kind = 4;
+			break;
+		case 11:	/* firmware version not NUL terminated */
+			memset(h.fw_version, '7', sizeof(h.fw_version));
+			break;
+		case 12:	/* a control character in the description */
+			kt_wrap(&h.wraps[1], SKS_WRAP_AUTO);
+			memcpy(h.desc, "sks:\n", 5);
+			break;
+		case 13:	/* a PBKDF2 cost below the minimum */
+			h.wraps[0].iterations = SKS_KDF_ITERATIONS_MIN - 1;
+			break;
+		case 14:	/* above the maximum: a login of hours */
+			h.wraps[1].iterations = SKS_KDF_ITERATIONS_MAX + 1;
+			break;
+		case 15:
+			h.wraps[0].iterations = U32_MAX;
+			break;
+		case 16:	/* wraps without a payload */
+			h.payload_len = 0;
+			break;
+		default:	/* more wraps than a record has room for */
+			h.nr_wraps = SKS_REC_WRAPS + 1;
+			break;
+		}
+		buf = kt_record(test, &h, &len);
+		KUNIT_EXPECT_EQ_MSG(test, sks_rec_get_hdr(buf, len, &d),
+				    -EBADMSG, "case %d", i);
+	}
+	/* a wrap slot beyond nr_wraps must be all zero */
+	kt_rec_hdr(&h);
+	buf = kt_record(test, &h, &len);
+	buf[184 + 2 * 88 + 30] = 1;
+	KUNIT_EXPECT_EQ(test, sks_rec_get_hdr(buf, len, &d), -EBADMSG);
+	/* a payload without wraps (their slots cleared too) */
+	kt_rec_hdr(&h);
+	buf = kt_record(test, &h, &len);
+	sks_put_le32(buf + 36, 0);
+	memset(buf + 184, 0, 2 * 88);
+	KUNIT_EXPECT_EQ(test, sks_rec_get_hdr(buf, SKS_REC_HDR_LEN +
+					      SKS_REC_TRAILER_LEN, &d),
+			-EBADMSG);
+	/* the header length; reserved words of the header and of a wrap */
+	for (i = 0; i < ARRAY_SIZE(off); i++) {
+		kt_rec_hdr(&h);
+		buf = kt_record(test, &h, &len);
+		buf[off[i]] ^= 1;
+		KUNIT_EXPECT_EQ_MSG(test, sks_rec_get_hdr(buf, len, &d),
+				    -EBADMSG, "byte %u", off[i]);
+	}
+	/* magic; a newer version is told apart from damage */
+	kt_rec_hdr(&h);
+	buf = kt_record(test, &h, &len);
+	buf[0] = 'X';
+	KUNIT_EXPECT_EQ(test, sks_rec_get_hdr(buf, len, &d), -EBADMSG);
+	buf[0] = 'S';
+	buf[4] = 2;
+	KUNIT_EXPECT_EQ(test, sks_rec_get_hdr(buf, len, &d), -EPROTONOSUPPORT);
+}
+
+static void sks_state_trailer(struct kunit *test)
+{
+	struct sks_rec_trailer t, d;
+	u8 buf[SKS_REC_TRAILER_LEN];
+
+	/* (zeroed whole: the structs are compared with their padding) */
+	memset(&t, 0, sizeof(t));
+	t.so_failures = 1;
+	t.co_failures = 2;
+	t.cu_failures = 3;
+	t.sim_failures = 4;
+	t.generation = 0x0102030405060708ULL;
+	t.flags = SKS_REC_ZEROIZED;
+	memset(t.sum, 0xab, sizeof(t.sum));
+	sks_rec_put_trailer(buf, &t);
+	KT_EXPECT_MEMEQ(test, buf, "SKST", 4);
+	KUNIT_EXPECT_EQ(test, sks_get_le64(buf + SKS_REC_TRL_GENERATION),
+			t.generation);
+	memset(&d, 0, sizeof(d));
+	sks_rec_get_trailer(buf, &d);
+	KT_EXPECT_MEMEQ(test, &d, &t, sizeof(t));
+	/* the checksum is the last bytes of the record */
+	KUNIT_EXPECT_EQ(test, buf[SKS_REC_TRAILER_LEN - 1], 0xab);
+}
+
+static void kt_secret(struct sks_rec_secret *s, u8 seed)
+{
+	s->set = 1;
+	s->iterations = 1000;
+	memset(s->salt, seed, sizeof(s->salt));
+	memset(s->hash, seed + 1, sizeof(s->hash));
+}
+
+static void sks_state_payload(struct kunit *test)
+{
+	struct sks_rec_payload p, d;
+	u8 *buf;
+	size_t len = SKS_REC_PAYLOAD_FIXED + SKS_BLOB_REC_FIXED +
+		     SKS_REC_LEDGER_LEN;
+	int i;
+
+	buf = kunit_kzalloc(test, len, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	memset(&p, 0, sizeof(p));
+	p.flags = SKS_PAYLOAD_INITIALIZED;
+	p.nr_objects = 1;
+	p.nr_ledger = 1;
+	kt_secret(&p.so, 0x10);
+	kt_secret(&p.co, 0x20);
+	p.domain_set = 1;
+	memset(p.domain, 0x30, sizeof(p.domain));
+	memset(p.smk, 0x40, sizeof(p.smk));
+	memset(p.rollover, 0x50, sizeof(p.rollover));
+	sks_rec_put_payload(buf, &p);
+	memset(&d, 0, sizeof(d));
+	KUNIT_ASSERT_EQ(test, sks_rec_get_payload(buf, len, SKS_SLOT_V1, &d),
+			0);
+	KT_EXPECT_MEMEQ(test, &d, &p, sizeof(p));
+	/* the counts must fit the bytes after the fixed part */
+	KUNIT_EXPECT_EQ(test, sks_rec_get_payload(buf, len - 1, SKS_SLOT_V1,
+						  &d), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, sks_rec_get_payload(buf, SKS_REC_PAYLOAD_FIXED - 1,
+						  SKS_SLOT_V1, &d), -EBADMSG);
+	/* only a V1 partition has SMKs */
+	KUNIT_EXPECT_EQ(test, sks_rec_get_payload(buf, len, SKS_SLOT_V0, &d),
+			-EBADMSG);
+	KUNIT_EXPECT_EQ(test, sks_rec_get_payload(buf, len, SKS_SLOT_BACKUP,
+						  &d), -EBADMSG);
+	for (i = 0; i < 9; i++) {
+		struct sks_rec_payload q = p;
+
+		switch (i) {
+		case 0:
+			q.flags = 2;
+			break;
+		case 1:		/* a rollover SMK without a primary one */
+			memset(q.smk, 0, sizeof(q.smk));
+			break;
+		case 2:
+			q.so.set = 2;
+			break;
+		case 3:
+			q.co.iterations = 0;
+			break;
+		case 4:		/* an unset secret with bytes */
+			q.cu.salt[0] = 1;
+			break;
+		case 5:
+			q.domain_set = 2;
+			break;
+		case 6:		/* a verifier's PBKDF2 cost out of bounds */
+			q.so.iterations = SKS_KDF_ITERATIONS_MIN - 1;
+			break;
+		case 7:
+			q.co.iterations = SKS_KDF_ITERATIONS_MAX + 1;
+			break;
+		default:	/* no domain, but its hash */
+			q.domain_set = 0;
+			break;
+		}
+		sks_rec_put_payload(buf, &q);
+		KUNIT_EXPECT_EQ_MSG(test, sks_rec_get_payload(buf, len,
+							      SKS_SLOT_V1, &d),
+				    -EBADMSG, "case %d", i);
+	}
+	/* reserved words */
+	sks_rec_put_payload(buf, &p);
+	buf[12] = 1;
+	KUNIT_EXPECT_EQ(test, sks_rec_get_payload(buf, len, SKS_SLOT_V1, &d),
+			-EBADMSG);
+	sks_rec_put_payload(buf, &p);
+	buf[188] = 1;
+	KUNIT_EXPECT_EQ(test, sks_rec_get_payload(buf, len, SKS_SLOT_V1, &d),
+			-EBADMSG);
+}
+
+/*
+ * A Backup HSM's payload: an SO secret, and neither SMKs, objects, ledger,
+ * CO, CU nor domain.
+ */
+static void sks_state_payload_backup(struct kunit *test)
+{
+	struct sks_rec_payload p, q, d;
+	u8 *buf;
+	size_t len = SKS_REC_PAYLOAD_FIXED + SKS_BLOB_REC_FIXED;
+	int i;
+
+	buf = kunit_kzalloc(test, len, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	memset(&p, 0, sizeof(p));
+	p.flags = SKS_PAYLOAD_INITIALIZED;
+	kt_secret(&p.so, 0x10);
+	sks_rec_put_payload(buf, &p);
+	KUNIT_EXPECT_EQ(test, sks_rec_get_payload(buf, len, SKS_SLOT_BACKUP,
+						  &d), 0);
+	/* (the same is a V0 partition's without CO, CU or objects) */
+	KUNIT_EXPECT_EQ(test, sks_rec_get_payload(buf, len, SKS_SLOT_V0, &d),
+			0);
+	for (i = 0; i < 6; i++) {
+		q = p;
+		switch (i) {
+		case 0:
+			q.nr_objects = 1;
+			break;
+		case 1:
+			q.nr_ledger = 1;
+			break;
+		case 2:
+			kt_secret(&q.co, 0x20);
+			break;
+		case 3:
+			kt_secret(&q.cu, 0x30);
+			break;
+		case 4:
+			q.domain_set = 1;
+			break;
+		default:
+			memset(q.smk, 0x40, sizeof(q.smk));
+			break;
+		}
+		sks_rec_put_payload(buf, &q);
+		KUNIT_EXPECT_EQ_MSG(test, sks_rec_get_payload(buf, len,
+							      SKS_SLOT_BACKUP,
+							      &d),
+				    -EBADMSG, "case %d", i);
+		/* what a partition may have, but for the SMK */
+		KUNIT_EXPECT_EQ_MSG(test, sks_rec_get_payload(buf, len,
+							      SKS_SLOT_V0, &d),
+				    i == 5 ? -EBADMSG : 0, "V0, case %d", i);
+	}
+}
+
+static void sks_state_ledger(struct kunit *test)
+{
+	struct sks_rec_ledger l = { .limit = 5, .count = 5 }, d;
+	u8 buf[SKS_REC_LEDGER_LEN];
+
+	memset(l.key_id, 0x77, sizeof(l.key_id));
+	sks_rec_put_ledger(buf, &l);
+	KUNIT_ASSERT_EQ(test, sks_rec_get_ledger(buf, &d), 0);
+	KT_EXPECT_MEMEQ(test, &d, &l, sizeof(l));
+	l.count = 6;			/* more uses than its limit */
+	sks_rec_put_ledger(buf, &l);
+	KUNIT_EXPECT_EQ(test, sks_rec_get_ledger(buf, &d), -EBADMSG);
+	l.count = 0;
+	l.limit = 0;			/* no limit */
+	sks_rec_put_ledger(buf, &l);
+	KUNIT_EXPECT_EQ(test, sks_rec_get_ledger(buf, &d), -EBADMSG);
+	l.limit = 1;
+	memset(l.key_id, 0, sizeof(l.key_id));	/* no key id */
+	sks_rec_put_ledger(buf, &l);
+	KUNIT_EXPECT_EQ(test, sks_rec_get_ledger(buf, &d), -EBADMSG);
+	l.key_id[15] = 1;
+	sks_rec_put_ledger(buf, &l);
+	KUNIT_EXPECT_EQ(test, sks_rec_get_ledger(buf, &d), 0);
+	buf[39] = 1;			/* reserved */
+	KUNIT_EXPECT_EQ(test, sks_rec_get_ledger(buf, &d), -EBADMSG);
+}
+
+static void sks_state_hsm_record(struct kunit *test)
+{
+	struct sks_hrec *r, *d;
+	size_t len;
+	u8 *buf;
+
+	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	d = kunit_kzalloc(test, sizeof(*d), GFP_KERNEL);
+	buf = kunit_kzalloc(test, sks_hrec_size(SKS_HREC_MAX_SLOTS + 1),
+			    GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_ASSERT_NOT_NULL(test, d);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	r->serial = 154000001;
+	memcpy(r->firmware, "7.7.2", 5);
+	r->nr_slots = 2;
+	r->slots[0].num = 1;
+	r->slots[0].type = SKS_SLOT_V1;
+	r->slots[0].generation = 3;
+	r->slots[1].num = 31;
+	r->slots[1].type = SKS_SLOT_BACKUP;
+	len = sks_hrec_size(2);
+	KUNIT_EXPECT_EQ(test, len, (size_t)SKS_HREC_FIXED +
+			2 * SKS_HREC_SLOT_LEN + SKS_REC_SUM_LEN);
+	sks_hrec_put(buf, r);
+	KUNIT_ASSERT_EQ(test, sks_hrec_get(buf, len, d), 0);
+	KUNIT_EXPECT_EQ(test, d->serial, r->serial);
+	KUNIT_EXPECT_EQ(test, d->nr_slots, 2U);
+	KUNIT_EXPECT_EQ(test, d->slots[1].num, 31U);
+	KUNIT_EXPECT_EQ(test, d->slots[0].generation, 3ULL);
+	KUNIT_EXPECT_EQ(test, sks_hrec_get(buf, len - 1, d), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, sks_hrec_get(buf, len + 1, d), -EBADMSG);
+	/* numbers not ascending, out of range; a type out of range */
+	r->slots[1].num = 1;
+	sks_hrec_put(buf, r);
+	KUNIT_EXPECT_EQ(test, sks_hrec_get(buf, len, d), -EBADMSG);
+	r->slots[1].num = SKS_HREC_MAX_SLOTS;
+	sks_hrec_put(buf, r);
+	KUNIT_EXPECT_EQ(test, sks_hrec_get(buf, len, d), -EBADMSG);
+	r->slots[1].num = 31;
+	r->slots[1].type = 3;
+	sks_hrec_put(buf, r);
+	KUNIT_EXPECT_EQ(test, sks_hrec_get(buf, len, d), -EBADMSG);
+	r->slots[1].type = SKS_SLOT_V0;
+	/* too many slots said */
+	sks_hrec_put(buf, r);
+	sks_put_le32(buf + 32, SKS_HREC_MAX_SLOTS + 1);
+	len = sks_hrec_size(SKS_HREC_MAX_SLOTS + 1);
+	KUNIT_EXPECT_EQ(test, sks_hrec_get(buf, len, d), -EBADMSG);
+	len = sks_hrec_size(2);
+	/* another version */
+	sks_hrec_put(buf, r);
+	buf[4] = 2;
+	KUNIT_EXPECT_EQ(test, sks_hrec_get(buf, len, d), -EPROTONOSUPPORT);
+}
+
+static struct kunit_case sks_state_cases[] = {
+	KUNIT_CASE(sks_state_hdr_round_trip),
+	KUNIT_CASE(sks_state_hdr_rejects),
+	KUNIT_CASE(sks_state_trailer),
+	KUNIT_CASE(sks_state_payload),
+	KUNIT_CASE(sks_state_payload_backup),
+	KUNIT_CASE(sks_state_ledger),
+	KUNIT_CASE(sks_state_hsm_record),
+	{}
+};
+
+static struct kunit_suite sks_state_suite = {
+	.name = "sks_state",
+	.test_cases = sks_state_cases,
 };
 
 /* ---- image codec ---- */
@@ -370,10 +958,11 @@ static void sks_image_hsm_record(struct kunit *test)
 	memset(m.fw_version, '7', sizeof(m.fw_version));
 	sks_image_put_hsm(buf, &m);
 	KUNIT_EXPECT_EQ(test, sks_image_get_hsm(buf, sizeof(buf), v, &d), -EBADMSG);
-	strscpy(m.fw_version, "7.7\n", sizeof(m.fw_version));
+	strscpy_pad(m.fw_version, "7.7\n", sizeof(m.fw_version));
 	sks_image_put_hsm(buf, &m);
 	KUNIT_EXPECT_EQ(test, sks_image_get_hsm(buf, sizeof(buf), v, &d), -EBADMSG);
-	strscpy(m.fw_version, "7.7.1", sizeof(m.fw_version));
+	/* (padded: the '7's of the first case would be text after the NUL) */
+	strscpy_pad(m.fw_version, "7.7.1", sizeof(m.fw_version));
 	m.fw_version[7] = 'x';
 	sks_image_put_hsm(buf, &m);
 	KUNIT_EXPECT_EQ(test, sks_image_get_hsm(buf, sizeof(buf), v, &d), -EBADMSG);
@@ -842,8 +1431,8 @@ static struct kunit_suite sks_fw_suite = {
 	.test_cases = sks_fw_cases,
 };
 
-kunit_test_suites(&sks_blob_suite, &sks_image_suite, &sks_hkdf_suite,
-		  &sks_pbkdf2_suite, &sks_fw_suite);
+kunit_test_suites(&sks_blob_suite, &sks_state_suite, &sks_image_suite,
+		  &sks_hkdf_suite, &sks_pbkdf2_suite, &sks_fw_suite);
 
 MODULE_DESCRIPTION("KUnit tests of the sks codecs and key derivations");
 MODULE_LICENSE("GPL");

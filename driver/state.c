@@ -41,6 +41,8 @@ static_assert(SKS_REC_DESC_LEN == SKS_KEYDESC_MAX);
 static_assert(SKS_REC_MAX_LEN == SKS_STATE_MAX_SIZE);
 static_assert(SKS_HREC_MAX_SLOTS == SKS_MAX_SLOTS);
 static_assert(SKS_REC_LABEL_LEN == SKS_LABEL_LEN);
+static_assert(SKS_REC_MIN_ITER == SKS_KDF_ITERATIONS_MIN);
+static_assert(SKS_REC_MAX_ITER == SKS_KDF_ITERATIONS_MAX);
 
 /* ---- change notification ---- */
 

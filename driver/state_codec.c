@@ -155,6 +155,13 @@ void sks_rec_put_hdr(u8 *out, const struct sks_rec_hdr *h)
 }
 EXPORT_SYMBOL_IF_KUNIT(sks_rec_put_hdr);
 
+/* A PBKDF2 cost a record may ask for: bounded on both sides. */
+static int sks_rec_iter_ok(u32 iterations)
+{
+	return iterations >= SKS_REC_MIN_ITER &&
+	       iterations <= SKS_REC_MAX_ITER;
+}
+
 static int sks_rec_get_wrap(const u8 *p, struct sks_rec_wrap *w)
 {
 	w->kind = sks_get_le32(p + W_KIND);
@@ -168,7 +175,7 @@ static int sks_rec_get_wrap(const u8 *p, struct sks_rec_wrap *w)
 	switch (w->kind) {
 	case SKS_WRAP_SO:
 	case SKS_WRAP_CO:
-		return w->iterations ? 0 : -EBADMSG;
+		return sks_rec_iter_ok(w->iterations) ? 0 : -EBADMSG;
 	case SKS_WRAP_AUTO:
 		return w->iterations ? -EBADMSG : 0;
 	default:
@@ -186,7 +193,9 @@ static int sks_rec_get_wrap(const u8 *p, struct sks_rec_wrap *w)
  * reserved fields, a slot type, wrap or string out of range, a payload
  * without wraps or wraps without a payload, two wraps of one kind, an
  * auto-activation wrap without a description (or a description without
- * one) and any length mismatch. A version other than SKS_REC_VERSION is
+ * one), a wrap's PBKDF2 cost outside SKS_REC_MIN_ITER..SKS_REC_MAX_ITER
+ * (SKS_KDF_ITERATIONS_MIN..MAX: a record cannot ask for a login that runs
+ * for hours) and any length mismatch. A version other than SKS_REC_VERSION is
  * -EPROTONOSUPPORT, so a newer record is told apart from a damaged one.
  *
  * Context: any.
@@ -224,7 +233,7 @@ int sks_rec_get_hdr(const u8 *buf, size_t len, struct sks_rec_hdr *h)
 	    (h->desc[0] && !sks_rec_string_ok(h->desc, SKS_REC_DESC_LEN)) ||
 	    (!h->desc[0] && !sks_rec_zero(h->desc, SKS_REC_DESC_LEN)))
 		return -EBADMSG;
-	if (!h->nr_wraps && h->payload_len)
+	if (!h->nr_wraps != !h->payload_len)
 		return -EBADMSG;
 	for (i = 0; i < SKS_REC_WRAPS; i++) {
 		const u8 *p = buf + H_WRAPS + i * SKS_REC_WRAP_LEN;
@@ -302,7 +311,7 @@ static int sks_rec_get_secret(const u8 *p, struct sks_rec_secret *s)
 	s->iterations = sks_get_le32(p + S_ITER);
 	memcpy(s->salt, p + S_SALT, SKS_REC_SALT_LEN);
 	memcpy(s->hash, p + S_HASH, SKS_REC_HASH_LEN);
-	if (s->set > 1 || (s->set && !s->iterations) ||
+	if (s->set > 1 || (s->set && !sks_rec_iter_ok(s->iterations)) ||
 	    (!s->set && !sks_rec_zero(p, P_SECRET_LEN)))
 		return -EBADMSG;
 	return 0;

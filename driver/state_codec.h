@@ -18,6 +18,9 @@
 
 #include "blob_codec.h"	/* and <linux/sks_format.h> */
 
+/* PBKDF2 cost a record may ask for (SKS_KDF_ITERATIONS_MIN..._MAX). */
+#define SKS_REC_MIN_ITER	1000U
+#define SKS_REC_MAX_ITER	10000000U
 #define SKS_REC_VERSION		1
 #define SKS_REC_HDR_LEN		448
 #define SKS_REC_SUM_LEN		32	/* SHA-256 of all bytes before it */

@@ -25,13 +25,7 @@
 #include "sks.h"
 #include "state.h"
 
-static_assert(SKS_REC_KEY_LEN == SKS_SMK_LEN);
-static_assert(SKS_REC_SALT_LEN == SKS_SECRET_SALT_LEN);
-static_assert(SKS_REC_HASH_LEN == SKS_SECRET_HASH_LEN);
-static_assert(SKS_REC_DESC_LEN == SKS_KEYDESC_MAX);
-static_assert(SKS_REC_MAX_LEN == SKS_STATE_MAX_SIZE);
-static_assert(SKS_HREC_MAX_SLOTS == SKS_MAX_SLOTS);
-static_assert(SKS_REC_LABEL_LEN == SKS_LABEL_LEN);
+/* (the record format's sizes are checked against the driver's in state.c) */
 
 /* ---- loading and activation ---- */
 

@@ -60,21 +60,6 @@ SKS_API void *sks_backup_save_image(struct sks_session *backup,
 	return buf;
 }
 
-static int write_all(int fd, const uint8_t *p, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= n;
-	}
-	return 0;
-}
-
 /* fsync the directory that holds @path, so that a rename in it lasts. */
 static int sync_dir_of(const char *path)
 {
@@ -108,7 +93,7 @@ SKS_API int sks_image_write_file(const char *path, const void *image,
 	if (fd < 0)
 		goto fail;
 	created = 1;
-	if (fchmod(fd, 0600) || write_all(fd, image, len) || fsync(fd))
+	if (fchmod(fd, 0600) || sks_write_all(fd, image, len) || fsync(fd))
 		goto fail;
 	if (close(fd)) {
 		fd = -1;

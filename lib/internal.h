@@ -66,4 +66,10 @@ int sks_sized(int ret, const void *buf, uint32_t needed, size_t *len);
 /* Wipe secrets (not optimised away). */
 void sks_wipe(void *p, size_t len);
 
+/*
+ * Write all @len bytes of @buf to @fd (retrying short writes and EINTR).
+ * Returns 0, or -1 with errno (a write of 0 bytes leaves errno as it was).
+ */
+int sks_write_all(int fd, const void *buf, size_t len);
+
 #endif /* __LIBSKS_INTERNAL_H__ */

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * libsks - the key repository: opening and migrating the schema, entries
- * stored, fetched, listed, counted and deleted, walks a page at a time,
- * and the rewrap of every entry under the rollover SMK after an SMK
- * rollover. Every query is here once; repo-sqlite.c and repo-pg.c run
- * them.
+ * stored, fetched, listed, counted and deleted, walks a page at a time
+ * (the rewrap after an SMK rollover is repo-rewrap.c). Every query is here
+ * once; repo-sqlite.c and repo-pg.c run them.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -15,22 +14,6 @@
 
 #include "internal.h"
 #include "repo.h"
-
-struct sks_repo_entry {
-	int64_t id;
-	char *name;
-	char *label;
-	uint8_t *key_id;
-	size_t key_id_len;
-	uint8_t fp[SKS_FINGERPRINT_LEN];
-	unsigned int blobs;
-	unsigned int objects;
-	uint64_t bytes;
-	int64_t created;
-	int64_t updated;
-	int64_t generation;
-	struct sks_blob_set *set;	/* NULL unless read */
-};
 
 /* Entries a walk reads per query. */
 #define PAGE	128
@@ -54,23 +37,6 @@ static __thread char open_msg[REPO_MSG_LEN];
 
 #define COLS "id, name, label, key_id, fingerprint, blobs, objects, bytes, " \
 	     "created, updated, generation"
-
-enum {
-	Q_INSERT,		/* a new entry, unless the name is taken */
-	Q_UPSERT,		/* a new entry, or replace the named one */
-	Q_DROP_BLOBS,
-	Q_ADD_BLOB,
-	Q_BLOBS_OF,
-	Q_PAGE_ALL,
-	Q_PAGE_BY,		/* + SKS_REPO_BY_* - 1: five of them */
-	Q_COUNT_ALL = Q_PAGE_BY + 5,
-	Q_COUNT_BY,		/* five */
-	Q_DELETE_BY = Q_COUNT_BY + 5,	/* five */
-	Q_REWRAP_ENTRY = Q_DELETE_BY + 5,
-	Q_REWRAP_BLOB,
-	Q_VERSION,
-	Q_COUNT
-};
 
 _Static_assert(Q_COUNT <= REPO_MAX_STMTS, "room for every statement");
 
@@ -111,13 +77,13 @@ static const char *const sql_text[Q_COUNT] = {
 	[Q_VERSION] = "SELECT version FROM sks_schema_version",
 };
 
-static int run(struct sks_repo *repo, int id, const struct repo_val *params,
-	       int np, repo_row_fn fn, void *arg)
+int repo_run(struct sks_repo *repo, int id, const struct repo_val *params,
+	     int np, repo_row_fn fn, void *arg)
 {
 	return repo->be->run(repo, id, sql_text[id], params, np, fn, arg);
 }
 
-static struct repo_val v_int(int64_t i)
+struct repo_val repo_v_int(int64_t i)
 {
 	return (struct repo_val){ .type = REPO_INT, .i = i };
 }
@@ -127,13 +93,13 @@ static struct repo_val v_text(const char *s)
 	return (struct repo_val){ .type = REPO_TEXT, .p = s, .len = strlen(s) };
 }
 
-static struct repo_val v_blob(const void *p, size_t len)
+struct repo_val repo_v_blob(const void *p, size_t len)
 {
 	return (struct repo_val){ .type = REPO_BLOB, .p = p, .len = len };
 }
 
 /* The first column of the (last) row as an integer; *arg = -1 if none. */
-static int int_row(void *arg, const struct repo_val *cols, int ncols)
+int repo_int_row(void *arg, const struct repo_val *cols, int ncols)
 {
 	*(int64_t *)arg = ncols > 0 && cols[0].type == REPO_INT ? cols[0].i : -1;
 	return 0;
@@ -169,7 +135,7 @@ static int is_pg(const char *where)
 }
 
 /* Keep errno and the last result across a rollback after a failure. */
-static void rollback_quietly(struct sks_repo *repo)
+void repo_rollback_quietly(struct sks_repo *repo)
 {
 	uint32_t ckr = sks_last_result();
 	int err = errno;
@@ -200,7 +166,7 @@ static int migrate(struct sks_repo *repo, unsigned int target, uint32_t flags)
 		sks_lib_fail(ENOENT, SKS_CKR_TOKEN_NOT_RECOGNIZED);
 		goto fail;
 	}
-	if (!empty && run(repo, Q_VERSION, NULL, 0, int_row, &v))
+	if (!empty && repo_run(repo, Q_VERSION, NULL, 0, repo_int_row, &v))
 		goto fail;
 	if (v < 0 || v > SKS_REPO_SCHEMA_VERSION) {
 		snprintf(repo->msg, sizeof(repo->msg),
@@ -217,7 +183,7 @@ static int migrate(struct sks_repo *repo, unsigned int target, uint32_t flags)
 	repo->version = (unsigned int)(v > target ? v : target);
 	return 0;
 fail:
-	rollback_quietly(repo);
+	repo_rollback_quietly(repo);
 	return -1;
 }
 
@@ -320,7 +286,7 @@ SKS_API int sks_repo_commit(struct sks_repo *repo)
 		return sks_lib_fail(EIO, SKS_CKR_DEVICE_ERROR);
 	}
 	if (repo->be->exec(repo, "COMMIT")) {
-		rollback_quietly(repo);
+		repo_rollback_quietly(repo);
 		return -1;
 	}
 	sks_set_result(SKS_CKR_OK);
@@ -350,11 +316,11 @@ static int own_end(struct sks_repo *repo, int own, int failed)
 	if (!own)
 		return failed ? -1 : 0;
 	if (failed) {
-		rollback_quietly(repo);
+		repo_rollback_quietly(repo);
 		return -1;
 	}
 	if (repo->be->exec(repo, "COMMIT")) {
-		rollback_quietly(repo);
+		repo_rollback_quietly(repo);
 		return -1;
 	}
 	return 0;
@@ -392,9 +358,9 @@ static int add_blobs(struct sks_repo *repo, int64_t id,
 	for (size_t i = 0; i < sks_blob_set_get_count(set); i++) {
 		size_t len;
 		const uint8_t *b = sks_blob_set_get_blob(set, i, &len);
-		struct repo_val p[] = { v_int(id), v_int((int64_t)i), v_blob(b, len) };
+		struct repo_val p[] = { repo_v_int(id), repo_v_int((int64_t)i), repo_v_blob(b, len) };
 
-		if (run(repo, Q_ADD_BLOB, p, 3, NULL, NULL))
+		if (repo_run(repo, Q_ADD_BLOB, p, 3, NULL, NULL))
 			return -1;
 	}
 	return 0;
@@ -426,24 +392,24 @@ SKS_API int sks_repo_store(struct sks_repo *repo, const char *name,
 	{
 		struct repo_val p[] = {
 			v_text(name), v_text(label ? label : ""),
-			v_blob(key_id, key_id_len), v_blob(fp, sizeof(fp)),
-			v_int((int64_t)sks_blob_set_get_count(blobs)),
-			v_int((int64_t)objects), v_int((int64_t)bytes),
-			v_int((int64_t)time(NULL)),
+			repo_v_blob(key_id, key_id_len), repo_v_blob(fp, sizeof(fp)),
+			repo_v_int((int64_t)sks_blob_set_get_count(blobs)),
+			repo_v_int((int64_t)objects), repo_v_int((int64_t)bytes),
+			repo_v_int((int64_t)time(NULL)),
 		};
 		int q = flags & SKS_REPO_REPLACE ? Q_UPSERT : Q_INSERT;
-		struct repo_val pid[] = { v_int(0) };
+		struct repo_val pid[] = { repo_v_int(0) };
 
-		failed = run(repo, q, p, 8, int_row, &eid);
+		failed = repo_run(repo, q, p, 8, repo_int_row, &eid);
 		if (!failed && eid < 0) {
 			snprintf(repo->msg, sizeof(repo->msg),
 				 "an entry named '%s' exists", name);
 			sks_lib_fail(EEXIST, SKS_CKR_FUNCTION_FAILED);
 			failed = -1;
 		}
-		pid[0] = v_int(eid);
+		pid[0] = repo_v_int(eid);
 		if (!failed && (flags & SKS_REPO_REPLACE))
-			failed = run(repo, Q_DROP_BLOBS, pid, 1, NULL, NULL);
+			failed = repo_run(repo, Q_DROP_BLOBS, pid, 1, NULL, NULL);
 		if (!failed)
 			failed = add_blobs(repo, eid, blobs);
 	}
@@ -457,7 +423,7 @@ SKS_API int sks_repo_store(struct sks_repo *repo, const char *name,
 
 /* ---- entries ---------------------------------------------------------------- */
 
-static void entry_clear(struct sks_repo_entry *e)
+void repo_entry_clear(struct sks_repo_entry *e)
 {
 	free(e->name);
 	free(e->label);
@@ -470,7 +436,7 @@ SKS_API void sks_repo_entry_free(struct sks_repo_entry *entry)
 {
 	if (!entry)
 		return;
-	entry_clear(entry);
+	repo_entry_clear(entry);
 	free(entry);
 }
 
@@ -498,7 +464,7 @@ static int entry_from_row(struct sks_repo_entry *e, const struct repo_val *c,
 	e->label = dup_text(&c[2]);
 	e->key_id = malloc(c[3].len ? c[3].len : 1);
 	if (!e->name || !e->label || !e->key_id) {
-		entry_clear(e);
+		repo_entry_clear(e);
 		return sks_lib_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
 	}
 	if (c[3].len)
@@ -542,14 +508,14 @@ static int blob_row(void *arg, const struct repo_val *cols, int ncols)
  * Read @e's blobs: EBADMSG if one is malformed; ESTALE if they are not as
  * many as @e says (the entry changed since its row was read).
  */
-static int entry_load_blobs(struct sks_repo *repo, struct sks_repo_entry *e)
+int repo_entry_load_blobs(struct sks_repo *repo, struct sks_repo_entry *e)
 {
-	struct repo_val p[] = { v_int(e->id) };
+	struct repo_val p[] = { repo_v_int(e->id) };
 
 	e->set = sks_blob_set_new();
 	if (!e->set)
 		return -1;
-	if (run(repo, Q_BLOBS_OF, p, 1, blob_row, e->set))
+	if (repo_run(repo, Q_BLOBS_OF, p, 1, blob_row, e->set))
 		return -1;
 	if (sks_blob_set_get_count(e->set) != e->blobs) {
 		snprintf(repo->msg, sizeof(repo->msg),
@@ -574,43 +540,43 @@ static int key_param(unsigned int by, const void *key, size_t key_len,
 	case SKS_REPO_BY_ID:
 		if (!key)
 			break;
-		*v = v_int(*(const int64_t *)key);
+		*v = repo_v_int(*(const int64_t *)key);
 		return 0;
 	case SKS_REPO_BY_KEY_ID:
 		if (key_len > SKS_OBJ_ID_MAX || (key_len && !key))
 			break;
-		*v = v_blob(key, key_len);
+		*v = repo_v_blob(key, key_len);
 		return 0;
 	case SKS_REPO_BY_FINGERPRINT:
 		if (!key)
 			break;
-		*v = v_blob(key, SKS_FINGERPRINT_LEN);
+		*v = repo_v_blob(key, SKS_FINGERPRINT_LEN);
 		return 0;
 	}
 	return sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 }
 
 /* Up to @room entries after id @after that match. */
-static int read_page(struct sks_repo *repo, unsigned int by,
-		     const struct repo_val *key, int64_t after,
-		     struct sks_repo_entry *out, size_t room, size_t *count)
+int repo_read_page(struct sks_repo *repo, unsigned int by,
+		   const struct repo_val *key, int64_t after,
+		   struct sks_repo_entry *out, size_t room, size_t *count)
 {
 	struct page_ctx pc = { .out = out, .room = room };
 	int ret;
 
 	if (by == SKS_REPO_ALL) {
-		struct repo_val p[] = { v_int(after), v_int((int64_t)room) };
+		struct repo_val p[] = { repo_v_int(after), repo_v_int((int64_t)room) };
 
-		ret = run(repo, Q_PAGE_ALL, p, 2, page_row, &pc);
+		ret = repo_run(repo, Q_PAGE_ALL, p, 2, page_row, &pc);
 	} else {
-		struct repo_val p[] = { *key, v_int(after), v_int((int64_t)room) };
+		struct repo_val p[] = { *key, repo_v_int(after), repo_v_int((int64_t)room) };
 
-		ret = run(repo, Q_PAGE_BY + (int)by - 1, p, 3, page_row, &pc);
+		ret = repo_run(repo, Q_PAGE_BY + (int)by - 1, p, 3, page_row, &pc);
 	}
 	*count = pc.count;
 	if (ret)
 		while (pc.count)
-			entry_clear(&out[--pc.count]);
+			repo_entry_clear(&out[--pc.count]);
 	return ret;
 }
 
@@ -627,7 +593,7 @@ static struct sks_repo_entry *fetch_one(struct sks_repo *repo, unsigned int by,
 
 	if (own && repo->be->exec(repo, repo->be->read_begin_sql))
 		return NULL;
-	if (read_page(repo, by, k, 0, got, 2, &n))
+	if (repo_read_page(repo, by, k, 0, got, 2, &n))
 		goto out;
 	if (n != 1) {
 		if (n)
@@ -643,18 +609,18 @@ static struct sks_repo_entry *fetch_one(struct sks_repo *repo, unsigned int by,
 	}
 	*e = got[0];
 	n = 0;
-	if (entry_load_blobs(repo, e)) {
+	if (repo_entry_load_blobs(repo, e)) {
 		sks_repo_entry_free(e);
 		e = NULL;
 	}
 out:
 	while (n)
-		entry_clear(&got[--n]);
+		repo_entry_clear(&got[--n]);
 	if (own) {
 		if (e)
 			repo->be->exec(repo, "COMMIT");	/* (read only) */
 		else
-			rollback_quietly(repo);
+			repo_rollback_quietly(repo);
 	}
 	return e;
 }
@@ -686,11 +652,11 @@ SKS_API int sks_repo_count(struct sks_repo *repo, unsigned int by,
 	if (!repo || !count || by > SKS_REPO_BY_FINGERPRINT)
 		return sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 	if (by == SKS_REPO_ALL) {
-		if (run(repo, Q_COUNT_ALL, NULL, 0, int_row, &n))
+		if (repo_run(repo, Q_COUNT_ALL, NULL, 0, repo_int_row, &n))
 			return -1;
 	} else {
 		if (key_param(by, key, key_len, &k) ||
-		    run(repo, Q_COUNT_BY + (int)by - 1, &k, 1, int_row, &n))
+		    repo_run(repo, Q_COUNT_BY + (int)by - 1, &k, 1, repo_int_row, &n))
 			return -1;
 	}
 	*count = n < 0 ? 0 : (uint64_t)n;
@@ -710,7 +676,7 @@ SKS_API int sks_repo_delete(struct sks_repo *repo, unsigned int by,
 		return sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
 	if (own_begin(repo, &own))
 		return -1;
-	if (own_end(repo, own, run(repo, Q_DELETE_BY + (int)by - 1, &k, 1,
+	if (own_end(repo, own, repo_run(repo, Q_DELETE_BY + (int)by - 1, &k, 1,
 				   count_rows, &n)))
 		return -1;
 	if (count)
@@ -765,7 +731,7 @@ SKS_API struct sks_repo_iter *sks_repo_list(struct sks_repo *repo,
 static void iter_clear_page(struct sks_repo_iter *it)
 {
 	for (size_t i = 0; i < it->count; i++)
-		entry_clear(&it->page[i]);
+		repo_entry_clear(&it->page[i]);
 	it->count = 0;
 	it->next = 0;
 }
@@ -780,7 +746,7 @@ SKS_API int sks_repo_iter_next(struct sks_repo_iter *it,
 	*entry = NULL;
 	if (it->next >= it->count && !it->end) {
 		iter_clear_page(it);
-		if (read_page(it->repo, it->by, &it->key, it->last, it->page,
+		if (repo_read_page(it->repo, it->by, &it->key, it->last, it->page,
 			      PAGE, &it->count))
 			return -1;
 		if (it->count < PAGE)
@@ -794,8 +760,8 @@ SKS_API int sks_repo_iter_next(struct sks_repo_iter *it,
 	}
 	e = &it->page[it->next++];
 	if ((it->flags & SKS_REPO_WITH_BLOBS) && !e->set &&
-	    entry_load_blobs(it->repo, e)) {
-		struct repo_val id = v_int(e->id);
+	    repo_entry_load_blobs(it->repo, e)) {
+		struct repo_val id = repo_v_int(e->id);
 		struct sks_repo_entry *again;
 
 		if (errno != ESTALE)
@@ -804,7 +770,7 @@ SKS_API int sks_repo_iter_next(struct sks_repo_iter *it,
 		again = fetch_one(it->repo, SKS_REPO_BY_ID, &id);
 		if (!again && errno != ENOENT)
 			return -1;
-		entry_clear(e);
+		repo_entry_clear(e);
 		if (!again)
 			return sks_repo_iter_next(it, entry);
 		*e = *again;
@@ -886,277 +852,4 @@ SKS_API const struct sks_blob_set *
 sks_repo_entry_get_blobs(const struct sks_repo_entry *e)
 {
 	return e->set;
-}
-
-/* ---- rewrap ---------------------------------------------------------------------- */
-
-struct rewrap_state {
-	struct sks_repo *repo;
-	struct sks_session *session;
-	const struct repo_kernel *k;
-	const uint8_t *old_fp, *new_fp;
-	struct sks_repo_progress prog;
-	sks_repo_progress_fn fn;
-	void *arg;
-	int stop;
-};
-
-/* Report entry @e as refused by the kernel with @ckr. */
-static void refused_entry(struct rewrap_state *rs, const struct sks_repo_entry *e,
-			  uint32_t ckr)
-{
-	rs->prog.failed++;
-	if (rs->fn) {
-		rs->prog.failed_name = e->name;
-		rs->prog.failed_result = ckr;
-		if (rs->fn(&rs->prog, rs->arg))
-			rs->stop = 1;
-		rs->prog.failed_name = NULL;
-		rs->prog.failed_result = SKS_CKR_OK;
-	}
-}
-
-/*
- * Write the new blobs of the entries of @batch marked in @ok, starting at
- * blob @pos of @out for each in turn, in one transaction.
- */
-static int rewrap_commit(struct rewrap_state *rs, struct sks_repo_entry *batch,
-			 size_t n, const char *ok, const struct sks_blob_set *out)
-{
-	struct sks_repo *repo = rs->repo;
-	uint64_t done = 0, skipped = 0, bytes = 0;
-	int64_t now = (int64_t)time(NULL);
-	size_t pos = 0;
-
-	if (repo->be->exec(repo, repo->be->begin_sql))
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		struct sks_repo_entry *e = &batch[i];
-		uint64_t size = 0;
-		int64_t hit = -1;
-
-		if (!ok[i])
-			continue;
-		for (unsigned int b = 0; b < e->blobs; b++) {
-			size_t len;
-
-			sks_blob_set_get_blob(out, pos + b, &len);
-			size += len;
-		}
-		{
-			struct repo_val p[] = {
-				v_int(e->id), v_blob(rs->new_fp, SKS_FINGERPRINT_LEN),
-				v_int((int64_t)size), v_int(now), v_int(e->generation),
-				v_blob(rs->old_fp, SKS_FINGERPRINT_LEN),
-			};
-
-			if (run(repo, Q_REWRAP_ENTRY, p, 6, int_row, &hit))
-				goto fail;
-		}
-		if (hit < 0) {
-			skipped++;	/* changed since it was read: not ours */
-			pos += e->blobs;
-			continue;
-		}
-		for (unsigned int b = 0; b < e->blobs; b++, pos++) {
-			size_t len;
-			const uint8_t *d = sks_blob_set_get_blob(out, pos, &len);
-			struct repo_val p[] = { v_int(e->id), v_int(b), v_blob(d, len) };
-
-			if (run(repo, Q_REWRAP_BLOB, p, 3, NULL, NULL))
-				goto fail;
-		}
-		done++;
-		bytes += size;
-	}
-	if (repo->be->exec(repo, "COMMIT"))
-		goto fail;
-	rs->prog.done += done;
-	rs->prog.skipped += skipped;
-	rs->prog.bytes += bytes;
-	return 0;
-fail:
-	rollback_quietly(repo);
-	return -1;
-}
-
-/*
- * One batch: the blobs of the entries marked in @ok rewrapped together; an
- * entry whose blob the kernel refuses is reported and dropped, and the
- * rest tried again. Returns 0 or -1 (a failure of the whole).
- */
-static int rewrap_batch(struct rewrap_state *rs, struct sks_repo_entry *batch,
-			size_t n, char *ok)
-{
-	for (;;) {
-		struct sks_blob_set *in = sks_blob_set_new(), *out;
-		size_t refused, left = 0;
-		int ret;
-
-		if (!in)
-			return -1;
-		for (size_t i = 0; i < n; i++) {
-			if (!ok[i])
-				continue;
-			left++;
-			for (unsigned int b = 0; b < batch[i].blobs; b++) {
-				size_t len;
-				const uint8_t *d = sks_blob_set_get_blob(batch[i].set, b, &len);
-
-				if (sks_blob_set_add(in, d, len)) {
-					sks_blob_set_free(in);
-					return -1;
-				}
-			}
-		}
-		if (!left) {
-			sks_blob_set_free(in);
-			return 0;
-		}
-		out = rs->k->rewrap(rs->session, in, &refused);
-		sks_blob_set_free(in);
-		if (out) {
-			ret = rewrap_commit(rs, batch, n, ok, out);
-			sks_blob_set_free(out);
-			return ret;
-		}
-		if (refused == SIZE_MAX)
-			return -1;
-		/* Which entry holds blob @refused. */
-		for (size_t i = 0, pos = 0; i < n; i++) {
-			if (!ok[i])
-				continue;
-			if (refused < pos + batch[i].blobs) {
-				ok[i] = 0;
-				refused_entry(rs, &batch[i], sks_last_result());
-				break;
-			}
-			pos += batch[i].blobs;
-		}
-	}
-}
-
-/* The kernel's side: the partition's two SMKs. */
-static int kernel_fps(struct sks_session *session, uint8_t *primary,
-		      uint8_t *rollover)
-{
-	struct sks_session_desc *desc = sks_session_get_desc(session);
-	int ret = 1;
-
-	if (!desc)
-		return -1;
-	if (sks_session_desc_get_rollover_fingerprint(desc) &&
-	    sks_session_desc_get_smk_fingerprint(desc)) {
-		memcpy(rollover, sks_session_desc_get_rollover_fingerprint(desc),
-		       SKS_FINGERPRINT_LEN);
-		memcpy(primary, sks_session_desc_get_smk_fingerprint(desc),
-		       SKS_FINGERPRINT_LEN);
-		ret = 0;
-	}
-	sks_session_desc_free(desc);
-	return ret;
-}
-
-static const struct repo_kernel the_kernel = {
-	.fps = kernel_fps,
-	.rewrap = sks_blob_rewrap,
-};
-
-SKS_API int sks_repo_rewrap(struct sks_repo *repo, struct sks_session *session,
-			    size_t batch, sks_repo_progress_fn fn, void *arg,
-			    struct sks_repo_progress *progress)
-{
-	if (!session)
-		return sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
-	return sks_repo_rewrap_with(repo, session, &the_kernel, batch, fn, arg,
-				    progress);
-}
-
-int sks_repo_rewrap_with(struct sks_repo *repo, struct sks_session *session,
-			 const struct repo_kernel *k, size_t batch,
-			 sks_repo_progress_fn fn, void *arg,
-			 struct sks_repo_progress *progress)
-{
-	struct rewrap_state rs = { .repo = repo, .session = session, .k = k,
-				   .fn = fn, .arg = arg };
-	struct sks_repo_entry *page = NULL;
-	uint8_t old_fp[SKS_FINGERPRINT_LEN], new_fp[SKS_FINGERPRINT_LEN];
-	struct repo_val key;
-	char *ok = NULL;
-	int64_t last = 0;
-	int ret = -1, none;
-
-	if (!repo || repo->in_txn)
-		return sks_lib_fail(repo && repo->in_txn ? EBUSY : EINVAL,
-				repo && repo->in_txn ? SKS_CKR_OPERATION_ACTIVE :
-						       SKS_CKR_ARGUMENTS_BAD);
-	if (!batch)
-		batch = 256;
-	none = k->fps(session, new_fp, old_fp);
-	if (none < 0)
-		return -1;
-	if (none) {
-		snprintf(repo->msg, sizeof(repo->msg),
-			 "no SMK rollover runs on the session's partition");
-		return sks_lib_fail(ENOKEY, SKS_CKR_SMK_ID_NOT_FOUND);
-	}
-	rs.old_fp = old_fp;
-	rs.new_fp = new_fp;
-	key = v_blob(old_fp, sizeof(old_fp));
-	if (sks_repo_count(repo, SKS_REPO_BY_FINGERPRINT, old_fp, 0, &rs.prog.total))
-		return -1;
-	page = calloc(batch, sizeof(*page));
-	ok = calloc(batch, 1);
-	if (!page || !ok) {
-		sks_lib_fail(ENOMEM, SKS_CKR_HOST_MEMORY);
-		goto out;
-	}
-	while (!rs.stop) {
-		size_t n, take = 0;
-		uint64_t bytes = 0;
-
-		if (read_page(repo, SKS_REPO_BY_FINGERPRINT, &key, last, page,
-			      batch, &n))
-			goto out;
-		if (!n)
-			break;
-		/* At least one entry, and at most SKS_REPO_BATCH_BYTES. */
-		while (take < n && (!take || bytes + page[take].bytes <= SKS_REPO_BATCH_BYTES))
-			bytes += page[take++].bytes;
-		for (size_t i = take; i < n; i++)
-			entry_clear(&page[i]);
-		last = page[take - 1].id;
-		for (size_t i = 0; i < take; i++) {
-			ok[i] = 1;
-			if (entry_load_blobs(repo, &page[i])) {
-				ok[i] = 0;
-				if (errno == ESTALE) {
-					rs.prog.skipped++;	/* changed meanwhile */
-					continue;
-				}
-				if (errno != EBADMSG)
-					goto out_page;
-				refused_entry(&rs, &page[i], sks_last_result());
-			}
-		}
-		if (rewrap_batch(&rs, page, take, ok))
-			goto out_page;
-		for (size_t i = 0; i < take; i++)
-			entry_clear(&page[i]);
-		if (fn && fn(&rs.prog, arg))
-			rs.stop = 1;
-		continue;
-out_page:
-		for (size_t i = 0; i < take; i++)
-			entry_clear(&page[i]);
-		goto out;
-	}
-	ret = 0;
-	sks_set_result(SKS_CKR_OK);
-out:
-	if (progress)
-		*progress = rs.prog;
-	free(page);
-	free(ok);
-	return ret;
 }

@@ -100,4 +100,53 @@ struct sks_repo *sks_repo_open_version(const char *where, uint32_t flags,
 				       unsigned int version);
 int sks_repo_exec(struct sks_repo *repo, const char *sql);
 
+/* ---- shared by repo.c and repo-rewrap.c ---- */
+
+/* An entry as read (struct sks_repo_entry of sks_repo.h). */
+struct sks_repo_entry {
+	int64_t id;
+	char *name;
+	char *label;
+	uint8_t *key_id;
+	size_t key_id_len;
+	uint8_t fp[SKS_FINGERPRINT_LEN];
+	unsigned int blobs;
+	unsigned int objects;
+	uint64_t bytes;
+	int64_t created;
+	int64_t updated;
+	int64_t generation;
+	struct sks_blob_set *set;	/* NULL unless read */
+};
+
+/* The statements of repo.c, by number. */
+enum {
+	Q_INSERT,		/* a new entry, unless the name is taken */
+	Q_UPSERT,		/* a new entry, or replace the named one */
+	Q_DROP_BLOBS,
+	Q_ADD_BLOB,
+	Q_BLOBS_OF,
+	Q_PAGE_ALL,
+	Q_PAGE_BY,		/* + SKS_REPO_BY_* - 1: five of them */
+	Q_COUNT_ALL = Q_PAGE_BY + 5,
+	Q_COUNT_BY,		/* five */
+	Q_DELETE_BY = Q_COUNT_BY + 5,	/* five */
+	Q_REWRAP_ENTRY = Q_DELETE_BY + 5,
+	Q_REWRAP_BLOB,
+	Q_VERSION,
+	Q_COUNT
+};
+
+int repo_run(struct sks_repo *repo, int id, const struct repo_val *params,
+	     int np, repo_row_fn fn, void *arg);
+struct repo_val repo_v_int(int64_t i);
+struct repo_val repo_v_blob(const void *p, size_t len);
+void repo_rollback_quietly(struct sks_repo *repo);
+void repo_entry_clear(struct sks_repo_entry *e);
+int repo_entry_load_blobs(struct sks_repo *repo, struct sks_repo_entry *e);
+int repo_int_row(void *arg, const struct repo_val *cols, int ncols);
+int repo_read_page(struct sks_repo *repo, unsigned int by,
+		   const struct repo_val *key, int64_t after,
+		   struct sks_repo_entry *out, size_t room, size_t *count);
+
 #endif /* __LIBSKS_REPO_H__ */

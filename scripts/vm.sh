@@ -25,6 +25,9 @@
 #               it on every change uevent, as the udev rule of "make
 #               install" does (docs/durability.md): what the guest writes
 #               outlives the VM (two-boot and power-cut tests)
+#   VM_STATE    "off": the guest mounts VM_DISK at /mnt/disk but neither
+#               loads nor saves the HSM's state (tests that keep state
+#               records of their own there)
 #   VM_PIDFILE  qemu writes its process id there (tests that cut the power)
 #   SKSVM_MODPARAMS  sks.ko parameters for run and shell, comma-separated
 #               (pbkdf2_iterations=1000,lockout_secs=2); check always loads
@@ -80,7 +83,7 @@ qemu_cmd() {
 	QEMU=(qemu-system-x86_64 -accel "$1" -cpu "$cpu"
 	      -smp "${VM_SMP:-2}" -m "${VM_MEM:-1024}"
 	      -kernel "$kernel" -no-reboot -nodefaults -display none
-	      -append "console=ttyS0 quiet loglevel=4 log_buf_len=4M panic=-1 SKSVM_MODE=$2${SKSVM_MODPARAMS:+ SKSVM_MODPARAMS=$SKSVM_MODPARAMS}")
+	      -append "console=ttyS0 quiet loglevel=4 log_buf_len=4M panic=-1 no_timer_check SKSVM_MODE=$2${SKSVM_MODPARAMS:+ SKSVM_MODPARAMS=$SKSVM_MODPARAMS}${VM_STATE:+ SKSVM_STATE=$VM_STATE}")
 	if [ -n "${VM_DISK:-}" ]; then
 		QEMU+=(-drive "file=$VM_DISK,format=raw,if=virtio")
 	fi

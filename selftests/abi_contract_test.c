@@ -21,7 +21,7 @@
 #include <sys/mman.h>
 
 #include "kselftest_harness.h"
-#include "robust_util.h"
+#include "common.h"
 
 #define CANARY		0xc5c5c5c5U
 #define BADPTR		8ULL		/* nothing is mapped there */
@@ -46,7 +46,7 @@ FIXTURE(abi) {
 FIXTURE_SETUP(abi)
 {
 	struct sks_crypt c = { .mechanism = SKS_CKM_AES_GCM,
-			       .in = PTR(msg), .in_len = sizeof(msg) };
+			       .in = st_ptr(msg), .in_len = sizeof(msg) };
 	struct sks_archive_backup ab;
 	struct sks_obj_attrs a;
 	__u32 h[2], res;
@@ -55,51 +55,51 @@ FIXTURE_SETUP(abi)
 	self->ro = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS,
 			-1, 0);
 	ASSERT_NE(MAP_FAILED, self->ro);
-	self->ctl = bk_ctl();
+	self->ctl = st_ctl_open();
 	ASSERT_LE(0, self->ctl);
-	self->co = bk_partition(self->ctl, SKS_SLOT_V1, "abi", &self->slot);
+	self->co = st_partition(self->ctl, SKS_SLOT_V1, "abi", &self->slot);
 	ASSERT_LE(0, self->co);
-	self->none = bk_open(self->slot);
+	self->none = st_slot_open(self->slot);
 	ASSERT_LE(0, self->none);
 
-	sks_attrs_set(&a, SKS_CKO_SECRET_KEY, SKS_CKK_AES, SKS_OBJ_ENCRYPT |
+	st_attrs_set(&a, SKS_CKO_SECRET_KEY, SKS_CKK_AES, SKS_OBJ_ENCRYPT |
 		      SKS_OBJ_DECRYPT | SKS_OBJ_EXTRACTABLE, 32, "aes");
 	a.usage_limit = 100;
-	n = sks_import(self->co, &a, aes_key, NULL);
+	n = st_import(self->co, &a, aes_key, NULL);
 	ASSERT_LT(0, n);
 	self->aes = n;
-	sks_attrs_set(&a, SKS_CKO_SECRET_KEY, SKS_CKK_GENERIC_SECRET,
+	st_attrs_set(&a, SKS_CKO_SECRET_KEY, SKS_CKK_GENERIC_SECRET,
 		      SKS_OBJ_SIGN | SKS_OBJ_VERIFY, 32, "mac");
 	a.usage_limit = 100;
-	n = sks_import(self->co, &a, aes_key, NULL);
+	n = st_import(self->co, &a, aes_key, NULL);
 	ASSERT_LT(0, n);
 	self->mac = n;
-	n = sks_import_data(self->co, "hello", 5, SKS_OBJ_EXTRACTABLE);
+	n = st_import_data(self->co, "hello", 5, SKS_OBJ_EXTRACTABLE);
 	ASSERT_LT(0, n);
 	self->data = n;
-	n = sks_import_aes(self->co, aes_key, 16,
+	n = st_import_aes(self->co, aes_key, 16,
 			   SKS_OBJ_ENCRYPT | SKS_OBJ_SENSITIVE);
 	ASSERT_LT(0, n);
 	self->sens = n;
 
 	c.handle = self->aes;
-	c.out = PTR(self->ct);
+	c.out = st_ptr(self->ct);
 	c.out_len = sizeof(self->ct);
 	ASSERT_EQ(0, ioctl(self->co, SKS_IOC_ENCRYPT, &c));
 	memcpy(self->iv, c.iv, sizeof(self->iv));
 	h[0] = self->aes;
 	h[1] = self->data;
 	self->bloblen = sizeof(self->blob);
-	ASSERT_EQ(0, rb_extract(self->co, h, 2, self->blob, &self->bloblen, 0,
+	ASSERT_EQ(0, st_extract(self->co, h, 2, self->blob, &self->bloblen, 0,
 				&res));
 
-	self->bslot = bk_create(self->ctl, SKS_SLOT_BACKUP, NULL, BK_SO, 0);
+	self->bslot = st_slot_create(self->ctl, SKS_SLOT_BACKUP, NULL, ST_BK_SO, 0);
 	ASSERT_LE(0, self->bslot);
-	self->bfd = bk_open(self->bslot);
+	self->bfd = st_slot_open(self->bslot);
 	ASSERT_LE(0, self->bfd);
-	ASSERT_EQ(0, bk_backup(self->co, self->bslot, BK_SO, BK_USER, NULL, 0,
+	ASSERT_EQ(0, st_backup(self->co, self->bslot, ST_BK_SO, ST_BK_USER, NULL, 0,
 			       &ab));
-	ASSERT_EQ(0, bk_backup(self->co, self->bslot, BK_SO, BK_USER, NULL, 0,
+	ASSERT_EQ(0, st_backup(self->co, self->bslot, ST_BK_SO, ST_BK_USER, NULL, 0,
 			       &ab));
 	memset(self->arc, 0, sizeof(self->arc));
 	memcpy(self->arc, ab.name, SKS_ARCHIVE_NAME_MAX);
@@ -111,8 +111,8 @@ FIXTURE_TEARDOWN(abi)
 	close(self->bfd);
 	close(self->none);
 	close(self->co);
-	bk_delete(self->ctl, self->bslot);
-	bk_delete(self->ctl, self->slot);
+	st_slot_del(self->ctl, self->bslot);
+	st_slot_del(self->ctl, self->slot);
 	close(self->ctl);
 }
 
@@ -149,14 +149,14 @@ TEST_F(abi, size_queries_of_encrypt_decrypt_and_sign)
 	/* encrypt: a 0 pointer, whatever the room said */
 	c = (struct sks_crypt){ .handle = self->aes,
 				.mechanism = SKS_CKM_AES_GCM,
-				.in = PTR(msg), .in_len = sizeof(msg),
+				.in = st_ptr(msg), .in_len = sizeof(msg),
 				.out_len = 1000 };
 	ASSERT_EQ(0, ERR(ioctl(self->co, SKS_IOC_ENCRYPT, &c)));
 	EXPECT_EQ(SKS_CKR_OK, c.result);
 	EXPECT_EQ(sizeof(msg) + SKS_GCM_TAG_LEN, c.out_len);
 	/* too little room: the needed length, nothing written */
 	memset(out, 0xc5, sizeof(out));
-	c.out = PTR(out);
+	c.out = st_ptr(out);
 	c.out_len = sizeof(msg) + SKS_GCM_TAG_LEN - 1;
 	EXPECT_EQ(-EOVERFLOW, ERR(ioctl(self->co, SKS_IOC_ENCRYPT, &c)));
 	EXPECT_EQ(SKS_CKR_BUFFER_TOO_SMALL, c.result);
@@ -166,13 +166,13 @@ TEST_F(abi, size_queries_of_encrypt_decrypt_and_sign)
 	/* decrypt */
 	c = (struct sks_crypt){ .handle = self->aes,
 				.mechanism = SKS_CKM_AES_GCM,
-				.in = PTR(self->ct), .in_len = sizeof(self->ct),
+				.in = st_ptr(self->ct), .in_len = sizeof(self->ct),
 				.out_len = 1000 };
 	memcpy(c.iv, self->iv, sizeof(c.iv));
 	ASSERT_EQ(0, ERR(ioctl(self->co, SKS_IOC_DECRYPT, &c)));
 	EXPECT_EQ(SKS_CKR_OK, c.result);
 	EXPECT_EQ(sizeof(msg), c.out_len);
-	c.out = PTR(out);
+	c.out = st_ptr(out);
 	c.out_len = sizeof(msg) - 1;
 	EXPECT_EQ(-EOVERFLOW, ERR(ioctl(self->co, SKS_IOC_DECRYPT, &c)));
 	EXPECT_EQ(SKS_CKR_BUFFER_TOO_SMALL, c.result);
@@ -183,12 +183,12 @@ TEST_F(abi, size_queries_of_encrypt_decrypt_and_sign)
 	for (i = 0; i < ARRAY_SIZE(macs); i++) {
 		s = (struct sks_sign){ .handle = self->mac,
 				       .mechanism = macs[i].mech,
-				       .data = PTR(msg),
+				       .data = st_ptr(msg),
 				       .data_len = sizeof(msg), .sig_len = 7 };
 		ASSERT_EQ(0, ERR(ioctl(self->co, SKS_IOC_SIGN, &s)));
 		EXPECT_EQ(SKS_CKR_OK, s.result);
 		EXPECT_EQ(macs[i].len, s.sig_len);
-		s.sig = PTR(out);
+		s.sig = st_ptr(out);
 		s.sig_len = macs[i].len - 1;
 		EXPECT_EQ(-EOVERFLOW, ERR(ioctl(self->co, SKS_IOC_SIGN, &s)));
 		EXPECT_EQ(SKS_CKR_BUFFER_TOO_SMALL, s.result);
@@ -213,8 +213,8 @@ TEST_F(abi, failed_crypto_calls_leave_the_length_0)
 	memset(out, 0xc5, sizeof(out));
 	c = (struct sks_crypt){ .handle = self->aes,
 				.mechanism = SKS_CKM_AES_GCM,
-				.in = PTR(bad), .in_len = sizeof(bad),
-				.out = PTR(out), .out_len = sizeof(out) };
+				.in = st_ptr(bad), .in_len = sizeof(bad),
+				.out = st_ptr(out), .out_len = sizeof(out) };
 	memcpy(c.iv, self->iv, sizeof(c.iv));
 	EXPECT_EQ(-EBADMSG, ERR(ioctl(self->co, SKS_IOC_DECRYPT, &c)));
 	EXPECT_EQ(SKS_CKR_ENCRYPTED_DATA_INVALID, c.result);
@@ -224,8 +224,8 @@ TEST_F(abi, failed_crypto_calls_leave_the_length_0)
 	/* no such key, wrong mechanism, not permitted, not logged in */
 	c = (struct sks_crypt){ .handle = 0x7ffffff0,
 				.mechanism = SKS_CKM_AES_GCM,
-				.in = PTR(msg), .in_len = sizeof(msg),
-				.out = PTR(out), .out_len = sizeof(out) };
+				.in = st_ptr(msg), .in_len = sizeof(msg),
+				.out = st_ptr(out), .out_len = sizeof(out) };
 	EXPECT_EQ(-ENOENT, ERR(ioctl(self->co, SKS_IOC_ENCRYPT, &c)));
 	EXPECT_EQ(0, c.out_len);
 	c.handle = self->aes;
@@ -246,8 +246,8 @@ TEST_F(abi, failed_crypto_calls_leave_the_length_0)
 
 	s = (struct sks_sign){ .handle = 0x7ffffff0,
 			       .mechanism = SKS_CKM_SHA256_HMAC,
-			       .data = PTR(msg), .data_len = sizeof(msg),
-			       .sig = PTR(out), .sig_len = sizeof(out) };
+			       .data = st_ptr(msg), .data_len = sizeof(msg),
+			       .sig = st_ptr(out), .sig_len = sizeof(out) };
 	EXPECT_EQ(-ENOENT, ERR(ioctl(self->co, SKS_IOC_SIGN, &s)));
 	EXPECT_EQ(0, s.sig_len);
 	s.handle = self->aes;
@@ -271,7 +271,7 @@ TEST_F(abi, size_queries_of_get_value_extract_and_insert)
 	ASSERT_EQ(0, ERR(ioctl(self->co, SKS_IOC_GET_VALUE, &gv)));
 	EXPECT_EQ(5, gv.len);
 	memset(out, 0xc5, sizeof(out));
-	gv.buf = PTR(out);
+	gv.buf = st_ptr(out);
 	gv.len = 4;
 	EXPECT_EQ(-EOVERFLOW, ERR(ioctl(self->co, SKS_IOC_GET_VALUE, &gv)));
 	EXPECT_EQ(SKS_CKR_BUFFER_TOO_SMALL, gv.result);
@@ -287,22 +287,22 @@ TEST_F(abi, size_queries_of_get_value_extract_and_insert)
 	EXPECT_EQ(0, gv.len);
 
 	/* extract: a size query runs nothing, SKS_EXTRACT_DELETE included */
-	before = bk_nobjects(self->co);
+	before = st_nobjects(self->co);
 	h[0] = self->aes;
 	h[1] = self->data;
 	ex = (struct sks_extract){ .flags = SKS_EXTRACT_DELETE,
-				   .handles = PTR(h), .count = 2,
+				   .handles = st_ptr(h), .count = 2,
 				   .blob_len = 7 };
 	ASSERT_EQ(0, ERR(ioctl(self->co, SKS_IOC_EXTRACT, &ex)));
 	EXPECT_EQ(self->bloblen, ex.blob_len);
-	EXPECT_EQ(before, bk_nobjects(self->co));
-	ex.blob = PTR(out);
+	EXPECT_EQ(before, st_nobjects(self->co));
+	ex.blob = st_ptr(out);
 	ex.blob_len = self->bloblen - 1;
 	EXPECT_EQ(-EOVERFLOW, ERR(ioctl(self->co, SKS_IOC_EXTRACT, &ex)));
 	EXPECT_EQ(SKS_CKR_BUFFER_TOO_SMALL, ex.result);
 	EXPECT_EQ(self->bloblen, ex.blob_len);
 	EXPECT_TRUE(untouched(out, sizeof(out)));
-	EXPECT_EQ(before, bk_nobjects(self->co));
+	EXPECT_EQ(before, st_nobjects(self->co));
 	h[1] = 0x7ffffff0;
 	ex.flags = 0;
 	ex.blob_len = sizeof(out);
@@ -310,28 +310,28 @@ TEST_F(abi, size_queries_of_get_value_extract_and_insert)
 	EXPECT_EQ(0, ex.blob_len);
 
 	/* insert: a 0 pointer asks how many objects, inserts nothing */
-	in = (struct sks_insert){ .blob = PTR(self->blob),
+	in = (struct sks_insert){ .blob = st_ptr(self->blob),
 				  .blob_len = self->bloblen, .count = 1 };
 	ASSERT_EQ(0, ERR(ioctl(self->co, SKS_IOC_INSERT, &in)));
 	EXPECT_EQ(SKS_CKR_OK, in.result);
 	EXPECT_EQ(2, in.count);
-	EXPECT_EQ(before, bk_nobjects(self->co));
+	EXPECT_EQ(before, st_nobjects(self->co));
 	memset(h, 0xc5, sizeof(h));
-	in.handles = PTR(h);
+	in.handles = st_ptr(h);
 	in.count = 1;
 	EXPECT_EQ(-EOVERFLOW, ERR(ioctl(self->co, SKS_IOC_INSERT, &in)));
 	EXPECT_EQ(2, in.count);
 	EXPECT_TRUE(untouched((unsigned char *)h, sizeof(h)));
-	EXPECT_EQ(before, bk_nobjects(self->co));
+	EXPECT_EQ(before, st_nobjects(self->co));
 	memcpy(out, self->blob, self->bloblen);
 	out[self->bloblen - 1] ^= 1;
-	in.blob = PTR(out);
+	in.blob = st_ptr(out);
 	in.count = 4;
 	EXPECT_EQ(-EBADMSG, ERR(ioctl(self->co, SKS_IOC_INSERT, &in)));
 	EXPECT_EQ(0, in.count);
 	n = 4;
 	len = self->bloblen;
-	EXPECT_EQ(0, rb_insert(self->co, self->blob, len, h, &n, &res));
+	EXPECT_EQ(0, st_insert(self->co, self->blob, len, h, &n, &res));
 	EXPECT_EQ(2, n);
 }
 
@@ -348,7 +348,7 @@ TEST_F(abi, size_queries_of_find_and_the_slot_list)
 	EXPECT_EQ(SKS_CKR_OK, fo.result);
 	EXPECT_EQ(4, fo.count);
 	memset(h, 0xc5, sizeof(h));
-	fo.handles = PTR(h);
+	fo.handles = st_ptr(h);
 	fo.count = 3;
 	EXPECT_EQ(-EOVERFLOW, ERR(ioctl(self->co, SKS_IOC_FIND_OBJECTS, &fo)));
 	EXPECT_EQ(SKS_CKR_BUFFER_TOO_SMALL, fo.result);
@@ -366,7 +366,7 @@ TEST_F(abi, size_queries_of_find_and_the_slot_list)
 	nslots = sl.count;
 	EXPECT_LE(2, nslots);
 	memset(se, 0xc5, sizeof(se));
-	sl.entries = PTR(se);
+	sl.entries = st_ptr(se);
 	sl.count = 1;
 	EXPECT_EQ(-EOVERFLOW, ERR(ioctl(self->ctl, SKS_CTL_LIST_SLOTS, &sl)));
 	EXPECT_EQ(SKS_CKR_BUFFER_TOO_SMALL, sl.result);
@@ -387,19 +387,19 @@ TEST_F(abi, size_queries_of_the_archive_list_and_image_save)
 
 	/* archive list */
 	al = (struct sks_archive_list){ .count = 7, .entry_size = sizeof(ae[0]),
-					.so_secret = PTR(BK_SO),
-					.so_secret_len = strlen(BK_SO) };
+					.so_secret = st_ptr(ST_BK_SO),
+					.so_secret_len = strlen(ST_BK_SO) };
 	ASSERT_EQ(0, ERR(ioctl(self->bfd, SKS_IOC_ARCHIVE_LIST, &al)));
 	EXPECT_EQ(SKS_CKR_OK, al.result);
 	EXPECT_EQ(2, al.count);
 	memset(ae, 0xc5, sizeof(ae));
-	al.entries = PTR(ae);
+	al.entries = st_ptr(ae);
 	al.count = 1;
 	EXPECT_EQ(-EOVERFLOW, ERR(ioctl(self->bfd, SKS_IOC_ARCHIVE_LIST, &al)));
 	EXPECT_EQ(SKS_CKR_BUFFER_TOO_SMALL, al.result);
 	EXPECT_EQ(2, al.count);
 	EXPECT_TRUE(untouched((unsigned char *)ae, sizeof(ae)));
-	al.so_secret = PTR("wrong-secret");
+	al.so_secret = st_ptr("wrong-secret");
 	al.so_secret_len = strlen("wrong-secret");
 	al.count = 4;
 	EXPECT_EQ(-EACCES, ERR(ioctl(self->bfd, SKS_IOC_ARCHIVE_LIST, &al)));
@@ -407,30 +407,30 @@ TEST_F(abi, size_queries_of_the_archive_list_and_image_save)
 
 	/* image save */
 	is = (struct sks_image_save){ .image_len = 3,
-				      .so_secret = PTR(BK_SO),
-				      .so_secret_len = strlen(BK_SO) };
+				      .so_secret = st_ptr(ST_BK_SO),
+				      .so_secret_len = strlen(ST_BK_SO) };
 	ASSERT_EQ(0, ERR(ioctl(self->bfd, SKS_IOC_IMAGE_SAVE, &is)));
 	EXPECT_EQ(SKS_CKR_OK, is.result);
 	ASSERT_LT(100, is.image_len);
 	ASSERT_GT(sizeof(img), is.image_len);
 	memset(img, 0xc5, sizeof(img));
-	is.image = PTR(img);
+	is.image = st_ptr(img);
 	is.image_len--;
 	EXPECT_EQ(-EOVERFLOW, ERR(ioctl(self->bfd, SKS_IOC_IMAGE_SAVE, &is)));
 	EXPECT_EQ(SKS_CKR_BUFFER_TOO_SMALL, is.result);
 	EXPECT_TRUE(untouched(img, sizeof(img)));
-	is.so_secret = PTR("wrong-secret");
+	is.so_secret = st_ptr("wrong-secret");
 	is.image_len = sizeof(img);
 	EXPECT_EQ(-EACCES, ERR(ioctl(self->bfd, SKS_IOC_IMAGE_SAVE, &is)));
 	EXPECT_EQ(0, is.image_len);
-	EXPECT_EQ(2, bk_count(self->bfd, BK_SO));	/* resets the counter */
+	EXPECT_EQ(2, st_archive_count(self->bfd, ST_BK_SO));	/* resets the counter */
 }
 
 /* Each batch operation behaves as the single ioctl. */
 TEST_F(abi, batch_operations_follow_the_size_convention)
 {
 	struct sks_batch_op ops[3];
-	struct sks_batch b = { .ops = PTR(ops), .count = 3,
+	struct sks_batch b = { .ops = st_ptr(ops), .count = 3,
 			       .op_size = sizeof(ops[0]) };
 	unsigned char out[128];
 
@@ -438,17 +438,17 @@ TEST_F(abi, batch_operations_follow_the_size_convention)
 	ops[0] = (struct sks_batch_op){ .op = SKS_BATCH_ENCRYPT,
 					.handle = self->aes,
 					.mechanism = SKS_CKM_AES_GCM,
-					.in = PTR(msg), .in_len = sizeof(msg) };
+					.in = st_ptr(msg), .in_len = sizeof(msg) };
 	ops[1] = (struct sks_batch_op){ .op = SKS_BATCH_SIGN,
 					.handle = self->mac,
 					.mechanism = SKS_CKM_SHA256_HMAC,
-					.in = PTR(msg), .in_len = sizeof(msg),
+					.in = st_ptr(msg), .in_len = sizeof(msg),
 					.out_len = 3 };
 	ops[2] = (struct sks_batch_op){ .op = SKS_BATCH_ENCRYPT,
 					.handle = 0x7ffffff0,
 					.mechanism = SKS_CKM_AES_GCM,
-					.in = PTR(msg), .in_len = sizeof(msg),
-					.out = PTR(out),
+					.in = st_ptr(msg), .in_len = sizeof(msg),
+					.out = st_ptr(out),
 					.out_len = sizeof(out) };
 	ASSERT_EQ(0, ERR(ioctl(self->co, SKS_IOC_BATCH, &b)));
 	EXPECT_EQ(SKS_CKR_OK, ops[0].result);
@@ -470,7 +470,7 @@ TEST_F(abi, ciphertext_and_plaintext_length_codes)
 	static unsigned char out[SKS_MAX_DATA_SIZE + 64];
 	struct sks_crypt c = { .handle = self->aes,
 			       .mechanism = SKS_CKM_AES_GCM,
-			       .in = PTR(big), .out = PTR(out) };
+			       .in = st_ptr(big), .out = st_ptr(out) };
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(short_ct); i++) {
@@ -616,11 +616,11 @@ TEST_F(abi, first_published_entry_sizes_of_the_lists)
 {
 	unsigned char buf[4 * 256];
 	struct sks_archive_list al = {
-		.entries = PTR(buf), .count = 4,
+		.entries = st_ptr(buf), .count = 4,
 		.entry_size = SKS_ARCHIVE_ENTRY_SIZE_VER0,
-		.so_secret = PTR(BK_SO), .so_secret_len = strlen(BK_SO),
+		.so_secret = st_ptr(ST_BK_SO), .so_secret_len = strlen(ST_BK_SO),
 	};
-	struct sks_slot_list sl = { .entries = PTR(buf), .count = 4,
+	struct sks_slot_list sl = { .entries = st_ptr(buf), .count = 4,
 				    .entry_size = SKS_SLOT_ENTRY_SIZE_VER0 };
 	struct sks_archive_entry e0, e1;
 	struct sks_archive_show as;
@@ -631,7 +631,7 @@ TEST_F(abi, first_published_entry_sizes_of_the_lists)
 	memcpy(&e0, buf, sizeof(e0));
 	memcpy(&e1, buf + SKS_ARCHIVE_ENTRY_SIZE_VER0,
 	       SKS_ARCHIVE_ENTRY_SIZE_VER0);
-	EXPECT_EQ(0, bk_show(self->bfd, BK_SO, (char *)e1.name, &as));
+	EXPECT_EQ(0, st_archive_show(self->bfd, ST_BK_SO, (char *)e1.name, &as));
 	EXPECT_EQ(SKS_ARCHIVE_SKS, e1.kind);
 	/* nothing written past the two entries */
 	EXPECT_TRUE(untouched(buf + 2 * SKS_ARCHIVE_ENTRY_SIZE_VER0, 64));
@@ -656,31 +656,31 @@ static __u32 so_failures(int fd)
 {
 	struct sks_session_info info;
 
-	return bk_info(fd, &info) ? ~0U : info.so_failures;
+	return st_info(fd, &info) ? ~0U : info.so_failures;
 }
 
 TEST_F(abi, unreadable_or_unwritable_buffers_are_efault_and_arguments_bad)
 {
 	static struct efault_case cs[40];
-	__u64 ro = PTR(self->ro);
+	__u64 ro = st_ptr(self->ro);
 	int n = 0, i, sofd, v0, v0slot, p2slot, p2, before;
 	__u32 tok = 0, handles[2] = { 0 }, imglen, res;
 	unsigned char *img;
 
 	/* a V0 partition (cloning handle list), an uninitialised slot, an SO */
-	v0 = bk_partition(self->ctl, SKS_SLOT_V0, "abi", &v0slot);
+	v0 = st_partition(self->ctl, SKS_SLOT_V0, "abi", &v0slot);
 	ASSERT_LE(0, v0);
-	ASSERT_EQ(0, bk_data(v0, true, "t", "t", 1, &tok));
+	ASSERT_EQ(0, st_data(v0, true, "t", "t", 1, &tok));
 	handles[0] = tok;
-	p2slot = bk_create(self->ctl, SKS_SLOT_V1, NULL, NULL, 0);
+	p2slot = st_slot_create(self->ctl, SKS_SLOT_V1, NULL, NULL, 0);
 	ASSERT_LE(0, p2slot);
-	p2 = bk_open(p2slot);
+	p2 = st_slot_open(p2slot);
 	ASSERT_LE(0, p2);
-	sofd = bk_open(self->slot);
+	sofd = st_slot_open(self->slot);
 	ASSERT_LE(0, sofd);
-	ASSERT_EQ(0, bk_login(sofd, SKS_ROLE_SO, PART_SO));
-	ASSERT_EQ(0, rb_image_save(self->bfd, BK_SO, &img, &imglen, &res));
-	before = bk_nobjects(self->co);
+	ASSERT_EQ(0, st_login(sofd, SKS_ROLE_SO, ST_PART_SO));
+	ASSERT_EQ(0, st_image_save(self->bfd, ST_BK_SO, &img, &imglen, &res));
+	before = st_nobjects(self->co);
 
 #define CASE(_what, _fd, _cmd, type, ...)				\
 	do {								\
@@ -701,26 +701,26 @@ TEST_F(abi, unreadable_or_unwritable_buffers_are_efault_and_arguments_bad)
 	     .entry_size = sizeof(struct sks_slot_entry));
 	CASE("image load: image", self->ctl, SKS_CTL_IMAGE_LOAD,
 	     struct sks_image_load, .image = BADPTR, .image_len = 200,
-	     .so_secret = PTR(BK_SO), .so_secret_len = strlen(BK_SO));
+	     .so_secret = st_ptr(ST_BK_SO), .so_secret_len = strlen(ST_BK_SO));
 	CASE("image load: so_secret", self->ctl, SKS_CTL_IMAGE_LOAD,
-	     struct sks_image_load, .image = PTR(img),
+	     struct sks_image_load, .image = st_ptr(img),
 	     .image_len = imglen, .so_secret = BADPTR, .so_secret_len = 8);
 	CASE("partition init: so_pin", p2, SKS_IOC_PARTITION_INIT,
 	     struct sks_partition_init, .so_pin = BADPTR, .so_pin_len = 8,
-	     .domain = PTR("abi"), .domain_len = 3);
+	     .domain = st_ptr("abi"), .domain_len = 3);
 	CASE("partition init: domain", p2, SKS_IOC_PARTITION_INIT,
-	     struct sks_partition_init, .so_pin = PTR(PART_SO),
-	     .so_pin_len = strlen(PART_SO), .domain = BADPTR, .domain_len = 3);
+	     struct sks_partition_init, .so_pin = st_ptr(ST_PART_SO),
+	     .so_pin_len = strlen(ST_PART_SO), .domain = BADPTR, .domain_len = 3);
 	CASE("login: pin", self->none, SKS_IOC_LOGIN, struct sks_login,
 	     .role = SKS_ROLE_CO, .pin = BADPTR, .pin_len = 8);
 	CASE("init role: pin", sofd, SKS_IOC_INIT_ROLE, struct sks_init_role,
 	     .role = SKS_ROLE_CU, .pin = BADPTR, .pin_len = 8);
 	CASE("change pin: old", self->co, SKS_IOC_CHANGE_PIN,
 	     struct sks_change_pin, .role = SKS_ROLE_CO, .old_pin = BADPTR,
-	     .old_len = 8, .new_pin = PTR("new-secret"), .new_len = 10);
+	     .old_len = 8, .new_pin = st_ptr("new-secret"), .new_len = 10);
 	CASE("change pin: new", self->co, SKS_IOC_CHANGE_PIN,
 	     struct sks_change_pin, .role = SKS_ROLE_CO,
-	     .old_pin = PTR(PART_CO), .old_len = strlen(PART_CO),
+	     .old_pin = st_ptr(ST_PART_CO), .old_len = strlen(ST_PART_CO),
 	     .new_pin = BADPTR, .new_len = 10);
 	CASE("create object: value", self->co, SKS_IOC_CREATE_OBJECT,
 	     struct sks_create_object, .value = BADPTR,
@@ -731,53 +731,53 @@ TEST_F(abi, unreadable_or_unwritable_buffers_are_efault_and_arguments_bad)
 	     struct sks_find_objects, .handles = ro, .count = 8);
 	CASE("encrypt: in", self->co, SKS_IOC_ENCRYPT, struct sks_crypt,
 	     .handle = self->aes, .mechanism = SKS_CKM_AES_GCM, .in = BADPTR,
-	     .in_len = 20, .out = PTR(self->blob), .out_len = 64);
+	     .in_len = 20, .out = st_ptr(self->blob), .out_len = 64);
 	CASE("encrypt: aad", self->co, SKS_IOC_ENCRYPT, struct sks_crypt,
 	     .handle = self->aes, .mechanism = SKS_CKM_AES_GCM,
-	     .aad = BADPTR, .aad_len = 4, .in = PTR(msg), .in_len = 20,
-	     .out = PTR(self->blob), .out_len = 64);
+	     .aad = BADPTR, .aad_len = 4, .in = st_ptr(msg), .in_len = 20,
+	     .out = st_ptr(self->blob), .out_len = 64);
 	CASE("encrypt: out", self->co, SKS_IOC_ENCRYPT, struct sks_crypt,
-	     .handle = self->aes, .mechanism = SKS_CKM_AES_GCM, .in = PTR(msg),
+	     .handle = self->aes, .mechanism = SKS_CKM_AES_GCM, .in = st_ptr(msg),
 	     .in_len = 20, .out = ro, .out_len = 64);
 	CASE("decrypt: in", self->co, SKS_IOC_DECRYPT, struct sks_crypt,
 	     .handle = self->aes, .mechanism = SKS_CKM_AES_GCM, .in = BADPTR,
-	     .in_len = 36, .out = PTR(self->blob), .out_len = 64);
+	     .in_len = 36, .out = st_ptr(self->blob), .out_len = 64);
 	CASE("sign: data", self->co, SKS_IOC_SIGN, struct sks_sign,
 	     .handle = self->mac, .mechanism = SKS_CKM_SHA256_HMAC,
-	     .data = BADPTR, .data_len = 20, .sig = PTR(self->blob),
+	     .data = BADPTR, .data_len = 20, .sig = st_ptr(self->blob),
 	     .sig_len = 64);
 	CASE("sign: sig", self->co, SKS_IOC_SIGN, struct sks_sign,
 	     .handle = self->mac, .mechanism = SKS_CKM_SHA256_HMAC,
-	     .data = PTR(msg), .data_len = 20, .sig = ro, .sig_len = 64);
+	     .data = st_ptr(msg), .data_len = 20, .sig = ro, .sig_len = 64);
 	CASE("verify: sig", self->co, SKS_IOC_VERIFY, struct sks_sign,
 	     .handle = self->mac, .mechanism = SKS_CKM_SHA256_HMAC,
-	     .data = PTR(msg), .data_len = 20, .sig = BADPTR, .sig_len = 32);
+	     .data = st_ptr(msg), .data_len = 20, .sig = BADPTR, .sig_len = 32);
 	CASE("extract: handles", self->co, SKS_IOC_EXTRACT, struct sks_extract,
-	     .handles = BADPTR, .count = 1, .blob = PTR(self->blob),
+	     .handles = BADPTR, .count = 1, .blob = st_ptr(self->blob),
 	     .blob_len = 1024);
 	CASE("extract: blob", self->co, SKS_IOC_EXTRACT, struct sks_extract,
-	     .handles = PTR(&self->data), .count = 1, .blob = ro,
+	     .handles = st_ptr(&self->data), .count = 1, .blob = ro,
 	     .blob_len = 1024);
 	CASE("insert: blob", self->co, SKS_IOC_INSERT, struct sks_insert,
-	     .blob = BADPTR, .blob_len = 300, .handles = PTR(handles),
+	     .blob = BADPTR, .blob_len = 300, .handles = st_ptr(handles),
 	     .count = 2);
 	CASE("insert: handles", self->co, SKS_IOC_INSERT, struct sks_insert,
-	     .blob = PTR(self->blob), .blob_len = self->bloblen, .handles = ro,
+	     .blob = st_ptr(self->blob), .blob_len = self->bloblen, .handles = ro,
 	     .count = 2);
 	CASE("batch: ops", self->co, SKS_IOC_BATCH, struct sks_batch,
 	     .ops = BADPTR, .count = 1, .op_size = sizeof(struct sks_batch_op));
 	CASE("archive backup: so_secret", self->co, SKS_IOC_ARCHIVE_BACKUP,
 	     struct sks_archive_backup, .backup_slot = self->bslot,
 	     .so_secret = BADPTR, .so_secret_len = 8,
-	     .user_secret = PTR(BK_USER), .user_secret_len = strlen(BK_USER));
+	     .user_secret = st_ptr(ST_BK_USER), .user_secret_len = strlen(ST_BK_USER));
 	CASE("archive backup: user_secret", self->co, SKS_IOC_ARCHIVE_BACKUP,
 	     struct sks_archive_backup, .backup_slot = self->bslot,
-	     .so_secret = PTR(BK_SO), .so_secret_len = strlen(BK_SO),
+	     .so_secret = st_ptr(ST_BK_SO), .so_secret_len = strlen(ST_BK_SO),
 	     .user_secret = BADPTR, .user_secret_len = 8);
 	CASE("archive backup: handles", v0, SKS_IOC_ARCHIVE_BACKUP,
 	     struct sks_archive_backup, .backup_slot = self->bslot,
-	     .so_secret = PTR(BK_SO), .so_secret_len = strlen(BK_SO),
-	     .user_secret = PTR(BK_USER), .user_secret_len = strlen(BK_USER),
+	     .so_secret = st_ptr(ST_BK_SO), .so_secret_len = strlen(ST_BK_SO),
+	     .user_secret = st_ptr(ST_BK_USER), .user_secret_len = strlen(ST_BK_USER),
 	     .count = 1, .handles = BADPTR, .name = "efault");
 	CASE("archive restore: user_secret", self->co, SKS_IOC_ARCHIVE_RESTORE,
 	     struct sks_archive_restore, .backup_slot = self->bslot,
@@ -790,7 +790,7 @@ TEST_F(abi, unreadable_or_unwritable_buffers_are_efault_and_arguments_bad)
 	CASE("archive list: entries", self->bfd, SKS_IOC_ARCHIVE_LIST,
 	     struct sks_archive_list, .entries = ro, .count = 4,
 	     .entry_size = sizeof(struct sks_archive_entry),
-	     .so_secret = PTR(BK_SO), .so_secret_len = strlen(BK_SO));
+	     .so_secret = st_ptr(ST_BK_SO), .so_secret_len = strlen(ST_BK_SO));
 	CASE("archive show: so_secret", self->bfd, SKS_IOC_ARCHIVE_SHOW,
 	     struct sks_archive_show, .so_secret = BADPTR, .so_secret_len = 8,
 	     .entry = { .name = "x" });
@@ -801,8 +801,8 @@ TEST_F(abi, unreadable_or_unwritable_buffers_are_efault_and_arguments_bad)
 	     struct sks_image_save, .so_secret = BADPTR, .so_secret_len = 8,
 	     .image_len = 8);
 	CASE("image save: image", self->bfd, SKS_IOC_IMAGE_SAVE,
-	     struct sks_image_save, .so_secret = PTR(BK_SO),
-	     .so_secret_len = strlen(BK_SO), .image = ro, .image_len = 4096);
+	     struct sks_image_save, .so_secret = st_ptr(ST_BK_SO),
+	     .so_secret_len = strlen(ST_BK_SO), .image = ro, .image_len = 4096);
 #undef CASE
 
 	for (i = 0; i < n; i++) {
@@ -813,17 +813,17 @@ TEST_F(abi, unreadable_or_unwritable_buffers_are_efault_and_arguments_bad)
 			TH_LOG("%s", cs[i].what);
 	}
 	/* nothing half done, nothing counted */
-	EXPECT_EQ(before, bk_nobjects(self->co));
+	EXPECT_EQ(before, st_nobjects(self->co));
 	EXPECT_EQ(0, so_failures(self->bfd));
 	EXPECT_EQ(0, so_failures(self->co));
-	EXPECT_EQ(2, bk_count(self->bfd, BK_SO));
-	EXPECT_EQ(0, bk_login(self->none, SKS_ROLE_CO, PART_CO));
+	EXPECT_EQ(2, st_archive_count(self->bfd, ST_BK_SO));
+	EXPECT_EQ(0, st_login(self->none, SKS_ROLE_CO, ST_PART_CO));
 	free(img);
 	close(sofd);
 	close(p2);
 	close(v0);
-	bk_delete(self->ctl, p2slot);
-	bk_delete(self->ctl, v0slot);
+	st_slot_del(self->ctl, p2slot);
+	st_slot_del(self->ctl, v0slot);
 }
 
 /* ---- generic secrets and RFC 4231 ---- */
@@ -832,9 +832,9 @@ static __s64 generic_secret(int fd, const void *key, __u32 len, __u32 *res)
 {
 	struct sks_obj_attrs a;
 
-	sks_attrs_set(&a, SKS_CKO_SECRET_KEY, SKS_CKK_GENERIC_SECRET,
+	st_attrs_set(&a, SKS_CKO_SECRET_KEY, SKS_CKK_GENERIC_SECRET,
 		      SKS_OBJ_SIGN | SKS_OBJ_VERIFY, len, "hmac");
-	return sks_import(fd, &a, key, res);
+	return st_import(fd, &a, key, res);
 }
 
 TEST_F(abi, generic_secrets_of_1_to_512_bytes)
@@ -845,8 +845,8 @@ TEST_F(abi, generic_secrets_of_1_to_512_bytes)
 	struct sks_generate_key g = { .mechanism = SKS_CKM_GENERIC_SECRET_KEY_GEN };
 	unsigned char mac[32];
 	struct sks_sign s = { .mechanism = SKS_CKM_SHA256_HMAC,
-			      .data = PTR(msg), .data_len = sizeof(msg),
-			      .sig = PTR(mac), .sig_len = sizeof(mac) };
+			      .data = st_ptr(msg), .data_len = sizeof(msg),
+			      .sig = st_ptr(mac), .sig_len = sizeof(mac) };
 	__u32 res;
 	size_t i;
 	__s64 h;
@@ -861,7 +861,7 @@ TEST_F(abi, generic_secrets_of_1_to_512_bytes)
 		s.sig_len = sizeof(mac);
 		EXPECT_EQ(0, ERR(ioctl(self->co, SKS_IOC_SIGN, &s)))
 			TH_LOG("%u bytes", ok[i]);
-		sks_attrs_set(&g.attrs, SKS_CKO_SECRET_KEY,
+		st_attrs_set(&g.attrs, SKS_CKO_SECRET_KEY,
 			      SKS_CKK_GENERIC_SECRET, SKS_OBJ_SIGN, ok[i], "gen");
 		EXPECT_EQ(0, ERR(ioctl(self->co, SKS_IOC_GENERATE_KEY, &g)))
 			TH_LOG("generate %u bytes: 0x%x", ok[i], g.result);
@@ -870,7 +870,7 @@ TEST_F(abi, generic_secrets_of_1_to_512_bytes)
 		EXPECT_EQ(-EINVAL, generic_secret(self->co, key, refused[i], &res))
 			TH_LOG("%u bytes", refused[i]);
 		EXPECT_EQ(SKS_CKR_KEY_SIZE_RANGE, res);
-		sks_attrs_set(&g.attrs, SKS_CKO_SECRET_KEY,
+		st_attrs_set(&g.attrs, SKS_CKO_SECRET_KEY,
 			      SKS_CKK_GENERIC_SECRET, SKS_OBJ_SIGN, refused[i],
 			      "gen");
 		EXPECT_EQ(-EINVAL, ERR(ioctl(self->co, SKS_IOC_GENERATE_KEY, &g)));
@@ -973,9 +973,9 @@ TEST_F(abi, rfc4231_test_cases_1_to_7)
 			continue;
 		for (m = 0; m < 3; m++) {
 			struct sks_sign s = { .handle = h, .mechanism = mechs[m],
-					      .data = PTR(data),
+					      .data = st_ptr(data),
 					      .data_len = dlen,
-					      .sig = PTR(mac),
+					      .sig = st_ptr(mac),
 					      .sig_len = sizeof(mac) };
 			int wlen = unhex(rfc4231[i].mac[m], want);
 
@@ -995,7 +995,7 @@ TEST_F(abi, rfc4231_test_cases_1_to_7)
 
 static int find(int fd, __u32 *h, __u32 room)
 {
-	struct sks_find_objects f = { .handles = PTR(h), .count = room };
+	struct sks_find_objects f = { .handles = st_ptr(h), .count = room };
 
 	return ioctl(fd, SKS_IOC_FIND_OBJECTS, &f) ? -errno : (int)f.count;
 }
@@ -1020,7 +1020,7 @@ static int attrs(int fd, __u32 h)
 
 static int value(int fd, __u32 h, char *buf)
 {
-	struct sks_get_value gv = { .handle = h, .buf = PTR(buf), .len = 16 };
+	struct sks_get_value gv = { .handle = h, .buf = st_ptr(buf), .len = 16 };
 	int err = ERR(ioctl(fd, SKS_IOC_GET_VALUE, &gv));
 
 	if (err == -ENOENT && gv.result != SKS_CKR_OBJECT_HANDLE_INVALID)
@@ -1036,30 +1036,30 @@ TEST(public_objects_need_no_login_private_ones_stay_hidden)
 	char buf[16];
 	__s64 x;
 
-	ctl = bk_ctl();
+	ctl = st_ctl_open();
 	ASSERT_LE(0, ctl);
-	co = bk_partition(ctl, SKS_SLOT_V0, "public", &slot);
+	co = st_partition(ctl, SKS_SLOT_V0, "public", &slot);
 	ASSERT_LE(0, co);
-	ASSERT_EQ(0, bk_data(co, true, "pub-tok", "public", 6, &pub_tok));
-	sks_attrs_set(&a, SKS_CKO_DATA, SKS_CKK_NONE,
+	ASSERT_EQ(0, st_data(co, true, "pub-tok", "public", 6, &pub_tok));
+	st_attrs_set(&a, SKS_CKO_DATA, SKS_CKK_NONE,
 		      SKS_OBJ_TOKEN | SKS_OBJ_PRIVATE, 7, "priv-tok");
-	x = sks_import(co, &a, "private", &res);
+	x = st_import(co, &a, "private", &res);
 	ASSERT_LT(0, x) TH_LOG("result 0x%x", res);
 	priv_tok = x;
-	x = sks_import_aes(co, aes_key, 32, SKS_OBJ_TOKEN | SKS_OBJ_ENCRYPT);
+	x = st_import_aes(co, aes_key, 32, SKS_OBJ_TOKEN | SKS_OBJ_ENCRYPT);
 	ASSERT_LT(0, x);
 	pub_key = x;
-	ASSERT_EQ(0, bk_data(co, false, "pub-ses", "session", 7, &pub_ses));
-	sks_attrs_set(&a, SKS_CKO_DATA, SKS_CKK_NONE, SKS_OBJ_PRIVATE, 4,
+	ASSERT_EQ(0, st_data(co, false, "pub-ses", "session", 7, &pub_ses));
+	st_attrs_set(&a, SKS_CKO_DATA, SKS_CKK_NONE, SKS_OBJ_PRIVATE, 4,
 		      "priv-ses");
-	x = sks_import(co, &a, "priv", &res);
+	x = st_import(co, &a, "priv", &res);
 	ASSERT_LT(0, x);
 	priv_ses = x;
 	n = find(co, h, 16);
 	EXPECT_EQ(5, n);
 
 	/* a session that never logged in: the public token objects */
-	none = bk_open(slot);
+	none = st_slot_open(slot);
 	ASSERT_LE(0, none);
 	n = find(none, h, 16);
 	ASSERT_EQ(2, n);
@@ -1075,7 +1075,7 @@ TEST(public_objects_need_no_login_private_ones_stay_hidden)
 	/* finding by template works too */
 	{
 		struct sks_find_objects f = { .flags = SKS_FIND_CLASS,
-					      .handles = PTR(h), .count = 16 };
+					      .handles = st_ptr(h), .count = 16 };
 
 		f.tmpl.obj_class = SKS_CKO_SECRET_KEY;
 		ASSERT_EQ(0, ERR(ioctl(none, SKS_IOC_FIND_OBJECTS, &f)));
@@ -1083,27 +1083,27 @@ TEST(public_objects_need_no_login_private_ones_stay_hidden)
 		EXPECT_EQ(pub_key, h[0]);
 	}
 	/* creating, destroying and using still need a login */
-	EXPECT_EQ(-EACCES, sks_import_data(none, "x", 1, 0));
-	EXPECT_EQ(-EACCES, rb_destroy(none, pub_tok, &res));
+	EXPECT_EQ(-EACCES, st_import_data(none, "x", 1, 0));
+	EXPECT_EQ(-EACCES, st_destroy(none, pub_tok, &res));
 	EXPECT_EQ(SKS_CKR_USER_NOT_LOGGED_IN, res);
-	EXPECT_EQ(-EACCES, rb_encrypt(none, pub_key, &res));
+	EXPECT_EQ(-EACCES, st_encrypt(none, pub_key, &res));
 	EXPECT_EQ(SKS_CKR_USER_NOT_LOGGED_IN, res);
 
 	/* the SO sees what a session without login sees */
-	so = bk_open(slot);
+	so = st_slot_open(slot);
 	ASSERT_LE(0, so);
-	ASSERT_EQ(0, bk_login(so, SKS_ROLE_SO, PART_SO));
+	ASSERT_EQ(0, st_login(so, SKS_ROLE_SO, ST_PART_SO));
 	n = find(so, h, 16);
 	EXPECT_EQ(2, n);
 	EXPECT_EQ(-ENOENT, attrs(so, priv_tok));
 	EXPECT_EQ(-ENOENT, value(so, priv_tok, buf));
-	EXPECT_EQ(-EACCES, rb_destroy(so, pub_tok, &res));
-	ASSERT_EQ(0, sks_init_role_pin(so, SKS_ROLE_CU, RB_CU));
+	EXPECT_EQ(-EACCES, st_destroy(so, pub_tok, &res));
+	ASSERT_EQ(0, st_init_role_pin(so, SKS_ROLE_CU, ST_CU_SECRET));
 
 	/* the CU sees the private token objects */
-	cu = bk_open(slot);
+	cu = st_slot_open(slot);
 	ASSERT_LE(0, cu);
-	ASSERT_EQ(0, bk_login(cu, SKS_ROLE_CU, RB_CU));
+	ASSERT_EQ(0, st_login(cu, SKS_ROLE_CU, ST_CU_SECRET));
 	n = find(cu, h, 16);
 	EXPECT_EQ(3, n);
 	EXPECT_TRUE(listed(h, n, priv_tok));
@@ -1122,7 +1122,7 @@ TEST(public_objects_need_no_login_private_ones_stay_hidden)
 	close(so);
 	close(none);
 	close(co);
-	EXPECT_EQ(0, bk_delete(ctl, slot));
+	EXPECT_EQ(0, st_slot_del(ctl, slot));
 	close(ctl);
 }
 

@@ -5,7 +5,7 @@
  */
 #include "kselftest_harness.h"
 
-#include "backup_util.h"
+#include "common.h"
 
 FIXTURE(clone) {
 	int ctl;
@@ -17,14 +17,14 @@ FIXTURE_SETUP(clone)
 {
 	self->bslot = self->pslot = -1;
 	self->bfd = self->pfd = -1;
-	self->ctl = bk_ctl();
+	self->ctl = st_ctl_open();
 	ASSERT_LE(0, self->ctl);
-	self->bslot = bk_create(self->ctl, SKS_SLOT_BACKUP, NULL, BK_SO,
+	self->bslot = st_slot_create(self->ctl, SKS_SLOT_BACKUP, NULL, ST_BK_SO,
 				16384);
 	ASSERT_LE(0, self->bslot);
-	self->bfd = bk_open(self->bslot);
+	self->bfd = st_slot_open(self->bslot);
 	ASSERT_LE(0, self->bfd);
-	self->pfd = bk_partition(self->ctl, SKS_SLOT_V0, "domain-A",
+	self->pfd = st_partition(self->ctl, SKS_SLOT_V0, "domain-A",
 				 &self->pslot);
 	ASSERT_LE(0, self->pfd);
 }
@@ -36,9 +36,9 @@ FIXTURE_TEARDOWN(clone)
 	if (self->bfd >= 0)
 		close(self->bfd);
 	if (self->pslot >= 0)
-		bk_delete(self->ctl, self->pslot);
+		st_slot_del(self->ctl, self->pslot);
 	if (self->bslot >= 0)
-		bk_delete(self->ctl, self->bslot);
+		st_slot_del(self->ctl, self->bslot);
 	close(self->ctl);
 }
 
@@ -52,50 +52,50 @@ TEST_F(clone, backup_restore_v0)
 	struct sks_get_value gv = {};
 	char buf[64];
 	__u32 h, handles[4];
-	struct sks_find_objects f = { .handles = PTR(handles), .count = 4 };
+	struct sks_find_objects f = { .handles = st_ptr(handles), .count = 4 };
 	int tslot, tfd;
 
-	ASSERT_EQ(0, bk_data(self->pfd, true, "blob-1", blob_bytes,
+	ASSERT_EQ(0, st_data(self->pfd, true, "blob-1", blob_bytes,
 			     sizeof(blob_bytes), &h));
-	ASSERT_EQ(0, bk_data(self->pfd, true, "blob-2", "xyz", 3, &h));
+	ASSERT_EQ(0, st_data(self->pfd, true, "blob-2", "xyz", 3, &h));
 	/* session objects are not cloned by default */
-	ASSERT_EQ(0, bk_data(self->pfd, false, "session", "s", 1, &h));
+	ASSERT_EQ(0, st_data(self->pfd, false, "session", "s", 1, &h));
 
 	/* a V0 backup needs a name */
-	EXPECT_EQ(-EINVAL, bk_backup(self->pfd, self->bslot, BK_SO, BK_USER,
+	EXPECT_EQ(-EINVAL, st_backup(self->pfd, self->bslot, ST_BK_SO, ST_BK_USER,
 				     NULL, 0, &ab));
-	ASSERT_EQ(0, bk_backup(self->pfd, self->bslot, BK_SO, BK_USER, "v0-1",
+	ASSERT_EQ(0, st_backup(self->pfd, self->bslot, ST_BK_SO, ST_BK_USER, "v0-1",
 			       0, &ab));
 	EXPECT_EQ(2, ab.objects);
 	EXPECT_EQ(0, strcmp((char *)ab.name, "v0-1"));
 	/* the name exists */
-	EXPECT_EQ(-EEXIST, bk_backup(self->pfd, self->bslot, BK_SO, BK_USER,
+	EXPECT_EQ(-EEXIST, st_backup(self->pfd, self->bslot, ST_BK_SO, ST_BK_USER,
 				     "v0-1", 0, &ab));
 	EXPECT_EQ(SKS_CKR_FUNCTION_FAILED, ab.result);
 
-	tfd = bk_partition(self->ctl, SKS_SLOT_V0, "domain-A", &tslot);
+	tfd = st_partition(self->ctl, SKS_SLOT_V0, "domain-A", &tslot);
 	ASSERT_LE(0, tfd);
-	ASSERT_EQ(0, bk_restore(tfd, self->bslot, BK_USER, "v0-1", &ar));
+	ASSERT_EQ(0, st_restore(tfd, self->bslot, ST_BK_USER, "v0-1", &ar));
 	EXPECT_EQ(2, ar.objects);
 	ASSERT_EQ(0, ioctl(tfd, SKS_IOC_FIND_OBJECTS, &f));
 	ASSERT_EQ(2, f.count);
 	gv.handle = handles[0];
-	gv.buf = PTR(buf);
+	gv.buf = st_ptr(buf);
 	gv.len = sizeof(buf);
 	ASSERT_EQ(0, ioctl(tfd, SKS_IOC_GET_VALUE, &gv));
 	EXPECT_EQ(sizeof(blob_bytes), gv.len);
 	EXPECT_EQ(0, memcmp(buf, blob_bytes, sizeof(blob_bytes)));
 	close(tfd);
-	bk_delete(self->ctl, tslot);
+	st_slot_del(self->ctl, tslot);
 
 	/* another domain: refused, nothing created */
-	tfd = bk_partition(self->ctl, SKS_SLOT_V0, "domain-B", &tslot);
+	tfd = st_partition(self->ctl, SKS_SLOT_V0, "domain-B", &tslot);
 	ASSERT_LE(0, tfd);
-	EXPECT_EQ(-EXDEV, bk_restore(tfd, self->bslot, BK_USER, "v0-1", &ar));
+	EXPECT_EQ(-EXDEV, st_restore(tfd, self->bslot, ST_BK_USER, "v0-1", &ar));
 	EXPECT_EQ(SKS_CKR_DOMAIN_PARAMS_INVALID, ar.result);
-	EXPECT_EQ(0, bk_nobjects(tfd));
+	EXPECT_EQ(0, st_nobjects(tfd));
 	close(tfd);
-	bk_delete(self->ctl, tslot);
+	st_slot_del(self->ctl, tslot);
 }
 
 /*
@@ -112,24 +112,24 @@ TEST_F(clone, backup_restore_v0_ec_key_pair)
 	__u8 pt[128], pt2[128], sig[128], s2[128];
 	__u32 pub = 0, priv = 0, plen, slen, l, ckr, handles[4];
 	__u32 rpub = 0, rpriv = 0;
-	struct sks_find_objects f = { .handles = PTR(handles), .count = 4 };
+	struct sks_find_objects f = { .handles = st_ptr(handles), .count = 4 };
 	struct sks_get_attrs ga;
 	int tslot, tfd, i;
 
-	ASSERT_EQ(0, bk_ec_pair(self->pfd, SKS_EC_P384, SKS_OBJ_TOKEN, 3,
+	ASSERT_EQ(0, st_ec_pair(self->pfd, SKS_EC_P384, SKS_OBJ_TOKEN, 3,
 				&pub, &priv));
 	plen = sizeof(pt);
-	ASSERT_EQ(0, bk_ec_point(self->pfd, pub, pt, &plen));
+	ASSERT_EQ(0, st_ec_point(self->pfd, pub, pt, &plen));
 	EXPECT_EQ(97, plen);
 	slen = sizeof(sig);
-	ASSERT_EQ(0, bk_ecdsa(self->pfd, false, priv, msg, sig, &slen, &ckr));
-	ASSERT_EQ(0, bk_backup(self->pfd, self->bslot, BK_SO, BK_USER, "v0-ec",
+	ASSERT_EQ(0, st_ecdsa(self->pfd, false, priv, msg, sig, &slen, &ckr));
+	ASSERT_EQ(0, st_backup(self->pfd, self->bslot, ST_BK_SO, ST_BK_USER, "v0-ec",
 			       0, &ab));
 	EXPECT_EQ(2, ab.objects);
 
-	tfd = bk_partition(self->ctl, SKS_SLOT_V0, "domain-A", &tslot);
+	tfd = st_partition(self->ctl, SKS_SLOT_V0, "domain-A", &tslot);
 	ASSERT_LE(0, tfd);
-	ASSERT_EQ(0, bk_restore(tfd, self->bslot, BK_USER, "v0-ec", &ar));
+	ASSERT_EQ(0, st_restore(tfd, self->bslot, ST_BK_USER, "v0-ec", &ar));
 	EXPECT_EQ(2, ar.objects);
 	ASSERT_EQ(0, ioctl(tfd, SKS_IOC_FIND_OBJECTS, &f));
 	ASSERT_EQ(2, f.count);
@@ -147,23 +147,23 @@ TEST_F(clone, backup_restore_v0_ec_key_pair)
 	ASSERT_NE(0, rpub);
 	ASSERT_NE(0, rpriv);
 	l = sizeof(pt2);
-	ASSERT_EQ(0, bk_ec_point(tfd, rpub, pt2, &l));
+	ASSERT_EQ(0, st_ec_point(tfd, rpub, pt2, &l));
 	EXPECT_EQ(plen, l);
 	EXPECT_EQ(0, memcmp(pt, pt2, plen));
-	EXPECT_EQ(0, bk_ecdsa(tfd, true, rpub, msg, sig, &slen, &ckr));
-	EXPECT_EQ(1, bk_use_count(tfd, rpriv));
+	EXPECT_EQ(0, st_ecdsa(tfd, true, rpub, msg, sig, &slen, &ckr));
+	EXPECT_EQ(1, st_use_count(tfd, rpriv));
 	/* two uses of three left */
 	for (i = 0; i < 2; i++) {
 		l = sizeof(s2);
-		ASSERT_EQ(0, bk_ecdsa(tfd, false, rpriv, msg, s2, &l, &ckr));
-		EXPECT_EQ(0, bk_ecdsa(self->pfd, true, pub, msg, s2, &l,
+		ASSERT_EQ(0, st_ecdsa(tfd, false, rpriv, msg, s2, &l, &ckr));
+		EXPECT_EQ(0, st_ecdsa(self->pfd, true, pub, msg, s2, &l,
 				      &ckr));
 	}
 	l = sizeof(s2);
-	EXPECT_NE(0, bk_ecdsa(tfd, false, rpriv, msg, s2, &l, &ckr));
+	EXPECT_NE(0, st_ecdsa(tfd, false, rpriv, msg, s2, &l, &ckr));
 	EXPECT_EQ(SKS_CKR_KEY_NOT_ACTIVE, ckr);
 	close(tfd);
-	bk_delete(self->ctl, tslot);
+	st_slot_del(self->ctl, tslot);
 }
 
 TEST_F(clone, append_replace_and_list)
@@ -172,42 +172,42 @@ TEST_F(clone, append_replace_and_list)
 	struct sks_archive_show as;
 	__u32 h1, h2;
 
-	ASSERT_EQ(0, bk_data(self->pfd, true, "one", "1", 1, &h1));
-	ASSERT_EQ(0, bk_data(self->pfd, true, "two", "2", 1, &h2));
+	ASSERT_EQ(0, st_data(self->pfd, true, "one", "1", 1, &h1));
+	ASSERT_EQ(0, st_data(self->pfd, true, "two", "2", 1, &h2));
 	ab.count = 1;
 	memset(&ab, 0, sizeof(ab));
 	ab.backup_slot = self->bslot;
-	ab.so_secret = PTR(BK_SO);
-	ab.so_secret_len = strlen(BK_SO);
-	ab.user_secret = PTR(BK_USER);
-	ab.user_secret_len = strlen(BK_USER);
+	ab.so_secret = st_ptr(ST_BK_SO);
+	ab.so_secret_len = strlen(ST_BK_SO);
+	ab.user_secret = st_ptr(ST_BK_USER);
+	ab.user_secret_len = strlen(ST_BK_USER);
 	strcpy((char *)ab.name, "chosen");
 	ab.count = 1;
-	ab.handles = PTR(&h2);
+	ab.handles = st_ptr(&h2);
 	ASSERT_EQ(0, ioctl(self->pfd, SKS_IOC_ARCHIVE_BACKUP, &ab));
 	EXPECT_EQ(1, ab.objects);
 	/* APPEND adds, with the archive's own user secret */
-	EXPECT_EQ(-EACCES, bk_backup(self->pfd, self->bslot, BK_SO,
+	EXPECT_EQ(-EACCES, st_backup(self->pfd, self->bslot, ST_BK_SO,
 				     "other-secret", "chosen",
 				     SKS_BACKUP_APPEND, &ab));
-	ASSERT_EQ(0, bk_backup(self->pfd, self->bslot, BK_SO, BK_USER,
+	ASSERT_EQ(0, st_backup(self->pfd, self->bslot, ST_BK_SO, ST_BK_USER,
 			       "chosen", SKS_BACKUP_APPEND, &ab));
 	EXPECT_EQ(3, ab.objects);
 	/* REPLACE starts over */
-	ASSERT_EQ(0, bk_backup(self->pfd, self->bslot, BK_SO, "new-user",
+	ASSERT_EQ(0, st_backup(self->pfd, self->bslot, ST_BK_SO, "new-user",
 			       "chosen", SKS_BACKUP_REPLACE, &ab));
 	EXPECT_EQ(2, ab.objects);
-	ASSERT_EQ(0, bk_show(self->bfd, BK_SO, "chosen", &as));
+	ASSERT_EQ(0, st_archive_show(self->bfd, ST_BK_SO, "chosen", &as));
 	EXPECT_EQ(SKS_ARCHIVE_CLONING, as.entry.kind);
 	EXPECT_EQ(2, as.entry.objects);
-	EXPECT_EQ(1, bk_count(self->bfd, BK_SO));
+	EXPECT_EQ(1, st_archive_count(self->bfd, ST_BK_SO));
 	/* both flags at once */
-	EXPECT_EQ(-EINVAL, bk_backup(self->pfd, self->bslot, BK_SO, BK_USER,
+	EXPECT_EQ(-EINVAL, st_backup(self->pfd, self->bslot, ST_BK_SO, ST_BK_USER,
 				     "chosen",
 				     SKS_BACKUP_APPEND | SKS_BACKUP_REPLACE,
 				     &ab));
 	/* APPEND to a missing archive */
-	EXPECT_EQ(-ENOENT, bk_backup(self->pfd, self->bslot, BK_SO, BK_USER,
+	EXPECT_EQ(-ENOENT, st_backup(self->pfd, self->bslot, ST_BK_SO, ST_BK_USER,
 				     "missing", SKS_BACKUP_APPEND, &ab));
 }
 
@@ -230,56 +230,56 @@ TEST_F(clone, repeated_handle_is_refused_before_anything)
 	__u32 h[2], handles[3];
 	size_t i, k;
 
-	ASSERT_EQ(0, bk_data(self->pfd, true, "one", "1", 1, &h[0]));
-	ASSERT_EQ(0, bk_data(self->pfd, true, "two", "2", 1, &h[1]));
+	ASSERT_EQ(0, st_data(self->pfd, true, "one", "1", 1, &h[0]));
+	ASSERT_EQ(0, st_data(self->pfd, true, "two", "2", 1, &h[1]));
 	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
 		for (k = 0; k < lists[i].n; k++)
 			handles[k] = h[lists[i].idx[k]];
 		memset(&ab, 0, sizeof(ab));
 		ab.backup_slot = self->bslot;
-		ab.so_secret = PTR(BK_SO);
-		ab.so_secret_len = strlen(BK_SO);
-		ab.user_secret = PTR(BK_USER);
-		ab.user_secret_len = strlen(BK_USER);
+		ab.so_secret = st_ptr(ST_BK_SO);
+		ab.so_secret_len = strlen(ST_BK_SO);
+		ab.user_secret = st_ptr(ST_BK_USER);
+		ab.user_secret_len = strlen(ST_BK_USER);
 		strcpy((char *)ab.name, "dups");
 		ab.count = lists[i].n;
-		ab.handles = PTR(handles);
+		ab.handles = st_ptr(handles);
 		EXPECT_EQ(-1, ioctl(self->pfd, SKS_IOC_ARCHIVE_BACKUP, &ab))
 			TH_LOG("list %zu", i);
 		EXPECT_EQ(EINVAL, errno);
 		EXPECT_EQ(SKS_CKR_ARGUMENTS_BAD, ab.result);
 		EXPECT_EQ(0, ab.objects);
 		/* checked first: a wrong HSM SO secret is not even looked at */
-		ab.so_secret = PTR("wrong-secret");
+		ab.so_secret = st_ptr("wrong-secret");
 		ab.so_secret_len = strlen("wrong-secret");
 		EXPECT_EQ(-1, ioctl(self->pfd, SKS_IOC_ARCHIVE_BACKUP, &ab));
 		EXPECT_EQ(SKS_CKR_ARGUMENTS_BAD, ab.result);
 	}
-	EXPECT_EQ(0, bk_count(self->bfd, BK_SO));
-	ASSERT_EQ(0, bk_info(self->bfd, &bi));
+	EXPECT_EQ(0, st_archive_count(self->bfd, ST_BK_SO));
+	ASSERT_EQ(0, st_info(self->bfd, &bi));
 	EXPECT_EQ(0, bi.so_failures);
 	EXPECT_EQ(0, bi.used);
 	/* APPEND with a repeated handle adds nothing either */
-	ASSERT_EQ(0, bk_backup(self->pfd, self->bslot, BK_SO, BK_USER, "dups",
+	ASSERT_EQ(0, st_backup(self->pfd, self->bslot, ST_BK_SO, ST_BK_USER, "dups",
 			       0, &ab));
 	EXPECT_EQ(2, ab.objects);
 	handles[0] = handles[1] = h[0];
 	memset(&ab, 0, sizeof(ab));
 	ab.flags = SKS_BACKUP_APPEND;
 	ab.backup_slot = self->bslot;
-	ab.so_secret = PTR(BK_SO);
-	ab.so_secret_len = strlen(BK_SO);
-	ab.user_secret = PTR(BK_USER);
-	ab.user_secret_len = strlen(BK_USER);
+	ab.so_secret = st_ptr(ST_BK_SO);
+	ab.so_secret_len = strlen(ST_BK_SO);
+	ab.user_secret = st_ptr(ST_BK_USER);
+	ab.user_secret_len = strlen(ST_BK_USER);
 	strcpy((char *)ab.name, "dups");
 	ab.count = 2;
-	ab.handles = PTR(handles);
+	ab.handles = st_ptr(handles);
 	EXPECT_EQ(-1, ioctl(self->pfd, SKS_IOC_ARCHIVE_BACKUP, &ab));
 	EXPECT_EQ(SKS_CKR_ARGUMENTS_BAD, ab.result);
 	{
 		struct sks_archive_show as;
 
-		ASSERT_EQ(0, bk_show(self->bfd, BK_SO, "dups", &as));
+		ASSERT_EQ(0, st_archive_show(self->bfd, ST_BK_SO, "dups", &as));
 		EXPECT_EQ(2, as.entry.objects);
 	}
 }
@@ -292,20 +292,20 @@ TEST_F(clone, capacity_exhausted)
 	struct sks_session_info bi;
 	__u32 h;
 
-	ASSERT_EQ(0, bk_data(self->pfd, true, "big", big, sizeof(big), &h));
-	ASSERT_EQ(0, bk_backup(self->pfd, self->bslot, BK_SO, BK_USER, "a1",
+	ASSERT_EQ(0, st_data(self->pfd, true, "big", big, sizeof(big), &h));
+	ASSERT_EQ(0, st_backup(self->pfd, self->bslot, ST_BK_SO, ST_BK_USER, "a1",
 			       0, &ab));
-	ASSERT_EQ(0, bk_backup(self->pfd, self->bslot, BK_SO, BK_USER, "a2",
+	ASSERT_EQ(0, st_backup(self->pfd, self->bslot, ST_BK_SO, ST_BK_USER, "a2",
 			       0, &ab));
-	ASSERT_EQ(0, bk_info(self->bfd, &bi));
-	EXPECT_EQ(-ENOSPC, bk_backup(self->pfd, self->bslot, BK_SO, BK_USER,
+	ASSERT_EQ(0, st_info(self->bfd, &bi));
+	EXPECT_EQ(-ENOSPC, st_backup(self->pfd, self->bslot, ST_BK_SO, ST_BK_USER,
 				     "a3", 0, &ab));
 	EXPECT_EQ(SKS_CKR_DEVICE_MEMORY, ab.result);
-	EXPECT_EQ(2, bk_count(self->bfd, BK_SO));
+	EXPECT_EQ(2, st_archive_count(self->bfd, ST_BK_SO));
 	{
 		struct sks_session_info after;
 
-		ASSERT_EQ(0, bk_info(self->bfd, &after));
+		ASSERT_EQ(0, st_info(self->bfd, &after));
 		EXPECT_EQ(bi.used, after.used);
 	}
 }
@@ -324,53 +324,53 @@ TEST_F(clone, kinds_and_warning)
 	int vslot, vfd, tslot, tfd;
 	__u32 h;
 
-	ASSERT_EQ(0, bk_data(self->pfd, true, "obj", "value", 5, &h));
-	ASSERT_EQ(0, bk_backup(self->pfd, self->bslot, BK_SO, BK_USER, "v0",
+	ASSERT_EQ(0, st_data(self->pfd, true, "obj", "value", 5, &h));
+	ASSERT_EQ(0, st_backup(self->pfd, self->bslot, ST_BK_SO, ST_BK_USER, "v0",
 			       0, &ab));
-	vfd = bk_partition(self->ctl, SKS_SLOT_V1, "domain-A", &vslot);
+	vfd = st_partition(self->ctl, SKS_SLOT_V1, "domain-A", &vslot);
 	ASSERT_LE(0, vfd);
-	ASSERT_EQ(0, bk_info(vfd, &before));
-	EXPECT_EQ(-EMEDIUMTYPE, bk_restore(vfd, self->bslot, BK_USER, "v0",
+	ASSERT_EQ(0, st_info(vfd, &before));
+	EXPECT_EQ(-EMEDIUMTYPE, st_restore(vfd, self->bslot, ST_BK_USER, "v0",
 					   &ar));
 	EXPECT_EQ(SKS_CKR_SAVED_STATE_INVALID, ar.result);
-	ASSERT_EQ(0, bk_info(vfd, &after));
+	ASSERT_EQ(0, st_info(vfd, &after));
 	EXPECT_EQ(0, memcmp(before.smk_fingerprint, after.smk_fingerprint,
 			    SKS_FINGERPRINT_LEN));
-	EXPECT_EQ(0, bk_nobjects(vfd));
+	EXPECT_EQ(0, st_nobjects(vfd));
 
-	ASSERT_EQ(0, bk_backup(vfd, self->bslot, BK_SO, BK_USER, NULL, 0, &ab));
-	EXPECT_EQ(-EMEDIUMTYPE, bk_restore(self->pfd, self->bslot, BK_USER,
+	ASSERT_EQ(0, st_backup(vfd, self->bslot, ST_BK_SO, ST_BK_USER, NULL, 0, &ab));
+	EXPECT_EQ(-EMEDIUMTYPE, st_restore(self->pfd, self->bslot, ST_BK_USER,
 					   ab.name, &ar));
 	/* objects appended to the SKS archive from a V0 partition */
 	memcpy(name, ab.name, sizeof(ab.name));
-	ASSERT_EQ(0, bk_backup(self->pfd, self->bslot, BK_SO, BK_USER,
+	ASSERT_EQ(0, st_backup(self->pfd, self->bslot, ST_BK_SO, ST_BK_USER,
 			       name, SKS_BACKUP_APPEND, &ab));
 	EXPECT_EQ(1, ab.objects);
-	tfd = bk_partition(self->ctl, SKS_SLOT_V1, "domain-A", &tslot);
+	tfd = st_partition(self->ctl, SKS_SLOT_V1, "domain-A", &tslot);
 	ASSERT_LE(0, tfd);
-	ASSERT_EQ(0, bk_restore(tfd, self->bslot, BK_USER, ab.name, &ar));
+	ASSERT_EQ(0, st_restore(tfd, self->bslot, ST_BK_USER, ab.name, &ar));
 	EXPECT_EQ(SKS_RESTORE_WARN_OBJECTS, ar.status);
 	EXPECT_EQ(1, ar.objects);
-	ASSERT_EQ(0, bk_info(tfd, &after));
+	ASSERT_EQ(0, st_info(tfd, &after));
 	EXPECT_EQ(0, memcmp(before.smk_fingerprint, after.smk_fingerprint,
 			    SKS_FINGERPRINT_LEN));
-	EXPECT_EQ(0, bk_nobjects(tfd));
+	EXPECT_EQ(0, st_nobjects(tfd));
 	close(tfd);
-	bk_delete(self->ctl, tslot);
+	st_slot_del(self->ctl, tslot);
 	close(vfd);
-	bk_delete(self->ctl, vslot);
+	st_slot_del(self->ctl, vslot);
 }
 
 static int image_save(int bfd, const char *so, unsigned char **img,
 		      __u32 *len)
 {
-	struct sks_image_save is = { .so_secret = PTR(so),
+	struct sks_image_save is = { .so_secret = st_ptr(so),
 				     .so_secret_len = strlen(so) };
 
 	if (ioctl(bfd, SKS_IOC_IMAGE_SAVE, &is))
 		return -errno;
 	*img = malloc(is.image_len);
-	is.image = PTR(*img);
+	is.image = st_ptr(*img);
 	if (ioctl(bfd, SKS_IOC_IMAGE_SAVE, &is))
 		return -errno;
 	*len = is.image_len;
@@ -381,9 +381,9 @@ static int image_load(int ctl, const void *img, __u32 len, const char *so,
 		      struct sks_image_load *il)
 {
 	memset(il, 0, sizeof(*il));
-	il->image = PTR(img);
+	il->image = st_ptr(img);
 	il->image_len = len;
-	il->so_secret = PTR(so);
+	il->so_secret = st_ptr(so);
 	il->so_secret_len = strlen(so);
 	return ioctl(ctl, SKS_CTL_IMAGE_LOAD, il) ? -errno : 0;
 }
@@ -407,21 +407,21 @@ TEST_F(clone, image_roundtrip_and_tamper)
 	int vslot, vfd, n, i, bfd;
 	__u32 len, h;
 
-	ASSERT_EQ(0, bk_data(self->pfd, true, "obj", "value", 5, &h));
-	ASSERT_EQ(0, bk_backup(self->pfd, self->bslot, BK_SO, BK_USER, "v0",
+	ASSERT_EQ(0, st_data(self->pfd, true, "obj", "value", 5, &h));
+	ASSERT_EQ(0, st_backup(self->pfd, self->bslot, ST_BK_SO, ST_BK_USER, "v0",
 			       0, &ab));
-	vfd = bk_partition(self->ctl, SKS_SLOT_V1, "domain-A", &vslot);
+	vfd = st_partition(self->ctl, SKS_SLOT_V1, "domain-A", &vslot);
 	ASSERT_LE(0, vfd);
-	ASSERT_EQ(0, bk_backup(vfd, self->bslot, BK_SO, BK_USER, NULL, 0,
+	ASSERT_EQ(0, st_backup(vfd, self->bslot, ST_BK_SO, ST_BK_USER, NULL, 0,
 			       &sks_ab));
-	ASSERT_EQ(0, bk_show(self->bfd, BK_SO, sks_ab.name, &as1));
-	ASSERT_EQ(0, bk_info(self->bfd, &bi));
+	ASSERT_EQ(0, st_archive_show(self->bfd, ST_BK_SO, sks_ab.name, &as1));
+	ASSERT_EQ(0, st_info(self->bfd, &bi));
 
 	EXPECT_EQ(-EACCES, image_save(self->bfd, "wrong-so", &img, &len));
-	ASSERT_EQ(0, image_save(self->bfd, BK_SO, &img, &len));
+	ASSERT_EQ(0, image_save(self->bfd, ST_BK_SO, &img, &len));
 	close(self->bfd);
 	self->bfd = -1;
-	ASSERT_EQ(0, bk_delete(self->ctl, self->bslot));
+	ASSERT_EQ(0, st_slot_del(self->ctl, self->bslot));
 	self->bslot = -1;
 	n = nr_slots(self->ctl);
 
@@ -433,46 +433,46 @@ TEST_F(clone, image_roundtrip_and_tamper)
 		memcpy(bad, img, len);
 		bad[i] ^= 0x01;
 		/* damaged, with the right secret: never a wrong secret */
-		EXPECT_EQ(-EBADMSG, image_load(self->ctl, bad, len, BK_SO, &il))
+		EXPECT_EQ(-EBADMSG, image_load(self->ctl, bad, len, ST_BK_SO, &il))
 			TH_LOG("byte %d", i);
 		EXPECT_EQ(SKS_CKR_DATA_INVALID, il.result) TH_LOG("byte %d", i);
 	}
 	memcpy(bad, img, len);
 	bad[len - 1] ^= 0x80;
-	EXPECT_EQ(-EBADMSG, image_load(self->ctl, bad, len, BK_SO, &il));
+	EXPECT_EQ(-EBADMSG, image_load(self->ctl, bad, len, ST_BK_SO, &il));
 	EXPECT_EQ(SKS_CKR_DATA_INVALID, il.result);
-	EXPECT_EQ(-EBADMSG, image_load(self->ctl, img, len - 1, BK_SO, &il));
+	EXPECT_EQ(-EBADMSG, image_load(self->ctl, img, len - 1, ST_BK_SO, &il));
 	memcpy(bad, img, len);
 	bad[len] = 0;
-	EXPECT_EQ(-EBADMSG, image_load(self->ctl, bad, len + 1, BK_SO, &il));
+	EXPECT_EQ(-EBADMSG, image_load(self->ctl, bad, len + 1, ST_BK_SO, &il));
 	memcpy(bad, img, len);
 	bad[0] = 'X';
-	EXPECT_EQ(-EBADMSG, image_load(self->ctl, bad, len, BK_SO, &il));
+	EXPECT_EQ(-EBADMSG, image_load(self->ctl, bad, len, ST_BK_SO, &il));
 	bad[0] = img[0];
 	bad[4] = 0x7f;	/* an unknown version */
-	EXPECT_EQ(-EBADMSG, image_load(self->ctl, bad, len, BK_SO, &il));
+	EXPECT_EQ(-EBADMSG, image_load(self->ctl, bad, len, ST_BK_SO, &il));
 	EXPECT_EQ(n, nr_slots(self->ctl));
 	free(bad);
 
-	ASSERT_EQ(0, image_load(self->ctl, img, len, BK_SO, &il));
+	ASSERT_EQ(0, image_load(self->ctl, img, len, ST_BK_SO, &il));
 	self->bslot = il.slot;
 	EXPECT_EQ(bi.serial, il.serial);
-	bfd = bk_open(il.slot);
+	bfd = st_slot_open(il.slot);
 	ASSERT_LE(0, bfd);
 	self->bfd = bfd;
-	EXPECT_EQ(2, bk_count(bfd, BK_SO));
-	ASSERT_EQ(0, bk_show(bfd, BK_SO, sks_ab.name, &as2));
+	EXPECT_EQ(2, st_archive_count(bfd, ST_BK_SO));
+	ASSERT_EQ(0, st_archive_show(bfd, ST_BK_SO, sks_ab.name, &as2));
 	EXPECT_EQ(0, memcmp(&as1.entry, &as2.entry, sizeof(as1.entry)));
-	ASSERT_EQ(0, bk_info(bfd, &vi));
+	ASSERT_EQ(0, st_info(bfd, &vi));
 	EXPECT_EQ(bi.used, vi.used);
 	EXPECT_EQ(bi.capacity, vi.capacity);
 
 	/* the loaded archives restore */
-	ASSERT_EQ(0, bk_restore(vfd, il.slot, BK_USER, sks_ab.name, &ar));
+	ASSERT_EQ(0, st_restore(vfd, il.slot, ST_BK_USER, sks_ab.name, &ar));
 	EXPECT_EQ(0, ar.status);
 	free(img);
 	close(vfd);
-	bk_delete(self->ctl, vslot);
+	st_slot_del(self->ctl, vslot);
 }
 
 /*
@@ -490,39 +490,39 @@ TEST_F(clone, image_beyond_kmalloc)
 	int bslot, bfd, pslot, pfd, tslot, tfd, i;
 	unsigned char *val, *img, *back;
 	__u32 h, len, handles[N];
-	struct sks_find_objects f = { .handles = PTR(handles), .count = N };
+	struct sks_find_objects f = { .handles = st_ptr(handles), .count = N };
 
 	val = malloc(SZ);
 	back = malloc(SZ);
 	ASSERT_NE(NULL, val);
 	ASSERT_NE(NULL, back);
-	bslot = bk_create(self->ctl, SKS_SLOT_BACKUP, NULL, BK_SO, CAP);
+	bslot = st_slot_create(self->ctl, SKS_SLOT_BACKUP, NULL, ST_BK_SO, CAP);
 	ASSERT_LE(0, bslot);
-	bfd = bk_open(bslot);
+	bfd = st_slot_open(bslot);
 	ASSERT_LE(0, bfd);
-	pfd = bk_partition_cap(self->ctl, SKS_SLOT_V0, "domain-A", &pslot, CAP);
+	pfd = st_partition_cap(self->ctl, SKS_SLOT_V0, "domain-A", &pslot, CAP);
 	ASSERT_LE(0, pfd);
 	for (i = 0; i < N; i++) {
 		memset(val, i, SZ);
 		val[0] = 0xa5;
-		ASSERT_EQ(0, bk_data(pfd, true, "big", val, SZ, &h));
+		ASSERT_EQ(0, st_data(pfd, true, "big", val, SZ, &h));
 	}
-	ASSERT_EQ(0, bk_backup(pfd, bslot, BK_SO, BK_USER, "big", 0, &ab));
-	ASSERT_EQ(0, image_save(bfd, BK_SO, &img, &len));
+	ASSERT_EQ(0, st_backup(pfd, bslot, ST_BK_SO, ST_BK_USER, "big", 0, &ab));
+	ASSERT_EQ(0, image_save(bfd, ST_BK_SO, &img, &len));
 	EXPECT_LT(4u << 20, len);
 	close(bfd);
-	ASSERT_EQ(0, bk_delete(self->ctl, bslot));
+	ASSERT_EQ(0, st_slot_del(self->ctl, bslot));
 
-	ASSERT_EQ(0, image_load(self->ctl, img, len, BK_SO, &il));
-	tfd = bk_partition_cap(self->ctl, SKS_SLOT_V0, "domain-A", &tslot, CAP);
+	ASSERT_EQ(0, image_load(self->ctl, img, len, ST_BK_SO, &il));
+	tfd = st_partition_cap(self->ctl, SKS_SLOT_V0, "domain-A", &tslot, CAP);
 	ASSERT_LE(0, tfd);
-	ASSERT_EQ(0, bk_restore(tfd, il.slot, BK_USER, "big", &ar));
+	ASSERT_EQ(0, st_restore(tfd, il.slot, ST_BK_USER, "big", &ar));
 	ASSERT_EQ(0, ioctl(tfd, SKS_IOC_FIND_OBJECTS, &f));
 	ASSERT_EQ(N, (int)f.count);
 	/* every value came back: the last object's bytes compared in full */
 	for (i = 0; i < N; i++) {
 		gv.handle = handles[i];
-		gv.buf = PTR(back);
+		gv.buf = st_ptr(back);
 		gv.len = SZ;
 		ASSERT_EQ(0, ioctl(tfd, SKS_IOC_GET_VALUE, &gv));
 		ASSERT_EQ(0xa5, back[0]);
@@ -536,9 +536,9 @@ TEST_F(clone, image_beyond_kmalloc)
 	free(back);
 	close(tfd);
 	close(pfd);
-	bk_delete(self->ctl, tslot);
-	bk_delete(self->ctl, pslot);
-	bk_delete(self->ctl, il.slot);
+	st_slot_del(self->ctl, tslot);
+	st_slot_del(self->ctl, pslot);
+	st_slot_del(self->ctl, il.slot);
 }
 
 TEST_HARNESS_MAIN

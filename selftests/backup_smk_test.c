@@ -7,7 +7,7 @@
 
 #include <time.h>
 
-#include "backup_util.h"
+#include "common.h"
 
 static const char plain[] = "record for the external database";
 
@@ -21,13 +21,13 @@ FIXTURE_SETUP(smk)
 {
 	self->bslot = self->pslot = -1;
 	self->bfd = self->pfd = -1;
-	self->ctl = bk_ctl();
+	self->ctl = st_ctl_open();
 	ASSERT_LE(0, self->ctl);
-	self->bslot = bk_create(self->ctl, SKS_SLOT_BACKUP, NULL, BK_SO, 0);
+	self->bslot = st_slot_create(self->ctl, SKS_SLOT_BACKUP, NULL, ST_BK_SO, 0);
 	ASSERT_LE(0, self->bslot);
-	self->bfd = bk_open(self->bslot);
+	self->bfd = st_slot_open(self->bslot);
 	ASSERT_LE(0, self->bfd);
-	self->pfd = bk_partition(self->ctl, SKS_SLOT_V1, "domain-A",
+	self->pfd = st_partition(self->ctl, SKS_SLOT_V1, "domain-A",
 				 &self->pslot);
 	ASSERT_LE(0, self->pfd);
 }
@@ -39,9 +39,9 @@ FIXTURE_TEARDOWN(smk)
 	if (self->bfd >= 0)
 		close(self->bfd);
 	if (self->pslot >= 0)
-		bk_delete(self->ctl, self->pslot);
+		st_slot_del(self->ctl, self->pslot);
 	if (self->bslot >= 0)
-		bk_delete(self->ctl, self->bslot);
+		st_slot_del(self->ctl, self->bslot);
 	close(self->ctl);
 }
 
@@ -67,27 +67,27 @@ TEST_F(smk, backup_restore_insert_decrypt)
 	struct tm tm;
 	time_t t0;
 
-	ASSERT_EQ(0, bk_aes_key(self->pfd, &key));
+	ASSERT_EQ(0, st_aes_key(self->pfd, &key));
 	c.handle = key;
-	c.in = PTR(plain);
+	c.in = st_ptr(plain);
 	c.in_len = sizeof(plain);
-	c.out = PTR(ct);
+	c.out = st_ptr(ct);
 	c.out_len = sizeof(ct);
 	ASSERT_EQ(0, ioctl(self->pfd, SKS_IOC_ENCRYPT, &c));
 	memcpy(iv, c.iv, sizeof(iv));
-	ex.handles = PTR(&key);
+	ex.handles = st_ptr(&key);
 	ex.count = 1;
-	ex.blob = PTR(blob);
+	ex.blob = st_ptr(blob);
 	ex.blob_len = sizeof(blob);
 	ASSERT_EQ(0, ioctl(self->pfd, SKS_IOC_EXTRACT, &ex));
 
 	t0 = time(NULL);
-	ASSERT_EQ(0, bk_backup(self->pfd, self->bslot, BK_SO, BK_USER, NULL, 0,
+	ASSERT_EQ(0, st_backup(self->pfd, self->bslot, ST_BK_SO, ST_BK_USER, NULL, 0,
 			       &ab));
 	EXPECT_EQ(SKS_CKR_OK, ab.result);
 	EXPECT_EQ(0, ab.objects);
 	/* <serial>_<YYYY:MM:DD-HH:MM:SS> */
-	ASSERT_EQ(0, bk_info(self->pfd, &src));
+	ASSERT_EQ(0, st_info(self->pfd, &src));
 	gmtime_r(&t0, &tm);
 	snprintf(expect, sizeof(expect), "%llu_%04d:%02d:%02d-",
 		 (unsigned long long)src.serial, tm.tm_year + 1900,
@@ -97,7 +97,7 @@ TEST_F(smk, backup_restore_insert_decrypt)
 	EXPECT_EQ(strlen(expect) + 8, strlen((char *)ab.name));
 
 	/* show: the archive's SMK fingerprint is the partition's */
-	ASSERT_EQ(0, bk_show(self->bfd, BK_SO, ab.name, &as));
+	ASSERT_EQ(0, st_archive_show(self->bfd, ST_BK_SO, ab.name, &as));
 	EXPECT_EQ(SKS_ARCHIVE_SKS, as.entry.kind);
 	EXPECT_EQ(0, as.entry.objects);
 	EXPECT_EQ(src.serial, as.entry.source_serial);
@@ -106,23 +106,23 @@ TEST_F(smk, backup_restore_insert_decrypt)
 	EXPECT_LE((__u64)t0, as.entry.created);
 
 	/* a fresh test partition in the same domain */
-	tfd = bk_partition(self->ctl, SKS_SLOT_V1, "domain-A", &tslot);
+	tfd = st_partition(self->ctl, SKS_SLOT_V1, "domain-A", &tslot);
 	ASSERT_LE(0, tfd);
-	ASSERT_EQ(0, bk_info(tfd, &dst));
+	ASSERT_EQ(0, st_info(tfd, &dst));
 	EXPECT_NE(0, memcmp(dst.smk_fingerprint, src.smk_fingerprint,
 			    SKS_FINGERPRINT_LEN));
 	/* before the restore, the blob belongs to no SMK of the partition */
-	in.blob = PTR(blob);
+	in.blob = st_ptr(blob);
 	in.blob_len = ex.blob_len;
-	in.handles = PTR(&key2);
+	in.handles = st_ptr(&key2);
 	in.count = 1;
 	EXPECT_EQ(-1, ioctl(tfd, SKS_IOC_INSERT, &in));
 	EXPECT_EQ(SKS_CKR_SMK_ID_NOT_FOUND, in.result);
 
-	ASSERT_EQ(0, bk_restore(tfd, self->bslot, BK_USER, ab.name, &ar));
+	ASSERT_EQ(0, st_restore(tfd, self->bslot, ST_BK_USER, ab.name, &ar));
 	EXPECT_EQ(SKS_CKR_OK, ar.result);
 	EXPECT_EQ(0, ar.status);
-	ASSERT_EQ(0, bk_info(tfd, &dst));
+	ASSERT_EQ(0, st_info(tfd, &dst));
 	EXPECT_EQ(0, memcmp(dst.smk_fingerprint, src.smk_fingerprint,
 			    SKS_FINGERPRINT_LEN));
 
@@ -132,15 +132,15 @@ TEST_F(smk, backup_restore_insert_decrypt)
 	c.mechanism = SKS_CKM_AES_GCM;
 	c.handle = key2;
 	memcpy(c.iv, iv, sizeof(c.iv));
-	c.in = PTR(ct);
+	c.in = st_ptr(ct);
 	c.in_len = sizeof(ct);
-	c.out = PTR(pt);
+	c.out = st_ptr(pt);
 	c.out_len = sizeof(pt);
 	ASSERT_EQ(0, ioctl(tfd, SKS_IOC_DECRYPT, &c));
 	EXPECT_EQ(0, memcmp(pt, plain, sizeof(plain)));
 
 	close(tfd);
-	bk_delete(self->ctl, tslot);
+	st_slot_del(self->ctl, tslot);
 }
 
 /* The document's "Failed to open session." case. */
@@ -148,26 +148,26 @@ TEST_F(smk, not_logged_in_session_closed)
 {
 	struct sks_archive_backup ab;
 	struct sks_archive_restore ar;
-	int fd = bk_open(self->pslot);
+	int fd = st_slot_open(self->pslot);
 
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(-ENODEV, bk_backup(fd, self->bslot, BK_SO, BK_USER, NULL, 0,
+	EXPECT_EQ(-ENODEV, st_backup(fd, self->bslot, ST_BK_SO, ST_BK_USER, NULL, 0,
 				     &ab));
 	EXPECT_EQ(SKS_CKR_SESSION_CLOSED, ab.result);
-	EXPECT_EQ(-ENODEV, bk_restore(fd, self->bslot, BK_USER, "x", &ar));
+	EXPECT_EQ(-ENODEV, st_restore(fd, self->bslot, ST_BK_USER, "x", &ar));
 	EXPECT_EQ(SKS_CKR_SESSION_CLOSED, ar.result);
 	/* logged in as SO is not enough either */
-	ASSERT_EQ(0, bk_login(fd, SKS_ROLE_SO, PART_SO));
-	EXPECT_EQ(-ENODEV, bk_backup(fd, self->bslot, BK_SO, BK_USER, NULL, 0,
+	ASSERT_EQ(0, st_login(fd, SKS_ROLE_SO, ST_PART_SO));
+	EXPECT_EQ(-ENODEV, st_backup(fd, self->bslot, ST_BK_SO, ST_BK_USER, NULL, 0,
 				     &ab));
 	EXPECT_EQ(SKS_CKR_SESSION_CLOSED, ab.result);
 	/* not logged in wins over a wrong Backup HSM and a wrong name */
 	close(fd);
-	fd = bk_open(self->pslot);
-	EXPECT_EQ(-ENODEV, bk_backup(fd, 31, "wrong-so", BK_USER, "test", 0,
+	fd = st_slot_open(self->pslot);
+	EXPECT_EQ(-ENODEV, st_backup(fd, 31, "wrong-so", ST_BK_USER, "test", 0,
 				     &ab));
 	EXPECT_EQ(SKS_CKR_SESSION_CLOSED, ab.result);
-	EXPECT_EQ(0, bk_count(self->bfd, BK_SO));
+	EXPECT_EQ(0, st_archive_count(self->bfd, ST_BK_SO));
 	close(fd);
 }
 
@@ -176,26 +176,26 @@ TEST_F(smk, name_given_for_sks_backup)
 {
 	struct sks_archive_backup ab;
 
-	EXPECT_EQ(-EINVAL, bk_backup(self->pfd, self->bslot, BK_SO, BK_USER,
+	EXPECT_EQ(-EINVAL, st_backup(self->pfd, self->bslot, ST_BK_SO, ST_BK_USER,
 				     "test", 0, &ab));
 	EXPECT_EQ(SKS_CKR_ARGUMENTS_BAD, ab.result);
-	EXPECT_EQ(-EINVAL, bk_backup(self->pfd, self->bslot, BK_SO, BK_USER,
+	EXPECT_EQ(-EINVAL, st_backup(self->pfd, self->bslot, ST_BK_SO, ST_BK_USER,
 				     NULL, SKS_BACKUP_REPLACE, &ab));
 	EXPECT_EQ(SKS_CKR_ARGUMENTS_BAD, ab.result);
-	EXPECT_EQ(0, bk_count(self->bfd, BK_SO));
+	EXPECT_EQ(0, st_archive_count(self->bfd, ST_BK_SO));
 }
 
 TEST_F(smk, wrong_backup_so_secret)
 {
 	struct sks_archive_backup ab;
 
-	EXPECT_EQ(-EACCES, bk_backup(self->pfd, self->bslot, "not-the-so",
-				     BK_USER, NULL, 0, &ab));
+	EXPECT_EQ(-EACCES, st_backup(self->pfd, self->bslot, "not-the-so",
+				     ST_BK_USER, NULL, 0, &ab));
 	EXPECT_EQ(SKS_CKR_PIN_INCORRECT, ab.result);
-	EXPECT_EQ(0, bk_count(self->bfd, BK_SO));
-	EXPECT_EQ(-EACCES, bk_count(self->bfd, "not-the-so"));
+	EXPECT_EQ(0, st_archive_count(self->bfd, ST_BK_SO));
+	EXPECT_EQ(-EACCES, st_archive_count(self->bfd, "not-the-so"));
 	/* a partition is no Backup HSM */
-	EXPECT_EQ(-ENODEV, bk_backup(self->pfd, self->pslot, BK_SO, BK_USER,
+	EXPECT_EQ(-ENODEV, st_backup(self->pfd, self->pslot, ST_BK_SO, ST_BK_USER,
 				     NULL, 0, &ab));
 	EXPECT_EQ(SKS_CKR_SLOT_ID_INVALID, ab.result);
 }
@@ -205,12 +205,12 @@ TEST_F(smk, wrong_archive_user_secret)
 	struct sks_archive_backup ab;
 	struct sks_archive_restore ar;
 
-	ASSERT_EQ(0, bk_backup(self->pfd, self->bslot, BK_SO, BK_USER, NULL, 0,
+	ASSERT_EQ(0, st_backup(self->pfd, self->bslot, ST_BK_SO, ST_BK_USER, NULL, 0,
 			       &ab));
-	EXPECT_EQ(-EACCES, bk_restore(self->pfd, self->bslot, "wrong-user",
+	EXPECT_EQ(-EACCES, st_restore(self->pfd, self->bslot, "wrong-user",
 				      ab.name, &ar));
 	EXPECT_EQ(SKS_CKR_PIN_INCORRECT, ar.result);
-	EXPECT_EQ(-ENOENT, bk_restore(self->pfd, self->bslot, BK_USER,
+	EXPECT_EQ(-ENOENT, st_restore(self->pfd, self->bslot, ST_BK_USER,
 				      "no-such-archive", &ar));
 	EXPECT_EQ(SKS_CKR_TOKEN_NOT_RECOGNIZED, ar.result);
 }
@@ -220,16 +220,16 @@ TEST_F(smk, unique_names_same_second)
 {
 	struct sks_archive_backup a1, a2, a3;
 
-	ASSERT_EQ(0, bk_backup(self->pfd, self->bslot, BK_SO, BK_USER, NULL, 0,
+	ASSERT_EQ(0, st_backup(self->pfd, self->bslot, ST_BK_SO, ST_BK_USER, NULL, 0,
 			       &a1));
-	ASSERT_EQ(0, bk_backup(self->pfd, self->bslot, BK_SO, BK_USER, NULL, 0,
+	ASSERT_EQ(0, st_backup(self->pfd, self->bslot, ST_BK_SO, ST_BK_USER, NULL, 0,
 			       &a2));
-	ASSERT_EQ(0, bk_backup(self->pfd, self->bslot, BK_SO, BK_USER, NULL, 0,
+	ASSERT_EQ(0, st_backup(self->pfd, self->bslot, ST_BK_SO, ST_BK_USER, NULL, 0,
 			       &a3));
 	EXPECT_NE(0, strcmp((char *)a1.name, (char *)a2.name));
 	EXPECT_NE(0, strcmp((char *)a1.name, (char *)a3.name));
 	EXPECT_NE(0, strcmp((char *)a2.name, (char *)a3.name));
-	EXPECT_EQ(3, bk_count(self->bfd, BK_SO));
+	EXPECT_EQ(3, st_archive_count(self->bfd, ST_BK_SO));
 }
 
 /* Another cloning domain: refused, nothing changes on either side. */
@@ -240,19 +240,19 @@ TEST_F(smk, domain_mismatch_changes_nothing)
 	struct sks_archive_restore ar;
 	int oslot, ofd;
 
-	ASSERT_EQ(0, bk_backup(self->pfd, self->bslot, BK_SO, BK_USER, NULL, 0,
+	ASSERT_EQ(0, st_backup(self->pfd, self->bslot, ST_BK_SO, ST_BK_USER, NULL, 0,
 			       &ab));
-	ofd = bk_partition(self->ctl, SKS_SLOT_V1, "domain-B", &oslot);
+	ofd = st_partition(self->ctl, SKS_SLOT_V1, "domain-B", &oslot);
 	ASSERT_LE(0, ofd);
-	ASSERT_EQ(0, bk_info(ofd, &before));
-	EXPECT_EQ(-EXDEV, bk_restore(ofd, self->bslot, BK_USER, ab.name, &ar));
+	ASSERT_EQ(0, st_info(ofd, &before));
+	EXPECT_EQ(-EXDEV, st_restore(ofd, self->bslot, ST_BK_USER, ab.name, &ar));
 	EXPECT_EQ(SKS_CKR_DOMAIN_PARAMS_INVALID, ar.result);
-	ASSERT_EQ(0, bk_info(ofd, &after));
+	ASSERT_EQ(0, st_info(ofd, &after));
 	EXPECT_EQ(0, memcmp(before.smk_fingerprint, after.smk_fingerprint,
 			    SKS_FINGERPRINT_LEN));
-	EXPECT_EQ(1, bk_count(self->bfd, BK_SO));
+	EXPECT_EQ(1, st_archive_count(self->bfd, ST_BK_SO));
 	close(ofd);
-	bk_delete(self->ctl, oslot);
+	st_slot_del(self->ctl, oslot);
 }
 
 static int fw_backup(int ctl, int pfd, const char *fw, __u32 *result)
@@ -260,12 +260,12 @@ static int fw_backup(int ctl, int pfd, const char *fw, __u32 *result)
 	struct sks_archive_backup ab;
 	int slot, ret;
 
-	slot = bk_create(ctl, SKS_SLOT_BACKUP, fw, BK_SO, 0);
+	slot = st_slot_create(ctl, SKS_SLOT_BACKUP, fw, ST_BK_SO, 0);
 	if (slot < 0)
 		return slot;
-	ret = bk_backup(pfd, slot, BK_SO, BK_USER, NULL, 0, &ab);
+	ret = st_backup(pfd, slot, ST_BK_SO, ST_BK_USER, NULL, 0, &ab);
 	*result = ab.result;
-	bk_delete(ctl, slot);
+	st_slot_del(ctl, slot);
 	return ret;
 }
 
@@ -293,11 +293,11 @@ TEST_F(smk, firmware_gate)
 			TH_LOG("firmware %s", accepted[i]);
 		EXPECT_EQ(SKS_CKR_OK, result);
 	}
-	slot = bk_create(self->ctl, SKS_SLOT_BACKUP, "7.7.0", BK_SO, 0);
+	slot = st_slot_create(self->ctl, SKS_SLOT_BACKUP, "7.7.0", ST_BK_SO, 0);
 	ASSERT_LE(0, slot);
-	EXPECT_EQ(-EOPNOTSUPP, bk_restore(self->pfd, slot, BK_USER, "x", &ar));
+	EXPECT_EQ(-EOPNOTSUPP, st_restore(self->pfd, slot, ST_BK_USER, "x", &ar));
 	EXPECT_EQ(SKS_CKR_FUNCTION_NOT_SUPPORTED, ar.result);
-	bk_delete(self->ctl, slot);
+	st_slot_del(self->ctl, slot);
 }
 
 /* Restore replaces the SMK: blobs of the old SMK no longer insert. */
@@ -308,20 +308,20 @@ TEST_F(smk, restore_overwrites_smk)
 	struct sks_archive_restore ar;
 	int tslot, tfd;
 
-	ASSERT_EQ(0, bk_info(self->pfd, &i1));
-	ASSERT_EQ(0, bk_backup(self->pfd, self->bslot, BK_SO, BK_USER, NULL, 0,
+	ASSERT_EQ(0, st_info(self->pfd, &i1));
+	ASSERT_EQ(0, st_backup(self->pfd, self->bslot, ST_BK_SO, ST_BK_USER, NULL, 0,
 			       &ab));
-	tfd = bk_partition(self->ctl, SKS_SLOT_V1, "domain-A", &tslot);
+	tfd = st_partition(self->ctl, SKS_SLOT_V1, "domain-A", &tslot);
 	ASSERT_LE(0, tfd);
-	ASSERT_EQ(0, bk_info(tfd, &i2));
-	ASSERT_EQ(0, bk_restore(tfd, self->bslot, BK_USER, ab.name, &ar));
+	ASSERT_EQ(0, st_info(tfd, &i2));
+	ASSERT_EQ(0, st_restore(tfd, self->bslot, ST_BK_USER, ab.name, &ar));
 	/* twice is fine too */
-	ASSERT_EQ(0, bk_restore(tfd, self->bslot, BK_USER, ab.name, &ar));
-	ASSERT_EQ(0, bk_info(tfd, &i2));
+	ASSERT_EQ(0, st_restore(tfd, self->bslot, ST_BK_USER, ab.name, &ar));
+	ASSERT_EQ(0, st_info(tfd, &i2));
 	EXPECT_EQ(0, memcmp(i1.smk_fingerprint, i2.smk_fingerprint,
 			    SKS_FINGERPRINT_LEN));
 	close(tfd);
-	bk_delete(self->ctl, tslot);
+	st_slot_del(self->ctl, tslot);
 }
 
 /* Archive show/delete and the list's size query. */
@@ -330,19 +330,19 @@ TEST_F(smk, list_show_delete)
 	struct sks_archive_entry e[4];
 	struct sks_archive_list al = {
 		.entry_size = sizeof(e[0]),
-		.so_secret = PTR(BK_SO), .so_secret_len = strlen(BK_SO),
+		.so_secret = st_ptr(ST_BK_SO), .so_secret_len = strlen(ST_BK_SO),
 	};
 	struct sks_archive_backup ab;
 	struct sks_archive_show as;
 
-	ASSERT_EQ(0, bk_backup(self->pfd, self->bslot, BK_SO, BK_USER, NULL, 0,
+	ASSERT_EQ(0, st_backup(self->pfd, self->bslot, ST_BK_SO, ST_BK_USER, NULL, 0,
 			       &ab));
-	ASSERT_EQ(0, bk_backup(self->pfd, self->bslot, BK_SO, BK_USER, NULL, 0,
+	ASSERT_EQ(0, st_backup(self->pfd, self->bslot, ST_BK_SO, ST_BK_USER, NULL, 0,
 			       &ab));
 	ASSERT_EQ(0, ioctl(self->bfd, SKS_IOC_ARCHIVE_LIST, &al));
 	EXPECT_EQ(2, al.count);
 	al.count = 1;
-	al.entries = PTR(e);
+	al.entries = st_ptr(e);
 	EXPECT_EQ(-1, ioctl(self->bfd, SKS_IOC_ARCHIVE_LIST, &al));
 	EXPECT_EQ(EOVERFLOW, errno);
 	EXPECT_EQ(SKS_CKR_BUFFER_TOO_SMALL, al.result);
@@ -357,12 +357,12 @@ TEST_F(smk, list_show_delete)
 	EXPECT_LT(0, e[0].size);
 
 	/* show/delete need the Backup HSM: not on a partition session */
-	EXPECT_EQ(-EOPNOTSUPP, bk_show(self->pfd, BK_SO, ab.name, &as));
-	ASSERT_EQ(0, bk_show(self->bfd, BK_SO, ab.name, &as));
+	EXPECT_EQ(-EOPNOTSUPP, st_archive_show(self->pfd, ST_BK_SO, ab.name, &as));
+	ASSERT_EQ(0, st_archive_show(self->bfd, ST_BK_SO, ab.name, &as));
 	memset(&as.entry.kind, 0, sizeof(as.entry) - sizeof(as.entry.name));
 	ASSERT_EQ(0, ioctl(self->bfd, SKS_IOC_ARCHIVE_DELETE, &as));
-	EXPECT_EQ(1, bk_count(self->bfd, BK_SO));
-	EXPECT_EQ(-ENOENT, bk_show(self->bfd, BK_SO, ab.name, &as));
+	EXPECT_EQ(1, st_archive_count(self->bfd, ST_BK_SO));
+	EXPECT_EQ(-ENOENT, st_archive_show(self->bfd, ST_BK_SO, ab.name, &as));
 	EXPECT_EQ(SKS_CKR_TOKEN_NOT_RECOGNIZED, as.result);
 	EXPECT_EQ(-1, ioctl(self->bfd, SKS_IOC_ARCHIVE_DELETE, &as));
 	EXPECT_EQ(ENOENT, errno);
@@ -378,7 +378,7 @@ TEST_F(smk, inconsistent_attr)
 	} big;
 	unsigned long cmd;
 
-	bk_backup(self->pfd, self->bslot, BK_SO, BK_USER, NULL, 0, &ab);
+	st_backup(self->pfd, self->bslot, ST_BK_SO, ST_BK_USER, NULL, 0, &ab);
 	memset(&ab.name, 0, sizeof(ab.name));
 	ab.reserved = 1;
 	EXPECT_EQ(-1, ioctl(self->pfd, SKS_IOC_ARCHIVE_BACKUP, &ab));
@@ -392,7 +392,7 @@ TEST_F(smk, inconsistent_attr)
 	ab.so_secret_len = 2;
 	EXPECT_EQ(-1, ioctl(self->pfd, SKS_IOC_ARCHIVE_BACKUP, &ab));
 	EXPECT_EQ(SKS_CKR_PIN_LEN_RANGE, ab.result);
-	ab.so_secret_len = strlen(BK_SO);
+	ab.so_secret_len = strlen(ST_BK_SO);
 	ab.so_secret = 8;
 	EXPECT_EQ(-1, ioctl(self->pfd, SKS_IOC_ARCHIVE_BACKUP, &ab));
 	EXPECT_EQ(EFAULT, errno);
@@ -412,7 +412,7 @@ TEST_F(smk, inconsistent_attr)
 	{
 		struct sks_archive_restore ar;
 
-		EXPECT_EQ(-EINVAL, bk_restore(self->pfd, self->bslot, BK_USER,
+		EXPECT_EQ(-EINVAL, st_restore(self->pfd, self->bslot, ST_BK_USER,
 					      "a b", &ar));
 		EXPECT_EQ(SKS_CKR_ARGUMENTS_BAD, ar.result);
 	}

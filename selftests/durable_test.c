@@ -41,7 +41,7 @@
 #include <sks.h>
 
 #include "kselftest_harness.h"
-#include "backup_util.h"
+#include "common.h"
 
 #define VALGRIND "valgrind --leak-check=full --errors-for-leak-kinds=definite,possible " \
 		 "--error-exitcode=99 -q"
@@ -128,11 +128,11 @@ static int save(struct sks_hsm *hsm, const char *dir,
 static int slot_state(int slot, __u32 *state)
 {
 	struct sks_session_info si;
-	int fd = bk_open(slot), err;
+	int fd = st_slot_open(slot), err;
 
 	if (fd < 0)
 		return -errno;
-	err = bk_info(fd, &si);
+	err = st_info(fd, &si);
 	*state = si.state;
 	close(fd);
 	return err;
@@ -141,7 +141,7 @@ static int slot_state(int slot, __u32 *state)
 static int nr_slots(void)
 {
 	struct sks_slot_list sl = { .entry_size = sizeof(struct sks_slot_entry) };
-	int ctl = bk_ctl(), err;
+	int ctl = st_ctl_open(), err;
 
 	if (ctl < 0)
 		return -errno;
@@ -186,9 +186,9 @@ static int write_file(const char *dir, const char *name, const void *buf,
 static char *slot_name(int slot, char *name, size_t len)
 {
 	struct sks_session_info si;
-	int fd = bk_open(slot);
+	int fd = st_slot_open(slot);
 
-	if (fd < 0 || bk_info(fd, &si))
+	if (fd < 0 || st_info(fd, &si))
 		si.serial = 0;
 	if (fd >= 0)
 		close(fd);
@@ -294,14 +294,14 @@ TEST_F(dir, everything_comes_back_deactivated_and_twice_is_harmless)
 	__u32 h, state;
 	uint64_t serial, serial2;
 
-	ctl = bk_ctl();
+	ctl = st_ctl_open();
 	ASSERT_LE(0, ctl);
-	v1 = bk_partition(ctl, SKS_SLOT_V1, "durable", &s1);
+	v1 = st_partition(ctl, SKS_SLOT_V1, "durable", &s1);
 	ASSERT_LE(0, v1);
-	v0 = bk_partition(ctl, SKS_SLOT_V0, "durable", &s0);
+	v0 = st_partition(ctl, SKS_SLOT_V0, "durable", &s0);
 	ASSERT_LE(0, v0);
-	ASSERT_EQ(0, bk_data(v0, true, "token", "value", 5, &h));
-	sb = bk_create(ctl, SKS_SLOT_BACKUP, NULL, BK_SO, 0);
+	ASSERT_EQ(0, st_data(v0, true, "token", "value", 5, &h));
+	sb = st_slot_create(ctl, SKS_SLOT_BACKUP, NULL, ST_BK_SO, 0);
 	ASSERT_LE(0, sb);
 	close(v1);
 	close(v0);
@@ -348,15 +348,15 @@ TEST_F(dir, everything_comes_back_deactivated_and_twice_is_harmless)
 	EXPECT_EQ(0, events(self->r, SKS_DIR_SAVED, -2));
 
 	/* the V0's token object is back once the CO activates it */
-	v0 = bk_open(s0);
+	v0 = st_slot_open(s0);
 	ASSERT_LE(0, v0);
-	EXPECT_EQ(-ENOKEY, bk_nobjects(v0));
-	ASSERT_EQ(0, bk_login(v0, SKS_ROLE_CO, PART_CO));
-	EXPECT_EQ(1, bk_nobjects(v0));
+	EXPECT_EQ(-ENOKEY, st_nobjects(v0));
+	ASSERT_EQ(0, st_login(v0, SKS_ROLE_CO, ST_PART_CO));
+	EXPECT_EQ(1, st_nobjects(v0));
 	close(v0);
-	bk = bk_open(sb);
+	bk = st_slot_open(sb);
 	ASSERT_LE(0, bk);
-	EXPECT_EQ(0, bk_count(bk, BK_SO));
+	EXPECT_EQ(0, st_archive_count(bk, ST_BK_SO));
 	close(bk);
 }
 
@@ -366,19 +366,19 @@ TEST_F(dir, a_deleted_slots_file_is_removed_after_the_hsm_record)
 	char name[64];
 	__u8 h[4096];
 
-	ctl = bk_ctl();
+	ctl = st_ctl_open();
 	ASSERT_LE(0, ctl);
-	fd = bk_partition(ctl, SKS_SLOT_V0, "d", &s0);
+	fd = st_partition(ctl, SKS_SLOT_V0, "d", &s0);
 	ASSERT_LE(0, fd);
 	close(fd);
-	fd = bk_partition(ctl, SKS_SLOT_V0, "d", &s1);
+	fd = st_partition(ctl, SKS_SLOT_V0, "d", &s1);
 	ASSERT_LE(0, fd);
 	close(fd);
 	ASSERT_EQ(0, save(self->hsm, self->dir, &self->r));
 	next_report(&self->r);
 	slot_name(s1, name, sizeof(name));
 	EXPECT_TRUE(exists(self->dir, name));
-	ASSERT_EQ(0, bk_delete(ctl, s1));
+	ASSERT_EQ(0, st_slot_del(ctl, s1));
 	close(ctl);
 	ASSERT_EQ(0, save(self->hsm, self->dir, &self->r));
 	print_report(self->r);
@@ -400,13 +400,13 @@ TEST_F(dir, a_file_the_hsm_record_does_not_list_is_an_orphan)
 	size_t len;
 	void *rec;
 
-	ctl = bk_ctl();
+	ctl = st_ctl_open();
 	ASSERT_LE(0, ctl);
-	fd = bk_partition(ctl, SKS_SLOT_V1, "o", &s0);
+	fd = st_partition(ctl, SKS_SLOT_V1, "o", &s0);
 	ASSERT_LE(0, fd);
 	close(fd);
 	ASSERT_EQ(0, save(self->hsm, self->dir, &self->r));
-	fd = bk_partition(ctl, SKS_SLOT_V1, "o", &s1);
+	fd = st_partition(ctl, SKS_SLOT_V1, "o", &s1);
 	ASSERT_LE(0, fd);
 	close(fd);
 	close(ctl);
@@ -447,16 +447,16 @@ TEST_F(dir, a_slot_number_used_again_never_overwrites_the_listed_file)
 	size_t len;
 	void *rec;
 
-	ctl = bk_ctl();
+	ctl = st_ctl_open();
 	ASSERT_LE(0, ctl);
-	fd = bk_partition(ctl, SKS_SLOT_V0, "old", &s1);
+	fd = st_partition(ctl, SKS_SLOT_V0, "old", &s1);
 	ASSERT_LE(0, fd);
 	close(fd);
 	ASSERT_EQ(0, save(self->hsm, self->dir, &self->r));
 	next_report(&self->r);
 	slot_name(s1, old_name, sizeof(old_name));
-	ASSERT_EQ(0, bk_delete(ctl, s1));
-	fd = bk_partition(ctl, SKS_SLOT_V0, "new", &s2);
+	ASSERT_EQ(0, st_slot_del(ctl, s1));
+	fd = st_partition(ctl, SKS_SLOT_V0, "new", &s2);
 	ASSERT_LE(0, fd);
 	close(fd);
 	close(ctl);
@@ -484,12 +484,12 @@ TEST_F(dir, a_missing_file_is_reported_and_the_rest_loads)
 	int ctl, s0, s1, fd;
 	char name[64], path[256];
 
-	ctl = bk_ctl();
+	ctl = st_ctl_open();
 	ASSERT_LE(0, ctl);
-	fd = bk_partition(ctl, SKS_SLOT_V0, "m", &s0);
+	fd = st_partition(ctl, SKS_SLOT_V0, "m", &s0);
 	ASSERT_LE(0, fd);
 	close(fd);
-	fd = bk_partition(ctl, SKS_SLOT_V0, "m", &s1);
+	fd = st_partition(ctl, SKS_SLOT_V0, "m", &s1);
 	ASSERT_LE(0, fd);
 	close(fd);
 	close(ctl);
@@ -520,9 +520,9 @@ TEST_F(dir, an_older_file_than_listed_is_set_aside_and_loads_by_hand)
 	unsigned int slot;
 	__u32 h;
 
-	ctl = bk_ctl();
+	ctl = st_ctl_open();
 	ASSERT_LE(0, ctl);
-	fd = bk_partition(ctl, SKS_SLOT_V0, "s", &s0);
+	fd = st_partition(ctl, SKS_SLOT_V0, "s", &s0);
 	ASSERT_LE(0, fd);
 	close(ctl);
 	ASSERT_EQ(0, save(self->hsm, self->dir, &self->r));
@@ -530,7 +530,7 @@ TEST_F(dir, an_older_file_than_listed_is_set_aside_and_loads_by_hand)
 	slot_name(s0, name, sizeof(name));
 	n = read_file(self->dir, name, old, sizeof(old));
 	ASSERT_LT(0, n);
-	ASSERT_EQ(0, bk_data(fd, true, "newer", "v", 1, &h));
+	ASSERT_EQ(0, st_data(fd, true, "newer", "v", 1, &h));
 	close(fd);
 	ASSERT_EQ(0, save(self->hsm, self->dir, &self->r));
 	EXPECT_EQ(1, events(self->r, SKS_DIR_SAVED, s0));
@@ -549,10 +549,10 @@ TEST_F(dir, an_older_file_than_listed_is_set_aside_and_loads_by_hand)
 		 sks_state_report_get_file(self->r, 1));
 	ASSERT_EQ(0, sks_state_load_file(self->hsm, path, &slot, NULL, NULL));
 	EXPECT_EQ((unsigned int)s0, slot);
-	fd = bk_open(s0);
+	fd = st_slot_open(s0);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, bk_login(fd, SKS_ROLE_CO, PART_CO));
-	EXPECT_EQ(0, bk_nobjects(fd));	/* the older contents */
+	ASSERT_EQ(0, st_login(fd, SKS_ROLE_CO, ST_PART_CO));
+	EXPECT_EQ(0, st_nobjects(fd));	/* the older contents */
 	close(fd);
 }
 
@@ -561,9 +561,9 @@ TEST_F(dir, a_damaged_record_is_rejected_with_its_code)
 	int ctl, s0, fd;
 	char name[64];
 
-	ctl = bk_ctl();
+	ctl = st_ctl_open();
 	ASSERT_LE(0, ctl);
-	fd = bk_partition(ctl, SKS_SLOT_V1, "x", &s0);
+	fd = st_partition(ctl, SKS_SLOT_V1, "x", &s0);
 	ASSERT_LE(0, fd);
 	close(fd);
 	close(ctl);
@@ -586,9 +586,9 @@ TEST_F(dir, a_damaged_hsm_record_loads_nothing_and_stops_saves)
 	__u8 before[4096], after[4096];
 	int n;
 
-	ctl = bk_ctl();
+	ctl = st_ctl_open();
 	ASSERT_LE(0, ctl);
-	fd = bk_partition(ctl, SKS_SLOT_V0, "h", &s0);
+	fd = st_partition(ctl, SKS_SLOT_V0, "h", &s0);
 	ASSERT_LE(0, fd);
 	close(fd);
 	close(ctl);
@@ -606,8 +606,8 @@ TEST_F(dir, a_damaged_hsm_record_loads_nothing_and_stops_saves)
 	EXPECT_FALSE(exists(self->dir, "rejected"));
 	next_report(&self->r);
 	/* a new slot is not saved over it */
-	ctl = bk_ctl();
-	fd = bk_partition(ctl, SKS_SLOT_V0, "h", &s0);
+	ctl = st_ctl_open();
+	fd = st_partition(ctl, SKS_SLOT_V0, "h", &s0);
 	ASSERT_LE(0, fd);
 	close(fd);
 	close(ctl);
@@ -621,9 +621,9 @@ TEST_F(dir, another_hsms_directory_is_never_written)
 {
 	int ctl, s0, fd;
 
-	ctl = bk_ctl();
+	ctl = st_ctl_open();
 	ASSERT_LE(0, ctl);
-	fd = bk_partition(ctl, SKS_SLOT_V0, "f", &s0);
+	fd = st_partition(ctl, SKS_SLOT_V0, "f", &s0);
 	ASSERT_LE(0, fd);
 	close(fd);
 	close(ctl);
@@ -631,8 +631,8 @@ TEST_F(dir, another_hsms_directory_is_never_written)
 	next_report(&self->r);
 	/* a new HSM (not loaded from the directory) makes a slot */
 	ASSERT_EQ(0, reopen(&self->hsm));
-	ctl = bk_ctl();
-	fd = bk_partition(ctl, SKS_SLOT_V1, "f", &s0);
+	ctl = st_ctl_open();
+	fd = st_partition(ctl, SKS_SLOT_V1, "f", &s0);
 	ASSERT_LE(0, fd);
 	close(fd);
 	close(ctl);
@@ -651,9 +651,9 @@ TEST_F(dir, temporaries_a_crash_left_are_removed)
 {
 	int ctl, s0, fd;
 
-	ctl = bk_ctl();
+	ctl = st_ctl_open();
 	ASSERT_LE(0, ctl);
-	fd = bk_partition(ctl, SKS_SLOT_V0, "t", &s0);
+	fd = st_partition(ctl, SKS_SLOT_V0, "t", &s0);
 	ASSERT_LE(0, fd);
 	close(fd);
 	close(ctl);
@@ -698,22 +698,22 @@ TEST_F_TIMEOUT(dir, deletes_racing_saves_lose_nothing_and_resurrect_nothing, 300
 	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
 		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, sh);
-	ctl = bk_ctl();
+	ctl = st_ctl_open();
 	ASSERT_LE(0, ctl);
-	fd = bk_partition(ctl, SKS_SLOT_V0, "keep", &s0);
+	fd = st_partition(ctl, SKS_SLOT_V0, "keep", &s0);
 	ASSERT_LE(0, fd);
 	/* a slot made, the kept one changed, the slot deleted: over again */
 	churn = fork();
 	ASSERT_LE(0, churn);
 	if (!churn) {
 		while (!__atomic_load_n(&sh->stop, __ATOMIC_SEQ_CST)) {
-			int s = bk_create(ctl, SKS_SLOT_V0, NULL, NULL, 0);
+			int s = st_slot_create(ctl, SKS_SLOT_V0, NULL, NULL, 0);
 
-			if (s < 0 || bk_data(fd, true, "x", "v", 1, &h))
+			if (s < 0 || st_data(fd, true, "x", "v", 1, &h))
 				_exit(1);
 			__atomic_add_fetch(&sh->churned, 1, __ATOMIC_SEQ_CST);
 			usleep(1000 * (sh->churned % 7));
-			if (bk_delete(ctl, s))
+			if (st_slot_del(ctl, s))
 				_exit(1);
 		}
 		_exit(0);
@@ -759,10 +759,10 @@ TEST_F_TIMEOUT(dir, deletes_racing_saves_lose_nothing_and_resurrect_nothing, 300
 	EXPECT_EQ(0, sks_state_load_dir(self->hsm, self->dir, 0, &self->r));
 	print_report(self->r);
 	EXPECT_EQ(1, nr_slots());
-	fd = bk_open(s0);
+	fd = st_slot_open(s0);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, bk_login(fd, SKS_ROLE_CO, PART_CO));
-	EXPECT_EQ(sh->churned, bk_nobjects(fd));
+	ASSERT_EQ(0, st_login(fd, SKS_ROLE_CO, ST_PART_CO));
+	EXPECT_EQ(sh->churned, st_nobjects(fd));
 	close(fd);
 	munmap(sh, sizeof(*sh));
 }
@@ -775,13 +775,13 @@ TEST_F_TIMEOUT(dir, sks_state_runs_clean_under_valgrind, 600)
 
 	if (access("/usr/local/bin/valgrind", X_OK))
 		SKIP(return, "no valgrind in this VM");
-	ctl = bk_ctl();
+	ctl = st_ctl_open();
 	ASSERT_LE(0, ctl);
-	fd = bk_partition(ctl, SKS_SLOT_V0, "v", &s0);
+	fd = st_partition(ctl, SKS_SLOT_V0, "v", &s0);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, bk_data(fd, true, "x", "v", 1, &h));
+	ASSERT_EQ(0, st_data(fd, true, "x", "v", 1, &h));
 	close(fd);
-	fd = bk_create(ctl, SKS_SLOT_V0, NULL, NULL, 0);
+	fd = st_slot_create(ctl, SKS_SLOT_V0, NULL, NULL, 0);
 	ASSERT_LE(0, fd);
 	close(ctl);
 	ASSERT_EQ(0, write_file(self->dir, ".tmp-x", "x", 1));
@@ -943,7 +943,7 @@ static int gcm_crypt(int fd, bool enc, __u32 key, const void *in, __u32 len,
 		 __u8 *iv, void *out, __u32 *out_len)
 {
 	struct sks_crypt c = { .mechanism = SKS_CKM_AES_GCM, .handle = key,
-			       .in = PTR(in), .in_len = len, .out = PTR(out),
+			       .in = st_ptr(in), .in_len = len, .out = st_ptr(out),
 			       .out_len = *out_len };
 
 	if (!enc)
@@ -980,8 +980,8 @@ static int rollover(int fd, __u32 flags)
 
 static int insert(int fd, const struct boot1 *b, __u32 *h)
 {
-	struct sks_insert in = { .blob = PTR(b->blob), .blob_len = b->blob_len,
-				 .handles = PTR(h), .count = 1 };
+	struct sks_insert in = { .blob = st_ptr(b->blob), .blob_len = b->blob_len,
+				 .handles = st_ptr(h), .count = 1 };
 
 	return ioctl(fd, SKS_IOC_INSERT, &in) ? -errno : 0;
 }
@@ -1002,7 +1002,7 @@ static int boot1(const char *dir)
 {
 	static struct boot1 b;
 	struct sks_extract ex = { .count = 1, .flags = SKS_EXTRACT_DELETE };
-	struct sks_init_role ir = { .role = SKS_ROLE_CU, .pin = PTR(CU_PIN),
+	struct sks_init_role ir = { .role = SKS_ROLE_CU, .pin = st_ptr(CU_PIN),
 				    .pin_len = strlen(CU_PIN) };
 	struct sks_archive_backup ab;
 	struct sks_archive_restore ar;
@@ -1014,25 +1014,25 @@ static int boot1(const char *dir)
 	bool ok;
 	FILE *f;
 
-	ctl = bk_ctl();
+	ctl = st_ctl_open();
 	if (!tap(ctl >= 0 && !ioctl(ctl, SKS_CTL_HSM_INFO, &hi), "boot1.hsm"))
 		return 1;
 	b.hsm_serial = hi.serial;
 	/* a V1 partition: a key encrypts a record and goes out as a blob */
-	v1 = bk_partition(ctl, SKS_SLOT_V1, "durable-domain", &s);
+	v1 = st_partition(ctl, SKS_SLOT_V1, "durable-domain", &s);
 	b.v1 = s;
 	b.l1 = sizeof(b.ct1);
-	ex.handles = PTR(&key);
-	ex.blob = PTR(b.blob);
+	ex.handles = st_ptr(&key);
+	ex.blob = st_ptr(b.blob);
 	ex.blob_len = sizeof(b.blob);
-	if (!tap(v1 >= 0 && !bk_aes_key(v1, &key) &&
+	if (!tap(v1 >= 0 && !st_aes_key(v1, &key) &&
 		 !gcm_crypt(v1, true, key, REC_TEXT, sizeof(REC_TEXT), b.iv1, b.ct1,
 			&b.l1) &&
 		 !ioctl(v1, SKS_IOC_EXTRACT, &ex), "boot1.v1_key_extracted"))
 		return 1;
 	b.blob_len = ex.blob_len;
 	/* a V0 partition with a token key that encrypts another record */
-	v0 = bk_partition(ctl, SKS_SLOT_V0, "durable-domain", &s);
+	v0 = st_partition(ctl, SKS_SLOT_V0, "durable-domain", &s);
 	b.v0 = s;
 	b.l2 = sizeof(b.ct2);
 	if (!tap(v0 >= 0 && !token_key(v0, &b.tok) &&
@@ -1040,39 +1040,39 @@ static int boot1(const char *dir)
 			&b.l2), "boot1.v0_token_key"))
 		return 1;
 	/* a Backup HSM with the V1's SMK archived */
-	s = bk_create(ctl, SKS_SLOT_BACKUP, NULL, BK_SO, 0);
+	s = st_slot_create(ctl, SKS_SLOT_BACKUP, NULL, ST_BK_SO, 0);
 	b.bk = s;
-	if (!tap(s >= 0 && !bk_backup(v1, s, BK_SO, BK_USER, NULL, 0, &ab),
+	if (!tap(s >= 0 && !st_backup(v1, s, ST_BK_SO, ST_BK_USER, NULL, 0, &ab),
 		 "boot1.archive"))
 		return 1;
 	memcpy(b.archive, ab.name, SKS_ARCHIVE_NAME_MAX);
 	/* a restore: the archive onto a fresh partition */
-	rs = bk_partition(ctl, SKS_SLOT_V1, "durable-domain", &s);
+	rs = st_partition(ctl, SKS_SLOT_V1, "durable-domain", &s);
 	b.restored = s;
-	tap(rs >= 0 && !bk_restore(rs, b.bk, BK_USER, ab.name, &ar),
+	tap(rs >= 0 && !st_restore(rs, b.bk, ST_BK_USER, ab.name, &ar),
 	    "boot1.restore");
 	/* an SMK rollover on the V1, after the blob was made */
-	ok = !bk_info(v1, &si);
+	ok = !st_info(v1, &si);
 	memcpy(b.fp0, si.smk_fingerprint, sizeof(b.fp0));
-	tap(ok && !rollover(v1, SKS_ROLLOVER_START) && !bk_info(v1, &si) &&
+	tap(ok && !rollover(v1, SKS_ROLLOVER_START) && !st_info(v1, &si) &&
 	    (si.state & SKS_STATE_SMK_ROLLOVER) &&
 	    !memcmp(si.rollover_fingerprint, b.fp0, sizeof(b.fp0)),
 	    "boot1.smk_rollover_started");
 	memcpy(b.fp, si.smk_fingerprint, sizeof(b.fp));
 	/* a lockout: the Crypto User of a partition locked */
-	lk = bk_partition(ctl, SKS_SLOT_V0, "durable-domain", &s);
+	lk = st_partition(ctl, SKS_SLOT_V0, "durable-domain", &s);
 	b.locked = s;
 	if (lk >= 0 && !ioctl(lk, SKS_IOC_LOGOUT, &lo) &&
-	    !bk_login(lk, SKS_ROLE_SO, PART_SO) && !ioctl(lk, SKS_IOC_INIT_ROLE, &ir) &&
+	    !st_login(lk, SKS_ROLE_SO, ST_PART_SO) && !ioctl(lk, SKS_IOC_INIT_ROLE, &ir) &&
 	    !ioctl(lk, SKS_IOC_LOGOUT, &lo))
 		for (i = 0; i < SKS_MAX_LOGIN_FAILURES; i++)
-			fails += bk_login(lk, SKS_ROLE_CU, "wrong-secret") == -EACCES;
-	tap(fails == SKS_MAX_LOGIN_FAILURES && !bk_info(lk, &si) &&
+			fails += st_login(lk, SKS_ROLE_CU, "wrong-secret") == -EACCES;
+	tap(fails == SKS_MAX_LOGIN_FAILURES && !st_info(lk, &si) &&
 	    (si.state & SKS_STATE_CU_LOCKED), "boot1.cu_locked_out");
 	for (i = 0; i < SKS_MAX_SLOTS; i++) {
-		int fd = bk_open(i);
+		int fd = st_slot_open(i);
 
-		if (fd >= 0 && !bk_info(fd, &si))
+		if (fd >= 0 && !st_info(fd, &si))
 			b.serial[i] = si.serial;
 		if (fd >= 0)
 			close(fd);
@@ -1105,7 +1105,7 @@ static int boot2(const char *file)
 {
 	static struct boot1 b;
 	struct sks_auto_activation aa = { .flags = SKS_AUTO_ACTIVATION_ON,
-					  .desc = PTR(AUTO_DESC),
+					  .desc = st_ptr(AUTO_DESC),
 					  .desc_len = strlen(AUTO_DESC) };
 	struct sks_archive_restore ar;
 	struct sks_session_info si;
@@ -1119,15 +1119,15 @@ static int boot2(const char *file)
 	if (!tap(f && fread(&b, sizeof(b), 1, f) == 1, "boot2.boot1_data"))
 		return 1;
 	fclose(f);
-	ctl = bk_ctl();
+	ctl = st_ctl_open();
 	tap(ctl >= 0 && !ioctl(ctl, SKS_CTL_HSM_INFO, &hi) &&
 	    hi.serial == b.hsm_serial, "boot2.hsm_serial_kept");
 	/* every slot listed, with its serial number, deactivated */
 	for (s = 0; s < SKS_MAX_SLOTS; s++) {
-		fd = bk_open(s);
+		fd = st_slot_open(s);
 		if (fd < 0)
 			continue;
-		if (!bk_info(fd, &si) && si.serial == b.serial[s] &&
+		if (!st_info(fd, &si) && si.serial == b.serial[s] &&
 		    (si.state & SKS_STATE_DEACTIVATED))
 			n++;
 		close(fd);
@@ -1135,60 +1135,60 @@ static int boot2(const char *file)
 	tap(n == 5 && nr_slots() == 5, "boot2.all_slots_listed_deactivated");
 
 	/* V1: nothing before the CO logs in; then the boot-1 blob */
-	fd = bk_open(b.v1);
-	tap(fd >= 0 && bk_nobjects(fd) == -ENOKEY, "boot2.v1_deactivated_refuses");
-	tap(!bk_login(fd, SKS_ROLE_CO, PART_CO) && !deactivated(b.v1),
+	fd = st_slot_open(b.v1);
+	tap(fd >= 0 && st_nobjects(fd) == -ENOKEY, "boot2.v1_deactivated_refuses");
+	tap(!st_login(fd, SKS_ROLE_CO, ST_PART_CO) && !deactivated(b.v1),
 	    "boot2.v1_co_login_activates");
-	tap(!bk_info(fd, &si) && (si.state & SKS_STATE_SMK_ROLLOVER) &&
+	tap(!st_info(fd, &si) && (si.state & SKS_STATE_SMK_ROLLOVER) &&
 	    !memcmp(si.smk_fingerprint, b.fp, sizeof(b.fp)) &&
 	    !memcmp(si.rollover_fingerprint, b.fp0, sizeof(b.fp0)),
 	    "boot2.smk_rollover_survived");
 	tap(!insert(fd, &b, &h) && decrypts(fd, h, b.ct1, b.l1, b.iv1),
 	    "boot2.boot1_blob_decrypts_boot1_record");
 	/* the rollover ends in boot 2 */
-	tap(!rollover(fd, SKS_ROLLOVER_END) && !bk_info(fd, &si) &&
+	tap(!rollover(fd, SKS_ROLLOVER_END) && !st_info(fd, &si) &&
 	    !(si.state & SKS_STATE_SMK_ROLLOVER) &&
 	    !memcmp(si.smk_fingerprint, b.fp, sizeof(b.fp)),
 	    "boot2.smk_rollover_ends");
 	close(fd);
 
 	/* V0: the token key decrypts after the CO logs in */
-	fd = bk_open(b.v0);
-	tap(fd >= 0 && !bk_login(fd, SKS_ROLE_CO, PART_CO) &&
+	fd = st_slot_open(b.v0);
+	tap(fd >= 0 && !st_login(fd, SKS_ROLE_CO, ST_PART_CO) &&
 	    decrypts(fd, b.tok, b.ct2, b.l2, b.iv2), "boot2.v0_token_key_decrypts");
 	close(fd);
 
 	/* the restore of boot 1 holds the V1's first SMK */
-	fd = bk_open(b.restored);
-	tap(fd >= 0 && !bk_login(fd, SKS_ROLE_CO, PART_CO) && !bk_info(fd, &si) &&
+	fd = st_slot_open(b.restored);
+	tap(fd >= 0 && !st_login(fd, SKS_ROLE_CO, ST_PART_CO) && !st_info(fd, &si) &&
 	    !memcmp(si.smk_fingerprint, b.fp0, sizeof(b.fp0)) &&
 	    !insert(fd, &b, &h) && decrypts(fd, h, b.ct1, b.l1, b.iv1),
 	    "boot2.restore_survived");
 	close(fd);
 
 	/* the lockout survived */
-	fd = bk_open(b.locked);
-	tap(fd >= 0 && bk_login(fd, SKS_ROLE_CU, CU_PIN) == -EPERM &&
-	    !bk_info(fd, &si) && (si.state & SKS_STATE_CU_LOCKED),
+	fd = st_slot_open(b.locked);
+	tap(fd >= 0 && st_login(fd, SKS_ROLE_CU, CU_PIN) == -EPERM &&
+	    !st_info(fd, &si) && (si.state & SKS_STATE_CU_LOCKED),
 	    "boot2.lockout_survived");
 	close(fd);
 
 	/* the archive restores onto a fresh partition (HSM SO activates) */
-	bk = bk_open(b.bk);
-	fd = bk_partition(ctl, SKS_SLOT_V1, "durable-domain", &s);
+	bk = st_slot_open(b.bk);
+	fd = st_partition(ctl, SKS_SLOT_V1, "durable-domain", &s);
 	ok = bk >= 0 && fd >= 0 && deactivated(b.bk) &&
-	     bk_count(bk, BK_SO) == 1 &&
-	     !bk_restore(fd, b.bk, BK_USER, b.archive, &ar) &&
+	     st_archive_count(bk, ST_BK_SO) == 1 &&
+	     !st_restore(fd, b.bk, ST_BK_USER, b.archive, &ar) &&
 	     !insert(fd, &b, &h) && decrypts(fd, h, b.ct1, b.l1, b.iv1);
 	tap(ok, "boot2.archive_restores_onto_a_fresh_partition");
 	close(fd);
 	close(bk);
 
 	/* auto-activation for the rmmod/modprobe that follows */
-	fd = bk_open(b.v0);
+	fd = st_slot_open(b.v0);
 	err = fd < 0 ? -errno : add_logon_key(AUTO_DESC, "durable test key material");
 	if (!err)
-		err = bk_login(fd, SKS_ROLE_SO, PART_SO);
+		err = st_login(fd, SKS_ROLE_SO, ST_PART_SO);
 	if (!err && ioctl(fd, SKS_IOC_AUTO_ACTIVATION, &aa))
 		err = -errno;
 	if (!tap(!err, "boot2.auto_activation_set"))
@@ -1211,10 +1211,10 @@ static int boot2_reloaded(const char *file)
 	fclose(f);
 	tap(nr_slots() == 6 && deactivated(b.v1) && deactivated(b.bk),
 	    "reload.slots_back_deactivated");
-	fd = bk_open(b.v0);
+	fd = st_slot_open(b.v0);
 	/* active: no CKR_PARTITION_DEACTIVATED; its private key after a login */
-	tap(fd >= 0 && !deactivated(b.v0) && bk_nobjects(fd) == 0 &&
-	    !bk_login(fd, SKS_ROLE_CO, PART_CO) &&
+	tap(fd >= 0 && !deactivated(b.v0) && st_nobjects(fd) == 0 &&
+	    !st_login(fd, SKS_ROLE_CO, ST_PART_CO) &&
 	    decrypts(fd, b.tok, b.ct2, b.l2, b.iv2),
 	    "reload.v0_auto_activated");
 	close(fd);
@@ -1234,7 +1234,7 @@ static int pc_objects(int fd, int *k)
 {
 	static __u32 h[4096];
 	static bool seen[4096];
-	struct sks_find_objects f = { .handles = PTR(h), .count = 4096 };
+	struct sks_find_objects f = { .handles = st_ptr(h), .count = 4096 };
 	__u32 i;
 	int n;
 
@@ -1269,16 +1269,16 @@ static int powercut_loop(void)
 	__u32 h;
 	char label[16];
 
-	ctl = bk_ctl();
+	ctl = st_ctl_open();
 	if (ctl < 0)
 		return 1;
-	fd = bk_open(PC_SLOT);
+	fd = st_slot_open(PC_SLOT);
 	if (fd < 0) {	/* the first boot */
-		fd = bk_partition(ctl, SKS_SLOT_V0, "powercut", &s);
+		fd = st_partition(ctl, SKS_SLOT_V0, "powercut", &s);
 		if (fd < 0 || s != PC_SLOT || ioctl(fd, SKS_IOC_LOGOUT, &lo))
 			return 1;
 	}
-	if (bk_login(fd, SKS_ROLE_CO, PART_CO) || pc_objects(fd, &k))
+	if (st_login(fd, SKS_ROLE_CO, ST_PART_CO) || pc_objects(fd, &k))
 		return 1;
 	if (system("/sks/vm-uevent settle"))
 		return 1;
@@ -1288,14 +1288,14 @@ static int powercut_loop(void)
 		snprintf(label, sizeof(label), "n-%d", i);
 		printf("CHANGE %d\n", i);
 		fflush(stdout);
-		if (bk_data(fd, true, label, label, strlen(label), &h))
+		if (st_data(fd, true, label, label, strlen(label), &h))
 			return 1;
-		s = bk_open(PC_CHURN);
+		s = st_slot_open(PC_CHURN);
 		if (s >= 0) {
 			close(s);
-			bk_delete(ctl, PC_CHURN);
+			st_slot_del(ctl, PC_CHURN);
 		} else {
-			s = bk_create(ctl, SKS_SLOT_V0, NULL, NULL, 0);
+			s = st_slot_create(ctl, SKS_SLOT_V0, NULL, NULL, 0);
 			if (s != PC_CHURN)
 				return 1;
 		}
@@ -1315,9 +1315,9 @@ static int powercut_check(int saved, int changed)
 	int fd, k = -1;
 	bool ok;
 
-	fd = bk_open(PC_SLOT);
+	fd = st_slot_open(PC_SLOT);
 	ok = fd >= 0 && deactivated(PC_SLOT) &&
-	     !bk_login(fd, SKS_ROLE_CO, PART_CO) && !pc_objects(fd, &k);
+	     !st_login(fd, SKS_ROLE_CO, ST_PART_CO) && !pc_objects(fd, &k);
 	printf("# partition: %d objects (saved before the cut: %d, changed: %d)\n",
 	       k, saved, changed);
 	tap(ok && k >= saved && k <= changed, "powercut.old_or_new_state");
@@ -1350,13 +1350,13 @@ static int bench(const char *dir, int rounds, int objects)
 	char label[32];
 	__u32 h;
 
-	ctl = bk_ctl();
-	fd = bk_partition(ctl, SKS_SLOT_V0, "bench", &s);
+	ctl = st_ctl_open();
+	fd = st_partition(ctl, SKS_SLOT_V0, "bench", &s);
 	if (!hsm || !ms || fd < 0 || sks_state_save_dir(hsm, dir, 0, NULL))
 		return 1;
 	for (i = 0; i < rounds; i++) {
 		snprintf(label, sizeof(label), "small-%d", i);
-		if (bk_data(fd, true, label, "v", 1, &h))
+		if (st_data(fd, true, label, "v", 1, &h))
 			return 1;
 		t = now_ms();
 		if (sks_state_save_dir(hsm, dir, 0, NULL))
@@ -1374,10 +1374,10 @@ static int bench(const char *dir, int rounds, int objects)
 	       rounds, ms[rounds / 2], ms[0], ms[rounds - 1], rounds);
 	close(fd);
 
-	fd = bk_partition(ctl, SKS_SLOT_V0, "bench-big", &s);
+	fd = st_partition(ctl, SKS_SLOT_V0, "bench-big", &s);
 	for (i = 0; fd >= 0 && i < objects; i++) {
 		snprintf(label, sizeof(label), "object-%d", i);
-		if (bk_data(fd, true, label, label, strlen(label), &h))
+		if (st_data(fd, true, label, label, strlen(label), &h))
 			return 1;
 	}
 	close(fd);
@@ -1394,10 +1394,10 @@ static int bench(const char *dir, int rounds, int objects)
 	if (sks_state_load_dir(hsm, dir, 0, NULL))
 		return 1;
 	load = now_ms() - t;
-	fd = bk_open(s);
+	fd = st_slot_open(s);
 	t = now_ms();
-	if (fd < 0 || bk_login(fd, SKS_ROLE_CO, PART_CO) ||
-	    bk_nobjects(fd) != objects)
+	if (fd < 0 || st_login(fd, SKS_ROLE_CO, ST_PART_CO) ||
+	    st_nobjects(fd) != objects)
 		return 1;
 	act = now_ms() - t;
 	close(fd);
@@ -1406,9 +1406,9 @@ static int bench(const char *dir, int rounds, int objects)
 	printf("activation of that partition (CO login: unwrap, decrypt, %d objects): %.0f ms\n",
 	       objects, act);
 	/* the same login again (active now): the PBKDF2 of the secret alone */
-	fd = bk_open(s);
+	fd = st_slot_open(s);
 	t = now_ms();
-	if (fd < 0 || bk_login(fd, SKS_ROLE_CO, PART_CO))
+	if (fd < 0 || st_login(fd, SKS_ROLE_CO, ST_PART_CO))
 		return 1;
 	printf("a Crypto Officer login of an active partition (the PBKDF2 alone): %.0f ms\n",
 	       now_ms() - t);

@@ -23,7 +23,7 @@
 #include <linux/sks.h>
 
 #include "kselftest_harness.h"
-#include "backup_util.h"
+#include "common.h"
 
 struct ec_curve {
 	__u32 id;
@@ -63,8 +63,8 @@ static int ec_pair(int fd, __u32 curve, __u32 priv_flags, __u64 limit,
 		 "ec-pub");
 	ec_attrs(&qa, SKS_CKO_PRIVATE_KEY, priv_flags, "ec-priv");
 	qa.usage_limit = limit;
-	kp.pub_attrs = PTR(&pa);
-	kp.priv_attrs = PTR(&qa);
+	kp.pub_attrs = st_ptr(&pa);
+	kp.priv_attrs = st_ptr(&qa);
 	if (ioctl(fd, SKS_IOC_GENERATE_KEY_PAIR, &kp))
 		return -errno;
 	*pub = kp.pub_handle;
@@ -74,7 +74,7 @@ static int ec_pair(int fd, __u32 curve, __u32 priv_flags, __u64 limit,
 
 static int ec_point(int fd, __u32 pub, __u8 *pt, __u32 *len)
 {
-	struct sks_get_value gv = { .handle = pub, .buf = PTR(pt),
+	struct sks_get_value gv = { .handle = pub, .buf = st_ptr(pt),
 				    .len = *len };
 
 	if (ioctl(fd, SKS_IOC_GET_VALUE, &gv))
@@ -88,8 +88,8 @@ static int ec_sign(int fd, __u32 key, __u32 mech, __u32 flags,
 		   __u32 *result)
 {
 	struct sks_sign s = { .flags = flags, .handle = key, .mechanism = mech,
-			      .data = PTR(msg), .data_len = len,
-			      .sig = PTR(sig), .sig_len = *sig_len };
+			      .data = st_ptr(msg), .data_len = len,
+			      .sig = st_ptr(sig), .sig_len = *sig_len };
 	int err = ioctl(fd, SKS_IOC_SIGN, &s) ? -errno : 0;
 
 	*sig_len = s.sig_len;
@@ -103,8 +103,8 @@ static int ec_verify(int fd, __u32 key, __u32 mech, __u32 flags,
 		     __u32 sig_len, __u32 *result)
 {
 	struct sks_sign s = { .flags = flags, .handle = key, .mechanism = mech,
-			      .data = PTR(msg), .data_len = len,
-			      .sig = PTR(sig), .sig_len = sig_len };
+			      .data = st_ptr(msg), .data_len = len,
+			      .sig = st_ptr(sig), .sig_len = sig_len };
 	int err = ioctl(fd, SKS_IOC_VERIFY, &s) ? -errno : 0;
 
 	if (result)
@@ -140,7 +140,7 @@ static int ec_import_pub(int fd, const struct ec_curve *c, EC_KEY *k,
 	i2o_ECPublicKey(k, &p);
 	ec_attrs(&co.attrs, SKS_CKO_PUBLIC_KEY, SKS_OBJ_VERIFY, "ossl-pub");
 	co.attrs.value_len = len;
-	co.value = PTR(pt);
+	co.value = st_ptr(pt);
 	if (ioctl(fd, SKS_IOC_CREATE_OBJECT, &co))
 		return -errno;
 	*handle = co.handle;
@@ -191,16 +191,16 @@ FIXTURE(ec)
 
 FIXTURE_SETUP(ec)
 {
-	self->ctl = bk_ctl();
+	self->ctl = st_ctl_open();
 	ASSERT_LE(0, self->ctl);
-	self->fd = bk_partition(self->ctl, SKS_SLOT_V1, "ec", &self->slot);
+	self->fd = st_partition(self->ctl, SKS_SLOT_V1, "ec", &self->slot);
 	ASSERT_LE(0, self->fd);
 }
 
 FIXTURE_TEARDOWN(ec)
 {
 	close(self->fd);
-	bk_delete(self->ctl, self->slot);
+	st_slot_del(self->ctl, self->slot);
 	close(self->ctl);
 }
 
@@ -375,7 +375,7 @@ TEST_F(ec, rfc6979_p256_signature_verifies)
 		0xf3, 0xe9, 0x00, 0xdb, 0xb9, 0xaf, 0xf4, 0x06,
 		0x4d, 0xc4, 0xab, 0x2f, 0x84, 0x3a, 0xcd, 0xa8,
 	};
-	struct sks_create_object co = { .value = PTR(q) };
+	struct sks_create_object co = { .value = st_ptr(q) };
 	__u32 res;
 
 	ec_attrs(&co.attrs, SKS_CKO_PUBLIC_KEY, SKS_OBJ_VERIFY, "rfc6979");
@@ -402,7 +402,7 @@ TEST_F(ec, bad_keys_and_wrong_uses_are_refused)
 	pt[40] ^= 1;
 	ec_attrs(&co.attrs, SKS_CKO_PUBLIC_KEY, SKS_OBJ_VERIFY, "bad");
 	co.attrs.value_len = 65;
-	co.value = PTR(pt);
+	co.value = st_ptr(pt);
 	EXPECT_EQ(-1, ioctl(self->fd, SKS_IOC_CREATE_OBJECT, &co));
 	EXPECT_EQ(SKS_CKR_ATTRIBUTE_VALUE_INVALID, co.result);
 	pt[40] ^= 1;
@@ -411,7 +411,7 @@ TEST_F(ec, bad_keys_and_wrong_uses_are_refused)
 	EXPECT_EQ(SKS_CKR_ATTRIBUTE_VALUE_INVALID, co.result);
 	ec_attrs(&co.attrs, SKS_CKO_PRIVATE_KEY, SKS_OBJ_SIGN, "zero");
 	co.attrs.value_len = 32;
-	co.value = PTR(zero);
+	co.value = st_ptr(zero);
 	EXPECT_EQ(-1, ioctl(self->fd, SKS_IOC_CREATE_OBJECT, &co));
 	EXPECT_EQ(SKS_CKR_ATTRIBUTE_VALUE_INVALID, co.result);
 	/* templates: a private key that verifies, a public one that signs */
@@ -444,12 +444,12 @@ static int ec_derive(int fd, __u32 base, __u32 kdf, const __u8 *peer,
 {
 	struct sks_derive_key dk = {
 		.mechanism = SKS_CKM_ECDH1_DERIVE, .base = base, .kdf = kdf,
-		.public_data = PTR(peer), .public_len = plen,
+		.public_data = st_ptr(peer), .public_len = plen,
 	};
 	int err;
 
 	if (info) {
-		dk.shared_data = PTR(info);
+		dk.shared_data = st_ptr(info);
 		dk.shared_len = strlen(info);
 	}
 	dk.attrs.obj_class = SKS_CKO_SECRET_KEY;
@@ -467,7 +467,7 @@ static int ec_gcm(int fd, bool enc, __u32 key, __u8 *iv, const void *in,
 		  __u32 len, void *out, __u32 *olen)
 {
 	struct sks_crypt c = { .mechanism = SKS_CKM_AES_GCM, .handle = key,
-			       .in = PTR(in), .in_len = len, .out = PTR(out),
+			       .in = st_ptr(in), .in_len = len, .out = st_ptr(out),
 			       .out_len = *olen };
 
 	if (!enc)
@@ -589,13 +589,13 @@ TEST_F(ec, a_key_pair_travels_in_a_blob_and_keeps_its_limit)
 	sl = sizeof(sig);
 	ASSERT_EQ(0, ec_sign(self->fd, h[1], SKS_CKM_ECDSA_SHA384, 0, "m", 1,
 			     sig, &sl, &res));
-	ex.handles = PTR(h);
-	ex.blob = PTR(blob);
+	ex.handles = st_ptr(h);
+	ex.blob = st_ptr(blob);
 	ex.blob_len = sizeof(blob);
 	ASSERT_EQ(0, ioctl(self->fd, SKS_IOC_EXTRACT, &ex));
-	in.blob = PTR(blob);
+	in.blob = st_ptr(blob);
 	in.blob_len = ex.blob_len;
-	in.handles = PTR(got);
+	in.handles = st_ptr(got);
 	ASSERT_EQ(0, ioctl(self->fd, SKS_IOC_INSERT, &in));
 	/* the pair still works; the limit of 2 counts the use before */
 	sl = sizeof(sig);
@@ -619,14 +619,14 @@ TEST_F(ec, every_flipped_byte_of_a_key_pair_blob_is_refused)
 	__u32 h[2], got[2], i, refused = 0;
 
 	ASSERT_EQ(0, ec_pair(self->fd, SKS_EC_P256, pf, 0, &h[0], &h[1]));
-	ex.handles = PTR(h);
-	ex.blob = PTR(blob);
+	ex.handles = st_ptr(h);
+	ex.blob = st_ptr(blob);
 	ex.blob_len = sizeof(blob);
 	ASSERT_EQ(0, ioctl(self->fd, SKS_IOC_EXTRACT, &ex));
 	for (i = 0; i < ex.blob_len; i++) {
-		struct sks_insert in = { .count = 2, .blob = PTR(blob),
+		struct sks_insert in = { .count = 2, .blob = st_ptr(blob),
 					 .blob_len = ex.blob_len,
-					 .handles = PTR(got) };
+					 .handles = st_ptr(got) };
 
 		blob[i] ^= 0x80;
 		refused += ioctl(self->fd, SKS_IOC_INSERT, &in) == -1 &&

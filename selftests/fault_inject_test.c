@@ -24,7 +24,7 @@
 #include <sys/syscall.h>
 
 #include "kselftest_harness.h"
-#include "robust_util.h"
+#include "common.h"
 
 #define FAILSLAB	"/sys/kernel/debug/failslab"
 #define FAILPAGE	"/sys/kernel/debug/fail_page_alloc"
@@ -47,10 +47,10 @@ static int fi_set(const char *dir, const char *file, const char *val)
 	struct fi_saved *s = &saved[nsaved];
 
 	snprintf(s->path, sizeof(s->path), "%s/%s", dir, file);
-	if (rb_read_file(s->path, s->val, sizeof(s->val)) < 0)
+	if (st_read_file(s->path, s->val, sizeof(s->val)) < 0)
 		return -errno;
 	nsaved++;
-	return rb_write_file(s->path, "%s", val);
+	return st_write_file(s->path, "%s", val);
 }
 
 static int fi_setup(void)
@@ -72,7 +72,7 @@ static int fi_setup(void)
 	if (!err)
 		err = fi_set(FAILPAGE, "min-order", "0");
 	if (!err)
-		err = rb_write_file("/proc/self/make-it-fail", "1");
+		err = st_write_file("/proc/self/make-it-fail", "1");
 	return err;
 }
 
@@ -80,9 +80,9 @@ static void fi_restore(void)
 {
 	while (nsaved > 0) {
 		nsaved--;
-		rb_write_file(saved[nsaved].path, "%s", saved[nsaved].val);
+		st_write_file(saved[nsaved].path, "%s", saved[nsaved].val);
 	}
-	rb_write_file("/proc/self/make-it-fail", "0");
+	st_write_file("/proc/self/make-it-fail", "0");
 }
 
 static int nth_fd = -1;
@@ -154,14 +154,14 @@ static void snap(struct world *w, struct snapshot *s)
 	struct sks_session_info info;
 
 	memset(s, 0, sizeof(*s));
-	s->nslots = rb_slots(w->ctl, s->slots, SKS_MAX_SLOTS);
-	bk_info(w->co, &s->info);
+	s->nslots = st_slots(w->ctl, s->slots, SKS_MAX_SLOTS);
+	st_info(w->co, &s->info);
 	s->info.result = 0;
-	s->objects = bk_nobjects(w->co);
-	s->archives = bk_count(w->bfd, BK_SO);
+	s->objects = st_nobjects(w->co);
+	s->archives = st_archive_count(w->bfd, ST_BK_SO);
 	s->aes_uses = uses(w->co, w->aes);
 	s->hmac_uses = uses(w->co, w->hmac);
-	s->s2_role = bk_info(w->s2, &info) ? ~0U : info.role;
+	s->s2_role = st_info(w->s2, &info) ? ~0U : info.role;
 }
 
 /* What differs between two snapshots, or NULL. */
@@ -222,13 +222,13 @@ static void finish_delete_tslot(struct world *w)
 	if (w->tfd >= 0)
 		close(w->tfd);
 	w->tfd = -1;
-	bk_delete(w->ctl, w->tslot);
+	st_slot_del(w->ctl, w->tslot);
 }
 
 /* delete slot */
 static void prep_tslot(struct world *w)
 {
-	w->tslot = bk_create(w->ctl, SKS_SLOT_V0, NULL, NULL, 0);
+	w->tslot = st_slot_create(w->ctl, SKS_SLOT_V0, NULL, NULL, 0);
 }
 
 static int call_delete(struct world *w, __u32 *res)
@@ -243,16 +243,16 @@ static int call_delete(struct world *w, __u32 *res)
 /* partition init */
 static void prep_init(struct world *w)
 {
-	w->tslot = bk_create(w->ctl, SKS_SLOT_V1, NULL, NULL, 0);
-	w->tfd = bk_open(w->tslot);
+	w->tslot = st_slot_create(w->ctl, SKS_SLOT_V1, NULL, NULL, 0);
+	w->tfd = st_slot_open(w->tslot);
 }
 
 static int call_init(struct world *w, __u32 *res)
 {
 	struct sks_partition_init pi = {
 		.result = SENTINEL,
-		.so_pin = PTR(PART_SO), .so_pin_len = strlen(PART_SO),
-		.domain = PTR("fault"), .domain_len = 5,
+		.so_pin = st_ptr(ST_PART_SO), .so_pin_len = strlen(ST_PART_SO),
+		.domain = st_ptr("fault"), .domain_len = 5,
 		.label = "fault",
 	};
 	int err = ioctl(w->tfd, SKS_IOC_PARTITION_INIT, &pi) ? -errno : 0;
@@ -265,7 +265,7 @@ static int call_init(struct world *w, __u32 *res)
 static int call_login(struct world *w, __u32 *res)
 {
 	struct sks_login li = { .result = SENTINEL, .role = SKS_ROLE_CO,
-				.pin = PTR(PART_CO), .pin_len = strlen(PART_CO) };
+				.pin = st_ptr(ST_PART_CO), .pin_len = strlen(ST_PART_CO) };
 	int err = ioctl(w->s2, SKS_IOC_LOGIN, &li) ? -errno : 0;
 
 	*res = li.result;
@@ -282,7 +282,7 @@ static int call_init_role(struct world *w, __u32 *res)
 {
 	char pin[32];
 	struct sks_init_role ir = { .result = SENTINEL, .role = SKS_ROLE_CU,
-				    .pin = PTR(pin) };
+				    .pin = st_ptr(pin) };
 	int err;
 
 	snprintf(pin, sizeof(pin), "cu-secret-%d", w->cu_gen + 1);
@@ -294,7 +294,7 @@ static int call_init_role(struct world *w, __u32 *res)
 
 static bool cu_pin_unchanged(struct world *w)
 {
-	bool ok = !bk_login(w->s2, SKS_ROLE_CU, w->cu_pin);
+	bool ok = !st_login(w->s2, SKS_ROLE_CU, w->cu_pin);
 
 	ioctl(w->s2, SKS_IOC_LOGOUT, &(struct sks_simple){});
 	return ok;
@@ -310,23 +310,23 @@ static void finish_init_role(struct world *w)
 static int call_generate(struct world *w, __u32 *res)
 {
 	*res = SENTINEL;
-	return rb_genkey(w->co, true, SKS_OBJ_ENCRYPT | SKS_OBJ_EXTRACTABLE,
+	return st_genkey(w->co, true, SKS_OBJ_ENCRYPT | SKS_OBJ_EXTRACTABLE,
 			 &w->th[0], res);
 }
 
 static void finish_destroy_th0(struct world *w)
 {
-	rb_destroy(w->co, w->th[0], NULL);
+	st_destroy(w->co, w->th[0], NULL);
 }
 
 /* create object */
 static int call_create_object(struct world *w, __u32 *res)
 {
 	static const unsigned char key[32] = { 1, 2, 3, 4, 5, 6, 7, 8 };
-	struct sks_create_object co = { .result = SENTINEL, .value = PTR(key) };
+	struct sks_create_object co = { .result = SENTINEL, .value = st_ptr(key) };
 	int err;
 
-	sks_attrs_set(&co.attrs, SKS_CKO_SECRET_KEY, SKS_CKK_GENERIC_SECRET,
+	st_attrs_set(&co.attrs, SKS_CKO_SECRET_KEY, SKS_CKK_GENERIC_SECRET,
 		      SKS_OBJ_SIGN | SKS_OBJ_VERIFY, 32, "imported");
 	err = ioctl(w->co, SKS_IOC_CREATE_OBJECT, &co) ? -errno : 0;
 	*res = co.result;
@@ -338,19 +338,19 @@ static int call_create_object(struct world *w, __u32 *res)
 static int call_encrypt(struct world *w, __u32 *res)
 {
 	*res = SENTINEL;
-	return rb_encrypt(w->co, w->aes, res);
+	return st_encrypt(w->co, w->aes, res);
 }
 
 static int call_sign(struct world *w, __u32 *res)
 {
 	*res = SENTINEL;
-	return rb_sign(w->co, w->hmac, res);
+	return st_sign(w->co, w->hmac, res);
 }
 
 /* extract with delete: a failure keeps the key */
 static void prep_extract(struct world *w)
 {
-	rb_genkey(w->co, true, SKS_OBJ_ENCRYPT | SKS_OBJ_EXTRACTABLE,
+	st_genkey(w->co, true, SKS_OBJ_ENCRYPT | SKS_OBJ_EXTRACTABLE,
 		  &w->th[0], NULL);
 }
 
@@ -361,7 +361,7 @@ static int call_extract(struct world *w, __u32 *res)
 
 	memset(blob, 0, sizeof(blob));
 	*res = SENTINEL;
-	return rb_extract(w->co, w->th, 1, blob, &len, SKS_EXTRACT_DELETE, res);
+	return st_extract(w->co, w->th, 1, blob, &len, SKS_EXTRACT_DELETE, res);
 }
 
 /* insert */
@@ -370,26 +370,26 @@ static int call_insert(struct world *w, __u32 *res)
 	__u32 n = 8;
 
 	*res = SENTINEL;
-	return rb_insert(w->co, w->blob, w->bloblen, w->th, &n, res);
+	return st_insert(w->co, w->blob, w->bloblen, w->th, &n, res);
 }
 
 /* rollover start; finish ends it */
 static int call_rollover(struct world *w, __u32 *res)
 {
 	*res = SENTINEL;
-	return rb_rollover(w->co, SKS_ROLLOVER_START, res);
+	return st_rollover(w->co, SKS_ROLLOVER_START, res);
 }
 
 static void finish_rollover(struct world *w)
 {
-	rb_rollover(w->co, SKS_ROLLOVER_END, NULL);
+	st_rollover(w->co, SKS_ROLLOVER_END, NULL);
 }
 
 /* archive backup; finish deletes the archive */
 static int call_backup(struct world *w, __u32 *res)
 {
 	struct sks_archive_backup ab;
-	int err = bk_backup(w->co, w->bslot, BK_SO, BK_USER, NULL, 0, &ab);
+	int err = st_backup(w->co, w->bslot, ST_BK_SO, ST_BK_USER, NULL, 0, &ab);
 
 	*res = ab.result;
 	memcpy(w->tname, ab.name, SKS_ARCHIVE_NAME_MAX);
@@ -398,8 +398,8 @@ static int call_backup(struct world *w, __u32 *res)
 
 static void finish_backup(struct world *w)
 {
-	struct sks_archive_show as = { .so_secret = PTR(BK_SO),
-				       .so_secret_len = strlen(BK_SO) };
+	struct sks_archive_show as = { .so_secret = st_ptr(ST_BK_SO),
+				       .so_secret_len = strlen(ST_BK_SO) };
 
 	memcpy(as.entry.name, w->tname, strlen(w->tname));
 	ioctl(w->bfd, SKS_IOC_ARCHIVE_DELETE, &as);
@@ -408,14 +408,14 @@ static void finish_backup(struct world *w)
 /* archive restore: the partition gets another SMK first */
 static void prep_restore(struct world *w)
 {
-	rb_rollover(w->co, SKS_ROLLOVER_START, NULL);
-	rb_rollover(w->co, SKS_ROLLOVER_END, NULL);
+	st_rollover(w->co, SKS_ROLLOVER_START, NULL);
+	st_rollover(w->co, SKS_ROLLOVER_END, NULL);
 }
 
 static int call_restore(struct world *w, __u32 *res)
 {
 	struct sks_archive_restore ar;
-	int err = bk_restore(w->co, w->bslot, BK_USER, w->arch, &ar);
+	int err = st_restore(w->co, w->bslot, ST_BK_USER, w->arch, &ar);
 
 	*res = ar.result;
 	return err;
@@ -425,10 +425,10 @@ static int call_restore(struct world *w, __u32 *res)
 static int call_image_save(struct world *w, __u32 *res)
 {
 	struct sks_image_save is = { .result = SENTINEL,
-				     .image = PTR(w->out),
+				     .image = st_ptr(w->out),
 				     .image_len = w->outlen,
-				     .so_secret = PTR(BK_SO),
-				     .so_secret_len = strlen(BK_SO) };
+				     .so_secret = st_ptr(ST_BK_SO),
+				     .so_secret_len = strlen(ST_BK_SO) };
 	int err = ioctl(w->bfd, SKS_IOC_IMAGE_SAVE, &is) ? -errno : 0;
 
 	*res = is.result;
@@ -438,10 +438,10 @@ static int call_image_save(struct world *w, __u32 *res)
 /* image load; finish deletes the new slot */
 static int call_image_load(struct world *w, __u32 *res)
 {
-	struct sks_image_load il = { .result = SENTINEL, .image = PTR(w->img),
+	struct sks_image_load il = { .result = SENTINEL, .image = st_ptr(w->img),
 				     .image_len = w->imglen,
-				     .so_secret = PTR(BK_SO),
-				     .so_secret_len = strlen(BK_SO) };
+				     .so_secret = st_ptr(ST_BK_SO),
+				     .so_secret_len = strlen(ST_BK_SO) };
 	int err = ioctl(w->ctl, SKS_CTL_IMAGE_LOAD, &il) ? -errno : 0;
 
 	*res = il.result;
@@ -526,8 +526,8 @@ FIXTURE_SETUP(fault)
 	    stat(FAIL_NTH, &st))
 		return;
 
-	ASSERT_EQ(0, rb_sks_params(self->params, sizeof(self->params)));
-	err = rb_load_sks("pbkdf2_iterations=1000");
+	ASSERT_EQ(0, st_sks_params(self->params, sizeof(self->params)));
+	err = st_load_sks("pbkdf2_iterations=1000");
 	if (err)
 		TH_LOG("sks not reloaded (%d): logins are slow", err);
 	self->reloaded = !err;
@@ -535,31 +535,31 @@ FIXTURE_SETUP(fault)
 	self->log0 = klog();
 	ASSERT_NE(NULL, self->log0);
 
-	w->ctl = bk_ctl();
+	w->ctl = st_ctl_open();
 	ASSERT_LE(0, w->ctl);
-	w->co = bk_partition(w->ctl, SKS_SLOT_V1, "fault", &w->pslot);
+	w->co = st_partition(w->ctl, SKS_SLOT_V1, "fault", &w->pslot);
 	ASSERT_LE(0, w->co);
-	w->so = bk_open(w->pslot);
+	w->so = st_slot_open(w->pslot);
 	ASSERT_LE(0, w->so);
-	ASSERT_EQ(0, bk_login(w->so, SKS_ROLE_SO, PART_SO));
+	ASSERT_EQ(0, st_login(w->so, SKS_ROLE_SO, ST_PART_SO));
 	strcpy(w->cu_pin, "cu-secret-0");
-	ASSERT_EQ(0, sks_init_role_pin(w->so, SKS_ROLE_CU, w->cu_pin));
-	w->s2 = bk_open(w->pslot);
+	ASSERT_EQ(0, st_init_role_pin(w->so, SKS_ROLE_CU, w->cu_pin));
+	w->s2 = st_slot_open(w->pslot);
 	ASSERT_LE(0, w->s2);
-	ASSERT_EQ(0, rb_genkey(w->co, true, SKS_OBJ_ENCRYPT | SKS_OBJ_EXTRACTABLE,
+	ASSERT_EQ(0, st_genkey(w->co, true, SKS_OBJ_ENCRYPT | SKS_OBJ_EXTRACTABLE,
 			       &w->aes, &res));
-	ASSERT_EQ(0, rb_genkey(w->co, false, SKS_OBJ_SIGN, &w->hmac, &res));
+	ASSERT_EQ(0, st_genkey(w->co, false, SKS_OBJ_SIGN, &w->hmac, &res));
 	w->bloblen = sizeof(w->blob);
-	ASSERT_EQ(0, rb_extract(w->co, &w->aes, 1, w->blob, &w->bloblen, 0,
+	ASSERT_EQ(0, st_extract(w->co, &w->aes, 1, w->blob, &w->bloblen, 0,
 				&res));
 
-	w->bslot = bk_create(w->ctl, SKS_SLOT_BACKUP, NULL, BK_SO, 0);
+	w->bslot = st_slot_create(w->ctl, SKS_SLOT_BACKUP, NULL, ST_BK_SO, 0);
 	ASSERT_LE(0, w->bslot);
-	w->bfd = bk_open(w->bslot);
+	w->bfd = st_slot_open(w->bslot);
 	ASSERT_LE(0, w->bfd);
-	ASSERT_EQ(0, bk_backup(w->co, w->bslot, BK_SO, BK_USER, NULL, 0, &ab));
+	ASSERT_EQ(0, st_backup(w->co, w->bslot, ST_BK_SO, ST_BK_USER, NULL, 0, &ab));
 	memcpy(w->arch, ab.name, SKS_ARCHIVE_NAME_MAX);
-	ASSERT_EQ(0, rb_image_save(w->bfd, BK_SO, &w->img, &w->imglen, NULL));
+	ASSERT_EQ(0, st_image_save(w->bfd, ST_BK_SO, &w->img, &w->imglen, NULL));
 	w->outlen = w->imglen + 4096;
 	w->out = malloc(w->outlen);
 	ASSERT_NE(NULL, w->out);
@@ -592,14 +592,14 @@ FIXTURE_TEARDOWN(fault)
 	if (w->bfd >= 0)
 		close(w->bfd);
 	if (w->ctl >= 0) {
-		bk_delete(w->ctl, w->pslot);
-		bk_delete(w->ctl, w->bslot);
+		st_slot_del(w->ctl, w->pslot);
+		st_slot_del(w->ctl, w->bslot);
 		close(w->ctl);
 	}
 	free(w->img);
 	free(w->out);
 	free(self->log0);
-	if (self->reloaded && rb_load_sks(self->params))
+	if (self->reloaded && st_load_sks(self->params))
 		TH_LOG("could not load sks again with %s", self->params);
 }
 
@@ -611,20 +611,20 @@ TEST(failed_calls_use_no_key_use)
 {
 	unsigned char out[64];
 	struct sks_crypt c = { .mechanism = SKS_CKM_AES_GCM,
-			       .in = PTR("data"), .in_len = 4,
-			       .out = PTR(out), .out_len = 4 };
+			       .in = st_ptr("data"), .in_len = 4,
+			       .out = st_ptr(out), .out_len = 4 };
 	struct sks_sign s = { .mechanism = SKS_CKM_SHA256_HMAC,
-			      .data = PTR("data"), .data_len = 4,
-			      .sig = PTR(out), .sig_len = 16 };
+			      .data = st_ptr("data"), .data_len = 4,
+			      .sig = st_ptr(out), .sig_len = 16 };
 	__u32 aes, hmac, res;
 	int ctl, slot, fd;
 
-	ctl = bk_ctl();
+	ctl = st_ctl_open();
 	ASSERT_LE(0, ctl);
-	fd = bk_partition(ctl, SKS_SLOT_V1, "uses", &slot);
+	fd = st_partition(ctl, SKS_SLOT_V1, "uses", &slot);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, rb_genkey(fd, true, SKS_OBJ_ENCRYPT, &aes, &res));
-	ASSERT_EQ(0, rb_genkey(fd, false, SKS_OBJ_SIGN, &hmac, &res));
+	ASSERT_EQ(0, st_genkey(fd, true, SKS_OBJ_ENCRYPT, &aes, &res));
+	ASSERT_EQ(0, st_genkey(fd, false, SKS_OBJ_SIGN, &hmac, &res));
 
 	c.handle = aes;
 	EXPECT_EQ(-1, ioctl(fd, SKS_IOC_ENCRYPT, &c));
@@ -634,7 +634,7 @@ TEST(failed_calls_use_no_key_use)
 	EXPECT_EQ(-1, ioctl(fd, SKS_IOC_ENCRYPT, &c));
 	EXPECT_EQ(EFAULT, errno);
 	EXPECT_EQ(0, uses(fd, aes));
-	c.in = PTR("data");
+	c.in = st_ptr("data");
 	c.out_len = sizeof(out);	/* a failure left it 0 */
 	EXPECT_EQ(0, ioctl(fd, SKS_IOC_ENCRYPT, &c));
 	EXPECT_EQ(1, uses(fd, aes));
@@ -647,13 +647,13 @@ TEST(failed_calls_use_no_key_use)
 	EXPECT_EQ(-1, ioctl(fd, SKS_IOC_SIGN, &s));
 	EXPECT_EQ(EFAULT, errno);
 	EXPECT_EQ(0, uses(fd, hmac));
-	s.data = PTR("data");
+	s.data = st_ptr("data");
 	s.sig_len = 32;
 	EXPECT_EQ(0, ioctl(fd, SKS_IOC_SIGN, &s));
 	EXPECT_EQ(1, uses(fd, hmac));
 
 	close(fd);
-	EXPECT_EQ(0, bk_delete(ctl, slot));
+	EXPECT_EQ(0, st_slot_del(ctl, slot));
 	close(ctl);
 }
 
@@ -753,7 +753,7 @@ TEST_F_TIMEOUT(fault, every_allocation_of_every_ioctl, 1500)
 	if (!has_splat(self->log0, true) && !has_splat(fresh, false) &&
 	    has_splat(fresh, true)) {
 		klogctl(5 /* SYSLOG_ACTION_CLEAR */, NULL, 0);
-		rb_write_file("/dev/kmsg",
+		st_write_file("/dev/kmsg",
 			      "sks fault_inject_test: allocation failure reports checked and cleared\n");
 	}
 	free(log1);

@@ -18,7 +18,7 @@
 #include <kcapi.h>
 
 #include "kselftest_harness.h"
-#include "robust_util.h"
+#include "common.h"
 
 static int unhex(const char *s, unsigned char *out, size_t max)
 {
@@ -76,8 +76,8 @@ TEST(load_prints_one_version_line)
 	char params[512];
 
 	ASSERT_LT(0, before);
-	ASSERT_EQ(0, rb_sks_params(params, sizeof(params)));
-	ASSERT_EQ(0, rb_load_sks(params));
+	ASSERT_EQ(0, st_sks_params(params, sizeof(params)));
+	ASSERT_EQ(0, st_load_sks(params));
 	EXPECT_EQ(before + 1, count_load_lines());
 }
 

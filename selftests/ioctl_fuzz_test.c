@@ -17,7 +17,7 @@
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
-#include "sks_test_util.h"
+#include "common.h"
 
 #define STATE_FILE	"/tmp/sks-ioctl-fuzz.state"
 
@@ -26,12 +26,12 @@ static int64_t slot_map(int ctl)
 {
 	struct sks_slot_entry e[SKS_MAX_SLOTS];
 	struct sks_slot_list l = {
-		.entries = sks_ptr(e), .count = SKS_MAX_SLOTS,
+		.entries = st_ptr(e), .count = SKS_MAX_SLOTS,
 		.entry_size = sizeof(e[0]),
 	};
 	int64_t map = 0;
 	uint32_t i;
-	int err = sks_ioc(ctl, SKS_CTL_LIST_SLOTS, &l);
+	int err = st_ioc(ctl, SKS_CTL_LIST_SLOTS, &l);
 
 	if (err)
 		return err;
@@ -105,7 +105,7 @@ FIXTURE(fuzz) {
 
 FIXTURE_SETUP(fuzz)
 {
-	self->ctl = sks_ctl_open();
+	self->ctl = st_ctl_open();
 	ASSERT_LE(0, self->ctl);
 }
 
@@ -254,17 +254,17 @@ TEST_F(fuzz, module_usable_after_fuzzing)
 	struct sks_hsm_info hi = { 0 };
 	int ctl = self->ctl, slot, fd;
 
-	ASSERT_EQ(0, sks_ioc(ctl, SKS_CTL_HSM_INFO, &hi));
-	slot = sks_slot_new(ctl, SKS_SLOT_V1, 0);
+	ASSERT_EQ(0, st_ioc(ctl, SKS_CTL_HSM_INFO, &hi));
+	slot = st_slot_new(ctl, SKS_SLOT_V1, 0);
 	ASSERT_LE(0, slot);
-	fd = sks_slot_open(slot);
+	fd = st_slot_open(slot);
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(0, sks_part_init(fd, "after-fuzz"));
-	EXPECT_EQ(0, sks_ioc(fd, SKS_IOC_SESSION_INFO, &si));
+	EXPECT_EQ(0, st_part_init(fd, "after-fuzz"));
+	EXPECT_EQ(0, st_ioc(fd, SKS_IOC_SESSION_INFO, &si));
 	EXPECT_EQ(slot, (int)si.slot);
 	EXPECT_EQ(SKS_SLOT_V1, si.type);
 	close(fd);
-	EXPECT_EQ(0, sks_slot_del(ctl, slot));
+	EXPECT_EQ(0, st_slot_del(ctl, slot));
 }
 
 /* 4: every slot the fuzzer created is gone; those from before remain. */
@@ -278,7 +278,7 @@ TEST_F(fuzz, fuzzer_slots_all_deleted)
 	now = slot_map(self->ctl);
 	ASSERT_LE(0, now);
 	EXPECT_EQ(before, now);
-	ASSERT_EQ(0, sks_ioc(self->ctl, SKS_CTL_HSM_INFO, &hi));
+	ASSERT_EQ(0, st_ioc(self->ctl, SKS_CTL_HSM_INFO, &hi));
 	EXPECT_EQ(__builtin_popcountll(before), (int)hi.nr_slots);
 	unlink(STATE_FILE);
 }

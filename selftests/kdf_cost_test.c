@@ -22,7 +22,7 @@
 #include <kcapi.h>
 
 #include "kselftest_harness.h"
-#include "robust_util.h"
+#include "common.h"
 
 /* Secrets of exactly SKS_PIN_MIN bytes; their first 7 bytes are too short. */
 #define SO8	"so-pin-8"
@@ -39,18 +39,18 @@ FIXTURE(module) {
 
 FIXTURE_SETUP(module)
 {
-	ASSERT_EQ(0, rb_sks_params(self->params, sizeof(self->params)));
+	ASSERT_EQ(0, st_sks_params(self->params, sizeof(self->params)));
 }
 
 FIXTURE_TEARDOWN(module)
 {
-	EXPECT_EQ(0, rb_load_sks(self->params)) TH_LOG("params: %s", self->params);
+	EXPECT_EQ(0, st_load_sks(self->params)) TH_LOG("params: %s", self->params);
 }
 
 static __u32 hsm_cost(void)
 {
 	struct sks_hsm_info hi = {};
-	int ctl = bk_ctl();
+	int ctl = st_ctl_open();
 	__u32 n = 0;
 
 	if (ctl >= 0 && !ioctl(ctl, SKS_CTL_HSM_INFO, &hi))
@@ -69,7 +69,7 @@ static bool sks_loaded(void)
 
 TEST_F(module, default_cost_is_600000_without_parameters)
 {
-	ASSERT_EQ(0, rb_load_sks(""));
+	ASSERT_EQ(0, st_load_sks(""));
 	EXPECT_EQ(SKS_KDF_ITERATIONS_DEFAULT, hsm_cost());
 	EXPECT_EQ(600000, SKS_KDF_ITERATIONS_DEFAULT);
 }
@@ -83,12 +83,12 @@ TEST_F(module, cost_parameter_is_bounded_on_both_sides)
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(refused); i++) {
-		EXPECT_EQ(-EINVAL, rb_load_sks(refused[i])) TH_LOG("%s", refused[i]);
+		EXPECT_EQ(-EINVAL, st_load_sks(refused[i])) TH_LOG("%s", refused[i]);
 		EXPECT_FALSE(sks_loaded()) TH_LOG("%s: loaded", refused[i]);
 	}
-	ASSERT_EQ(0, rb_load_sks("pbkdf2_iterations=1000"));
+	ASSERT_EQ(0, st_load_sks("pbkdf2_iterations=1000"));
 	EXPECT_EQ(SKS_KDF_ITERATIONS_MIN, hsm_cost());
-	ASSERT_EQ(0, rb_load_sks("pbkdf2_iterations=10000000"));
+	ASSERT_EQ(0, st_load_sks("pbkdf2_iterations=10000000"));
 	EXPECT_EQ(SKS_KDF_ITERATIONS_MAX, hsm_cost());
 }
 
@@ -116,7 +116,7 @@ TEST(secrets_of_seven_bytes_are_refused_by_every_call)
 {
 	struct sks_slot_create sc = { .type = SKS_SLOT_BACKUP };
 	struct sks_partition_init pi = {
-		.domain = PTR("len-domain"), .domain_len = 10,
+		.domain = st_ptr("len-domain"), .domain_len = 10,
 	};
 	struct sks_login li = {};
 	struct sks_init_role ir = {};
@@ -133,25 +133,25 @@ TEST(secrets_of_seven_bytes_are_refused_by_every_call)
 	unsigned char *img = NULL;
 	int ctl, bslot, bfd, pslot, pfd, cufd, lslot;
 
-	ctl = bk_ctl();
+	ctl = st_ctl_open();
 	ASSERT_LE(0, ctl);
 
 	/* a Backup HSM's SO secret at creation */
-	sc.so_secret = PTR(HSM8);
+	sc.so_secret = st_ptr(HSM8);
 	sc.so_secret_len = 7;
 	EXPECT_SHORT(CALL(ctl, SKS_CTL_CREATE_SLOT, &sc), sc.result, "create");
 	sc.so_secret_len = 8;
 	ASSERT_EQ(0, CALL(ctl, SKS_CTL_CREATE_SLOT, &sc));
 	bslot = sc.slot;
-	bfd = bk_open(bslot);
+	bfd = st_slot_open(bslot);
 	ASSERT_LE(0, bfd);
 
 	/* the partition SO secret */
-	pslot = bk_create(ctl, SKS_SLOT_V1, NULL, NULL, 0);
+	pslot = st_slot_create(ctl, SKS_SLOT_V1, NULL, NULL, 0);
 	ASSERT_LE(0, pslot);
-	pfd = bk_open(pslot);
+	pfd = st_slot_open(pslot);
 	ASSERT_LE(0, pfd);
-	pi.so_pin = PTR(SO8);
+	pi.so_pin = st_ptr(SO8);
 	pi.so_pin_len = 7;
 	EXPECT_SHORT(CALL(pfd, SKS_IOC_PARTITION_INIT, &pi), pi.result,
 		     "partition init");
@@ -159,24 +159,24 @@ TEST(secrets_of_seven_bytes_are_refused_by_every_call)
 	ASSERT_EQ(0, CALL(pfd, SKS_IOC_PARTITION_INIT, &pi));
 
 	/* login, init role, change pin */
-	li = (struct sks_login){ .role = SKS_ROLE_SO, .pin = PTR(SO8),
+	li = (struct sks_login){ .role = SKS_ROLE_SO, .pin = st_ptr(SO8),
 				 .pin_len = 7 };
 	EXPECT_SHORT(CALL(pfd, SKS_IOC_LOGIN, &li), li.result, "login SO");
 	li.pin_len = 8;
 	ASSERT_EQ(0, CALL(pfd, SKS_IOC_LOGIN, &li));
-	ir = (struct sks_init_role){ .role = SKS_ROLE_CO, .pin = PTR(CO8),
+	ir = (struct sks_init_role){ .role = SKS_ROLE_CO, .pin = st_ptr(CO8),
 				     .pin_len = 7 };
 	EXPECT_SHORT(CALL(pfd, SKS_IOC_INIT_ROLE, &ir), ir.result, "init CO");
 	ir.pin_len = 8;
 	ASSERT_EQ(0, CALL(pfd, SKS_IOC_INIT_ROLE, &ir));
-	ir = (struct sks_init_role){ .role = SKS_ROLE_CU, .pin = PTR(CU8),
+	ir = (struct sks_init_role){ .role = SKS_ROLE_CU, .pin = st_ptr(CU8),
 				     .pin_len = 7 };
 	EXPECT_SHORT(CALL(pfd, SKS_IOC_INIT_ROLE, &ir), ir.result, "init CU");
 	ir.pin_len = 8;
 	ASSERT_EQ(0, CALL(pfd, SKS_IOC_INIT_ROLE, &ir));
 	cp = (struct sks_change_pin){ .role = SKS_ROLE_SO,
-				      .old_pin = PTR(SO8), .old_len = 7,
-				      .new_pin = PTR(SO8B), .new_len = 8 };
+				      .old_pin = st_ptr(SO8), .old_len = 7,
+				      .new_pin = st_ptr(SO8B), .new_len = 8 };
 	EXPECT_SHORT(CALL(pfd, SKS_IOC_CHANGE_PIN, &cp), cp.result,
 		     "change pin, old");
 	cp.old_len = 8;
@@ -186,14 +186,14 @@ TEST(secrets_of_seven_bytes_are_refused_by_every_call)
 	cp.new_len = 8;
 	ASSERT_EQ(0, CALL(pfd, SKS_IOC_CHANGE_PIN, &cp));
 	ASSERT_EQ(0, CALL(pfd, SKS_IOC_LOGOUT, &(struct sks_simple){}));
-	li = (struct sks_login){ .role = SKS_ROLE_CO, .pin = PTR(CO8),
+	li = (struct sks_login){ .role = SKS_ROLE_CO, .pin = st_ptr(CO8),
 				 .pin_len = 7 };
 	EXPECT_SHORT(CALL(pfd, SKS_IOC_LOGIN, &li), li.result, "login CO");
 	li.pin_len = 8;
 	ASSERT_EQ(0, CALL(pfd, SKS_IOC_LOGIN, &li));
-	cufd = bk_open(pslot);
+	cufd = st_slot_open(pslot);
 	ASSERT_LE(0, cufd);
-	li = (struct sks_login){ .role = SKS_ROLE_CU, .pin = PTR(CU8),
+	li = (struct sks_login){ .role = SKS_ROLE_CU, .pin = st_ptr(CU8),
 				 .pin_len = 7 };
 	EXPECT_SHORT(CALL(cufd, SKS_IOC_LOGIN, &li), li.result, "login CU");
 	li.pin_len = 8;
@@ -201,7 +201,7 @@ TEST(secrets_of_seven_bytes_are_refused_by_every_call)
 	ASSERT_EQ(0, CALL(cufd, SKS_IOC_LOGOUT, &(struct sks_simple){}));
 	/* above SKS_PIN_MAX as well */
 	memset(long_pin, 'x', sizeof(long_pin));
-	li = (struct sks_login){ .role = SKS_ROLE_CU, .pin = PTR(long_pin),
+	li = (struct sks_login){ .role = SKS_ROLE_CU, .pin = st_ptr(long_pin),
 				 .pin_len = SKS_PIN_MAX + 1 };
 	EXPECT_SHORT(CALL(cufd, SKS_IOC_LOGIN, &li), li.result,
 		     "login, 65 bytes");
@@ -209,9 +209,9 @@ TEST(secrets_of_seven_bytes_are_refused_by_every_call)
 
 	/* archive backup: HSM SO secret and archive user secret */
 	ab = (struct sks_archive_backup){ .backup_slot = bslot,
-					  .so_secret = PTR(HSM8),
+					  .so_secret = st_ptr(HSM8),
 					  .so_secret_len = 7,
-					  .user_secret = PTR(USR8),
+					  .user_secret = st_ptr(USR8),
 					  .user_secret_len = 8 };
 	EXPECT_SHORT(CALL(pfd, SKS_IOC_ARCHIVE_BACKUP, &ab), ab.result,
 		     "backup, HSM SO");
@@ -225,7 +225,7 @@ TEST(secrets_of_seven_bytes_are_refused_by_every_call)
 
 	/* archive restore */
 	ar = (struct sks_archive_restore){ .backup_slot = bslot,
-					   .user_secret = PTR(USR8),
+					   .user_secret = st_ptr(USR8),
 					   .user_secret_len = 7 };
 	memcpy(ar.name, name, strlen(name));
 	EXPECT_SHORT(CALL(pfd, SKS_IOC_ARCHIVE_RESTORE, &ar), ar.result,
@@ -234,16 +234,16 @@ TEST(secrets_of_seven_bytes_are_refused_by_every_call)
 	EXPECT_EQ(0, CALL(pfd, SKS_IOC_ARCHIVE_RESTORE, &ar));
 
 	/* archive list, show */
-	al = (struct sks_archive_list){ .entries = PTR(e), .count = 2,
+	al = (struct sks_archive_list){ .entries = st_ptr(e), .count = 2,
 					.entry_size = sizeof(e[0]),
-					.so_secret = PTR(HSM8),
+					.so_secret = st_ptr(HSM8),
 					.so_secret_len = 7 };
 	EXPECT_SHORT(CALL(bfd, SKS_IOC_ARCHIVE_LIST, &al), al.result, "list");
 	al.so_secret_len = 8;
 	al.count = 2;
 	EXPECT_EQ(0, CALL(bfd, SKS_IOC_ARCHIVE_LIST, &al));
 	EXPECT_EQ(1, al.count);
-	as = (struct sks_archive_show){ .so_secret = PTR(HSM8),
+	as = (struct sks_archive_show){ .so_secret = st_ptr(HSM8),
 					.so_secret_len = 7 };
 	memcpy(as.entry.name, name, strlen(name));
 	EXPECT_SHORT(CALL(bfd, SKS_IOC_ARCHIVE_SHOW, &as), as.result, "show");
@@ -251,7 +251,7 @@ TEST(secrets_of_seven_bytes_are_refused_by_every_call)
 	EXPECT_EQ(0, CALL(bfd, SKS_IOC_ARCHIVE_SHOW, &as));
 
 	/* image save and load */
-	is = (struct sks_image_save){ .so_secret = PTR(HSM8),
+	is = (struct sks_image_save){ .so_secret = st_ptr(HSM8),
 				      .so_secret_len = 7 };
 	EXPECT_SHORT(CALL(bfd, SKS_IOC_IMAGE_SAVE, &is), is.result,
 		     "image save");
@@ -259,11 +259,11 @@ TEST(secrets_of_seven_bytes_are_refused_by_every_call)
 	ASSERT_EQ(0, CALL(bfd, SKS_IOC_IMAGE_SAVE, &is));
 	img = malloc(is.image_len);
 	ASSERT_NE(NULL, img);
-	is.image = PTR(img);
+	is.image = st_ptr(img);
 	ASSERT_EQ(0, CALL(bfd, SKS_IOC_IMAGE_SAVE, &is));
-	il = (struct sks_image_load){ .image = PTR(img),
+	il = (struct sks_image_load){ .image = st_ptr(img),
 				      .image_len = is.image_len,
-				      .so_secret = PTR(HSM8),
+				      .so_secret = st_ptr(HSM8),
 				      .so_secret_len = 7 };
 	EXPECT_SHORT(CALL(ctl, SKS_CTL_IMAGE_LOAD, &il), il.result,
 		     "image load");
@@ -273,7 +273,7 @@ TEST(secrets_of_seven_bytes_are_refused_by_every_call)
 	free(img);
 
 	/* archive delete */
-	as = (struct sks_archive_show){ .so_secret = PTR(HSM8),
+	as = (struct sks_archive_show){ .so_secret = st_ptr(HSM8),
 					.so_secret_len = 7 };
 	memcpy(as.entry.name, name, strlen(name));
 	EXPECT_SHORT(CALL(bfd, SKS_IOC_ARCHIVE_DELETE, &as), as.result,
@@ -283,9 +283,9 @@ TEST(secrets_of_seven_bytes_are_refused_by_every_call)
 
 	close(pfd);
 	close(bfd);
-	EXPECT_EQ(0, bk_delete(ctl, lslot));
-	EXPECT_EQ(0, bk_delete(ctl, pslot));
-	EXPECT_EQ(0, bk_delete(ctl, bslot));
+	EXPECT_EQ(0, st_slot_del(ctl, lslot));
+	EXPECT_EQ(0, st_slot_del(ctl, pslot));
+	EXPECT_EQ(0, st_slot_del(ctl, bslot));
 	close(ctl);
 }
 
@@ -328,7 +328,7 @@ struct v1_spec {
 #define V1_ARCHIVE	"v1-archive"
 
 /*
- * A version 1 image of a Backup HSM under @so (HSM SO secret BK_SO when
+ * A version 1 image of a Backup HSM under @so (HSM SO secret ST_BK_SO when
  * NULL), into @out (V1_MAX bytes); returns its length or -1.
  */
 static int v1_image(unsigned char *out, const struct v1_spec *s)
@@ -370,15 +370,15 @@ static int v1_image(unsigned char *out, const struct v1_spec *s)
 		put32(arc + 128, s->arc_iterations);
 		memcpy(arc + 136, usalt, 16);
 		if (s->arc_iterations <= 100000 &&
-		    kcapi_pbkdf("hmac(sha256)", (const uint8_t *)BK_USER,
-				strlen(BK_USER), usalt, 16, s->arc_iterations,
+		    kcapi_pbkdf("hmac(sha256)", (const uint8_t *)ST_BK_USER,
+				strlen(ST_BK_USER), usalt, 16, s->arc_iterations,
 				arc + 152, 32) < 0)
 			return -1;
 	}
 
 	if (s->sealed) {
-		if (kcapi_pbkdf("hmac(sha256)", (const uint8_t *)BK_SO,
-				strlen(BK_SO), salt, 32, s->iterations, prk,
+		if (kcapi_pbkdf("hmac(sha256)", (const uint8_t *)ST_BK_SO,
+				strlen(ST_BK_SO), salt, 32, s->iterations, prk,
 				32) < 0 ||
 		    kcapi_md_hmac_sha256(prk, 32, (const uint8_t *)"SKS image v1 key\x01",
 					 17, key, 32) != 32 ||
@@ -408,11 +408,11 @@ static int v1_image(unsigned char *out, const struct v1_spec *s)
 static int load(int ctl, const void *img, __u32 len, const char *so,
 		__u32 *res, double *secs)
 {
-	double t0 = rb_now();
-	int slot = rb_image_load(ctl, img, len, so, res);
+	double t0 = st_now();
+	int slot = st_image_load(ctl, img, len, so, res);
 
 	if (secs)
-		*secs = rb_now() - t0;
+		*secs = st_now() - t0;
 	return slot;
 }
 
@@ -427,34 +427,34 @@ TEST(image_of_the_old_format_still_loads)
 	int ctl, len, slot, bfd, pslot, pfd;
 	__u32 res;
 
-	ctl = bk_ctl();
+	ctl = st_ctl_open();
 	ASSERT_LE(0, ctl);
 	len = v1_image(img, &s);
 	ASSERT_LT(0, len);
-	slot = load(ctl, img, len, BK_SO, &res, NULL);
+	slot = load(ctl, img, len, ST_BK_SO, &res, NULL);
 	ASSERT_LE(0, slot) TH_LOG("result 0x%x", res);
-	bfd = bk_open(slot);
+	bfd = st_slot_open(slot);
 	ASSERT_LE(0, bfd);
-	EXPECT_EQ(1, bk_count(bfd, BK_SO));
-	ASSERT_EQ(0, bk_show(bfd, BK_SO, V1_ARCHIVE, &as));
+	EXPECT_EQ(1, st_archive_count(bfd, ST_BK_SO));
+	ASSERT_EQ(0, st_archive_show(bfd, ST_BK_SO, V1_ARCHIVE, &as));
 	EXPECT_EQ(SKS_ARCHIVE_CLONING, as.entry.kind);
 	EXPECT_EQ(4242, as.entry.source_serial);
 	EXPECT_EQ(0, as.entry.failures);
 	/* its archive restores onto a partition of its domain only */
-	pfd = bk_partition(ctl, SKS_SLOT_V0, "v1-domain", &pslot);
+	pfd = st_partition(ctl, SKS_SLOT_V0, "v1-domain", &pslot);
 	ASSERT_LE(0, pfd);
-	EXPECT_EQ(0, bk_restore(pfd, slot, BK_USER, V1_ARCHIVE, &ar))
+	EXPECT_EQ(0, st_restore(pfd, slot, ST_BK_USER, V1_ARCHIVE, &ar))
 		TH_LOG("result 0x%x", ar.result);
 	close(pfd);
-	EXPECT_EQ(0, bk_delete(ctl, pslot));
-	pfd = bk_partition(ctl, SKS_SLOT_V0, "v2-domain", &pslot);
+	EXPECT_EQ(0, st_slot_del(ctl, pslot));
+	pfd = st_partition(ctl, SKS_SLOT_V0, "v2-domain", &pslot);
 	ASSERT_LE(0, pfd);
-	EXPECT_EQ(-EXDEV, bk_restore(pfd, slot, BK_USER, V1_ARCHIVE, &ar));
+	EXPECT_EQ(-EXDEV, st_restore(pfd, slot, ST_BK_USER, V1_ARCHIVE, &ar));
 	EXPECT_EQ(SKS_CKR_DOMAIN_PARAMS_INVALID, ar.result);
 	close(pfd);
-	EXPECT_EQ(0, bk_delete(ctl, pslot));
+	EXPECT_EQ(0, st_slot_del(ctl, pslot));
 	close(bfd);
-	EXPECT_EQ(0, bk_delete(ctl, slot));
+	EXPECT_EQ(0, st_slot_del(ctl, slot));
 	close(ctl);
 }
 
@@ -476,9 +476,9 @@ TEST(image_costs_out_of_bounds_are_refused_at_once)
 	size_t i;
 	__u32 res;
 
-	ctl = bk_ctl();
+	ctl = st_ctl_open();
 	ASSERT_LE(0, ctl);
-	nslots = rb_slots(ctl, (struct sks_slot_entry[SKS_MAX_SLOTS]){},
+	nslots = st_slots(ctl, (struct sks_slot_entry[SKS_MAX_SLOTS]){},
 			  SKS_MAX_SLOTS);
 
 	/* well-formed images sealed at a cost below the minimum */
@@ -486,9 +486,9 @@ TEST(image_costs_out_of_bounds_are_refused_at_once)
 		s.iterations = low[i];
 		len = v1_image(img, &s);
 		ASSERT_LT(0, len);
-		slot = load(ctl, img, len, BK_SO, &res, &secs);
+		slot = load(ctl, img, len, ST_BK_SO, &res, &secs);
 		if (slot >= 0)
-			bk_delete(ctl, slot);
+			st_slot_del(ctl, slot);
 		ASSERT_EQ(-EBADMSG, slot) TH_LOG("header cost %u", low[i]);
 		EXPECT_EQ(SKS_CKR_DATA_INVALID, res);
 	}
@@ -498,9 +498,9 @@ TEST(image_costs_out_of_bounds_are_refused_at_once)
 	s.arc_iterations = 1;
 	len = v1_image(img, &s);
 	ASSERT_LT(0, len);
-	slot = load(ctl, img, len, BK_SO, &res, &secs);
+	slot = load(ctl, img, len, ST_BK_SO, &res, &secs);
 	if (slot >= 0)
-		bk_delete(ctl, slot);
+		st_slot_del(ctl, slot);
 	ASSERT_EQ(-EBADMSG, slot) TH_LOG("archive secret cost 1");
 	EXPECT_EQ(SKS_CKR_DATA_INVALID, res);
 
@@ -511,9 +511,9 @@ TEST(image_costs_out_of_bounds_are_refused_at_once)
 		s.iterations = high[i];
 		len = v1_image(img, &s);
 		ASSERT_LT(0, len);
-		slot = load(ctl, img, len, BK_SO, &res, &secs);
+		slot = load(ctl, img, len, ST_BK_SO, &res, &secs);
 		if (slot >= 0)
-			bk_delete(ctl, slot);
+			st_slot_del(ctl, slot);
 		EXPECT_EQ(-EBADMSG, slot) TH_LOG("header cost %u", high[i]);
 		EXPECT_EQ(SKS_CKR_DATA_INVALID, res);
 		EXPECT_GT(2.0, secs) TH_LOG("header cost %u: %.1f s", high[i],
@@ -525,12 +525,12 @@ TEST(image_costs_out_of_bounds_are_refused_at_once)
 	s.arc_iterations = 1U << 24;
 	len = v1_image(img, &s);
 	ASSERT_LT(0, len);
-	slot = load(ctl, img, len, BK_SO, &res, &secs);
+	slot = load(ctl, img, len, ST_BK_SO, &res, &secs);
 	if (slot >= 0)
-		bk_delete(ctl, slot);
+		st_slot_del(ctl, slot);
 	EXPECT_EQ(-EBADMSG, slot) TH_LOG("archive secret cost 2^24");
 	EXPECT_EQ(SKS_CKR_DATA_INVALID, res);
-	EXPECT_EQ(nslots, rb_slots(ctl, (struct sks_slot_entry[SKS_MAX_SLOTS]){},
+	EXPECT_EQ(nslots, st_slots(ctl, (struct sks_slot_entry[SKS_MAX_SLOTS]){},
 				   SKS_MAX_SLOTS));
 	close(ctl);
 }
@@ -576,23 +576,23 @@ static int saved_image(int ctl, unsigned char **img, __u32 *len)
 	int bslot, pslot, pfd, err;
 	__u32 h;
 
-	bslot = bk_create(ctl, SKS_SLOT_BACKUP, NULL, BK_SO, 0);
+	bslot = st_slot_create(ctl, SKS_SLOT_BACKUP, NULL, ST_BK_SO, 0);
 	if (bslot < 0)
 		return bslot;
-	pfd = bk_partition(ctl, SKS_SLOT_V0, "damage", &pslot);
+	pfd = st_partition(ctl, SKS_SLOT_V0, "damage", &pslot);
 	if (pfd < 0)
 		return pfd;
-	err = bk_data(pfd, true, "obj", "value", 5, &h) ?:
-	      bk_backup(pfd, bslot, BK_SO, BK_USER, "damage", 0, &ab);
+	err = st_data(pfd, true, "obj", "value", 5, &h) ?:
+	      st_backup(pfd, bslot, ST_BK_SO, ST_BK_USER, "damage", 0, &ab);
 	close(pfd);
-	bk_delete(ctl, pslot);
+	st_slot_del(ctl, pslot);
 	if (!err) {
-		int bfd = bk_open(bslot);
+		int bfd = st_slot_open(bslot);
 
-		err = rb_image_save(bfd, BK_SO, img, len, NULL);
+		err = st_image_save(bfd, ST_BK_SO, img, len, NULL);
 		close(bfd);
 	}
-	bk_delete(ctl, bslot);
+	st_slot_del(ctl, bslot);
 	return err;
 }
 
@@ -608,7 +608,7 @@ TEST(damaged_image_header_is_data_invalid_not_a_wrong_secret)
 	int ctl, slot, n = 0, i;
 	__u32 len, res, iter;
 
-	ctl = bk_ctl();
+	ctl = st_ctl_open();
 	ASSERT_LE(0, ctl);
 	ASSERT_EQ(0, saved_image(ctl, &img, &len));
 	ASSERT_EQ(0, hdr_fields(img, &f)) TH_LOG("image version %u", img[4]);
@@ -633,9 +633,9 @@ TEST(damaged_image_header_is_data_invalid_not_a_wrong_secret)
 	for (i = 0; i < n; i++) {
 		memcpy(bad, img, len);
 		bad[flips[i].byte] ^= flips[i].mask;
-		slot = load(ctl, bad, len, BK_SO, &res, NULL);
+		slot = load(ctl, bad, len, ST_BK_SO, &res, NULL);
 		if (slot >= 0)
-			bk_delete(ctl, slot);
+			st_slot_del(ctl, slot);
 		EXPECT_EQ(-EBADMSG, slot) TH_LOG("%s", flips[i].what);
 		EXPECT_EQ(SKS_CKR_DATA_INVALID, res) TH_LOG("%s", flips[i].what);
 	}
@@ -652,9 +652,9 @@ TEST(damaged_image_header_is_data_invalid_not_a_wrong_secret)
 		put32(bad + f.iter, i % 2 ? 1U << 24 : 1);
 		if (i >= 2)
 			fix_sum(bad, &f);
-		slot = load(ctl, bad, len, BK_SO, &res, &secs);
+		slot = load(ctl, bad, len, ST_BK_SO, &res, &secs);
 		if (slot >= 0)
-			bk_delete(ctl, slot);
+			st_slot_del(ctl, slot);
 		EXPECT_EQ(-EBADMSG, slot) TH_LOG("iterations %u", get32(bad + f.iter));
 		EXPECT_EQ(SKS_CKR_DATA_INVALID, res);
 		EXPECT_GT(2.0, secs) TH_LOG("%.1f s", secs);
@@ -663,17 +663,17 @@ TEST(damaged_image_header_is_data_invalid_not_a_wrong_secret)
 	/* right secret, damaged payload or tag */
 	memcpy(bad, img, len);
 	bad[len - 20] ^= 0x04;
-	EXPECT_EQ(-EBADMSG, load(ctl, bad, len, BK_SO, &res, NULL));
+	EXPECT_EQ(-EBADMSG, load(ctl, bad, len, ST_BK_SO, &res, NULL));
 	EXPECT_EQ(SKS_CKR_DATA_INVALID, res);
 	memcpy(bad, img, len);
 	bad[len - 1] ^= 0x04;
-	EXPECT_EQ(-EBADMSG, load(ctl, bad, len, BK_SO, &res, NULL));
+	EXPECT_EQ(-EBADMSG, load(ctl, bad, len, ST_BK_SO, &res, NULL));
 	EXPECT_EQ(SKS_CKR_DATA_INVALID, res);
 
 	/* and the intact image loads */
-	slot = load(ctl, img, len, BK_SO, &res, NULL);
+	slot = load(ctl, img, len, ST_BK_SO, &res, NULL);
 	ASSERT_LE(0, slot);
-	EXPECT_EQ(0, bk_delete(ctl, slot));
+	EXPECT_EQ(0, st_slot_del(ctl, slot));
 	free(bad);
 	free(img);
 	close(ctl);
@@ -684,8 +684,8 @@ TEST(damaged_image_header_is_data_invalid_not_a_wrong_secret)
 static int list(int bfd, struct sks_archive_entry *e, __u32 room)
 {
 	struct sks_archive_list al = {
-		.entries = PTR(e), .count = room, .entry_size = sizeof(*e),
-		.so_secret = PTR(BK_SO), .so_secret_len = strlen(BK_SO),
+		.entries = st_ptr(e), .count = room, .entry_size = sizeof(*e),
+		.so_secret = st_ptr(ST_BK_SO), .so_secret_len = strlen(ST_BK_SO),
 	};
 
 	return ioctl(bfd, SKS_IOC_ARCHIVE_LIST, &al) ? -errno : (int)al.count;
@@ -717,29 +717,29 @@ TEST(domain_ids_are_keyed_per_backup_hsm)
 	__u32 len, res;
 	int n1, n2, nl;
 
-	ctl = bk_ctl();
+	ctl = st_ctl_open();
 	ASSERT_LE(0, ctl);
-	b1slot = bk_create(ctl, SKS_SLOT_BACKUP, NULL, BK_SO, 0);
-	b2slot = bk_create(ctl, SKS_SLOT_BACKUP, NULL, BK_SO, 0);
+	b1slot = st_slot_create(ctl, SKS_SLOT_BACKUP, NULL, ST_BK_SO, 0);
+	b2slot = st_slot_create(ctl, SKS_SLOT_BACKUP, NULL, ST_BK_SO, 0);
 	ASSERT_LE(0, b1slot);
 	ASSERT_LE(0, b2slot);
-	b1fd = bk_open(b1slot);
-	b2fd = bk_open(b2slot);
-	p1 = bk_partition(ctl, SKS_SLOT_V1, "domain-A", &s1);
-	p2 = bk_partition(ctl, SKS_SLOT_V1, "domain-A", &s2);
-	p3 = bk_partition(ctl, SKS_SLOT_V1, "domain-B", &s3);
+	b1fd = st_slot_open(b1slot);
+	b2fd = st_slot_open(b2slot);
+	p1 = st_partition(ctl, SKS_SLOT_V1, "domain-A", &s1);
+	p2 = st_partition(ctl, SKS_SLOT_V1, "domain-A", &s2);
+	p3 = st_partition(ctl, SKS_SLOT_V1, "domain-B", &s3);
 	ASSERT_LE(0, p1);
 	ASSERT_LE(0, p2);
 	ASSERT_LE(0, p3);
-	ASSERT_EQ(0, bk_info(p1, &i1));
-	ASSERT_EQ(0, bk_info(p2, &i2));
-	ASSERT_EQ(0, bk_info(p3, &i3));
-	ASSERT_EQ(0, bk_backup(p1, b1slot, BK_SO, BK_USER, NULL, 0, &ab));
+	ASSERT_EQ(0, st_info(p1, &i1));
+	ASSERT_EQ(0, st_info(p2, &i2));
+	ASSERT_EQ(0, st_info(p3, &i3));
+	ASSERT_EQ(0, st_backup(p1, b1slot, ST_BK_SO, ST_BK_USER, NULL, 0, &ab));
 	memcpy(name1, ab.name, SKS_ARCHIVE_NAME_MAX);
-	ASSERT_EQ(0, bk_backup(p2, b1slot, BK_SO, BK_USER, NULL, 0, &ab));
-	ASSERT_EQ(0, bk_backup(p3, b1slot, BK_SO, BK_USER, NULL, 0, &ab));
+	ASSERT_EQ(0, st_backup(p2, b1slot, ST_BK_SO, ST_BK_USER, NULL, 0, &ab));
+	ASSERT_EQ(0, st_backup(p3, b1slot, ST_BK_SO, ST_BK_USER, NULL, 0, &ab));
 	memcpy(name3, ab.name, SKS_ARCHIVE_NAME_MAX);
-	ASSERT_EQ(0, bk_backup(p1, b2slot, BK_SO, BK_USER, NULL, 0, &ab));
+	ASSERT_EQ(0, st_backup(p1, b2slot, ST_BK_SO, ST_BK_USER, NULL, 0, &ab));
 
 	n1 = list(b1fd, e1, 4);
 	n2 = list(b2fd, e2, 4);
@@ -758,11 +758,11 @@ TEST(domain_ids_are_keyed_per_backup_hsm)
 	EXPECT_NE(0, memcmp(a1->domain_id, b1->domain_id, SKS_DOMAIN_ID_LEN));
 
 	/* the key goes with the image: the same ids after a save and load */
-	ASSERT_EQ(0, rb_image_save(b1fd, BK_SO, &img, &len, &res));
-	lslot = rb_image_load(ctl, img, len, BK_SO, &res);
+	ASSERT_EQ(0, st_image_save(b1fd, ST_BK_SO, &img, &len, &res));
+	lslot = st_image_load(ctl, img, len, ST_BK_SO, &res);
 	free(img);
 	ASSERT_LE(0, lslot);
-	lfd = bk_open(lslot);
+	lfd = st_slot_open(lslot);
 	nl = list(lfd, el, 4);
 	ASSERT_EQ(3, nl);
 	l1 = by_source(el, nl, i1.serial);
@@ -770,11 +770,11 @@ TEST(domain_ids_are_keyed_per_backup_hsm)
 	EXPECT_EQ(0, memcmp(a1->domain_id, l1->domain_id, SKS_DOMAIN_ID_LEN));
 
 	/* partitions still compare domains, on both slots */
-	EXPECT_EQ(0, bk_restore(p2, b1slot, BK_USER, name1, &ar));
-	EXPECT_EQ(-EXDEV, bk_restore(p1, b1slot, BK_USER, name3, &ar));
+	EXPECT_EQ(0, st_restore(p2, b1slot, ST_BK_USER, name1, &ar));
+	EXPECT_EQ(-EXDEV, st_restore(p1, b1slot, ST_BK_USER, name3, &ar));
 	EXPECT_EQ(SKS_CKR_DOMAIN_PARAMS_INVALID, ar.result);
-	EXPECT_EQ(0, bk_restore(p2, lslot, BK_USER, name1, &ar));
-	EXPECT_EQ(-EXDEV, bk_restore(p2, lslot, BK_USER, name3, &ar));
+	EXPECT_EQ(0, st_restore(p2, lslot, ST_BK_USER, name1, &ar));
+	EXPECT_EQ(-EXDEV, st_restore(p2, lslot, ST_BK_USER, name3, &ar));
 
 	close(lfd);
 	close(b1fd);
@@ -782,12 +782,12 @@ TEST(domain_ids_are_keyed_per_backup_hsm)
 	close(p1);
 	close(p2);
 	close(p3);
-	bk_delete(ctl, lslot);
-	bk_delete(ctl, s1);
-	bk_delete(ctl, s2);
-	bk_delete(ctl, s3);
-	bk_delete(ctl, b1slot);
-	bk_delete(ctl, b2slot);
+	st_slot_del(ctl, lslot);
+	st_slot_del(ctl, s1);
+	st_slot_del(ctl, s2);
+	st_slot_del(ctl, s3);
+	st_slot_del(ctl, b1slot);
+	st_slot_del(ctl, b2slot);
 	close(ctl);
 }
 
@@ -813,16 +813,16 @@ static double killed_after_1s(struct __test_metadata *_metadata,
 	usleep(1000000);
 	/* still deriving after a second */
 	EXPECT_EQ(0, waitpid(pid, &status, WNOHANG));
-	t0 = rb_now();
+	t0 = st_now();
 	kill(pid, SIGKILL);
-	while (rb_now() - t0 < limit) {
+	while (st_now() - t0 < limit) {
 		got = waitpid(pid, &status, WNOHANG);
 		if (got)
 			break;
 		usleep(20000);
 	}
 	if (got == pid)
-		dead = rb_now() - t0;
+		dead = st_now() - t0;
 	else
 		waitpid(pid, &status, 0);	/* for the module's sake */
 	return dead;
@@ -830,7 +830,7 @@ static double killed_after_1s(struct __test_metadata *_metadata,
 
 static void partition_init(int fd)
 {
-	sks_part_init(fd, "slow");
+	st_part_init(fd, "slow");
 }
 
 static void image_load(int ctl)
@@ -841,7 +841,7 @@ static void image_load(int ctl)
 	int len = v1_image(img, &s);
 	__u32 res;
 
-	rb_image_load(ctl, img, len, BK_SO, &res);
+	st_image_load(ctl, img, len, ST_BK_SO, &res);
 }
 
 TEST_F(module, module_cost_of_ten_million_is_killable)
@@ -850,22 +850,22 @@ TEST_F(module, module_cost_of_ten_million_is_killable)
 	int ctl, slot, fd;
 	double dead;
 
-	ASSERT_EQ(0, rb_load_sks("pbkdf2_iterations=10000000"));
-	ctl = bk_ctl();
+	ASSERT_EQ(0, st_load_sks("pbkdf2_iterations=10000000"));
+	ctl = st_ctl_open();
 	ASSERT_LE(0, ctl);
-	slot = bk_create(ctl, SKS_SLOT_V1, NULL, NULL, 0);
+	slot = st_slot_create(ctl, SKS_SLOT_V1, NULL, NULL, 0);
 	ASSERT_LE(0, slot);
-	fd = bk_open(slot);
+	fd = st_slot_open(slot);
 	ASSERT_LE(0, fd);
 	/* the SO secret's verifier: 10^7 iterations */
 	dead = killed_after_1s(_metadata, partition_init, fd, 10);
 	EXPECT_LE(0, dead);
 	EXPECT_GT(5.0, dead) TH_LOG("died %.1f s after SIGKILL", dead);
 	/* nothing half done */
-	ASSERT_EQ(0, bk_info(fd, &info));
+	ASSERT_EQ(0, st_info(fd, &info));
 	EXPECT_EQ(0, info.state & SKS_STATE_INITIALIZED);
 	close(fd);
-	EXPECT_EQ(0, bk_delete(ctl, slot));
+	EXPECT_EQ(0, st_slot_del(ctl, slot));
 	close(ctl);
 }
 
@@ -875,14 +875,14 @@ TEST(image_of_the_highest_cost_is_killable)
 	int ctl, nslots;
 	double dead;
 
-	ctl = bk_ctl();
+	ctl = st_ctl_open();
 	ASSERT_LE(0, ctl);
-	nslots = rb_slots(ctl, (struct sks_slot_entry[SKS_MAX_SLOTS]){},
+	nslots = st_slots(ctl, (struct sks_slot_entry[SKS_MAX_SLOTS]){},
 			  SKS_MAX_SLOTS);
 	dead = killed_after_1s(_metadata, image_load, ctl, 10);
 	EXPECT_LE(0, dead);
 	EXPECT_GT(5.0, dead) TH_LOG("died %.1f s after SIGKILL", dead);
-	EXPECT_EQ(nslots, rb_slots(ctl, (struct sks_slot_entry[SKS_MAX_SLOTS]){},
+	EXPECT_EQ(nslots, st_slots(ctl, (struct sks_slot_entry[SKS_MAX_SLOTS]){},
 				   SKS_MAX_SLOTS));
 	close(ctl);
 }

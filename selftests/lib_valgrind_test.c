@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
-#include "skscm_util.h"
+#include "common.h"
 
 #define VALGRIND "valgrind --leak-check=full --errors-for-leak-kinds=definite,possible " \
 		 "--error-exitcode=99 -q"
@@ -87,9 +87,9 @@ static int exercise(void)
 	struct stat sb;
 
 	CHECK(hsm);
-	v1 = cm_partition(hsm, SKS_SLOT_V1, "valgrind-domain");
+	v1 = st_lib_partition(hsm, SKS_SLOT_V1, "valgrind-domain");
 	CHECK(v1 != ~0U);
-	s = cm_co(v1);
+	s = st_lib_co(v1);
 	CHECK(s);
 	CHECK(!make_objects(s, h, NKEYS, KEYLEN, NDATA));
 	CHECK(!sks_crypto_sign(s, h[0], SKS_CKM_SHA256_HMAC, "m", 1, mac, &maclen));
@@ -138,30 +138,30 @@ static int exercise(void)
 	CHECK(found && n == N);
 
 	/* The Backup HSM: backup, list, show, delete, images. */
-	CHECK(!sks_hsm_create_backup(hsm, NULL, BK_PW, &bk));
-	CHECK(!sks_session_backup(s, bk, BK_PW, US_PW, NULL, 0, name, sizeof(name)));
+	CHECK(!sks_hsm_create_backup(hsm, NULL, ST_BK_PW, &bk));
+	CHECK(!sks_session_backup(s, bk, ST_BK_PW, ST_US_PW, NULL, 0, name, sizeof(name)));
 	b = sks_session_open(bk);
 	CHECK(b);
 	CHECK(!sks_backup_list_archives(b, "wrong-secret"));
-	al = sks_backup_list_archives(b, BK_PW);
+	al = sks_backup_list_archives(b, ST_BK_PW);
 	CHECK(al && sks_archives_get_count(al) == 1);
 	CHECK(!strcmp(name, sks_archive_info_get_name(sks_archives_get_archive(al, 0))));
-	ai = sks_backup_get_archive_info(b, BK_PW, name);
+	ai = sks_backup_get_archive_info(b, ST_BK_PW, name);
 	CHECK(ai && sks_archive_info_get_smk_fingerprint(ai));
 	d = sks_session_get_desc(s);
 	CHECK(d && !memcmp(sks_session_desc_get_smk_fingerprint(d),
 			   sks_archive_info_get_smk_fingerprint(ai), SKS_FINGERPRINT_LEN));
-	CHECK(!sks_backup_get_archive_info(b, BK_PW, "no-such-archive"));
-	image = sks_backup_save_image(b, BK_PW, &len);
+	CHECK(!sks_backup_get_archive_info(b, ST_BK_PW, "no-such-archive"));
+	image = sks_backup_save_image(b, ST_BK_PW, &len);
 	CHECK(image && len > 88);
 	CHECK(!sks_backup_save_image(b, "wrong-secret", &len));
-	CHECK(!sks_backup_save_image_file(b, BK_PW, IMG));
+	CHECK(!sks_backup_save_image_file(b, ST_BK_PW, IMG));
 	CHECK(sks_hsm_load_image_file(hsm, IMG, "wrong-secret", NULL, NULL));
 	CHECK(sks_last_result() == SKS_CKR_PIN_INCORRECT);
-	CHECK(!sks_hsm_load_image_file(hsm, IMG, BK_PW, &loaded, NULL));
+	CHECK(!sks_hsm_load_image_file(hsm, IMG, ST_BK_PW, &loaded, NULL));
 	lb = sks_session_open(loaded);
-	CHECK(lb && !sks_backup_delete_archive(lb, BK_PW, name));
-	CHECK(sks_backup_delete_archive(lb, BK_PW, name));
+	CHECK(lb && !sks_backup_delete_archive(lb, ST_BK_PW, name));
+	CHECK(sks_backup_delete_archive(lb, ST_BK_PW, name));
 	sl = sks_hsm_list_slots(hsm);
 	CHECK(sl && sks_slots_get_count(sl) >= 3);
 	ret = 0;
@@ -236,7 +236,7 @@ TEST_F(vg, exercise_passes_without_valgrind)
 
 TEST_F_TIMEOUT(vg, libsks_exercise_under_valgrind, 400)
 {
-	char *cmd = cm_fmt(VALGRIND " %s --exercise", self->self_path);
+	char *cmd = st_fmt(VALGRIND " %s --exercise", self->self_path);
 
 	/* 99: memcheck found an error or a leak; 1: the exercise failed. */
 	ASSERT_NE(NULL, cmd);
@@ -252,29 +252,29 @@ TEST_F_TIMEOUT(vg, skscm_under_valgrind, 400)
 	int st;
 
 	ASSERT_NE(NULL, hsm);
-	v1 = cm_partition(hsm, SKS_SLOT_V1, "valgrind-domain");
-	v1b = cm_partition(hsm, SKS_SLOT_V1, "valgrind-domain");
+	v1 = st_lib_partition(hsm, SKS_SLOT_V1, "valgrind-domain");
+	v1b = st_lib_partition(hsm, SKS_SLOT_V1, "valgrind-domain");
 	ASSERT_NE(~0U, v1);
 	ASSERT_NE(~0U, v1b);
-	ASSERT_EQ(0, sks_hsm_create_backup(hsm, NULL, BK_PW, &bk));
-	script = cm_fmt(
-		"backuphsm attach -slot %u -file " IMG " -password " BK_PW "\n"
+	ASSERT_EQ(0, sks_hsm_create_backup(hsm, NULL, ST_BK_PW, &bk));
+	script = st_fmt(
+		"backuphsm attach -slot %u -file " IMG " -password " ST_BK_PW "\n"
 		"slot list\n"
-		"slot set -slot %u\nrole login -name Crypto Officer -password " CO_PW "\n"
+		"slot set -slot %u\nrole login -name Crypto Officer -password " ST_CO_PW "\n"
 		"key generate -keytype aes -label k\n"
 		"key generate -keytype generic -length 128\n"
 		"sks extract -all -file " GROUP "\n"
-		"partition archive backup -slot %u\nproceed\n" BK_PW "\n" US_PW "\n" US_PW "\n"
-		"partition archive list -slot %u -password " BK_PW "\n"
+		"partition archive backup -slot %u\nproceed\n" ST_BK_PW "\n" ST_US_PW "\n" ST_US_PW "\n"
+		"partition archive list -slot %u -password " ST_BK_PW "\n"
 		"partition archive backup -slot %u -partition x\nproceed\n"
-		"slot set -slot %u\nrole login -name co -password " CO_PW "\n"
+		"slot set -slot %u\nrole login -name co -password " ST_CO_PW "\n"
 		"sks identify " GROUP "\n"
 		"role show\npartition show\npartition contents\n"
-		"backuphsm image save -slot %u -file " IMG ".2 -password " BK_PW "\n"
+		"backuphsm image save -slot %u -file " IMG ".2 -password " ST_BK_PW "\n"
 		"backuphsm image load -file " IMG ".2 -password wrong-secret\n"
 		"help par ar\n",
 		bk, v1, bk, bk, bk, v1b, bk);
-	st = skscm_run(VALGRIND, "-continue", script, &out);
+	st = st_skscm_run(VALGRIND, "-continue", script, &out);
 	free(script);
 	/* One command fails on purpose (the wrong image password): 1. */
 	EXPECT_EQ(1, st) TH_LOG("%s", out);

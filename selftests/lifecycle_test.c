@@ -17,7 +17,7 @@
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
-#include "robust_util.h"
+#include "common.h"
 
 static const char msg[] = "lifecycle message";
 
@@ -27,20 +27,20 @@ static int module_works(void)
 	__u32 h, res;
 	int ctl, fd, slot, err;
 
-	ctl = bk_ctl();
+	ctl = st_ctl_open();
 	if (ctl < 0)
 		return -errno;
-	fd = bk_partition(ctl, SKS_SLOT_V1, "works", &slot);
+	fd = st_partition(ctl, SKS_SLOT_V1, "works", &slot);
 	if (fd < 0) {
 		close(ctl);
 		return fd;
 	}
-	err = rb_genkey(fd, true, SKS_OBJ_ENCRYPT, &h, &res);
+	err = st_genkey(fd, true, SKS_OBJ_ENCRYPT, &h, &res);
 	if (!err)
-		err = rb_encrypt(fd, h, &res);
+		err = st_encrypt(fd, h, &res);
 	close(fd);
 	if (!err)
-		err = bk_delete(ctl, slot);
+		err = st_slot_del(ctl, slot);
 	close(ctl);
 	return err;
 }
@@ -66,23 +66,23 @@ static void *busy_thread(void *arg)
 
 	for (;;) {
 		b->ops++;
-		err = rb_genkey(b->fd, true, SKS_OBJ_ENCRYPT |
+		err = st_genkey(b->fd, true, SKS_OBJ_ENCRYPT |
 				SKS_OBJ_EXTRACTABLE, &h[0], &res);
 		if (!err)
-			err = rb_encrypt(b->fd, h[0], &res);
+			err = st_encrypt(b->fd, h[0], &res);
 		if (!err) {
 			len = sizeof(blob);
-			err = rb_extract(b->fd, h, 1, blob, &len, 0, &res);
+			err = st_extract(b->fd, h, 1, blob, &len, 0, &res);
 		}
 		if (!err) {
 			n = 3;
-			err = rb_insert(b->fd, blob, len, &h[1], &n, &res);
+			err = st_insert(b->fd, blob, len, &h[1], &n, &res);
 		}
 		if (!err && b->id == 3) {
 			err = ioctl(b->fd, SKS_IOC_LOGOUT,
 				    &(struct sks_simple){}) ? -errno : 0;
 			if (!err)
-				err = bk_login(b->fd, SKS_ROLE_CO, PART_CO);
+				err = st_login(b->fd, SKS_ROLE_CO, ST_PART_CO);
 			res = err == -ENODEV ? SKS_CKR_TOKEN_NOT_PRESENT : res;
 		}
 		if (err)
@@ -101,14 +101,14 @@ TEST(delete_partition_under_busy_sessions)
 	struct sks_slot_entry e;
 	int ctl, slot, fd2, i, n, err;
 
-	ctl = bk_ctl();
+	ctl = st_ctl_open();
 	ASSERT_LE(0, ctl);
-	b[0].fd = bk_partition(ctl, SKS_SLOT_V1, "busy", &slot);
+	b[0].fd = st_partition(ctl, SKS_SLOT_V1, "busy", &slot);
 	ASSERT_LE(0, b[0].fd);
 	/* two threads on one session, two on sessions of their own */
-	fd2 = bk_open(slot);
+	fd2 = st_slot_open(slot);
 	ASSERT_LE(0, fd2);
-	ASSERT_EQ(0, bk_login(fd2, SKS_ROLE_CO, PART_CO));
+	ASSERT_EQ(0, st_login(fd2, SKS_ROLE_CO, ST_PART_CO));
 	for (i = 0; i < 4; i++) {
 		memset(&b[i].ops, 0, sizeof(b[i]) - offsetof(struct busy, ops));
 		b[i].id = i;
@@ -117,14 +117,14 @@ TEST(delete_partition_under_busy_sessions)
 		else if (i == 2)
 			b[i].fd = fd2;
 		else if (i == 3)
-			b[i].fd = bk_open(slot);
+			b[i].fd = st_slot_open(slot);
 		if (i == 3)
-			ASSERT_EQ(0, bk_login(b[i].fd, SKS_ROLE_CO, PART_CO));
+			ASSERT_EQ(0, st_login(b[i].fd, SKS_ROLE_CO, ST_PART_CO));
 	}
 	for (i = 0; i < 4; i++)
 		ASSERT_EQ(0, pthread_create(&t[i], NULL, busy_thread, &b[i]));
 	usleep(500000);
-	ASSERT_EQ(0, bk_delete(ctl, slot));
+	ASSERT_EQ(0, st_slot_del(ctl, slot));
 	for (i = 0; i < 4; i++) {
 		pthread_join(t[i], NULL);
 		TH_LOG("thread %d: %ld rounds, ended with errno %d result 0x%x",
@@ -133,16 +133,16 @@ TEST(delete_partition_under_busy_sessions)
 		EXPECT_EQ(-ENODEV, b[i].last_err);
 		EXPECT_EQ(SKS_CKR_TOKEN_NOT_PRESENT, b[i].last_res);
 	}
-	EXPECT_EQ(-ENODEV, bk_info(b[0].fd, &info));
-	EXPECT_EQ(-ENOENT, rb_slot_entry(ctl, slot, &e));
+	EXPECT_EQ(-ENODEV, st_info(b[0].fd, &info));
+	EXPECT_EQ(-ENOENT, st_slot_entry(ctl, slot, &e));
 	close(b[0].fd);
 	close(fd2);
 	close(b[3].fd);
 	/* the number is free again, and the module works */
-	n = bk_create(ctl, SKS_SLOT_V0, NULL, NULL, 0);
+	n = st_slot_create(ctl, SKS_SLOT_V0, NULL, NULL, 0);
 	EXPECT_LE(0, n);
 	if (n >= 0)
-		EXPECT_EQ(0, bk_delete(ctl, n));
+		EXPECT_EQ(0, st_slot_del(ctl, n));
 	err = module_works();
 	EXPECT_EQ(0, err);
 	close(ctl);
@@ -168,15 +168,15 @@ static void *insert_thread(void *arg)
 	__u32 h[4], n, res;
 	int fd, err;
 
-	fd = bk_open(in->slot);
-	if (fd < 0 || bk_login(fd, SKS_ROLE_CO, PART_CO)) {
+	fd = st_slot_open(in->slot);
+	if (fd < 0 || st_login(fd, SKS_ROLE_CO, ST_PART_CO)) {
 		in->bad++;
 		snprintf(in->what, sizeof(in->what), "open/login");
 		return NULL;
 	}
 	while (!*in->stop) {
 		n = 4;
-		err = rb_insert(fd, in->blob, in->bloblen, h, &n, &res);
+		err = st_insert(fd, in->blob, in->bloblen, h, &n, &res);
 		if (err == -ENOKEY && res == SKS_CKR_SMK_ID_NOT_FOUND) {
 			in->no_smk++;
 			continue;
@@ -190,13 +190,13 @@ static void *insert_thread(void *arg)
 		/* the key that comes out is the key that went in */
 		struct sks_crypt c = { .handle = h[0],
 				       .mechanism = SKS_CKM_AES_GCM,
-				       .in = PTR(in->ct),
+				       .in = st_ptr(in->ct),
 				       .in_len = sizeof(msg) + SKS_GCM_TAG_LEN,
-				       .out = PTR(pt), .out_len = sizeof(pt) };
+				       .out = st_ptr(pt), .out_len = sizeof(pt) };
 
 		memcpy(c.iv, in->iv, SKS_GCM_IV_LEN);
 		if (ioctl(fd, SKS_IOC_DECRYPT, &c) || memcmp(pt, msg, sizeof(msg)) ||
-		    rb_destroy(fd, h[0], NULL)) {
+		    st_destroy(fd, h[0], NULL)) {
 			in->bad++;
 			snprintf(in->what, sizeof(in->what),
 				 "decrypt/destroy: errno %d result 0x%x", errno,
@@ -205,7 +205,7 @@ static void *insert_thread(void *arg)
 		}
 		in->ok++;
 	}
-	if (bk_nobjects(fd) != 0) {
+	if (st_nobjects(fd) != 0) {
 		in->bad++;
 		snprintf(in->what, sizeof(in->what), "objects left");
 	}
@@ -221,8 +221,8 @@ TEST(restore_while_inserting)
 	pthread_t t[3];
 	unsigned char blob[1024], ct[sizeof(msg) + SKS_GCM_TAG_LEN];
 	char name[SKS_ARCHIVE_NAME_MAX + 1] = {};
-	struct sks_crypt c = { .mechanism = SKS_CKM_AES_GCM, .in = PTR(msg),
-			       .in_len = sizeof(msg), .out = PTR(ct),
+	struct sks_crypt c = { .mechanism = SKS_CKM_AES_GCM, .in = st_ptr(msg),
+			       .in_len = sizeof(msg), .out = st_ptr(ct),
 			       .out_len = sizeof(ct) };
 	volatile int stop = 0;
 	__u32 key, len, res, h[2], n;
@@ -230,22 +230,22 @@ TEST(restore_while_inserting)
 	long ok = 0, no_smk = 0;
 	double end;
 
-	ctl = bk_ctl();
+	ctl = st_ctl_open();
 	ASSERT_LE(0, ctl);
-	fd = bk_partition(ctl, SKS_SLOT_V1, "restore-race", &slot);
+	fd = st_partition(ctl, SKS_SLOT_V1, "restore-race", &slot);
 	ASSERT_LE(0, fd);
-	bslot = bk_create(ctl, SKS_SLOT_BACKUP, NULL, BK_SO, 0);
+	bslot = st_slot_create(ctl, SKS_SLOT_BACKUP, NULL, ST_BK_SO, 0);
 	ASSERT_LE(0, bslot);
 
 	/* a key, a message under it and a blob under SMK 1 */
-	ASSERT_EQ(0, rb_genkey(fd, true, SKS_OBJ_EXTRACTABLE | SKS_OBJ_ENCRYPT |
+	ASSERT_EQ(0, st_genkey(fd, true, SKS_OBJ_EXTRACTABLE | SKS_OBJ_ENCRYPT |
 			       SKS_OBJ_DECRYPT, &key, &res));
 	c.handle = key;
 	ASSERT_EQ(0, ioctl(fd, SKS_IOC_ENCRYPT, &c));
 	len = sizeof(blob);
-	ASSERT_EQ(0, rb_extract(fd, &key, 1, blob, &len, SKS_EXTRACT_DELETE,
+	ASSERT_EQ(0, st_extract(fd, &key, 1, blob, &len, SKS_EXTRACT_DELETE,
 				&res));
-	ASSERT_EQ(0, bk_backup(fd, bslot, BK_SO, BK_USER, NULL, 0, &ab));
+	ASSERT_EQ(0, st_backup(fd, bslot, ST_BK_SO, ST_BK_USER, NULL, 0, &ab));
 	memcpy(name, ab.name, SKS_ARCHIVE_NAME_MAX);
 
 	for (i = 0; i < 3; i++) {
@@ -255,13 +255,13 @@ TEST(restore_while_inserting)
 		ASSERT_EQ(0, pthread_create(&t[i], NULL, insert_thread, &in[i]));
 	}
 	/* SMK 1 comes and goes: restored, then rolled over and dropped */
-	end = rb_now() + 4;
-	while (rb_now() < end) {
-		EXPECT_EQ(0, bk_restore(fd, bslot, BK_USER, name, &ar));
+	end = st_now() + 4;
+	while (st_now() < end) {
+		EXPECT_EQ(0, st_restore(fd, bslot, ST_BK_USER, name, &ar));
 		usleep(50000);
-		EXPECT_EQ(0, rb_rollover(fd, SKS_ROLLOVER_START, &res));
+		EXPECT_EQ(0, st_rollover(fd, SKS_ROLLOVER_START, &res));
 		usleep(20000);
-		EXPECT_EQ(0, rb_rollover(fd, SKS_ROLLOVER_END, &res));
+		EXPECT_EQ(0, st_rollover(fd, SKS_ROLLOVER_END, &res));
 		usleep(30000);
 		rounds++;
 	}
@@ -278,16 +278,16 @@ TEST(restore_while_inserting)
 
 	/* settled: SMK 2 refuses the blob, a restore brings SMK 1 back */
 	n = 2;
-	EXPECT_EQ(-ENOKEY, rb_insert(fd, blob, len, h, &n, &res));
-	ASSERT_EQ(0, bk_restore(fd, bslot, BK_USER, name, &ar));
+	EXPECT_EQ(-ENOKEY, st_insert(fd, blob, len, h, &n, &res));
+	ASSERT_EQ(0, st_restore(fd, bslot, ST_BK_USER, name, &ar));
 	n = 2;
-	EXPECT_EQ(0, rb_insert(fd, blob, len, h, &n, &res));
+	EXPECT_EQ(0, st_insert(fd, blob, len, h, &n, &res));
 	EXPECT_EQ(1, n);
-	EXPECT_EQ(1, bk_nobjects(fd));
+	EXPECT_EQ(1, st_nobjects(fd));
 
 	close(fd);
-	EXPECT_EQ(0, bk_delete(ctl, slot));
-	EXPECT_EQ(0, bk_delete(ctl, bslot));
+	EXPECT_EQ(0, st_slot_del(ctl, slot));
+	EXPECT_EQ(0, st_slot_del(ctl, bslot));
 	close(ctl);
 }
 
@@ -300,28 +300,28 @@ static void __attribute__((noreturn)) ioctl_loop(int slot)
 	int fd[2], i;
 
 	for (i = 0; i < 2; i++) {
-		fd[i] = bk_open(slot);
-		if (fd[i] < 0 || bk_login(fd[i], SKS_ROLE_CO, PART_CO))
+		fd[i] = st_slot_open(slot);
+		if (fd[i] < 0 || st_login(fd[i], SKS_ROLE_CO, ST_PART_CO))
 			_exit(1);
 	}
 	for (i = 0;; i++) {
 		int f = fd[i % 2];
 
-		if (rb_genkey(f, true, SKS_OBJ_EXTRACTABLE | SKS_OBJ_ENCRYPT,
+		if (st_genkey(f, true, SKS_OBJ_EXTRACTABLE | SKS_OBJ_ENCRYPT,
 			      &h[0], &res) ||
-		    rb_genkey(f, false, SKS_OBJ_EXTRACTABLE | SKS_OBJ_SIGN,
+		    st_genkey(f, false, SKS_OBJ_EXTRACTABLE | SKS_OBJ_SIGN,
 			      &h[1], &res))
 			_exit(2);
-		rb_encrypt(f, h[0], &res);
-		rb_sign(f, h[1], &res);
+		st_encrypt(f, h[0], &res);
+		st_sign(f, h[1], &res);
 		len = sizeof(blob);
-		if (!rb_extract(f, h, 2, blob, &len, 0, &res)) {
+		if (!st_extract(f, h, 2, blob, &len, 0, &res)) {
 			n = 8;
-			rb_insert(f, blob, len, &h[2], &n, &res);
+			st_insert(f, blob, len, &h[2], &n, &res);
 		}
 		if (i % 4 == 3) {
 			ioctl(f, SKS_IOC_LOGOUT, &(struct sks_simple){});
-			bk_login(f, SKS_ROLE_CO, PART_CO);
+			st_login(f, SKS_ROLE_CO, ST_PART_CO);
 		}
 	}
 }
@@ -332,9 +332,9 @@ TEST(killed_mid_ioctl)
 	unsigned int seed = getpid();
 	int ctl, slot, fd, i, status;
 
-	ctl = bk_ctl();
+	ctl = st_ctl_open();
 	ASSERT_LE(0, ctl);
-	fd = bk_partition(ctl, SKS_SLOT_V1, "kill", &slot);
+	fd = st_partition(ctl, SKS_SLOT_V1, "kill", &slot);
 	ASSERT_LE(0, fd);
 	close(fd);
 
@@ -351,16 +351,16 @@ TEST(killed_mid_ioctl)
 		EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 	}
 	/* the dead sessions are gone with their objects */
-	ASSERT_EQ(0, rb_slot_entry(ctl, slot, &e));
+	ASSERT_EQ(0, st_slot_entry(ctl, slot, &e));
 	EXPECT_EQ(0, e.sessions);
 	EXPECT_EQ(0, e.used);
 	EXPECT_EQ(0, e.state & SKS_STATE_CO_LOCKED);
-	fd = bk_open(slot);
+	fd = st_slot_open(slot);
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(0, bk_login(fd, SKS_ROLE_CO, PART_CO));
-	EXPECT_EQ(0, rb_genkey(fd, true, SKS_OBJ_ENCRYPT, NULL, NULL));
+	EXPECT_EQ(0, st_login(fd, SKS_ROLE_CO, ST_PART_CO));
+	EXPECT_EQ(0, st_genkey(fd, true, SKS_OBJ_ENCRYPT, NULL, NULL));
 	close(fd);
-	EXPECT_EQ(0, bk_delete(ctl, slot));
+	EXPECT_EQ(0, st_slot_del(ctl, slot));
 	close(ctl);
 	EXPECT_EQ(0, module_works());
 }
@@ -387,9 +387,9 @@ TEST(rmmod_with_open_files)
 
 	if (!module_loaded())
 		SKIP(return, "sks is not loaded");
-	ASSERT_EQ(0, rb_sks_params(params, sizeof(params)));
+	ASSERT_EQ(0, st_sks_params(params, sizeof(params)));
 	/* /dev/sks-control open: refused */
-	ctl = bk_ctl();
+	ctl = st_ctl_open();
 	ASSERT_LE(0, ctl);
 	err = try_rmmod();
 	EXPECT_TRUE(err == -EWOULDBLOCK || err == -EBUSY)
@@ -397,22 +397,22 @@ TEST(rmmod_with_open_files)
 	ASSERT_TRUE(module_loaded());
 
 	/* only a session of a deleted slot open: still refused */
-	fd = bk_partition(ctl, SKS_SLOT_V1, "rmmod", &slot);
+	fd = st_partition(ctl, SKS_SLOT_V1, "rmmod", &slot);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, rb_genkey(fd, true, SKS_OBJ_ENCRYPT, NULL, NULL));
+	ASSERT_EQ(0, st_genkey(fd, true, SKS_OBJ_ENCRYPT, NULL, NULL));
 	snprintf(path, sizeof(path), "/sys/class/sks/sks%d/label", slot);
-	ASSERT_EQ(0, bk_delete(ctl, slot));
+	ASSERT_EQ(0, st_slot_del(ctl, slot));
 	close(ctl);
 	err = try_rmmod();
 	EXPECT_TRUE(err == -EWOULDBLOCK || err == -EBUSY);
 	ASSERT_TRUE(module_loaded());
-	EXPECT_EQ(-ENODEV, rb_encrypt(fd, 1, NULL));
+	EXPECT_EQ(-ENODEV, st_encrypt(fd, 1, NULL));
 	close(fd);
 
 	/* a sysfs attribute open does not pin the module, and is safe */
-	ctl = bk_ctl();
+	ctl = st_ctl_open();
 	ASSERT_LE(0, ctl);
-	slot = bk_create(ctl, SKS_SLOT_V0, NULL, NULL, 0);
+	slot = st_slot_create(ctl, SKS_SLOT_V0, NULL, NULL, 0);
 	ASSERT_LE(0, slot);
 	close(ctl);
 	snprintf(path, sizeof(path), "/sys/class/sks/sks%d/label", slot);
@@ -428,7 +428,7 @@ TEST(rmmod_with_open_files)
 	EXPECT_NE(0, access(SKS_CONTROL_DEVICE, F_OK));
 
 	/* load it again for the rest of the run, as it was */
-	ASSERT_EQ(0, rb_load_sks(params));
+	ASSERT_EQ(0, st_load_sks(params));
 	ASSERT_TRUE(module_loaded());
 	EXPECT_EQ(0, module_works());
 }

@@ -23,22 +23,22 @@
 #include <pthread.h>
 
 #include "kselftest_harness.h"
-#include "robust_util.h"
+#include "common.h"
 
 #define WRONG		"wrong-secret"
 #define LOCKOUT		2	/* lockout_secs of the Backup HSM tests */
 
-static int login(int fd, __u32 role, const char *pin, __u32 *res)
+static int role_login(int fd, __u32 role, const char *pin, __u32 *res)
 {
-	return sks_login_as(fd, role, pin, res);
+	return st_login_as(fd, role, pin, res);
 }
 
 static int change_pin(int fd, __u32 role, const char *old, const char *new,
 		      __u32 *res)
 {
 	struct sks_change_pin cp = { .role = role,
-				     .old_pin = PTR(old), .old_len = strlen(old),
-				     .new_pin = PTR(new), .new_len = strlen(new) };
+				     .old_pin = st_ptr(old), .old_len = strlen(old),
+				     .new_pin = st_ptr(new), .new_len = strlen(new) };
 	int err = ioctl(fd, SKS_IOC_CHANGE_PIN, &cp) ? -errno : 0;
 
 	if (res)
@@ -46,7 +46,7 @@ static int change_pin(int fd, __u32 role, const char *old, const char *new,
 	return err;
 }
 
-static int logout(int fd)
+static int role_logout(int fd)
 {
 	return ioctl(fd, SKS_IOC_LOGOUT, &(struct sks_simple){}) ? -errno : 0;
 }
@@ -55,7 +55,7 @@ static struct sks_session_info info_of(int fd)
 {
 	struct sks_session_info info;
 
-	bk_info(fd, &info);
+	st_info(fd, &info);
 	return info;
 }
 
@@ -105,7 +105,7 @@ static void concurrently(int slot, int (*try)(int, __u32 *), int n[4])
 
 	pthread_barrier_init(&start, NULL, THREADS);
 	for (i = 0; i < THREADS; i++) {
-		a[i] = (struct attempt){ .fd = bk_open(slot), .try = try,
+		a[i] = (struct attempt){ .fd = st_slot_open(slot), .try = try,
 					 .start = &start };
 		pthread_create(&t[i], NULL, attempt_thread, &a[i]);
 	}
@@ -148,25 +148,25 @@ FIXTURE_SETUP(role)
 {
 	int co;
 
-	self->ctl = bk_ctl();
+	self->ctl = st_ctl_open();
 	ASSERT_LE(0, self->ctl);
-	co = bk_partition(self->ctl, SKS_SLOT_V1, "lockout", &self->slot);
+	co = st_partition(self->ctl, SKS_SLOT_V1, "lockout", &self->slot);
 	ASSERT_LE(0, co);
 	close(co);
-	self->so = bk_open(self->slot);
+	self->so = st_slot_open(self->slot);
 	ASSERT_LE(0, self->so);
-	ASSERT_EQ(0, bk_login(self->so, SKS_ROLE_SO, PART_SO));
-	ASSERT_EQ(0, sks_init_role_pin(self->so, SKS_ROLE_CU, RB_CU));
-	self->fd = bk_open(self->slot);
+	ASSERT_EQ(0, st_login(self->so, SKS_ROLE_SO, ST_PART_SO));
+	ASSERT_EQ(0, st_init_role_pin(self->so, SKS_ROLE_CU, ST_CU_SECRET));
+	self->fd = st_slot_open(self->slot);
 	ASSERT_LE(0, self->fd);
 	if (variant->role == SKS_ROLE_CO) {
-		self->pin = PART_CO;
+		self->pin = ST_PART_CO;
 		self->other = SKS_ROLE_CU;
-		self->other_pin = RB_CU;
+		self->other_pin = ST_CU_SECRET;
 	} else {
-		self->pin = RB_CU;
+		self->pin = ST_CU_SECRET;
 		self->other = SKS_ROLE_CO;
-		self->other_pin = PART_CO;
+		self->other_pin = ST_PART_CO;
 	}
 }
 
@@ -174,7 +174,7 @@ FIXTURE_TEARDOWN(role)
 {
 	close(self->fd);
 	close(self->so);
-	bk_delete(self->ctl, self->slot);
+	st_slot_del(self->ctl, self->slot);
 	close(self->ctl);
 }
 
@@ -190,7 +190,7 @@ TEST_F(role, ten_wrong_secrets_lock_that_role_only)
 	int i, fd2;
 
 	for (i = 1; i <= SKS_MAX_LOGIN_FAILURES; i++) {
-		EXPECT_EQ(-EACCES, login(self->fd, variant->role, WRONG, &res));
+		EXPECT_EQ(-EACCES, role_login(self->fd, variant->role, WRONG, &res));
 		EXPECT_EQ(SKS_CKR_PIN_INCORRECT, res);
 		info = info_of(self->so);
 		EXPECT_EQ(i, failures(&info, variant->role));
@@ -202,28 +202,28 @@ TEST_F(role, ten_wrong_secrets_lock_that_role_only)
 	EXPECT_EQ(0, info.so_failures);
 
 	/* locked: the right secret is refused too, without a check */
-	EXPECT_EQ(-EPERM, login(self->fd, variant->role, self->pin, &res));
+	EXPECT_EQ(-EPERM, role_login(self->fd, variant->role, self->pin, &res));
 	EXPECT_EQ(SKS_CKR_PIN_LOCKED, res);
-	EXPECT_EQ(-EPERM, login(self->fd, variant->role, WRONG, &res));
+	EXPECT_EQ(-EPERM, role_login(self->fd, variant->role, WRONG, &res));
 	EXPECT_EQ(SKS_CKR_PIN_LOCKED, res);
 
 	/* the other role is not locked */
-	fd2 = bk_open(self->slot);
+	fd2 = st_slot_open(self->slot);
 	ASSERT_LE(0, fd2);
-	EXPECT_EQ(0, login(fd2, self->other, self->other_pin, &res));
+	EXPECT_EQ(0, role_login(fd2, self->other, self->other_pin, &res));
 	close(fd2);
 
 	/* initialising the other role clears nothing of this one */
-	ASSERT_EQ(0, sks_init_role_pin(self->so, self->other, "new-other-pin"));
-	EXPECT_EQ(-EPERM, login(self->fd, variant->role, self->pin, &res));
+	ASSERT_EQ(0, st_init_role_pin(self->so, self->other, "new-other-pin"));
+	EXPECT_EQ(-EPERM, role_login(self->fd, variant->role, self->pin, &res));
 	EXPECT_EQ(SKS_CKR_PIN_LOCKED, res);
 
 	/* initialising this role clears its lockout and counter */
-	ASSERT_EQ(0, sks_init_role_pin(self->so, variant->role, "new-role-pin"));
+	ASSERT_EQ(0, st_init_role_pin(self->so, variant->role, "new-role-pin"));
 	info = info_of(self->so);
 	EXPECT_EQ(0, info.state & variant->locked_bit);
 	EXPECT_EQ(0, failures(&info, variant->role));
-	EXPECT_EQ(0, login(self->fd, variant->role, "new-role-pin", &res));
+	EXPECT_EQ(0, role_login(self->fd, variant->role, "new-role-pin", &res));
 }
 
 TEST_F(role, wrong_old_secret_of_change_pin_counts)
@@ -232,9 +232,9 @@ TEST_F(role, wrong_old_secret_of_change_pin_counts)
 	__u32 res;
 	int in, i;
 
-	in = bk_open(self->slot);
+	in = st_slot_open(self->slot);
 	ASSERT_LE(0, in);
-	ASSERT_EQ(0, login(in, variant->role, self->pin, &res));
+	ASSERT_EQ(0, role_login(in, variant->role, self->pin, &res));
 
 	/* a right secret resets the count */
 	for (i = 0; i < SKS_MAX_LOGIN_FAILURES - 1; i++) {
@@ -253,11 +253,11 @@ TEST_F(role, wrong_old_secret_of_change_pin_counts)
 		EXPECT_EQ(-EACCES, change_pin(in, variant->role, WRONG,
 					      "next-secret", &res));
 	for (i = 0; i < SKS_MAX_LOGIN_FAILURES / 2; i++)
-		EXPECT_EQ(-EACCES, login(self->fd, variant->role, WRONG, &res));
+		EXPECT_EQ(-EACCES, role_login(self->fd, variant->role, WRONG, &res));
 	info = info_of(self->so);
 	EXPECT_EQ(SKS_MAX_LOGIN_FAILURES, failures(&info, variant->role));
 	EXPECT_NE(0, info.state & variant->locked_bit);
-	EXPECT_EQ(-EPERM, login(self->fd, variant->role, self->pin, &res));
+	EXPECT_EQ(-EPERM, role_login(self->fd, variant->role, self->pin, &res));
 	EXPECT_EQ(SKS_CKR_PIN_LOCKED, res);
 	close(in);
 }
@@ -266,7 +266,7 @@ static __u32 try_role;
 
 static int wrong_login(int fd, __u32 *res)
 {
-	return login(fd, try_role, WRONG, res);
+	return role_login(fd, try_role, WRONG, res);
 }
 
 TEST_F(role, concurrent_wrong_secrets_lock_exactly_at_the_limit)
@@ -303,19 +303,19 @@ FIXTURE_VARIANT_ADD(zeroize, v1) { .type = SKS_SLOT_V1 };
 FIXTURE_SETUP(zeroize)
 {
 	self->so = self->cu = self->fd = -1;
-	self->ctl = bk_ctl();
+	self->ctl = st_ctl_open();
 	ASSERT_LE(0, self->ctl);
-	self->co = bk_partition(self->ctl, variant->type, "zeroize",
+	self->co = st_partition(self->ctl, variant->type, "zeroize",
 				&self->slot);
 	ASSERT_LE(0, self->co);
-	self->so = bk_open(self->slot);
+	self->so = st_slot_open(self->slot);
 	ASSERT_LE(0, self->so);
-	ASSERT_EQ(0, bk_login(self->so, SKS_ROLE_SO, PART_SO));
-	ASSERT_EQ(0, sks_init_role_pin(self->so, SKS_ROLE_CU, RB_CU));
-	self->cu = bk_open(self->slot);
+	ASSERT_EQ(0, st_login(self->so, SKS_ROLE_SO, ST_PART_SO));
+	ASSERT_EQ(0, st_init_role_pin(self->so, SKS_ROLE_CU, ST_CU_SECRET));
+	self->cu = st_slot_open(self->slot);
 	ASSERT_LE(0, self->cu);
-	ASSERT_EQ(0, bk_login(self->cu, SKS_ROLE_CU, RB_CU));
-	self->fd = bk_open(self->slot);
+	ASSERT_EQ(0, st_login(self->cu, SKS_ROLE_CU, ST_CU_SECRET));
+	self->fd = st_slot_open(self->slot);
 	ASSERT_LE(0, self->fd);
 }
 
@@ -325,15 +325,15 @@ FIXTURE_TEARDOWN(zeroize)
 	close(self->cu);
 	close(self->so);
 	close(self->co);
-	bk_delete(self->ctl, self->slot);
+	st_slot_del(self->ctl, self->slot);
 	close(self->ctl);
 }
 
 static int reinit(int fd, const char *so, __u32 *res)
 {
 	struct sks_partition_init pi = {
-		.so_pin = PTR(so), .so_pin_len = strlen(so),
-		.domain = PTR("zeroize"), .domain_len = 7, .label = "again",
+		.so_pin = st_ptr(so), .so_pin_len = strlen(so),
+		.domain = st_ptr("zeroize"), .domain_len = 7, .label = "again",
 	};
 	int err = ioctl(fd, SKS_IOC_PARTITION_INIT, &pi) ? -errno : 0;
 
@@ -353,13 +353,13 @@ TEST_F(zeroize, tenth_wrong_so_secret_zeroizes_the_partition)
 	int i;
 
 	/* objects: a key of the CO session, a token object (V0), a blob (V1) */
-	ASSERT_EQ(0, rb_genkey(self->co, true, SKS_OBJ_ENCRYPT |
+	ASSERT_EQ(0, st_genkey(self->co, true, SKS_OBJ_ENCRYPT |
 			       SKS_OBJ_EXTRACTABLE, &key, &res));
 	if (variant->type == SKS_SLOT_V0) {
-		ASSERT_EQ(0, bk_data(self->co, true, "token", "t", 1, &tok));
+		ASSERT_EQ(0, st_data(self->co, true, "token", "t", 1, &tok));
 	} else {
 		n = sizeof(blob);
-		ASSERT_EQ(0, rb_extract(self->co, &key, 1, blob, &n, 0, &res));
+		ASSERT_EQ(0, st_extract(self->co, &key, 1, blob, &n, 0, &res));
 	}
 	before = info_of(self->fd);
 	EXPECT_LT(0, before.used);
@@ -371,7 +371,7 @@ TEST_F(zeroize, tenth_wrong_so_secret_zeroizes_the_partition)
 		EXPECT_EQ(SKS_CKR_PIN_INCORRECT, res);
 	}
 	for (i = 0; i < 6; i++) {
-		EXPECT_EQ(-EACCES, login(self->fd, SKS_ROLE_SO, WRONG, &res));
+		EXPECT_EQ(-EACCES, role_login(self->fd, SKS_ROLE_SO, WRONG, &res));
 		EXPECT_EQ(SKS_CKR_PIN_INCORRECT, res);
 	}
 	info = info_of(self->fd);
@@ -381,7 +381,7 @@ TEST_F(zeroize, tenth_wrong_so_secret_zeroizes_the_partition)
 	EXPECT_EQ(before.used, info.used);
 
 	/* the 10th: refused, and the partition is wiped */
-	EXPECT_EQ(-EACCES, login(self->fd, SKS_ROLE_SO, WRONG, &res));
+	EXPECT_EQ(-EACCES, role_login(self->fd, SKS_ROLE_SO, WRONG, &res));
 	EXPECT_EQ(SKS_CKR_PIN_INCORRECT, res);
 	info = info_of(self->fd);
 	EXPECT_NE(0, info.state & SKS_STATE_ZEROIZED);
@@ -391,7 +391,7 @@ TEST_F(zeroize, tenth_wrong_so_secret_zeroizes_the_partition)
 	EXPECT_EQ(0, memcmp(zero, info.rollover_fingerprint,
 			    SKS_FINGERPRINT_LEN));
 	EXPECT_EQ(0, info.used);
-	ASSERT_EQ(0, rb_slot_entry(self->ctl, self->slot, &e));
+	ASSERT_EQ(0, st_slot_entry(self->ctl, self->slot, &e));
 	EXPECT_NE(0, e.state & SKS_STATE_ZEROIZED);
 	EXPECT_EQ(0, e.used);
 	/* every session is logged out, the objects are gone */
@@ -405,17 +405,17 @@ TEST_F(zeroize, tenth_wrong_so_secret_zeroizes_the_partition)
 		EXPECT_EQ(-ENOENT, ioctl(self->fd, SKS_IOC_GET_ATTRS, &ga) ?
 			  -errno : 0);
 	}
-	EXPECT_EQ(0, bk_nobjects(self->co));
+	EXPECT_EQ(0, st_nobjects(self->co));
 	/* no role has a secret any more */
-	EXPECT_EQ(-EACCES, login(self->fd, SKS_ROLE_SO, PART_SO, &res));
+	EXPECT_EQ(-EACCES, role_login(self->fd, SKS_ROLE_SO, ST_PART_SO, &res));
 	EXPECT_EQ(SKS_CKR_USER_PIN_NOT_INITIALIZED, res);
-	EXPECT_EQ(-EACCES, login(self->fd, SKS_ROLE_CO, PART_CO, &res));
+	EXPECT_EQ(-EACCES, role_login(self->fd, SKS_ROLE_CO, ST_PART_CO, &res));
 	EXPECT_EQ(SKS_CKR_USER_PIN_NOT_INITIALIZED, res);
-	EXPECT_EQ(-EACCES, login(self->fd, SKS_ROLE_CU, RB_CU, &res));
+	EXPECT_EQ(-EACCES, role_login(self->fd, SKS_ROLE_CU, ST_CU_SECRET, &res));
 	EXPECT_EQ(SKS_CKR_USER_PIN_NOT_INITIALIZED, res);
 
 	/* PARTITION_INIT makes it usable again, with a new SMK */
-	ASSERT_EQ(0, sks_part_init(self->fd, "revived"));
+	ASSERT_EQ(0, st_part_init(self->fd, "revived"));
 	info = info_of(self->fd);
 	EXPECT_NE(0, info.state & SKS_STATE_INITIALIZED);
 	EXPECT_EQ(0, info.state & SKS_STATE_ZEROIZED);
@@ -426,17 +426,17 @@ TEST_F(zeroize, tenth_wrong_so_secret_zeroizes_the_partition)
 		EXPECT_NE(0, memcmp(before.smk_fingerprint,
 				    info.smk_fingerprint, SKS_FINGERPRINT_LEN));
 	}
-	ASSERT_EQ(0, login(self->fd, SKS_ROLE_SO, SKS_SO_PIN, &res));
-	EXPECT_EQ(-EACCES, login(self->co, SKS_ROLE_CO, PART_CO, &res));
+	ASSERT_EQ(0, role_login(self->fd, SKS_ROLE_SO, ST_SO_PIN, &res));
+	EXPECT_EQ(-EACCES, role_login(self->co, SKS_ROLE_CO, ST_PART_CO, &res));
 	EXPECT_EQ(SKS_CKR_USER_PIN_NOT_INITIALIZED, res);
-	ASSERT_EQ(0, sks_init_role_pin(self->fd, SKS_ROLE_CO, PART_CO));
-	ASSERT_EQ(0, login(self->co, SKS_ROLE_CO, PART_CO, &res));
-	EXPECT_EQ(0, bk_nobjects(self->co));
+	ASSERT_EQ(0, st_init_role_pin(self->fd, SKS_ROLE_CO, ST_PART_CO));
+	ASSERT_EQ(0, role_login(self->co, SKS_ROLE_CO, ST_PART_CO, &res));
+	EXPECT_EQ(0, st_nobjects(self->co));
 	if (variant->type == SKS_SLOT_V1) {
 		__u32 h[2], cnt = 2;
 
 		/* the old SMK is gone: its blobs no longer insert */
-		EXPECT_EQ(-ENOKEY, rb_insert(self->co, blob, n, h, &cnt, &res));
+		EXPECT_EQ(-ENOKEY, st_insert(self->co, blob, n, h, &cnt, &res));
 		EXPECT_EQ(SKS_CKR_SMK_ID_NOT_FOUND, res);
 	}
 }
@@ -448,9 +448,9 @@ TEST_F(zeroize, reinit_with_a_wrong_so_secret_counts)
 	int i;
 
 	/* nobody logged in, so that only the secret decides */
-	ASSERT_EQ(0, logout(self->co));
-	ASSERT_EQ(0, logout(self->cu));
-	ASSERT_EQ(0, logout(self->so));
+	ASSERT_EQ(0, role_logout(self->co));
+	ASSERT_EQ(0, role_logout(self->cu));
+	ASSERT_EQ(0, role_logout(self->so));
 	for (i = 1; i < SKS_MAX_SO_FAILURES; i++) {
 		EXPECT_EQ(-EACCES, reinit(self->fd, WRONG, &res));
 		EXPECT_EQ(SKS_CKR_PIN_INCORRECT, res);
@@ -471,13 +471,13 @@ TEST_F(zeroize, right_so_secret_resets_the_count)
 	int i;
 
 	for (i = 0; i < SKS_MAX_SO_FAILURES - 1; i++)
-		EXPECT_EQ(-EACCES, login(self->fd, SKS_ROLE_SO, WRONG, &res));
+		EXPECT_EQ(-EACCES, role_login(self->fd, SKS_ROLE_SO, WRONG, &res));
 	EXPECT_EQ(SKS_MAX_SO_FAILURES - 1, info_of(self->fd).so_failures);
-	ASSERT_EQ(0, login(self->fd, SKS_ROLE_SO, PART_SO, &res));
+	ASSERT_EQ(0, role_login(self->fd, SKS_ROLE_SO, ST_PART_SO, &res));
 	EXPECT_EQ(0, info_of(self->fd).so_failures);
-	ASSERT_EQ(0, logout(self->fd));
+	ASSERT_EQ(0, role_logout(self->fd));
 	for (i = 0; i < SKS_MAX_SO_FAILURES - 1; i++)
-		EXPECT_EQ(-EACCES, login(self->fd, SKS_ROLE_SO, WRONG, &res));
+		EXPECT_EQ(-EACCES, role_login(self->fd, SKS_ROLE_SO, WRONG, &res));
 	info = info_of(self->fd);
 	EXPECT_NE(0, info.state & SKS_STATE_INITIALIZED);
 	EXPECT_EQ(0, info.state & SKS_STATE_ZEROIZED);
@@ -486,7 +486,7 @@ TEST_F(zeroize, right_so_secret_resets_the_count)
 
 static int wrong_so_login(int fd, __u32 *res)
 {
-	return login(fd, SKS_ROLE_SO, WRONG, res);
+	return role_login(fd, SKS_ROLE_SO, WRONG, res);
 }
 
 TEST_F(zeroize, concurrent_wrong_so_secrets_zeroize_exactly_at_the_limit)
@@ -515,21 +515,21 @@ FIXTURE_SETUP(hsm)
 	struct sks_archive_backup ab;
 
 	self->ctl = self->bfd = self->pfd = -1;
-	ASSERT_EQ(0, rb_sks_params(self->params, sizeof(self->params)));
-	ASSERT_EQ(0, rb_load_sks("pbkdf2_iterations=1000 lockout_secs=2"));
-	self->ctl = bk_ctl();
+	ASSERT_EQ(0, st_sks_params(self->params, sizeof(self->params)));
+	ASSERT_EQ(0, st_load_sks("pbkdf2_iterations=1000 lockout_secs=2"));
+	self->ctl = st_ctl_open();
 	ASSERT_LE(0, self->ctl);
-	self->bslot = bk_create(self->ctl, SKS_SLOT_BACKUP, NULL, BK_SO, 0);
+	self->bslot = st_slot_create(self->ctl, SKS_SLOT_BACKUP, NULL, ST_BK_SO, 0);
 	ASSERT_LE(0, self->bslot);
-	self->bfd = bk_open(self->bslot);
+	self->bfd = st_slot_open(self->bslot);
 	ASSERT_LE(0, self->bfd);
-	self->pfd = bk_partition(self->ctl, SKS_SLOT_V0, "lockout",
+	self->pfd = st_partition(self->ctl, SKS_SLOT_V0, "lockout",
 				 &self->pslot);
 	ASSERT_LE(0, self->pfd);
-	ASSERT_EQ(0, bk_data(self->pfd, true, "token", "t", 1, &self->tok));
-	ASSERT_EQ(0, bk_backup(self->pfd, self->bslot, BK_SO, BK_USER, "kept",
+	ASSERT_EQ(0, st_data(self->pfd, true, "token", "t", 1, &self->tok));
+	ASSERT_EQ(0, st_backup(self->pfd, self->bslot, ST_BK_SO, ST_BK_USER, "kept",
 			       0, &ab));
-	ASSERT_EQ(0, bk_backup(self->pfd, self->bslot, BK_SO, BK_USER,
+	ASSERT_EQ(0, st_backup(self->pfd, self->bslot, ST_BK_SO, ST_BK_USER,
 			       "other", 0, &ab));
 }
 
@@ -540,11 +540,11 @@ FIXTURE_TEARDOWN(hsm)
 	if (self->bfd >= 0)
 		close(self->bfd);
 	if (self->ctl >= 0) {
-		bk_delete(self->ctl, self->pslot);
-		bk_delete(self->ctl, self->bslot);
+		st_slot_del(self->ctl, self->pslot);
+		st_slot_del(self->ctl, self->bslot);
 		close(self->ctl);
 	}
-	EXPECT_EQ(0, rb_load_sks(self->params)) TH_LOG("params: %s", self->params);
+	EXPECT_EQ(0, st_load_sks(self->params)) TH_LOG("params: %s", self->params);
 }
 
 /* The Backup HSM commands that check the HSM SO secret. */
@@ -559,11 +559,11 @@ static int hsm_so_check(FIXTURE_DATA(hsm) *self, int by, const char *so,
 			__u32 *res)
 {
 	struct sks_archive_list al = { .entry_size = sizeof(struct sks_archive_entry),
-				       .so_secret = PTR(so),
+				       .so_secret = st_ptr(so),
 				       .so_secret_len = strlen(so) };
-	struct sks_archive_show as = { .so_secret = PTR(so),
+	struct sks_archive_show as = { .so_secret = st_ptr(so),
 				       .so_secret_len = strlen(so) };
-	struct sks_image_save is = { .so_secret = PTR(so),
+	struct sks_image_save is = { .so_secret = st_ptr(so),
 				     .so_secret_len = strlen(so) };
 	struct sks_archive_backup ab;
 	int err;
@@ -590,7 +590,7 @@ static int hsm_so_check(FIXTURE_DATA(hsm) *self, int by, const char *so,
 		return err;
 	default:
 		/* APPEND to "kept" with its own user secret */
-		err = bk_backup(self->pfd, self->bslot, so, BK_USER, "kept",
+		err = st_backup(self->pfd, self->bslot, so, ST_BK_USER, "kept",
 				SKS_BACKUP_APPEND, &ab);
 		*res = ab.result;
 		return err;
@@ -600,11 +600,11 @@ static int hsm_so_check(FIXTURE_DATA(hsm) *self, int by, const char *so,
 /* When the Backup HSM's SO lockout is over (polling its state), or -1. */
 static double unlocked_at(int bfd, double max)
 {
-	double t0 = rb_now();
+	double t0 = st_now();
 
-	while (rb_now() - t0 < max) {
+	while (st_now() - t0 < max) {
 		if (!(info_of(bfd).state & SKS_STATE_SO_LOCKED))
-			return rb_now();
+			return st_now();
 		usleep(50000);
 	}
 	return -1;
@@ -621,9 +621,9 @@ static void fail_and_time(FIXTURE_DATA(hsm) *self, int by, double *lo,
 	double t0, t1, end;
 	__u32 res;
 
-	t0 = rb_now();
+	t0 = st_now();
 	hsm_so_check(self, by, WRONG, &res);
-	t1 = rb_now();
+	t1 = st_now();
 	end = unlocked_at(self->bfd, 4 * LOCKOUT + 4);
 	*hi = end < 0 ? 1e9 : end - t0;		/* the lockout is at most */
 	*lo = end < 0 ? 1e9 : end - t1 - 0.1;	/* and at least */
@@ -650,21 +650,21 @@ TEST_F(hsm, three_wrong_hsm_so_secrets_lock_every_check_for_a_while)
 
 	/* every HSM SO check is refused, the right secret's too */
 	for (by = 0; by < NR_BY; by++) {
-		EXPECT_EQ(-EPERM, hsm_so_check(self, by, BK_SO, &res))
+		EXPECT_EQ(-EPERM, hsm_so_check(self, by, ST_BK_SO, &res))
 			TH_LOG("%s", by_name[by]);
 		EXPECT_EQ(SKS_CKR_PIN_LOCKED, res) TH_LOG("%s", by_name[by]);
 	}
 
 	/* over after lockout_secs; then the right secret works and resets */
-	t0 = rb_now();
+	t0 = st_now();
 	EXPECT_LT(0, unlocked_at(self->bfd, LOCKOUT + 2));
-	EXPECT_GT(LOCKOUT + 1.0, rb_now() - t0);
-	EXPECT_EQ(0, hsm_so_check(self, BY_LIST, BK_SO, &res));
+	EXPECT_GT(LOCKOUT + 1.0, st_now() - t0);
+	EXPECT_EQ(0, hsm_so_check(self, BY_LIST, ST_BK_SO, &res));
 	info = info_of(self->bfd);
 	EXPECT_EQ(0, info.so_failures);
 	EXPECT_EQ(0, info.lockout_secs);
 	/* nothing was erased */
-	EXPECT_EQ(2, bk_count(self->bfd, BK_SO));
+	EXPECT_EQ(2, st_archive_count(self->bfd, ST_BK_SO));
 }
 
 TEST_F(hsm, each_further_failure_doubles_the_lockout)
@@ -689,19 +689,19 @@ TEST_F(hsm, each_further_failure_doubles_the_lockout)
 	EXPECT_EQ(SKS_MAX_HSM_SO_FAILURES + 1, info_of(self->bfd).so_failures);
 
 	/* the right secret after it resets the count, and the period */
-	EXPECT_EQ(0, hsm_so_check(self, BY_LIST, BK_SO, &res));
+	EXPECT_EQ(0, hsm_so_check(self, BY_LIST, ST_BK_SO, &res));
 	EXPECT_EQ(0, info_of(self->bfd).so_failures);
 	for (i = 0; i < SKS_MAX_HSM_SO_FAILURES - 1; i++)
 		EXPECT_EQ(-EACCES, hsm_so_check(self, BY_LIST, WRONG, &res));
 	EXPECT_EQ(0, info_of(self->bfd).state & SKS_STATE_SO_LOCKED);
-	EXPECT_EQ(0, hsm_so_check(self, BY_LIST, BK_SO, &res));
+	EXPECT_EQ(0, hsm_so_check(self, BY_LIST, ST_BK_SO, &res));
 	for (i = 0; i < SKS_MAX_HSM_SO_FAILURES - 1; i++)
 		EXPECT_EQ(-EACCES, hsm_so_check(self, BY_LIST, WRONG, &res));
 	fail_and_time(self, BY_LIST, &lo, &hi);
 	TH_LOG("lockout after a reset: %.2f..%.2f s", lo, hi);
 	EXPECT_LE(LOCKOUT, hi);
 	EXPECT_GE(LOCKOUT + 1.0, lo);
-	EXPECT_EQ(2, bk_count(self->bfd, BK_SO));
+	EXPECT_EQ(2, st_archive_count(self->bfd, ST_BK_SO));
 }
 
 static const struct sks_archive_entry *entry(struct sks_archive_entry *e,
@@ -718,8 +718,8 @@ static const struct sks_archive_entry *entry(struct sks_archive_entry *e,
 static int list(int bfd, struct sks_archive_entry *e, __u32 room)
 {
 	struct sks_archive_list al = {
-		.entries = PTR(e), .count = room, .entry_size = sizeof(*e),
-		.so_secret = PTR(BK_SO), .so_secret_len = strlen(BK_SO),
+		.entries = st_ptr(e), .count = room, .entry_size = sizeof(*e),
+		.so_secret = st_ptr(ST_BK_SO), .so_secret_len = strlen(ST_BK_SO),
 	};
 
 	memset(e, 0, room * sizeof(*e));
@@ -735,7 +735,7 @@ static __u32 arc_failures(int bfd, const char *name, __u32 *lockout)
 	int n = list(bfd, e, 4);
 
 	x = n > 0 ? entry(e, n, name) : NULL;
-	if (!x || bk_show(bfd, BK_SO, name, &as) ||
+	if (!x || st_archive_show(bfd, ST_BK_SO, name, &as) ||
 	    as.entry.failures != x->failures)
 		return ~0U;
 	if (lockout)
@@ -754,12 +754,12 @@ TEST_F(hsm, ten_wrong_archive_user_secrets_lock_that_archive)
 	/* restores and appends count alike */
 	for (i = 1; i <= SKS_MAX_LOGIN_FAILURES; i++) {
 		if (i % 2) {
-			EXPECT_EQ(-EACCES, bk_restore(self->pfd, self->bslot,
+			EXPECT_EQ(-EACCES, st_restore(self->pfd, self->bslot,
 						      WRONG, "kept", &ar));
 			EXPECT_EQ(SKS_CKR_PIN_INCORRECT, ar.result);
 		} else {
-			EXPECT_EQ(-EACCES, bk_backup(self->pfd, self->bslot,
-						     BK_SO, WRONG, "kept",
+			EXPECT_EQ(-EACCES, st_backup(self->pfd, self->bslot,
+						     ST_BK_SO, WRONG, "kept",
 						     SKS_BACKUP_APPEND, &ab));
 			EXPECT_EQ(SKS_CKR_PIN_INCORRECT, ab.result);
 		}
@@ -770,21 +770,21 @@ TEST_F(hsm, ten_wrong_archive_user_secrets_lock_that_archive)
 	EXPECT_EQ(0, lockout);
 
 	/* locked: the right secret too; the other archive is not */
-	EXPECT_EQ(-EPERM, bk_restore(self->pfd, self->bslot, BK_USER, "kept",
+	EXPECT_EQ(-EPERM, st_restore(self->pfd, self->bslot, ST_BK_USER, "kept",
 				     &ar));
 	EXPECT_EQ(SKS_CKR_PIN_LOCKED, ar.result);
-	EXPECT_EQ(-EPERM, bk_backup(self->pfd, self->bslot, BK_SO, BK_USER,
+	EXPECT_EQ(-EPERM, st_backup(self->pfd, self->bslot, ST_BK_SO, ST_BK_USER,
 				    "kept", SKS_BACKUP_APPEND, &ab));
 	EXPECT_EQ(SKS_CKR_PIN_LOCKED, ab.result);
-	EXPECT_EQ(0, bk_restore(self->pfd, self->bslot, BK_USER, "other", &ar));
+	EXPECT_EQ(0, st_restore(self->pfd, self->bslot, ST_BK_USER, "other", &ar));
 
 	/* after lockout_secs the right secret works and resets the count */
-	t0 = rb_now();
-	while (rb_now() - t0 < 5 &&
-	       bk_restore(self->pfd, self->bslot, BK_USER, "kept", &ar) == -EPERM)
+	t0 = st_now();
+	while (st_now() - t0 < 5 &&
+	       st_restore(self->pfd, self->bslot, ST_BK_USER, "kept", &ar) == -EPERM)
 		usleep(100000);
 	EXPECT_EQ(SKS_CKR_OK, ar.result);
-	EXPECT_GT(LOCKOUT + 1.0, rb_now() - t0);
+	EXPECT_GT(LOCKOUT + 1.0, st_now() - t0);
 	EXPECT_EQ(0, arc_failures(self->bfd, "kept", &lockout));
 	EXPECT_EQ(0, lockout);
 }
@@ -798,14 +798,14 @@ TEST_F(hsm, counters_survive_an_image_save_and_load)
 	int i, slot, fd;
 
 	for (i = 0; i < 4; i++)
-		EXPECT_EQ(-EACCES, bk_restore(self->pfd, self->bslot, WRONG,
+		EXPECT_EQ(-EACCES, st_restore(self->pfd, self->bslot, WRONG,
 					      "kept", &ar));
 	EXPECT_EQ(-EACCES, hsm_so_check(self, BY_LIST, WRONG, &res));
-	ASSERT_EQ(0, rb_image_save(self->bfd, BK_SO, &img, &len, &res));
-	slot = rb_image_load(self->ctl, img, len, BK_SO, &res);
+	ASSERT_EQ(0, st_image_save(self->bfd, ST_BK_SO, &img, &len, &res));
+	slot = st_image_load(self->ctl, img, len, ST_BK_SO, &res);
 	free(img);
 	ASSERT_LE(0, slot);
-	fd = bk_open(slot);
+	fd = st_slot_open(slot);
 	ASSERT_LE(0, fd);
 	info = info_of(fd);
 	TH_LOG("loaded slot: HSM SO failures %u", info.so_failures);
@@ -813,18 +813,18 @@ TEST_F(hsm, counters_survive_an_image_save_and_load)
 	EXPECT_EQ(0, arc_failures(fd, "other", &lockout));
 	/* the loaded slot goes on counting from there */
 	for (i = 4; i < SKS_MAX_LOGIN_FAILURES; i++)
-		EXPECT_EQ(-EACCES, bk_restore(self->pfd, slot, WRONG, "kept",
+		EXPECT_EQ(-EACCES, st_restore(self->pfd, slot, WRONG, "kept",
 					      &ar));
-	EXPECT_EQ(-EPERM, bk_restore(self->pfd, slot, BK_USER, "kept", &ar));
+	EXPECT_EQ(-EPERM, st_restore(self->pfd, slot, ST_BK_USER, "kept", &ar));
 	EXPECT_EQ(SKS_CKR_PIN_LOCKED, ar.result);
 	close(fd);
-	EXPECT_EQ(0, bk_delete(self->ctl, slot));
+	EXPECT_EQ(0, st_slot_del(self->ctl, slot));
 }
 
 static int wrong_list(int fd, __u32 *res)
 {
 	struct sks_archive_list al = { .entry_size = sizeof(struct sks_archive_entry),
-				       .so_secret = PTR(WRONG),
+				       .so_secret = st_ptr(WRONG),
 				       .so_secret_len = strlen(WRONG) };
 	int err = ioctl(fd, SKS_IOC_ARCHIVE_LIST, &al) ? -errno : 0;
 
@@ -840,17 +840,17 @@ TEST_F(hsm, concurrent_wrong_hsm_so_secrets_lock_exactly_at_the_limit)
 	close(self->pfd);
 	close(self->bfd);
 	self->pfd = self->bfd = -1;
-	bk_delete(self->ctl, self->pslot);
-	bk_delete(self->ctl, self->bslot);
+	st_slot_del(self->ctl, self->pslot);
+	st_slot_del(self->ctl, self->bslot);
 	close(self->ctl);
 	self->ctl = -1;
-	ASSERT_EQ(0, rb_load_sks("pbkdf2_iterations=1000 lockout_secs=60"));
-	self->ctl = bk_ctl();
+	ASSERT_EQ(0, st_load_sks("pbkdf2_iterations=1000 lockout_secs=60"));
+	self->ctl = st_ctl_open();
 	ASSERT_LE(0, self->ctl);
-	self->bslot = bk_create(self->ctl, SKS_SLOT_BACKUP, NULL, BK_SO, 0);
+	self->bslot = st_slot_create(self->ctl, SKS_SLOT_BACKUP, NULL, ST_BK_SO, 0);
 	ASSERT_LE(0, self->bslot);
 	self->pslot = -1;
-	self->bfd = bk_open(self->bslot);
+	self->bfd = st_slot_open(self->bslot);
 	ASSERT_LE(0, self->bfd);
 
 	concurrently(self->bslot, wrong_list, n);

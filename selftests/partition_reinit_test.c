@@ -14,14 +14,14 @@
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
-#include "robust_util.h"
+#include "common.h"
 
 static int reinit(int fd, const char *so, const char *domain,
 		  const char *label, __u32 *res)
 {
 	struct sks_partition_init pi = {
-		.so_pin = PTR(so), .so_pin_len = strlen(so),
-		.domain = PTR(domain), .domain_len = strlen(domain),
+		.so_pin = st_ptr(so), .so_pin_len = strlen(so),
+		.domain = st_ptr(domain), .domain_len = strlen(domain),
 	};
 	int err;
 
@@ -55,40 +55,40 @@ FIXTURE_SETUP(reinit)
 	__u32 res;
 	int so;
 
-	self->ctl = bk_ctl();
+	self->ctl = st_ctl_open();
 	ASSERT_LE(0, self->ctl);
-	self->co = bk_partition(self->ctl, variant->type, "old-domain",
+	self->co = st_partition(self->ctl, variant->type, "old-domain",
 				&self->slot);
 	ASSERT_LE(0, self->co);
-	so = bk_open(self->slot);
+	so = st_slot_open(self->slot);
 	ASSERT_LE(0, so);
-	ASSERT_EQ(0, bk_login(so, SKS_ROLE_SO, PART_SO));
-	ASSERT_EQ(0, sks_init_role_pin(so, SKS_ROLE_CU, RB_CU));
+	ASSERT_EQ(0, st_login(so, SKS_ROLE_SO, ST_PART_SO));
+	ASSERT_EQ(0, st_init_role_pin(so, SKS_ROLE_CU, ST_CU_SECRET));
 	close(so);
-	self->other = bk_open(self->slot);
+	self->other = st_slot_open(self->slot);
 	ASSERT_LE(0, self->other);
-	ASSERT_EQ(0, bk_login(self->other, SKS_ROLE_CO, PART_CO));
-	self->fd = bk_open(self->slot);
+	ASSERT_EQ(0, st_login(self->other, SKS_ROLE_CO, ST_PART_CO));
+	self->fd = st_slot_open(self->slot);
 	ASSERT_LE(0, self->fd);
 
 	/* public objects: session ones of two sessions, a token one (V0) */
-	ASSERT_EQ(0, rb_genkey(self->co, true, SKS_OBJ_ENCRYPT |
+	ASSERT_EQ(0, st_genkey(self->co, true, SKS_OBJ_ENCRYPT |
 			       SKS_OBJ_EXTRACTABLE, &self->h[0], &res));
-	ASSERT_EQ(0, bk_data(self->other, false, "other", "o", 1, &self->h[1]));
+	ASSERT_EQ(0, st_data(self->other, false, "other", "o", 1, &self->h[1]));
 	if (variant->type == SKS_SLOT_V0) {
-		ASSERT_EQ(0, bk_data(self->co, true, "token", "t", 1,
+		ASSERT_EQ(0, st_data(self->co, true, "token", "t", 1,
 				     &self->h[2]));
 	} else {
 		self->bloblen = sizeof(self->blob);
-		ASSERT_EQ(0, rb_extract(self->co, self->h, 1, self->blob,
+		ASSERT_EQ(0, st_extract(self->co, self->h, 1, self->blob,
 					&self->bloblen, 0, &res));
 		/* a rollover SMK too */
-		ASSERT_EQ(0, rb_rollover(self->co, SKS_ROLLOVER_START, &res));
+		ASSERT_EQ(0, st_rollover(self->co, SKS_ROLLOVER_START, &res));
 		self->h[2] = self->h[0];
 	}
 	ASSERT_EQ(0, ioctl(self->co, SKS_IOC_LOGOUT, &(struct sks_simple){}));
 	ASSERT_EQ(0, ioctl(self->other, SKS_IOC_LOGOUT, &(struct sks_simple){}));
-	ASSERT_EQ(0, bk_info(self->fd, &self->before));
+	ASSERT_EQ(0, st_info(self->fd, &self->before));
 }
 
 FIXTURE_TEARDOWN(reinit)
@@ -96,7 +96,7 @@ FIXTURE_TEARDOWN(reinit)
 	close(self->fd);
 	close(self->other);
 	close(self->co);
-	bk_delete(self->ctl, self->slot);
+	st_slot_del(self->ctl, self->slot);
 	close(self->ctl);
 }
 
@@ -115,10 +115,10 @@ TEST_F(reinit, current_so_secret_wipes_everything)
 	__u32 res;
 	int i;
 
-	ASSERT_EQ(0, reinit(self->fd, PART_SO, "new-domain", "relabelled",
+	ASSERT_EQ(0, reinit(self->fd, ST_PART_SO, "new-domain", "relabelled",
 			    &res));
 	EXPECT_EQ(SKS_CKR_OK, res);
-	ASSERT_EQ(0, bk_info(self->fd, &info));
+	ASSERT_EQ(0, st_info(self->fd, &info));
 	EXPECT_STREQ("relabelled", (char *)info.label);
 	EXPECT_NE(0, info.state & SKS_STATE_INITIALIZED);
 	EXPECT_EQ(0, info.state & (SKS_STATE_CO_SET | SKS_STATE_CU_SET |
@@ -140,22 +140,22 @@ TEST_F(reinit, current_so_secret_wipes_everything)
 		EXPECT_TRUE(gone(self->co, self->h[i])) TH_LOG("object %d", i);
 		EXPECT_TRUE(gone(self->other, self->h[i])) TH_LOG("object %d", i);
 	}
-	EXPECT_EQ(0, bk_nobjects(self->co));
-	EXPECT_EQ(0, bk_nobjects(self->other));
+	EXPECT_EQ(0, st_nobjects(self->co));
+	EXPECT_EQ(0, st_nobjects(self->other));
 
 	/* the SO secret given, no CO or CU secret */
-	EXPECT_EQ(-EACCES, sks_login_as(self->co, SKS_ROLE_CO, PART_CO, &res));
+	EXPECT_EQ(-EACCES, st_login_as(self->co, SKS_ROLE_CO, ST_PART_CO, &res));
 	EXPECT_EQ(SKS_CKR_USER_PIN_NOT_INITIALIZED, res);
-	EXPECT_EQ(-EACCES, sks_login_as(self->co, SKS_ROLE_CU, RB_CU, &res));
+	EXPECT_EQ(-EACCES, st_login_as(self->co, SKS_ROLE_CU, ST_CU_SECRET, &res));
 	EXPECT_EQ(SKS_CKR_USER_PIN_NOT_INITIALIZED, res);
-	ASSERT_EQ(0, sks_login_as(self->fd, SKS_ROLE_SO, PART_SO, &res));
-	ASSERT_EQ(0, sks_init_role_pin(self->fd, SKS_ROLE_CO, PART_CO));
-	ASSERT_EQ(0, sks_login_as(self->co, SKS_ROLE_CO, PART_CO, &res));
+	ASSERT_EQ(0, st_login_as(self->fd, SKS_ROLE_SO, ST_PART_SO, &res));
+	ASSERT_EQ(0, st_init_role_pin(self->fd, SKS_ROLE_CO, ST_PART_CO));
+	ASSERT_EQ(0, st_login_as(self->co, SKS_ROLE_CO, ST_PART_CO, &res));
 	if (variant->type == SKS_SLOT_V1) {
 		__u32 h[2], n = 2;
 
 		/* blobs of the old SMKs no longer insert */
-		EXPECT_EQ(-ENOKEY, rb_insert(self->co, self->blob,
+		EXPECT_EQ(-ENOKEY, st_insert(self->co, self->blob,
 					     self->bloblen, h, &n, &res));
 		EXPECT_EQ(SKS_CKR_SMK_ID_NOT_FOUND, res);
 	}
@@ -168,31 +168,31 @@ TEST_F(reinit, the_new_domain_is_the_partitions)
 	int bslot, oslot, ofd, nslot, nfd;
 	__u32 res;
 
-	ASSERT_EQ(0, reinit(self->fd, PART_SO, "new-domain", "relabelled",
+	ASSERT_EQ(0, reinit(self->fd, ST_PART_SO, "new-domain", "relabelled",
 			    &res));
-	ASSERT_EQ(0, sks_login_as(self->fd, SKS_ROLE_SO, PART_SO, &res));
-	ASSERT_EQ(0, sks_init_role_pin(self->fd, SKS_ROLE_CO, PART_CO));
+	ASSERT_EQ(0, st_login_as(self->fd, SKS_ROLE_SO, ST_PART_SO, &res));
+	ASSERT_EQ(0, st_init_role_pin(self->fd, SKS_ROLE_CO, ST_PART_CO));
 	ASSERT_EQ(0, ioctl(self->fd, SKS_IOC_LOGOUT, &(struct sks_simple){}));
-	ASSERT_EQ(0, sks_login_as(self->co, SKS_ROLE_CO, PART_CO, &res));
+	ASSERT_EQ(0, st_login_as(self->co, SKS_ROLE_CO, ST_PART_CO, &res));
 	if (variant->type == SKS_SLOT_V0)
-		ASSERT_EQ(0, bk_data(self->co, true, "token", "t", 1,
+		ASSERT_EQ(0, st_data(self->co, true, "token", "t", 1,
 				     &self->h[0]));
-	bslot = bk_create(self->ctl, SKS_SLOT_BACKUP, NULL, BK_SO, 0);
+	bslot = st_slot_create(self->ctl, SKS_SLOT_BACKUP, NULL, ST_BK_SO, 0);
 	ASSERT_LE(0, bslot);
-	ASSERT_EQ(0, bk_backup(self->co, bslot, BK_SO, BK_USER,
+	ASSERT_EQ(0, st_backup(self->co, bslot, ST_BK_SO, ST_BK_USER,
 			       variant->type == SKS_SLOT_V0 ? "v0" : NULL, 0,
 			       &ab));
-	ofd = bk_partition(self->ctl, variant->type, "old-domain", &oslot);
-	nfd = bk_partition(self->ctl, variant->type, "new-domain", &nslot);
+	ofd = st_partition(self->ctl, variant->type, "old-domain", &oslot);
+	nfd = st_partition(self->ctl, variant->type, "new-domain", &nslot);
 	ASSERT_LE(0, ofd);
 	ASSERT_LE(0, nfd);
-	EXPECT_EQ(-EXDEV, bk_restore(ofd, bslot, BK_USER, ab.name, &ar));
-	EXPECT_EQ(0, bk_restore(nfd, bslot, BK_USER, ab.name, &ar));
+	EXPECT_EQ(-EXDEV, st_restore(ofd, bslot, ST_BK_USER, ab.name, &ar));
+	EXPECT_EQ(0, st_restore(nfd, bslot, ST_BK_USER, ab.name, &ar));
 	close(ofd);
 	close(nfd);
-	bk_delete(self->ctl, oslot);
-	bk_delete(self->ctl, nslot);
-	bk_delete(self->ctl, bslot);
+	st_slot_del(self->ctl, oslot);
+	st_slot_del(self->ctl, nslot);
+	st_slot_del(self->ctl, bslot);
 }
 
 TEST_F(reinit, wrong_so_secret_changes_nothing_and_counts)
@@ -203,20 +203,20 @@ TEST_F(reinit, wrong_so_secret_changes_nothing_and_counts)
 	EXPECT_EQ(-EACCES, reinit(self->fd, "wrong-secret", "new-domain",
 				  "relabelled", &res));
 	EXPECT_EQ(SKS_CKR_PIN_INCORRECT, res);
-	ASSERT_EQ(0, bk_info(self->fd, &info));
+	ASSERT_EQ(0, st_info(self->fd, &info));
 	EXPECT_EQ(1, info.so_failures);
 	info.so_failures = 0;
 	info.result = self->before.result;
 	EXPECT_EQ(0, memcmp(&self->before, &info, sizeof(info)));
 	EXPECT_FALSE(gone(self->co, self->h[0]));
-	EXPECT_EQ(0, sks_login_as(self->fd, SKS_ROLE_SO, PART_SO, &res));
+	EXPECT_EQ(0, st_login_as(self->fd, SKS_ROLE_SO, ST_PART_SO, &res));
 }
 
 static __u32 role_of(int fd)
 {
 	struct sks_session_info info;
 
-	return bk_info(fd, &info) ? ~0U - 1 : info.role;
+	return st_info(fd, &info) ? ~0U - 1 : info.role;
 }
 
 TEST_F(reinit, every_session_is_logged_out_the_callers_too)
@@ -224,22 +224,22 @@ TEST_F(reinit, every_session_is_logged_out_the_callers_too)
 	__u32 h, res;
 
 	/* CO (with a new object), CU, and the caller as SO */
-	ASSERT_EQ(0, sks_login_as(self->co, SKS_ROLE_CO, PART_CO, &res));
-	ASSERT_EQ(0, bk_data(self->co, false, "new", "n", 1, &h));
-	ASSERT_EQ(0, sks_login_as(self->other, SKS_ROLE_CU, RB_CU, &res));
-	ASSERT_EQ(0, sks_login_as(self->fd, SKS_ROLE_SO, PART_SO, &res));
-	ASSERT_EQ(0, reinit(self->fd, PART_SO, "new-domain", "relabelled",
+	ASSERT_EQ(0, st_login_as(self->co, SKS_ROLE_CO, ST_PART_CO, &res));
+	ASSERT_EQ(0, st_data(self->co, false, "new", "n", 1, &h));
+	ASSERT_EQ(0, st_login_as(self->other, SKS_ROLE_CU, ST_CU_SECRET, &res));
+	ASSERT_EQ(0, st_login_as(self->fd, SKS_ROLE_SO, ST_PART_SO, &res));
+	ASSERT_EQ(0, reinit(self->fd, ST_PART_SO, "new-domain", "relabelled",
 			    &res));
 	EXPECT_EQ(SKS_ROLE_NONE, role_of(self->co));
 	EXPECT_EQ(SKS_ROLE_NONE, role_of(self->other));
 	EXPECT_EQ(SKS_ROLE_NONE, role_of(self->fd));
 	EXPECT_TRUE(gone(self->co, h));
-	EXPECT_EQ(0, bk_nobjects(self->co));
+	EXPECT_EQ(0, st_nobjects(self->co));
 	/* what they could do logged in, they cannot now */
-	EXPECT_EQ(-EACCES, rb_genkey(self->co, true, SKS_OBJ_ENCRYPT, NULL,
+	EXPECT_EQ(-EACCES, st_genkey(self->co, true, SKS_OBJ_ENCRYPT, NULL,
 				     &res));
 	EXPECT_EQ(SKS_CKR_USER_NOT_LOGGED_IN, res);
-	EXPECT_EQ(-EACCES, sks_init_role_pin(self->fd, SKS_ROLE_CO, PART_CO));
+	EXPECT_EQ(-EACCES, st_init_role_pin(self->fd, SKS_ROLE_CO, ST_PART_CO));
 }
 
 TEST_F(reinit, needs_cap_sys_admin)
@@ -263,12 +263,12 @@ TEST_F(reinit, needs_cap_sys_admin)
 		d[CAP_SYS_ADMIN / 32].permitted &= ~(1U << (CAP_SYS_ADMIN % 32));
 		if (syscall(SYS_capset, &h, d))
 			_exit(101);
-		_exit(reinit(self->fd, PART_SO, "new-domain", "relabelled",
+		_exit(reinit(self->fd, ST_PART_SO, "new-domain", "relabelled",
 			     &res) == -EPERM ? 0 : 1);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	ASSERT_EQ(0, bk_info(self->fd, &info));
+	ASSERT_EQ(0, st_info(self->fd, &info));
 	EXPECT_STREQ((char *)self->before.label, (char *)info.label);
 	EXPECT_FALSE(gone(self->co, self->h[0]));
 }

@@ -8,14 +8,14 @@
  * any M of N accepted).
  */
 #include "kselftest_harness.h"
-#include "pkcs11_util.h"
+#include "common.h"
 
 static const char *const secrets[] = {
 	"first-custodian", "second-custodian", "third-custodian",
 };
 
 FIXTURE(sim) {
-	struct p11t t;
+	struct st_p11 t;
 	CK_SESSION_HANDLE h;
 	CK_OBJECT_HANDLE k[3];
 	CK_BYTE blob[4096];
@@ -24,28 +24,28 @@ FIXTURE(sim) {
 
 FIXTURE_SETUP(sim)
 {
-	ASSERT_EQ(0, p11t_load(&self->t));
-	ASSERT_EQ(0, p11t_token(&self->t, SKS_SLOT_V1, "sim"));
-	ASSERT_EQ(CKR_OK, p11t_user(&self->t, &self->h));
-	ASSERT_EQ(CKR_OK, p11t_hmac_key(&self->t, self->h,
+	ASSERT_EQ(0, st_p11_load(&self->t));
+	ASSERT_EQ(0, st_p11_token(&self->t, SKS_SLOT_V1, "sim"));
+	ASSERT_EQ(CKR_OK, st_p11_user(&self->t, &self->h));
+	ASSERT_EQ(CKR_OK, st_p11_hmac_key(&self->t, self->h,
 					"key-number-one!!", 16, "one",
 					&self->k[0]));
-	ASSERT_EQ(CKR_OK, p11t_aes(&self->t, self->h, 32, "two", &self->k[1]));
-	ASSERT_EQ(CKR_OK, p11t_hmac_key(&self->t, self->h,
+	ASSERT_EQ(CKR_OK, st_p11_aes(&self->t, self->h, 32, "two", &self->k[1]));
+	ASSERT_EQ(CKR_OK, st_p11_hmac_key(&self->t, self->h,
 					"key-number-three", 16, "three",
 					&self->k[2]));
 }
 
 FIXTURE_TEARDOWN(sim)
 {
-	p11t_done(&self->t);
+	st_p11_done(&self->t);
 }
 
 #define CA (self->t.ca)
 #define F (self->t.f)
 
 /* Extract @n handles with @nsec of the secrets, @m needed. */
-static CK_RV extract(struct p11t *t, CK_SESSION_HANDLE h,
+static CK_RV extract(struct st_p11 *t, CK_SESSION_HANDLE h,
 		     CK_OBJECT_HANDLE *hs, CK_ULONG n, CK_ULONG nsec,
 		     CK_ULONG m, CK_BBOOL del, CK_BYTE *blob, CK_ULONG *len)
 {
@@ -64,7 +64,7 @@ static CK_RV extract(struct p11t *t, CK_SESSION_HANDLE h,
 				    del, len, blob);
 }
 
-static CK_RV insert(struct p11t *t, CK_SESSION_HANDLE h,
+static CK_RV insert(struct st_p11 *t, CK_SESSION_HANDLE h,
 		    const char *const *sec, CK_ULONG nsec, CK_BYTE *blob,
 		    CK_ULONG len, CK_ULONG *count, CK_OBJECT_HANDLE *hs)
 {
@@ -81,7 +81,7 @@ static CK_RV insert(struct p11t *t, CK_SESSION_HANDLE h,
 				   sizes, list, len, blob, count, hs);
 }
 
-static void label_of(struct p11t *t, CK_SESSION_HANDLE h, CK_OBJECT_HANDLE o,
+static void label_of(struct st_p11 *t, CK_SESSION_HANDLE h, CK_OBJECT_HANDLE o,
 		     char *out)
 {
 	CK_ATTRIBUTE a = { CKA_LABEL, out, 15 };
@@ -94,9 +94,9 @@ static void label_of(struct p11t *t, CK_SESSION_HANDLE h, CK_OBJECT_HANDLE o,
 static uint32_t sim_failures(int slot)
 {
 	struct sks_session_info info = { 0 };
-	int fd = sks_slot_open(slot);
+	int fd = st_slot_open(slot);
 
-	if (fd < 0 || sks_ioc(fd, SKS_IOC_SESSION_INFO, &info))
+	if (fd < 0 || st_ioc(fd, SKS_IOC_SESSION_INFO, &info))
 		info.sim_failures = 9999;
 	close(fd);
 	return info.sim_failures;
@@ -143,7 +143,7 @@ TEST_F(sim, extract_size_query_and_insert_in_order)
 	EXPECT_STREQ("two", lab);
 	/* the copies are session objects of this session */
 	ASSERT_EQ(CKR_OK, F->C_CloseSession(self->h));
-	ASSERT_EQ(CKR_OK, p11t_user(&self->t, &self->h));
+	ASSERT_EQ(CKR_OK, st_p11_user(&self->t, &self->h));
 	label_of(&self->t, self->h, got[0], lab);
 	EXPECT_STREQ("?", lab);
 }

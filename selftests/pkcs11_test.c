@@ -15,10 +15,10 @@
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
-#include "pkcs11_util.h"
+#include "common.h"
 
 FIXTURE(p11) {
-	struct p11t t;
+	struct st_p11 t;
 	CK_SESSION_HANDLE h;
 };
 
@@ -31,14 +31,14 @@ FIXTURE_VARIANT_ADD(p11, v0) { .type = SKS_SLOT_V0 };
 
 FIXTURE_SETUP(p11)
 {
-	ASSERT_EQ(0, p11t_load(&self->t));
-	ASSERT_EQ(0, p11t_token(&self->t, variant->type, "p11 test"));
-	ASSERT_EQ(CKR_OK, p11t_user(&self->t, &self->h));
+	ASSERT_EQ(0, st_p11_load(&self->t));
+	ASSERT_EQ(0, st_p11_token(&self->t, variant->type, "p11 test"));
+	ASSERT_EQ(CKR_OK, st_p11_user(&self->t, &self->h));
 }
 
 FIXTURE_TEARDOWN(p11)
 {
-	p11t_done(&self->t);
+	st_p11_done(&self->t);
 }
 
 #define F (self->t.f)
@@ -48,10 +48,10 @@ FIXTURE_TEARDOWN(p11)
 TEST(module_initialize_finalize_and_arguments)
 {
 	CK_C_INITIALIZE_ARGS args;
-	struct p11t t;
+	struct st_p11 t;
 	CK_INFO info;
 
-	ASSERT_EQ(0, p11t_load(&t));
+	ASSERT_EQ(0, st_p11_load(&t));
 	EXPECT_EQ(CKR_CRYPTOKI_NOT_INITIALIZED, t.f->C_GetInfo(&info));
 	EXPECT_EQ(CKR_CRYPTOKI_NOT_INITIALIZED, t.f->C_Finalize(NULL));
 	memset(&args, 0, sizeof(args));
@@ -76,10 +76,10 @@ TEST(module_initialize_finalize_and_arguments)
 
 TEST(luna_function_list_has_luna_layout)
 {
-	struct p11t t;
+	struct st_p11 t;
 	void *x, *i, *m;
 
-	ASSERT_EQ(0, p11t_load(&t));
+	ASSERT_EQ(0, st_p11_load(&t));
 	x = dlsym(t.dl, "CA_SIMExtract");
 	i = dlsym(t.dl, "CA_SIMInsert");
 	m = dlsym(t.dl, "CA_SIMMultiSign");
@@ -102,7 +102,7 @@ TEST_F(p11, slot_list_size_query_and_backup_hsms_left_out)
 {
 	CK_SLOT_ID ids[SKS_MAX_SLOTS];
 	CK_ULONG n = 0, m, i;
-	int backup = sks_slot_new(self->t.ctl, SKS_SLOT_BACKUP, 0);
+	int backup = st_slot_new(self->t.ctl, SKS_SLOT_BACKUP, 0);
 	bool found = false;
 
 	ASSERT_LE(0, backup);
@@ -122,7 +122,7 @@ TEST_F(p11, slot_list_size_query_and_backup_hsms_left_out)
 	EXPECT_EQ(CKR_SLOT_ID_INVALID, F->C_OpenSession(backup,
 						CKF_SERIAL_SESSION, NULL, NULL,
 						&self->h));
-	sks_slot_del(self->t.ctl, backup);
+	st_slot_del(self->t.ctl, backup);
 }
 
 TEST_F(p11, token_info_shows_the_partition_state)
@@ -185,11 +185,11 @@ TEST_F(p11, login_states_and_codes)
 	EXPECT_EQ(CKS_RW_USER_FUNCTIONS, si.state);
 	EXPECT_EQ((CK_SLOT_ID)self->t.slot, si.slotID);
 	EXPECT_EQ(CKR_USER_ALREADY_LOGGED_IN,
-		  F->C_Login(self->h, CKU_USER, (CK_UTF8CHAR_PTR)P11_USER_PIN,
-			     strlen(P11_USER_PIN)));
+		  F->C_Login(self->h, CKU_USER, (CK_UTF8CHAR_PTR)ST_CO_PIN,
+			     strlen(ST_CO_PIN)));
 	EXPECT_EQ(CKR_USER_ANOTHER_ALREADY_LOGGED_IN,
-		  F->C_Login(self->h, CKU_SO, (CK_UTF8CHAR_PTR)P11_SO_PIN,
-			     strlen(P11_SO_PIN)));
+		  F->C_Login(self->h, CKU_SO, (CK_UTF8CHAR_PTR)ST_SO_PIN,
+			     strlen(ST_SO_PIN)));
 	/* a second session shares the login */
 	ASSERT_EQ(CKR_OK, F->C_OpenSession(self->t.slot, CKF_SERIAL_SESSION,
 					   NULL, NULL, &ro));
@@ -200,17 +200,17 @@ TEST_F(p11, login_states_and_codes)
 	ASSERT_EQ(CKR_OK, F->C_GetSessionInfo(ro, &si));
 	EXPECT_EQ(CKS_RO_PUBLIC_SESSION, si.state);
 	EXPECT_EQ(CKR_SESSION_READ_ONLY_EXISTS,
-		  F->C_Login(self->h, CKU_SO, (CK_UTF8CHAR_PTR)P11_SO_PIN,
-			     strlen(P11_SO_PIN)));
+		  F->C_Login(self->h, CKU_SO, (CK_UTF8CHAR_PTR)ST_SO_PIN,
+			     strlen(ST_SO_PIN)));
 	EXPECT_EQ(CKR_USER_TYPE_INVALID,
-		  F->C_Login(self->h, 7, (CK_UTF8CHAR_PTR)P11_SO_PIN,
-			     strlen(P11_SO_PIN)));
+		  F->C_Login(self->h, 7, (CK_UTF8CHAR_PTR)ST_SO_PIN,
+			     strlen(ST_SO_PIN)));
 	EXPECT_EQ(CKR_PIN_LEN_RANGE,
 		  F->C_Login(self->h, CKU_USER, (CK_UTF8CHAR_PTR)"short", 5));
 	ASSERT_EQ(CKR_OK, F->C_CloseSession(ro));
 	ASSERT_EQ(CKR_OK, F->C_Login(self->h, CKU_SO,
-				     (CK_UTF8CHAR_PTR)P11_SO_PIN,
-				     strlen(P11_SO_PIN)));
+				     (CK_UTF8CHAR_PTR)ST_SO_PIN,
+				     strlen(ST_SO_PIN)));
 	ASSERT_EQ(CKR_OK, F->C_GetSessionInfo(self->h, &si));
 	EXPECT_EQ(CKS_RW_SO_FUNCTIONS, si.state);
 	EXPECT_EQ(CKR_SESSION_READ_WRITE_SO_EXISTS,
@@ -230,14 +230,14 @@ TEST_F(p11, login_states_and_codes)
 	EXPECT_EQ(CKR_PIN_INCORRECT,
 		  F->C_Login(self->h, CKU_USER, (CK_UTF8CHAR_PTR)"wrong-pin", 9));
 	EXPECT_EQ(CKR_PIN_LOCKED,
-		  F->C_Login(self->h, CKU_USER, (CK_UTF8CHAR_PTR)P11_USER_PIN,
-			     strlen(P11_USER_PIN)));
+		  F->C_Login(self->h, CKU_USER, (CK_UTF8CHAR_PTR)ST_CO_PIN,
+			     strlen(ST_CO_PIN)));
 	ASSERT_EQ(CKR_OK, F->C_GetTokenInfo(self->t.slot, &ti));
 	EXPECT_TRUE(ti.flags & CKF_USER_PIN_LOCKED);
 	/* the SO's C_InitPIN unlocks it */
 	ASSERT_EQ(CKR_OK, F->C_Login(self->h, CKU_SO,
-				     (CK_UTF8CHAR_PTR)P11_SO_PIN,
-				     strlen(P11_SO_PIN)));
+				     (CK_UTF8CHAR_PTR)ST_SO_PIN,
+				     strlen(ST_SO_PIN)));
 	ASSERT_EQ(CKR_OK, F->C_InitPIN(self->h, (CK_UTF8CHAR_PTR)"new-user-pin",
 				       12));
 	ASSERT_EQ(CKR_OK, F->C_Logout(self->h));
@@ -258,23 +258,23 @@ TEST_F(p11, login_states_and_codes)
 TEST_F(p11, crypto_user_logs_in_as_luna_cku_crypto_user)
 {
 	struct sks_init_role ir = { .role = SKS_ROLE_CU,
-				    .pin = sks_ptr(SKS_CU_PIN),
-				    .pin_len = strlen(SKS_CU_PIN) };
+				    .pin = st_ptr(ST_CU_PIN),
+				    .pin_len = strlen(ST_CU_PIN) };
 	struct sks_login li = { .role = SKS_ROLE_SO,
-				.pin = sks_ptr(P11_SO_PIN),
-				.pin_len = strlen(P11_SO_PIN) };
+				.pin = st_ptr(ST_SO_PIN),
+				.pin_len = strlen(ST_SO_PIN) };
 	CK_SESSION_INFO si;
-	int fd = sks_slot_open(self->t.slot);
+	int fd = st_slot_open(self->t.slot);
 
 	/* the Crypto User's PIN is set with the driver (skscm's role init) */
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, sks_ioc(fd, SKS_IOC_LOGIN, &li));
-	ASSERT_EQ(0, sks_ioc(fd, SKS_IOC_INIT_ROLE, &ir));
+	ASSERT_EQ(0, st_ioc(fd, SKS_IOC_LOGIN, &li));
+	ASSERT_EQ(0, st_ioc(fd, SKS_IOC_INIT_ROLE, &ir));
 	close(fd);
 	ASSERT_EQ(CKR_OK, F->C_Logout(self->h));
 	ASSERT_EQ(CKR_OK, F->C_Login(self->h, CKU_CRYPTO_USER,
-				     (CK_UTF8CHAR_PTR)SKS_CU_PIN,
-				     strlen(SKS_CU_PIN)));
+				     (CK_UTF8CHAR_PTR)ST_CU_PIN,
+				     strlen(ST_CU_PIN)));
 	ASSERT_EQ(CKR_OK, F->C_GetSessionInfo(self->h, &si));
 	EXPECT_EQ(CKS_RW_USER_FUNCTIONS, si.state);
 }
@@ -304,7 +304,7 @@ TEST_F(p11, session_handles_are_never_reused)
 		  F->C_GetSessionInfo(self->h, NULL));
 }
 
-static CK_ULONG count_objects(struct p11t *t, CK_SESSION_HANDLE h,
+static CK_ULONG count_objects(struct st_p11 *t, CK_SESSION_HANDLE h,
 			      CK_ATTRIBUTE *tmpl, CK_ULONG n)
 {
 	CK_OBJECT_HANDLE got[256];
@@ -328,8 +328,8 @@ TEST_F(p11, closing_a_session_destroys_its_objects_only)
 
 	ASSERT_EQ(CKR_OK, F->C_OpenSession(self->t.slot, CKF_SERIAL_SESSION |
 					   CKF_RW_SESSION, NULL, NULL, &other));
-	ASSERT_EQ(CKR_OK, p11t_aes(&self->t, self->h, 32, "mine", &a));
-	ASSERT_EQ(CKR_OK, p11t_aes(&self->t, other, 16, "mine", &b));
+	ASSERT_EQ(CKR_OK, st_p11_aes(&self->t, self->h, 32, "mine", &a));
+	ASSERT_EQ(CKR_OK, st_p11_aes(&self->t, other, 16, "mine", &b));
 	/* session objects of the application are seen by all its sessions */
 	EXPECT_EQ(2, count_objects(&self->t, self->h, &t, 1));
 	ASSERT_EQ(CKR_OK, F->C_GetAttributeValue(self->h, b, &lv, 1));
@@ -346,16 +346,16 @@ TEST_F(p11, logout_destroys_private_session_objects)
 	CK_OBJECT_CLASS cls = CKO_DATA;
 	CK_ATTRIBUTE data[] = {
 		{ CKA_CLASS, &cls, sizeof(cls) },
-		{ CKA_PRIVATE, (void *)&p11t_false, 1 },
+		{ CKA_PRIVATE, (void *)&st_p11_false, 1 },
 		{ CKA_VALUE, "public", 6 },
 	};
 	CK_ATTRIBUTE lv = { CKA_LABEL, NULL, 0 };
 
-	ASSERT_EQ(CKR_OK, p11t_aes(&self->t, self->h, 16, "private", &priv));
+	ASSERT_EQ(CKR_OK, st_p11_aes(&self->t, self->h, 16, "private", &priv));
 	ASSERT_EQ(CKR_OK, F->C_CreateObject(self->h, data, 3, &pub));
 	ASSERT_EQ(CKR_OK, F->C_Logout(self->h));
 	EXPECT_EQ(CKR_OK, F->C_GetAttributeValue(self->h, pub, &lv, 1));
-	ASSERT_EQ(CKR_OK, p11t_user(&self->t, &self->h));
+	ASSERT_EQ(CKR_OK, st_p11_user(&self->t, &self->h));
 	EXPECT_EQ(CKR_OBJECT_HANDLE_INVALID,
 		  F->C_GetAttributeValue(self->h, priv, &lv, 1));
 }
@@ -369,7 +369,7 @@ TEST_F(p11, attribute_size_queries_sensitive_values_and_invalid_types)
 	CK_ULONG vlen = 0;
 	CK_ATTRIBUTE a[4];
 
-	ASSERT_EQ(CKR_OK, p11t_aes(&self->t, self->h, 32, "sized", &k));
+	ASSERT_EQ(CKR_OK, st_p11_aes(&self->t, self->h, 32, "sized", &k));
 	/* NULL pValue: the length */
 	a[0] = (CK_ATTRIBUTE){ CKA_LABEL, NULL, 0 };
 	a[1] = (CK_ATTRIBUTE){ CKA_VALUE_LEN, NULL, 0 };
@@ -414,10 +414,10 @@ TEST_F(p11, data_objects_and_find_on_any_attribute)
 	};
 	CK_ATTRIBUTE byapp = { CKA_APPLICATION, "app", 3 };
 	CK_ATTRIBUTE bysign[] = {
-		{ CKA_SIGN, (void *)&p11t_true, 1 },
+		{ CKA_SIGN, (void *)&st_p11_true, 1 },
 	};
 	CK_ATTRIBUTE byenc[] = {
-		{ CKA_ENCRYPT, (void *)&p11t_true, 1 },
+		{ CKA_ENCRYPT, (void *)&st_p11_true, 1 },
 		{ CKA_LABEL, "aes", 3 },
 	};
 	CK_ATTRIBUTE val = { CKA_VALUE, v, sizeof(v) };
@@ -427,7 +427,7 @@ TEST_F(p11, data_objects_and_find_on_any_attribute)
 	ASSERT_EQ(CKR_OK, F->C_GetAttributeValue(self->h, d, &val, 1));
 	EXPECT_EQ(10, val.ulValueLen);
 	EXPECT_EQ(0, memcmp(v, "0123456789", 10));
-	ASSERT_EQ(CKR_OK, p11t_aes(&self->t, self->h, 16, "aes", &k));
+	ASSERT_EQ(CKR_OK, st_p11_aes(&self->t, self->h, 16, "aes", &k));
 	EXPECT_EQ(1, count_objects(&self->t, self->h, &byapp, 1));
 	EXPECT_EQ(1, count_objects(&self->t, self->h, &byval, 1));
 	EXPECT_EQ(0, count_objects(&self->t, self->h, bysign, 1));
@@ -456,11 +456,11 @@ TEST_F(p11, set_attribute_value_follows_the_rules)
 	char lab[16];
 	CK_ATTRIBUTE newlab = { CKA_LABEL, "renamed", 7 };
 	CK_ATTRIBUTE getlab = { CKA_LABEL, lab, sizeof(lab) };
-	CK_ATTRIBUTE unsens = { CKA_SENSITIVE, (void *)&p11t_false, 1 };
+	CK_ATTRIBUTE unsens = { CKA_SENSITIVE, (void *)&st_p11_false, 1 };
 	CK_ATTRIBUTE cls = { CKA_CLASS, NULL, 0 };
 	CK_OBJECT_CLASS c = CKO_DATA;
 
-	ASSERT_EQ(CKR_OK, p11t_aes(&self->t, self->h, 16, "old", &k));
+	ASSERT_EQ(CKR_OK, st_p11_aes(&self->t, self->h, 16, "old", &k));
 	ASSERT_EQ(CKR_OK, F->C_SetAttributeValue(self->h, k, &newlab, 1));
 	ASSERT_EQ(CKR_OK, F->C_GetAttributeValue(self->h, k, &getlab, 1));
 	EXPECT_EQ(7, getlab.ulValueLen);
@@ -479,7 +479,7 @@ TEST_F(p11, token_objects_need_rw_sessions_and_v0)
 	CK_OBJECT_HANDLE d;
 	CK_ATTRIBUTE data[] = {
 		{ CKA_CLASS, &cls, sizeof(cls) },
-		{ CKA_TOKEN, (void *)&p11t_true, 1 },
+		{ CKA_TOKEN, (void *)&st_p11_true, 1 },
 		{ CKA_VALUE, "kept", 4 },
 	};
 	CK_RV rv;
@@ -496,13 +496,13 @@ TEST_F(p11, token_objects_need_rw_sessions_and_v0)
 	EXPECT_EQ(CKR_SESSION_READ_ONLY, F->C_DestroyObject(ro, d));
 	/* a token object outlives the sessions */
 	ASSERT_EQ(CKR_OK, F->C_CloseAllSessions(self->t.slot));
-	ASSERT_EQ(CKR_OK, p11t_user(&self->t, &self->h));
+	ASSERT_EQ(CKR_OK, st_p11_user(&self->t, &self->h));
 	EXPECT_EQ(CKR_OK, F->C_DestroyObject(self->h, d));
 }
 
 /* ---- AES-GCM ---- */
 
-static CK_RV gcm(struct p11t *t, CK_SESSION_HANDLE h, bool enc,
+static CK_RV gcm(struct st_p11 *t, CK_SESSION_HANDLE h, bool enc,
 		 CK_OBJECT_HANDLE k, CK_BYTE *iv, const char *aad,
 		 const CK_BYTE *in, CK_ULONG in_len, CK_BYTE *out,
 		 CK_ULONG *out_len)
@@ -530,7 +530,7 @@ TEST_F(p11, aes_gcm_device_iv_single_and_multi_part)
 	CK_OBJECT_HANDLE k;
 
 	memset(msg, 0x5a, sizeof(msg));
-	ASSERT_EQ(CKR_OK, p11t_aes(&self->t, self->h, 32, "gcm", &k));
+	ASSERT_EQ(CKR_OK, st_p11_aes(&self->t, self->h, 32, "gcm", &k));
 	/* size query: no operation runs, it stays active */
 	ASSERT_EQ(CKR_OK, F->C_EncryptInit(self->h, &m, k));
 	ASSERT_EQ(CKR_OK, F->C_Encrypt(self->h, msg, sizeof(msg), NULL, &n));
@@ -610,8 +610,8 @@ TEST_F(p11, aes_gcm_parameter_and_key_checks)
 	CK_MECHANISM cbc = { CKM_AES_CBC, iv, 16 };
 	CK_OBJECT_HANDLE k, h;
 
-	ASSERT_EQ(CKR_OK, p11t_aes(&self->t, self->h, 16, "k", &k));
-	ASSERT_EQ(CKR_OK, p11t_hmac_key(&self->t, self->h, "0123456789abcdef",
+	ASSERT_EQ(CKR_OK, st_p11_aes(&self->t, self->h, 16, "k", &k));
+	ASSERT_EQ(CKR_OK, st_p11_hmac_key(&self->t, self->h, "0123456789abcdef",
 					16, "h", &h));
 	EXPECT_EQ(CKR_MECHANISM_INVALID, F->C_EncryptInit(self->h, &cbc, k));
 	p.ulTagBits = 96;
@@ -643,7 +643,7 @@ TEST_F(p11, hmac_matches_openssl_single_multi_and_general)
 
 	for (i = 0; i < sizeof(msg); i++)
 		msg[i] = i;
-	ASSERT_EQ(CKR_OK, p11t_hmac_key(&self->t, self->h, key, 32, "mac", &k));
+	ASSERT_EQ(CKR_OK, st_p11_hmac_key(&self->t, self->h, key, 32, "mac", &k));
 	HMAC(EVP_sha256(), key, 32, msg, sizeof(msg), want, &olen);
 	wlen = olen;
 	ASSERT_EQ(CKR_OK, F->C_SignInit(self->h, &m, k));
@@ -700,19 +700,19 @@ static const CK_BYTE p256_oid[] = {
 };
 static const CK_BYTE p384_oid[] = { 0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22 };
 
-static CK_RV ec_pair(struct p11t *t, CK_SESSION_HANDLE h, bool p384,
+static CK_RV ec_pair(struct st_p11 *t, CK_SESSION_HANDLE h, bool p384,
 		     CK_OBJECT_HANDLE *pub, CK_OBJECT_HANDLE *priv)
 {
 	CK_MECHANISM m = { CKM_EC_KEY_PAIR_GEN, NULL, 0 };
 	CK_ATTRIBUTE pt[] = {
 		{ CKA_EC_PARAMS, (void *)(p384 ? p384_oid : p256_oid),
 		  p384 ? sizeof(p384_oid) : sizeof(p256_oid) },
-		{ CKA_VERIFY, (void *)&p11t_true, 1 },
+		{ CKA_VERIFY, (void *)&st_p11_true, 1 },
 		{ CKA_LABEL, "ec", 2 },
 	};
 	CK_ATTRIBUTE vt[] = {
-		{ CKA_SIGN, (void *)&p11t_true, 1 },
-		{ CKA_DERIVE, (void *)&p11t_true, 1 },
+		{ CKA_SIGN, (void *)&st_p11_true, 1 },
+		{ CKA_DERIVE, (void *)&st_p11_true, 1 },
 		{ CKA_LABEL, "ec", 2 },
 	};
 
@@ -723,7 +723,7 @@ static CK_RV ec_pair(struct p11t *t, CK_SESSION_HANDLE h, bool p384,
  * The public key as OpenSSL sees it: CKA_PUBLIC_KEY_INFO (DER SPKI), after
  * checking that CKA_EC_POINT is the same point in an OCTET STRING.
  */
-static EVP_PKEY *openssl_pub(struct p11t *t, CK_SESSION_HANDLE h,
+static EVP_PKEY *openssl_pub(struct st_p11 *t, CK_SESSION_HANDLE h,
 			     CK_OBJECT_HANDLE pub, bool p384)
 {
 	CK_BYTE pt[128], spki[160];
@@ -840,7 +840,7 @@ TEST_F(p11, ecdh_both_sides_derive_the_same_key)
 	CK_ATTRIBUTE kt[] = {
 		{ CKA_KEY_TYPE, &gen, sizeof(gen) },
 		{ CKA_VALUE_LEN, &len, sizeof(len) },
-		{ CKA_SIGN, (void *)&p11t_true, 1 },
+		{ CKA_SIGN, (void *)&st_p11_true, 1 },
 	};
 
 	ASSERT_EQ(CKR_OK, ec_pair(&self->t, self->h, false, &pa, &va));
@@ -943,7 +943,7 @@ TEST_F(p11, a_forked_child_must_initialise_again)
 }
 
 struct worker {
-	struct p11t *t;
+	struct st_p11 *t;
 	CK_OBJECT_HANDLE key;
 	int failures;
 };
@@ -980,7 +980,7 @@ TEST_F(p11, threads_share_the_login_and_keys)
 	CK_OBJECT_HANDLE k;
 	int i;
 
-	ASSERT_EQ(CKR_OK, p11t_hmac_key(&self->t, self->h, "thread-key-bytes",
+	ASSERT_EQ(CKR_OK, st_p11_hmac_key(&self->t, self->h, "thread-key-bytes",
 					16, "t", &k));
 	for (i = 0; i < 4; i++) {
 		w[i] = (struct worker){ &self->t, k, 0 };

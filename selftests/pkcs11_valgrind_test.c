@@ -12,7 +12,7 @@
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
-#include "pkcs11_util.h"
+#include "common.h"
 
 #define VALGRIND "valgrind --leak-check=full --errors-for-leak-kinds=definite,possible " \
 		 "--error-exitcode=99 -q"
@@ -41,7 +41,7 @@ static int exercise(void)
 	CK_GCM_PARAMS gp = { iv, 12, 96, (CK_BYTE_PTR)"aad", 3, 128 };
 	CK_MECHANISM gcm = { CKM_AES_GCM, &gp, sizeof(gp) };
 	CK_ATTRIBUTE pubt[] = { { CKA_EC_PARAMS, (void *)p256, sizeof(p256) } };
-	CK_ATTRIBUTE privt[] = { { CKA_DERIVE, (void *)&p11t_true, 1 } };
+	CK_ATTRIBUTE privt[] = { { CKA_DERIVE, (void *)&st_p11_true, 1 } };
 	CK_ATTRIBUTE point = { CKA_EC_POINT, buf, sizeof(buf) };
 	CK_ATTRIBUTE subj = { CKA_SUBJECT, "cn=x", 4 };
 	CK_ATTRIBUTE lab = { CKA_LABEL, "renamed", 7 };
@@ -59,22 +59,22 @@ static int exercise(void)
 	CK_SESSION_HANDLE h, h2;
 	/* (zeroed: memcheck does not see the driver write into them) */
 	CK_BYTE *blob = calloc(1, SKS_MAX_BLOB_SIZE);
-	struct p11t t;
+	struct st_p11 t;
 	int ok = 0;
 
 	memset(buf, 'v', sizeof(buf));
-	if (!blob || p11t_load(&t))
+	if (!blob || st_p11_load(&t))
 		return 1;
-	if (p11t_token(&t, SKS_SLOT_V1, "valgrind")) {
+	if (st_p11_token(&t, SKS_SLOT_V1, "valgrind")) {
 		fprintf(stderr, "exercise: the token could not be made\n");
 		goto out;
 	}
-	CHECK(p11t_user(&t, &h));
+	CHECK(st_p11_user(&t, &h));
 	CHECK(t.f->C_OpenSession(t.slot, CKF_SERIAL_SESSION, NULL, NULL, &h2));
 	CHECK(t.f->C_FindObjectsInit(h2, NULL, 0));	/* left active */
 	CHECK(t.f->C_FindObjectsFinal(h2));
-	CHECK(p11t_aes(&t, h, 32, "aes", &aes));
-	CHECK(p11t_hmac_key(&t, h2, "valgrind-hmac-key", 17, "mac", &mac));
+	CHECK(st_p11_aes(&t, h, 32, "aes", &aes));
+	CHECK(st_p11_hmac_key(&t, h2, "valgrind-hmac-key", 17, "mac", &mac));
 	CHECK(t.f->C_GenerateKeyPair(h, &kp, pubt, 1, privt, 1, &pub, &priv));
 	CHECK(t.f->C_GetAttributeValue(h, pub, &point, 1));
 	dp = (CK_ECDH1_DERIVE_PARAMS){ CKD_SHA256_KDF, 0, NULL,
@@ -132,7 +132,7 @@ static int exercise(void)
 	ok = 1;
 out:
 	free(blob);
-	p11t_done(&t);
+	st_p11_done(&t);
 	return !ok;
 }
 

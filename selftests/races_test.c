@@ -16,7 +16,7 @@
 #include <pthread.h>
 
 #include "kselftest_harness.h"
-#include "robust_util.h"
+#include "common.h"
 
 #define ARCHIVE		"race-archive"
 #define NOBJ		4
@@ -43,16 +43,16 @@ struct race {
 static void *race_thread(void *arg)
 {
 	struct race *r = arg;
-	struct sks_image_save is = { .image = PTR(r->buf), .image_len = r->room,
-				     .so_secret = PTR(BK_SO),
-				     .so_secret_len = strlen(BK_SO) };
+	struct sks_image_save is = { .image = st_ptr(r->buf), .image_len = r->room,
+				     .so_secret = st_ptr(ST_BK_SO),
+				     .so_secret_len = strlen(ST_BK_SO) };
 	struct sks_archive_entry e[4];
-	struct sks_archive_list al = { .entries = PTR(e), .count = 4,
+	struct sks_archive_list al = { .entries = st_ptr(e), .count = 4,
 				       .entry_size = sizeof(e[0]),
-				       .so_secret = PTR(BK_SO),
-				       .so_secret_len = strlen(BK_SO) };
-	struct sks_archive_show as = { .so_secret = PTR(BK_SO),
-				       .so_secret_len = strlen(BK_SO) };
+				       .so_secret = st_ptr(ST_BK_SO),
+				       .so_secret_len = strlen(ST_BK_SO) };
+	struct sks_archive_show as = { .so_secret = st_ptr(ST_BK_SO),
+				       .so_secret_len = strlen(ST_BK_SO) };
 	struct sks_archive_restore ar;
 
 	memset(e, 0, sizeof(e));
@@ -81,7 +81,7 @@ static void *race_thread(void *arg)
 		r->objects = as.entry.objects;
 		break;
 	case OP_RESTORE:
-		r->err = bk_restore(r->pfd, r->bslot, BK_USER, ARCHIVE, &ar);
+		r->err = st_restore(r->pfd, r->bslot, ST_BK_USER, ARCHIVE, &ar);
 		r->res = ar.result;
 		r->objects = ar.objects;
 		break;
@@ -108,27 +108,27 @@ FIXTURE_SETUP(race)
 
 	self->img = NULL;
 	self->seed = getpid();
-	self->ctl = bk_ctl();
+	self->ctl = st_ctl_open();
 	ASSERT_LE(0, self->ctl);
-	self->pfd = bk_partition_cap(self->ctl, SKS_SLOT_V0, "race",
+	self->pfd = st_partition_cap(self->ctl, SKS_SLOT_V0, "race",
 				     &self->pslot, 4 << 20);
 	ASSERT_LE(0, self->pfd);
 	for (i = 0; i < NOBJ; i++) {
 		memset(val, 'a' + i, sizeof(val));
-		ASSERT_EQ(0, bk_data(self->pfd, true, "race", val, sizeof(val),
+		ASSERT_EQ(0, st_data(self->pfd, true, "race", val, sizeof(val),
 				     &h));
 	}
-	bslot = bk_create(self->ctl, SKS_SLOT_BACKUP, NULL, BK_SO, 0);
+	bslot = st_slot_create(self->ctl, SKS_SLOT_BACKUP, NULL, ST_BK_SO, 0);
 	ASSERT_LE(0, bslot);
-	ASSERT_EQ(0, bk_backup(self->pfd, bslot, BK_SO, BK_USER, ARCHIVE, 0,
+	ASSERT_EQ(0, st_backup(self->pfd, bslot, ST_BK_SO, ST_BK_USER, ARCHIVE, 0,
 			       &ab));
-	bfd = bk_open(bslot);
+	bfd = st_slot_open(bslot);
 	ASSERT_LE(0, bfd);
-	t0 = rb_now();
-	ASSERT_EQ(0, rb_image_save(bfd, BK_SO, &self->img, &self->len, &res));
-	self->save_secs = (rb_now() - t0) / 2;	/* a size query and a save */
+	t0 = st_now();
+	ASSERT_EQ(0, st_image_save(bfd, ST_BK_SO, &self->img, &self->len, &res));
+	self->save_secs = (st_now() - t0) / 2;	/* a size query and a save */
 	close(bfd);
-	ASSERT_EQ(0, bk_delete(self->ctl, bslot));
+	ASSERT_EQ(0, st_slot_del(self->ctl, bslot));
 	/* the objects restored in the rounds go, the originals stay */
 }
 
@@ -136,7 +136,7 @@ FIXTURE_TEARDOWN(race)
 {
 	free(self->img);
 	close(self->pfd);
-	bk_delete(self->ctl, self->pslot);
+	st_slot_del(self->ctl, self->pslot);
 	close(self->ctl);
 }
 
@@ -145,7 +145,7 @@ static int fresh_backup_hsm(FIXTURE_DATA(race) *self)
 {
 	__u32 res;
 
-	return rb_image_load(self->ctl, self->img, self->len, BK_SO, &res);
+	return st_image_load(self->ctl, self->img, self->len, ST_BK_SO, &res);
 }
 
 /* Did a call that lost the race fail the way it must? */
@@ -177,7 +177,7 @@ static void race_delete(struct __test_metadata *_metadata,
 
 		r.bslot = fresh_backup_hsm(self);
 		ASSERT_LE(0, r.bslot);
-		r.bfd = bk_open(r.bslot);
+		r.bfd = st_slot_open(r.bslot);
 		ASSERT_LE(0, r.bfd);
 		r.room = self->len + 4096;
 		r.buf = calloc(1, r.room);
@@ -193,7 +193,7 @@ static void race_delete(struct __test_metadata *_metadata,
 		}
 		pthread_barrier_wait(&r.go);
 		usleep(delay);
-		EXPECT_EQ(0, bk_delete(self->ctl, r.bslot));
+		EXPECT_EQ(0, st_slot_del(self->ctl, r.bslot));
 		pthread_join(t, NULL);
 		pthread_barrier_destroy(&r.go);
 
@@ -226,14 +226,14 @@ static bool image_whole(FIXTURE_DATA(race) *self, struct race *r)
 	int slot, bfd;
 	bool ok;
 
-	slot = rb_image_load(self->ctl, r->buf, r->len, BK_SO, &res);
+	slot = st_image_load(self->ctl, r->buf, r->len, ST_BK_SO, &res);
 	if (slot < 0)
 		return false;
-	bfd = bk_open(slot);
-	ok = bfd >= 0 && bk_count(bfd, BK_SO) == 1 &&
-	     !bk_show(bfd, BK_SO, ARCHIVE, &as) && as.entry.objects == NOBJ;
+	bfd = st_slot_open(slot);
+	ok = bfd >= 0 && st_archive_count(bfd, ST_BK_SO) == 1 &&
+	     !st_archive_show(bfd, ST_BK_SO, ARCHIVE, &as) && as.entry.objects == NOBJ;
 	close(bfd);
-	bk_delete(self->ctl, slot);
+	st_slot_del(self->ctl, slot);
 	return ok;
 }
 
@@ -305,17 +305,17 @@ static void *query_thread(void *arg)
 	while (!q->stop) {
 		struct sks_crypt c = { .handle = q->aes,
 				       .mechanism = SKS_CKM_AES_GCM,
-				       .in = PTR(msg), .in_len = sizeof(msg) };
+				       .in = st_ptr(msg), .in_len = sizeof(msg) };
 		struct sks_sign s = { .handle = q->mac,
 				      .mechanism = SKS_CKM_SHA256_HMAC,
-				      .data = PTR(msg),
+				      .data = st_ptr(msg),
 				      .data_len = sizeof(msg) };
 
 		ioctl(q->fd, SKS_IOC_ENCRYPT, &c);
 		ioctl(q->fd, SKS_IOC_SIGN, &s);
 		c = (struct sks_crypt){ .handle = q->aes,
 					.mechanism = SKS_CKM_AES_GCM,
-					.in = PTR(ct), .in_len = sizeof(ct) };
+					.in = st_ptr(ct), .in_len = sizeof(ct) };
 		ioctl(q->fd, SKS_IOC_DECRYPT, &c);
 		n += 3;
 	}
@@ -329,13 +329,13 @@ static __s64 limited_key(int fd, bool aes)
 	struct sks_obj_attrs a;
 
 	if (aes)
-		sks_attrs_set(&a, SKS_CKO_SECRET_KEY, SKS_CKK_AES,
+		st_attrs_set(&a, SKS_CKO_SECRET_KEY, SKS_CKK_AES,
 			      SKS_OBJ_ENCRYPT | SKS_OBJ_DECRYPT, 32, "once");
 	else
-		sks_attrs_set(&a, SKS_CKO_SECRET_KEY, SKS_CKK_GENERIC_SECRET,
+		st_attrs_set(&a, SKS_CKO_SECRET_KEY, SKS_CKK_GENERIC_SECRET,
 			      SKS_OBJ_SIGN, 32, "once");
 	a.usage_limit = 1;
-	return sks_import(fd, &a, key, NULL);
+	return st_import(fd, &a, key, NULL);
 }
 
 TEST(size_queries_never_take_the_one_use_of_a_key)
@@ -346,9 +346,9 @@ TEST(size_queries_never_take_the_one_use_of_a_key)
 	__u32 res;
 	__s64 h;
 
-	ctl = bk_ctl();
+	ctl = st_ctl_open();
 	ASSERT_LE(0, ctl);
-	q.fd = bk_partition(ctl, SKS_SLOT_V1, "queries", &slot);
+	q.fd = st_partition(ctl, SKS_SLOT_V1, "queries", &slot);
 	ASSERT_LE(0, q.fd);
 	h = limited_key(q.fd, true);
 	ASSERT_LT(0, h);
@@ -363,24 +363,24 @@ TEST(size_queries_never_take_the_one_use_of_a_key)
 		__u32 old_aes = q.aes, old_mac = q.mac;
 
 		/* the one real use of each key */
-		if (rb_encrypt(q.fd, q.aes, &res)) {
+		if (st_encrypt(q.fd, q.aes, &res)) {
 			enc_failed++;
 			TH_LOG("round %d: encrypt result 0x%x", i, res);
 		}
-		if (rb_sign(q.fd, q.mac, &res)) {
+		if (st_sign(q.fd, q.mac, &res)) {
 			sign_failed++;
 			TH_LOG("round %d: sign result 0x%x", i, res);
 		}
 		/* used up; fresh keys for the next round */
-		EXPECT_EQ(-EKEYEXPIRED, rb_encrypt(q.fd, q.aes, &res));
+		EXPECT_EQ(-EKEYEXPIRED, st_encrypt(q.fd, q.aes, &res));
 		h = limited_key(q.fd, true);
 		ASSERT_LT(0, h);
 		q.aes = h;
 		h = limited_key(q.fd, false);
 		ASSERT_LT(0, h);
 		q.mac = h;
-		rb_destroy(q.fd, old_aes, NULL);
-		rb_destroy(q.fd, old_mac, NULL);
+		st_destroy(q.fd, old_aes, NULL);
+		st_destroy(q.fd, old_mac, NULL);
 	}
 	q.stop = 1;
 	for (i = 0; i < QUERY_THREADS; i++)
@@ -390,7 +390,7 @@ TEST(size_queries_never_take_the_one_use_of_a_key)
 	EXPECT_EQ(0, sign_failed);
 	EXPECT_LT(QUERY_ROUNDS, q.made);
 	close(q.fd);
-	EXPECT_EQ(0, bk_delete(ctl, slot));
+	EXPECT_EQ(0, st_slot_del(ctl, slot));
 	close(ctl);
 }
 

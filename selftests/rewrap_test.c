@@ -15,7 +15,7 @@
 #include <linux/sks_format.h>
 
 #include "kselftest_harness.h"
-#include "backup_util.h"
+#include "common.h"
 
 static const char *const custodians[] = { "custodian-one", "custodian-two" };
 
@@ -40,8 +40,8 @@ static int rw_hmac_key(int fd, __u64 limit, __u32 *handle)
 static int rw_mac(int fd, __u32 key, __u8 *mac, __u32 *result)
 {
 	struct sks_sign s = { .handle = key, .mechanism = SKS_CKM_SHA256_HMAC,
-			      .data = PTR("rec"), .data_len = 3,
-			      .sig = PTR(mac), .sig_len = 32 };
+			      .data = st_ptr("rec"), .data_len = 3,
+			      .sig = st_ptr(mac), .sig_len = 32 };
 	int err = ioctl(fd, SKS_IOC_SIGN, &s) ? -errno : 0;
 
 	if (result)
@@ -52,16 +52,16 @@ static int rw_mac(int fd, __u32 key, __u8 *mac, __u32 *result)
 static int rw_extract(int fd, __u32 h, bool auth, __u8 *blob, __u32 *len)
 {
 	struct sks_auth_secret a[2] = {
-		{ .secret = PTR(custodians[0]), .len = strlen(custodians[0]) },
-		{ .secret = PTR(custodians[1]), .len = strlen(custodians[1]) },
+		{ .secret = st_ptr(custodians[0]), .len = strlen(custodians[0]) },
+		{ .secret = st_ptr(custodians[1]), .len = strlen(custodians[1]) },
 	};
 	struct sks_extract ex = {
-		.handles = PTR(&h), .count = 1,
-		.blob = PTR(blob), .blob_len = *len,
+		.handles = st_ptr(&h), .count = 1,
+		.blob = st_ptr(blob), .blob_len = *len,
 	};
 
 	if (auth) {
-		ex.auth = PTR(a);
+		ex.auth = st_ptr(a);
 		ex.auth_count = 2;
 		ex.auth_subset = 2;
 	}
@@ -75,17 +75,17 @@ static int rw_insert(int fd, const __u8 *blob, __u32 len, bool auth,
 		     __u32 *h, __u32 *result)
 {
 	struct sks_auth_secret a[2] = {
-		{ .secret = PTR(custodians[0]), .len = strlen(custodians[0]) },
-		{ .secret = PTR(custodians[1]), .len = strlen(custodians[1]) },
+		{ .secret = st_ptr(custodians[0]), .len = strlen(custodians[0]) },
+		{ .secret = st_ptr(custodians[1]), .len = strlen(custodians[1]) },
 	};
 	struct sks_insert in = {
-		.blob = PTR(blob), .blob_len = len,
-		.handles = PTR(h), .count = 1,
+		.blob = st_ptr(blob), .blob_len = len,
+		.handles = st_ptr(h), .count = 1,
 	};
 	int err;
 
 	if (auth) {
-		in.auth = PTR(a);
+		in.auth = st_ptr(a);
 		in.auth_count = 2;
 	}
 	err = ioctl(fd, SKS_IOC_INSERT, &in) ? -errno : 0;
@@ -97,7 +97,7 @@ static int rw_insert(int fd, const __u8 *blob, __u32 len, bool auth,
 static int rw_rewrap(int fd, struct sks_rewrap_item *items, __u32 n,
 		     __u32 *done, __u32 *result)
 {
-	struct sks_rewrap rw = { .items = PTR(items), .count = n };
+	struct sks_rewrap rw = { .items = st_ptr(items), .count = n };
 	int err = ioctl(fd, SKS_IOC_REWRAP, &rw) ? -errno : 0;
 
 	*done = rw.done;
@@ -123,9 +123,9 @@ FIXTURE(rw)
 
 FIXTURE_SETUP(rw)
 {
-	self->ctl = bk_ctl();
+	self->ctl = st_ctl_open();
 	ASSERT_LE(0, self->ctl);
-	self->fd = bk_partition(self->ctl, SKS_SLOT_V1, "rewrap", &self->slot);
+	self->fd = st_partition(self->ctl, SKS_SLOT_V1, "rewrap", &self->slot);
 	ASSERT_LE(0, self->fd);
 	ASSERT_EQ(0, rw_hmac_key(self->fd, 0, &self->a));
 	ASSERT_EQ(0, rw_hmac_key(self->fd, 2, &self->b));
@@ -141,7 +141,7 @@ FIXTURE_SETUP(rw)
 FIXTURE_TEARDOWN(rw)
 {
 	close(self->fd);
-	bk_delete(self->ctl, self->slot);
+	st_slot_del(self->ctl, self->slot);
 	close(self->ctl);
 }
 
@@ -149,14 +149,14 @@ static void rw_items(FIXTURE_DATA(rw) *self, struct sks_rewrap_item *it,
 		     bool out)
 {
 	memset(it, 0, 2 * sizeof(*it));
-	it[0].in = PTR(self->ba);
+	it[0].in = st_ptr(self->ba);
 	it[0].in_len = self->la;
-	it[1].in = PTR(self->bb);
+	it[1].in = st_ptr(self->bb);
 	it[1].in_len = self->lb;
 	if (out) {
-		it[0].out = PTR(self->na);
+		it[0].out = st_ptr(self->na);
 		it[0].out_len = sizeof(self->na);
-		it[1].out = PTR(self->nb);
+		it[1].out = st_ptr(self->nb);
 		it[1].out_len = sizeof(self->nb);
 	}
 }
@@ -182,12 +182,12 @@ TEST_F(rw, a_rollover_moves_stored_blobs_to_the_new_smk)
 	EXPECT_EQ(SKS_CKR_OK, it[0].result);
 	ASSERT_EQ(self->la, it[0].out_len);
 	ASSERT_EQ(self->lb, it[1].out_len);
-	ASSERT_EQ(0, bk_info(self->fd, &si));
+	ASSERT_EQ(0, st_info(self->fd, &si));
 	EXPECT_EQ(0, memcmp(self->na + SKS_BLOB_OFF_FP, si.smk_fingerprint,
 			    SKS_FINGERPRINT_LEN));
 	EXPECT_EQ(0, memcmp(self->nb + SKS_BLOB_OFF_FP, si.smk_fingerprint,
 			    SKS_FINGERPRINT_LEN));
-	EXPECT_EQ(2, bk_nobjects(self->fd));	/* no object made */
+	EXPECT_EQ(2, st_nobjects(self->fd));	/* no object made */
 
 	ASSERT_EQ(0, rw_rollover(self->fd, SKS_ROLLOVER_END));
 	EXPECT_EQ(-ENOKEY, rw_insert(self->fd, self->ba, self->la, true, &h,

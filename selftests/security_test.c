@@ -16,7 +16,7 @@
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
-#include "robust_util.h"
+#include "common.h"
 
 #define NOBODY		65534
 #define UDEV_RULES	"/sks/60-sks.rules"
@@ -42,8 +42,8 @@ static bool leaks(const void *buf, size_t len)
 	size_t i;
 
 	for (i = 0; i + 8 <= sizeof(secret_aes); i += 8)
-		if (sks_memmem(buf, len, secret_aes + i, 8) ||
-		    sks_memmem(buf, len, secret_hmac + i, 8))
+		if (st_memmem(buf, len, secret_aes + i, 8) ||
+		    st_memmem(buf, len, secret_hmac + i, 8))
 			return true;
 	return false;
 }
@@ -94,9 +94,9 @@ TEST(device_modes)
 	EXPECT_EQ(0, st.st_uid);
 	EXPECT_EQ(0, st.st_gid);
 
-	ctl = bk_ctl();
+	ctl = st_ctl_open();
 	ASSERT_LE(0, ctl);
-	slot = bk_create(ctl, SKS_SLOT_V1, NULL, NULL, 0);
+	slot = st_slot_create(ctl, SKS_SLOT_V1, NULL, NULL, 0);
 	ASSERT_LE(0, slot);
 	snprintf(path, sizeof(path), SKS_SLOT_DEVICE_FMT, slot);
 	/* Without udev, what the driver itself sets: root only. */
@@ -104,7 +104,7 @@ TEST(device_modes)
 	EXPECT_TRUE(S_ISCHR(st.st_mode));
 	EXPECT_EQ(0600, st.st_mode & 07777);
 	EXPECT_EQ(0, st.st_uid);
-	EXPECT_EQ(0, bk_delete(ctl, slot));
+	EXPECT_EQ(0, st_slot_del(ctl, slot));
 	close(ctl);
 }
 
@@ -113,7 +113,7 @@ TEST(udev_rule)
 {
 	char rules[2048];
 
-	if (rb_read_file(UDEV_RULES, rules, sizeof(rules)) < 0)
+	if (st_read_file(UDEV_RULES, rules, sizeof(rules)) < 0)
 		SKIP(return, "%s not in this VM", UDEV_RULES);
 	EXPECT_NE(NULL, strstr(rules, "KERNEL==\"sks-control\", MODE=\"0600\", OWNER=\"root\""));
 	EXPECT_NE(NULL, strstr(rules, "KERNEL==\"sks[0-9]*\", MODE=\"0660\", GROUP=\"sks\""));
@@ -131,13 +131,13 @@ static int admin_refused(int ctl, int pfd, int pslot, int expect_open)
 	struct sks_slot_list l = { .entry_size = sizeof(struct sks_slot_entry) };
 	struct sks_hsm_info hi = {};
 	struct sks_partition_init pi = {
-		.so_pin = PTR(PART_SO), .so_pin_len = strlen(PART_SO),
-		.domain = PTR("dom"), .domain_len = 3,
+		.so_pin = st_ptr(ST_PART_SO), .so_pin_len = strlen(ST_PART_SO),
+		.domain = st_ptr("dom"), .domain_len = 3,
 	};
 	unsigned char img[256] = "SKSI";
-	struct sks_image_load il = { .image = PTR(img), .image_len = sizeof(img),
-				     .so_secret = PTR(BK_SO),
-				     .so_secret_len = strlen(BK_SO) };
+	struct sks_image_load il = { .image = st_ptr(img), .image_len = sizeof(img),
+				     .so_secret = st_ptr(ST_BK_SO),
+				     .so_secret_len = strlen(ST_BK_SO) };
 	int fd;
 
 	fd = open(SKS_CONTROL_DEVICE, O_RDWR);
@@ -176,11 +176,11 @@ FIXTURE(admin) {
 
 FIXTURE_SETUP(admin)
 {
-	self->ctl = bk_ctl();
+	self->ctl = st_ctl_open();
 	ASSERT_LE(0, self->ctl);
-	self->pslot = bk_create(self->ctl, SKS_SLOT_V1, NULL, NULL, 0);
+	self->pslot = st_slot_create(self->ctl, SKS_SLOT_V1, NULL, NULL, 0);
 	ASSERT_LE(0, self->pslot);
-	self->pfd = bk_open(self->pslot);
+	self->pfd = st_slot_open(self->pslot);
 	ASSERT_LE(0, self->pfd);
 }
 
@@ -188,7 +188,7 @@ FIXTURE_TEARDOWN(admin)
 {
 	close(self->pfd);
 	/* nothing was changed: the slot is still there, uninitialised */
-	bk_delete(self->ctl, self->pslot);
+	st_slot_del(self->ctl, self->pslot);
 	close(self->ctl);
 }
 
@@ -212,7 +212,7 @@ TEST_F(admin, non_root_cannot_administer)
 		_exit(open(path, O_RDWR) < 0 && errno == EACCES ? 0 : 20);
 	}
 	check_child(_metadata, pid);
-	ASSERT_EQ(0, rb_slot_entry(self->ctl, self->pslot, &e));
+	ASSERT_EQ(0, st_slot_entry(self->ctl, self->pslot, &e));
 	EXPECT_EQ(0, e.state & SKS_STATE_INITIALIZED);
 }
 
@@ -239,7 +239,7 @@ TEST_F(admin, root_without_cap_sys_admin_cannot_administer)
 		_exit(admin_refused(self->ctl, self->pfd, self->pslot, 0));
 	}
 	check_child(_metadata, pid);
-	ASSERT_EQ(0, rb_slot_entry(self->ctl, self->pslot, &e));
+	ASSERT_EQ(0, st_slot_entry(self->ctl, self->pslot, &e));
 	EXPECT_EQ(0, e.state & SKS_STATE_INITIALIZED);
 }
 
@@ -263,7 +263,7 @@ static void *login_thread(void *arg)
 	pthread_barrier_wait(w->start);
 	for (i = 0; i < w->tries; i++) {
 		struct sks_login li = { .role = SKS_ROLE_CO,
-					.pin = PTR("wrong-secret"),
+					.pin = st_ptr("wrong-secret"),
 					.pin_len = 12 };
 
 		if (!ioctl(w->fd, SKS_IOC_LOGIN, &li))
@@ -289,7 +289,7 @@ static void wrong_logins(int slot, int n, int tries, int *incorrect,
 
 	pthread_barrier_init(&start, NULL, n);
 	for (i = 0; i < n; i++) {
-		w[i] = (struct login_worker){ .fd = bk_open(slot),
+		w[i] = (struct login_worker){ .fd = st_slot_open(slot),
 					      .tries = tries, .start = &start };
 		pthread_create(&t[i], NULL, login_thread, &w[i]);
 	}
@@ -309,9 +309,9 @@ TEST(lockout_concurrent)
 	struct sks_session_info info;
 	int ctl, slot, fd, incorrect, locked, other;
 
-	ctl = bk_ctl();
+	ctl = st_ctl_open();
 	ASSERT_LE(0, ctl);
-	fd = bk_partition(ctl, SKS_SLOT_V1, "lockout", &slot);
+	fd = st_partition(ctl, SKS_SLOT_V1, "lockout", &slot);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, ioctl(fd, SKS_IOC_LOGOUT, &(struct sks_simple){}));
 
@@ -320,10 +320,10 @@ TEST(lockout_concurrent)
 	EXPECT_EQ(9, incorrect);
 	EXPECT_EQ(0, locked);
 	EXPECT_EQ(0, other);
-	ASSERT_EQ(0, bk_info(fd, &info));
+	ASSERT_EQ(0, st_info(fd, &info));
 	EXPECT_EQ(0, info.state & SKS_STATE_CO_LOCKED);
 	/* a right secret resets the count */
-	ASSERT_EQ(0, bk_login(fd, SKS_ROLE_CO, PART_CO));
+	ASSERT_EQ(0, st_login(fd, SKS_ROLE_CO, ST_PART_CO));
 	ASSERT_EQ(0, ioctl(fd, SKS_IOC_LOGOUT, &(struct sks_simple){}));
 
 	/* 40 attempts at once: exactly 10 count, the other 30 are locked */
@@ -334,12 +334,12 @@ TEST(lockout_concurrent)
 	EXPECT_EQ(SKS_MAX_LOGIN_FAILURES, incorrect);
 	EXPECT_EQ(LOGIN_THREADS * LOGIN_TRIES - SKS_MAX_LOGIN_FAILURES, locked);
 	EXPECT_EQ(0, other);
-	ASSERT_EQ(0, bk_info(fd, &info));
+	ASSERT_EQ(0, st_info(fd, &info));
 	EXPECT_NE(0, info.state & SKS_STATE_CO_LOCKED);
-	EXPECT_EQ(-EPERM, bk_login(fd, SKS_ROLE_CO, PART_CO));
+	EXPECT_EQ(-EPERM, st_login(fd, SKS_ROLE_CO, ST_PART_CO));
 
 	close(fd);
-	EXPECT_EQ(0, bk_delete(ctl, slot));
+	EXPECT_EQ(0, st_slot_del(ctl, slot));
 	close(ctl);
 }
 
@@ -359,7 +359,7 @@ static void scan_sysfs(struct __test_metadata *_metadata, int slot)
 		if (de->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		if (rb_read_file(path, buf, sizeof(buf)) < 0)
+		if (st_read_file(path, buf, sizeof(buf)) < 0)
 			continue;
 		EXPECT_FALSE(leaks_text(buf)) TH_LOG("%s shows a key", path);
 		n++;
@@ -382,20 +382,20 @@ TEST(sensitive_value_never_leaves)
 	int ctl, slot, fd, v0slot, v0fd, bslot, bfd, i, n;
 	char *log;
 
-	ctl = bk_ctl();
+	ctl = st_ctl_open();
 	ASSERT_LE(0, ctl);
-	fd = bk_partition(ctl, SKS_SLOT_V1, "secrets", &slot);
+	fd = st_partition(ctl, SKS_SLOT_V1, "secrets", &slot);
 	ASSERT_LE(0, fd);
 
-	sks_attrs_set(&a, SKS_CKO_SECRET_KEY, SKS_CKK_AES,
+	st_attrs_set(&a, SKS_CKO_SECRET_KEY, SKS_CKK_AES,
 		      SKS_OBJ_SENSITIVE | SKS_OBJ_EXTRACTABLE | SKS_OBJ_ENCRYPT |
 		      SKS_OBJ_DECRYPT, 32, "aes-secret");
-	ASSERT_LE(0, (int)(n = sks_import(fd, &a, secret_aes, NULL)));
+	ASSERT_LE(0, (int)(n = st_import(fd, &a, secret_aes, NULL)));
 	h[0] = n;
-	sks_attrs_set(&a, SKS_CKO_SECRET_KEY, SKS_CKK_GENERIC_SECRET,
+	st_attrs_set(&a, SKS_CKO_SECRET_KEY, SKS_CKK_GENERIC_SECRET,
 		      SKS_OBJ_SENSITIVE | SKS_OBJ_EXTRACTABLE | SKS_OBJ_SIGN,
 		      32, "hmac-secret");
-	ASSERT_LE(0, (int)(n = sks_import(fd, &a, secret_hmac, NULL)));
+	ASSERT_LE(0, (int)(n = st_import(fd, &a, secret_hmac, NULL)));
 	h[1] = n;
 
 	for (i = 0; i < 2; i++) {
@@ -406,7 +406,7 @@ TEST(sensitive_value_never_leaves)
 		EXPECT_FALSE(leaks(&ga, sizeof(ga)));
 		/* the value itself: refused, nothing written */
 		memset(out, 0, sizeof(out));
-		gv = (struct sks_get_value){ .handle = h[i], .buf = PTR(out),
+		gv = (struct sks_get_value){ .handle = h[i], .buf = st_ptr(out),
 					     .len = sizeof(out) };
 		EXPECT_EQ(-1, ioctl(fd, SKS_IOC_GET_VALUE, &gv));
 		EXPECT_EQ(EPERM, errno);
@@ -415,36 +415,36 @@ TEST(sensitive_value_never_leaves)
 		EXPECT_FALSE(leaks(&gv, sizeof(gv)));
 	}
 	/* find, session info, the slot list */
-	fo.handles = PTR(handles);
+	fo.handles = st_ptr(handles);
 	fo.count = 8;
 	ASSERT_EQ(0, ioctl(fd, SKS_IOC_FIND_OBJECTS, &fo));
 	EXPECT_EQ(2, fo.count);
 	EXPECT_FALSE(leaks(&fo, sizeof(fo)));
 	EXPECT_FALSE(leaks(handles, sizeof(handles)));
-	ASSERT_EQ(0, bk_info(fd, &info));
+	ASSERT_EQ(0, st_info(fd, &info));
 	EXPECT_FALSE(leaks(&info, sizeof(info)));
-	n = rb_slots(ctl, e, SKS_MAX_SLOTS);
+	n = st_slots(ctl, e, SKS_MAX_SLOTS);
 	ASSERT_LT(0, n);
 	EXPECT_FALSE(leaks(e, n * sizeof(e[0])));
 	/* a blob holds the values only encrypted */
 	len = sizeof(blob);
-	ASSERT_EQ(0, rb_extract(fd, h, 2, blob, &len, 0, &res));
+	ASSERT_EQ(0, st_extract(fd, h, 2, blob, &len, 0, &res));
 	EXPECT_FALSE(leaks(blob, len));
 	scan_sysfs(_metadata, slot);
 
 	/* V0 cloning backup and Backup HSM image: encrypted too */
-	v0fd = bk_partition(ctl, SKS_SLOT_V0, "secrets", &v0slot);
+	v0fd = st_partition(ctl, SKS_SLOT_V0, "secrets", &v0slot);
 	ASSERT_LE(0, v0fd);
-	sks_attrs_set(&a, SKS_CKO_SECRET_KEY, SKS_CKK_AES,
+	st_attrs_set(&a, SKS_CKO_SECRET_KEY, SKS_CKK_AES,
 		      SKS_OBJ_TOKEN | SKS_OBJ_SENSITIVE | SKS_OBJ_ENCRYPT, 32,
 		      "token-secret");
-	ASSERT_LE(0, sks_import(v0fd, &a, secret_aes, NULL));
-	bslot = bk_create(ctl, SKS_SLOT_BACKUP, NULL, BK_SO, 0);
+	ASSERT_LE(0, st_import(v0fd, &a, secret_aes, NULL));
+	bslot = st_slot_create(ctl, SKS_SLOT_BACKUP, NULL, ST_BK_SO, 0);
 	ASSERT_LE(0, bslot);
-	ASSERT_EQ(0, bk_backup(v0fd, bslot, BK_SO, BK_USER, "tokens", 0, &ab));
-	bfd = bk_open(bslot);
+	ASSERT_EQ(0, st_backup(v0fd, bslot, ST_BK_SO, ST_BK_USER, "tokens", 0, &ab));
+	bfd = st_slot_open(bslot);
 	ASSERT_LE(0, bfd);
-	ASSERT_EQ(0, rb_image_save(bfd, BK_SO, &img, &len, NULL));
+	ASSERT_EQ(0, st_image_save(bfd, ST_BK_SO, &img, &len, NULL));
 	EXPECT_FALSE(leaks(img, len));
 	free(img);
 	scan_sysfs(_metadata, v0slot);
@@ -464,9 +464,9 @@ TEST(sensitive_value_never_leaves)
 	close(bfd);
 	close(v0fd);
 	close(fd);
-	EXPECT_EQ(0, bk_delete(ctl, bslot));
-	EXPECT_EQ(0, bk_delete(ctl, v0slot));
-	EXPECT_EQ(0, bk_delete(ctl, slot));
+	EXPECT_EQ(0, st_slot_del(ctl, bslot));
+	EXPECT_EQ(0, st_slot_del(ctl, v0slot));
+	EXPECT_EQ(0, st_slot_del(ctl, slot));
 	close(ctl);
 }
 

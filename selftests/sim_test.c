@@ -17,7 +17,7 @@
 #include <linux/sks.h>
 
 #include "kselftest_harness.h"
-#include "backup_util.h"
+#include "common.h"
 
 static const char *const secrets[] = {
 	"first-custodian", "second-custodian", "third-custodian",
@@ -31,7 +31,7 @@ static void sim_auth(struct sks_auth_secret *out, const char *const *names,
 
 	memset(out, 0, n * sizeof(*out));
 	for (i = 0; i < n; i++) {
-		out[i].secret = PTR(names[i]);
+		out[i].secret = st_ptr(names[i]);
 		out[i].len = strlen(names[i]);
 	}
 }
@@ -42,15 +42,15 @@ static int sim_extract(int fd, __u32 *handles, __u32 count,
 {
 	struct sks_auth_secret a[SKS_SIM_AUTH_MAX + 1];
 	struct sks_extract ex = {
-		.handles = PTR(handles), .count = count,
-		.blob = PTR(blob), .blob_len = *blob_len,
+		.handles = st_ptr(handles), .count = count,
+		.blob = st_ptr(blob), .blob_len = *blob_len,
 		.auth_count = n, .auth_subset = m,
 	};
 	int err;
 
 	if (n) {
 		sim_auth(a, names, n);
-		ex.auth = PTR(a);
+		ex.auth = st_ptr(a);
 	}
 	err = ioctl(fd, SKS_IOC_EXTRACT, &ex) ? -errno : 0;
 	*blob_len = ex.blob_len;
@@ -65,15 +65,15 @@ static int sim_insert(int fd, const __u8 *blob, __u32 len,
 {
 	struct sks_auth_secret a[SKS_SIM_AUTH_MAX + 1];
 	struct sks_insert in = {
-		.blob = PTR(blob), .blob_len = len,
-		.handles = PTR(handles), .count = *count,
+		.blob = st_ptr(blob), .blob_len = len,
+		.handles = st_ptr(handles), .count = *count,
 		.auth_count = n,
 	};
 	int err;
 
 	if (n) {
 		sim_auth(a, names, n);
-		in.auth = PTR(a);
+		in.auth = st_ptr(a);
 	}
 	err = ioctl(fd, SKS_IOC_INSERT, &in) ? -errno : 0;
 	*count = in.count;
@@ -103,8 +103,8 @@ static int sim_hmac_key(int fd, __u64 limit, __u32 *handle)
 static int sim_hmac(int fd, __u32 key, const char *msg, __u8 *mac)
 {
 	struct sks_sign s = { .handle = key, .mechanism = SKS_CKM_SHA256_HMAC,
-			      .data = PTR(msg), .data_len = strlen(msg),
-			      .sig = PTR(mac), .sig_len = 32 };
+			      .data = st_ptr(msg), .data_len = strlen(msg),
+			      .sig = st_ptr(mac), .sig_len = 32 };
 
 	return ioctl(fd, SKS_IOC_SIGN, &s) ? -errno : 0;
 }
@@ -113,7 +113,7 @@ static __u32 sim_failures(int fd)
 {
 	struct sks_session_info si;
 
-	return bk_info(fd, &si) ? ~0U : si.sim_failures;
+	return st_info(fd, &si) ? ~0U : si.sim_failures;
 }
 
 FIXTURE(sim)
@@ -127,9 +127,9 @@ FIXTURE(sim)
 /* A V1 partition with an HMAC key, extracted with 2 of 3 secrets. */
 FIXTURE_SETUP(sim)
 {
-	self->ctl = bk_ctl();
+	self->ctl = st_ctl_open();
 	ASSERT_LE(0, self->ctl);
-	self->fd = bk_partition(self->ctl, SKS_SLOT_V1, "sim", &self->slot);
+	self->fd = st_partition(self->ctl, SKS_SLOT_V1, "sim", &self->slot);
 	ASSERT_LE(0, self->fd);
 	ASSERT_EQ(0, sim_hmac_key(self->fd, 0, &self->key));
 	self->blob_len = sizeof(self->blob);
@@ -140,7 +140,7 @@ FIXTURE_SETUP(sim)
 FIXTURE_TEARDOWN(sim)
 {
 	close(self->fd);
-	bk_delete(self->ctl, self->slot);
+	st_slot_del(self->ctl, self->slot);
 	close(self->ctl);
 }
 
@@ -181,7 +181,7 @@ TEST_F(sim, fewer_than_m_secrets_are_refused_uncounted)
 				      secrets, 1, &h, &count, &res));
 	EXPECT_EQ(SKS_CKR_ARGUMENTS_BAD, res);
 	EXPECT_EQ(0, sim_failures(self->fd));
-	EXPECT_EQ(1, bk_nobjects(self->fd));	/* nothing inserted */
+	EXPECT_EQ(1, st_nobjects(self->fd));	/* nothing inserted */
 	/* the count query needs no secret */
 	count = 0;
 	EXPECT_EQ(0, sim_insert(self->fd, self->blob, self->blob_len, NULL,
@@ -204,7 +204,7 @@ TEST_F(sim, wrong_or_repeated_secrets_are_refused_and_counted)
 				      twice, 2, &h, &count, &res));
 	EXPECT_EQ(SKS_CKR_PIN_INCORRECT, res);
 	EXPECT_EQ(2, sim_failures(self->fd));
-	EXPECT_EQ(1, bk_nobjects(self->fd));
+	EXPECT_EQ(1, st_nobjects(self->fd));
 	/* a right set resets the counter */
 	count = 1;
 	EXPECT_EQ(0, sim_insert(self->fd, self->blob, self->blob_len,
@@ -222,7 +222,7 @@ TEST_F(sim, ten_wrong_sets_lock_out_blob_authorisation)
 		ASSERT_EQ(-EACCES, sim_insert(self->fd, self->blob,
 					      self->blob_len, wrong, 2, &h,
 					      &count, &res));
-	ASSERT_EQ(0, bk_info(self->fd, &si));
+	ASSERT_EQ(0, st_info(self->fd, &si));
 	EXPECT_EQ(SKS_MAX_SIM_FAILURES, si.sim_failures);
 	EXPECT_LT(0, si.sim_lockout_secs);
 	/* even the right secrets wait for the lockout */
@@ -296,19 +296,19 @@ TEST_F(sim, callers_of_the_first_struct_sizes_still_work)
 	__u8 blob[1024];
 	__u32 h;
 
-	ex.handles = PTR(&self->key);
+	ex.handles = st_ptr(&self->key);
 	ex.count = 1;
-	ex.blob = PTR(blob);
+	ex.blob = st_ptr(blob);
 	ex.blob_len = sizeof(blob);
 	ASSERT_EQ(0, ioctl(self->fd, ex0, &ex));
-	in.blob = PTR(blob);
+	in.blob = st_ptr(blob);
 	in.blob_len = ex.blob_len;
-	in.handles = PTR(&h);
+	in.handles = st_ptr(&h);
 	in.count = 1;
 	ASSERT_EQ(0, ioctl(self->fd, in0, &in));
 	EXPECT_EQ(1, in.count);
 	/* and a 2-of-3 blob cannot be inserted through them */
-	in.blob = PTR(self->blob);
+	in.blob = st_ptr(self->blob);
 	in.blob_len = self->blob_len;
 	EXPECT_EQ(-1, ioctl(self->fd, in0, &in));
 	EXPECT_EQ(SKS_CKR_ARGUMENTS_BAD, in.result);
@@ -327,7 +327,7 @@ TEST_F(sim, every_flipped_byte_of_an_authorised_blob_is_refused)
 		self->blob[i] ^= 0x01;
 	}
 	EXPECT_EQ(0, sim_failures(self->fd));	/* none got to the secrets */
-	EXPECT_EQ(1, bk_nobjects(self->fd));
+	EXPECT_EQ(1, st_nobjects(self->fd));
 }
 
 static int sim_multi_sign(int fd, __u32 mech, __u32 flags, const __u8 *blob,
@@ -338,14 +338,14 @@ static int sim_multi_sign(int fd, __u32 mech, __u32 flags, const __u8 *blob,
 	struct sks_auth_secret a[SKS_SIM_AUTH_MAX];
 	struct sks_multi_sign ms = {
 		.flags = flags, .mechanism = mech, .count = count,
-		.blob = PTR(blob), .blob_len = blob_len,
-		.items = PTR(items), .auth_count = n,
+		.blob = st_ptr(blob), .blob_len = blob_len,
+		.items = st_ptr(items), .auth_count = n,
 	};
 	int err;
 
 	if (n) {
 		sim_auth(a, names, n);
-		ms.auth = PTR(a);
+		ms.auth = st_ptr(a);
 	}
 	err = ioctl(fd, SKS_IOC_MULTI_SIGN, &ms) ? -errno : 0;
 	if (result)
@@ -362,8 +362,8 @@ TEST_F(sim, multi_sign_signs_every_input_with_the_blob_key)
 
 	for (i = 0; i < 3; i++) {
 		items[i] = (struct sks_multi_sign_item){
-			.data = PTR(in[i]), .data_len = strlen(in[i]),
-			.sig = PTR(sig[i]), .sig_len = sizeof(sig[i]),
+			.data = st_ptr(in[i]), .data_len = strlen(in[i]),
+			.sig = st_ptr(sig[i]), .sig_len = sizeof(sig[i]),
 		};
 	}
 	ASSERT_EQ(0, sim_multi_sign(self->fd, SKS_CKM_SHA256_HMAC, 0,
@@ -374,7 +374,7 @@ TEST_F(sim, multi_sign_signs_every_input_with_the_blob_key)
 		ASSERT_EQ(0, sim_hmac(self->fd, self->key, in[i], want));
 		EXPECT_EQ(0, memcmp(want, sig[i], 32));
 	}
-	EXPECT_EQ(1, bk_nobjects(self->fd));	/* no object was made */
+	EXPECT_EQ(1, st_nobjects(self->fd));	/* no object was made */
 
 	/* too small a buffer: every length told, nothing signed */
 	memset(sig, 0, sizeof(sig));
@@ -413,8 +413,8 @@ TEST_F(sim, multi_sign_takes_one_key_only)
 	ASSERT_EQ(0, sim_hmac_key(self->fd, 0, &two[1]));
 	ASSERT_EQ(0, sim_extract(self->fd, two, 2, NULL, 0, 0, blob, &len,
 				 &res));
-	it = (struct sks_multi_sign_item){ .data = PTR("x"), .data_len = 1,
-					   .sig = PTR(sig),
+	it = (struct sks_multi_sign_item){ .data = st_ptr("x"), .data_len = 1,
+					   .sig = st_ptr(sig),
 					   .sig_len = sizeof(sig) };
 	EXPECT_EQ(-EINVAL, sim_multi_sign(self->fd, SKS_CKM_SHA256_HMAC, 0,
 					  blob, len, NULL, 0, &it, 1, &res));
@@ -432,8 +432,8 @@ TEST_F(sim, multi_sign_counts_uses_against_the_usage_limit)
 				 &res));
 	for (i = 0; i < 4; i++)
 		items[i] = (struct sks_multi_sign_item){
-			.data = PTR("in"), .data_len = 2,
-			.sig = PTR(sig[i]), .sig_len = 32,
+			.data = st_ptr("in"), .data_len = 2,
+			.sig = st_ptr(sig[i]), .sig_len = 32,
 		};
 	/* four would pass the limit of three: none is made */
 	EXPECT_EQ(-EKEYEXPIRED, sim_multi_sign(self->fd, SKS_CKM_SHA256_HMAC,
@@ -467,15 +467,15 @@ TEST_F(sim, multi_sign_with_an_ec_key_verifies)
 	qa.obj_class = SKS_CKO_PRIVATE_KEY;
 	qa.key_type = SKS_CKK_EC;
 	qa.flags = SKS_OBJ_SIGN | SKS_OBJ_SENSITIVE | SKS_OBJ_EXTRACTABLE;
-	kp.pub_attrs = PTR(&pa);
-	kp.priv_attrs = PTR(&qa);
+	kp.pub_attrs = st_ptr(&pa);
+	kp.priv_attrs = st_ptr(&qa);
 	ASSERT_EQ(0, ioctl(self->fd, SKS_IOC_GENERATE_KEY_PAIR, &kp));
 	ASSERT_EQ(0, sim_extract(self->fd, &kp.priv_handle, 1, secrets, 3, 1,
 				 blob, &len, &res));
 	for (i = 0; i < 2; i++)
 		items[i] = (struct sks_multi_sign_item){
-			.data = PTR(in[i]), .data_len = strlen(in[i]),
-			.sig = PTR(sig[i]), .sig_len = sizeof(sig[i]),
+			.data = st_ptr(in[i]), .data_len = strlen(in[i]),
+			.sig = st_ptr(sig[i]), .sig_len = sizeof(sig[i]),
 		};
 	ASSERT_EQ(0, sim_multi_sign(self->fd, SKS_CKM_ECDSA_SHA256,
 				    SKS_SIGN_DER, blob, len, secrets + 2, 1,
@@ -484,12 +484,12 @@ TEST_F(sim, multi_sign_with_an_ec_key_verifies)
 		struct sks_sign v = {
 			.flags = SKS_SIGN_DER, .handle = kp.pub_handle,
 			.mechanism = SKS_CKM_ECDSA_SHA256,
-			.data = PTR(in[i]), .data_len = strlen(in[i]),
-			.sig = PTR(sig[i]), .sig_len = items[i].sig_len,
+			.data = st_ptr(in[i]), .data_len = strlen(in[i]),
+			.sig = st_ptr(sig[i]), .sig_len = items[i].sig_len,
 		};
 
 		EXPECT_EQ(0, ioctl(self->fd, SKS_IOC_VERIFY, &v));
-		v.data = PTR(in[1 - i]);
+		v.data = st_ptr(in[1 - i]);
 		v.data_len = strlen(in[1 - i]);
 		EXPECT_EQ(-1, ioctl(self->fd, SKS_IOC_VERIFY, &v));
 		EXPECT_EQ(SKS_CKR_SIGNATURE_INVALID, v.result);

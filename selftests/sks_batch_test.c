@@ -9,7 +9,7 @@
 #include <stdlib.h>
 
 #include "kselftest_harness.h"
-#include "sks_test_util.h"
+#include "common.h"
 
 static const uint8_t aes_key[32] = {
 	0x10, 0x32, 0x54, 0x76, 0x98, 0xba, 0xdc, 0xfe,
@@ -38,20 +38,20 @@ FIXTURE_SETUP(batch)
 	int64_t h;
 	int i;
 
-	self->ctl = sks_ctl_open();
+	self->ctl = st_ctl_open();
 	ASSERT_LE(0, self->ctl);
-	self->slot = sks_slot_new(self->ctl, SKS_SLOT_V1, 0);
+	self->slot = st_slot_new(self->ctl, SKS_SLOT_V1, 0);
 	ASSERT_LE(0, self->slot);
-	self->fd = sks_slot_open(self->slot);
+	self->fd = st_slot_open(self->slot);
 	ASSERT_LE(0, self->fd);
-	ASSERT_EQ(0, sks_part_ready(self->fd));
-	h = sks_import_aes(self->fd, aes_key, 32,
+	ASSERT_EQ(0, st_part_ready(self->fd));
+	h = st_import_aes(self->fd, aes_key, 32,
 			   SKS_OBJ_ENCRYPT | SKS_OBJ_DECRYPT);
 	ASSERT_LT(0, h);
 	self->aes = h;
-	sks_attrs_set(&a, SKS_CKO_SECRET_KEY, SKS_CKK_GENERIC_SECRET,
+	st_attrs_set(&a, SKS_CKO_SECRET_KEY, SKS_CKK_GENERIC_SECRET,
 		      SKS_OBJ_SIGN | SKS_OBJ_VERIFY, 32, "mac");
-	h = sks_import(self->fd, &a, aes_key, NULL);
+	h = st_import(self->fd, &a, aes_key, NULL);
 	ASSERT_LT(0, h);
 	self->mac = h;
 	for (i = 0; i < 2; i++)
@@ -61,7 +61,7 @@ FIXTURE_SETUP(batch)
 FIXTURE_TEARDOWN(batch)
 {
 	close(self->fd);
-	sks_slot_del(self->ctl, self->slot);
+	st_slot_del(self->ctl, self->slot);
 	close(self->ctl);
 }
 
@@ -73,9 +73,9 @@ static void op_encrypt(struct sks_batch_op *op, uint32_t key, const void *in,
 	op->result = UNTOUCHED;
 	op->handle = key;
 	op->mechanism = SKS_CKM_AES_GCM;
-	op->in = sks_ptr(in);
+	op->in = st_ptr(in);
 	op->in_len = len;
-	op->out = sks_ptr(out);
+	op->out = st_ptr(out);
 	op->out_len = room;
 }
 
@@ -99,20 +99,20 @@ static void op_mac(struct sks_batch_op *op, uint32_t type, uint32_t key,
 	op->result = UNTOUCHED;
 	op->handle = key;
 	op->mechanism = SKS_CKM_SHA256_HMAC;
-	op->in = sks_ptr(data);
+	op->in = st_ptr(data);
 	op->in_len = len;
-	op->out = sks_ptr(mac);
+	op->out = st_ptr(mac);
 	op->out_len = maclen;
 }
 
 static int run(int fd, struct sks_batch *b, void *ops, uint32_t count,
 	       uint32_t op_size)
 {
-	b->ops = sks_ptr(ops);
+	b->ops = st_ptr(ops);
 	b->count = count;
 	b->op_size = op_size;
 	b->done = b->failed = 12345;
-	return sks_ioc(fd, SKS_IOC_BATCH, b);
+	return st_ioc(fd, SKS_IOC_BATCH, b);
 }
 
 TEST_F(batch, sizes)
@@ -151,11 +151,11 @@ TEST_F(batch, success_matches_single_calls)
 	/* the same MAC as SKS_IOC_SIGN */
 	s.handle = self->mac;
 	s.mechanism = SKS_CKM_SHA256_HMAC;
-	s.data = sks_ptr(self->msg[0]);
+	s.data = st_ptr(self->msg[0]);
 	s.data_len = 100;
-	s.sig = sks_ptr(single);
+	s.sig = st_ptr(single);
 	s.sig_len = sizeof(single);
-	ASSERT_EQ(0, sks_ioc(self->fd, SKS_IOC_SIGN, &s));
+	ASSERT_EQ(0, st_ioc(self->fd, SKS_IOC_SIGN, &s));
 	EXPECT_EQ(0, memcmp(single, self->sig, 32));
 
 	/* decrypt both, verify the MAC, in one more batch */
@@ -246,10 +246,10 @@ TEST_F(batch, usage_limit_counts_every_operation)
 	int64_t h;
 	int i;
 
-	sks_attrs_set(&a, SKS_CKO_SECRET_KEY, SKS_CKK_AES, SKS_OBJ_ENCRYPT, 32,
+	st_attrs_set(&a, SKS_CKO_SECRET_KEY, SKS_CKK_AES, SKS_OBJ_ENCRYPT, 32,
 		      "limited");
 	a.usage_limit = 2;
-	h = sks_import(self->fd, &a, aes_key, NULL);
+	h = st_import(self->fd, &a, aes_key, NULL);
 	ASSERT_LT(0, h);
 	for (i = 0; i < 3; i++)
 		op_encrypt(&ops[i], h, self->msg[0], 100, self->ct[0],
@@ -261,7 +261,7 @@ TEST_F(batch, usage_limit_counts_every_operation)
 	EXPECT_EQ(SKS_CKR_OK, ops[1].result);
 	EXPECT_EQ(SKS_CKR_KEY_NOT_ACTIVE, ops[2].result);
 	ga.handle = h;
-	ASSERT_EQ(0, sks_ioc(self->fd, SKS_IOC_GET_ATTRS, &ga));
+	ASSERT_EQ(0, st_ioc(self->fd, SKS_IOC_GET_ATTRS, &ga));
 	EXPECT_EQ(2, ga.attrs.usage_count);
 }
 
@@ -391,12 +391,12 @@ TEST_F(batch, needs_a_login)
 
 	op_mac(&op, SKS_BATCH_SIGN, self->mac, self->msg[0], 16, self->sig,
 	       sizeof(self->sig));
-	ASSERT_EQ(0, sks_logout(self->fd));
+	ASSERT_EQ(0, st_logout(self->fd));
 	EXPECT_EQ(-EACCES, run(self->fd, &b, &op, 1, sizeof(op)));
 	EXPECT_EQ(SKS_CKR_USER_NOT_LOGGED_IN, b.result);
 	EXPECT_EQ(UNTOUCHED, op.result);
 	/* the Crypto User may */
-	ASSERT_EQ(0, sks_login_as(self->fd, SKS_ROLE_CU, SKS_CU_PIN, NULL));
+	ASSERT_EQ(0, st_login_as(self->fd, SKS_ROLE_CU, ST_CU_PIN, NULL));
 	ASSERT_EQ(0, run(self->fd, &b, &op, 1, sizeof(op)));
 	EXPECT_EQ(SKS_CKR_OK, op.result);
 }

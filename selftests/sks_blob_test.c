@@ -9,7 +9,7 @@
 #include <linux/sks_format.h>
 
 #include "kselftest_harness.h"
-#include "sks_test_util.h"
+#include "common.h"
 
 #define HDR	SKS_BLOB_HDR_LEN
 #define REC	64	/* fixed part of a record, version 2 */
@@ -28,19 +28,19 @@ FIXTURE(blob) {
 
 FIXTURE_SETUP(blob)
 {
-	self->ctl = sks_ctl_open();
+	self->ctl = st_ctl_open();
 	ASSERT_LE(0, self->ctl);
-	self->slot = sks_slot_new(self->ctl, SKS_SLOT_V1, 4 << 20);
+	self->slot = st_slot_new(self->ctl, SKS_SLOT_V1, 4 << 20);
 	ASSERT_LE(0, self->slot);
-	self->fd = sks_slot_open(self->slot);
+	self->fd = st_slot_open(self->slot);
 	ASSERT_LE(0, self->fd);
-	ASSERT_EQ(0, sks_part_ready(self->fd));
+	ASSERT_EQ(0, st_part_ready(self->fd));
 }
 
 FIXTURE_TEARDOWN(blob)
 {
 	close(self->fd);
-	sks_slot_del(self->ctl, self->slot);
+	st_slot_del(self->ctl, self->slot);
 	close(self->ctl);
 }
 
@@ -48,10 +48,10 @@ static int extract(int fd, const uint32_t *h, uint32_t n, uint8_t *blob,
 		   uint32_t *len, uint32_t flags, uint32_t *res)
 {
 	struct sks_extract ex = {
-		.flags = flags, .handles = sks_ptr(h), .count = n,
-		.blob = sks_ptr(blob), .blob_len = *len,
+		.flags = flags, .handles = st_ptr(h), .count = n,
+		.blob = st_ptr(blob), .blob_len = *len,
 	};
-	int err = sks_ioc(fd, SKS_IOC_EXTRACT, &ex);
+	int err = st_ioc(fd, SKS_IOC_EXTRACT, &ex);
 
 	*len = ex.blob_len;
 	if (res)
@@ -63,10 +63,10 @@ static int insert(int fd, const uint8_t *blob, uint32_t len, uint32_t *h,
 		  uint32_t *n, uint32_t *res)
 {
 	struct sks_insert in = {
-		.blob = sks_ptr(blob), .blob_len = len,
-		.handles = sks_ptr(h), .count = *n,
+		.blob = st_ptr(blob), .blob_len = len,
+		.handles = st_ptr(h), .count = *n,
 	};
-	int err = sks_ioc(fd, SKS_IOC_INSERT, &in);
+	int err = st_ioc(fd, SKS_IOC_INSERT, &in);
 
 	*n = in.count;
 	if (res)
@@ -78,7 +78,7 @@ static uint32_t count_objects(int fd)
 {
 	struct sks_find_objects fo = {};
 
-	return sks_ioc(fd, SKS_IOC_FIND_OBJECTS, &fo) ? ~0U : fo.count;
+	return st_ioc(fd, SKS_IOC_FIND_OBJECTS, &fo) ? ~0U : fo.count;
 }
 
 TEST_F(blob, round_trip)
@@ -92,10 +92,10 @@ TEST_F(blob, round_trip)
 	uint8_t blob[512], ct[64], pt[64];
 	int64_t k;
 
-	k = sks_import_aes(self->fd, key16, 16, kflags);
+	k = st_import_aes(self->fd, key16, 16, kflags);
 	ASSERT_LT(0, k);
 	h[0] = k;
-	h[1] = sks_import_data(self->fd, "payload", 7, SKS_OBJ_EXTRACTABLE);
+	h[1] = st_import_data(self->fd, "payload", 7, SKS_OBJ_EXTRACTABLE);
 	ASSERT_LT(0, (int)h[1]);
 
 	/* size query */
@@ -108,33 +108,33 @@ TEST_F(blob, round_trip)
 	ASSERT_EQ(0, extract(self->fd, h, 2, blob, &len, 0, &res));
 	EXPECT_EQ(SKS_CKR_OK, res);
 	EXPECT_EQ(0, memcmp("SKSB", blob, 4));
-	ASSERT_EQ(0, sks_ioc(self->fd, SKS_IOC_SESSION_INFO, &info));
+	ASSERT_EQ(0, st_ioc(self->fd, SKS_IOC_SESSION_INFO, &info));
 	EXPECT_EQ(0, memcmp(info.smk_fingerprint, blob + 20, 16));
 	/* key material leaves only encrypted */
-	EXPECT_FALSE(sks_memmem(blob, len, key16, 8));
-	EXPECT_FALSE(sks_memmem(blob, len, "payload", 7));
+	EXPECT_FALSE(st_memmem(blob, len, key16, 8));
+	EXPECT_FALSE(st_memmem(blob, len, "payload", 7));
 
 	ASSERT_EQ(0, insert(self->fd, blob, len, out, &n, &res));
 	ASSERT_EQ(2, n);
 	a1.handle = h[0];
 	a2.handle = out[0];
-	ASSERT_EQ(0, sks_ioc(self->fd, SKS_IOC_GET_ATTRS, &a1));
-	ASSERT_EQ(0, sks_ioc(self->fd, SKS_IOC_GET_ATTRS, &a2));
+	ASSERT_EQ(0, st_ioc(self->fd, SKS_IOC_GET_ATTRS, &a1));
+	ASSERT_EQ(0, st_ioc(self->fd, SKS_IOC_GET_ATTRS, &a2));
 	EXPECT_EQ(0, memcmp(&a1.attrs, &a2.attrs, sizeof(a1.attrs)));
 
 	/* the inserted key decrypts what the original encrypted */
 	c.handle = h[0];
-	c.in = sks_ptr("secret");
+	c.in = st_ptr("secret");
 	c.in_len = 6;
-	c.out = sks_ptr(ct);
+	c.out = st_ptr(ct);
 	c.out_len = sizeof(ct);
-	ASSERT_EQ(0, sks_ioc(self->fd, SKS_IOC_ENCRYPT, &c));
+	ASSERT_EQ(0, st_ioc(self->fd, SKS_IOC_ENCRYPT, &c));
 	c.handle = out[0];
-	c.in = sks_ptr(ct);
+	c.in = st_ptr(ct);
 	c.in_len = c.out_len;
-	c.out = sks_ptr(pt);
+	c.out = st_ptr(pt);
 	c.out_len = sizeof(pt);
-	ASSERT_EQ(0, sks_ioc(self->fd, SKS_IOC_DECRYPT, &c));
+	ASSERT_EQ(0, st_ioc(self->fd, SKS_IOC_DECRYPT, &c));
 	EXPECT_EQ(0, memcmp("secret", pt, 6));
 
 	/* room for the handles */
@@ -147,7 +147,7 @@ TEST_F(blob, round_trip)
 	ASSERT_EQ(0, extract(self->fd, h, 2, blob, &len, SKS_EXTRACT_DELETE,
 			     &res));
 	a1.handle = h[0];
-	EXPECT_EQ(-ENOENT, sks_ioc(self->fd, SKS_IOC_GET_ATTRS, &a1));
+	EXPECT_EQ(-ENOENT, st_ioc(self->fd, SKS_IOC_GET_ATTRS, &a1));
 }
 
 TEST_F(blob, extract_refusals)
@@ -155,10 +155,10 @@ TEST_F(blob, extract_refusals)
 	uint32_t h[2], len = 4096, res;
 	uint8_t blob[4096];
 
-	h[0] = sks_import_aes(self->fd, key16, 16, SKS_OBJ_ENCRYPT);
+	h[0] = st_import_aes(self->fd, key16, 16, SKS_OBJ_ENCRYPT);
 	EXPECT_EQ(-EPERM, extract(self->fd, h, 1, blob, &len, 0, &res));
 	EXPECT_EQ(SKS_CKR_KEY_UNEXTRACTABLE, res);
-	h[0] = sks_import_data(self->fd, "x", 1, SKS_OBJ_EXTRACTABLE);
+	h[0] = st_import_data(self->fd, "x", 1, SKS_OBJ_EXTRACTABLE);
 	h[1] = h[0];
 	EXPECT_EQ(-EINVAL, extract(self->fd, h, 2, blob, &len, 0, &res));
 	EXPECT_EQ(SKS_CKR_ARGUMENTS_BAD, res);
@@ -174,8 +174,8 @@ TEST_F(blob, extract_refusals)
 	EXPECT_EQ(-EFAULT, extract(self->fd, h, 1, (uint8_t *)8, &len, 0,
 				   &res));
 	/* wrong role */
-	ASSERT_EQ(0, sks_logout(self->fd));
-	ASSERT_EQ(0, sks_login_as(self->fd, SKS_ROLE_CU, SKS_CU_PIN, NULL));
+	ASSERT_EQ(0, st_logout(self->fd));
+	ASSERT_EQ(0, st_login_as(self->fd, SKS_ROLE_CU, ST_CU_PIN, NULL));
 	EXPECT_EQ(-EACCES, extract(self->fd, h, 1, blob, &len, 0, &res));
 	EXPECT_EQ(SKS_CKR_USER_NOT_LOGGED_IN, res);
 }
@@ -185,7 +185,7 @@ TEST_F(blob, every_corruption_is_refused)
 	uint32_t h, out[4], n, len = 512, res, before, i;
 	uint8_t blob[512], bad[520];
 
-	h = sks_import_data(self->fd, "abcdef", 6, SKS_OBJ_EXTRACTABLE);
+	h = st_import_data(self->fd, "abcdef", 6, SKS_OBJ_EXTRACTABLE);
 	ASSERT_EQ(0, extract(self->fd, &h, 1, blob, &len, 0, NULL));
 	before = count_objects(self->fd);
 
@@ -241,12 +241,12 @@ TEST_F(blob, foreign_smk)
 	uint8_t blob[512];
 	int slot2, fd2;
 
-	slot2 = sks_slot_new(self->ctl, SKS_SLOT_V1, 0);
+	slot2 = st_slot_new(self->ctl, SKS_SLOT_V1, 0);
 	ASSERT_LE(0, slot2);
-	fd2 = sks_slot_open(slot2);
+	fd2 = st_slot_open(slot2);
 	ASSERT_LE(0, fd2);
-	ASSERT_EQ(0, sks_part_ready(fd2));
-	h = sks_import_data(fd2, "abc", 3, SKS_OBJ_EXTRACTABLE);
+	ASSERT_EQ(0, st_part_ready(fd2));
+	h = st_import_data(fd2, "abc", 3, SKS_OBJ_EXTRACTABLE);
 	ASSERT_EQ(0, extract(fd2, &h, 1, blob, &len, 0, NULL));
 	EXPECT_EQ(-ENOKEY, insert(self->fd, blob, len, out, &n, &res));
 	EXPECT_EQ(SKS_CKR_SMK_ID_NOT_FOUND, res);
@@ -254,7 +254,7 @@ TEST_F(blob, foreign_smk)
 	n = 4;
 	EXPECT_EQ(0, insert(fd2, blob, len, out, &n, &res));
 	close(fd2);
-	sks_slot_del(self->ctl, slot2);
+	st_slot_del(self->ctl, slot2);
 }
 
 TEST_F(blob, size_limit_64k)
@@ -264,33 +264,33 @@ TEST_F(blob, size_limit_64k)
 	struct sks_destroy_object d = {};
 
 	/* one object: header + record + 4 ("data") + value + tag */
-	h[0] = sks_import_data(self->fd, v, SKS_MAX_BLOB_SIZE - HDR - REC - 4 - TAG,
+	h[0] = st_import_data(self->fd, v, SKS_MAX_BLOB_SIZE - HDR - REC - 4 - TAG,
 			       SKS_OBJ_EXTRACTABLE);
 	len = sizeof(blob);
 	ASSERT_EQ(0, extract(self->fd, h, 1, blob, &len, 0, &res));
 	EXPECT_EQ(SKS_MAX_BLOB_SIZE, len);
 	ASSERT_EQ(0, insert(self->fd, blob, len, out, &n, &res));
 	EXPECT_EQ(1, n);
-	h[0] = sks_import_data(self->fd, v, SKS_MAX_BLOB_SIZE - HDR - REC - 4 - TAG + 1,
+	h[0] = st_import_data(self->fd, v, SKS_MAX_BLOB_SIZE - HDR - REC - 4 - TAG + 1,
 			       SKS_OBJ_EXTRACTABLE);
 	len = 0;
 	EXPECT_EQ(-EMSGSIZE, extract(self->fd, h, 1, NULL, &len, 0, &res));
 	EXPECT_EQ(SKS_CKR_DATA_LEN_RANGE, res);
 	EXPECT_EQ(SKS_MAX_BLOB_SIZE + 1, len);
 	d.handle = h[0];
-	ASSERT_EQ(0, sks_ioc(self->fd, SKS_IOC_DESTROY_OBJECT, &d));
+	ASSERT_EQ(0, st_ioc(self->fd, SKS_IOC_DESTROY_OBJECT, &d));
 
 	/* two objects, at and just over the limit */
-	h[0] = sks_import_data(self->fd, v, 32768, SKS_OBJ_EXTRACTABLE);
-	h[1] = sks_import_data(self->fd, v,
+	h[0] = st_import_data(self->fd, v, 32768, SKS_OBJ_EXTRACTABLE);
+	h[1] = st_import_data(self->fd, v,
 			       SKS_MAX_BLOB_SIZE - HDR - 2 * (REC + 4) - TAG - 32768,
 			       SKS_OBJ_EXTRACTABLE);
 	len = sizeof(blob);
 	ASSERT_EQ(0, extract(self->fd, h, 2, blob, &len, 0, &res));
 	EXPECT_EQ(SKS_MAX_BLOB_SIZE, len);
 	d.handle = h[1];
-	ASSERT_EQ(0, sks_ioc(self->fd, SKS_IOC_DESTROY_OBJECT, &d));
-	h[1] = sks_import_data(self->fd, v,
+	ASSERT_EQ(0, st_ioc(self->fd, SKS_IOC_DESTROY_OBJECT, &d));
+	h[1] = st_import_data(self->fd, v,
 			       SKS_MAX_BLOB_SIZE - HDR - 2 * (REC + 4) - TAG - 32767,
 			       SKS_OBJ_EXTRACTABLE);
 	len = sizeof(blob);
@@ -305,14 +305,14 @@ TEST_F(blob, smk_rollover)
 	uint32_t h, out[2], n = 2, la = 512, lb = 512, res;
 	uint8_t a[512], b[512];
 
-	h = sks_import_data(self->fd, "abc", 3, SKS_OBJ_EXTRACTABLE);
+	h = st_import_data(self->fd, "abc", 3, SKS_OBJ_EXTRACTABLE);
 	ASSERT_EQ(0, extract(self->fd, &h, 1, a, &la, 0, NULL));
-	ASSERT_EQ(0, sks_ioc(self->fd, SKS_IOC_SESSION_INFO, &i1));
+	ASSERT_EQ(0, st_ioc(self->fd, SKS_IOC_SESSION_INFO, &i1));
 
-	ASSERT_EQ(0, sks_ioc(self->fd, SKS_IOC_SMK_ROLLOVER, &ro));
-	EXPECT_EQ(-EBUSY, sks_ioc(self->fd, SKS_IOC_SMK_ROLLOVER, &ro));
+	ASSERT_EQ(0, st_ioc(self->fd, SKS_IOC_SMK_ROLLOVER, &ro));
+	EXPECT_EQ(-EBUSY, st_ioc(self->fd, SKS_IOC_SMK_ROLLOVER, &ro));
 	EXPECT_EQ(SKS_CKR_OPERATION_ACTIVE, ro.result);
-	ASSERT_EQ(0, sks_ioc(self->fd, SKS_IOC_SESSION_INFO, &i2));
+	ASSERT_EQ(0, st_ioc(self->fd, SKS_IOC_SESSION_INFO, &i2));
 	EXPECT_TRUE(i2.state & SKS_STATE_SMK_ROLLOVER);
 	EXPECT_EQ(0, memcmp(i1.smk_fingerprint, i2.rollover_fingerprint, 16));
 	EXPECT_NE(0, memcmp(i1.smk_fingerprint, i2.smk_fingerprint, 16));
@@ -323,8 +323,8 @@ TEST_F(blob, smk_rollover)
 	EXPECT_EQ(0, memcmp(i2.smk_fingerprint, b + 20, 16));
 
 	ro.flags = SKS_ROLLOVER_END;
-	ASSERT_EQ(0, sks_ioc(self->fd, SKS_IOC_SMK_ROLLOVER, &ro));
-	EXPECT_EQ(-ENOENT, sks_ioc(self->fd, SKS_IOC_SMK_ROLLOVER, &ro));
+	ASSERT_EQ(0, st_ioc(self->fd, SKS_IOC_SMK_ROLLOVER, &ro));
+	EXPECT_EQ(-ENOENT, st_ioc(self->fd, SKS_IOC_SMK_ROLLOVER, &ro));
 	EXPECT_EQ(SKS_CKR_OPERATION_NOT_INITIALIZED, ro.result);
 	n = 2;
 	EXPECT_EQ(-ENOKEY, insert(self->fd, a, la, out, &n, &res));
@@ -333,10 +333,10 @@ TEST_F(blob, smk_rollover)
 	EXPECT_EQ(0, insert(self->fd, b, lb, out, &n, &res));
 
 	ro.flags = SKS_ROLLOVER_START | SKS_ROLLOVER_END;
-	EXPECT_EQ(-EINVAL, sks_ioc(self->fd, SKS_IOC_SMK_ROLLOVER, &ro));
+	EXPECT_EQ(-EINVAL, st_ioc(self->fd, SKS_IOC_SMK_ROLLOVER, &ro));
 	ro.flags = SKS_ROLLOVER_START;
-	ASSERT_EQ(0, sks_logout(self->fd));
-	EXPECT_EQ(-EACCES, sks_ioc(self->fd, SKS_IOC_SMK_ROLLOVER, &ro));
+	ASSERT_EQ(0, st_logout(self->fd));
+	EXPECT_EQ(-EACCES, st_ioc(self->fd, SKS_IOC_SMK_ROLLOVER, &ro));
 	EXPECT_EQ(SKS_CKR_USER_NOT_LOGGED_IN, ro.result);
 }
 
@@ -346,16 +346,16 @@ TEST_F(blob, v0_has_no_sks)
 	uint8_t blob[512];
 	int slot0, fd0;
 
-	slot0 = sks_slot_new(self->ctl, SKS_SLOT_V0, 0);
+	slot0 = st_slot_new(self->ctl, SKS_SLOT_V0, 0);
 	ASSERT_LE(0, slot0);
-	fd0 = sks_slot_open(slot0);
+	fd0 = st_slot_open(slot0);
 	ASSERT_LE(0, fd0);
-	ASSERT_EQ(0, sks_part_ready(fd0));
-	h = sks_import_data(fd0, "abc", 3, SKS_OBJ_EXTRACTABLE);
+	ASSERT_EQ(0, st_part_ready(fd0));
+	h = st_import_data(fd0, "abc", 3, SKS_OBJ_EXTRACTABLE);
 	EXPECT_EQ(-EOPNOTSUPP, extract(fd0, &h, 1, blob, &len, 0, &res));
 	EXPECT_EQ(SKS_CKR_FUNCTION_NOT_SUPPORTED, res);
 	close(fd0);
-	sks_slot_del(self->ctl, slot0);
+	st_slot_del(self->ctl, slot0);
 }
 
 TEST_HARNESS_MAIN

@@ -11,7 +11,7 @@
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
-#include "sks_test_util.h"
+#include "common.h"
 
 /* The same command with another struct size. */
 #define SKS_CMD_SIZE(cmd, size) \
@@ -43,7 +43,7 @@ FIXTURE(ctl) {
 
 FIXTURE_SETUP(ctl)
 {
-	self->ctl = sks_ctl_open();
+	self->ctl = st_ctl_open();
 	ASSERT_LE(0, self->ctl);
 	self->nslots = 0;
 }
@@ -53,14 +53,14 @@ FIXTURE_TEARDOWN(ctl)
 	int i;
 
 	for (i = 0; i < self->nslots; i++)
-		sks_slot_del(self->ctl, self->slots[i]);
+		st_slot_del(self->ctl, self->slots[i]);
 	close(self->ctl);
 }
 
 static int add_slot(struct __test_metadata *_metadata,
 		    FIXTURE_DATA(ctl) *self, uint32_t type)
 {
-	int slot = sks_slot_new(self->ctl, type, 0);
+	int slot = st_slot_new(self->ctl, type, 0);
 
 	if (slot >= 0)
 		self->slots[self->nslots++] = slot;
@@ -71,7 +71,7 @@ TEST_F(ctl, hsm_info)
 {
 	struct sks_hsm_info info = { .result = 0xdead };
 
-	ASSERT_EQ(0, sks_ioc(self->ctl, SKS_CTL_HSM_INFO, &info));
+	ASSERT_EQ(0, st_ioc(self->ctl, SKS_CTL_HSM_INFO, &info));
 	EXPECT_EQ(SKS_CKR_OK, info.result);
 	EXPECT_NE(0, info.serial);
 	EXPECT_EQ(0, strncmp((char *)info.firmware, "7.7.", 4));
@@ -105,14 +105,14 @@ TEST_F(ctl, create_delete_and_sysfs)
 	EXPECT_LT(0, atoll(buf));
 
 	d.slot = slot;
-	ASSERT_EQ(0, sks_ioc(self->ctl, SKS_CTL_DELETE_SLOT, &d));
+	ASSERT_EQ(0, st_ioc(self->ctl, SKS_CTL_DELETE_SLOT, &d));
 	EXPECT_EQ(SKS_CKR_OK, d.result);
 	self->nslots--;
 	EXPECT_NE(0, stat(path, &st));
-	EXPECT_EQ(-ENODEV, sks_ioc(self->ctl, SKS_CTL_DELETE_SLOT, &d));
+	EXPECT_EQ(-ENODEV, st_ioc(self->ctl, SKS_CTL_DELETE_SLOT, &d));
 	EXPECT_EQ(SKS_CKR_SLOT_ID_INVALID, d.result);
 	d.slot = 1000;
-	EXPECT_EQ(-ENODEV, sks_ioc(self->ctl, SKS_CTL_DELETE_SLOT, &d));
+	EXPECT_EQ(-ENODEV, st_ioc(self->ctl, SKS_CTL_DELETE_SLOT, &d));
 }
 
 TEST_F(ctl, lowest_free_number)
@@ -123,7 +123,7 @@ TEST_F(ctl, lowest_free_number)
 	b = add_slot(_metadata, self, SKS_SLOT_V1);
 	ASSERT_LE(0, a);
 	ASSERT_LT(a, b);
-	ASSERT_EQ(0, sks_slot_del(self->ctl, a));
+	ASSERT_EQ(0, st_slot_del(self->ctl, a));
 	self->slots[0] = b;
 	self->nslots = 1;
 	c = add_slot(_metadata, self, SKS_SLOT_V0);
@@ -143,7 +143,7 @@ TEST_F(ctl, create_at_number)
 	/* the highest number: free unless every slot is taken */
 	want = SKS_MAX_SLOTS - 1;
 	c.slot = want;
-	ASSERT_EQ(0, sks_ioc(self->ctl, SKS_CTL_CREATE_SLOT, &c));
+	ASSERT_EQ(0, st_ioc(self->ctl, SKS_CTL_CREATE_SLOT, &c));
 	EXPECT_EQ(SKS_CKR_OK, c.result);
 	ASSERT_EQ(want, (int)c.slot);
 	self->slots[self->nslots++] = want;
@@ -152,18 +152,18 @@ TEST_F(ctl, create_at_number)
 
 	/* taken: EEXIST, and nothing else created */
 	c.result = 0;
-	EXPECT_EQ(-EEXIST, sks_ioc(self->ctl, SKS_CTL_CREATE_SLOT, &c));
+	EXPECT_EQ(-EEXIST, st_ioc(self->ctl, SKS_CTL_CREATE_SLOT, &c));
 	EXPECT_EQ(SKS_CKR_FUNCTION_FAILED, c.result);
 
 	/* out of range */
 	c.slot = SKS_MAX_SLOTS;
-	EXPECT_EQ(-EINVAL, sks_ioc(self->ctl, SKS_CTL_CREATE_SLOT, &c));
+	EXPECT_EQ(-EINVAL, st_ioc(self->ctl, SKS_CTL_CREATE_SLOT, &c));
 	EXPECT_EQ(SKS_CKR_ARGUMENTS_BAD, c.result);
 
 	/* without the flag the slot field is output only */
 	c.flags = 0;
 	c.slot = want;
-	ASSERT_EQ(0, sks_ioc(self->ctl, SKS_CTL_CREATE_SLOT, &c));
+	ASSERT_EQ(0, st_ioc(self->ctl, SKS_CTL_CREATE_SLOT, &c));
 	EXPECT_NE(want, (int)c.slot);
 	self->slots[self->nslots++] = c.slot;
 }
@@ -182,29 +182,29 @@ TEST_F(ctl, backup_slot)
 	EXPECT_STREQ("7.7.1\n", buf);
 
 	/* A Backup HSM needs an HSM-SO secret of a valid length. */
-	EXPECT_EQ(-EINVAL, sks_ioc(self->ctl, SKS_CTL_CREATE_SLOT, &c));
+	EXPECT_EQ(-EINVAL, st_ioc(self->ctl, SKS_CTL_CREATE_SLOT, &c));
 	EXPECT_EQ(SKS_CKR_PIN_LEN_RANGE, c.result);
 	/* Partitions take no secret and no firmware version. */
 	c.type = SKS_SLOT_V0;
 	c.so_secret_len = 8;
-	EXPECT_EQ(-EINVAL, sks_ioc(self->ctl, SKS_CTL_CREATE_SLOT, &c));
+	EXPECT_EQ(-EINVAL, st_ioc(self->ctl, SKS_CTL_CREATE_SLOT, &c));
 	EXPECT_EQ(SKS_CKR_ARGUMENTS_BAD, c.result);
 	c.so_secret_len = 0;
 	strcpy((char *)c.fw_version, "7.7.1");
-	EXPECT_EQ(-EINVAL, sks_ioc(self->ctl, SKS_CTL_CREATE_SLOT, &c));
+	EXPECT_EQ(-EINVAL, st_ioc(self->ctl, SKS_CTL_CREATE_SLOT, &c));
 	/* Backup HSM with its own firmware version. */
 	memset(&c, 0, sizeof(c));
 	c.type = SKS_SLOT_BACKUP;
-	c.so_secret = sks_ptr(SKS_SO_PIN);
-	c.so_secret_len = strlen(SKS_SO_PIN);
+	c.so_secret = st_ptr(ST_SO_PIN);
+	c.so_secret_len = strlen(ST_SO_PIN);
 	strcpy((char *)c.fw_version, "6.28.0");
-	ASSERT_EQ(0, sks_ioc(self->ctl, SKS_CTL_CREATE_SLOT, &c));
+	ASSERT_EQ(0, st_ioc(self->ctl, SKS_CTL_CREATE_SLOT, &c));
 	self->slots[self->nslots++] = c.slot;
 	ASSERT_EQ(0, read_sysfs(c.slot, "firmware_version", buf, sizeof(buf)));
 	EXPECT_STREQ("6.28.0\n", buf);
 	/* Bad pointer to the secret. */
 	c.so_secret = 8;
-	EXPECT_EQ(-EFAULT, sks_ioc(self->ctl, SKS_CTL_CREATE_SLOT, &c));
+	EXPECT_EQ(-EFAULT, st_ioc(self->ctl, SKS_CTL_CREATE_SLOT, &c));
 	EXPECT_EQ(SKS_CKR_ARGUMENTS_BAD, c.result);
 }
 
@@ -218,48 +218,48 @@ TEST_F(ctl, extensible_struct_rules)
 	unsigned long cmd = SKS_CTL_CREATE_SLOT;
 
 	/* size 0 and short: below the first version */
-	EXPECT_EQ(-EINVAL, sks_ioc(self->ctl, SKS_CMD_SIZE(cmd, 0), &c));
-	EXPECT_EQ(-EINVAL, sks_ioc(self->ctl, SKS_CMD_SIZE(cmd, 8), &c));
+	EXPECT_EQ(-EINVAL, st_ioc(self->ctl, SKS_CMD_SIZE(cmd, 0), &c));
+	EXPECT_EQ(-EINVAL, st_ioc(self->ctl, SKS_CMD_SIZE(cmd, 8), &c));
 	/* NULL and bad pointers */
-	EXPECT_EQ(-EFAULT, sks_ioc(self->ctl, cmd, NULL));
-	EXPECT_EQ(-EFAULT, sks_ioc(self->ctl, cmd, (void *)8));
+	EXPECT_EQ(-EFAULT, st_ioc(self->ctl, cmd, NULL));
+	EXPECT_EQ(-EFAULT, st_ioc(self->ctl, cmd, (void *)8));
 	/* longer with a non-zero tail */
 	big.c.type = SKS_SLOT_V0;
 	big.tail = 1;
-	EXPECT_EQ(-E2BIG, sks_ioc(self->ctl, SKS_CMD_SIZE(cmd, sizeof(big)),
+	EXPECT_EQ(-E2BIG, st_ioc(self->ctl, SKS_CMD_SIZE(cmd, sizeof(big)),
 				  &big));
 	/* longer with a zero tail is fine */
 	big.tail = 0;
-	ASSERT_EQ(0, sks_ioc(self->ctl, SKS_CMD_SIZE(cmd, sizeof(big)), &big));
+	ASSERT_EQ(0, st_ioc(self->ctl, SKS_CMD_SIZE(cmd, sizeof(big)), &big));
 	EXPECT_EQ(SKS_CKR_OK, big.c.result);
 	self->slots[self->nslots++] = big.c.slot;
 	/* unknown flags, reserved fields, output fields set on input */
 	c.flags = 1U << 1;
-	EXPECT_EQ(-EINVAL, sks_ioc(self->ctl, cmd, &c));
+	EXPECT_EQ(-EINVAL, st_ioc(self->ctl, cmd, &c));
 	EXPECT_EQ(SKS_CKR_ARGUMENTS_BAD, c.result);
 	c.flags = 0;
 	c.reserved = 1;
-	EXPECT_EQ(-EINVAL, sks_ioc(self->ctl, cmd, &c));
+	EXPECT_EQ(-EINVAL, st_ioc(self->ctl, cmd, &c));
 	c.reserved = 0;
 	c.type = 7;
-	EXPECT_EQ(-EINVAL, sks_ioc(self->ctl, cmd, &c));
+	EXPECT_EQ(-EINVAL, st_ioc(self->ctl, cmd, &c));
 	c.type = SKS_SLOT_V0;
 	c.capacity = 1ULL << 40;
-	EXPECT_EQ(-EINVAL, sks_ioc(self->ctl, cmd, &c));
+	EXPECT_EQ(-EINVAL, st_ioc(self->ctl, cmd, &c));
 }
 
 TEST_F(ctl, unknown_ioctls)
 {
 	struct sks_hsm_info info = {};
 
-	EXPECT_EQ(-ENOTTY, sks_ioc(self->ctl, _IOWR(SKS_IOC_MAGIC, 0x7f,
+	EXPECT_EQ(-ENOTTY, st_ioc(self->ctl, _IOWR(SKS_IOC_MAGIC, 0x7f,
 						     struct sks_hsm_info), &info));
-	EXPECT_EQ(-ENOTTY, sks_ioc(self->ctl, _IOR(SKS_IOC_MAGIC, 0x00,
+	EXPECT_EQ(-ENOTTY, st_ioc(self->ctl, _IOR(SKS_IOC_MAGIC, 0x00,
 						    struct sks_hsm_info), &info));
-	EXPECT_EQ(-ENOTTY, sks_ioc(self->ctl, _IOWR('x', 0x00,
+	EXPECT_EQ(-ENOTTY, st_ioc(self->ctl, _IOWR('x', 0x00,
 						     struct sks_hsm_info), &info));
 	/* session ioctls do not exist on the control device */
-	EXPECT_EQ(-ENOTTY, sks_ioc(self->ctl, SKS_IOC_LOGOUT, &info));
+	EXPECT_EQ(-ENOTTY, st_ioc(self->ctl, SKS_IOC_LOGOUT, &info));
 }
 
 TEST_F(ctl, list_slots)
@@ -272,14 +272,14 @@ TEST_F(ctl, list_slots)
 	a = add_slot(_metadata, self, SKS_SLOT_V0);
 	b = add_slot(_metadata, self, SKS_SLOT_V1);
 	ASSERT_LE(0, b);
-	ASSERT_EQ(0, sks_ioc(self->ctl, SKS_CTL_LIST_SLOTS, &l));
+	ASSERT_EQ(0, st_ioc(self->ctl, SKS_CTL_LIST_SLOTS, &l));
 	ASSERT_LE(2, l.count);
 	l.count = 1;
-	l.entries = sks_ptr(e);
-	EXPECT_EQ(-EOVERFLOW, sks_ioc(self->ctl, SKS_CTL_LIST_SLOTS, &l));
+	l.entries = st_ptr(e);
+	EXPECT_EQ(-EOVERFLOW, st_ioc(self->ctl, SKS_CTL_LIST_SLOTS, &l));
 	EXPECT_EQ(SKS_CKR_BUFFER_TOO_SMALL, l.result);
 	l.count = SKS_MAX_SLOTS;
-	ASSERT_EQ(0, sks_ioc(self->ctl, SKS_CTL_LIST_SLOTS, &l));
+	ASSERT_EQ(0, st_ioc(self->ctl, SKS_CTL_LIST_SLOTS, &l));
 	for (i = 0; i < l.count; i++) {
 		if ((int)e[i].slot == a) {
 			EXPECT_EQ(SKS_SLOT_V0, e[i].type);
@@ -292,12 +292,12 @@ TEST_F(ctl, list_slots)
 	}
 	EXPECT_EQ(2, seen);
 	l.entry_size = 8;
-	EXPECT_EQ(-EINVAL, sks_ioc(self->ctl, SKS_CTL_LIST_SLOTS, &l));
+	EXPECT_EQ(-EINVAL, st_ioc(self->ctl, SKS_CTL_LIST_SLOTS, &l));
 	EXPECT_EQ(0, l.count);	/* a failure leaves no count */
 	l.entry_size = sizeof(e[0]);
 	l.entries = 8;
 	l.count = SKS_MAX_SLOTS;
-	EXPECT_EQ(-EFAULT, sks_ioc(self->ctl, SKS_CTL_LIST_SLOTS, &l));
+	EXPECT_EQ(-EFAULT, st_ioc(self->ctl, SKS_CTL_LIST_SLOTS, &l));
 	EXPECT_EQ(SKS_CKR_ARGUMENTS_BAD, l.result);
 }
 
@@ -315,9 +315,9 @@ TEST_F(ctl, create_checks_ordering)
 		if (setresuid(65534, 65534, 65534))
 			_exit(2);
 		c.reserved = 1;
-		ok &= sks_ioc(self->ctl, SKS_CTL_CREATE_SLOT, &c) == -EINVAL;
+		ok &= st_ioc(self->ctl, SKS_CTL_CREATE_SLOT, &c) == -EINVAL;
 		c.reserved = 0;
-		ok &= sks_ioc(self->ctl, SKS_CTL_CREATE_SLOT, &c) == -EPERM;
+		ok &= st_ioc(self->ctl, SKS_CTL_CREATE_SLOT, &c) == -EPERM;
 		ok &= c.result == SKS_CKR_USER_NOT_LOGGED_IN;
 		_exit(ok ? 0 : 1);
 	}
@@ -333,14 +333,14 @@ TEST_F(ctl, delete_with_open_session)
 
 	slot = add_slot(_metadata, self, SKS_SLOT_V1);
 	ASSERT_LE(0, slot);
-	fd = sks_slot_open(slot);
+	fd = st_slot_open(slot);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, sks_part_ready(fd));
-	ASSERT_EQ(0, sks_slot_del(self->ctl, slot));
+	ASSERT_EQ(0, st_part_ready(fd));
+	ASSERT_EQ(0, st_slot_del(self->ctl, slot));
 	self->nslots--;
-	EXPECT_EQ(-ENODEV, sks_ioc(fd, SKS_IOC_SESSION_INFO, &info));
+	EXPECT_EQ(-ENODEV, st_ioc(fd, SKS_IOC_SESSION_INFO, &info));
 	EXPECT_EQ(SKS_CKR_TOKEN_NOT_PRESENT, info.result);
-	EXPECT_EQ(-ENODEV, sks_logout(fd));
+	EXPECT_EQ(-ENODEV, st_logout(fd));
 	EXPECT_EQ(0, close(fd));
 }
 

@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
-#include "skscm_util.h"
+#include "common.h"
 
 #define DOMAIN	"archive-domain"
 
@@ -35,9 +35,9 @@ FIXTURE_SETUP(arch)
 {
 	self->hsm = sks_hsm_open(NULL);
 	ASSERT_NE(NULL, self->hsm);
-	self->v1 = cm_partition(self->hsm, SKS_SLOT_V1, DOMAIN);
+	self->v1 = st_lib_partition(self->hsm, SKS_SLOT_V1, DOMAIN);
 	ASSERT_NE(~0U, self->v1);
-	ASSERT_EQ(0, sks_hsm_create_backup(self->hsm, NULL, BK_PW, &self->bk));
+	ASSERT_EQ(0, sks_hsm_create_backup(self->hsm, NULL, ST_BK_PW, &self->bk));
 	self->nextra = 0;
 	snprintf(self->dir, sizeof(self->dir), "/tmp/skscm-arch-XXXXXX");
 	ASSERT_NE(NULL, mkdtemp(self->dir));
@@ -46,7 +46,7 @@ FIXTURE_SETUP(arch)
 
 FIXTURE_TEARDOWN(arch)
 {
-	char *cmd = cm_fmt("rm -rf %s", self->dir);
+	char *cmd = st_fmt("rm -rf %s", self->dir);
 
 	if (cmd && system(cmd))
 		TH_LOG("could not remove %s", self->dir);
@@ -93,8 +93,8 @@ static unsigned int lowest_free(struct sks_hsm *hsm)
 static int lib_backup(unsigned int slot, unsigned int bk, const char *name,
 		      uint32_t flags, char *name_out)
 {
-	struct sks_session *s = cm_co(slot);
-	int ret = s ? sks_session_backup(s, bk, BK_PW, US_PW, name, flags,
+	struct sks_session *s = st_lib_co(slot);
+	int ret = s ? sks_session_backup(s, bk, ST_BK_PW, ST_US_PW, name, flags,
 					 name_out, SKS_ARCHIVE_NAME_MAX + 1) : -1;
 
 	sks_session_close(s);
@@ -103,7 +103,7 @@ static int lib_backup(unsigned int slot, unsigned int bk, const char *name,
 
 static int file_equals(const char *a, const char *b)
 {
-	char *cmd = cm_fmt("cmp -s %s %s", a, b);
+	char *cmd = st_fmt("cmp -s %s %s", a, b);
 	int ret = cmd ? system(cmd) : -1;
 
 	free(cmd);
@@ -148,16 +148,16 @@ TEST_F(arch, backup_transcript_word_for_word)
 	time_t now = time(NULL);
 	struct tm tm;
 
-	script = cm_fmt("slot set -slot %u\n"
-			"role login -name Crypto Officer -password " CO_PW "\n"
+	script = st_fmt("slot set -slot %u\n"
+			"role login -name Crypto Officer -password " ST_CO_PW "\n"
 			"partition archive backup -slot %u\n"
-			"proceed\n" BK_PW "\n" US_PW "\n" US_PW "\n", self->v1, self->bk);
-	ASSERT_EQ(0, skscm(script, &self->out)) TH_LOG("%s", self->out);
+			"proceed\n" ST_BK_PW "\n" ST_US_PW "\n" ST_US_PW "\n", self->v1, self->bk);
+	ASSERT_EQ(0, st_skscm(script, &self->out)) TH_LOG("%s", self->out);
 	free(script);
 
 	b = sks_session_open(self->bk);
 	ASSERT_NE(NULL, b);
-	l = sks_backup_list_archives(b, BK_PW);
+	l = sks_backup_list_archives(b, ST_BK_PW);
 	ASSERT_NE(NULL, l);
 	ASSERT_EQ(1, sks_archives_get_count(l));
 	snprintf(name, sizeof(name), "%s",
@@ -175,12 +175,12 @@ TEST_F(arch, backup_transcript_word_for_word)
 	sks_session_close(s);
 	gmtime_r(&now, &tm);
 	strftime(date, sizeof(date), "%Y:%m:%d-", &tm);
-	want = cm_fmt("%llu_%s", serial, date);
+	want = st_fmt("%llu_%s", serial, date);
 	EXPECT_EQ(0, strncmp(name, want, strlen(want))) TH_LOG("name %s", name);
 	free(want);
 	EXPECT_EQ(strlen(name), strlen("_2017:03:09-16:52:47") + (size_t)snprintf(NULL, 0, "%llu", serial));
 
-	want = cm_fmt(
+	want = st_fmt(
 		"\nskscm:> slot set -slot %u\n"
 		"\nCommand Result : No Error\n"
 		"\nskscm:> role login -name Crypto Officer -password ********\n"
@@ -213,19 +213,19 @@ TEST_F(arch, restore_transcript_word_for_word_onto_a_test_partition)
 	unsigned int v1b;
 
 	ASSERT_EQ(0, lib_backup(self->v1, self->bk, NULL, 0, name));
-	v1b = keep(self, cm_partition(self->hsm, SKS_SLOT_V1, DOMAIN));
+	v1b = keep(self, st_lib_partition(self->hsm, SKS_SLOT_V1, DOMAIN));
 	ASSERT_NE(~0U, v1b);
-	ASSERT_EQ(0, cm_smk_hex(v1b, fp_before));
-	ASSERT_EQ(0, cm_smk_hex(self->v1, fp1));
+	ASSERT_EQ(0, st_lib_smk_hex(v1b, fp_before));
+	ASSERT_EQ(0, st_lib_smk_hex(self->v1, fp1));
 	ASSERT_STRNE(fp1, fp_before);
 
-	script = cm_fmt("slot set -slot %u\n"
-			"role login -name Crypto Officer -password " CO_PW "\n"
+	script = st_fmt("slot set -slot %u\n"
+			"role login -name Crypto Officer -password " ST_CO_PW "\n"
 			"partition archive restore -slot %u -partition %s\n"
-			"proceed\n" US_PW "\n", v1b, self->bk, name);
-	ASSERT_EQ(0, skscm(script, &self->out)) TH_LOG("%s", self->out);
+			"proceed\n" ST_US_PW "\n", v1b, self->bk, name);
+	ASSERT_EQ(0, st_skscm(script, &self->out)) TH_LOG("%s", self->out);
 	free(script);
-	want = cm_fmt(
+	want = st_fmt(
 		"\nskscm:> partition archive restore -slot %u -partition %s\n"
 		"\nYou are restoring an SKS partition.\n"
 		"Only the SKS master key (SMK) will be restored.\n"
@@ -239,7 +239,7 @@ TEST_F(arch, restore_transcript_word_for_word_onto_a_test_partition)
 		"\nCommand Result : No Error\n", self->bk, name, name, self->bk);
 	EXPECT_HAS(self->out, want);
 	free(want);
-	ASSERT_EQ(0, cm_smk_hex(v1b, fp2));
+	ASSERT_EQ(0, st_lib_smk_hex(v1b, fp2));
 	EXPECT_STREQ(fp1, fp2);
 }
 
@@ -247,11 +247,11 @@ TEST_F(arch, not_logged_in_fails_to_open_session_and_creates_nothing)
 {
 	char *script, *want;
 
-	script = cm_fmt("slot set -slot %u\npartition archive backup -slot %u\nproceed\n",
+	script = st_fmt("slot set -slot %u\npartition archive backup -slot %u\nproceed\n",
 			self->v1, self->bk);
-	EXPECT_EQ(1, skscm(script, &self->out));
+	EXPECT_EQ(1, st_skscm(script, &self->out));
 	free(script);
-	want = cm_fmt(
+	want = st_fmt(
 		"\nskscm:> partition archive backup -slot %u\n"
 		"\nYou are backing up a SKS partition.\n"
 		"Only the SKS master key (SMK) will be backed up.\n"
@@ -262,20 +262,20 @@ TEST_F(arch, not_logged_in_fails_to_open_session_and_creates_nothing)
 		"\nCommand Result : 0xb0 (CKR_SESSION_CLOSED)\n", self->bk);
 	EXPECT_HAS(self->out, want);
 	free(want);
-	EXPECT_EQ(0, cm_archives(self->bk));
+	EXPECT_EQ(0, st_lib_archives(self->bk));
 }
 
 TEST_F(arch, partition_option_on_sks_backup_is_a_syntax_error)
 {
 	char *script, *want;
 
-	script = cm_fmt("slot set -slot %u\nrole login -name Crypto Officer -password " CO_PW "\n"
+	script = st_fmt("slot set -slot %u\nrole login -name Crypto Officer -password " ST_CO_PW "\n"
 			"partition archive backup -slot %u -partition test\nproceed\n",
 			self->v1, self->bk);
 	/* The document closes with "No Error"; the exit status still fails. */
-	EXPECT_EQ(1, skscm(script, &self->out));
+	EXPECT_EQ(1, st_skscm(script, &self->out));
 	free(script);
-	want = cm_fmt(
+	want = st_fmt(
 		"\nskscm:> partition archive backup -slot %u -partition test\n"
 		"\nYou are backing up a SKS partition.\n"
 		"Only the SKS master key (SMK) will be backed up.\n"
@@ -286,7 +286,7 @@ TEST_F(arch, partition_option_on_sks_backup_is_a_syntax_error)
 		"\nCommand Result : No Error\n", self->bk);
 	EXPECT_HAS(self->out, want);
 	free(want);
-	EXPECT_EQ(0, cm_archives(self->bk));
+	EXPECT_EQ(0, st_lib_archives(self->bk));
 }
 
 TEST_F(arch, archive_with_crypto_objects_restores_with_warning)
@@ -300,9 +300,9 @@ TEST_F(arch, archive_with_crypto_objects_restores_with_warning)
 	ASSERT_NE(NULL, a);
 	ASSERT_EQ(0, lib_backup(self->v1, self->bk, NULL, 0, name));
 	/* A V0 partition of the same domain appends a token object to it. */
-	v0 = keep(self, cm_partition(self->hsm, SKS_SLOT_V0, DOMAIN));
+	v0 = keep(self, st_lib_partition(self->hsm, SKS_SLOT_V0, DOMAIN));
 	ASSERT_NE(~0U, v0);
-	s = cm_co(v0);
+	s = st_lib_co(v0);
 	ASSERT_NE(NULL, s);
 	sks_attrs_set_class(a, SKS_CKO_DATA);
 	sks_attrs_set_key_type(a, SKS_CKK_NONE);
@@ -310,13 +310,13 @@ TEST_F(arch, archive_with_crypto_objects_restores_with_warning)
 	ASSERT_EQ(0, sks_object_create(s, a, "record", 6, &h));
 	sks_attrs_free(a);
 	sks_session_close(s);
-	script = cm_fmt("slot set -slot %u\nrole login -name co -password " CO_PW "\n"
+	script = st_fmt("slot set -slot %u\nrole login -name co -password " ST_CO_PW "\n"
 			"partition archive backup -slot %u -partition %s -append "
-			"-password " BK_PW " -userpassword " US_PW " -force\n",
+			"-password " ST_BK_PW " -userpassword " ST_US_PW " -force\n",
 			v0, self->bk, name);
-	ASSERT_EQ(0, skscm(script, &self->out)) TH_LOG("%s", self->out);
+	ASSERT_EQ(0, st_skscm(script, &self->out)) TH_LOG("%s", self->out);
 	free(script);
-	want = cm_fmt("\nAppending to the partition %s on slot %u.\n"
+	want = st_fmt("\nAppending to the partition %s on slot %u.\n"
 		      "\nThe objects were cloned successfully (1 in the archive).\n",
 		      name, self->bk);
 	EXPECT_HAS(self->out, want);
@@ -324,14 +324,14 @@ TEST_F(arch, archive_with_crypto_objects_restores_with_warning)
 	free(self->out);
 
 	/* The document's abbreviated restore onto a fresh test partition. */
-	v1b = keep(self, cm_partition(self->hsm, SKS_SLOT_V1, DOMAIN));
+	v1b = keep(self, st_lib_partition(self->hsm, SKS_SLOT_V1, DOMAIN));
 	ASSERT_NE(~0U, v1b);
-	script = cm_fmt("slot set -slot %u\nrole login -name Crypto Officer -password " CO_PW "\n"
-			"par ar r -s %u -par %s\nproceed\n" US_PW "\n",
+	script = st_fmt("slot set -slot %u\nrole login -name Crypto Officer -password " ST_CO_PW "\n"
+			"par ar r -s %u -par %s\nproceed\n" ST_US_PW "\n",
 			v1b, self->bk, name);
-	ASSERT_EQ(0, skscm(script, &self->out)) TH_LOG("%s", self->out);
+	ASSERT_EQ(0, st_skscm(script, &self->out)) TH_LOG("%s", self->out);
 	free(script);
-	want = cm_fmt(
+	want = st_fmt(
 		"\nskscm:> par ar r -s %u -par %s\n"
 		"\nYou are restoring an SKS partition.\n"
 		"Only the SKS master key (SMK) will be restored.\n"
@@ -347,11 +347,11 @@ TEST_F(arch, archive_with_crypto_objects_restores_with_warning)
 		"\nCommand Result : No Error\n", self->bk, name, name, self->bk);
 	EXPECT_HAS(self->out, want);
 	free(want);
-	ASSERT_EQ(0, cm_smk_hex(self->v1, fp1));
-	ASSERT_EQ(0, cm_smk_hex(v1b, fp2));
+	ASSERT_EQ(0, st_lib_smk_hex(self->v1, fp1));
+	ASSERT_EQ(0, st_lib_smk_hex(v1b, fp2));
 	EXPECT_STREQ(fp1, fp2);
 	/* Only the SMK came over: the partition holds no object. */
-	s = cm_co(v1b);
+	s = st_lib_co(v1b);
 	ASSERT_NE(NULL, s);
 	{
 		size_t n = 99;
@@ -368,55 +368,55 @@ TEST_F(arch, anything_but_proceed_cancels_and_changes_nothing)
 	char name[SKS_ARCHIVE_NAME_MAX + 1], *script, fp_before[65], fp_after[65];
 	unsigned int v1b;
 
-	script = cm_fmt("slot set -slot %u\nrole login -name co -password " CO_PW "\n"
-			"partition archive backup -slot %u -password " BK_PW
-			" -userpassword " US_PW "\nquit\n", self->v1, self->bk);
-	EXPECT_EQ(1, skscm(script, &self->out));
+	script = st_fmt("slot set -slot %u\nrole login -name co -password " ST_CO_PW "\n"
+			"partition archive backup -slot %u -password " ST_BK_PW
+			" -userpassword " ST_US_PW "\nquit\n", self->v1, self->bk);
+	EXPECT_EQ(1, st_skscm(script, &self->out));
 	free(script);
 	EXPECT_HAS(self->out, "->quit\n\nCommand cancelled; nothing was changed.\n"
 			      "\nCommand Result : 0x1 (CKR_CANCEL)\n");
 	EXPECT_HASNT(self->out, "Creating partition");
-	EXPECT_EQ(0, cm_archives(self->bk));
+	EXPECT_EQ(0, st_lib_archives(self->bk));
 	free(self->out);
 
 	/* "yes" is not "proceed" either. */
 	ASSERT_EQ(0, lib_backup(self->v1, self->bk, NULL, 0, name));
-	v1b = keep(self, cm_partition(self->hsm, SKS_SLOT_V1, DOMAIN));
+	v1b = keep(self, st_lib_partition(self->hsm, SKS_SLOT_V1, DOMAIN));
 	ASSERT_NE(~0U, v1b);
-	ASSERT_EQ(0, cm_smk_hex(v1b, fp_before));
-	script = cm_fmt("slot set -slot %u\nrole login -name co -password " CO_PW "\n"
-			"par ar r -s %u -par %s -password " US_PW "\nyes\n",
+	ASSERT_EQ(0, st_lib_smk_hex(v1b, fp_before));
+	script = st_fmt("slot set -slot %u\nrole login -name co -password " ST_CO_PW "\n"
+			"par ar r -s %u -par %s -password " ST_US_PW "\nyes\n",
 			v1b, self->bk, name);
-	EXPECT_EQ(1, skscm(script, &self->out));
+	EXPECT_EQ(1, st_skscm(script, &self->out));
 	free(script);
 	EXPECT_HAS(self->out, "->yes\n\nCommand cancelled; nothing was changed.\n");
-	ASSERT_EQ(0, cm_smk_hex(v1b, fp_after));
+	ASSERT_EQ(0, st_lib_smk_hex(v1b, fp_after));
 	EXPECT_STREQ(fp_before, fp_after);
 	free(self->out);
 
 	/* An archive delete answered with an empty line. */
-	script = cm_fmt("partition archive delete -slot %u -partition %s -password " BK_PW "\n\n",
+	script = st_fmt("partition archive delete -slot %u -partition %s -password " ST_BK_PW "\n\n",
 			self->bk, name);
-	EXPECT_EQ(1, skscm(script, &self->out));
+	EXPECT_EQ(1, st_skscm(script, &self->out));
 	free(script);
 	EXPECT_HAS(self->out, "\nCommand Result : 0x1 (CKR_CANCEL)\n");
-	EXPECT_EQ(1, cm_archives(self->bk));
+	EXPECT_EQ(1, st_lib_archives(self->bk));
 }
 
 TEST_F(arch, force_skips_the_confirmation)
 {
 	char *script;
 
-	script = cm_fmt("slot set -slot %u\nrole login -name co -password " CO_PW "\n"
-			"partition archive backup -slot %u -password " BK_PW
-			" -userpassword " US_PW " -force\n", self->v1, self->bk);
-	ASSERT_EQ(0, skscm(script, &self->out)) TH_LOG("%s", self->out);
+	script = st_fmt("slot set -slot %u\nrole login -name co -password " ST_CO_PW "\n"
+			"partition archive backup -slot %u -password " ST_BK_PW
+			" -userpassword " ST_US_PW " -force\n", self->v1, self->bk);
+	ASSERT_EQ(0, st_skscm(script, &self->out)) TH_LOG("%s", self->out);
 	free(script);
 	EXPECT_HAS(self->out, "No other objects will be cloned.\n"
 			      "\nLogging in as the SO on slot ");
 	EXPECT_HASNT(self->out, "Are you sure");
 	EXPECT_HAS(self->out, "\nThe SMK was cloned successfully.\n\nCommand Result : No Error\n");
-	EXPECT_EQ(1, cm_archives(self->bk));
+	EXPECT_EQ(1, st_lib_archives(self->bk));
 }
 
 TEST_F(arch, archive_list_show_and_delete)
@@ -427,56 +427,56 @@ TEST_F(arch, archive_list_show_and_delete)
 	ASSERT_EQ(0, lib_backup(self->v1, self->bk, NULL, 0, n1));
 	ASSERT_EQ(0, lib_backup(self->v1, self->bk, NULL, 0, n2));
 	ASSERT_STRNE(n1, n2);
-	ASSERT_EQ(0, cm_smk_hex(self->v1, fp));
+	ASSERT_EQ(0, st_lib_smk_hex(self->v1, fp));
 
-	script = cm_fmt("par ar l -s %u -password " BK_PW "\n"
-			"partition archive show -slot %u -partition %s\n" BK_PW "\n",
+	script = st_fmt("par ar l -s %u -password " ST_BK_PW "\n"
+			"partition archive show -slot %u -partition %s\n" ST_BK_PW "\n",
 			self->bk, self->bk, n2);
-	ASSERT_EQ(0, skscm(script, &self->out)) TH_LOG("%s", self->out);
+	ASSERT_EQ(0, st_skscm(script, &self->out)) TH_LOG("%s", self->out);
 	free(script);
-	want = cm_fmt("\nLogging in as the SO on slot %u.\n"
+	want = st_fmt("\nLogging in as the SO on slot %u.\n"
 		      "\n\tPartition Name ->\t%s\n"
 		      "\tKind ->\t\t\tSKS archive (SMK)\n", self->bk, n1);
 	EXPECT_HAS(self->out, want);
 	free(want);
-	want = cm_fmt("\n\tNumber of archive partitions on slot %u:  2\n"
+	want = st_fmt("\n\tNumber of archive partitions on slot %u:  2\n"
 		      "\nCommand Result : No Error\n", self->bk);
 	EXPECT_HAS(self->out, want);
 	free(want);
-	want = cm_fmt("\tSMK Fingerprint ->\t%s\n", fp);
+	want = st_fmt("\tSMK Fingerprint ->\t%s\n", fp);
 	EXPECT_HAS(strstr(self->out, "skscm:> partition archive show"), want);
 	free(want);
-	want = cm_fmt("\tPartition Name ->\t%s\n", n2);
+	want = st_fmt("\tPartition Name ->\t%s\n", n2);
 	EXPECT_HAS(strstr(self->out, "skscm:> partition archive show"), want);
 	free(want);
 	free(self->out);
 
 	/* Delete one; the other stays. Then it is unknown, and a wrong
 	 * password is refused. */
-	script = cm_fmt("partition archive delete -slot %u -partition %s -password " BK_PW "\nproceed\n"
-			"partition archive show -slot %u -partition %s -password " BK_PW "\n",
+	script = st_fmt("partition archive delete -slot %u -partition %s -password " ST_BK_PW "\nproceed\n"
+			"partition archive show -slot %u -partition %s -password " ST_BK_PW "\n",
 			self->bk, n1, self->bk, n1);
-	EXPECT_EQ(1, skscm_run(NULL, "-continue", script, &self->out));
+	EXPECT_EQ(1, st_skscm_run(NULL, "-continue", script, &self->out));
 	free(script);
-	want = cm_fmt("\nDeleted the archive partition %s on slot %u.\n"
+	want = st_fmt("\nDeleted the archive partition %s on slot %u.\n"
 		      "\nCommand Result : No Error\n", n1, self->bk);
 	EXPECT_HAS(self->out, want);
 	free(want);
 	EXPECT_HAS(self->out, "\nCommand Result : 0xe1 (CKR_TOKEN_NOT_RECOGNIZED)\n");
-	EXPECT_EQ(1, cm_archives(self->bk));
+	EXPECT_EQ(1, st_lib_archives(self->bk));
 	free(self->out);
 
-	script = cm_fmt("partition archive list -slot %u -password wrong-secret\n", self->bk);
-	EXPECT_EQ(1, skscm(script, &self->out));
+	script = st_fmt("partition archive list -slot %u -password wrong-secret\n", self->bk);
+	EXPECT_EQ(1, st_skscm(script, &self->out));
 	free(script);
 	EXPECT_HAS(self->out, "\nCommand Result : 0xa0 (CKR_PIN_INCORRECT)\n");
 	free(self->out);
 
 	/* The archive commands want a Backup HSM slot. */
-	script = cm_fmt("partition archive list -slot %u -password " BK_PW "\n", self->v1);
-	EXPECT_EQ(1, skscm(script, &self->out));
+	script = st_fmt("partition archive list -slot %u -password " ST_BK_PW "\n", self->v1);
+	EXPECT_EQ(1, st_skscm(script, &self->out));
 	free(script);
-	want = cm_fmt("\nError: Slot %u is not a Backup HSM.\n", self->v1);
+	want = st_fmt("\nError: Slot %u is not a Backup HSM.\n", self->v1);
 	EXPECT_HAS(self->out, want);
 	free(want);
 }
@@ -491,9 +491,9 @@ TEST_F(arch, cloning_backup_objects_append_replace_and_restore)
 	size_t n;
 
 	ASSERT_NE(NULL, a);
-	v0 = keep(self, cm_partition(self->hsm, SKS_SLOT_V0, DOMAIN));
+	v0 = keep(self, st_lib_partition(self->hsm, SKS_SLOT_V0, DOMAIN));
 	ASSERT_NE(~0U, v0);
-	s = cm_co(v0);
+	s = st_lib_co(v0);
 	ASSERT_NE(NULL, s);
 	sks_attrs_set_class(a, SKS_CKO_DATA);
 	sks_attrs_set_key_type(a, SKS_CKK_NONE);
@@ -503,14 +503,14 @@ TEST_F(arch, cloning_backup_objects_append_replace_and_restore)
 	sks_attrs_free(a);
 	sks_session_close(s);
 
-	script = cm_fmt(
-		"slot set -slot %u\nrole login -name co -password " CO_PW "\n"
-		"partition archive backup -slot %u -partition clone-1 -objects %u -password " BK_PW " -userpassword " US_PW " -force\n"
-		"partition archive backup -slot %u -partition clone-1 -objects %u -password " BK_PW " -userpassword " US_PW " -force\n"
-		"partition archive backup -slot %u -partition clone-1 -objects %u -append -password " BK_PW " -userpassword " US_PW " -force\n"
-		"partition archive backup -slot %u -partition clone-1 -replace -password " BK_PW " -userpassword " US_PW " -force\n",
+	script = st_fmt(
+		"slot set -slot %u\nrole login -name co -password " ST_CO_PW "\n"
+		"partition archive backup -slot %u -partition clone-1 -objects %u -password " ST_BK_PW " -userpassword " ST_US_PW " -force\n"
+		"partition archive backup -slot %u -partition clone-1 -objects %u -password " ST_BK_PW " -userpassword " ST_US_PW " -force\n"
+		"partition archive backup -slot %u -partition clone-1 -objects %u -append -password " ST_BK_PW " -userpassword " ST_US_PW " -force\n"
+		"partition archive backup -slot %u -partition clone-1 -replace -password " ST_BK_PW " -userpassword " ST_US_PW " -force\n",
 		v0, self->bk, h[0], self->bk, h[1], self->bk, h[1], self->bk);
-	EXPECT_EQ(1, skscm_run(NULL, "-continue", script, &self->out));
+	EXPECT_EQ(1, st_skscm_run(NULL, "-continue", script, &self->out));
 	free(script);
 	EXPECT_HAS(self->out, "The 1 object(s) listed will be cloned.\n");
 	EXPECT_HAS(self->out, "\nThe objects were cloned successfully (1 in the archive).\n");
@@ -522,24 +522,24 @@ TEST_F(arch, cloning_backup_objects_append_replace_and_restore)
 	free(self->out);
 
 	/* SKS-only options on a V1 partition are the document's syntax error. */
-	script = cm_fmt("slot set -slot %u\nrole login -name co -password " CO_PW "\n"
+	script = st_fmt("slot set -slot %u\nrole login -name co -password " ST_CO_PW "\n"
 			"partition archive backup -slot %u -append -force\n",
 			self->v1, self->bk);
-	EXPECT_EQ(1, skscm(script, &self->out));
+	EXPECT_EQ(1, st_skscm(script, &self->out));
 	free(script);
 	EXPECT_HAS(self->out, "\nSyntax Error: Option -append cannot be used for SKS operation.\n");
 	free(self->out);
 
 	/* Restore onto a fresh V0 partition of the domain. */
-	v0b = keep(self, cm_partition(self->hsm, SKS_SLOT_V0, DOMAIN));
+	v0b = keep(self, st_lib_partition(self->hsm, SKS_SLOT_V0, DOMAIN));
 	ASSERT_NE(~0U, v0b);
-	script = cm_fmt("slot set -slot %u\nrole login -name co -password " CO_PW "\n"
-			"partition archive restore -slot %u -partition clone-1 -password " US_PW " -force\n",
+	script = st_fmt("slot set -slot %u\nrole login -name co -password " ST_CO_PW "\n"
+			"partition archive restore -slot %u -partition clone-1 -password " ST_US_PW " -force\n",
 			v0b, self->bk);
-	ASSERT_EQ(0, skscm(script, &self->out)) TH_LOG("%s", self->out);
+	ASSERT_EQ(0, st_skscm(script, &self->out)) TH_LOG("%s", self->out);
 	free(script);
 	EXPECT_HAS(self->out, "\n3 object(s) were cloned successfully.\n");
-	s = cm_co(v0b);
+	s = st_lib_co(v0b);
 	ASSERT_NE(NULL, s);
 	list = sks_object_find(s, NULL, 0, &n);
 	ASSERT_NE(NULL, list);
@@ -555,13 +555,13 @@ TEST_F(arch, image_save_load_wrong_secret_tamper_truncate)
 	int slots;
 
 	ASSERT_EQ(0, lib_backup(self->v1, self->bk, NULL, 0, name));
-	img = cm_fmt("%s/backup.img", self->dir);
-	bad = cm_fmt("%s/bad.img", self->dir);
-	script = cm_fmt("backuphsm image save -slot %u -file %s -password " BK_PW "\n",
+	img = st_fmt("%s/backup.img", self->dir);
+	bad = st_fmt("%s/bad.img", self->dir);
+	script = st_fmt("backuphsm image save -slot %u -file %s -password " ST_BK_PW "\n",
 			self->bk, img);
-	ASSERT_EQ(0, skscm(script, &self->out)) TH_LOG("%s", self->out);
+	ASSERT_EQ(0, st_skscm(script, &self->out)) TH_LOG("%s", self->out);
 	free(script);
-	want = cm_fmt("\nLogging in as the SO on slot %u.\n"
+	want = st_fmt("\nLogging in as the SO on slot %u.\n"
 		      "\nSaved the Backup HSM on slot %u to %s (", self->bk, self->bk, img);
 	EXPECT_HAS(self->out, want);
 	free(want);
@@ -569,67 +569,67 @@ TEST_F(arch, image_save_load_wrong_secret_tamper_truncate)
 	free(self->out);
 
 	/* Load: a new Backup HSM slot with the same archive. */
-	slots = cm_slots(self->hsm);
-	script = cm_fmt("backuphsm image load -file %s\n" BK_PW "\n", img);
-	ASSERT_EQ(0, skscm(script, &self->out)) TH_LOG("%s", self->out);
+	slots = st_lib_slots(self->hsm);
+	script = st_fmt("backuphsm image load -file %s\n" ST_BK_PW "\n", img);
+	ASSERT_EQ(0, st_skscm(script, &self->out)) TH_LOG("%s", self->out);
 	free(script);
 	loaded = keep(self, slot_after(self->out, "Loaded the Backup HSM"));
 	ASSERT_NE(~0U, loaded);
-	EXPECT_EQ(slots + 1, cm_slots(self->hsm));
-	EXPECT_EQ(1, cm_archives(loaded));
+	EXPECT_EQ(slots + 1, st_lib_slots(self->hsm));
+	EXPECT_EQ(1, st_lib_archives(loaded));
 	free(self->out);
-	script = cm_fmt("partition archive show -slot %u -partition %s -password " BK_PW "\n",
+	script = st_fmt("partition archive show -slot %u -partition %s -password " ST_BK_PW "\n",
 			loaded, name);
-	ASSERT_EQ(0, skscm(script, &self->out)) TH_LOG("%s", self->out);
+	ASSERT_EQ(0, st_skscm(script, &self->out)) TH_LOG("%s", self->out);
 	free(script);
 	free(self->out);
 
 	/* Wrong secret: nothing loaded. */
-	slots = cm_slots(self->hsm);
-	script = cm_fmt("backuphsm image load -file %s -password wrong-secret\n", img);
-	EXPECT_EQ(1, skscm(script, &self->out));
+	slots = st_lib_slots(self->hsm);
+	script = st_fmt("backuphsm image load -file %s -password wrong-secret\n", img);
+	EXPECT_EQ(1, st_skscm(script, &self->out));
 	free(script);
-	want = cm_fmt("\nError: Wrong Backup HSM SO password for %s; nothing was loaded.\n"
+	want = st_fmt("\nError: Wrong Backup HSM SO password for %s; nothing was loaded.\n"
 		      "\nCommand Result : 0xa0 (CKR_PIN_INCORRECT)\n", img);
 	EXPECT_HAS(self->out, want);
 	free(want);
-	EXPECT_EQ(slots, cm_slots(self->hsm));
+	EXPECT_EQ(slots, st_lib_slots(self->hsm));
 	free(self->out);
 
 	/* One flipped byte in the sealed payload. */
-	cmd = cm_fmt("cp %s %s && printf '\\377' | dd of=%s bs=1 seek=120 conv=notrunc 2>/dev/null",
+	cmd = st_fmt("cp %s %s && printf '\\377' | dd of=%s bs=1 seek=120 conv=notrunc 2>/dev/null",
 		     img, bad, bad);
 	ASSERT_EQ(0, system(cmd));
 	free(cmd);
 	ASSERT_FALSE(file_equals(img, bad));
-	script = cm_fmt("backuphsm image load -file %s -password " BK_PW "\n", bad);
-	EXPECT_EQ(1, skscm(script, &self->out));
+	script = st_fmt("backuphsm image load -file %s -password " ST_BK_PW "\n", bad);
+	EXPECT_EQ(1, st_skscm(script, &self->out));
 	free(script);
-	want = cm_fmt("\nError: %s is not an intact Backup HSM image; nothing was loaded.\n"
+	want = st_fmt("\nError: %s is not an intact Backup HSM image; nothing was loaded.\n"
 		      "\nCommand Result : 0x20 (CKR_DATA_INVALID)\n", bad);
 	EXPECT_HAS(self->out, want);
 	free(want);
-	EXPECT_EQ(slots, cm_slots(self->hsm));
+	EXPECT_EQ(slots, st_lib_slots(self->hsm));
 	free(self->out);
 
 	/* Truncated by one byte. */
-	cmd = cm_fmt("head -c $(($(wc -c <%s) - 1)) %s >%s", img, img, bad);
+	cmd = st_fmt("head -c $(($(wc -c <%s) - 1)) %s >%s", img, img, bad);
 	ASSERT_EQ(0, system(cmd));
 	free(cmd);
-	script = cm_fmt("backuphsm image load -file %s -password " BK_PW "\n", bad);
-	EXPECT_EQ(1, skscm(script, &self->out));
+	script = st_fmt("backuphsm image load -file %s -password " ST_BK_PW "\n", bad);
+	EXPECT_EQ(1, st_skscm(script, &self->out));
 	free(script);
 	EXPECT_HAS(self->out, "\nCommand Result : 0x20 (CKR_DATA_INVALID)\n");
-	EXPECT_EQ(slots, cm_slots(self->hsm));
+	EXPECT_EQ(slots, st_lib_slots(self->hsm));
 	free(self->out);
 
 	/* A failed save (wrong secret) leaves the old image as it was. */
-	cmd = cm_fmt("cp %s %s", img, bad);
+	cmd = st_fmt("cp %s %s", img, bad);
 	ASSERT_EQ(0, system(cmd));
 	free(cmd);
-	script = cm_fmt("backuphsm image save -slot %u -file %s -password wrong-secret\n",
+	script = st_fmt("backuphsm image save -slot %u -file %s -password wrong-secret\n",
 			self->bk, img);
-	EXPECT_EQ(1, skscm(script, &self->out));
+	EXPECT_EQ(1, st_skscm(script, &self->out));
 	free(script);
 	EXPECT_HAS(self->out, "\nCommand Result : 0xa0 (CKR_PIN_INCORRECT)\n");
 	EXPECT_TRUE(file_equals(img, bad));
@@ -645,24 +645,24 @@ TEST_F(arch, attached_image_is_saved_after_every_change)
 	struct sks_session *b;
 	unsigned int loaded;
 
-	img = cm_fmt("%s/attached.img", self->dir);
-	script = cm_fmt("backuphsm attach -slot %u -file %s -password " BK_PW "\n"
+	img = st_fmt("%s/attached.img", self->dir);
+	script = st_fmt("backuphsm attach -slot %u -file %s -password " ST_BK_PW "\n"
 			"slot list\n"
-			"slot set -slot %u\nrole login -name co -password " CO_PW "\n"
-			"partition archive backup -slot %u -password " BK_PW
-			" -userpassword " US_PW " -force\n",
+			"slot set -slot %u\nrole login -name co -password " ST_CO_PW "\n"
+			"partition archive backup -slot %u -password " ST_BK_PW
+			" -userpassword " ST_US_PW " -force\n",
 			self->bk, img, self->v1, self->bk);
-	ASSERT_EQ(0, skscm(script, &self->out)) TH_LOG("%s", self->out);
+	ASSERT_EQ(0, st_skscm(script, &self->out)) TH_LOG("%s", self->out);
 	free(script);
-	want = cm_fmt("\nSaved the Backup HSM on slot %u to %s.\n"
+	want = st_fmt("\nSaved the Backup HSM on slot %u to %s.\n"
 		      "\nThe image file %s is attached to slot %u: it is saved after every change.\n",
 		      self->bk, img, img, self->bk);
 	EXPECT_HAS(self->out, want);
 	free(want);
-	want = cm_fmt("\tImage File ->\t\t%s\n", img);
+	want = st_fmt("\tImage File ->\t\t%s\n", img);
 	EXPECT_HAS(self->out, want);
 	free(want);
-	want = cm_fmt("\nThe SMK was cloned successfully.\n"
+	want = st_fmt("\nThe SMK was cloned successfully.\n"
 		      "\nSaved the Backup HSM on slot %u to %s.\n"
 		      "\nCommand Result : No Error\n", self->bk, img);
 	EXPECT_HAS(self->out, want);
@@ -671,11 +671,11 @@ TEST_F(arch, attached_image_is_saved_after_every_change)
 	free(self->out);
 
 	/* The file holds the new archive. */
-	ASSERT_EQ(0, sks_hsm_load_image_file(self->hsm, img, BK_PW, &loaded, NULL));
+	ASSERT_EQ(0, sks_hsm_load_image_file(self->hsm, img, ST_BK_PW, &loaded, NULL));
 	keep(self, loaded);
 	b = sks_session_open(loaded);
 	ASSERT_NE(NULL, b);
-	l = sks_backup_list_archives(b, BK_PW);
+	l = sks_backup_list_archives(b, ST_BK_PW);
 	ASSERT_NE(NULL, l);
 	ASSERT_EQ(1, sks_archives_get_count(l));
 	snprintf(name, sizeof(name), "%s",
@@ -687,17 +687,17 @@ TEST_F(arch, attached_image_is_saved_after_every_change)
 	 * delete the archive there: the file is saved again. */
 	loaded = lowest_free(self->hsm);
 	ASSERT_NE(~0U, loaded);
-	script = cm_fmt("backuphsm image load -file %s -password " BK_PW " -attach\n"
-			"partition archive delete -slot %u -partition %s -password " BK_PW " -force\n",
+	script = st_fmt("backuphsm image load -file %s -password " ST_BK_PW " -attach\n"
+			"partition archive delete -slot %u -partition %s -password " ST_BK_PW " -force\n",
 			img, loaded, name);
-	ASSERT_EQ(0, skscm(script, &self->out)) TH_LOG("%s", self->out);
+	ASSERT_EQ(0, st_skscm(script, &self->out)) TH_LOG("%s", self->out);
 	free(script);
 	ASSERT_EQ(loaded, keep(self, slot_after(self->out, "Loaded the Backup HSM")));
-	want = cm_fmt("\nThe image file %s is attached to slot %u: it is saved after every change.\n",
+	want = st_fmt("\nThe image file %s is attached to slot %u: it is saved after every change.\n",
 		      img, loaded);
 	EXPECT_HAS(self->out, want);
 	free(want);
-	want = cm_fmt("\nDeleted the archive partition %s on slot %u.\n"
+	want = st_fmt("\nDeleted the archive partition %s on slot %u.\n"
 		      "\nSaved the Backup HSM on slot %u to %s.\n"
 		      "\nCommand Result : No Error\n", name, loaded, loaded, img);
 	EXPECT_HAS(self->out, want);
@@ -705,24 +705,24 @@ TEST_F(arch, attached_image_is_saved_after_every_change)
 	free(self->out);
 
 	/* Detached: changes no longer reach the file. */
-	script = cm_fmt("backuphsm attach -slot %u -file %s -password " BK_PW "\n"
+	script = st_fmt("backuphsm attach -slot %u -file %s -password " ST_BK_PW "\n"
 			"backuphsm detach -slot %u\n"
-			"slot set -slot %u\nrole login -name co -password " CO_PW "\n"
-			"partition archive backup -slot %u -password " BK_PW
-			" -userpassword " US_PW " -force\n",
+			"slot set -slot %u\nrole login -name co -password " ST_CO_PW "\n"
+			"partition archive backup -slot %u -password " ST_BK_PW
+			" -userpassword " ST_US_PW " -force\n",
 			self->bk, img, self->bk, self->v1, self->bk);
-	ASSERT_EQ(0, skscm(script, &self->out)) TH_LOG("%s", self->out);
+	ASSERT_EQ(0, st_skscm(script, &self->out)) TH_LOG("%s", self->out);
 	free(script);
-	want = cm_fmt("\nThe image file %s is no longer attached to slot %u.\n", img, self->bk);
+	want = st_fmt("\nThe image file %s is no longer attached to slot %u.\n", img, self->bk);
 	EXPECT_HAS(self->out, want);
 	free(want);
 	EXPECT_HASNT(strstr(self->out, "SMK was cloned"), "Saved the Backup HSM");
-	ASSERT_EQ(0, sks_hsm_load_image_file(self->hsm, img, BK_PW, &loaded, NULL));
+	ASSERT_EQ(0, sks_hsm_load_image_file(self->hsm, img, ST_BK_PW, &loaded, NULL));
 	keep(self, loaded);
 	/* bk had one archive when attached, and the backup after the
 	 * detach is not in the file. */
-	EXPECT_EQ(1, cm_archives(loaded));
-	EXPECT_EQ(2, cm_archives(self->bk));
+	EXPECT_EQ(1, st_lib_archives(loaded));
+	EXPECT_EQ(2, st_lib_archives(self->bk));
 	EXPECT_TRUE(no_temp_files(self->dir));
 	free(img);
 }

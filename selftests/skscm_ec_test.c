@@ -25,7 +25,7 @@
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
-#include "skscm_util.h"
+#include "common.h"
 
 #define DIR	"/tmp/skscm-ec"
 
@@ -122,9 +122,9 @@ FIXTURE_SETUP(ec)
 {
 	self->hsm = sks_hsm_open(NULL);
 	ASSERT_NE(NULL, self->hsm);
-	self->v1 = cm_partition(self->hsm, SKS_SLOT_V1, "ec-domain");
+	self->v1 = st_lib_partition(self->hsm, SKS_SLOT_V1, "ec-domain");
 	ASSERT_NE(~0U, self->v1);
-	self->s = cm_co(self->v1);
+	self->s = st_lib_co(self->v1);
 	ASSERT_NE(NULL, self->s);
 	self->out = NULL;
 	ASSERT_EQ(0, system("rm -rf " DIR " && mkdir -p " DIR));
@@ -140,15 +140,15 @@ FIXTURE_TEARDOWN(ec)
 
 /* skscm -continue, logged in as CO on the fixture's slot, then @fmt... */
 #define RUN(...) ({							\
-	char *_c = cm_fmt(__VA_ARGS__), *_s;				\
+	char *_c = st_fmt(__VA_ARGS__), *_s;				\
 	int _st = -1;							\
 									\
-	_s = _c ? cm_fmt("slot set -slot %u\nrole login -name co -password %s\n%s", \
-			 self->v1, CO_PW, _c) : NULL;			\
+	_s = _c ? st_fmt("slot set -slot %u\nrole login -name co -password %s\n%s", \
+			 self->v1, ST_CO_PW, _c) : NULL;			\
 	free(self->out);						\
 	self->out = NULL;						\
 	if (_s)								\
-		_st = skscm_run(NULL, "-continue", _s, &self->out);	\
+		_st = st_skscm_run(NULL, "-continue", _s, &self->out);	\
 	free(_s);							\
 	free(_c);							\
 	ASSERT_NE(NULL, self->out);					\
@@ -156,7 +156,7 @@ FIXTURE_TEARDOWN(ec)
 })
 
 #define HAS(...) do {							\
-	char *_w = cm_fmt(__VA_ARGS__);					\
+	char *_w = st_fmt(__VA_ARGS__);					\
 									\
 	ASSERT_NE(NULL, _w);						\
 	EXPECT_HAS(self->out, _w);					\
@@ -610,7 +610,7 @@ TEST_F_TIMEOUT(ec, skscm_ec_commands_under_valgrind, 400)
 
 	ASSERT_EQ(0, system("valgrind --version >/dev/null 2>&1"));
 	ASSERT_EQ(0, put_file(DIR "/msg", "hello", 5));
-	script = cm_fmt("slot set -slot %u\nrole login -name co -password %s\n"
+	script = st_fmt("slot set -slot %u\nrole login -name co -password %s\n"
 			"key generate -keytype ec -label v\n"
 			"key show -handle 1\n"
 			"key exportpub -handle 2 -file " DIR "/v.pem\n"
@@ -621,9 +621,9 @@ TEST_F_TIMEOUT(ec, skscm_ec_commands_under_valgrind, 400)
 			"key csr -handle 2 -subject /CN=v -file " DIR "/v.csr\n"
 			"key selfsign -handle 2 -subject /CN=v -file " DIR "/v.crt\n"
 			"key csr -handle 4 -subject /CN=v -file " DIR "/v.csr\n",
-			self->v1, CO_PW);
+			self->v1, ST_CO_PW);
 	ASSERT_NE(NULL, script);
-	st = skscm_run("valgrind --leak-check=full --errors-for-leak-kinds=definite,possible --error-exitcode=99 -q",
+	st = st_skscm_run("valgrind --leak-check=full --errors-for-leak-kinds=definite,possible --error-exitcode=99 -q",
 		       "-continue", script, &out);
 	ASSERT_NE(NULL, out);
 	/* 1: the last command fails as it should; 99: memcheck found errors. */

@@ -10,7 +10,7 @@
  * keeps logins and session keys.
  */
 #include "kselftest_harness.h"
-#include "skscm_util.h"
+#include "common.h"
 
 #define DOMAIN	"ops-domain"
 #define TMO	30000	/* ms: the VM runs under TCG */
@@ -25,9 +25,9 @@ FIXTURE_SETUP(ops)
 {
 	self->hsm = sks_hsm_open(NULL);
 	ASSERT_NE(NULL, self->hsm);
-	self->v1 = cm_partition(self->hsm, SKS_SLOT_V1, DOMAIN);
+	self->v1 = st_lib_partition(self->hsm, SKS_SLOT_V1, DOMAIN);
 	ASSERT_NE(~0U, self->v1);
-	ASSERT_EQ(0, sks_hsm_create_backup(self->hsm, NULL, BK_PW, &self->bk));
+	ASSERT_EQ(0, sks_hsm_create_backup(self->hsm, NULL, ST_BK_PW, &self->bk));
 	self->out = NULL;
 }
 
@@ -41,19 +41,19 @@ FIXTURE_TEARDOWN(ops)
 
 /* skscm -continue on @fmt...: the transcript in self->out. */
 #define RUN(...) ({							\
-	char *_s = cm_fmt(__VA_ARGS__);					\
+	char *_s = st_fmt(__VA_ARGS__);					\
 	int _st;							\
 									\
 	free(self->out);						\
 	self->out = NULL;						\
-	_st = _s ? skscm_run(NULL, "-continue", _s, &self->out) : -1;	\
+	_st = _s ? st_skscm_run(NULL, "-continue", _s, &self->out) : -1;	\
 	free(_s);							\
 	ASSERT_NE(NULL, self->out);					\
 	_st;								\
 })
 
 #define HAS(...) do {							\
-	char *_w = cm_fmt(__VA_ARGS__);					\
+	char *_w = st_fmt(__VA_ARGS__);					\
 									\
 	ASSERT_NE(NULL, _w);						\
 	EXPECT_HAS(self->out, _w);					\
@@ -89,7 +89,7 @@ static uint32_t slot_state(unsigned int slot)
 TEST_F(ops, new_secrets_are_asked_twice)
 {
 	/* A mismatch and a short secret change nothing. */
-	EXPECT_EQ(1, RUN("slot set -slot %u\nrole login -name so -password " SO_PW "\n"
+	EXPECT_EQ(1, RUN("slot set -slot %u\nrole login -name so -password " ST_SO_PW "\n"
 			 "role init -name cu\ncu-secret-1\ncu-secret-2\n"
 			 "role init -name cu\nshort\n", self->v1));
 	EXPECT_HAS(self->out, "\n\tEnter the new password: \n"
@@ -102,7 +102,7 @@ TEST_F(ops, new_secrets_are_asked_twice)
 		  try_login(self->v1, SKS_ROLE_CU, "cu-secret-1"));
 
 	/* Twice the same: set. */
-	EXPECT_EQ(0, RUN("slot set -slot %u\nrole login -name so -password " SO_PW "\n"
+	EXPECT_EQ(0, RUN("slot set -slot %u\nrole login -name so -password " ST_SO_PW "\n"
 			 "role init -name cu\ncu-secret-1\ncu-secret-1\n", self->v1))
 		TH_LOG("%s", self->out);
 	EXPECT_EQ(SKS_CKR_OK, try_login(self->v1, SKS_ROLE_CU, "cu-secret-1"));
@@ -129,13 +129,13 @@ TEST_F(ops, fresh_partition_init_asks_the_so_secret_twice)
 
 	ASSERT_EQ(0, sks_hsm_create_partition(self->hsm, SKS_SLOT_V1, 0, &slot));
 	EXPECT_EQ(1, RUN("partition init -slot %u -label a -domain " DOMAIN "\nproceed\n"
-			 SO_PW "\nso-secret-typo\n", slot));
+			 ST_SO_PW "\nso-secret-typo\n", slot));
 	EXPECT_HAS(self->out, "\n\tEnter the partition SO password: \n"
 			      "\n\tEnter the partition SO password again: \n"
 			      "\nError: The two passwords do not match; nothing was changed.\n");
 	EXPECT_FALSE(slot_state(slot) & SKS_STATE_INITIALIZED);
 	EXPECT_EQ(0, RUN("partition init -slot %u -label a -domain " DOMAIN "\nproceed\n"
-			 SO_PW "\n" SO_PW "\n", slot)) TH_LOG("%s", self->out);
+			 ST_SO_PW "\n" ST_SO_PW "\n", slot)) TH_LOG("%s", self->out);
 	EXPECT_TRUE(slot_state(slot) & SKS_STATE_INITIALIZED);
 	sks_hsm_delete_slot(self->hsm, slot);
 }
@@ -145,7 +145,7 @@ TEST_F(ops, partition_init_reinitializes_with_the_current_so_secret)
 {
 	char before[65], after[65];
 
-	ASSERT_EQ(0, cm_smk_hex(self->v1, before));
+	ASSERT_EQ(0, st_lib_smk_hex(self->v1, before));
 	EXPECT_EQ(1, RUN("partition init -slot %u -label again -domain " DOMAIN "\n"
 			 "proceed\nwrong-secret\n", self->v1));
 	HAS("\nYou are about to re-initialize the partition on slot %u.\n"
@@ -156,36 +156,36 @@ TEST_F(ops, partition_init_reinitializes_with_the_current_so_secret)
 	    self->v1);
 	EXPECT_HAS(self->out, "\nFailed partition SO logins: 1 of 10. At 10 the partition is zeroized:\n");
 	EXPECT_HAS(self->out, "\nCommand Result : 0xa0 (CKR_PIN_INCORRECT)\n");
-	ASSERT_EQ(0, cm_smk_hex(self->v1, after));
+	ASSERT_EQ(0, st_lib_smk_hex(self->v1, after));
 	EXPECT_STREQ(before, after);
 
 	EXPECT_EQ(0, RUN("partition init -slot %u -label again -domain " DOMAIN "\n"
-			 "proceed\n" SO_PW "\n", self->v1)) TH_LOG("%s", self->out);
+			 "proceed\n" ST_SO_PW "\n", self->v1)) TH_LOG("%s", self->out);
 	HAS("\nThe partition on slot %u was re-initialized: it is empty, with a new SMK.\n",
 	    self->v1);
-	ASSERT_EQ(0, cm_smk_hex(self->v1, after));
+	ASSERT_EQ(0, st_lib_smk_hex(self->v1, after));
 	EXPECT_STRNE(before, after);
 	/* The SO secret stays; the CO's is gone. */
-	EXPECT_EQ(SKS_CKR_OK, try_login(self->v1, SKS_ROLE_SO, SO_PW));
+	EXPECT_EQ(SKS_CKR_OK, try_login(self->v1, SKS_ROLE_SO, ST_SO_PW));
 	EXPECT_EQ(SKS_CKR_USER_PIN_NOT_INITIALIZED,
-		  try_login(self->v1, SKS_ROLE_CO, CO_PW));
+		  try_login(self->v1, SKS_ROLE_CO, ST_CO_PW));
 }
 
 /* Driver: 10 wrong partition SO secrets zeroize the partition. */
 TEST_F(ops, zeroization_is_announced_and_init_recovers)
 {
-	char *script = cm_fmt("slot set -slot %u\n", self->v1), *more;
+	char *script = st_fmt("slot set -slot %u\n", self->v1), *more;
 
 	ASSERT_NE(NULL, script);
 	for (int i = 0; i < SKS_MAX_SO_FAILURES; i++) {
-		more = cm_fmt("%srole login -name so -password wrong-secret\n", script);
+		more = st_fmt("%srole login -name so -password wrong-secret\n", script);
 		free(script);
 		script = more;
 		ASSERT_NE(NULL, script);
 	}
 	free(self->out);
 	self->out = NULL;
-	EXPECT_EQ(1, skscm_run(NULL, "-continue", script, &self->out));
+	EXPECT_EQ(1, st_skscm_run(NULL, "-continue", script, &self->out));
 	free(script);
 	EXPECT_HAS(self->out, "\nFailed partition SO logins: 9 of 10. At 10 the partition is zeroized:\n");
 	HAS("\nThe partition on slot %u was zeroized after 10 failed partition SO logins:\n"
@@ -193,34 +193,34 @@ TEST_F(ops, zeroization_is_announced_and_init_recovers)
 	    self->v1);
 	EXPECT_TRUE(slot_state(self->v1) & SKS_STATE_ZEROIZED);
 
-	EXPECT_EQ(1, RUN("slot set -slot %u\nrole login -name co -password " CO_PW "\n"
+	EXPECT_EQ(1, RUN("slot set -slot %u\nrole login -name co -password " ST_CO_PW "\n"
 			 "partition show\n", self->v1));
 	EXPECT_HAS(self->out, "zeroized after 10 failed logins; 'partition init' initializes it again");
 	EXPECT_HAS(self->out, "\tState ->\t\tnot initialized, zeroized");
 
 	EXPECT_EQ(0, RUN("partition init -slot %u -label back -domain " DOMAIN "\nproceed\n"
-			 SO_PW "\n" SO_PW "\n", self->v1)) TH_LOG("%s", self->out);
+			 ST_SO_PW "\n" ST_SO_PW "\n", self->v1)) TH_LOG("%s", self->out);
 	EXPECT_FALSE(slot_state(self->v1) & SKS_STATE_ZEROIZED);
-	EXPECT_EQ(SKS_CKR_OK, try_login(self->v1, SKS_ROLE_SO, SO_PW));
+	EXPECT_EQ(SKS_CKR_OK, try_login(self->v1, SKS_ROLE_SO, ST_SO_PW));
 }
 
 /* Driver: 10 wrong CO secrets lock the CO; the SO unlocks it. */
 TEST_F(ops, locked_crypto_officer_is_explained)
 {
-	char *script = cm_fmt("slot set -slot %u\n", self->v1), *more;
+	char *script = st_fmt("slot set -slot %u\n", self->v1), *more;
 
 	ASSERT_NE(NULL, script);
 	for (int i = 0; i < SKS_MAX_LOGIN_FAILURES; i++) {
-		more = cm_fmt("%srole login -name co -password wrong-secret\n", script);
+		more = st_fmt("%srole login -name co -password wrong-secret\n", script);
 		free(script);
 		script = more;
 		ASSERT_NE(NULL, script);
 	}
-	more = cm_fmt("%srole login -name co -password " CO_PW "\nrole show\n", script);
+	more = st_fmt("%srole login -name co -password " ST_CO_PW "\nrole show\n", script);
 	free(script);
 	free(self->out);
 	self->out = NULL;
-	EXPECT_EQ(1, skscm_run(NULL, "-continue", more, &self->out));
+	EXPECT_EQ(1, st_skscm_run(NULL, "-continue", more, &self->out));
 	free(more);
 	EXPECT_HAS(self->out, "\nFailed Crypto Officer logins: 1 of 10. At 10 the role is locked");
 	EXPECT_HAS(self->out, "\nThe Crypto Officer is locked after 10 failed logins.\n"
@@ -230,9 +230,9 @@ TEST_F(ops, locked_crypto_officer_is_explained)
 			      "the partition SO unlocks it with 'role init -name co'\n");
 	EXPECT_HAS(self->out, "\tCrypto User ->\t\t0 of 10 failed logins\n");
 
-	EXPECT_EQ(0, RUN("slot set -slot %u\nrole login -name so -password " SO_PW "\n"
-			 "role init -name co -password " CO_PW "\n", self->v1));
-	EXPECT_EQ(SKS_CKR_OK, try_login(self->v1, SKS_ROLE_CO, CO_PW));
+	EXPECT_EQ(0, RUN("slot set -slot %u\nrole login -name so -password " ST_SO_PW "\n"
+			 "role init -name co -password " ST_CO_PW "\n", self->v1));
+	EXPECT_EQ(SKS_CKR_OK, try_login(self->v1, SKS_ROLE_CO, ST_CO_PW));
 }
 
 /* Driver: SESSION_INFO's counters. */
@@ -265,7 +265,7 @@ TEST_F(ops, role_show_and_partition_show_report_the_counters)
  */
 static int reload_sks(const char *params)
 {
-	char *cmd = cm_fmt("rmmod sks && modprobe sks %s", params);
+	char *cmd = st_fmt("rmmod sks && modprobe sks %s", params);
 	int ret = cmd ? system(cmd) : -1;
 
 	free(cmd);
@@ -282,16 +282,16 @@ TEST(hsm_so_lockout_is_explained)
 		SKIP(return, "sks could not be reloaded (in use)");
 	hsm = sks_hsm_open(NULL);
 	ASSERT_NE(NULL, hsm);
-	ASSERT_EQ(0, sks_hsm_create_backup(hsm, NULL, BK_PW, &bk));
-	script = cm_fmt("partition archive list -slot %u -password wrong-secret\n"
+	ASSERT_EQ(0, sks_hsm_create_backup(hsm, NULL, ST_BK_PW, &bk));
+	script = st_fmt("partition archive list -slot %u -password wrong-secret\n"
 			"partition archive list -slot %u -password wrong-secret\n"
 			"partition archive list -slot %u -password wrong-secret\n"
-			"partition archive list -slot %u -password " BK_PW "\n"
+			"partition archive list -slot %u -password " ST_BK_PW "\n"
 			"partition show -slot %u\n", bk, bk, bk, bk, bk);
 	ASSERT_NE(NULL, script);
-	EXPECT_EQ(1, skscm_run(NULL, "-continue", script, &out));
+	EXPECT_EQ(1, st_skscm_run(NULL, "-continue", script, &out));
 	ASSERT_NE(NULL, out);
-	want = cm_fmt("\nThe HSM SO of the Backup HSM on slot %u is locked out for ", bk);
+	want = st_fmt("\nThe HSM SO of the Backup HSM on slot %u is locked out for ", bk);
 	EXPECT_HAS(out, want);
 	EXPECT_HAS(out, "every failure after a lockout doubles the next one.\n"
 			"Nothing was erased: the archives are intact.\n");
@@ -310,15 +310,15 @@ TEST(hsm_so_lockout_is_explained)
 TEST_F(ops, archive_user_failures_are_listed)
 {
 	char name[SKS_ARCHIVE_NAME_MAX + 1];
-	struct sks_session *s = cm_co(self->v1);
+	struct sks_session *s = st_lib_co(self->v1);
 
 	ASSERT_NE(NULL, s);
-	ASSERT_EQ(0, sks_session_backup(s, self->bk, BK_PW, US_PW, NULL, 0, name,
+	ASSERT_EQ(0, sks_session_backup(s, self->bk, ST_BK_PW, ST_US_PW, NULL, 0, name,
 					sizeof(name)));
 	sks_session_close(s);
-	EXPECT_EQ(1, RUN("slot set -slot %u\nrole login -name co -password " CO_PW "\n"
+	EXPECT_EQ(1, RUN("slot set -slot %u\nrole login -name co -password " ST_CO_PW "\n"
 			 "partition archive restore -slot %u -partition %s -password wrong-secret -force\n"
-			 "partition archive show -slot %u -partition %s -password " BK_PW "\n",
+			 "partition archive show -slot %u -partition %s -password " ST_BK_PW "\n",
 			 self->v1, self->bk, name, self->bk, name));
 	HAS("\nWrong password of the archive's user. After 10 wrong passwords in a row the\n"
 	    "archive %s is locked out for a while; nothing is ever erased.\n", name);
@@ -327,7 +327,7 @@ TEST_F(ops, archive_user_failures_are_listed)
 
 TEST_F(ops, smk_rollover_end_asks_and_says_what_it_destroys)
 {
-	const char *login = "role login -name co -password " CO_PW;
+	const char *login = "role login -name co -password " ST_CO_PW;
 
 	/* Nothing to end, then a second start: said in words. */
 	EXPECT_EQ(1, RUN("slot set -slot %u\n%s\npartition smkrollover -end\n"
@@ -370,12 +370,12 @@ TEST_F(ops, contents_without_login_and_as_so_list_public_objects)
 {
 	/* Another session's session objects are never visible: the keys
 	 * are made in skscm's session, then seen through other logins. */
-	EXPECT_EQ(0, RUN("slot set -slot %u\nrole login -name co -password " CO_PW "\n"
+	EXPECT_EQ(0, RUN("slot set -slot %u\nrole login -name co -password " ST_CO_PW "\n"
 			 "key generate -keytype aes -label public-key -private 0\n"
 			 "key generate -keytype aes -label private-key\n"
 			 "partition contents\n"
 			 "role logout\npartition contents\n"
-			 "role login -name so -password " SO_PW "\npartition contents\n",
+			 "role login -name so -password " ST_SO_PW "\npartition contents\n",
 			 self->v1)) TH_LOG("%s", self->out);
 	/* The CO sees both. */
 	EXPECT_HAS(self->out, "\tLabel:\t\tprivate-key\n");
@@ -395,7 +395,7 @@ TEST_F(ops, contents_without_login_and_as_so_list_public_objects)
 	EXPECT_HAS(strstr(self->out, "skscm:> role login -name so"),
 		   "\tNumber of objects:  1\n");
 
-	EXPECT_EQ(1, RUN("slot set -slot %u\nrole login -name co -password " CO_PW "\n"
+	EXPECT_EQ(1, RUN("slot set -slot %u\nrole login -name co -password " ST_CO_PW "\n"
 			 "key generate -keytype aes -private yes\n", self->v1));
 	EXPECT_HAS(self->out, "\nSyntax Error: Option -private takes 1 (private, the default) or 0 (public).\n");
 }
@@ -412,7 +412,7 @@ TEST_F(ops, file_errors_come_before_anything_is_done)
 
 	/* sks extract -delete into a file that cannot be written keeps
 	 * the objects: the key still encrypts. */
-	EXPECT_EQ(1, RUN("slot set -slot %u\nrole login -name co -password " CO_PW "\n"
+	EXPECT_EQ(1, RUN("slot set -slot %u\nrole login -name co -password " ST_CO_PW "\n"
 			 "key generate -keytype aes -label k\n"
 			 "sks extract -all -file /nonexistent/k.sks -delete\n"
 			 "crypto encrypt -handle 1 -in /proc/version -out /tmp/ops.enc\n",
@@ -423,56 +423,56 @@ TEST_F(ops, file_errors_come_before_anything_is_done)
 }
 
 /* Interactive skscm at @slot, logged in as CO with a session key. */
-static int tty_session(struct cm_pty *t, unsigned int slot)
+static int tty_session(struct st_pty *t, unsigned int slot)
 {
-	char *cmd = cm_fmt("slot set -slot %u\r", slot);
+	char *cmd = st_fmt("slot set -slot %u\r", slot);
 	int ret;
 
-	ret = cm_pty_start(t, "skscm", NULL) ||
-	      cm_pty_expect(t, "skscm:> ", TMO) ||
-	      !cmd || cm_pty_send(t, cmd) ||
-	      cm_pty_expect(t, "skscm:> ", TMO) ||
-	      cm_pty_send(t, "role login -name co -password " CO_PW "\r") ||
-	      cm_pty_expect(t, "No Error", TMO) ||
-	      cm_pty_expect(t, "skscm:> ", TMO) ||
-	      cm_pty_send(t, "key generate -keytype aes -label tty-key\r") ||
-	      cm_pty_expect(t, "Generated key handle", TMO) ||
-	      cm_pty_expect(t, "skscm:> ", TMO);
+	ret = st_pty_start(t, "skscm", NULL) ||
+	      st_pty_expect(t, "skscm:> ", TMO) ||
+	      !cmd || st_pty_send(t, cmd) ||
+	      st_pty_expect(t, "skscm:> ", TMO) ||
+	      st_pty_send(t, "role login -name co -password " ST_CO_PW "\r") ||
+	      st_pty_expect(t, "No Error", TMO) ||
+	      st_pty_expect(t, "skscm:> ", TMO) ||
+	      st_pty_send(t, "key generate -keytype aes -label tty-key\r") ||
+	      st_pty_expect(t, "Generated key handle", TMO) ||
+	      st_pty_expect(t, "skscm:> ", TMO);
 	free(cmd);
 	return ret ? -1 : 0;
 }
 
 TEST_F(ops, ctrl_c_keeps_logins_and_session_keys)
 {
-	struct cm_pty t;
+	struct st_pty t;
 
 	ASSERT_EQ(0, tty_session(&t, self->v1)) TH_LOG("%s", t.out);
 	/* At the prompt: the line is dropped. */
-	ASSERT_EQ(0, cm_pty_send(&t, "key delete -handle 1 -force"));
-	ASSERT_EQ(0, cm_pty_expect(&t, "-force", TMO));
-	ASSERT_EQ(0, cm_pty_send(&t, "\x03"));
-	EXPECT_EQ(0, cm_pty_expect(&t, "^C\r\nskscm:> ", TMO)) TH_LOG("%s", t.out);
+	ASSERT_EQ(0, st_pty_send(&t, "key delete -handle 1 -force"));
+	ASSERT_EQ(0, st_pty_expect(&t, "-force", TMO));
+	ASSERT_EQ(0, st_pty_send(&t, "\x03"));
+	EXPECT_EQ(0, st_pty_expect(&t, "^C\r\nskscm:> ", TMO)) TH_LOG("%s", t.out);
 	/* At a password prompt: the command is cancelled. */
-	ASSERT_EQ(0, cm_pty_send(&t, "role changepw -name co\r"));
-	ASSERT_EQ(0, cm_pty_expect(&t, "Enter the current password: ", TMO));
-	ASSERT_EQ(0, cm_pty_send(&t, "\x03"));
-	EXPECT_EQ(0, cm_pty_expect(&t, "Command Result : 0x1 (CKR_CANCEL)", TMO))
+	ASSERT_EQ(0, st_pty_send(&t, "role changepw -name co\r"));
+	ASSERT_EQ(0, st_pty_expect(&t, "Enter the current password: ", TMO));
+	ASSERT_EQ(0, st_pty_send(&t, "\x03"));
+	EXPECT_EQ(0, st_pty_expect(&t, "Command Result : 0x1 (CKR_CANCEL)", TMO))
 		TH_LOG("%s", t.out);
 	/* At a confirmation. */
-	ASSERT_EQ(0, cm_pty_send(&t, "key delete -handle 1\r"));
-	ASSERT_EQ(0, cm_pty_expect(&t, "quit now ->", TMO));
-	ASSERT_EQ(0, cm_pty_send(&t, "\x03"));
-	EXPECT_EQ(0, cm_pty_expect(&t, "Command Result : 0x1 (CKR_CANCEL)", TMO));
+	ASSERT_EQ(0, st_pty_send(&t, "key delete -handle 1\r"));
+	ASSERT_EQ(0, st_pty_expect(&t, "quit now ->", TMO));
+	ASSERT_EQ(0, st_pty_send(&t, "\x03"));
+	EXPECT_EQ(0, st_pty_expect(&t, "Command Result : 0x1 (CKR_CANCEL)", TMO));
 	/* Still logged in, the session key still there. */
-	ASSERT_EQ(0, cm_pty_send(&t, "role show\r"));
-	EXPECT_EQ(0, cm_pty_expect(&t, "The 'Crypto Officer' is logged in", TMO))
+	ASSERT_EQ(0, st_pty_send(&t, "role show\r"));
+	EXPECT_EQ(0, st_pty_expect(&t, "The 'Crypto Officer' is logged in", TMO))
 		TH_LOG("%s", t.out);
-	ASSERT_EQ(0, cm_pty_send(&t, "key list\r"));
-	EXPECT_EQ(0, cm_pty_expect(&t, "tty-key", TMO)) TH_LOG("%s", t.out);
-	EXPECT_EQ(0, cm_pty_expect(&t, "Number of objects:  1", TMO));
-	ASSERT_EQ(0, cm_pty_send(&t, "exit\r"));
-	EXPECT_NE(-1, cm_pty_wait(&t, TMO));
-	cm_pty_close(&t);
+	ASSERT_EQ(0, st_pty_send(&t, "key list\r"));
+	EXPECT_EQ(0, st_pty_expect(&t, "tty-key", TMO)) TH_LOG("%s", t.out);
+	EXPECT_EQ(0, st_pty_expect(&t, "Number of objects:  1", TMO));
+	ASSERT_EQ(0, st_pty_send(&t, "exit\r"));
+	EXPECT_NE(-1, st_pty_wait(&t, TMO));
+	st_pty_close(&t);
 }
 
 TEST_HARNESS_MAIN

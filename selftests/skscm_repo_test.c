@@ -9,7 +9,7 @@
 #include <sks_repo.h>
 
 #include "kselftest_harness.h"
-#include "skscm_util.h"
+#include "common.h"
 
 #define DOMAIN	"repo-domain"
 #define TMO	60000	/* ms: the VM runs under TCG */
@@ -25,7 +25,7 @@ FIXTURE_SETUP(cr)
 {
 	self->hsm = sks_hsm_open(NULL);
 	ASSERT_NE(NULL, self->hsm);
-	self->v1 = cm_partition(self->hsm, SKS_SLOT_V1, DOMAIN);
+	self->v1 = st_lib_partition(self->hsm, SKS_SLOT_V1, DOMAIN);
 	ASSERT_NE(~0U, self->v1);
 	snprintf(self->dir, sizeof(self->dir), "/tmp/cr-%d", getpid());
 	ASSERT_EQ(0, mkdir(self->dir, 0700));
@@ -35,7 +35,7 @@ FIXTURE_SETUP(cr)
 
 FIXTURE_TEARDOWN(cr)
 {
-	char *cmd = cm_fmt("rm -rf %s", self->dir);
+	char *cmd = st_fmt("rm -rf %s", self->dir);
 
 	if (cmd && system(cmd))
 		fprintf(stderr, "# could not remove %s\n", self->dir);
@@ -46,19 +46,19 @@ FIXTURE_TEARDOWN(cr)
 }
 
 #define RUN(...) ({							\
-	char *_s = cm_fmt(__VA_ARGS__);					\
+	char *_s = st_fmt(__VA_ARGS__);					\
 	int _st;							\
 									\
 	free(self->out);						\
 	self->out = NULL;						\
-	_st = _s ? skscm_run(NULL, "-continue", _s, &self->out) : -1;	\
+	_st = _s ? st_skscm_run(NULL, "-continue", _s, &self->out) : -1;	\
 	free(_s);							\
 	ASSERT_NE(NULL, self->out);					\
 	_st;								\
 })
 
 #define HAS(...) do {							\
-	char *_w = cm_fmt(__VA_ARGS__);					\
+	char *_w = st_fmt(__VA_ARGS__);					\
 									\
 	ASSERT_NE(NULL, _w);						\
 	EXPECT_HAS(self->out, _w);					\
@@ -77,11 +77,11 @@ static int rollover_running(unsigned int slot)
 }
 
 #define LOGIN(self) \
-	"slot set -slot %u\nrole login -name Crypto Officer -password " CO_PW "\n"
+	"slot set -slot %u\nrole login -name Crypto Officer -password " ST_CO_PW "\n"
 
 TEST_F(cr, store_list_rollover_refused_rewrap_end_fetch_and_decrypt)
 {
-	char *rec = cm_fmt("%s/rec", self->dir);
+	char *rec = st_fmt("%s/rec", self->dir);
 	FILE *f = fopen(rec, "w");
 	char buf[64] = { 0 };
 
@@ -138,7 +138,7 @@ TEST_F(cr, store_list_rollover_refused_rewrap_end_fetch_and_decrypt)
 	EXPECT_HASNT(self->out, "Error:");
 	EXPECT_FALSE(rollover_running(self->v1));
 	free(rec);
-	rec = cm_fmt("%s/rec.dec", self->dir);
+	rec = st_fmt("%s/rec.dec", self->dir);
 	f = fopen(rec, "r");
 	ASSERT_NE(NULL, f);
 	ASSERT_NE(NULL, fgets(buf, sizeof(buf), f));
@@ -175,7 +175,7 @@ TEST_F(cr, force_ends_the_rollover_after_a_caution_naming_the_count)
 /* @n one-key entries under the current SMK of @slot, through libsks. */
 static int fill(unsigned int slot, const char *db, int n)
 {
-	struct sks_session *s = cm_co(slot);
+	struct sks_session *s = st_lib_co(slot);
 	struct sks_repo *r = sks_repo_open(db, SKS_REPO_CREATE);
 	struct sks_attrs *a = sks_attrs_new();
 	int ret = -1;
@@ -210,33 +210,33 @@ out:
 
 TEST_F(cr, ctrl_c_stops_the_rewrap_after_a_batch_and_the_next_run_finishes)
 {
-	struct cm_pty t;
+	struct st_pty t;
 	char *cmd;
 	struct sks_repo *r;
 	uint64_t all, left;
 
 	ASSERT_EQ(0, fill(self->v1, self->db, 1500));
-	ASSERT_EQ(0, cm_pty_start(&t, "skscm", NULL));
-	ASSERT_EQ(0, cm_pty_expect(&t, "skscm:> ", TMO));
-	cmd = cm_fmt("slot set -slot %u\r", self->v1);
-	ASSERT_EQ(0, cm_pty_send(&t, cmd));
+	ASSERT_EQ(0, st_pty_start(&t, "skscm", NULL));
+	ASSERT_EQ(0, st_pty_expect(&t, "skscm:> ", TMO));
+	cmd = st_fmt("slot set -slot %u\r", self->v1);
+	ASSERT_EQ(0, st_pty_send(&t, cmd));
 	free(cmd);
-	ASSERT_EQ(0, cm_pty_expect(&t, "skscm:> ", TMO));
-	ASSERT_EQ(0, cm_pty_send(&t, "role login -name co -password " CO_PW "\r"));
-	ASSERT_EQ(0, cm_pty_expect(&t, "No Error", TMO));
-	ASSERT_EQ(0, cm_pty_send(&t, "partition smkrollover -start\r"));
-	ASSERT_EQ(0, cm_pty_expect(&t, "No Error", TMO));
-	cmd = cm_fmt("sks rewrap -repo %s -batch 1\r", self->db);
-	ASSERT_EQ(0, cm_pty_send(&t, cmd));
+	ASSERT_EQ(0, st_pty_expect(&t, "skscm:> ", TMO));
+	ASSERT_EQ(0, st_pty_send(&t, "role login -name co -password " ST_CO_PW "\r"));
+	ASSERT_EQ(0, st_pty_expect(&t, "No Error", TMO));
+	ASSERT_EQ(0, st_pty_send(&t, "partition smkrollover -start\r"));
+	ASSERT_EQ(0, st_pty_expect(&t, "No Error", TMO));
+	cmd = st_fmt("sks rewrap -repo %s -batch 1\r", self->db);
+	ASSERT_EQ(0, st_pty_send(&t, cmd));
 	free(cmd);
 	/* the progress bar: a count, a rate and an ETA */
-	ASSERT_EQ(0, cm_pty_expect(&t, "/1500 entries  ", TMO)) TH_LOG("%s", t.out);
-	ASSERT_EQ(0, cm_pty_expect(&t, "/s  ETA ", TMO));
-	ASSERT_EQ(0, cm_pty_send(&t, "\x03"));
-	EXPECT_EQ(0, cm_pty_expect(&t, "Stopped by Ctrl-C; what was rewrapped is kept.", TMO))
+	ASSERT_EQ(0, st_pty_expect(&t, "/1500 entries  ", TMO)) TH_LOG("%s", t.out);
+	ASSERT_EQ(0, st_pty_expect(&t, "/s  ETA ", TMO));
+	ASSERT_EQ(0, st_pty_send(&t, "\x03"));
+	EXPECT_EQ(0, st_pty_expect(&t, "Stopped by Ctrl-C; what was rewrapped is kept.", TMO))
 		TH_LOG("%s", t.out);
-	EXPECT_EQ(0, cm_pty_expect(&t, "Command Result : ", TMO));
-	EXPECT_EQ(0, cm_pty_expect(&t, "skscm:> ", TMO));
+	EXPECT_EQ(0, st_pty_expect(&t, "Command Result : ", TMO));
+	EXPECT_EQ(0, st_pty_expect(&t, "skscm:> ", TMO));
 
 	/* stopped part of the way: some done, some left, none lost */
 	r = sks_repo_open(self->db, 0);
@@ -247,20 +247,20 @@ TEST_F(cr, ctrl_c_stops_the_rewrap_after_a_batch_and_the_next_run_finishes)
 	EXPECT_NE(NULL, strstr(t.out, " entries of ")) TH_LOG("%s", t.out);
 	EXPECT_NE(NULL, strstr(t.out, "are still under the rollover SMK. Run the command again to go on."));
 
-	cmd = cm_fmt("sks rewrap -repo %s\r", self->db);
-	ASSERT_EQ(0, cm_pty_send(&t, cmd));
+	cmd = st_fmt("sks rewrap -repo %s\r", self->db);
+	ASSERT_EQ(0, st_pty_send(&t, cmd));
 	free(cmd);
-	EXPECT_EQ(0, cm_pty_expect(&t, "is under the rollover SMK", TMO)) TH_LOG("%s", t.out);
-	EXPECT_EQ(0, cm_pty_expect(&t, "Command Result : No Error", TMO));
-	cmd = cm_fmt("partition smkrollover -end -repo %s\r", self->db);
-	ASSERT_EQ(0, cm_pty_send(&t, cmd));
+	EXPECT_EQ(0, st_pty_expect(&t, "is under the rollover SMK", TMO)) TH_LOG("%s", t.out);
+	EXPECT_EQ(0, st_pty_expect(&t, "Command Result : No Error", TMO));
+	cmd = st_fmt("partition smkrollover -end -repo %s\r", self->db);
+	ASSERT_EQ(0, st_pty_send(&t, cmd));
 	free(cmd);
-	EXPECT_EQ(0, cm_pty_expect(&t, "Type 'proceed' to continue", TMO));
-	ASSERT_EQ(0, cm_pty_send(&t, "proceed\r"));
-	EXPECT_EQ(0, cm_pty_expect(&t, "SMK rollover ended", TMO)) TH_LOG("%s", t.out);
-	ASSERT_EQ(0, cm_pty_send(&t, "exit\r"));
-	cm_pty_wait(&t, TMO);
-	cm_pty_close(&t);
+	EXPECT_EQ(0, st_pty_expect(&t, "Type 'proceed' to continue", TMO));
+	ASSERT_EQ(0, st_pty_send(&t, "proceed\r"));
+	EXPECT_EQ(0, st_pty_expect(&t, "SMK rollover ended", TMO)) TH_LOG("%s", t.out);
+	ASSERT_EQ(0, st_pty_send(&t, "exit\r"));
+	st_pty_wait(&t, TMO);
+	st_pty_close(&t);
 
 	r = sks_repo_open(self->db, 0);
 	ASSERT_NE(NULL, r);
@@ -268,7 +268,7 @@ TEST_F(cr, ctrl_c_stops_the_rewrap_after_a_batch_and_the_next_run_finishes)
 		char hex[65];
 		uint8_t fp[SKS_FINGERPRINT_LEN];
 
-		ASSERT_EQ(0, cm_smk_hex(self->v1, hex));
+		ASSERT_EQ(0, st_lib_smk_hex(self->v1, hex));
 		for (int i = 0; i < SKS_FINGERPRINT_LEN; i++) {
 			unsigned int v;
 

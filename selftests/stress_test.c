@@ -22,7 +22,7 @@
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
-#include "robust_util.h"
+#include "common.h"
 
 #define NPROC		3	/* worker processes */
 #define NTHR		3	/* session threads per worker process */
@@ -59,7 +59,7 @@ static void bad(struct wstat *w, const char *op, int err, __u32 res)
 
 static bool running(void)
 {
-	return rb_now() < sh->deadline;
+	return st_now() < sh->deadline;
 }
 
 /* ---- session workers: each on its own session of the shared partition */
@@ -73,8 +73,8 @@ static void *worker(void *arg)
 	__u32 bloblen = 0;
 	int fd, err;
 
-	fd = bk_open(sh->pslot);
-	if (fd < 0 || !blob || bk_login(fd, SKS_ROLE_CO, PART_CO)) {
+	fd = st_slot_open(sh->pslot);
+	if (fd < 0 || !blob || st_login(fd, SKS_ROLE_CO, ST_PART_CO)) {
 		bad(w, "open/login", -errno, 0);
 		goto out;
 	}
@@ -83,7 +83,7 @@ static void *worker(void *arg)
 
 		w->ops++;
 		if (op < 25 || !n) {
-			err = rb_genkey(fd, true, SKS_OBJ_EXTRACTABLE |
+			err = st_genkey(fd, true, SKS_OBJ_EXTRACTABLE |
 					SKS_OBJ_ENCRYPT | SKS_OBJ_DECRYPT,
 					&h[n], &res);
 			if (err)
@@ -95,7 +95,7 @@ static void *worker(void *arg)
 
 			k = 1 + rand_r(&seed) % (n < 3 ? n : 3);
 			len = BLOB_MAX;
-			err = rb_extract(fd, &h[n - k], k, blob, &len,
+			err = st_extract(fd, &h[n - k], k, blob, &len,
 					 del ? SKS_EXTRACT_DELETE : 0, &res);
 			if (err) {
 				bad(w, "extract", err, res);
@@ -108,7 +108,7 @@ static void *worker(void *arg)
 			if (!bloblen || n + 3 > KEY_CAP)
 				continue;
 			k = SKS_MAX_EXTRACT;
-			err = rb_insert(fd, blob, bloblen, &h[n], &k, &res);
+			err = st_insert(fd, blob, bloblen, &h[n], &k, &res);
 			if (!err)
 				n += k;
 			/* a rollover or restore may have retired its SMK */
@@ -116,27 +116,27 @@ static void *worker(void *arg)
 				bad(w, "insert", err, res);
 		} else if (op < 70) {
 			i = rand_r(&seed) % n;
-			err = rb_destroy(fd, h[i], &res);
+			err = st_destroy(fd, h[i], &res);
 			if (err)
 				bad(w, "destroy", err, res);
 			h[i] = h[--n];
 		} else if (op < 92) {
-			err = rb_encrypt(fd, h[rand_r(&seed) % n], &res);
+			err = st_encrypt(fd, h[rand_r(&seed) % n], &res);
 			if (err)
 				bad(w, "encrypt", err, res);
 		} else {
 			err = ioctl(fd, SKS_IOC_LOGOUT, &(struct sks_simple){});
-			if (err || bk_login(fd, SKS_ROLE_CO, PART_CO))
+			if (err || st_login(fd, SKS_ROLE_CO, ST_PART_CO))
 				bad(w, "logout/login", -errno, 0);
 		}
 		while (n >= KEY_CAP) {
-			err = rb_destroy(fd, h[--n], &res);
+			err = st_destroy(fd, h[--n], &res);
 			if (err)
 				bad(w, "destroy", err, res);
 		}
 	}
 	w->alive = n;
-	w->found = fd >= 0 ? bk_nobjects(fd) : -1;
+	w->found = fd >= 0 ? st_nobjects(fd) : -1;
 out:
 	/* the parent reads the partition's accounting in between */
 	pthread_barrier_wait(&sh->counted);
@@ -165,19 +165,19 @@ static void *rollover_thread(void *arg)
 {
 	struct wstat *w = arg;
 	__u32 res;
-	int fd = bk_open(sh->pslot), err;
+	int fd = st_slot_open(sh->pslot), err;
 
-	if (fd < 0 || bk_login(fd, SKS_ROLE_CO, PART_CO)) {
+	if (fd < 0 || st_login(fd, SKS_ROLE_CO, ST_PART_CO)) {
 		bad(w, "rollover open/login", -errno, 0);
 		goto out;
 	}
 	while (running()) {
-		err = rb_rollover(fd, SKS_ROLLOVER_START, &res);
+		err = st_rollover(fd, SKS_ROLLOVER_START, &res);
 		w->ops++;
 		if (err)
 			bad(w, "rollover start", err, res);
 		usleep(20000);
-		err = rb_rollover(fd, SKS_ROLLOVER_END, &res);
+		err = st_rollover(fd, SKS_ROLLOVER_END, &res);
 		w->ops++;
 		if (err)
 			bad(w, "rollover end", err, res);
@@ -196,10 +196,10 @@ static void *backup_thread(void *arg)
 	struct sks_archive_restore ar;
 	struct sks_archive_show as;
 	char names[4][SKS_ARCHIVE_NAME_MAX + 1];
-	int fd = bk_open(sh->pslot), bfd = bk_open(sh->bslot), err, n = 0;
+	int fd = st_slot_open(sh->pslot), bfd = st_slot_open(sh->bslot), err, n = 0;
 
 	memset(names, 0, sizeof(names));
-	if (fd < 0 || bfd < 0 || bk_login(fd, SKS_ROLE_CO, PART_CO)) {
+	if (fd < 0 || bfd < 0 || st_login(fd, SKS_ROLE_CO, ST_PART_CO)) {
 		bad(w, "backup open/login", -errno, 0);
 		goto out;
 	}
@@ -209,15 +209,15 @@ static void *backup_thread(void *arg)
 		/* keep at most 4 archives: drop the oldest */
 		if (slot[0]) {
 			memset(&as, 0, sizeof(as));
-			as.so_secret = PTR(BK_SO);
-			as.so_secret_len = strlen(BK_SO);
+			as.so_secret = st_ptr(ST_BK_SO);
+			as.so_secret_len = strlen(ST_BK_SO);
 			memcpy(as.entry.name, slot, strlen(slot));
 			err = ioctl(bfd, SKS_IOC_ARCHIVE_DELETE, &as) ? -errno : 0;
 			w->ops++;
 			if (err)
 				bad(w, "archive delete", err, as.result);
 		}
-		err = bk_backup(fd, sh->bslot, BK_SO, BK_USER, NULL, 0, &ab);
+		err = st_backup(fd, sh->bslot, ST_BK_SO, ST_BK_USER, NULL, 0, &ab);
 		w->ops++;
 		if (err) {
 			bad(w, "backup", err, ab.result);
@@ -226,7 +226,7 @@ static void *backup_thread(void *arg)
 		}
 		memcpy(slot, ab.name, SKS_ARCHIVE_NAME_MAX);
 		n++;
-		err = bk_restore(fd, sh->bslot, BK_USER, slot, &ar);
+		err = st_restore(fd, sh->bslot, ST_BK_USER, slot, &ar);
 		w->ops++;
 		if (err)
 			bad(w, "restore", err, ar.result);
@@ -244,20 +244,20 @@ static void *image_thread(void *arg)
 	struct wstat *w = arg;
 	unsigned char *img;
 	__u32 len, res = 0;
-	int ctl = bk_ctl(), bfd = bk_open(sh->bslot), err, slot;
+	int ctl = st_ctl_open(), bfd = st_slot_open(sh->bslot), err, slot;
 
 	if (ctl < 0 || bfd < 0) {
 		bad(w, "image open", -errno, 0);
 		goto out;
 	}
 	while (running()) {
-		err = rb_image_save(bfd, BK_SO, &img, &len, &res);
+		err = st_image_save(bfd, ST_BK_SO, &img, &len, &res);
 		w->ops++;
 		if (err) {
 			bad(w, "image save", err, res);
 			continue;
 		}
-		slot = rb_image_load(ctl, img, len, BK_SO, &res);
+		slot = st_image_load(ctl, img, len, ST_BK_SO, &res);
 		w->ops++;
 		free(img);
 		if (slot < 0) {
@@ -266,7 +266,7 @@ static void *image_thread(void *arg)
 				bad(w, "image load", slot, res);
 			continue;
 		}
-		err = bk_delete(ctl, slot);
+		err = st_slot_del(ctl, slot);
 		w->ops++;
 		if (err)
 			bad(w, "delete loaded slot", err, 0);
@@ -285,14 +285,14 @@ static void *churn_thread(void *arg)
 	struct wstat *w = arg;
 	struct sks_session_info info;
 	__u32 h = 0, res = 0;
-	int ctl = bk_ctl(), fd, slot, err, i;
+	int ctl = st_ctl_open(), fd, slot, err, i;
 
 	if (ctl < 0) {
 		bad(w, "churn open", -errno, 0);
 		return NULL;
 	}
 	while (running()) {
-		fd = bk_partition(ctl, SKS_SLOT_V1, "churn", &slot);
+		fd = st_partition(ctl, SKS_SLOT_V1, "churn", &slot);
 		w->ops++;
 		if (fd < 0) {
 			if (fd != -ENOSPC)
@@ -301,7 +301,7 @@ static void *churn_thread(void *arg)
 			continue;
 		}
 		for (i = 0; i < 3; i++) {
-			err = rb_genkey(fd, true, SKS_OBJ_ENCRYPT, &h, &res);
+			err = st_genkey(fd, true, SKS_OBJ_ENCRYPT, &h, &res);
 			w->ops++;
 			if (err)
 				bad(w, "churn generate", err, res);
@@ -309,15 +309,15 @@ static void *churn_thread(void *arg)
 		sh->churn_slot = slot;
 		usleep(30000);
 		sh->churn_slot = -1;
-		err = bk_delete(ctl, slot);
+		err = st_slot_del(ctl, slot);
 		w->ops++;
 		if (err)
 			bad(w, "churn delete", err, 0);
 		/* the session survives as a closed one */
-		err = bk_info(fd, &info);
+		err = st_info(fd, &info);
 		if (err != -ENODEV || info.result != SKS_CKR_TOKEN_NOT_PRESENT)
 			bad(w, "info after delete", err, info.result);
-		err = rb_encrypt(fd, h, &res);
+		err = st_encrypt(fd, h, &res);
 		if (err != -ENODEV || res != SKS_CKR_TOKEN_NOT_PRESENT)
 			bad(w, "encrypt after delete", err, res);
 		close(fd);
@@ -339,19 +339,19 @@ static void *companion_thread(void *arg)
 			usleep(2000);
 			continue;
 		}
-		fd = bk_open(slot);
+		fd = st_slot_open(slot);
 		if (fd < 0)
 			continue;	/* gone already */
 		/* the number may belong to another slot by now */
-		if (bk_login(fd, SKS_ROLE_CO, PART_CO)) {
+		if (st_login(fd, SKS_ROLE_CO, ST_PART_CO)) {
 			close(fd);
 			continue;
 		}
 		for (;;) {
 			w->ops++;
-			err = rb_genkey(fd, true, SKS_OBJ_ENCRYPT, &h, &res);
+			err = st_genkey(fd, true, SKS_OBJ_ENCRYPT, &h, &res);
 			if (!err)
-				err = rb_encrypt(fd, h, &res);
+				err = st_encrypt(fd, h, &res);
 			if (err)
 				break;
 		}
@@ -416,16 +416,16 @@ static void run_stress(struct __test_metadata *_metadata, double secs,
 	ASSERT_EQ(0, pthread_barrier_init(&sh->done, &ba, NWORK + 1));
 	sh->churn_slot = -1;
 
-	ctl = bk_ctl();
+	ctl = st_ctl_open();
 	ASSERT_LE(0, ctl);
-	pfd = bk_partition(ctl, SKS_SLOT_V1, "stress", &sh->pslot);
+	pfd = st_partition(ctl, SKS_SLOT_V1, "stress", &sh->pslot);
 	ASSERT_LE(0, pfd);
 	close(pfd);
-	sh->bslot = bk_create(ctl, SKS_SLOT_BACKUP, NULL, BK_SO, 8 << 20);
+	sh->bslot = st_slot_create(ctl, SKS_SLOT_BACKUP, NULL, ST_BK_SO, 8 << 20);
 	ASSERT_LE(0, sh->bslot);
-	infofd = bk_open(sh->pslot);
+	infofd = st_slot_open(sh->pslot);
 	ASSERT_LE(0, infofd);
-	sh->deadline = rb_now() + secs;
+	sh->deadline = st_now() + secs;
 
 	for (i = 0; i < NPROC; i++) {
 		pids[i] = fork();
@@ -440,7 +440,7 @@ static void run_stress(struct __test_metadata *_metadata, double secs,
 
 	/* every worker stopped with its sessions open */
 	pthread_barrier_wait(&sh->counted);
-	ASSERT_EQ(0, bk_info(infofd, &info));
+	ASSERT_EQ(0, st_info(infofd, &info));
 	r->used = info.used;
 	pthread_barrier_wait(&sh->done);
 	for (i = 0; i < NPROC; i++) {
@@ -460,20 +460,20 @@ static void run_stress(struct __test_metadata *_metadata, double secs,
 		}
 	}
 	r->objects = expect;
-	EXPECT_EQ((__u64)expect * RB_KEY_CHARGE, r->used);
+	EXPECT_EQ((__u64)expect * ST_KEY_CHARGE, r->used);
 
 	/* all closed: the partition holds nothing any more */
-	ASSERT_EQ(0, bk_info(infofd, &info));
+	ASSERT_EQ(0, st_info(infofd, &info));
 	r->used_after = info.used;
 	EXPECT_EQ(0, info.used);
-	EXPECT_EQ(1, rb_slot_entry(ctl, sh->pslot, &(struct sks_slot_entry){}) == 0);
+	EXPECT_EQ(1, st_slot_entry(ctl, sh->pslot, &(struct sks_slot_entry){}) == 0);
 	close(infofd);
-	bfd = bk_open(sh->bslot);
+	bfd = st_slot_open(sh->bslot);
 	EXPECT_LE(0, bfd);
-	EXPECT_GE(4, bk_count(bfd, BK_SO));
+	EXPECT_GE(4, st_archive_count(bfd, ST_BK_SO));
 	close(bfd);
-	EXPECT_EQ(0, bk_delete(ctl, sh->pslot));
-	EXPECT_EQ(0, bk_delete(ctl, sh->bslot));
+	EXPECT_EQ(0, st_slot_del(ctl, sh->pslot));
+	EXPECT_EQ(0, st_slot_del(ctl, sh->bslot));
 	close(ctl);
 	pthread_barrier_destroy(&sh->counted);
 	pthread_barrier_destroy(&sh->done);
@@ -493,7 +493,7 @@ static long settled_slab(void)
 
 	for (i = 0; i < 3; i++) {
 		sync();
-		rb_write_file("/proc/sys/vm/drop_caches", "3");
+		st_write_file("/proc/sys/vm/drop_caches", "3");
 		sleep(1);
 		d = opendir("/sys/kernel/slab");
 		while (d && (de = readdir(d))) {
@@ -501,12 +501,12 @@ static long settled_slab(void)
 				continue;
 			snprintf(path, sizeof(path), "/sys/kernel/slab/%s/shrink",
 				 de->d_name);
-			rb_write_file(path, "1");
+			st_write_file(path, "1");
 		}
 		if (d)
 			closedir(d);
 	}
-	return rb_meminfo("SUnreclaim");
+	return st_meminfo("SUnreclaim");
 }
 
 FIXTURE(stress) {

@@ -23,7 +23,7 @@
 #include <linux/sks.h>
 
 #include "kselftest_harness.h"
-#include "backup_util.h"
+#include "common.h"
 
 #define INCBIN(sym, file)						\
 	__asm__(".section .rodata\n.global " #sym "\n" #sym ":\n"	\
@@ -77,7 +77,7 @@ static json_object *wp_get(json_object *o, const char *key)
 /* A public key object for the uncompressed point @pt, or 0. */
 static __u32 wp_pub(int fd, const __u8 *pt, int len)
 {
-	struct sks_create_object c = { .value = PTR(pt) };
+	struct sks_create_object c = { .value = st_ptr(pt) };
 
 	c.attrs.obj_class = SKS_CKO_PUBLIC_KEY;
 	c.attrs.key_type = SKS_CKK_EC;
@@ -128,8 +128,8 @@ static int wp_ecdsa(struct __test_metadata *_metadata, int fd,
 			struct sks_sign s = {
 				.flags = der ? SKS_SIGN_DER : 0,
 				.handle = key, .mechanism = mech,
-				.data = PTR(msg), .data_len = mlen,
-				.sig = PTR(sig), .sig_len = slen,
+				.data = st_ptr(msg), .data_len = mlen,
+				.sig = st_ptr(sig), .sig_len = slen,
 			};
 			unsigned int hlen;
 			bool ok;
@@ -138,7 +138,7 @@ static int wp_ecdsa(struct __test_metadata *_metadata, int fd,
 			ASSERT_LE(0, slen);
 			if (prehash) {
 				EVP_Digest(msg, mlen, h, &hlen, prehash, NULL);
-				s.data = PTR(h);
+				s.data = st_ptr(h);
 				s.data_len = hlen;
 			}
 			ok = !ioctl(fd, SKS_IOC_VERIFY, &s);
@@ -179,9 +179,9 @@ FIXTURE(wp)
 
 FIXTURE_SETUP(wp)
 {
-	self->ctl = bk_ctl();
+	self->ctl = st_ctl_open();
 	ASSERT_LE(0, self->ctl);
-	self->fd = bk_partition_cap(self->ctl, SKS_SLOT_V1, "wycheproof",
+	self->fd = st_partition_cap(self->ctl, SKS_SLOT_V1, "wycheproof",
 				    &self->slot, 4 << 20);
 	ASSERT_LE(0, self->fd);
 }
@@ -189,7 +189,7 @@ FIXTURE_SETUP(wp)
 FIXTURE_TEARDOWN(wp)
 {
 	close(self->fd);
-	bk_delete(self->ctl, self->slot);
+	st_slot_del(self->ctl, self->slot);
 	close(self->ctl);
 }
 
@@ -229,7 +229,7 @@ static __u32 wp_priv(int fd, const char *hex, unsigned int n)
 	if (len < 0 || len - skip > (int)n)
 		return 0;
 	memcpy(d + n - (len - skip), raw + skip, len - skip);
-	c.value = PTR(d);
+	c.value = st_ptr(d);
 	c.attrs.obj_class = SKS_CKO_PRIVATE_KEY;
 	c.attrs.key_type = SKS_CKK_EC;
 	c.attrs.flags = SKS_OBJ_DERIVE | SKS_OBJ_SENSITIVE;
@@ -269,12 +269,12 @@ static int wp_ecdh(struct __test_metadata *_metadata, int fd,
 			struct sks_derive_key dk = {
 				.mechanism = SKS_CKM_ECDH1_DERIVE,
 				.base = priv, .kdf = SKS_CKD_NULL,
-				.public_data = PTR(pub), .public_len = plen,
+				.public_data = st_ptr(pub), .public_len = plen,
 			};
 			struct sks_sign s = {
 				.mechanism = SKS_CKM_SHA256_HMAC,
-				.data = PTR(probe), .data_len = strlen(probe),
-				.sig = PTR(mac), .sig_len = sizeof(mac),
+				.data = st_ptr(probe), .data_len = strlen(probe),
+				.sig = st_ptr(mac), .sig_len = sizeof(mac),
 			};
 			unsigned int wl;
 			bool ok;

@@ -11,7 +11,7 @@
 #include <limits.h>
 
 #include "kselftest_harness.h"
-#include "../selftests/skscm_util.h"
+#include "../selftests/common.h"
 
 #define TMO	5000	/* ms: skscm answers at once on the host */
 
@@ -24,7 +24,7 @@ static char *skscm_path(void)
 	if (n <= 0)
 		return NULL;
 	self[n] = '\0';
-	return cm_fmt("%s/../tools/skscm", dirname(self));
+	return st_fmt("%s/../tools/skscm", dirname(self));
 }
 
 /* skscm in batch use on @script, run from build/tools: exit status. */
@@ -35,30 +35,30 @@ static int batch(const char *args, const char *script, char **out)
 
 	if (!path)
 		return -1;
-	prefix = cm_fmt("PATH=%s:$PATH", dirname(path));
-	st = skscm_run(prefix, args, script, out);
+	prefix = st_fmt("PATH=%s:$PATH", dirname(path));
+	st = st_skscm_run(prefix, args, script, out);
 	free(prefix);
 	free(path);
 	return st;
 }
 
 /* Interactive skscm on a pseudo-terminal, at its first prompt. */
-static int interactive(struct cm_pty *t)
+static int interactive(struct st_pty *t)
 {
 	char *path = skscm_path();
 	int ret;
 
 	if (!path)
 		return -1;
-	ret = cm_pty_start(t, path, NULL);
+	ret = st_pty_start(t, path, NULL);
 	free(path);
 	if (ret)
 		return -1;
-	return cm_pty_expect(t, "skscm:> ", TMO);
+	return st_pty_expect(t, "skscm:> ", TMO);
 }
 
 /* The terminal's echo and line mode, as skscm left them. */
-static int terminal_is_cooked(struct cm_pty *t)
+static int terminal_is_cooked(struct st_pty *t)
 {
 	struct termios tio;
 
@@ -169,9 +169,9 @@ TEST(file_errors_name_their_cause)
 		ASSERT_LE(0, fd);
 		ASSERT_EQ(0, ftruncate(fd, 65537));
 		close(fd);
-		cmd = cm_fmt("crypto encrypt -handle 1 -in %s -out /tmp/x\n", big);
+		cmd = st_fmt("crypto encrypt -handle 1 -in %s -out /tmp/x\n", big);
 		batch(NULL, cmd, &out);
-		want = cm_fmt("\nError: Cannot read %s: it is larger than 65536 bytes.\n", big);
+		want = st_fmt("\nError: Cannot read %s: it is larger than 65536 bytes.\n", big);
 		EXPECT_HAS(out, want);
 		unlink(big);
 		free(want);
@@ -190,7 +190,7 @@ TEST(ec_options_and_files_are_checked_before_the_device)
 	fd = mkstemp(rsa);
 	ASSERT_LE(0, fd);
 	close(fd);
-	cmd = cm_fmt("openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:1024 2>/dev/null | "
+	cmd = st_fmt("openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:1024 2>/dev/null | "
 		     "openssl pkey -pubout -out %s 2>/dev/null", rsa);
 	ASSERT_EQ(0, system(cmd));
 	free(cmd);
@@ -198,7 +198,7 @@ TEST(ec_options_and_files_are_checked_before_the_device)
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, ftruncate(fd, 65));
 	close(fd);
-	cmd = cm_fmt("key generate -keytype ec -curve p521\n"
+	cmd = st_fmt("key generate -keytype ec -curve p521\n"
 		     "key generate -keytype ec -length 32\n"
 		     "key generate -keytype rsa\n"
 		     "key import -keytype ecpublic -file %s\n"
@@ -222,7 +222,7 @@ TEST(ec_options_and_files_are_checked_before_the_device)
 	EXPECT_HAS(out, "Syntax Error: Option -length is not for EC keys: -curve says their size.\n");
 	EXPECT_HAS(out, "Syntax Error: Option -keytype must be aes, generic or ec.\n");
 	{
-		char *want = cm_fmt("skscm:> key import -keytype ecpublic -file %s\n"
+		char *want = st_fmt("skscm:> key import -keytype ecpublic -file %s\n"
 				    "\nError: %s is not an EC public key on P-256 or P-384 "
 				    "(PEM, DER SubjectPublicKeyInfo or an uncompressed point): "
 				    "another algorithm or curve, or a compressed point.\n"
@@ -238,7 +238,7 @@ TEST(ec_options_and_files_are_checked_before_the_device)
 	EXPECT_HAS(out, "Syntax Error: Option -shareddata needs a KDF (-kdf sha256 or sha384).\n");
 	EXPECT_HAS(out, "Syntax Error: Option -keytype of a derived key must be aes or generic.\n");
 	{
-		char *want = cm_fmt("\nError: Cannot read %s: it is larger than 64 bytes.\n", big);
+		char *want = st_fmt("\nError: Cannot read %s: it is larger than 64 bytes.\n", big);
 
 		EXPECT_HAS(out, want);
 		free(want);
@@ -267,102 +267,102 @@ TEST(script_that_is_a_directory_is_refused)
 
 TEST(ctrl_c_at_a_password_prompt_cancels_the_command_and_restores_echo)
 {
-	struct cm_pty t;
+	struct st_pty t;
 	int st;
 
 	ASSERT_EQ(0, interactive(&t));
-	ASSERT_EQ(0, cm_pty_send(&t, "backuphsm create\r"));
-	ASSERT_EQ(0, cm_pty_expect(&t, "Enter the new Backup HSM SO password: ", TMO));
-	ASSERT_EQ(0, cm_pty_send(&t, "Sec"));
-	ASSERT_EQ(0, cm_pty_send(&t, "\x03"));
-	EXPECT_EQ(0, cm_pty_expect(&t, "^C", TMO)) TH_LOG("%s", t.out);
-	EXPECT_EQ(0, cm_pty_expect(&t, "\nCommand cancelled; nothing was changed.\r\n"
+	ASSERT_EQ(0, st_pty_send(&t, "backuphsm create\r"));
+	ASSERT_EQ(0, st_pty_expect(&t, "Enter the new Backup HSM SO password: ", TMO));
+	ASSERT_EQ(0, st_pty_send(&t, "Sec"));
+	ASSERT_EQ(0, st_pty_send(&t, "\x03"));
+	EXPECT_EQ(0, st_pty_expect(&t, "^C", TMO)) TH_LOG("%s", t.out);
+	EXPECT_EQ(0, st_pty_expect(&t, "\nCommand cancelled; nothing was changed.\r\n"
 				   "\r\nCommand Result : 0x1 (CKR_CANCEL)\r\n", TMO));
 	/* skscm is still there, at its prompt. */
-	EXPECT_EQ(0, cm_pty_expect(&t, "skscm:> ", TMO)) TH_LOG("%s", t.out);
+	EXPECT_EQ(0, st_pty_expect(&t, "skscm:> ", TMO)) TH_LOG("%s", t.out);
 	/* The same at the second question of a new secret. */
-	ASSERT_EQ(0, cm_pty_send(&t, "backuphsm create\r"));
-	ASSERT_EQ(0, cm_pty_expect(&t, "password: ", TMO));
-	ASSERT_EQ(0, cm_pty_send(&t, "Secret-one\r"));
-	ASSERT_EQ(0, cm_pty_expect(&t, "again: ", TMO));
-	ASSERT_EQ(0, cm_pty_send(&t, "\x03"));
-	EXPECT_EQ(0, cm_pty_expect(&t, "(CKR_CANCEL)", TMO)) TH_LOG("%s", t.out);
-	EXPECT_EQ(0, cm_pty_expect(&t, "skscm:> ", TMO));
-	ASSERT_EQ(0, cm_pty_send(&t, "exit\r"));
-	st = cm_pty_wait(&t, TMO);
+	ASSERT_EQ(0, st_pty_send(&t, "backuphsm create\r"));
+	ASSERT_EQ(0, st_pty_expect(&t, "password: ", TMO));
+	ASSERT_EQ(0, st_pty_send(&t, "Secret-one\r"));
+	ASSERT_EQ(0, st_pty_expect(&t, "again: ", TMO));
+	ASSERT_EQ(0, st_pty_send(&t, "\x03"));
+	EXPECT_EQ(0, st_pty_expect(&t, "(CKR_CANCEL)", TMO)) TH_LOG("%s", t.out);
+	EXPECT_EQ(0, st_pty_expect(&t, "skscm:> ", TMO));
+	ASSERT_EQ(0, st_pty_send(&t, "exit\r"));
+	st = st_pty_wait(&t, TMO);
 	ASSERT_NE(-1, st) TH_LOG("%s", t.out);
 	EXPECT_TRUE(WIFEXITED(st)) TH_LOG("%s", t.out);
 	/* Echo back on: readline restores the settings it found at its
 	 * last prompt, so echo left off at the password is still off. */
 	EXPECT_TRUE(terminal_is_cooked(&t));
 	EXPECT_EQ(NULL, strstr(t.out, "Secret-one"));
-	cm_pty_close(&t);
+	st_pty_close(&t);
 }
 
 TEST(ctrl_c_at_the_prompt_drops_the_line_and_stays)
 {
-	struct cm_pty t;
+	struct st_pty t;
 	int st;
 
 	ASSERT_EQ(0, interactive(&t));
 	/* (A Ctrl-C flushes what the terminal holds: wait for the echo.) */
-	ASSERT_EQ(0, cm_pty_send(&t, "partition show -slot 1"));
-	ASSERT_EQ(0, cm_pty_expect(&t, "-slot 1", TMO));
-	ASSERT_EQ(0, cm_pty_send(&t, "\x03"));
-	EXPECT_EQ(0, cm_pty_expect(&t, "^C\r\nskscm:> ", TMO)) TH_LOG("%s", t.out);
+	ASSERT_EQ(0, st_pty_send(&t, "partition show -slot 1"));
+	ASSERT_EQ(0, st_pty_expect(&t, "-slot 1", TMO));
+	ASSERT_EQ(0, st_pty_send(&t, "\x03"));
+	EXPECT_EQ(0, st_pty_expect(&t, "^C\r\nskscm:> ", TMO)) TH_LOG("%s", t.out);
 	/* The dropped line was not run; the next one is. */
-	ASSERT_EQ(0, cm_pty_send(&t, "help role show\r"));
-	EXPECT_EQ(0, cm_pty_expect(&t, "role show: ", TMO)) TH_LOG("%s", t.out);
-	EXPECT_EQ(0, cm_pty_expect(&t, "skscm:> ", TMO));
+	ASSERT_EQ(0, st_pty_send(&t, "help role show\r"));
+	EXPECT_EQ(0, st_pty_expect(&t, "role show: ", TMO)) TH_LOG("%s", t.out);
+	EXPECT_EQ(0, st_pty_expect(&t, "skscm:> ", TMO));
 	EXPECT_EQ(NULL, strstr(t.out, "Slot 1"));
 	/* Ctrl-C on an empty line, twice: still there. */
-	ASSERT_EQ(0, cm_pty_send(&t, "\x03"));
-	EXPECT_EQ(0, cm_pty_expect(&t, "^C\r\nskscm:> ", TMO));
-	ASSERT_EQ(0, cm_pty_send(&t, "\x03"));
-	EXPECT_EQ(0, cm_pty_expect(&t, "^C\r\nskscm:> ", TMO));
+	ASSERT_EQ(0, st_pty_send(&t, "\x03"));
+	EXPECT_EQ(0, st_pty_expect(&t, "^C\r\nskscm:> ", TMO));
+	ASSERT_EQ(0, st_pty_send(&t, "\x03"));
+	EXPECT_EQ(0, st_pty_expect(&t, "^C\r\nskscm:> ", TMO));
 	/* Ctrl-D leaves. */
-	ASSERT_EQ(0, cm_pty_send(&t, "\x04"));
-	st = cm_pty_wait(&t, TMO);
+	ASSERT_EQ(0, st_pty_send(&t, "\x04"));
+	st = st_pty_wait(&t, TMO);
 	ASSERT_NE(-1, st) TH_LOG("%s", t.out);
 	EXPECT_TRUE(WIFEXITED(st));
 	EXPECT_TRUE(terminal_is_cooked(&t));
-	cm_pty_close(&t);
+	st_pty_close(&t);
 }
 
 TEST(ctrl_c_at_a_confirmation_cancels_the_command)
 {
-	struct cm_pty t;
+	struct st_pty t;
 
 	ASSERT_EQ(0, interactive(&t));
-	ASSERT_EQ(0, cm_pty_send(&t, "partition delete -slot 31\r"));
-	ASSERT_EQ(0, cm_pty_expect(&t, "quit now ->", TMO));
-	ASSERT_EQ(0, cm_pty_send(&t, "proc"));
-	ASSERT_EQ(0, cm_pty_expect(&t, "proc", TMO));
-	ASSERT_EQ(0, cm_pty_send(&t, "\x03"));
-	EXPECT_EQ(0, cm_pty_expect(&t, "\nCommand cancelled; nothing was changed.\r\n", TMO))
+	ASSERT_EQ(0, st_pty_send(&t, "partition delete -slot 31\r"));
+	ASSERT_EQ(0, st_pty_expect(&t, "quit now ->", TMO));
+	ASSERT_EQ(0, st_pty_send(&t, "proc"));
+	ASSERT_EQ(0, st_pty_expect(&t, "proc", TMO));
+	ASSERT_EQ(0, st_pty_send(&t, "\x03"));
+	EXPECT_EQ(0, st_pty_expect(&t, "\nCommand cancelled; nothing was changed.\r\n", TMO))
 		TH_LOG("%s", t.out);
-	EXPECT_EQ(0, cm_pty_expect(&t, "skscm:> ", TMO));
-	ASSERT_EQ(0, cm_pty_send(&t, "exit\r"));
-	EXPECT_NE(-1, cm_pty_wait(&t, TMO));
+	EXPECT_EQ(0, st_pty_expect(&t, "skscm:> ", TMO));
+	ASSERT_EQ(0, st_pty_send(&t, "exit\r"));
+	EXPECT_NE(-1, st_pty_wait(&t, TMO));
 	EXPECT_TRUE(terminal_is_cooked(&t));
-	cm_pty_close(&t);
+	st_pty_close(&t);
 }
 
 TEST(history_keeps_command_lines_with_secrets_masked)
 {
-	struct cm_pty t;
+	struct st_pty t;
 
 	ASSERT_EQ(0, interactive(&t));
-	ASSERT_EQ(0, cm_pty_send(&t, "role login -name co -password Secret-42\r"));
-	ASSERT_EQ(0, cm_pty_expect(&t, "Command Result", TMO));
-	ASSERT_EQ(0, cm_pty_expect(&t, "skscm:> ", TMO));
+	ASSERT_EQ(0, st_pty_send(&t, "role login -name co -password Secret-42\r"));
+	ASSERT_EQ(0, st_pty_expect(&t, "Command Result", TMO));
+	ASSERT_EQ(0, st_pty_expect(&t, "skscm:> ", TMO));
 	/* Up arrow: the line comes back, its secret masked. */
-	ASSERT_EQ(0, cm_pty_send(&t, "\x1b[A"));
-	EXPECT_EQ(0, cm_pty_expect(&t, "role login -name co -password ********", TMO))
+	ASSERT_EQ(0, st_pty_send(&t, "\x1b[A"));
+	EXPECT_EQ(0, st_pty_expect(&t, "role login -name co -password ********", TMO))
 		TH_LOG("%s", t.out);
 	usleep(100000);
-	ASSERT_EQ(0, cm_pty_send(&t, "\x03"));
-	EXPECT_EQ(0, cm_pty_expect(&t, "skscm:> ", TMO));
+	ASSERT_EQ(0, st_pty_send(&t, "\x03"));
+	EXPECT_EQ(0, st_pty_expect(&t, "skscm:> ", TMO));
 	/* Only the operator's own typing showed it. */
 	{
 		char *first = strstr(t.out, "Secret-42");
@@ -370,9 +370,9 @@ TEST(history_keeps_command_lines_with_secrets_masked)
 		ASSERT_NE(NULL, first);
 		EXPECT_EQ(NULL, strstr(first + 1, "Secret-42")) TH_LOG("%s", t.out);
 	}
-	ASSERT_EQ(0, cm_pty_send(&t, "exit\r"));
-	EXPECT_NE(-1, cm_pty_wait(&t, TMO));
-	cm_pty_close(&t);
+	ASSERT_EQ(0, st_pty_send(&t, "exit\r"));
+	EXPECT_NE(-1, st_pty_wait(&t, TMO));
+	st_pty_close(&t);
 }
 
 TEST_HARNESS_MAIN
