@@ -180,6 +180,7 @@ SKS_API int sks_ec_sign(struct sks_session *session, uint32_t key,
 			uint32_t mechanism, uint32_t flags, const void *data,
 			size_t len, void *sig, size_t *sig_len)
 {
+	uint8_t out[SKS_ECDSA_SIG_MAX_LEN];
 	struct sks_sign s;
 	int ret;
 
@@ -194,19 +195,33 @@ SKS_API int sks_ec_sign(struct sks_session *session, uint32_t key,
 		*sig_len = 0;
 		return sks_lib_fail(EINVAL, SKS_CKR_MECHANISM_INVALID);
 	}
+	/*
+	 * The driver signs into a zeroed buffer of ours, enough for any
+	 * signature (memcheck cannot see the driver fill memory, and a
+	 * caller's buffer is left alone unless the call succeeds).
+	 */
 	memset(&s, 0, sizeof(s));
+	memset(out, 0, sizeof(out));
 	s.flags = flags;
 	s.handle = key;
 	s.mechanism = mechanism;
 	s.data = (uintptr_t)data;
 	s.data_len = len;
-	s.sig = (uintptr_t)sig;
-	s.sig_len = sks_room(sig, *sig_len);
-	/* Memcheck cannot see the driver fill it: defined bytes. */
-	if (sig)
-		memset(sig, 0, s.sig_len);
+	s.sig = sig ? (uintptr_t)out : 0;
+	s.sig_len = *sig_len < sizeof(out) ? *sig_len : sizeof(out);
+	if (!sig)
+		s.sig_len = 0;
 	ret = sks_do_ioctl(session->fd, SKS_IOC_SIGN, &s);
-	return sks_sized(ret, sig, s.sig_len, sig_len);
+	ret = sks_sized(ret, sig, s.sig_len, sig_len);
+	if (!ret && sig) {
+		/* The driver writes no more than the room it was given. */
+		if (*sig_len > sizeof(out)) {
+			*sig_len = 0;
+			return sks_lib_fail(EIO, SKS_CKR_DEVICE_ERROR);
+		}
+		memcpy(sig, out, *sig_len);
+	}
+	return ret;
 }
 
 SKS_API int sks_ec_verify(struct sks_session *session, uint32_t key,
@@ -261,6 +276,7 @@ SKS_API int sks_ec_derive(struct sks_session *session, uint32_t base,
 SKS_API int sks_ec_get_point(struct sks_session *session, uint32_t key,
 			     void *point, size_t *len)
 {
+	uint8_t buf[SKS_EC_POINT_MAX_LEN];
 	struct sks_get_attrs ga;
 	struct sks_get_value gv;
 	int ret;
@@ -283,14 +299,22 @@ SKS_API int sks_ec_get_point(struct sks_session *session, uint32_t key,
 		*len = 0;
 		return sks_lib_fail(EINVAL, SKS_CKR_KEY_TYPE_INCONSISTENT);
 	}
+	/* As sks_ec_sign(): our zeroed buffer, copied out on success. */
 	memset(&gv, 0, sizeof(gv));
+	memset(buf, 0, sizeof(buf));
 	gv.handle = key;
-	gv.buf = (uintptr_t)point;
-	gv.len = sks_room(point, *len);
-	if (point)
-		memset(point, 0, gv.len);
+	gv.buf = point ? (uintptr_t)buf : 0;
+	gv.len = !point ? 0 : *len < sizeof(buf) ? *len : sizeof(buf);
 	ret = sks_do_ioctl(session->fd, SKS_IOC_GET_VALUE, &gv);
-	return sks_sized(ret, point, gv.len, len);
+	ret = sks_sized(ret, point, gv.len, len);
+	if (!ret && point) {
+		if (*len > sizeof(buf)) {
+			*len = 0;
+			return sks_lib_fail(EIO, SKS_CKR_DEVICE_ERROR);
+		}
+		memcpy(point, buf, *len);
+	}
+	return ret;
 }
 
 /* ---- SubjectPublicKeyInfo (RFC 5480) ------------------------------------ */
@@ -517,7 +541,7 @@ static int b64_decode(const char *p, const char *end, uint8_t *out,
 SKS_API int sks_ec_pem_to_point(const char *pem, size_t pem_len, void *point,
 				size_t *len, uint32_t *curve)
 {
-	const char *end = pem + pem_len, *b, *e;
+	const char *end, *b, *e;
 	/* Room for other keys' SPKIs too (RSA-4096: 550 bytes): those are
 	 * refused for their algorithm, not for their size. */
 	uint8_t der[2048];
@@ -529,6 +553,7 @@ SKS_API int sks_ec_pem_to_point(const char *pem, size_t pem_len, void *point,
 	*len = 0;
 	if (!pem)
 		return sks_lib_fail(EINVAL, SKS_CKR_ARGUMENTS_BAD);
+	end = pem + pem_len;
 	b = find(pem, end, pem_begin);
 	if (!b)
 		return sks_lib_fail(EBADMSG, SKS_CKR_DATA_INVALID);

@@ -98,6 +98,74 @@ TEST_F(clone, backup_restore_v0)
 	st_slot_del(self->ctl, tslot);
 }
 
+/*
+ * A V0's token EC key pair (P-384: the longest values) out to a cloning
+ * archive and back onto a fresh partition: the same point, a signature
+ * made before verifies with the restored public key, the restored private
+ * key signs and keeps its usage count and limit.
+ */
+TEST_F(clone, backup_restore_v0_ec_key_pair)
+{
+	static const char msg[] = "signed before the backup";
+	struct sks_archive_backup ab;
+	struct sks_archive_restore ar;
+	__u8 pt[128], pt2[128], sig[128], s2[128];
+	__u32 pub = 0, priv = 0, plen, slen, l, ckr, handles[4];
+	__u32 rpub = 0, rpriv = 0;
+	struct sks_find_objects f = { .handles = st_ptr(handles), .count = 4 };
+	struct sks_get_attrs ga;
+	int tslot, tfd, i;
+
+	ASSERT_EQ(0, st_ec_pair(self->pfd, SKS_EC_P384, SKS_OBJ_TOKEN, 3,
+				&pub, &priv));
+	plen = sizeof(pt);
+	ASSERT_EQ(0, st_ec_point(self->pfd, pub, pt, &plen));
+	EXPECT_EQ(97, plen);
+	slen = sizeof(sig);
+	ASSERT_EQ(0, st_ecdsa(self->pfd, false, priv, msg, sig, &slen, &ckr));
+	ASSERT_EQ(0, st_backup(self->pfd, self->bslot, ST_BK_SO, ST_BK_USER, "v0-ec",
+			       0, &ab));
+	EXPECT_EQ(2, ab.objects);
+
+	tfd = st_partition(self->ctl, SKS_SLOT_V0, "domain-A", &tslot);
+	ASSERT_LE(0, tfd);
+	ASSERT_EQ(0, st_restore(tfd, self->bslot, ST_BK_USER, "v0-ec", &ar));
+	EXPECT_EQ(2, ar.objects);
+	ASSERT_EQ(0, ioctl(tfd, SKS_IOC_FIND_OBJECTS, &f));
+	ASSERT_EQ(2, f.count);
+	for (i = 0; i < 2; i++) {
+		memset(&ga, 0, sizeof(ga));
+		ga.handle = handles[i];
+		ASSERT_EQ(0, ioctl(tfd, SKS_IOC_GET_ATTRS, &ga));
+		EXPECT_EQ(SKS_CKK_EC, ga.attrs.key_type);
+		EXPECT_TRUE(ga.attrs.flags & SKS_OBJ_TOKEN);
+		if (ga.attrs.obj_class == SKS_CKO_PUBLIC_KEY)
+			rpub = handles[i];
+		else if (ga.attrs.obj_class == SKS_CKO_PRIVATE_KEY)
+			rpriv = handles[i];
+	}
+	ASSERT_NE(0, rpub);
+	ASSERT_NE(0, rpriv);
+	l = sizeof(pt2);
+	ASSERT_EQ(0, st_ec_point(tfd, rpub, pt2, &l));
+	EXPECT_EQ(plen, l);
+	EXPECT_EQ(0, memcmp(pt, pt2, plen));
+	EXPECT_EQ(0, st_ecdsa(tfd, true, rpub, msg, sig, &slen, &ckr));
+	EXPECT_EQ(1, st_use_count(tfd, rpriv));
+	/* two uses of three left */
+	for (i = 0; i < 2; i++) {
+		l = sizeof(s2);
+		ASSERT_EQ(0, st_ecdsa(tfd, false, rpriv, msg, s2, &l, &ckr));
+		EXPECT_EQ(0, st_ecdsa(self->pfd, true, pub, msg, s2, &l,
+				      &ckr));
+	}
+	l = sizeof(s2);
+	EXPECT_NE(0, st_ecdsa(tfd, false, rpriv, msg, s2, &l, &ckr));
+	EXPECT_EQ(SKS_CKR_KEY_NOT_ACTIVE, ckr);
+	close(tfd);
+	st_slot_del(self->ctl, tslot);
+}
+
 TEST_F(clone, append_replace_and_list)
 {
 	struct sks_archive_backup ab;

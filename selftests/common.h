@@ -621,6 +621,72 @@ static inline int st_write_file(const char *path, const char *fmt, ...)
 	return n < 0 ? -errno : 0;
 }
 
+/* ---- EC key pairs ---- */
+/* An EC key pair on @fd; the private key signs and has usage limit @limit. */
+static inline int st_ec_pair(int fd, __u32 curve, __u32 flags, __u64 limit,
+			     __u32 *pub, __u32 *priv)
+{
+	struct sks_generate_key_pair kp = {
+		.mechanism = SKS_CKM_EC_KEY_PAIR_GEN, .curve = curve,
+		.attrs_size = sizeof(struct sks_obj_attrs),
+	};
+	struct sks_obj_attrs pa = { .obj_class = SKS_CKO_PUBLIC_KEY,
+				    .key_type = SKS_CKK_EC,
+				    .flags = flags | SKS_OBJ_VERIFY };
+	struct sks_obj_attrs qa = { .obj_class = SKS_CKO_PRIVATE_KEY,
+				    .key_type = SKS_CKK_EC,
+				    .flags = flags | SKS_OBJ_SIGN |
+					     SKS_OBJ_SENSITIVE | SKS_OBJ_PRIVATE,
+				    .usage_limit = limit };
+
+	kp.pub_attrs = st_ptr(&pa);
+	kp.priv_attrs = st_ptr(&qa);
+	if (ioctl(fd, SKS_IOC_GENERATE_KEY_PAIR, &kp))
+		return -errno;
+	*pub = kp.pub_handle;
+	*priv = kp.priv_handle;
+	return 0;
+}
+
+/* An EC public key's point. */
+static inline int st_ec_point(int fd, __u32 pub, __u8 *pt, __u32 *len)
+{
+	struct sks_get_value gv = { .handle = pub, .buf = st_ptr(pt),
+				    .len = *len };
+
+	if (ioctl(fd, SKS_IOC_GET_VALUE, &gv))
+		return -errno;
+	*len = gv.len;
+	return 0;
+}
+
+/* Sign (@verify false) or verify @msg with ECDSA_SHA256; the CKR in @ckr. */
+static inline int st_ecdsa(int fd, bool verify, __u32 key, const char *msg,
+			   __u8 *sig, __u32 *sig_len, __u32 *ckr)
+{
+	struct sks_sign s = { .handle = key,
+			      .mechanism = SKS_CKM_ECDSA_SHA256,
+			      .data = st_ptr(msg), .data_len = strlen(msg),
+			      .sig = st_ptr(sig), .sig_len = *sig_len };
+	int err = ioctl(fd, verify ? SKS_IOC_VERIFY : SKS_IOC_SIGN, &s) ?
+		  -errno : 0;
+
+	if (!verify)
+		*sig_len = s.sig_len;
+	*ckr = s.result;
+	return err;
+}
+
+/* An object's usage count, or ~0 if it cannot be read. */
+static inline __u64 st_use_count(int fd, __u32 handle)
+{
+	struct sks_get_attrs ga = { .handle = handle };
+
+	if (ioctl(fd, SKS_IOC_GET_ATTRS, &ga))
+		return ~0ULL;
+	return ga.attrs.usage_count;
+}
+
 /* ---- loading sks with other module parameters ---- */
 
 /*

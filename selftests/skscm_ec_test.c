@@ -259,6 +259,15 @@ TEST_F(ec, library_signs_and_openssl_verifies_and_back)
 	free(msg);
 }
 
+/* Every one of @len bytes at @p is @b. */
+static bool all_bytes(const uint8_t *p, size_t len, uint8_t b)
+{
+	while (len--)
+		if (*p++ != b)
+			return false;
+	return true;
+}
+
 TEST_F(ec, library_size_queries_and_refusals)
 {
 	uint8_t sig[SKS_ECDSA_SIG_MAX_LEN], pt[SKS_EC_POINT_MAX_LEN];
@@ -277,18 +286,34 @@ TEST_F(ec, library_size_queries_and_refusals)
 				 SKS_SIGN_DER, "m", 1, NULL, &slen));
 	EXPECT_LE(104, slen);
 	EXPECT_GE(SKS_ECDSA_SIG_MAX_LEN, slen);
+	/* a buffer too small: refused, and left as it was */
+	memset(sig, 0xa5, sizeof(sig));
 	slen = 95;
 	EXPECT_EQ(-1, sks_ec_sign(self->s, priv, SKS_CKM_ECDSA_SHA384, 0, "m",
 				  1, sig, &slen));
 	EXPECT_EQ(EOVERFLOW, errno);
 	EXPECT_EQ(SKS_CKR_BUFFER_TOO_SMALL, sks_last_result());
 	EXPECT_EQ(96, slen);
+	EXPECT_TRUE(all_bytes(sig, sizeof(sig), 0xa5));
+	/* a room above SKS_ECDSA_SIG_MAX_LEN: only the signature is written */
+	{
+		uint8_t big[2 * SKS_ECDSA_SIG_MAX_LEN];
+
+		memset(big, 0xa5, sizeof(big));
+		slen = sizeof(big);
+		ASSERT_EQ(0, sks_ec_sign(self->s, priv, SKS_CKM_ECDSA_SHA384,
+					 0, "m", 1, big, &slen));
+		EXPECT_EQ(96, slen);
+		EXPECT_TRUE(all_bytes(big + 96, sizeof(big) - 96, 0xa5));
+	}
 	ASSERT_EQ(0, sks_ec_get_point(self->s, pub, NULL, &plen));
 	EXPECT_EQ(97, plen);
+	memset(pt, 0xa5, sizeof(pt));
 	plen = 96;
 	EXPECT_EQ(-1, sks_ec_get_point(self->s, pub, pt, &plen));
 	EXPECT_EQ(SKS_CKR_BUFFER_TOO_SMALL, sks_last_result());
 	EXPECT_EQ(97, plen);
+	EXPECT_TRUE(all_bytes(pt, sizeof(pt), 0xa5));
 	/* a private key has no readable point; an AES key none at all */
 	plen = sizeof(pt);
 	EXPECT_EQ(-1, sks_ec_get_point(self->s, priv, pt, &plen));
@@ -413,8 +438,12 @@ TEST_F(ec, skscm_signatures_verify_in_openssl_and_back)
 				 "crypto sign -handle 2 -in " DIR "/big -out " DIR "/big.sig -der\n"
 				 "crypto verify -handle 1 -in " DIR "/big -signature " DIR "/big.sig -der\n"
 				 "crypto sign -handle 2 -mechanism ecdsa -in " DIR "/hash -out " DIR "/hash.sig\n"
+				 /* lunacm's abbreviation of -mechanism */
+				 "crypto sign -handle 2 -mech ecdsa-sha%s -in " DIR "/small -out " DIR "/small2.sig -der\n"
+				 "crypto verify -handle 1 -mech ecdsa-sha%s -in " DIR "/small -signature " DIR "/small2.sig -der\n"
 				 "key import -keytype ecpublic -file " DIR "/ossl.pem -label ossl\n",
-				 curve[c], curve[c]));
+				 curve[c], curve[c], c ? "384" : "256",
+				 c ? "384" : "256"));
 		HAS("\tGenerated %s key pair:\n\tPublic key handle: 1\n\tPrivate key handle: 2\n",
 		    c ? "P-384" : "P-256");
 		HAS("\tObject Type:\tPublic Key (EC), %s\n", c ? "P-384" : "P-256");
@@ -438,6 +467,9 @@ TEST_F(ec, skscm_signatures_verify_in_openssl_and_back)
 		free(sig);
 		sig = get_file(DIR "/big.sig", &slen);
 		EXPECT_TRUE(ossl_verify(pk, cv->md(), doc, 200000, sig, slen));
+		free(sig);
+		sig = get_file(DIR "/small2.sig", &slen);
+		EXPECT_TRUE(ossl_verify(pk, cv->md(), doc, 100, sig, slen));
 		free(sig);
 		EVP_PKEY_free(pk);
 

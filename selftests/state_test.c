@@ -235,6 +235,120 @@ TEST(everything_survives_a_reload_deactivated_until_activated)
 		free(recs[i].buf);
 }
 
+/*
+ * EC key pairs in durable state: a V0 partition's token key pairs (P-256
+ * and P-384, the private keys with a usage limit partly used) and a V1
+ * partition's key pair extracted to a blob survive an rmmod and modprobe:
+ * same points, signatures made before verify after, the private keys sign
+ * and keep counting their uses, the blob inserts as a pair.
+ */
+TEST(ec_key_pairs_survive_a_reload)
+{
+	static const __u32 curves[] = { SKS_EC_P256, SKS_EC_P384 };
+	static const char msg[] = "signed before the reload";
+	__u8 pt[2][128], pt2[128], sig[2][128], bsig[128], blob[4096];
+	__u32 pub[2] = {}, priv[2] = {}, plen[2], slen[2], bslen, blen;
+	__u32 bpub = 0, bpriv = 0;
+	__u32 h[2], ckr, l, i;
+	struct sr_record recs[ST_MAX_RECORDS] = {};
+	struct sks_extract ex = { .count = 2 };
+	struct sks_insert in = { .count = 2 };
+	struct sks_state_load sl;
+	int ctl, v0, v1, s0, s1, n = 0, j;
+
+	ctl = st_ctl_open();
+	ASSERT_LE(0, ctl);
+	v0 = st_partition(ctl, SKS_SLOT_V0, "state-ec", &s0);
+	ASSERT_LE(0, v0);
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, st_ec_pair(v0, curves[i], SKS_OBJ_TOKEN, 4,
+					&pub[i], &priv[i]));
+		plen[i] = sizeof(pt[i]);
+		ASSERT_EQ(0, st_ec_point(v0, pub[i], pt[i], &plen[i]));
+		slen[i] = sizeof(sig[i]);
+		ASSERT_EQ(0, st_ecdsa(v0, false, priv[i], msg, sig[i],
+				      &slen[i], &ckr));
+		EXPECT_EQ(1, st_use_count(v0, priv[i]));
+	}
+	EXPECT_EQ(4, st_nobjects(v0));
+	/* V1: a key pair extracted (both objects, deleted) to a blob */
+	v1 = st_partition(ctl, SKS_SLOT_V1, "state-ec", &s1);
+	ASSERT_LE(0, v1);
+	ASSERT_EQ(0, st_ec_pair(v1, SKS_EC_P256, SKS_OBJ_EXTRACTABLE, 0,
+				&bpub, &bpriv));
+	bslen = sizeof(bsig);
+	ASSERT_EQ(0, st_ecdsa(v1, false, bpriv, msg, bsig, &bslen, &ckr));
+	h[0] = bpub;
+	h[1] = bpriv;
+	ex.flags = SKS_EXTRACT_DELETE;
+	ex.handles = st_ptr(h);
+	ex.blob = st_ptr(blob);
+	ex.blob_len = sizeof(blob);
+	ASSERT_EQ(0, ioctl(v1, SKS_IOC_EXTRACT, &ex));
+	blen = ex.blob_len;
+	close(v0);
+	close(v1);
+	close(ctl);
+
+	ASSERT_EQ(0, sr_save_all_and_reload(recs, &n));
+	ctl = st_ctl_open();
+	ASSERT_LE(0, ctl);
+	for (j = 0; j < n; j++) {
+		ASSERT_EQ(0, sr_load(ctl, &recs[j], &sl));
+		EXPECT_EQ(0, sl.status);
+	}
+
+	v0 = st_slot_open(s0);
+	ASSERT_LE(0, v0);
+	ASSERT_EQ(0, st_login(v0, SKS_ROLE_CO, ST_PART_CO));
+	EXPECT_EQ(4, st_nobjects(v0));
+	for (i = 0; i < 2; i++) {
+		l = sizeof(pt2);
+		ASSERT_EQ(0, st_ec_point(v0, pub[i], pt2, &l));
+		EXPECT_EQ(plen[i], l);
+		EXPECT_EQ(0, memcmp(pt[i], pt2, l));
+		EXPECT_EQ(0, st_ecdsa(v0, true, pub[i], msg, sig[i], &slen[i],
+				      &ckr));
+		EXPECT_EQ(1, st_use_count(v0, priv[i]));
+		/* three uses left of four, then none */
+		for (j = 0; j < 3; j++) {
+			__u8 s2[128];
+			__u32 l2 = sizeof(s2);
+
+			ASSERT_EQ(0, st_ecdsa(v0, false, priv[i], msg, s2, &l2,
+					      &ckr));
+			EXPECT_EQ(0, st_ecdsa(v0, true, pub[i], msg, s2, &l2,
+					      &ckr));
+		}
+		l = sizeof(sig[i]);
+		EXPECT_NE(0, st_ecdsa(v0, false, priv[i], msg, sig[i], &l,
+				      &ckr));
+		EXPECT_EQ(SKS_CKR_KEY_NOT_ACTIVE, ckr);
+	}
+
+	/* the V1 blob inserts as a pair: the public key checks the old
+	 * signature, the private key signs */
+	v1 = st_slot_open(s1);
+	ASSERT_LE(0, v1);
+	ASSERT_EQ(0, st_login(v1, SKS_ROLE_CO, ST_PART_CO));
+	in.blob = st_ptr(blob);
+	in.blob_len = blen;
+	in.handles = st_ptr(h);
+	ASSERT_EQ(0, ioctl(v1, SKS_IOC_INSERT, &in));
+	EXPECT_EQ(0, st_ecdsa(v1, true, h[0], msg, bsig, &bslen, &ckr));
+	l = sizeof(bsig);
+	ASSERT_EQ(0, st_ecdsa(v1, false, h[1], msg, bsig, &l, &ckr));
+	EXPECT_EQ(0, st_ecdsa(v1, true, h[0], msg, bsig, &l, &ckr));
+
+	close(v0);
+	close(v1);
+	EXPECT_EQ(0, st_slot_del(ctl, s0));
+	EXPECT_EQ(0, st_slot_del(ctl, s1));
+	close(ctl);
+	for (j = 0; j < n; j++)
+		free(recs[j].buf);
+}
+
 static int sr_nr_slots(int ctl)
 {
 	struct sks_slot_list sl = { .entry_size = sizeof(struct sks_slot_entry) };
