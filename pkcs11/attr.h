@@ -61,4 +61,12 @@ CK_RV p11_attr_get(struct p11_session *s, uint32_t handle,
 CK_RV p11_ec_point_unwrap(const uint8_t *in, size_t len, const uint8_t **pt,
 			  size_t *pt_len);
 
+/* object.c, for keygen.c too */
+CK_RV p11_destroy(struct p11_session *s, uint32_t handle);
+CK_RV p11_check_rw(struct p11_session *s, const struct sks_obj_attrs *a);
+CK_RV p11_record_new(struct p11_session *s, uint32_t handle,
+		     const struct sks_obj_attrs *a,
+		     const struct p11_tmpl *t, bool local,
+		     CK_MECHANISM_TYPE mech);
+
 #endif /* SKS_PKCS11_ATTR_H */

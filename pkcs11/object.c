@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * sks-pkcs11 - objects (PKCS#11 v2.40 section 5.7): create, copy, destroy,
- * attributes, search; and the module's records of objects.
+ * size, attributes; and the module's records of objects. Search is find.c,
+ * key generation and derivation keygen.c.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -230,7 +231,7 @@ CK_RV p11_obj_attrs(struct p11_session *s, uint32_t handle,
 	return p11_obj_record(tok, handle, 0, &ga.attrs, NULL);
 }
 
-static CK_RV destroy(struct p11_session *s, uint32_t handle)
+CK_RV p11_destroy(struct p11_session *s, uint32_t handle)
 {
 	struct sks_destroy_object d;
 	CK_RV rv;
@@ -283,7 +284,7 @@ void p11_objs_destroy_owned(struct p11_session *s, CK_SESSION_HANDLE owner,
 		    (p11_obj_attrs(s, hs[i], &a) != CKR_OK ||
 		     !(a.flags & SKS_OBJ_PRIVATE)))
 			continue;
-		destroy(s, hs[i]);
+		p11_destroy(s, hs[i]);
 	}
 	free(hs);
 }
@@ -291,7 +292,7 @@ void p11_objs_destroy_owned(struct p11_session *s, CK_SESSION_HANDLE owner,
 /* ---- creation ---- */
 
 /* Token objects need a R/W session (section 5.6, CKR_SESSION_READ_ONLY). */
-static CK_RV check_rw(struct p11_session *s, const struct sks_obj_attrs *a)
+CK_RV p11_check_rw(struct p11_session *s, const struct sks_obj_attrs *a)
 {
 	if ((a->flags & SKS_OBJ_TOKEN) && !p11_session_rw(s))
 		return CKR_SESSION_READ_ONLY;
@@ -299,10 +300,10 @@ static CK_RV check_rw(struct p11_session *s, const struct sks_obj_attrs *a)
 }
 
 /* Record a new object with its template's extras. */
-static CK_RV record_new(struct p11_session *s, uint32_t handle,
-			const struct sks_obj_attrs *a,
-			const struct p11_tmpl *t, bool local,
-			CK_MECHANISM_TYPE mech)
+CK_RV p11_record_new(struct p11_session *s, uint32_t handle,
+		     const struct sks_obj_attrs *a,
+		     const struct p11_tmpl *t, bool local,
+		     CK_MECHANISM_TYPE mech)
 {
 	struct p11_obj *o;
 	CK_RV rv;
@@ -310,7 +311,7 @@ static CK_RV record_new(struct p11_session *s, uint32_t handle,
 	rv = p11_obj_record(s->tok, handle,
 			    (a->flags & SKS_OBJ_TOKEN) ? 0 : s->handle, a, &o);
 	if (rv != CKR_OK) {
-		destroy(s, handle);
+		p11_destroy(s, handle);
 		return rv;
 	}
 	p11_lock(&s->tok->lock);
@@ -319,7 +320,7 @@ static CK_RV record_new(struct p11_session *s, uint32_t handle,
 	rv = t ? p11_obj_set_extra(o, t) : CKR_OK;
 	p11_unlock(&s->tok->lock);
 	if (rv != CKR_OK)
-		destroy(s, handle);
+		p11_destroy(s, handle);
 	return rv;
 }
 
@@ -402,7 +403,7 @@ static CK_RV create_object(struct p11_session *s, const struct p11_tmpl *t,
 	rv = p11_tmpl_to_attrs(t, t->cls, kt, &co.attrs);
 	if (rv != CKR_OK)
 		return rv;
-	rv = check_rw(s, &co.attrs);
+	rv = p11_check_rw(s, &co.attrs);
 	if (rv != CKR_OK)
 		return rv;
 	co.attrs.value_len = len;
@@ -412,7 +413,7 @@ static CK_RV create_object(struct p11_session *s, const struct p11_tmpl *t,
 	if (rv != CKR_OK)
 		return rv;
 	finish_attrs(&co.attrs, len);
-	rv = record_new(s, co.handle, &co.attrs, t, false, 0);
+	rv = p11_record_new(s, co.handle, &co.attrs, t, false, 0);
 	if (rv == CKR_OK)
 		*ph = co.handle;
 	return rv;
@@ -543,14 +544,14 @@ P11_API CK_RV C_CopyObject(CK_SESSION_HANDLE hSession,
 		memcpy(co.attrs.id, t.id, t.id_len);
 		co.attrs.id_len = t.id_len;
 	}
-	rv = check_rw(s, &co.attrs);
+	rv = p11_check_rw(s, &co.attrs);
 	if (rv != CKR_OK)
 		goto out;
 	co.attrs.value_len = gv.len;
 	co.value = (uintptr_t)v;
 	rv = p11_ioctl(s->drv->fd, SKS_IOC_CREATE_OBJECT, &co);
 	if (rv == CKR_OK)
-		rv = record_new(s, co.handle, &co.attrs, &t, false, 0);
+		rv = p11_record_new(s, co.handle, &co.attrs, &t, false, 0);
 	if (rv == CKR_OK)
 		*phNewObject = co.handle;
 out:
@@ -592,10 +593,10 @@ P11_API CK_RV C_DestroyObject(CK_SESSION_HANDLE hSession,
 	if (!session_obj) {
 		rv = p11_obj_attrs(s, hObject, &a);
 		if (rv == CKR_OK)
-			rv = check_rw(s, &a);
+			rv = p11_check_rw(s, &a);
 	}
 	if (rv == CKR_OK)
-		rv = destroy(s, hObject);
+		rv = p11_destroy(s, hObject);
 out:
 	p11_session_put(s);
 	return rv;
@@ -751,7 +752,7 @@ P11_API CK_RV C_SetAttributeValue(CK_SESSION_HANDLE hSession,
 	if (rv == CKR_OK)
 		rv = p11_obj_attrs(s, hObject, &a);
 	if (rv == CKR_OK)
-		rv = check_rw(s, &a);
+		rv = p11_check_rw(s, &a);
 	if (rv == CKR_OK)
 		rv = p11_tmpl_parse(pTemplate, ulCount, &t);
 	if (rv != CKR_OK)
@@ -804,622 +805,6 @@ P11_API CK_RV C_SetAttributeValue(CK_SESSION_HANDLE hSession,
 			p11_unlock(&s->tok->lock);
 		}
 	}
-out:
-	p11_session_put(s);
-	return rv;
-}
-
-/* ---- search (section 5.7) ---- */
-
-/* Whether an object has every attribute of a template, byte for byte. */
-static CK_RV matches(struct p11_session *s, uint32_t h,
-		     const CK_ATTRIBUTE *t, CK_ULONG n, bool *ok)
-{
-	struct sks_obj_attrs a;
-	struct p11_obj *o, copy;
-	uint8_t small[128], *buf;
-	CK_ULONG i;
-	CK_RV rv;
-
-	*ok = false;
-	rv = p11_obj_attrs(s, h, &a);
-	if (rv == CKR_OBJECT_HANDLE_INVALID)
-		return CKR_OK;		/* gone meanwhile */
-	if (rv != CKR_OK)
-		return rv;
-	p11_lock(&s->tok->lock);
-	o = p11_map_get(&s->tok->objs, h);
-	if (o)
-		copy = *o;
-	p11_unlock(&s->tok->lock);
-	for (i = 0; i < n; i++) {
-		CK_ULONG len = 0;
-
-		rv = p11_attr_get(s, h, &a, o ? &copy : NULL, t[i].type, NULL,
-				  &len);
-		if (rv == CKR_ATTRIBUTE_SENSITIVE ||
-		    rv == CKR_ATTRIBUTE_TYPE_INVALID)
-			return CKR_OK;
-		if (rv != CKR_OK)
-			return rv;
-		if (len != t[i].ulValueLen)
-			return CKR_OK;
-		buf = len <= sizeof(small) ? small : malloc(len);
-		if (!buf)
-			return CKR_HOST_MEMORY;
-		rv = p11_attr_get(s, h, &a, o ? &copy : NULL, t[i].type, buf,
-				  &len);
-		if (rv == CKR_OK && len == t[i].ulValueLen &&
-		    (!len || !memcmp(buf, t[i].pValue, len)))
-			rv = CKR_OK;
-		else if (rv == CKR_OK)
-			rv = CKR_CANCEL;	/* no match */
-		if (buf != small)
-			free(buf);
-		if (rv == CKR_CANCEL)
-			return CKR_OK;
-		if (rv != CKR_OK)
-			return rv;
-	}
-	*ok = true;
-	return CKR_OK;
-}
-
-/* The SKS_FIND_* bit of an attribute the driver matches, or 0. */
-static uint32_t find_bit(CK_ATTRIBUTE_TYPE type)
-{
-	switch (type) {
-	case CKA_CLASS:
-		return SKS_FIND_CLASS;
-	case CKA_KEY_TYPE:
-		return SKS_FIND_KEY_TYPE;
-	case CKA_LABEL:
-		return SKS_FIND_LABEL;
-	case CKA_ID:
-		return SKS_FIND_ID;
-	default:
-		return 0;
-	}
-}
-
-/* Which template entries the driver can match itself. */
-static bool indexed(const CK_ATTRIBUTE *at, struct sks_find_objects *fo,
-		    bool *none)
-{
-	CK_ULONG v;
-
-	switch (at->type) {
-	case CKA_CLASS:
-	case CKA_KEY_TYPE:
-		if (at->ulValueLen != sizeof(CK_ULONG) || !at->pValue)
-			return false;
-		memcpy(&v, at->pValue, sizeof(v));
-		if (v > UINT32_MAX) {
-			*none = true;
-			return true;
-		}
-		if (at->type == CKA_CLASS) {
-			fo->flags |= SKS_FIND_CLASS;
-			fo->tmpl.obj_class = v;
-		} else {
-			fo->flags |= SKS_FIND_KEY_TYPE;
-			fo->tmpl.key_type = v;
-		}
-		return true;
-	case CKA_LABEL:
-		if (at->ulValueLen > SKS_OBJ_LABEL_MAX) {
-			*none = true;
-			return true;
-		}
-		fo->flags |= SKS_FIND_LABEL;
-		fo->tmpl.label_len = at->ulValueLen;
-		if (at->ulValueLen)
-			memcpy(fo->tmpl.label, at->pValue, at->ulValueLen);
-		return true;
-	case CKA_ID:
-		if (at->ulValueLen > SKS_OBJ_ID_MAX) {
-			*none = true;
-			return true;
-		}
-		fo->flags |= SKS_FIND_ID;
-		fo->tmpl.id_len = at->ulValueLen;
-		if (at->ulValueLen)
-			memcpy(fo->tmpl.id, at->pValue, at->ulValueLen);
-		return true;
-	default:
-		return false;
-	}
-}
-
-/**
- * C_FindObjectsInit() - start a search on any attributes (section 5.7):
- * the driver matches class, key type, label and id; the module compares
- * every other attribute of the template with the object's (an attribute
- * the object does not have, or a sensitive one, never matches). The
- * matches are fixed here, in ascending handle order.
- * @hSession: the session (no other operation active).
- * @pTemplate: the template, or NULL with @ulCount 0 for every object.
- * @ulCount: entries.
- *
- * Return: CKR_OK, CKR_OPERATION_ACTIVE, CKR_HOST_MEMORY, the driver's
- * codes, CKR_SESSION_HANDLE_INVALID, CKR_ARGUMENTS_BAD,
- * CKR_CRYPTOKI_NOT_INITIALIZED.
- */
-P11_API CK_RV C_FindObjectsInit(CK_SESSION_HANDLE hSession,
-				CK_ATTRIBUTE_PTR pTemplate, CK_ULONG ulCount)
-{
-	struct sks_find_objects fo;
-	struct p11_session *s;
-	CK_ATTRIBUTE *rest = NULL;
-	CK_ULONG nrest = 0, i;
-	uint32_t *hs = NULL;
-	bool none = false;
-	size_t n = 0, k;
-	CK_RV rv;
-
-	rv = p11_session_get(hSession, &s);
-	if (rv != CKR_OK)
-		return rv;
-	if (!pTemplate && ulCount) {
-		rv = CKR_ARGUMENTS_BAD;
-		goto out;
-	}
-	rv = p11_op_begin(s, OP_FIND);
-	if (rv != CKR_OK)
-		goto out;
-	memset(&fo, 0, sizeof(fo));
-	rest = calloc(ulCount + 1, sizeof(*rest));
-	if (!rest) {
-		rv = CKR_HOST_MEMORY;
-		goto fail;
-	}
-	for (i = 0; i < ulCount; i++) {
-		uint32_t bit = find_bit(pTemplate[i].type);
-
-		if (pTemplate[i].ulValueLen && !pTemplate[i].pValue) {
-			rv = CKR_ARGUMENTS_BAD;
-			goto fail;
-		}
-		/* the driver matches the first of each indexed attribute;
-		 * the module compares the rest */
-		if (bit && !(fo.flags & bit) &&
-		    indexed(&pTemplate[i], &fo, &none))
-			continue;
-		rest[nrest++] = pTemplate[i];
-	}
-	if (none)
-		goto done;
-	rv = p11_ioctl(s->drv->fd, SKS_IOC_FIND_OBJECTS, &fo);
-	while (rv == CKR_OK && fo.count) {
-		/* (zeroed: memcheck does not know the driver writes it) */
-		free(hs);
-		hs = calloc(fo.count + 16, sizeof(*hs));
-		if (!hs) {
-			rv = CKR_HOST_MEMORY;
-			break;
-		}
-		fo.handles = (uintptr_t)hs;
-		fo.count += 16;
-		rv = p11_ioctl(s->drv->fd, SKS_IOC_FIND_OBJECTS, &fo);
-		if (rv == CKR_BUFFER_TOO_SMALL) {	/* more meanwhile */
-			fo.handles = 0;
-			rv = p11_ioctl(s->drv->fd, SKS_IOC_FIND_OBJECTS, &fo);
-			continue;
-		}
-		break;
-	}
-	if (rv != CKR_OK)
-		goto fail;
-	n = fo.handles ? fo.count : 0;
-	s->found = calloc(n + 1, sizeof(*s->found));
-	if (!s->found) {
-		rv = CKR_HOST_MEMORY;
-		goto fail;
-	}
-	for (k = 0; k < n; k++) {
-		bool ok = true;
-
-		if (nrest) {
-			rv = matches(s, hs[k], rest, nrest, &ok);
-			if (rv != CKR_OK)
-				goto fail;
-		}
-		if (ok)
-			s->found[s->nfound++] = hs[k];
-	}
-done:
-	free(hs);
-	free(rest);
-	rv = CKR_OK;
-	goto out;
-fail:
-	free(hs);
-	free(rest);
-	p11_op_end(s, OP_FIND);
-out:
-	p11_session_put(s);
-	return rv;
-}
-
-/**
- * C_FindObjects() - the next matches of the search (section 5.7).
- * @hSession: the session.
- * @phObject: out: up to @ulMaxObjectCount handles.
- * @ulMaxObjectCount: room.
- * @pulObjectCount: out: handles written (0 at the end).
- *
- * Return: CKR_OK, CKR_OPERATION_NOT_INITIALIZED,
- * CKR_SESSION_HANDLE_INVALID, CKR_ARGUMENTS_BAD,
- * CKR_CRYPTOKI_NOT_INITIALIZED.
- */
-P11_API CK_RV C_FindObjects(CK_SESSION_HANDLE hSession,
-			    CK_OBJECT_HANDLE_PTR phObject,
-			    CK_ULONG ulMaxObjectCount,
-			    CK_ULONG_PTR pulObjectCount)
-{
-	struct p11_session *s;
-	CK_ULONG n = 0;
-	CK_RV rv;
-
-	rv = p11_session_get(hSession, &s);
-	if (rv != CKR_OK)
-		return rv;
-	if (!pulObjectCount || (!phObject && ulMaxObjectCount)) {
-		rv = CKR_ARGUMENTS_BAD;
-	} else if (!(s->active & OP_FIND)) {
-		rv = CKR_OPERATION_NOT_INITIALIZED;
-	} else {
-		while (n < ulMaxObjectCount && s->pos < s->nfound)
-			phObject[n++] = s->found[s->pos++];
-		*pulObjectCount = n;
-	}
-	p11_session_put(s);
-	return rv;
-}
-
-/**
- * C_FindObjectsFinal() - end the search (section 5.7).
- * @hSession: the session.
- *
- * Return: CKR_OK, CKR_OPERATION_NOT_INITIALIZED,
- * CKR_SESSION_HANDLE_INVALID, CKR_CRYPTOKI_NOT_INITIALIZED.
- */
-P11_API CK_RV C_FindObjectsFinal(CK_SESSION_HANDLE hSession)
-{
-	struct p11_session *s;
-	CK_RV rv;
-
-	rv = p11_session_get(hSession, &s);
-	if (rv != CKR_OK)
-		return rv;
-	if (!(s->active & OP_FIND))
-		rv = CKR_OPERATION_NOT_INITIALIZED;
-	else
-		p11_op_end(s, OP_FIND);
-	p11_session_put(s);
-	return rv;
-}
-
-/* ---- key generation and derivation (section 5.14) ---- */
-
-static CK_RV check_no_param(const CK_MECHANISM *m)
-{
-	return m->pParameter || m->ulParameterLen ?
-	       CKR_MECHANISM_PARAM_INVALID : CKR_OK;
-}
-
-/**
- * C_GenerateKey() - an AES key (CKM_AES_KEY_GEN, CKA_VALUE_LEN 16, 24 or
- * 32) or a generic secret (CKM_GENERIC_SECRET_KEY_GEN, CKA_VALUE_LEN
- * 1..512) made in the kernel (section 5.14).
- * @hSession: the session (token objects: R/W; V1 partitions hold session
- *	objects only).
- * @pMechanism: the mechanism, no parameter.
- * @pTemplate: the key's attributes (CKA_VALUE_LEN required).
- * @ulCount: entries.
- * @phKey: out.
- *
- * Return: CKR_OK, CKR_MECHANISM_INVALID, CKR_MECHANISM_PARAM_INVALID,
- * CKR_TEMPLATE_INCOMPLETE, CKR_TEMPLATE_INCONSISTENT, attribute codes,
- * CKR_SESSION_READ_ONLY, the driver's codes (CKR_USER_NOT_LOGGED_IN,
- * CKR_KEY_SIZE_RANGE, ...), CKR_SESSION_HANDLE_INVALID, CKR_ARGUMENTS_BAD,
- * CKR_CRYPTOKI_NOT_INITIALIZED.
- */
-P11_API CK_RV C_GenerateKey(CK_SESSION_HANDLE hSession,
-			    CK_MECHANISM_PTR pMechanism,
-			    CK_ATTRIBUTE_PTR pTemplate, CK_ULONG ulCount,
-			    CK_OBJECT_HANDLE_PTR phKey)
-{
-	struct sks_generate_key gk;
-	struct p11_session *s;
-	struct p11_tmpl t;
-	CK_KEY_TYPE kt;
-	CK_RV rv;
-
-	rv = p11_session_get(hSession, &s);
-	if (rv != CKR_OK)
-		return rv;
-	if (!pMechanism || !phKey || (!pTemplate && ulCount)) {
-		rv = CKR_ARGUMENTS_BAD;
-		goto out;
-	}
-	switch (pMechanism->mechanism) {
-	case CKM_AES_KEY_GEN:
-		kt = CKK_AES;
-		break;
-	case CKM_GENERIC_SECRET_KEY_GEN:
-		kt = CKK_GENERIC_SECRET;
-		break;
-	default:
-		rv = CKR_MECHANISM_INVALID;
-		goto out;
-	}
-	rv = check_no_param(pMechanism);
-	if (rv == CKR_OK)
-		rv = p11_tmpl_parse(pTemplate, ulCount, &t);
-	if (rv != CKR_OK)
-		goto out;
-	if ((t.has_class && t.cls != CKO_SECRET_KEY) ||
-	    (t.has_key_type && t.key_type != kt) || t.has_value ||
-	    t.has_ec_params || t.has_ec_point) {
-		rv = CKR_TEMPLATE_INCONSISTENT;
-		goto out;
-	}
-	if (!t.has_value_len) {
-		rv = CKR_TEMPLATE_INCOMPLETE;
-		goto out;
-	}
-	if (t.value_len_attr > SKS_GENERIC_SECRET_MAX) {
-		rv = CKR_KEY_SIZE_RANGE;
-		goto out;
-	}
-	memset(&gk, 0, sizeof(gk));
-	rv = p11_tmpl_to_attrs(&t, CKO_SECRET_KEY, kt, &gk.attrs);
-	if (rv == CKR_OK)
-		rv = check_rw(s, &gk.attrs);
-	if (rv != CKR_OK)
-		goto out;
-	gk.attrs.value_len = t.value_len_attr;
-	gk.mechanism = pMechanism->mechanism;
-	rv = p11_ioctl(s->drv->fd, SKS_IOC_GENERATE_KEY, &gk);
-	if (rv == CKR_OK)
-		rv = record_new(s, gk.handle, &gk.attrs, &t, true,
-				pMechanism->mechanism);
-	if (rv == CKR_OK)
-		*phKey = gk.handle;
-out:
-	p11_session_put(s);
-	return rv;
-}
-
-/**
- * C_GenerateKeyPair() - an EC key pair on P-256 or P-384 made in the kernel
- * (CKM_EC_KEY_PAIR_GEN, section 5.14 and current mechanisms section
- * 2.3.5): CKA_EC_PARAMS (the curve's DER OID) in the public (or private)
- * template; both keys or neither.
- * @hSession: the session.
- * @pMechanism: CKM_EC_KEY_PAIR_GEN, no parameter.
- * @pPublicKeyTemplate: the public key's attributes.
- * @ulPublicKeyAttributeCount: entries.
- * @pPrivateKeyTemplate: the private key's attributes.
- * @ulPrivateKeyAttributeCount: entries.
- * @phPublicKey: out.
- * @phPrivateKey: out.
- *
- * Return: as C_GenerateKey(), and CKR_CURVE_NOT_SUPPORTED.
- */
-P11_API CK_RV C_GenerateKeyPair(CK_SESSION_HANDLE hSession,
-				CK_MECHANISM_PTR pMechanism,
-				CK_ATTRIBUTE_PTR pPublicKeyTemplate,
-				CK_ULONG ulPublicKeyAttributeCount,
-				CK_ATTRIBUTE_PTR pPrivateKeyTemplate,
-				CK_ULONG ulPrivateKeyAttributeCount,
-				CK_OBJECT_HANDLE_PTR phPublicKey,
-				CK_OBJECT_HANDLE_PTR phPrivateKey)
-{
-	struct sks_generate_key_pair kp;
-	struct sks_obj_attrs pa, va;
-	struct p11_session *s;
-	struct p11_tmpl pt, vt;
-	int curve = 0;
-	CK_RV rv;
-
-	rv = p11_session_get(hSession, &s);
-	if (rv != CKR_OK)
-		return rv;
-	if (!pMechanism || !phPublicKey || !phPrivateKey ||
-	    (!pPublicKeyTemplate && ulPublicKeyAttributeCount) ||
-	    (!pPrivateKeyTemplate && ulPrivateKeyAttributeCount)) {
-		rv = CKR_ARGUMENTS_BAD;
-		goto out;
-	}
-	if (pMechanism->mechanism != CKM_EC_KEY_PAIR_GEN) {
-		rv = CKR_MECHANISM_INVALID;
-		goto out;
-	}
-	rv = check_no_param(pMechanism);
-	if (rv == CKR_OK)
-		rv = p11_tmpl_parse(pPublicKeyTemplate,
-				    ulPublicKeyAttributeCount, &pt);
-	if (rv == CKR_OK)
-		rv = p11_tmpl_parse(pPrivateKeyTemplate,
-				    ulPrivateKeyAttributeCount, &vt);
-	if (rv != CKR_OK)
-		goto out;
-	if ((pt.has_class && pt.cls != CKO_PUBLIC_KEY) ||
-	    (vt.has_class && vt.cls != CKO_PRIVATE_KEY) ||
-	    (pt.has_key_type && pt.key_type != CKK_EC) ||
-	    (vt.has_key_type && vt.key_type != CKK_EC) ||
-	    pt.has_value || vt.has_value || pt.has_ec_point ||
-	    vt.has_ec_point || pt.has_value_len || vt.has_value_len) {
-		rv = CKR_TEMPLATE_INCONSISTENT;
-		goto out;
-	}
-	if (pt.has_ec_params)
-		curve = p11_curve_from_params(pt.ec_params, pt.ec_params_len);
-	if (vt.has_ec_params) {
-		int c = p11_curve_from_params(vt.ec_params, vt.ec_params_len);
-
-		if (pt.has_ec_params && c != curve) {
-			rv = CKR_TEMPLATE_INCONSISTENT;
-			goto out;
-		}
-		curve = c;
-	}
-	if (!pt.has_ec_params && !vt.has_ec_params) {
-		rv = CKR_TEMPLATE_INCOMPLETE;
-		goto out;
-	}
-	if (!curve) {
-		rv = CKR_CURVE_NOT_SUPPORTED;
-		goto out;
-	}
-	rv = p11_tmpl_to_attrs(&pt, CKO_PUBLIC_KEY, CKK_EC, &pa);
-	if (rv == CKR_OK)
-		rv = p11_tmpl_to_attrs(&vt, CKO_PRIVATE_KEY, CKK_EC, &va);
-	if (rv == CKR_OK)
-		rv = check_rw(s, &pa);
-	if (rv == CKR_OK)
-		rv = check_rw(s, &va);
-	if (rv != CKR_OK)
-		goto out;
-	memset(&kp, 0, sizeof(kp));
-	kp.mechanism = SKS_CKM_EC_KEY_PAIR_GEN;
-	kp.curve = curve;
-	kp.pub_attrs = (uintptr_t)&pa;
-	kp.priv_attrs = (uintptr_t)&va;
-	kp.attrs_size = sizeof(pa);
-	rv = p11_ioctl(s->drv->fd, SKS_IOC_GENERATE_KEY_PAIR, &kp);
-	if (rv != CKR_OK)
-		goto out;
-	pa.value_len = 2 * p11_curve_bytes(curve) + 1;
-	va.value_len = p11_curve_bytes(curve);
-	rv = record_new(s, kp.pub_handle, &pa, &pt, true, CKM_EC_KEY_PAIR_GEN);
-	if (rv != CKR_OK) {
-		destroy(s, kp.priv_handle);
-		goto out;
-	}
-	rv = record_new(s, kp.priv_handle, &va, &vt, true,
-			CKM_EC_KEY_PAIR_GEN);
-	if (rv != CKR_OK) {
-		destroy(s, kp.pub_handle);
-		goto out;
-	}
-	*phPublicKey = kp.pub_handle;
-	*phPrivateKey = kp.priv_handle;
-out:
-	p11_session_put(s);
-	return rv;
-}
-
-/**
- * C_DeriveKey() - CKM_ECDH1_DERIVE (current mechanisms section 2.3.9): a
- * new AES or generic secret key from an EC private key and a peer's
- * public point, with CKD_NULL, CKD_SHA256_KDF or CKD_SHA384_KDF.
- * @hSession: the session.
- * @pMechanism: CKM_ECDH1_DERIVE with a CK_ECDH1_DERIVE_PARAMS; the peer's
- *	point raw (0x04 || X || Y) or as a DER OCTET STRING.
- * @hBaseKey: the private key (CKA_DERIVE).
- * @pTemplate: the new key: CKA_KEY_TYPE (default generic secret),
- *	CKA_VALUE_LEN (required for AES; a generic secret defaults to the
- *	size of the shared secret).
- * @ulAttributeCount: entries.
- * @phKey: out.
- *
- * Return: CKR_OK, CKR_MECHANISM_INVALID, CKR_MECHANISM_PARAM_INVALID,
- * template codes, CKR_KEY_HANDLE_INVALID, the driver's codes
- * (CKR_KEY_FUNCTION_NOT_PERMITTED, CKR_DOMAIN_PARAMS_INVALID, ...),
- * CKR_SESSION_HANDLE_INVALID, CKR_ARGUMENTS_BAD,
- * CKR_CRYPTOKI_NOT_INITIALIZED.
- */
-P11_API CK_RV C_DeriveKey(CK_SESSION_HANDLE hSession,
-			  CK_MECHANISM_PTR pMechanism,
-			  CK_OBJECT_HANDLE hBaseKey,
-			  CK_ATTRIBUTE_PTR pTemplate,
-			  CK_ULONG ulAttributeCount,
-			  CK_OBJECT_HANDLE_PTR phKey)
-{
-	const CK_ECDH1_DERIVE_PARAMS *p;
-	struct sks_derive_key dk;
-	struct sks_obj_attrs base;
-	struct p11_session *s;
-	struct p11_tmpl t;
-	const uint8_t *pt;
-	size_t pt_len;
-	CK_KEY_TYPE kt;
-	CK_RV rv;
-
-	rv = p11_session_get(hSession, &s);
-	if (rv != CKR_OK)
-		return rv;
-	if (!pMechanism || !phKey || (!pTemplate && ulAttributeCount)) {
-		rv = CKR_ARGUMENTS_BAD;
-		goto out;
-	}
-	if (pMechanism->mechanism != CKM_ECDH1_DERIVE) {
-		rv = CKR_MECHANISM_INVALID;
-		goto out;
-	}
-	p = pMechanism->pParameter;
-	if (!p || pMechanism->ulParameterLen != sizeof(*p) ||
-	    (p->kdf != CKD_NULL && p->kdf != CKD_SHA256_KDF &&
-	     p->kdf != CKD_SHA384_KDF) ||
-	    !p->pPublicData ||
-	    (p->ulSharedDataLen && !p->pSharedData) ||
-	    (p->kdf == CKD_NULL && p->ulSharedDataLen) ||
-	    p->ulSharedDataLen > SKS_MAX_DATA_SIZE ||
-	    p11_ec_point_unwrap(p->pPublicData, p->ulPublicDataLen, &pt,
-				&pt_len) != CKR_OK) {
-		rv = CKR_MECHANISM_PARAM_INVALID;
-		goto out;
-	}
-	rv = p11_check_handle(hBaseKey);
-	if (rv == CKR_OK)
-		rv = p11_obj_attrs(s, hBaseKey, &base);
-	if (rv == CKR_OBJECT_HANDLE_INVALID)
-		rv = CKR_KEY_HANDLE_INVALID;
-	if (rv != CKR_OK)
-		goto out;
-	if (base.obj_class != CKO_PRIVATE_KEY || base.key_type != CKK_EC) {
-		rv = CKR_KEY_TYPE_INCONSISTENT;
-		goto out;
-	}
-	rv = p11_tmpl_parse(pTemplate, ulAttributeCount, &t);
-	if (rv != CKR_OK)
-		goto out;
-	kt = t.has_key_type ? t.key_type : CKK_GENERIC_SECRET;
-	if ((t.has_class && t.cls != CKO_SECRET_KEY) || t.has_value ||
-	    t.has_ec_params || t.has_ec_point ||
-	    (kt != CKK_AES && kt != CKK_GENERIC_SECRET)) {
-		rv = CKR_TEMPLATE_INCONSISTENT;
-		goto out;
-	}
-	memset(&dk, 0, sizeof(dk));
-	rv = p11_tmpl_to_attrs(&t, CKO_SECRET_KEY, kt, &dk.attrs);
-	if (rv == CKR_OK)
-		rv = check_rw(s, &dk.attrs);
-	if (rv != CKR_OK)
-		goto out;
-	if (t.has_value_len)
-		dk.attrs.value_len = t.value_len_attr;
-	else if (kt == CKK_GENERIC_SECRET && p->kdf == CKD_NULL)
-		dk.attrs.value_len = base.value_len;	/* the size of Z */
-	else {
-		rv = CKR_TEMPLATE_INCOMPLETE;
-		goto out;
-	}
-	dk.mechanism = SKS_CKM_ECDH1_DERIVE;
-	dk.base = hBaseKey;
-	dk.kdf = p->kdf;
-	dk.public_data = (uintptr_t)pt;
-	dk.public_len = pt_len;
-	dk.shared_data = (uintptr_t)p->pSharedData;
-	dk.shared_len = p->ulSharedDataLen;
-	rv = p11_ioctl(s->drv->fd, SKS_IOC_DERIVE_KEY, &dk);
-	if (rv == CKR_OK)
-		rv = record_new(s, dk.handle, &dk.attrs, &t, false, 0);
-	if (rv == CKR_OK)
-		*phKey = dk.handle;
 out:
 	p11_session_put(s);
 	return rv;

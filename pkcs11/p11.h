@@ -228,4 +228,14 @@ const uint8_t *p11_curve_params(int curve, size_t *len);
 int p11_curve_of_attrs(const struct sks_obj_attrs *a);
 size_t p11_curve_bytes(int curve);
 
+/* crypto.c, for sign.c too */
+CK_RV p11_check_key(struct p11_session *s, CK_OBJECT_HANDLE h,
+		    CK_OBJECT_CLASS cls, CK_KEY_TYPE kt, uint32_t flag,
+		    struct sks_obj_attrs *a);
+CK_RV p11_out_room(void *out, CK_ULONG_PTR out_len, size_t need,
+		   bool *done);
+CK_RV p11_md_open(struct p11_op *op, const char *name);
+CK_RV p11_md_update(struct p11_op *op, const void *data, size_t len);
+CK_RV p11_md_final(struct p11_op *op, uint8_t *out, size_t len);
+
 #endif /* SKS_PKCS11_P11_H */
