@@ -300,6 +300,16 @@ TEST(secrets_are_masked_wherever_a_line_is_shown)
 	EXPECT_TRUE(masks_to("role login -name co -password \"s3cret",
 			     "role login -name co -password ********"));
 	EXPECT_TRUE(masks_to("par ar sh -s 5 -p x -pa y", "par ar sh -s 5 -p ********"));
+	/* A value glued to a secret option's name, or a stray character
+	 * in the name: hidden from the first character after its letters. */
+	EXPECT_TRUE(masks_to("role login -name co -password='SECRET5abc'",
+			     "role login -name co -password********"));
+	EXPECT_TRUE(masks_to("role login -name co -p=SECRETFabc",
+			     "role login -name co -p********"));
+	EXPECT_TRUE(masks_to("role login -name co -password:SECRETGabc x",
+			     "role login -name co -password********"));
+	EXPECT_TRUE(masks_to("role init -name co -pass\\word SECRETHabc",
+			     "role init -name co -pass********"));
 }
 
 TEST(table_is_consistent)

@@ -12,10 +12,11 @@
 
 /* The current slot's type and role, for the archive commands. */
 static int archive_source(struct cm_state *st, unsigned int *type,
-			  uint32_t *role, uint32_t *ckr)
+			  uint32_t *role, uint32_t *ckr, char *rollover_fp)
 {
 	struct sks_session *s = cm_current(st, ckr);
 	struct sks_session_desc *d;
+	const uint8_t *fp;
 
 	if (!s)
 		return -1;
@@ -26,6 +27,12 @@ static int archive_source(struct cm_state *st, unsigned int *type,
 	}
 	*type = sks_session_desc_get_type(d);
 	*role = sks_session_desc_get_role(d);
+	/* an SMK rollover: its old SMK is in no SKS archive */
+	fp = sks_session_desc_get_rollover_fingerprint(d);
+	if (rollover_fp)
+		rollover_fp[0] = 0;
+	if (fp && rollover_fp)
+		cm_hex(fp, SKS_FINGERPRINT_LEN, rollover_fp);
 	sks_session_desc_free(d);
 	return 0;
 }
@@ -65,6 +72,7 @@ static unsigned int hsm_so_failures(struct cm_state *st, unsigned int slot)
 uint32_t cm_archive_backup(struct cm_state *st, const struct cm_parsed *p)
 {
 	char name[SKS_ARCHIVE_NAME_MAX + 1], *so = NULL, *user = NULL;
+	char rollover_fp[2 * SKS_FINGERPRINT_LEN + 1];
 	const char *target = cm_get(p, "partition"), *objs = cm_get(p, "objects");
 	int append = cm_has(p, "append"), replace = cm_has(p, "replace");
 	uint32_t role, ckr = CKR_OK, objects = 0, *h = NULL;
@@ -78,11 +86,17 @@ uint32_t cm_archive_backup(struct cm_state *st, const struct cm_parsed *p)
 		return cm_syntax("Options -append and -replace exclude each other.");
 	if (cm_has(p, "objects") && (!objs || cm_parse_handles(objs, &h, &nh)))
 		return cm_syntax("Option -objects needs a comma separated list of handles.");
-	if (archive_source(st, &type, &role, &ckr))
+	if (archive_source(st, &type, &role, &ckr, rollover_fp))
 		goto out;
 	v1 = type == SKS_SLOT_V1;
 	if (v1)
 		cm_para("You are backing up a SKS partition.\nOnly the SKS master key (SMK) will be backed up.\nNo other objects will be cloned.");
+	if (v1 && rollover_fp[0])
+		cm_para("CAUTION: An SMK rollover is in progress on this partition.\n"
+			"Only the primary SMK is backed up, not the rollover SMK\n%s:\n"
+			"SKS blobs still under it cannot be inserted on a partition restored\n"
+			"from this archive. Rewrap them first (sks rewrap), or back up again\n"
+			"after the rollover ends.", rollover_fp);
 	else if (nh)
 		cm_para("You are backing up a partition.\nThe %zu object(s) listed will be cloned.", nh);
 	else
@@ -167,6 +181,10 @@ uint32_t cm_archive_backup(struct cm_state *st, const struct cm_parsed *p)
 	else
 		cm_para("The objects were cloned successfully (%u in the archive).",
 			objects);
+	if (!v1 && !nh && !objects)
+		cm_para("WARNING: The partition holds no token objects, so the archive is empty.\n"
+			"Session objects (what key generate makes) are cloned only when listed\n"
+			"with -objects <h,h,...>.");
 	ckr = cm_image_autosave(st, slot);
 out:
 	free(h);
@@ -187,7 +205,7 @@ uint32_t cm_archive_restore(struct cm_state *st, const struct cm_parsed *p)
 		return cm_syntax("Option -slot <backup hsm slot> is required.");
 	if (!name)
 		return cm_syntax("Option -partition <archive partition> is required.");
-	if (archive_source(st, &type, &role, &ckr))
+	if (archive_source(st, &type, &role, &ckr, NULL))
 		return ckr;
 	v1 = type == SKS_SLOT_V1;
 	if (v1)

@@ -460,6 +460,26 @@ static int may_be_secret(const struct cm_cmd_def *table, size_t n,
 	return 0;
 }
 
+/*
+ * may_be_secret() for the letters @abbr starts with (an option word with
+ * a value glued to it, or a stray character in it); *@word: their count.
+ */
+static int may_be_secret_word(const struct cm_cmd_def *table, size_t n,
+			      const char *abbr, size_t *word)
+{
+	char name[64];
+	size_t k = 0;
+
+	while (abbr[k] && k < sizeof(name) - 1 &&
+	       isalpha((unsigned char)abbr[k])) {
+		name[k] = abbr[k];
+		k++;
+	}
+	name[k] = 0;
+	*word = k;
+	return may_be_secret(table, n, name);
+}
+
 /* The secret option @abbr of @cmd stands for, if it is one. */
 static int is_secret_of(const struct cm_cmd_def *cmd, const char *abbr)
 {
@@ -477,6 +497,7 @@ char *cm_mask_secrets(const struct cm_cmd_def *table, size_t n,
 	struct cm_token *toks = NULL;
 	struct cm_parsed parsed;
 	char err[CM_ERR_LEN], *out, *o;
+	size_t word;
 	int nt, i;
 
 	/* Each mask may be longer than what it hides. */
@@ -499,15 +520,47 @@ char *cm_mask_secrets(const struct cm_cmd_def *table, size_t n,
 	for (i = 0; i < nt; i++) {
 		int j;
 
-		if (!is_option(&toks[i]))
-			continue;
+		if (!is_option(&toks[i])) {
+			size_t at;
+
+			/*
+			 * A quoted or escaped word that would name a secret
+			 * option (-password='x', -pass\word x): whatever
+			 * it is part of, hide it and the rest of the line.
+			 */
+			if (line[toks[i].start] != '-' ||
+			    !may_be_secret_word(table, n,
+						line + toks[i].start + 1,
+						&word))
+				continue;
+			at = toks[i].start + 1 + word;
+			memcpy(o, line + from, at - from);
+			o += at - from;
+			o += sprintf(o, "%s", CM_MASK);
+			from = len;
+			break;
+		}
 		for (j = i + 1; j < nt && !is_option(&toks[j]); j++)
 			;
 		if (cmd && is_secret_of(cmd, toks[i].text + 1)) {
 			if (j == i + 1)
 				continue;
-		} else if (!cmd && may_be_secret(table, n, toks[i].text + 1)) {
-			/* Not understood: hide everything after it. */
+		} else if (!cmd && may_be_secret_word(table, n,
+						      line + toks[i].start + 1,
+						      &word)) {
+			/*
+			 * Not understood: hide everything after it, and a
+			 * value glued to the name (-password=x, -p:x, -pass\word).
+			 */
+			size_t at = toks[i].start + 1 + word;
+
+			if (at < toks[i].end) {
+				memcpy(o, line + from, at - from);
+				o += at - from;
+				o += sprintf(o, "%s", CM_MASK);
+				from = len;
+				break;
+			}
 			if (i + 1 == nt)
 				continue;
 			j = nt;
