@@ -104,7 +104,9 @@ int sks_check_bytes(const u8 *buf, u32 len, u32 max)
 
 /*
  * The attributes of an EC key: a private key signs and derives, a public
- * key verifies; the value's length says the curve (SKS_EC_*).
+ * key verifies; the value's length says the curve (SKS_EC_*). A public key
+ * may carry CKA_DERIVE too, as PKCS#11 allows on any key and pkcs11-tool
+ * asks by default; it derives nothing (ECDH's base key is the private key).
  */
 static int sks_object_validate_ec(const struct sks_obj_attrs *a, u32 *ckr)
 {
@@ -119,8 +121,8 @@ static int sks_object_validate_ec(const struct sks_obj_attrs *a, u32 *ckr)
 		return sks_fail(ckr, SKS_CKR_TEMPLATE_INCONSISTENT);
 	if (priv && (a->flags & SKS_OBJ_VERIFY))
 		return sks_fail(ckr, SKS_CKR_TEMPLATE_INCONSISTENT);
-	if (!priv && ((a->flags & (SKS_OBJ_SIGN | SKS_OBJ_DERIVE |
-				   SKS_OBJ_SENSITIVE)) || a->usage_limit))
+	if (!priv && ((a->flags & (SKS_OBJ_SIGN | SKS_OBJ_SENSITIVE)) ||
+		      a->usage_limit))
 		return sks_fail(ckr, SKS_CKR_TEMPLATE_INCONSISTENT);
 	return 0;
 }

@@ -524,6 +524,39 @@ TEST_F(ec, ecdh_seals_a_record_for_a_recipient)
 	EXPECT_EQ(SKS_CKR_KEY_FUNCTION_NOT_PERMITTED, res);
 }
 
+/*
+ * A public key may carry CKA_DERIVE, as pkcs11-tool asks by default
+ * (PKCS#11 allows it on any key); it derives nothing: ECDH's base is the
+ * private key.
+ */
+TEST_F(ec, public_key_with_derive_is_made_and_derives_nothing)
+{
+	struct sks_generate_key_pair kp = {
+		.mechanism = SKS_CKM_EC_KEY_PAIR_GEN, .curve = SKS_EC_P256,
+		.attrs_size = sizeof(struct sks_obj_attrs),
+	};
+	struct sks_obj_attrs pa, qa;
+	__u8 pt[65];
+	__u32 len = sizeof(pt), k, res;
+
+	ec_attrs(&pa, SKS_CKO_PUBLIC_KEY, SKS_OBJ_VERIFY | SKS_OBJ_DERIVE,
+		 "ec-pub");
+	ec_attrs(&qa, SKS_CKO_PRIVATE_KEY, SKS_OBJ_SIGN | SKS_OBJ_DERIVE,
+		 "ec-priv");
+	kp.pub_attrs = st_ptr(&pa);
+	kp.priv_attrs = st_ptr(&qa);
+	ASSERT_EQ(0, ioctl(self->fd, SKS_IOC_GENERATE_KEY_PAIR, &kp));
+	ASSERT_EQ(0, ec_point(self->fd, kp.pub_handle, pt, &len));
+	EXPECT_EQ(-EINVAL, ec_derive(self->fd, kp.pub_handle, SKS_CKD_NULL, pt,
+				     len, NULL, &k, &res));
+	EXPECT_EQ(SKS_CKR_KEY_TYPE_INCONSISTENT, res);
+	/* still no signing or sensitivity on a public key */
+	ec_attrs(&pa, SKS_CKO_PUBLIC_KEY, SKS_OBJ_VERIFY | SKS_OBJ_SIGN,
+		 "ec-pub");
+	EXPECT_NE(0, ioctl(self->fd, SKS_IOC_GENERATE_KEY_PAIR, &kp));
+	EXPECT_EQ(SKS_CKR_TEMPLATE_INCONSISTENT, kp.result);
+}
+
 /* The kernel derives with OpenSSL's public key; OpenSSL gets the same key. */
 TEST_F(ec, ecdh_x963_kdf_agrees_with_openssl)
 {

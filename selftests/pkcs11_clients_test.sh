@@ -144,9 +144,10 @@ elif [ -s "$w/ct" ]; then
 else
 	bad "pkcs11-tool --encrypt -m AES-GCM"; sed 's/^/# /' "$w/out"
 fi
-# EC key pair, ECDSA signature checked by OpenSSL with the exported key
+# EC key pair with pkcs11-tool's default usages (the README's command:
+# CKA_DERIVE on both keys), ECDSA signature checked by OpenSSL
 tool $L --keypairgen --key-type EC:prime256v1 --label eckey --id 02 \
-	--usage-sign >"$w/out" 2>&1
+	>"$w/out" 2>&1
 if [ $? -eq 0 ] && has "$w/out" "EC_POINT 256 bits"; then
 	ok "pkcs11-tool --keypairgen EC:prime256v1"
 else

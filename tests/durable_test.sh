@@ -73,7 +73,8 @@ r=$?
 rm -f /run/sks-state.loaded
 rmmod sks && modprobe sks || r=1
 i=0
-while [ ! -e /run/sks-state.loaded ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+while [ ! -e /run/sks-state.loaded ] && [ $i -lt 1800 ]; do sleep 0.1; i=$((i + 1)); done
+[ -e /run/sks-state.loaded ] || echo "the reload did not finish loading within 180 s"
 echo "---- sks-state log after rmmod, modprobe"; cat /run/sks-state.log
 grep -q '^sks-state: ' /run/sks-state.log && echo "RELOAD-LOAD-PROBLEMS"
 /sks/selftests/durable_test boot2-reloaded /mnt/disk/work/boot1.dat || r=1
@@ -108,7 +109,9 @@ result $? durable.boot2_loads_every_record_deactivated
 grep -q '^HSM record loaded: serial [0-9]*, 6 slots$' "$log" &&
 grep -q '^slot [0-9]* loaded (serial .*): active (auto-activation)$' "$log" &&
 ! grep -q 'RELOAD-LOAD-PROBLEMS' "$log"
-result $? durable.rmmod_modprobe_loads_again_auto_activation
+r=$?
+[ $r -ne 0 ] && sed -n '/^---- sks-state log after rmmod/,$p' "$log" | sed 's/^/# /'
+result $r durable.rmmod_modprobe_loads_again_auto_activation
 
 echo "# two boots in $(( $(date +%s) - start )) s"
 echo "1..$n"
