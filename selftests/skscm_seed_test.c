@@ -15,38 +15,7 @@
 #include <sks.h>
 
 #include "kselftest_harness.h"
-
-#define SO_PW	"so-secret"
-#define CO_PW	"co-secret"
-#define BK_PW	"bk-secret"
-#define US_PW	"us-secret"
-
-/* Run skscm on @script (batch, from stdin); output in *@out, exit status. */
-static int skscm(const char *script, char **out)
-{
-	char in[] = "/tmp/skscm-in-XXXXXX", cmd[128];
-	size_t room = 1 << 16, len = 0;
-	FILE *f, *p;
-	int fd, st;
-
-	fd = mkstemp(in);
-	if (fd < 0 || write(fd, script, strlen(script)) != (ssize_t)strlen(script))
-		return -1;
-	close(fd);
-	snprintf(cmd, sizeof(cmd), "skscm <%s 2>&1", in);
-	p = popen(cmd, "r");
-	*out = malloc(room);
-	if (!p || !*out)
-		return -1;
-	while (len + 1 < room && (st = fread(*out + len, 1, room - len - 1, p)) > 0)
-		len += st;
-	(*out)[len] = '\0';
-	st = pclose(p);
-	unlink(in);
-	f = NULL;
-	(void)f;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
+#include "common.h"
 
 static unsigned int new_v1(struct sks_hsm *hsm, const char *domain)
 {
@@ -56,9 +25,9 @@ static unsigned int new_v1(struct sks_hsm *hsm, const char *domain)
 	if (sks_hsm_create_partition(hsm, SKS_SLOT_V1, 0, &slot))
 		return ~0U;
 	s = sks_session_open(slot);
-	if (!s || sks_session_init_partition(s, SO_PW, domain, "seed") ||
-	    sks_session_login(s, SKS_ROLE_SO, SO_PW) ||
-	    sks_session_init_role(s, SKS_ROLE_CO, CO_PW))
+	if (!s || sks_session_init_partition(s, ST_SO_PW, domain, "seed") ||
+	    sks_session_login(s, SKS_ROLE_SO, ST_SO_PW) ||
+	    sks_session_init_role(s, SKS_ROLE_CO, ST_CO_PW))
 		slot = ~0U;
 	sks_session_close(s);
 	return slot;
@@ -77,7 +46,7 @@ FIXTURE_SETUP(seed)
 	self->v1 = new_v1(self->hsm, "seed-domain");
 	ASSERT_NE(~0U, self->v1);
 	self->v1b = ~0U;
-	ASSERT_EQ(0, sks_hsm_create_backup(self->hsm, NULL, BK_PW, &self->bk));
+	ASSERT_EQ(0, sks_hsm_create_backup(self->hsm, NULL, ST_BK_PW, &self->bk));
 	self->out = NULL;
 }
 
@@ -91,24 +60,21 @@ FIXTURE_TEARDOWN(seed)
 	free(self->out);
 }
 
-#define EXPECT_HAS(hay, needle) \
-	EXPECT_NE(NULL, strstr(hay, needle)) TH_LOG("missing:\n%s\n--- in:\n%s", needle, hay)
-
 TEST_F(seed, slot_set_and_login)
 {
 	char script[256], want[256];
 
 	snprintf(script, sizeof(script),
-		 "slot set -slot %u\nrole login -name Crypto Officer -password " CO_PW "\n",
+		 "slot set -slot %u\nrole login -name Crypto Officer -password " ST_CO_PW "\n",
 		 self->v1);
-	ASSERT_EQ(0, skscm(script, &self->out));
+	ASSERT_EQ(0, st_skscm(script, &self->out));
 	snprintf(want, sizeof(want),
 		 "\nskscm:> slot set -slot %u\n\nCommand Result : No Error\n", self->v1);
 	EXPECT_HAS(self->out, want);
 	/* The password is never echoed (docs/skscm.md). */
 	EXPECT_HAS(self->out, "\nskscm:> role login -name Crypto Officer -password ********"
 			      "\n\nCommand Result : No Error\n");
-	EXPECT_EQ(NULL, strstr(self->out, CO_PW));
+	EXPECT_EQ(NULL, strstr(self->out, ST_CO_PW));
 }
 
 TEST_F(seed, backup_smk)
@@ -116,10 +82,10 @@ TEST_F(seed, backup_smk)
 	char script[512], want[512];
 
 	snprintf(script, sizeof(script),
-		 "slot set -slot %u\nrole login -name Crypto Officer -password " CO_PW "\n"
-		 "partition archive backup -slot %u -password " BK_PW " -userpassword " US_PW "\n"
+		 "slot set -slot %u\nrole login -name Crypto Officer -password " ST_CO_PW "\n"
+		 "partition archive backup -slot %u -password " ST_BK_PW " -userpassword " ST_US_PW "\n"
 		 "proceed\n", self->v1, self->bk);
-	ASSERT_EQ(0, skscm(script, &self->out)) TH_LOG("%s", self->out);
+	ASSERT_EQ(0, st_skscm(script, &self->out)) TH_LOG("%s", self->out);
 	EXPECT_HAS(self->out,
 		   "\nYou are backing up a SKS partition.\n"
 		   "Only the SKS master key (SMK) will be backed up.\n"
@@ -142,7 +108,7 @@ TEST_F(seed, not_logged_in)
 	snprintf(script, sizeof(script),
 		 "slot set -slot %u\npartition archive backup -slot %u\nproceed\n",
 		 self->v1, self->bk);
-	EXPECT_EQ(1, skscm(script, &self->out));
+	EXPECT_EQ(1, st_skscm(script, &self->out));
 	EXPECT_HAS(self->out,
 		   "\nType 'proceed' to continue, or 'quit' to quit now ->proceed\n"
 		   "\nError: Failed to open session.\n"
@@ -154,10 +120,10 @@ TEST_F(seed, partition_option_is_a_syntax_error)
 	char script[256];
 
 	snprintf(script, sizeof(script),
-		 "slot set -slot %u\nrole login -name co -password " CO_PW "\n"
+		 "slot set -slot %u\nrole login -name co -password " ST_CO_PW "\n"
 		 "partition archive backup -slot %u -partition test\nproceed\n",
 		 self->v1, self->bk);
-	EXPECT_EQ(1, skscm(script, &self->out));
+	EXPECT_EQ(1, st_skscm(script, &self->out));
 	EXPECT_HAS(self->out,
 		   "\nSyntax Error: Option -partition cannot be used for SKS operation.\n"
 		   "\nCommand Result : No Error\n");
@@ -168,10 +134,10 @@ TEST_F(seed, quit_cancels)
 	char script[256];
 
 	snprintf(script, sizeof(script),
-		 "slot set -slot %u\nrole login -name co -password " CO_PW "\n"
-		 "partition archive backup -slot %u -password " BK_PW " -userpassword " US_PW "\n"
+		 "slot set -slot %u\nrole login -name co -password " ST_CO_PW "\n"
+		 "partition archive backup -slot %u -password " ST_BK_PW " -userpassword " ST_US_PW "\n"
 		 "quit\n", self->v1, self->bk);
-	EXPECT_EQ(1, skscm(script, &self->out));
+	EXPECT_EQ(1, st_skscm(script, &self->out));
 	EXPECT_HAS(self->out, "->quit\n\nCommand cancelled; nothing was changed.\n"
 			      "\nCommand Result : 0x1 (CKR_CANCEL)\n");
 	EXPECT_EQ(NULL, strstr(self->out, "Creating partition"));
@@ -185,13 +151,13 @@ TEST_F(seed, restore_onto_fresh_partition_then_insert_and_use)
 	 * key on the test partition below. Boot-1 side: key, blob,
 	 * ciphertext, SMK backup. */
 	snprintf(script, sizeof(script),
-		 "slot set -slot %u\nrole login -name co -password " CO_PW "\n"
+		 "slot set -slot %u\nrole login -name co -password " ST_CO_PW "\n"
 		 "key generate -keytype aes -length 32 -label k\n"
 		 "crypto encrypt -handle 1 -in /proc/version -out /tmp/seed.enc\n"
 		 "sks extract -all -file /tmp/seed.sks\n"
-		 "partition archive backup -slot %u -password " BK_PW " -userpassword " US_PW " -force\n",
+		 "partition archive backup -slot %u -password " ST_BK_PW " -userpassword " ST_US_PW " -force\n",
 		 self->v1, self->bk);
-	ASSERT_EQ(0, skscm(script, &self->out)) TH_LOG("%s", self->out);
+	ASSERT_EQ(0, st_skscm(script, &self->out)) TH_LOG("%s", self->out);
 	p = strstr(self->out, "Creating partition ");
 	ASSERT_NE(NULL, p);
 	ASSERT_EQ(1, sscanf(p, "Creating partition %64s", name));
@@ -202,21 +168,22 @@ TEST_F(seed, restore_onto_fresh_partition_then_insert_and_use)
 	self->v1b = new_v1(self->hsm, "seed-domain");
 	ASSERT_NE(~0U, self->v1b);
 	snprintf(script, sizeof(script),
-		 "slot set -slot %u\nrole login -name Crypto Officer -password " CO_PW "\n"
+		 "slot set -slot %u\nrole login -name Crypto Officer -password " ST_CO_PW "\n"
 		 "sks insert -file /tmp/seed.sks\n", self->v1b);
-	EXPECT_EQ(1, skscm(script, &self->out));
-	EXPECT_HAS(self->out, "\nError: SKS insert failed; no object was inserted.\n");
+	EXPECT_EQ(1, st_skscm(script, &self->out));
+	EXPECT_HAS(self->out, "\nError: SKS insert failed: ");
+	EXPECT_HAS(self->out, "; no object was inserted.\n");
 	free(self->out);
 	self->out = NULL;
 
 	snprintf(script, sizeof(script),
-		 "slot set -slot %u\nrole login -name Crypto Officer -password " CO_PW "\n"
-		 "par ar r -s %u -par %s -password " US_PW "\nproceed\n"
+		 "slot set -slot %u\nrole login -name Crypto Officer -password " ST_CO_PW "\n"
+		 "par ar r -s %u -par %s -password " ST_US_PW "\nproceed\n"
 		 "sks identify /tmp/seed.sks\n"
 		 "sks insert -file /tmp/seed.sks\n"
 		 "crypto decrypt -handle 1 -in /tmp/seed.enc -out /tmp/seed.dec\n",
 		 self->v1b, self->bk, name);
-	ASSERT_EQ(0, skscm(script, &self->out)) TH_LOG("%s", self->out);
+	ASSERT_EQ(0, st_skscm(script, &self->out)) TH_LOG("%s", self->out);
 	EXPECT_HAS(self->out,
 		   "\nYou are restoring an SKS partition.\n"
 		   "Only the SKS master key (SMK) will be restored.\n"

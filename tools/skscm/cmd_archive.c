@@ -51,6 +51,17 @@ static void explain_archive_user_failure(const char *name, uint32_t ckr)
 		cm_para("The user of the archive %s is locked out after %d wrong passwords;\n"
 			"'partition archive show' gives the seconds left. Nothing was erased.",
 			name, SKS_MAX_LOGIN_FAILURES);
+	else if (ckr == SKS_CKR_TOKEN_NOT_RECOGNIZED)
+		cm_para("The Backup HSM has no archive named %s ('partition archive list'\n"
+			"shows its archives).", name);
+	else if (ckr == SKS_CKR_DOMAIN_PARAMS_INVALID)
+		cm_para("The archive %s was made in another cloning domain than this\n"
+			"partition's: an SMK or object restores only within its domain.", name);
+	else if (ckr == SKS_CKR_SAVED_STATE_INVALID)
+		cm_para("The archive %s does not fit this partition: an SKS archive (an SMK)\n"
+			"restores onto an SKS (V1) partition only, a cloning archive (objects)\n"
+			"onto a V0 partition only; you cannot restore ordinary objects onto an\n"
+			"SKS partition.", name);
 }
 
 /* The HSM SO failures of Backup HSM @slot now, or 0. */
@@ -227,7 +238,7 @@ uint32_t cm_archive_restore(struct cm_state *st, const struct cm_parsed *p)
 		return cm_no_answer(st);
 	if (sks_session_restore(st->sess[st->slot], slot, user, name, &status,
 				&objects)) {
-		ckr = cm_failed("The restore failed; nothing was changed.");
+		ckr = cm_failed("The restore failed: %s; nothing was changed.", sks_strerror(sks_last_result()));
 		explain_archive_user_failure(name, ckr);
 	} else {
 		if (status & SKS_RESTORE_WARN_OBJECTS)

@@ -140,7 +140,7 @@ uint32_t cm_backuphsm_create(struct cm_state *st, const struct cm_parsed *p)
 		ckr = cm_hsm_open_failed();
 	else if (cm_has(p, "slot") ? sks_hsm_create_backup_at(hsm, slot, fw, pw) :
 		 sks_hsm_create_backup(hsm, fw, pw, &slot))
-		ckr = cm_failed("Failed to create the Backup HSM.");
+		ckr = cm_failed_why("Failed to create the Backup HSM");
 	else
 		cm_para("Created Backup HSM (firmware %s) on slot %u.",
 			fw ? fw : "7.7.1", slot);

@@ -42,7 +42,7 @@ static uint32_t crypt_file(struct cm_state *st, const struct cm_parsed *p,
 		res = malloc(SKS_GCM_IV_LEN + rlen);
 		if (!res || sks_crypto_encrypt(s, h, aad, aad ? strlen(aad) : 0,
 					       data, len, res, res + SKS_GCM_IV_LEN, &rlen)) {
-			ckr = cm_failed("Encryption failed.");
+			ckr = cm_failed_why("Encryption failed");
 			goto out;
 		}
 		rlen += SKS_GCM_IV_LEN;
@@ -57,7 +57,7 @@ static uint32_t crypt_file(struct cm_state *st, const struct cm_parsed *p,
 		if (!res || sks_crypto_decrypt(s, h, aad, aad ? strlen(aad) : 0, data,
 					       data + SKS_GCM_IV_LEN,
 					       len - SKS_GCM_IV_LEN, res, &rlen)) {
-			ckr = cm_failed("Decryption failed.");
+			ckr = cm_failed_why("Decryption failed");
 			goto out;
 		}
 	}

@@ -177,7 +177,7 @@ uint32_t cm_key_generate(struct cm_state *st, const struct cm_parsed *p)
 	}
 	s = cm_current(st, &ckr);
 	if (s && sks_object_generate(s, mech, a, &h))
-		ckr = cm_failed("Failed to generate the key.");
+		ckr = cm_failed_why("Failed to generate the key");
 	else if (s)
 		cm_para("\tGenerated key handle: %u", h);
 	sks_attrs_free(a);

@@ -38,7 +38,7 @@ uint32_t cm_partition_create(struct cm_state *st, const struct cm_parsed *p)
 		ret = sks_hsm_create_partition(hsm, t, cap, &slot);
 	sks_hsm_close(hsm);
 	if (ret)
-		return cm_failed("Failed to create the partition.");
+		return cm_failed_why("Failed to create the partition");
 	cm_para("Created %s on slot %u.", sks_slot_type_name(t), slot);
 	return CKR_OK;
 }
@@ -107,7 +107,7 @@ uint32_t cm_partition_init(struct cm_state *st, const struct cm_parsed *p)
 					"session): log it out ('role logout') before re-initializing.", slot);
 			break;
 		default:
-			ckr = cm_failed("Failed to initialize the partition.");
+			ckr = cm_failed_why("Failed to initialize the partition");
 		}
 		cm_explain_role_failure(st, slot, SKS_ROLE_SO, ckr);
 	} else if (reinit) {

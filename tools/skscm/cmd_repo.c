@@ -142,7 +142,7 @@ uint32_t cm_sks_store(struct cm_state *st, const struct cm_parsed *p)
 		if (ckr == CKR_OK && s) {
 			set = sks_blob_extract(s, h, n, 0);
 			if (!set)
-				ckr = cm_failed("SKS extract failed.");
+				ckr = cm_failed_why("SKS extract failed");
 		}
 	}
 	if (!set)
@@ -253,7 +253,7 @@ uint32_t cm_sks_fetch(struct cm_state *st, const struct cm_parsed *p)
 	}
 	h = sks_blob_insert(s, set, &n);
 	if (!h) {
-		ckr = cm_failed("SKS insert failed; no object was inserted.");
+		ckr = cm_failed("SKS insert failed: %s; no object was inserted.", sks_strerror(sks_last_result()));
 		goto out;
 	}
 	printf("\nInserted %zu object(s) of entry '%s' from %zu SKS blob(s). Handles:", n,
@@ -503,7 +503,7 @@ static uint32_t rewrap_file(struct cm_state *st, const struct cm_parsed *p)
 			ckr = cm_failed("Blob %zu of %s was refused; nothing was written.",
 					refused + 1, file);
 		else
-			ckr = cm_failed("SKS rewrap failed; nothing was written.");
+			ckr = cm_failed("SKS rewrap failed: %s; nothing was written.", sks_strerror(sks_last_result()));
 	} else if (cm_write_file(out, NULL, 0, nset)) {
 		ckr = cm_write_error(out, errno);
 	} else {

@@ -114,7 +114,7 @@ uint32_t cm_role_logout(struct cm_state *st, const struct cm_parsed *p)
 	if (!s)
 		return ckr;
 	if (sks_session_logout(s))
-		return cm_failed("Logout failed.");
+		return cm_failed_why("Logout failed");
 	return CKR_OK;
 }
 
@@ -156,7 +156,7 @@ uint32_t cm_role_changepw(struct cm_state *st, const struct cm_parsed *p)
 	new = cm_new_secret(st, p, "newpw", "\n\tEnter the new password: ",
 			    "\n\tEnter the new password again: ", &ckr);
 	if (new && sks_session_change_pin(s, role, old, new)) {
-		ckr = cm_failed("Failed to change the password.");
+		ckr = cm_failed_why("Failed to change the password");
 		cm_explain_role_failure(st, st->slot, role, ckr);
 	}
 	cm_drop_secret(old);

@@ -45,7 +45,7 @@ uint32_t cm_sks_extract(struct cm_state *st, const struct cm_parsed *p)
 	set = sks_blob_extract(s, h, n, 0);
 	if (!set) {
 		free(h);
-		return cm_failed("SKS extract failed.");
+		return cm_failed_why("SKS extract failed");
 	}
 	for (size_t i = 0; i < sks_blob_set_get_count(set); i++) {
 		size_t len;
@@ -119,7 +119,7 @@ uint32_t cm_sks_insert(struct cm_state *st, const struct cm_parsed *p)
 	}
 	h = sks_blob_insert(s, set, &n);
 	if (!h) {
-		ckr = cm_failed("SKS insert failed; no object was inserted.");
+		ckr = cm_failed("SKS insert failed: %s; no object was inserted.", sks_strerror(sks_last_result()));
 	} else {
 		printf("\nInserted %zu object(s) from %zu SKS blob(s). Handles:", n,
 		       sks_blob_set_get_count(set));

@@ -51,8 +51,16 @@ uint32_t cm_slot_list(struct cm_state *st, const struct cm_parsed *p)
 		       sks_slot_type_name(sks_slot_info_get_type(s)));
 		if (sks_slot_info_get_type(s) != SKS_SLOT_BACKUP)
 			cm_print_state(sks_slot_info_get_state(s));
-		else if (sks_slot_info_get_state(s) & SKS_STATE_DEACTIVATED)
-			printf("\tState ->\t\tdeactivated\n");
+		else if (sks_slot_info_get_state(s) &
+			 (SKS_STATE_DEACTIVATED | SKS_STATE_SO_LOCKED))
+			printf("\tState ->\t\t%s%s%s\n",
+			       sks_slot_info_get_state(s) & SKS_STATE_DEACTIVATED ?
+			       "deactivated" : "",
+			       (sks_slot_info_get_state(s) & SKS_STATE_DEACTIVATED) &&
+			       (sks_slot_info_get_state(s) & SKS_STATE_SO_LOCKED) ?
+			       ", " : "",
+			       sks_slot_info_get_state(s) & SKS_STATE_SO_LOCKED ?
+			       "HSM SO locked out" : "");
 		if (sks_slot_info_get_type(s) == SKS_SLOT_BACKUP &&
 		    num < SKS_MAX_SLOTS && st->image[num])
 			printf("\tImage File ->\t\t%s\n", st->image[num]);
