@@ -28,6 +28,29 @@ struct rewrap_state {
 	int stop;
 };
 
+/*
+ * Whether @e (whose blobs are not as many as its row says) was changed
+ * since its row was read (its generation moved, or it is gone): then it
+ * is its writer's. Otherwise it is damaged (blob rows missing). Keeps
+ * errno.
+ */
+static int changed_meanwhile(struct sks_repo *repo,
+			     const struct sks_repo_entry *e)
+{
+	struct repo_val id = repo_v_int(e->id);
+	struct sks_repo_entry now;
+	int err = errno, changed = 1;
+	size_t n = 0;
+
+	memset(&now, 0, sizeof(now));
+	if (!repo_read_page(repo, SKS_REPO_BY_ID, &id, 0, &now, 1, &n) && n) {
+		changed = now.id != e->id || now.generation != e->generation;
+		repo_entry_clear(&now);
+	}
+	errno = err;
+	return changed;
+}
+
 /* Report entry @e as refused by the kernel with @ckr. */
 static void refused_entry(struct rewrap_state *rs, const struct sks_repo_entry *e,
 			  uint32_t ckr)
@@ -257,10 +280,13 @@ int sks_repo_rewrap_with(struct sks_repo *repo, struct sks_session *session,
 			ok[i] = 1;
 			if (repo_entry_load_blobs(repo, &page[i])) {
 				ok[i] = 0;
-				if (errno == ESTALE) {
-					rs.prog.skipped++;	/* changed meanwhile */
+				if (errno == ESTALE &&
+				    changed_meanwhile(repo, &page[i])) {
+					rs.prog.skipped++;
 					continue;
 				}
+				if (errno == ESTALE)	/* blobs missing */
+					errno = EBADMSG;
 				if (errno != EBADMSG)
 					goto out_page;
 				refused_entry(&rs, &page[i], sks_last_result());

@@ -499,8 +499,11 @@ static int page_row(void *arg, const struct repo_val *cols, int ncols)
 
 static int blob_row(void *arg, const struct repo_val *cols, int ncols)
 {
-	if (ncols < 2 || cols[1].type != REPO_BLOB)
+	if (ncols < 2)
 		return sks_lib_fail(EIO, SKS_CKR_DEVICE_ERROR);
+	/* a row that holds no blob (written by someone else): damaged */
+	if (cols[1].type != REPO_BLOB)
+		return sks_lib_fail(EBADMSG, SKS_CKR_DATA_INVALID);
 	return sks_blob_set_add(arg, cols[1].p, cols[1].len);
 }
 
@@ -515,8 +518,12 @@ int repo_entry_load_blobs(struct sks_repo *repo, struct sks_repo_entry *e)
 	e->set = sks_blob_set_new();
 	if (!e->set)
 		return -1;
-	if (repo_run(repo, Q_BLOBS_OF, p, 1, blob_row, e->set))
+	if (repo_run(repo, Q_BLOBS_OF, p, 1, blob_row, e->set)) {
+		if (errno == EBADMSG)
+			snprintf(repo->msg, sizeof(repo->msg),
+				 "entry '%s' has a damaged blob", e->name);
 		return -1;
+	}
 	if (sks_blob_set_get_count(e->set) != e->blobs) {
 		snprintf(repo->msg, sizeof(repo->msg),
 			 "entry '%s' has %zu of its %u blobs", e->name,

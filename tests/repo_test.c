@@ -828,6 +828,73 @@ TEST_F(repo, a_refused_entry_is_named_and_a_changed_one_left_to_its_writer)
 	sks_blob_set_free(foreign);
 }
 
+struct refusals {
+	char names[64];
+	uint32_t result[4];
+	int n;
+};
+
+static int note_refused(const struct sks_repo_progress *pr, void *arg)
+{
+	struct refusals *r = arg;
+
+	if (pr->failed_name && r->n < 4) {
+		r->result[r->n++] = pr->failed_result;
+		strncat(r->names, pr->failed_name,
+			sizeof(r->names) - strlen(r->names) - 2);
+		strcat(r->names, " ");
+	}
+	return 0;
+}
+
+/*
+ * Rows someone else broke: a blob that is not one (text in SQLite, junk
+ * in PostgreSQL), an entry whose blob rows are gone. Each is named as
+ * refused; the healthy entries are rewrapped; the next run says the same.
+ */
+TEST_F(repo, damaged_rows_are_refused_by_name_and_the_rest_goes_on)
+{
+	struct refusals ref = { .n = 0 };
+	struct sks_repo_progress pr;
+	struct sks_repo_entry *e;
+	uint64_t n;
+
+	OPEN(self);
+	ASSERT_EQ(0, fill_old(self->r, 10));
+	ASSERT_EQ(0, sks_repo_exec(self->r,
+		"UPDATE sks_blobs SET data = 'garbage' WHERE entry_id = "
+		"(SELECT id FROM sks_entries WHERE name = 'e2')"))
+		TH_LOG("%s", sks_repo_get_message(self->r));
+	ASSERT_EQ(0, sks_repo_exec(self->r,
+		"DELETE FROM sks_blobs WHERE entry_id = "
+		"(SELECT id FROM sks_entries WHERE name = 'e5')"));
+	ASSERT_EQ(0, sks_repo_rewrap_with(self->r, NULL, &fake_kernel, 4,
+					  note_refused, &ref, &pr))
+		TH_LOG("%s", sks_repo_get_message(self->r));
+	EXPECT_STREQ("e2 e5 ", ref.names);
+	EXPECT_EQ(SKS_CKR_DATA_INVALID, ref.result[0]);
+	EXPECT_EQ(SKS_CKR_DATA_INVALID, ref.result[1]);
+	EXPECT_EQ(10, pr.total);
+	EXPECT_EQ(8, pr.done);
+	EXPECT_EQ(2, pr.failed);
+	EXPECT_EQ(0, pr.skipped);
+	ASSERT_EQ(0, sks_repo_count(self->r, SKS_REPO_BY_FINGERPRINT, FP_A, 0, &n));
+	EXPECT_EQ(2, n);
+	/* a fetch says what is wrong with the entry */
+	e = sks_repo_fetch(self->r, SKS_REPO_BY_NAME, "e5", 0);
+	EXPECT_EQ(NULL, e);
+	EXPECT_EQ(SKS_CKR_DATA_INVALID, sks_last_result());
+	EXPECT_NE(NULL, strstr(sks_repo_get_message(self->r), "e5"))
+		TH_LOG("%s", sks_repo_get_message(self->r));
+	sks_repo_entry_free(e);
+	/* again: the same two, nothing else */
+	memset(&ref, 0, sizeof(ref));
+	ASSERT_EQ(0, sks_repo_rewrap_with(self->r, NULL, &fake_kernel, 4,
+					  note_refused, &ref, &pr));
+	EXPECT_STREQ("e2 e5 ", ref.names);
+	EXPECT_EQ(0, pr.done);
+}
+
 TEST_F(repo, two_rewraps_at_once_commit_each_entry_once)
 {
 	enum { N = 400 };
