@@ -903,6 +903,7 @@ TEST_F(dir, skscm_saves_loads_and_sets_auto_activation)
 	script = cm_fmt_dir("hsm load -file %s/no-such.rec\n", self->dir);
 	ASSERT_EQ(0, skscm_run(script, &out));
 	EXPECT_OUT(out, "Error: Cannot load");
+	EXPECT_OUT(out, "no-such.rec: No such file or directory; nothing was loaded.");
 	free(out);
 	free(script);
 }

@@ -104,9 +104,15 @@ uint32_t cm_hsm_load(struct cm_state *st, const struct cm_parsed *p)
 		return cm_hsm_open_failed();
 	if (file) {
 		ret = sks_state_load_file(hsm, file, &slot, &gen, &status);
+		err = errno;
 		sks_hsm_close(hsm);
+		/* the file's own problem in the system's words, else the HSM's */
+		if (ret && sks_last_result() == SKS_CKR_DEVICE_ERROR)
+			return cm_failed("Cannot load %s: %s; nothing was loaded.",
+					 file, strerror(err));
 		if (ret)
-			return cm_failed("Cannot load %s.", file);
+			return cm_failed("Cannot load %s: %s; nothing was loaded.",
+					 file, sks_strerror(sks_last_result()));
 		cm_para("Loaded slot %u (generation %" PRIu64 ") from %s: %s.",
 			slot, gen, file, status & SKS_STATE_LOADED_ACTIVE ? "active" :
 			"deactivated until its Crypto Officer or SO logs in");
@@ -122,9 +128,9 @@ uint32_t cm_hsm_load(struct cm_state *st, const struct cm_parsed *p)
 				sks_state_report_get_problems(r),
 				cm_plural(sks_state_report_get_problems(r)));
 	else if (ret)
-		ckr = cm_failed("Cannot load the HSM's state from %s%s%s.", dir,
-				err == ENOENT ? ": " : "",
-				err == ENOENT ? strerror(err) : "");
+		ckr = cm_failed("Cannot load the HSM's state from %s: %s.", dir,
+				sks_last_result() == SKS_CKR_DEVICE_ERROR ?
+				strerror(err) : sks_strerror(sks_last_result()));
 	else if (!sks_state_report_get_count(r))
 		cm_para("%s holds no HSM state.", dir);
 	sks_state_report_free(r);

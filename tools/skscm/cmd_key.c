@@ -127,10 +127,11 @@ static struct sks_attrs *key_attrs(const struct cm_parsed *p, uint32_t *mech,
 	}
 	sks_attrs_set_flags(a, flags);
 	if (cm_has(p, "length")) {
-		if (cm_parse_uint(cm_get(p, "length"), 4096, &v)) {
+		if (cm_parse_uint(cm_get(p, "length"), UINT32_MAX, &v)) {
 			*ckr = cm_syntax("Option -length needs a number of bytes.");
 			goto fail;
 		}
+		/* (the kernel says which lengths a key type takes) */
 		sks_attrs_set_value_len(a, v);
 	}
 	if (cm_has(p, "usagelimit")) {
