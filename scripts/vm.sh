@@ -26,6 +26,10 @@
 #               install" does (docs/durability.md): what the guest writes
 #               outlives the VM (two-boot and power-cut tests)
 #   VM_PIDFILE  qemu writes its process id there (tests that cut the power)
+#   VM_ICOUNT   a shift N: QEMU counts instructions (-icount shift=N,
+#               align=off,sleep=off; TCG only, one host thread for all
+#               vCPUs): the guest's clock advances 2^N ns per instruction
+#               executed, whatever else the host does (make bench)
 #   SKSVM_MODPARAMS  sks.ko parameters for run and shell, comma-separated
 #               (pbkdf2_iterations=1000,lockout_secs=2); check always loads
 #               sks with pbkdf2_iterations=1000 lockout_secs=1
@@ -36,7 +40,7 @@ build=${SKS_BUILD:-$top/build}
 mode=${1:-}
 
 usage() {
-	sed -n '6,31s/^# \{0,1\}//p' "$0" >&2
+	sed -n '6,35s/^# \{0,1\}//p' "$0" >&2
 	exit 2
 }
 case $mode in run|check|shell) ;; *) usage ;; esac
@@ -81,6 +85,9 @@ qemu_cmd() {
 	      -smp "${VM_SMP:-2}" -m "${VM_MEM:-1024}"
 	      -kernel "$kernel" -no-reboot -nodefaults -display none
 	      -append "console=ttyS0 quiet loglevel=4 log_buf_len=4M panic=-1 SKSVM_MODE=$2${SKSVM_MODPARAMS:+ SKSVM_MODPARAMS=$SKSVM_MODPARAMS}")
+	if [ -n "${VM_ICOUNT:-}" ] && [ "$1" = tcg ]; then
+		QEMU+=(-icount "shift=$VM_ICOUNT,align=off,sleep=off")
+	fi
 	if [ -n "${VM_DISK:-}" ]; then
 		QEMU+=(-drive "file=$VM_DISK,format=raw,if=virtio")
 	fi
