@@ -18,14 +18,15 @@
 #       threads, one per vCPU, preempted by whatever else runs).
 #
 # Output: the table on stdout and in BUILD/bench/bench.txt (the scaling
-# run in bench-scaling.txt), p50 per case in BUILD/bench/bench.svg.
+# run in bench-scaling.txt), p50 per case in BUILD/bench/bench.svg
+# (BENCH_OUT: another folder than BUILD/bench).
 #
 # Usage: scripts/bench-run.sh BUILD_DIR
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=$1
-out=$build/bench
+out=${BENCH_OUT:-$build/bench}
 mkdir -p "$out"
 clock=${BENCH_CLOCK:-icount}
 shift_n=${BENCH_SHIFT:-0}

@@ -19,7 +19,7 @@ echo "sks $(cat /sys/module/sks/version 2>/dev/null || echo '?'), clock: $BENCH_
 echo
 # shellcheck disable=SC2086
 sks-bench --verbose --clock "$BENCH_CLOCK" \
-	${BENCH_ARGS:---time 1 --rounds 5 --objects 1,1000,1000000 --threads 1,2} 2>$log
+	${BENCH_ARGS:---time 0.5 --rounds 5 --objects 1,1000,1000000 --threads 1,2} 2>$log
 rc=$?
 if [ $rc -ne 0 ]; then
 	echo
