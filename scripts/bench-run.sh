@@ -71,8 +71,9 @@ if [ "$clock" = icount ] && [ "${BENCH_SCALING:-1}" != 0 ]; then
 	unset VM_ICOUNT VM_SMP
 	cat >"$tmp/scaling.sh" <<'GUEST'
 #!/bin/sh
-echo "2-thread scaling of sks with the host's clock (BENCH_CLOCK=host), 2 vCPUs, 1 live object:"
-sks-bench --clock "host (the guest's clock is the host's), 2 vCPUs" --only sks \
+echo "2-thread scaling of sks with the host's clock (BENCH_CLOCK=host), 2 vCPUs, 1 live object;"
+echo "OpenSSL in-process as the control: what two threads of plain user-space code get"
+sks-bench --clock "host (the guest's clock is the host's), 2 vCPUs" --only sks,openssl \
 	--objects 1 --threads 1,2 --time 1 --rounds 5 2>/tmp/sks-bench.log |
 	awk '/^target/ { t = 1 } !t || /^target/ || /^2 threads/'
 GUEST
