@@ -482,7 +482,8 @@ static void print_row(int impl, int c, unsigned int ti, unsigned int li)
 	if (!impls[impl]->op[c]) {
 		printf("%-18s %-8s %3u %9s %11s %9s %9s %7s   (n/a: %s)\n",
 		       case_names[c], impls[impl]->name, opt.threads[ti], objs,
-		       "n/a", "n/a", "n/a", "", impls[impl]->what[c]);
+		       "n/a", "n/a", "n/a", "",
+		       impls[impl]->what[c] ?: "not implemented in this row's tool");
 		return;
 	}
 	if (!r->done || r->failed) {
