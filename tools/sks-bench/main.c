@@ -681,7 +681,8 @@ static void print_table(void)
 		for (impl = 0; impl < IMPL_COUNT; impl++)
 			for (c = 0; c < CASE_COUNT; c++)
 				printf("  %-8s %-18s %s\n", impls[impl]->name,
-				       case_names[c], impls[impl]->what[c]);
+				       case_names[c], impls[impl]->what[c] ?:
+				       "not implemented");
 }
 
 /* ---- options ---- */
