@@ -291,7 +291,7 @@ vm-run: deps
 bench: deps
 	@$(MAKE) --no-print-directory initramfs
 	@LD_LIBRARY_PATH=$(B)/lib scripts/repo-bench-host.sh $(B)/tools/sks-repo-bench
-	@VM_TIMEOUT=$${VM_TIMEOUT:-5400} scripts/vm.sh run $(TOP)/scripts/bench.sh
+	@scripts/bench-run.sh $(B)
 
 # ---- lint ------------------------------------------------------------------
 

@@ -284,6 +284,16 @@ static int sks_crypt(struct sks_file_session *sess, struct sks_crypt *c, bool en
 	if (enc)
 		memcpy(c->iv, iv, SKS_GCM_IV_LEN);
 	c->out_len = outlen;
+	/*
+	 * An encryption ran in place: past the request (its context holds
+	 * the cipher's working state) the buffer holds only the AAD, the
+	 * ciphertext, the tag and the IV, all handed out. Anything else
+	 * (a decryption's plaintext, a failed operation's input) is wiped.
+	 */
+	if (enc) {
+		sks_opbuf_put_wiped(req, bufsize, reqsize);
+		goto out_put;
+	}
 out_free:
 	sks_opbuf_put(req, bufsize);
 out_put:

@@ -165,9 +165,24 @@ void *sks_opbuf_get(size_t size)
  */
 void sks_opbuf_put(void *buf, size_t size)
 {
+	sks_opbuf_put_wiped(buf, size, size);
+}
+
+/**
+ * sks_opbuf_put_wiped() - give a buffer back, wiping its first bytes.
+ * @buf: from sks_opbuf_get(@size), or NULL.
+ * @size: the size it was asked for.
+ * @wipe: how many bytes from its start held anything secret (at most
+ *	@size); the caller vouches that the rest holds only what it hands
+ *	out anyway (an encryption's output, done in place).
+ *
+ * Context: process context.
+ */
+void sks_opbuf_put_wiped(void *buf, size_t size, size_t wipe)
+{
 	if (!buf)
 		return;
-	memzero_explicit(buf, size);
+	memzero_explicit(buf, min(wipe, size));
 	if (size > SKS_OPBUF_SIZE)
 		kvfree(buf);
 	else if (!sks_pool_push(&sks_buf_pool, buf))

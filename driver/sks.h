@@ -391,6 +391,7 @@ void sks_hmac_put(int idx, struct crypto_shash *tfm);
 #define SKS_OPBUF_SIZE	16384	/* pooled operation buffers */
 void *sks_opbuf_get(size_t size);
 void sks_opbuf_put(void *buf, size_t size);
+void sks_opbuf_put_wiped(void *buf, size_t size, size_t wipe);
 void sks_pools_exit(void);
 struct sks_smk *sks_smk_create(void);
 struct sks_smk *sks_smk_import(const u8 *key);

@@ -51,6 +51,7 @@ libclang-rt-14-dev	/usr/share/doc/libclang-rt-14-dev
 libsqlite3-dev		/usr/include/sqlite3.h
 libpq-dev		/usr/include/postgresql/libpq-fe.h
 postgresql-15		/usr/lib/postgresql/15/bin/postgres
+gnuplot-nox		/usr/bin/gnuplot
 '
 
 missing=$(printf '%s\n' "$want" | while read -r pkg path; do

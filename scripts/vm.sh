@@ -29,6 +29,10 @@
 #               loads nor saves the HSM's state (tests that keep state
 #               records of their own there)
 #   VM_PIDFILE  qemu writes its process id there (tests that cut the power)
+#   VM_ICOUNT   a shift N: QEMU counts instructions (-icount shift=N,
+#               align=off,sleep=off; TCG only, one host thread for all
+#               vCPUs): the guest's clock advances 2^N ns per instruction
+#               executed, whatever else the host does (make bench)
 #   SKSVM_MODPARAMS  sks.ko parameters for run and shell, comma-separated
 #               (pbkdf2_iterations=1000,lockout_secs=2); check always loads
 #               sks with pbkdf2_iterations=1000 lockout_secs=1
@@ -39,7 +43,7 @@ build=${SKS_BUILD:-$top/build}
 mode=${1:-}
 
 usage() {
-	sed -n '6,31s/^# \{0,1\}//p' "$0" >&2
+	sed -n '6,35s/^# \{0,1\}//p' "$0" >&2
 	exit 2
 }
 case $mode in run|check|shell) ;; *) usage ;; esac
@@ -84,6 +88,9 @@ qemu_cmd() {
 	      -smp "${VM_SMP:-2}" -m "${VM_MEM:-1024}"
 	      -kernel "$kernel" -no-reboot -nodefaults -display none
 	      -append "console=ttyS0 quiet loglevel=4 log_buf_len=4M panic=-1 no_timer_check SKSVM_MODE=$2${SKSVM_MODPARAMS:+ SKSVM_MODPARAMS=$SKSVM_MODPARAMS}${VM_STATE:+ SKSVM_STATE=$VM_STATE}")
+	if [ -n "${VM_ICOUNT:-}" ] && [ "$1" = tcg ]; then
+		QEMU+=(-icount "shift=$VM_ICOUNT,align=off,sleep=off")
+	fi
 	if [ -n "${VM_DISK:-}" ]; then
 		QEMU+=(-drive "file=$VM_DISK,format=raw,if=virtio")
 	fi

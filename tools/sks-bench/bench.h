@@ -106,6 +106,8 @@ struct worker {
 	uint64_t *lat;			/* ns per op */
 	size_t n, cap;
 	uint64_t timed;			/* ns spent in timed parts */
+	uint64_t span;			/* ns from start to the last op's end */
+	uint64_t untimed;		/* ns of it in untimed clean-up */
 	int failed;
 	char err[160];
 	void *run;			/* the case being run (main.c) */

@@ -4,10 +4,13 @@
  * in-process OpenSSL and SoftHSMv2, in one run, with one table.
  *
  * Every case runs for --time seconds per thread count (adaptive iteration
- * count, at least 3 operations per thread) after a short warm-up, split in
- * --rounds rounds of which the one with the lowest median is kept. ops/s is
- * the sum over threads of operations / time spent in the timed part;
- * p50/p99 are taken over every operation of every thread.
+ * count, at least 3 operations per thread), split in --rounds rounds that
+ * are interleaved: round 1 of every case of every implementation, then
+ * round 2, and so on, so that sks and its baselines take turns and a slow
+ * spell of the host falls on all of them. Each round starts with a short
+ * warm-up. A row's p50, p99 and ops/s are the medians of its rounds'; in a
+ * round, ops/s is the sum over threads of operations / time spent in the
+ * timed part and p50/p99 are taken over every operation of every thread.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -23,6 +26,7 @@
 
 #define MAX_LEVELS	8
 #define MAX_CACHES	512
+#define MAX_ROUNDS	15
 
 struct bench_sizes bench_sizes;
 const uint8_t bench_key[32] = {
@@ -58,8 +62,11 @@ static const struct bench_impl_ops *const impls[IMPL_COUNT] = {
 struct row {
 	bool done;
 	bool failed;
-	double ops, p50, p99;	/* ops/s, microseconds */
+	double ops, p50, p99;	/* ops/s, microseconds: medians of rounds */
 	size_t n;
+	double spread;		/* (max - min) / median of the rounds' p50 */
+	unsigned int nr;	/* rounds done */
+	double r_ops[MAX_ROUNDS], r_p50[MAX_ROUNDS], r_p99[MAX_ROUNDS];
 };
 
 static struct {
@@ -75,10 +82,12 @@ static struct {
 	uint64_t capacity;
 	bool softhsm;
 	bool legend;
+	const char *clock;		/* --clock: how the guest keeps time */
 	unsigned int only;		/* bit per impl; 0 = all */
+	unsigned int cases;		/* bit per case; 0 = all */
 } opt = {
 	.time = 1.0,
-	.rounds = 3,
+	.rounds = 5,
 	.capacity = 256ULL << 20,
 	.softhsm = true,
 };
@@ -151,7 +160,7 @@ static void *run_thread(void *arg)
 	struct run *r = w->run;
 	int (*op)(struct worker *) = r->impl->op[r->c];
 	void (*post)(struct worker *) = r->impl->post[r->c];
-	uint64_t start, t0, t1, dur;
+	uint64_t start, t0, t1, t2, dur;
 	unsigned int i;
 
 	/* warm-up (also fills TCG's translation cache) */
@@ -164,6 +173,8 @@ static void *run_thread(void *arg)
 	pthread_barrier_wait(&r->bar);
 	dur = (uint64_t)(opt.time / opt.rounds * 1e9);
 	start = now_ns();
+	w->span = 0;
+	w->untimed = 0;
 	while (!w->failed) {
 		t0 = now_ns();
 		if (op(w))
@@ -171,8 +182,13 @@ static void *run_thread(void *arg)
 		t1 = now_ns();
 		push(w, t1 - t0);
 		w->timed += t1 - t0;
-		if (post)
+		w->span = t1 - start;
+		if (post) {
 			post(w);
+			t2 = now_ns();
+			w->untimed += t2 - t1;
+			w->span = t2 - start;
+		}
 		if (opt.iterations ? w->n >= opt.iterations :
 		    (t1 - start >= dur && w->n >= 3))
 			break;
@@ -191,26 +207,56 @@ static int cmp_u64(const void *a, const void *b)
 
 static void run_round(int impl, int c, unsigned int ti, struct row *row);
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double median(const double *v, unsigned int n)
+{
+	double s[MAX_ROUNDS];
+
+	memcpy(s, v, n * sizeof(*s));
+	qsort(s, n, sizeof(*s), cmp_double);
+	return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+
 /*
- * Run a case in --rounds rounds of --time / rounds seconds and keep the
- * round with the lowest median: a round the host preempted the emulator
- * in is thrown away rather than averaged in.
+ * One round of --time / rounds seconds of a case; the row's figures are
+ * the medians of its rounds so far. A case that failed once is not run
+ * again.
  */
 static void run_case(int impl, int c, unsigned int ti, unsigned int li)
 {
 	struct row *row = &rows[impl][c][ti][li], r;
+	double lo, hi;
 	unsigned int i;
 
-	for (i = 0; i < opt.rounds; i++) {
-		memset(&r, 0, sizeof(r));
-		run_round(impl, c, ti, &r);
-		if (r.failed) {
-			*row = r;
-			return;
-		}
-		if (!i || r.p50 < row->p50)
-			*row = r;
+	if (row->failed)
+		return;
+	memset(&r, 0, sizeof(r));
+	run_round(impl, c, ti, &r);
+	row->done = true;
+	if (r.failed) {
+		row->failed = true;
+		return;
 	}
+	i = row->nr++;
+	row->r_ops[i] = r.ops;
+	row->r_p50[i] = r.p50;
+	row->r_p99[i] = r.p99;
+	row->n += r.n;
+	row->ops = median(row->r_ops, row->nr);
+	row->p50 = median(row->r_p50, row->nr);
+	row->p99 = median(row->r_p99, row->nr);
+	lo = hi = row->r_p50[0];
+	for (i = 1; i < row->nr; i++) {
+		lo = row->r_p50[i] < lo ? row->r_p50[i] : lo;
+		hi = row->r_p50[i] > hi ? row->r_p50[i] : hi;
+	}
+	row->spread = row->p50 > 0 ? (hi - lo) / row->p50 : 0;
 }
 
 static void run_round(int impl, int c, unsigned int ti, struct row *row)
@@ -218,7 +264,7 @@ static void run_round(int impl, int c, unsigned int ti, struct row *row)
 	unsigned int nt = opt.threads[ti], i;
 	pthread_t tid[BENCH_MAX_THREADS];
 	struct run r = { .impl = impls[impl], .c = c };
-	uint64_t *all;
+	uint64_t *all, span = 0;
 	size_t total = 0, k = 0;
 
 	if (bench_verbose)
@@ -245,11 +291,18 @@ static void run_round(int impl, int c, unsigned int ti, struct row *row)
 			fprintf(stderr, "sks-bench: %s %s (%u threads): %s\n",
 				impls[impl]->name, case_names[c], nt, w->err);
 		}
-		if (w->timed)
-			row->ops += w->n / (w->timed / 1e9);
+		if (w->span > w->untimed && w->span - w->untimed > span)
+			span = w->span - w->untimed;
 		total += w->n;
 	}
 	pthread_barrier_destroy(&r.bar);
+	/*
+	 * Throughput: every thread's operations over the longest thread's
+	 * span (its untimed clean-up taken out), so that time a thread
+	 * waited for a CPU counts, as a 2-thread scaling figure needs.
+	 */
+	if (span)
+		row->ops = total / (span / 1e9);
 	row->done = true;
 	row->n = total;
 	if (row->failed) {
@@ -278,17 +331,29 @@ static bool selected(int impl)
 	return !opt.only || (opt.only & (1u << impl));
 }
 
-static void run_impl(int impl, unsigned int li)
+/*
+ * Every round of every case of the implementations that are set up (at
+ * object level @li: only sks's rows have levels beyond the first), the
+ * implementations taking turns case by case and round by round.
+ */
+static void run_rounds(unsigned int li)
 {
-	unsigned int ti;
-	int c;
+	unsigned int round, ti;
+	int c, impl;
 
-	if (!selected(impl))
-		return;
-	for (c = 0; c < CASE_COUNT; c++)
-		for (ti = 0; ti < opt.nthreads; ti++)
-			if (impls[impl]->op[c])	/* else: not applicable */
-				run_case(impl, c, ti, li);
+	for (round = 0; round < opt.rounds; round++) {
+		if (bench_verbose)
+			fprintf(stderr, "# round %u of %u\n", round + 1,
+				opt.rounds);
+		for (c = 0; c < CASE_COUNT; c++)
+			for (ti = 0; ti < opt.nthreads && (!opt.cases ||
+			     (opt.cases & (1u << c))); ti++)
+				for (impl = 0; impl < IMPL_COUNT; impl++)
+					if (impl_ok[impl] && selected(impl) &&
+					    impls[impl]->op[c] &&
+					    (impl == IMPL_SKS || !li))
+						run_case(impl, c, ti, li);
+	}
 }
 
 /* ---- kernel memory per object ---- */
@@ -409,15 +474,16 @@ static void print_row(int impl, int c, unsigned int ti, unsigned int li)
 				 br->p50 / r->p50);
 	}
 	if (!impl_ok[impl]) {
-		printf("%-18s %-8s %3u %9s %11s %9s %9s   (n/a: %s)\n",
+		printf("%-18s %-8s %3u %9s %11s %9s %9s %7s   (n/a: %s)\n",
 		       case_names[c], impls[impl]->name, opt.threads[ti], objs,
-		       "n/a", "n/a", "n/a", impl_why[impl]);
+		       "n/a", "n/a", "n/a", "", impl_why[impl]);
 		return;
 	}
 	if (!impls[impl]->op[c]) {
-		printf("%-18s %-8s %3u %9s %11s %9s %9s   (n/a: %s)\n",
+		printf("%-18s %-8s %3u %9s %11s %9s %9s %7s   (n/a: %s)\n",
 		       case_names[c], impls[impl]->name, opt.threads[ti], objs,
-		       "n/a", "n/a", "n/a", impls[impl]->what[c]);
+		       "n/a", "n/a", "n/a", "",
+		       impls[impl]->what[c] ?: "not implemented in this row's tool");
 		return;
 	}
 	if (!r->done || r->failed) {
@@ -427,8 +493,9 @@ static void print_row(int impl, int c, unsigned int ti, unsigned int li)
 		return;
 	}
 	fmt_ops(ops, sizeof(ops), r->ops);
-	printf("%-18s %-8s %3u %9s %11s %9.1f %9.1f", case_names[c],
-	       impls[impl]->name, opt.threads[ti], objs, ops, r->p50, r->p99);
+	printf("%-18s %-8s %3u %9s %11s %9.1f %9.1f %6.1f%%", case_names[c],
+	       impls[impl]->name, opt.threads[ti], objs, ops, r->p50, r->p99,
+	       r->spread * 100);
 	if (impl == IMPL_SKS)
 		printf(" %10s %10s %10s", ratio[IMPL_AFALG],
 		       ratio[IMPL_OPENSSL], ratio[IMPL_SOFTHSM]);
@@ -482,9 +549,9 @@ static int thread_index(unsigned int n)
 }
 
 /*
- * The verdicts compare medians: the emulator's vCPUs are preempted by the
- * host now and then, which moves the means (ops/s) far more than the
- * medians. Throughput from medians is threads / p50.
+ * The verdicts compare medians of the rounds' figures: p50 for speed, and
+ * for 2-thread scaling ops/s (every thread's operations over the round's
+ * span: p50s cannot show threads waiting for a CPU).
  */
 static void print_targets(void)
 {
@@ -493,13 +560,24 @@ static void print_targets(void)
 	const struct row *s, *b;
 	char what[96];
 
-	printf("\n%-58s %12s  %s\n", "target (medians from this run)",
-	       "measured", "verdict");
+	bool icount = opt.clock && !strncmp(opt.clock, "icount", 6);
+
+	snprintf(what, sizeof(what), "target (medians of %u rounds)",
+		 opt.rounds);
+	printf("\n%-58s %12s  %s\n", what, "measured", "verdict");
+	for (c = 0; c < 2; c++) {
+		int t = c ? t2 : t1;
+
+		s = t >= 0 ? row_ok(IMPL_SKS, CASE_CYCLE, t, 0) : NULL;
+		b = t >= 0 ? row_ok(IMPL_SOFTHSM, CASE_CYCLE, t, 0) : NULL;
+		snprintf(what, sizeof(what),
+			 "SKS cycle speed >= 10x SoftHSMv2's (%d thread%s)",
+			 c + 1, c ? "s" : "");
+		target(what, s && b, s && b ? b->p50 / s->p50 : 0, "x",
+		       s && b && b->p50 >= 10 * s->p50);
+	}
 	s = t1 >= 0 ? row_ok(IMPL_SKS, CASE_CYCLE, t1, 0) : NULL;
 	b = t1 >= 0 ? row_ok(IMPL_SOFTHSM, CASE_CYCLE, t1, 0) : NULL;
-	target("SKS cycle speed >= 5x SoftHSMv2's (1 thread)", s && b,
-	       s && b ? b->p50 / s->p50 : 0, "x",
-	       s && b && b->p50 >= 5 * s->p50);
 	s = t1 >= 0 ? row_ok(IMPL_PKCS11, CASE_CYCLE, t1, 0) : NULL;
 	target("PKCS#11 cycle speed >= 5x SoftHSMv2's (1 thread)", s && b,
 	       s && b ? b->p50 / s->p50 : 0, "x",
@@ -527,10 +605,10 @@ static void print_targets(void)
 	for (c = 0; c < CASE_COUNT; c++) {
 		s = t1 >= 0 ? row_ok(IMPL_SKS, c, t1, 0) : NULL;
 		b = t2 >= 0 ? row_ok(IMPL_SKS, c, t2, 0) : NULL;
-		snprintf(what, sizeof(what), "2 threads >= 1.7x 1 thread: %s",
-			 case_names[c]);
-		target(what, s && b, s && b ? 2 * s->p50 / b->p50 : 0, "x",
-		       s && b && 2 * s->p50 >= 1.7 * b->p50);
+		snprintf(what, sizeof(what), "2 threads >= 1.7x 1 thread%s: %s",
+			 icount ? "*" : "", case_names[c]);
+		target(what, s && b, s && b ? b->ops / s->ops : 0, "x",
+		       s && b && b->ops >= 1.7 * s->ops);
 	}
 	for (c = 0; c < CASE_COUNT; c++) {
 		s = t1 >= 0 ? row_ok(IMPL_SKS, c, t1, 0) : NULL;
@@ -552,6 +630,13 @@ static void print_targets(void)
 	target("memory per session object - 32 key bytes <= 512 B (slab)",
 	       mem.objects > 0, mem.slab_per_obj - 32, " B",
 	       mem.slab_per_obj - 32 <= 512);
+	if (icount && t2 >= 0)
+		printf("  * throughput (ops/s) of 2 threads over 1. Under -icount "
+		       "the guest has one vCPU\n    (QEMU 7.2 does not bring "
+		       "up a second one with -icount; and one host thread\n"
+		       "    would run both in turn, the clock counting the "
+		       "instructions of both):\n    2 threads cannot beat 1 "
+		       "there. Scaling is measured with BENCH_CLOCK=host.\n");
 	if (mem.objects)
 		printf("  (from %lu objects: slab %.0f B/object, MemTotal-MemFree "
 		       "%.0f B/object; caches grown most, B/object: %s)\n",
@@ -564,10 +649,12 @@ static void print_table(void)
 	unsigned int ti, li;
 	int c, impl;
 
-	printf("%-18s %-8s %3s %9s %11s %9s %9s %10s %10s %10s\n", "case",
-	       "impl", "thr", "objects", "ops/s", "p50 us", "p99 us",
+	printf("%-18s %-8s %3s %9s %11s %9s %9s %7s %10s %10s %10s\n", "case",
+	       "impl", "thr", "objects", "ops/s", "p50 us", "p99 us", "spread",
 	       "vs af_alg", "vs openssl", "vs softhsm");
 	for (c = 0; c < CASE_COUNT; c++) {
+		if (opt.cases && !(opt.cases & (1u << c)))
+			continue;
 		for (li = 0; li < opt.nlevels; li++)
 			for (ti = 0; ti < opt.nthreads; ti++)
 				print_row(IMPL_SKS, c, ti, li);
@@ -575,7 +662,11 @@ static void print_table(void)
 			for (ti = 0; ti < opt.nthreads; ti++)
 				print_row(impl, c, ti, 0);
 	}
-	printf("\nvs X: X's p50 divided by sks's p50, same case and threads "
+	printf("\nops/s, p50, p99: medians of %u interleaved rounds; spread: "
+	       "(max - min) / median of the rounds' p50.\n", opt.rounds);
+	if (opt.clock)
+		printf("clock: %s\n", opt.clock);
+	printf("vs X: X's p50 divided by sks's p50, same case and threads "
 	       "(>1: sks faster).\n");
 	printf("objects: live session objects in the partition besides the "
 	       "benchmark's keys.\n");
@@ -590,7 +681,8 @@ static void print_table(void)
 		for (impl = 0; impl < IMPL_COUNT; impl++)
 			for (c = 0; c < CASE_COUNT; c++)
 				printf("  %-8s %-18s %s\n", impls[impl]->name,
-				       case_names[c], impls[impl]->what[c]);
+				       case_names[c], impls[impl]->what[c] ?:
+				       "not implemented");
 }
 
 /* ---- options ---- */
@@ -624,7 +716,8 @@ static void usage(FILE *f)
 	fprintf(f,
 "usage: sks-bench [options]\n"
 "  -t, --time SEC        seconds per case and thread count (default 1)\n"
-"  -r, --rounds N        split it in N rounds, keep the lowest median (3)\n"
+"  -r, --rounds N        split it in N interleaved rounds, report their\n"
+"                        medians (default 5, at most 15)\n"
 "  -o, --objects LIST    live session objects, e.g. 1,1000,1000000\n"
 "                        (default 1,1000,1000000)\n"
 "  -j, --threads LIST    thread counts (default 1,2)\n"
@@ -638,7 +731,10 @@ static void usage(FILE *f)
 "      --smoke           a few operations of every case (-n 3 -o 1,600)\n"
 "      --legend          describe every row's operation\n"
 "      --only LIST       only these of sks,af_alg,openssl,softhsm,pkcs11\n"
+"      --cases LIST      only these cases, by name (\"insert 1 key,cycle ins+enc+del\")\n"
 "      --afalg-access M  heuristic, sendmsg or vmsplice (libkcapi)\n"
+"      --clock TEXT      how the guest keeps time, for the table (icount...:\n"
+"                        the 2-thread verdicts are marked)\n"
 "  -v, --verbose         progress on stderr\n");
 }
 
@@ -659,6 +755,8 @@ int main(int argc, char **argv)
 		{ "only", required_argument, NULL, 'O' },
 		{ "afalg-access", required_argument, NULL, 'A' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "clock", required_argument, NULL, 'C' },
+		{ "cases", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -666,6 +764,7 @@ int main(int argc, char **argv)
 	uint64_t tl[BENCH_MAX_THREADS];
 	unsigned int i, li, maxt = 0;
 	struct slab_snap before, after;
+	bool tried[IMPL_COUNT] = { false };
 	char why[160];
 	int ch, impl;
 
@@ -718,6 +817,14 @@ int main(int argc, char **argv)
 		case 'v':
 			bench_verbose = true;
 			break;
+		case 'C':
+			opt.clock = optarg;
+			break;
+		case 'K':
+			for (i = 0; i < CASE_COUNT; i++)
+				if (strstr(optarg, case_names[i]))
+					opt.cases |= 1u << i;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -728,7 +835,7 @@ int main(int argc, char **argv)
 	}
 	if (parse_list(objects, opt.levels, MAX_LEVELS, &opt.nlevels) ||
 	    parse_list(threads, tl, BENCH_MAX_THREADS, &opt.nthreads) ||
-	    opt.time <= 0 || !opt.rounds) {
+	    opt.time <= 0 || !opt.rounds || opt.rounds > MAX_ROUNDS) {
 		usage(stderr);
 		return 2;
 	}
@@ -794,6 +901,7 @@ int main(int argc, char **argv)
 			failures++;
 			continue;
 		}
+		tried[impl] = true;
 		if (impls[impl]->setup(maxt, workers, why, sizeof(why))) {
 			snprintf(impl_why[impl], sizeof(impl_why[impl]),
 				 "set-up failed: %s", why);
@@ -803,11 +911,8 @@ int main(int argc, char **argv)
 				failures++;
 		} else {
 			impl_ok[impl] = true;
-			run_impl(impl, 0);
 		}
-		impls[impl]->teardown(maxt, workers);
 	}
-
 	for (li = 0; li < opt.nlevels; li++) {
 		uint64_t was = sks_bench_live();
 
@@ -821,7 +926,12 @@ int main(int argc, char **argv)
 		snap(&after);
 		if (opt.reached[li] - was >= 1000)
 			mem_delta(&before, &after, opt.reached[li] - was);
-		run_impl(IMPL_SKS, li);
+		/* the first level: sks and every baseline, taking turns */
+		run_rounds(li);
+		if (!li)
+			for (impl = 1; impl < IMPL_COUNT; impl++)
+				if (tried[impl])
+					impls[impl]->teardown(maxt, workers);
 		if (opt.reached[li] < opt.levels[li]) {
 			opt.nlevels = li + 1;
 			break;
