@@ -119,12 +119,32 @@ static struct sks_hsm *open_hsm(bool uevent)
 	return hsm;
 }
 
+/* Whether the HSM has no slot at all (a module just loaded, its state not yet). */
+static bool hsm_empty(struct sks_hsm *hsm)
+{
+	struct sks_slots *list = sks_hsm_list_slots(hsm);
+	bool empty = list && !sks_slots_get_count(list);
+
+	sks_slots_free(list);
+	return empty;
+}
+
 static int do_save(struct sks_hsm *hsm, const char *dir, unsigned int flags)
 {
 	struct sks_state_report *r;
 	int ret;
 
 	ret = sks_state_save_dir(hsm, dir, flags, &r);
+	/*
+	 * A uevent of the module's previous life (slot devices removed at
+	 * rmmod) handled after modprobe, before the load: the new, empty
+	 * HSM is not the directory's yet. Nothing to save, nothing wrong.
+	 */
+	if (ret && (flags & SKS_SAVE_DIR_COALESCE) &&
+	    sks_last_result() == SKS_CKR_STATE_FOREIGN && hsm_empty(hsm)) {
+		sks_state_report_free(r);
+		return 0;
+	}
 	print_report(r);
 	if (ret) {
 		if (errno == EUCLEAN)
