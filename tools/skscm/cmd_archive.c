@@ -100,14 +100,15 @@ uint32_t cm_archive_backup(struct cm_state *st, const struct cm_parsed *p)
 	if (archive_source(st, &type, &role, &ckr, rollover_fp))
 		goto out;
 	v1 = type == SKS_SLOT_V1;
-	if (v1)
-		cm_para("You are backing up a SKS partition.\nOnly the SKS master key (SMK) will be backed up.\nNo other objects will be cloned.");
 	if (v1 && rollover_fp[0])
-		cm_para("CAUTION: An SMK rollover is in progress on this partition.\n"
+		cm_para("You are backing up a SKS partition.\nOnly the SKS master key (SMK) will be backed up.\nNo other objects will be cloned.\n\n"
+			"CAUTION: An SMK rollover is in progress on this partition.\n"
 			"Only the primary SMK is backed up, not the rollover SMK\n%s:\n"
 			"SKS blobs still under it cannot be inserted on a partition restored\n"
 			"from this archive. Rewrap them first (sks rewrap), or back up again\n"
 			"after the rollover ends.", rollover_fp);
+	else if (v1)
+		cm_para("You are backing up a SKS partition.\nOnly the SKS master key (SMK) will be backed up.\nNo other objects will be cloned.");
 	else if (nh)
 		cm_para("You are backing up a partition.\nThe %zu object(s) listed will be cloned.", nh);
 	else
