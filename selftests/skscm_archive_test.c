@@ -419,6 +419,25 @@ TEST_F(arch, force_skips_the_confirmation)
 	EXPECT_EQ(1, st_lib_archives(self->bk));
 }
 
+/* During an SMK rollover the archive holds the new SMK only: said first. */
+TEST_F(arch, backup_during_a_rollover_says_the_old_smk_is_not_in_it)
+{
+	char *script;
+
+	script = st_fmt("slot set -slot %u\nrole login -name co -password " ST_CO_PW "\n"
+			"partition smkrollover -start\n"
+			"partition archive backup -slot %u -password " ST_BK_PW
+			" -userpassword " ST_US_PW " -force\n", self->v1, self->bk);
+	ASSERT_EQ(0, st_skscm(script, &self->out)) TH_LOG("%s", self->out);
+	free(script);
+	EXPECT_HAS(self->out, "No other objects will be cloned.\n\n"
+			      "CAUTION: An SMK rollover is in progress on this partition.\n"
+			      "Only the primary SMK is backed up, not the rollover SMK\n");
+	EXPECT_HASNT(self->out, "All token objects will be cloned.");
+	EXPECT_HAS(self->out, "\nThe SMK was cloned successfully.\n");
+	EXPECT_EQ(1, st_lib_archives(self->bk));
+}
+
 TEST_F(arch, archive_list_show_and_delete)
 {
 	char n1[SKS_ARCHIVE_NAME_MAX + 1], n2[SKS_ARCHIVE_NAME_MAX + 1];
