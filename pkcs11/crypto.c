@@ -236,14 +236,37 @@ static CK_RV gcm_out_len(bool enc, size_t in_len, size_t *need)
 	return CKR_OK;
 }
 
+/*
+ * The answer of C_Encrypt/C_Decrypt and of their Final calls for @in: the
+ * length asked for or too little room leave @op active (section 5.2);
+ * otherwise run it and end it.
+ */
+static CK_RV gcm_answer(struct p11_session *s, struct p11_op *op,
+			unsigned int kind, const void *in, size_t in_len,
+			CK_BYTE_PTR out, CK_ULONG_PTR out_len)
+{
+	bool enc = kind == OP_ENCRYPT, done;
+	size_t need = 0;
+	CK_RV rv;
+
+	rv = gcm_out_len(enc, in_len, &need);
+	if (rv == CKR_OK) {
+		rv = p11_out_room(out, out_len, need, &done);
+		if (done)
+			return rv;
+		rv = gcm_run(s, op, enc, in, in_len, out, out_len);
+	}
+	p11_op_end(s, kind);
+	return rv;
+}
+
 static CK_RV crypt_once(CK_SESSION_HANDLE h, unsigned int kind,
 			CK_BYTE_PTR in, CK_ULONG in_len, CK_BYTE_PTR out,
 			CK_ULONG_PTR out_len)
 {
-	bool enc = kind == OP_ENCRYPT, done;
+	bool enc = kind == OP_ENCRYPT;
 	struct p11_session *s;
 	struct p11_op *op;
-	size_t need = 0;
 	CK_RV rv;
 
 	rv = p11_session_get(h, &s);
@@ -260,17 +283,10 @@ static CK_RV crypt_once(CK_SESSION_HANDLE h, unsigned int kind,
 	}
 	if (!out_len || (!in && in_len)) {
 		rv = CKR_ARGUMENTS_BAD;
-		goto end;
-	}
-	rv = gcm_out_len(enc, in_len, &need);
-	if (rv != CKR_OK)
-		goto end;
-	rv = p11_out_room(out, out_len, need, &done);
-	if (done)
+		p11_op_end(s, kind);
 		goto out;
-	rv = gcm_run(s, op, enc, in, in_len, out, out_len);
-end:
-	p11_op_end(s, kind);
+	}
+	rv = gcm_answer(s, op, kind, in, in_len, out, out_len);
 out:
 	p11_session_put(s);
 	return rv;
@@ -363,10 +379,9 @@ out:
 static CK_RV crypt_final(CK_SESSION_HANDLE h, unsigned int kind,
 			 CK_BYTE_PTR out, CK_ULONG_PTR out_len)
 {
-	bool enc = kind == OP_ENCRYPT, done;
+	bool enc = kind == OP_ENCRYPT;
 	struct p11_session *s;
 	struct p11_op *op;
-	size_t need = 0;
 	CK_RV rv;
 
 	rv = p11_session_get(h, &s);
@@ -379,17 +394,10 @@ static CK_RV crypt_final(CK_SESSION_HANDLE h, unsigned int kind,
 	}
 	if (!out_len) {
 		rv = CKR_ARGUMENTS_BAD;
-		goto end;
-	}
-	rv = gcm_out_len(enc, op->len, &need);
-	if (rv != CKR_OK)
-		goto end;
-	rv = p11_out_room(out, out_len, need, &done);
-	if (done)
+		p11_op_end(s, kind);
 		goto out;
-	rv = gcm_run(s, op, enc, op->buf, op->len, out, out_len);
-end:
-	p11_op_end(s, kind);
+	}
+	rv = gcm_answer(s, op, kind, op->buf, op->len, out, out_len);
 out:
 	p11_session_put(s);
 	return rv;
